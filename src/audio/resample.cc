@@ -1,0 +1,28 @@
+#include "audio/resample.h"
+
+#include <soxr.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace callsim::audio {
+
+std::vector<float> resample(std::span<const float> in, int from_hz, int to_hz) {
+  if (from_hz <= 0 || to_hz <= 0) throw std::invalid_argument("resample: rates must be positive");
+  if (from_hz == to_hz) return {in.begin(), in.end()};
+  const auto out_len = static_cast<size_t>(std::llround(static_cast<double>(in.size()) * to_hz / from_hz));
+  std::vector<float> out(out_len);
+  const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+  const soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
+  const soxr_runtime_spec_t rt = soxr_runtime_spec(1);  // single thread: deterministic
+  size_t done = 0;
+  const soxr_error_t err = soxr_oneshot(from_hz, to_hz, 1, in.data(), in.size(), nullptr, out.data(),
+                                        out.size(), &done, &io, &q, &rt);
+  if (err) throw std::runtime_error(std::string("soxr: ") + err);
+  out.resize(done);
+  out.resize(out_len, 0.0f);
+  return out;
+}
+
+}  // namespace callsim::audio

@@ -1,0 +1,31 @@
+// Atomic output files: write to a temporary file beside the target, then rename over it, so a
+// reader never sees a partial or corrupted result (also when the process dies mid-write).
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace callsim {
+
+// Write `data` to `path` atomically (temp file + rename). Throws std::runtime_error.
+void write_file_atomic(const std::filesystem::path& path, std::string_view data);
+
+// For writers that need a path to write to (libsndfile, libpcap): hands out a temporary path;
+// commit() renames it over the target; the destructor removes it when not committed.
+class AtomicOutput {
+ public:
+  explicit AtomicOutput(std::filesystem::path target);
+  ~AtomicOutput();
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+
+  const std::filesystem::path& temp_path() const { return temp_; }
+  const std::filesystem::path& target() const { return target_; }
+  void commit();
+
+ private:
+  std::filesystem::path target_, temp_;
+  bool committed_ = false;
+};
+
+}  // namespace callsim

@@ -1,0 +1,15 @@
+#include <iostream>
+
+#include "commands.h"
+
+namespace callsim::cli {
+
+Command add_version(CLI::App& app) {
+  auto* sub = app.add_subcommand("version", "Print the callsim version");
+  return {sub, [] {
+    std::cout << "callsim 0.1.0\n";
+    return 0;
+  }};
+}
+
+}  // namespace callsim::cli

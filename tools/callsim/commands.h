@@ -1,0 +1,21 @@
+// The `callsim` subcommands. Each add_* declares a subcommand with its options on the app and
+// returns the function that runs it. Exit codes: 0 success (expectations hold), 1 an expectation
+// or check failed, 2 bad input (InputError, thrown and mapped in main).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <vector>
+
+namespace callsim::cli {
+
+using Runner = std::function<int()>;
+struct Command {
+  CLI::App* sub;
+  Runner run;
+};
+
+Command add_validate(CLI::App& app);
+Command add_version(CLI::App& app);
+
+}  // namespace callsim::cli

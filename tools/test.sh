@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the whole default test suite: set-up and build (warnings as errors), every test but the
+# `slow` label, then the same suite once more under AddressSanitizer + UndefinedBehaviorSanitizer.
+# CALLSIM_TEST_LABELS=slow (or any ctest -L regex) runs other labels; CALLSIM_SKIP_SANITIZE=1
+# skips the sanitizer pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS="$(nproc)"
+
+tools/setup.sh build
+echo "== test suite (release build)"
+if [ -n "${CALLSIM_TEST_LABELS:-}" ]; then
+  ctest --test-dir build -L "$CALLSIM_TEST_LABELS" --output-on-failure -j"$JOBS"
+else
+  ctest --test-dir build -LE slow --output-on-failure -j"$JOBS"
+fi
+
+if [ -z "${CALLSIM_SKIP_SANITIZE:-}" ]; then
+  echo "== test suite (ASan + UBSan build)"
+  tools/setup.sh build-asan -DCALLSIM_SANITIZE=ON -DCALLSIM_BUILD_BENCHMARKS=OFF -DCMAKE_BUILD_TYPE=Debug
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan -LE 'slow|conformance' --output-on-failure -j"$JOBS"
+fi
+echo "== all tests passed"
