@@ -1,0 +1,139 @@
+#include "scenario/peer_json.h"
+
+#include <filesystem>
+
+namespace callsim::scenario {
+namespace {
+
+std::string resolve_path(const std::string& base_dir, const std::string& p) {
+  const std::filesystem::path path(p);
+  if (path.is_absolute() || base_dir.empty()) return path.lexically_normal().string();
+  return (std::filesystem::path(base_dir) / path).lexically_normal().string();
+}
+
+codec::Bandwidth parse_bandwidth(const JsonNode& n) {
+  const std::string s = n.choice({"narrowband", "mediumband", "wideband", "superwideband", "fullband"});
+  if (s == "narrowband") return codec::Bandwidth::kNarrowband;
+  if (s == "mediumband") return codec::Bandwidth::kMediumband;
+  if (s == "wideband") return codec::Bandwidth::kWideband;
+  if (s == "superwideband") return codec::Bandwidth::kSuperwideband;
+  return codec::Bandwidth::kFullband;
+}
+
+TalkerSource parse_talker(const JsonNode& n, const PeerParseContext& ctx) {
+  TalkerSource t;
+  if (n.is_string()) {
+    t.builtin = n.string();
+    if (t.builtin.empty()) n.fail("talker name must not be empty");
+    return t;
+  }
+  n.expect_keys({"builtin", "file"});
+  if (n.has("builtin") == n.has("file")) n.fail("give exactly one of 'builtin' or 'file'");
+  if (auto b = n.find("builtin")) t.builtin = b->string();
+  if (auto f = n.find("file")) {
+    t.file = resolve_path(ctx.base_dir, f->string());
+    if (!std::filesystem::exists(t.file)) f->fail("audio file '" + t.file + "' does not exist");
+  }
+  return t;
+}
+
+std::vector<TalkInterval> parse_talk(const JsonNode& n, const PeerParseContext& ctx) {
+  std::vector<TalkInterval> out;
+  sim::Duration previous_end = sim::Duration::zero();
+  for (const JsonNode& item : n.elements()) {
+    item.expect_keys({"start_s", "end_s"});
+    const double start = item.at("start_s").number(Range::at_least(0));
+    const JsonNode end_node = item.at("end_s");
+    const double end = end_node.number(Range::positive());
+    if (end <= start) end_node.fail("end_s " + end_node.json().dump() + " must be after start_s");
+    TalkInterval ti{sim::Duration::from_seconds(start), sim::Duration::from_seconds(end)};
+    if (ti.end > ctx.duration) end_node.fail("talk interval ends after the call (" + std::to_string(ctx.duration.to_seconds()) + " s)");
+    if (ti.start < previous_end) item.at("start_s").fail("talk intervals must be in order and must not overlap");
+    previous_end = ti.end;
+    out.push_back(ti);
+  }
+  return out;
+}
+
+}  // namespace
+
+codec::EncoderConfig parse_codec(const JsonNode& n) {
+  n.expect_keys({"sample_rate_hz", "application", "bitrate_kbps", "rate_control", "complexity", "frame_ms",
+                 "max_bandwidth", "fec", "expected_loss_pct", "dtx"});
+  codec::EncoderConfig c;
+  if (auto r = n.find("sample_rate_hz")) {
+    const int64_t v = r->integer();
+    if (v != 8000 && v != 12000 && v != 16000 && v != 24000 && v != 48000)
+      r->fail(std::to_string(v) + " is not one of: 8000, 12000, 16000, 24000, 48000");
+    c.sample_rate_hz = static_cast<int>(v);
+  }
+  c.application = n.choice_or("application", "voip", {"voip", "audio"}) == "voip" ? codec::Application::kVoip
+                                                                                 : codec::Application::kAudio;
+  c.bitrate_bps = static_cast<int>(std::lround(n.number_or("bitrate_kbps", 32.0, Range::closed(6, 510)) * 1000));
+  const std::string rc = n.choice_or("rate_control", "vbr", {"vbr", "cvbr", "cbr"});
+  c.rate_control = rc == "vbr" ? codec::RateControl::kVbr : rc == "cvbr" ? codec::RateControl::kConstrainedVbr
+                                                                        : codec::RateControl::kCbr;
+  c.complexity = static_cast<int>(n.integer_or("complexity", 9, Range::closed(0, 10)));
+  if (auto f = n.find("frame_ms")) {
+    const int64_t v = f->integer();
+    if (v != 10 && v != 20 && v != 40 && v != 60) f->fail(std::to_string(v) + " is not one of: 10, 20, 40, 60");
+    c.frame_ms = static_cast<int>(v);
+  }
+  if (auto b = n.find("max_bandwidth")) c.max_bandwidth = parse_bandwidth(*b);
+  c.inband_fec = n.boolean_or("fec", false);
+  c.expected_loss_pct = static_cast<int>(n.integer_or("expected_loss_pct", c.inband_fec ? 10 : 0, Range::closed(0, 100)));
+  c.dtx = n.boolean_or("dtx", false);
+  return c;
+}
+
+JitterBufferSpec parse_jitter_buffer(const JsonNode& n, const PeerParseContext& ctx) {
+  JitterBufferSpec j;
+  if (n.has("plugin")) {
+    n.expect_keys({"plugin", "config"});
+    j.type = "plugin";
+    j.plugin_path = resolve_path(ctx.base_dir, n.at("plugin").string());
+    if (auto c = n.find("config")) {
+      if (!c->is_object()) c->fail("expected an object");
+      j.plugin_config = c->json().dump();
+    } else {
+      j.plugin_config = "{}";
+    }
+    return j;
+  }
+  j.type = n.choice_or("type", "adaptive", {"fixed", "adaptive", "speex"});
+  if (j.type == "fixed") {
+    n.expect_keys({"type", "delay_ms"});
+    j.delay_ms = n.number_or("delay_ms", 80, Range::closed(0, 5000));
+  } else if (j.type == "speex") {
+    n.expect_keys({"type", "delay_ms"});
+    j.delay_ms = n.number_or("delay_ms", 40, Range::closed(0, 5000));
+  } else {
+    n.expect_keys({"type", "min_delay_ms", "max_delay_ms", "start_delay_ms", "quantile", "forget_factor",
+                   "max_late_fraction", "peak_detection", "time_stretch"});
+    j.min_delay_ms = n.number_or("min_delay_ms", 0, Range::closed(0, 5000));
+    j.max_delay_ms = n.number_or("max_delay_ms", 2000, Range::closed(10, 10000));
+    if (j.max_delay_ms < j.min_delay_ms) n.at("max_delay_ms").fail("max_delay_ms must be >= min_delay_ms");
+    j.start_delay_ms = n.number_or("start_delay_ms", 80, Range::closed(0, 5000));
+    j.quantile = n.number_or("quantile", 0.95, Range{0.5, 1.0, false, true});
+    j.forget_factor = n.number_or("forget_factor", 0.9993, Range{0.9, 1.0, false, true});
+    j.max_late_fraction = n.number_or("max_late_fraction", 0.02, Range::probability());
+    j.peak_detection = n.boolean_or("peak_detection", true);
+    j.time_stretch = n.boolean_or("time_stretch", true);
+  }
+  return j;
+}
+
+PeerConfig parse_peer(const std::string& name, const JsonNode& n, const PeerParseContext& ctx) {
+  n.expect_keys({"talker", "talk", "codec", "jitter_buffer", "clock_drift_ppm"});
+  PeerConfig p;
+  p.name = name;
+  if (auto t = n.find("talker")) p.talker = parse_talker(*t, ctx);
+  else p.talker.builtin = "en_female";
+  if (auto t = n.find("talk")) p.talk = parse_talk(*t, ctx);
+  if (auto c = n.find("codec")) p.codec = parse_codec(*c);
+  if (auto j = n.find("jitter_buffer")) p.jitter_buffer = parse_jitter_buffer(*j, ctx);
+  p.clock_drift_ppm = n.number_or("clock_drift_ppm", 0.0, Range::closed(-1000, 1000));
+  return p;
+}
+
+}  // namespace callsim::scenario
