@@ -24,6 +24,12 @@ std::string join(const std::vector<std::string>& items) {
 
 }  // namespace
 
+// "1.7 is not in [0, 1]", "-3 is not > 0".
+static std::string out_of_range(const nlohmann::json& v, const Range& range) {
+  const std::string d = range.describe();
+  return v.dump() + " is not " + (d.front() == '[' || d.front() == '(' ? "in " : "") + d;
+}
+
 bool Range::contains(double v) const {
   if (lo_open ? !(v > lo) : !(v >= lo)) return false;
   if (hi_open ? !(v < hi) : !(v <= hi)) return false;
@@ -124,7 +130,7 @@ const JsonNode& JsonNode::expect_keys(std::initializer_list<std::string_view> al
 double JsonNode::number(Range range) const {
   if (!value_->is_number()) fail("expected a number, got " + type_name());
   const double v = value_->get<double>();
-  if (!std::isfinite(v) || !range.contains(v)) fail(value_->dump() + " is not " + (range.describe().front() == '[' || range.describe().front() == '(' ? "in " : "") + range.describe());
+  if (!std::isfinite(v) || !range.contains(v)) fail(out_of_range(*value_, range));
   return v;
 }
 
@@ -138,7 +144,7 @@ int64_t JsonNode::integer(Range range) const {
     }
   }
   const double v = value_->get<double>();
-  if (!range.contains(v)) fail(value_->dump() + " is not " + (range.describe().front() == '[' || range.describe().front() == '(' ? "in " : "") + range.describe());
+  if (!range.contains(v)) fail(out_of_range(*value_, range));
   return value_->get<int64_t>();
 }
 

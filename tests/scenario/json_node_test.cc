@@ -1,0 +1,86 @@
+#include "scenario/json_node.h"
+
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "scenario/expectation.h"
+
+namespace callsim::scenario {
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+TEST(JsonNode, RangeErrorNamesFileAndPointer) {
+  const auto doc = nlohmann::json::parse(R"({"links": {"alice->bob": {"loss": {"p": 1.7}}}})");
+  JsonNode root(doc, "lte.json");
+  EXPECT_EQ(error_of([&] { root.at("links").at("alice->bob").at("loss").at("p").number(Range::probability()); }),
+            "lte.json: /links/alice->bob/loss/p: 1.7 is not in [0, 1]");
+}
+
+TEST(JsonNode, UnknownKeyIsReportedAtItsOwnPointer) {
+  const auto doc = nlohmann::json::parse(R"({"delay": {"base_ms": 1, "jiter_ms": 3}})");
+  JsonNode root(doc, "s.json");
+  EXPECT_EQ(error_of([&] { root.at("delay").expect_keys({"base_ms", "jitter_ms"}); }),
+            "s.json: /delay/jiter_ms: unknown key 'jiter_ms'; expected one of: base_ms, jitter_ms");
+}
+
+TEST(JsonNode, TypeAndMissingKeyErrors) {
+  const auto doc = nlohmann::json::parse(R"({"a": "x", "b": [1, 2.5], "c": -3})");
+  JsonNode root(doc, "f.json");
+  EXPECT_EQ(error_of([&] { root.at("a").number(); }), "f.json: /a: expected a number, got a string");
+  EXPECT_EQ(error_of([&] { root.at("zz"); }), "f.json: /: missing required key 'zz'");
+  EXPECT_EQ(error_of([&] { root.at("b")[1].integer(); }), "f.json: /b/1: 2.5 is not an integer");
+  EXPECT_EQ(error_of([&] { root.at("c").number(Range::positive()); }), "f.json: /c: -3 is not > 0");
+  EXPECT_EQ(error_of([&] { root.at("c").unsigned_integer(); }), "f.json: /c: -3 is not >= 0");
+  EXPECT_EQ(error_of([&] { root.at("a").choice({"y", "z"}); }), "f.json: /a: 'x' is not one of: y, z");
+}
+
+TEST(JsonNode, PointerTokensAreEscaped) {
+  const auto doc = nlohmann::json::parse(R"({"a/b": {"c~d": true}})");
+  JsonNode root(doc, "f.json");
+  EXPECT_EQ(root.at("a/b").at("c~d").pointer(), "/a~1b/c~0d");
+}
+
+TEST(JsonNode, MalformedJsonNamesByteOffsetLineAndColumn) {
+  const std::string text = "{\n  \"a\": 1,\n  \"b\": ]\n}";
+  const std::string msg = error_of([&] { parse_json_text(text, "bad.json"); });
+  EXPECT_EQ(msg.rfind("bad.json: byte 19 (line 3, column 8): malformed JSON: syntax error", 0), 0u) << msg;
+}
+
+TEST(Expectation, ParsesAndEvaluates) {
+  std::string error;
+  auto e = parse_expectation("mos_lqo_wb >= 3.6", &error);
+  ASSERT_TRUE(e) << error;
+  EXPECT_EQ(e->metric, "mos_lqo_wb");
+  EXPECT_EQ(e->op, CompareOp::kGreaterEqual);
+  EXPECT_DOUBLE_EQ(e->value, 3.6);
+  e->direction = "all";
+  auto out = evaluate({*e}, {{"a->b", {{"mos_lqo_wb", 3.7}}}, {"b->a", {{"mos_lqo_wb", 3.5}}}});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_TRUE(out[0].passed);
+  EXPECT_FALSE(out[1].passed);
+  EXPECT_FALSE(parse_expectation("mos_lqo_wbb >= 3", &error));
+  EXPECT_EQ(error, "unknown metric 'mos_lqo_wbb'");
+  EXPECT_FALSE(parse_expectation("mos_lqo_wb => 3", &error));
+}
+
+TEST(Expectation, UnmeasuredMetricFails) {
+  std::string error;
+  auto e = parse_expectation("emodel_r > 70", &error);
+  ASSERT_TRUE(e);
+  e->direction = "a->b";
+  auto out = evaluate({*e}, {{"a->b", {}}});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FALSE(out[0].passed);
+  EXPECT_FALSE(out[0].measured.has_value());
+}
+
+}  // namespace
+}  // namespace callsim::scenario
