@@ -1,0 +1,79 @@
+// `callsim level`: ITU-T P.56 active speech level of audio files, optionally normalised to a target
+// level (used by tools/make_talkers.sh). `builtin:<name>` measures a built-in talker.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audio/audio.h"
+#include "audio/level.h"
+#include "audio/talkers.h"
+#include "commands.h"
+#include "common/error.h"
+
+namespace callsim::cli {
+namespace {
+
+struct LevelOptions {
+  std::vector<std::string> files;
+  std::optional<double> normalize_dbov;
+  std::string output;
+};
+
+std::string db(double v) {
+  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+audio::Signal load(const std::string& name) {
+  constexpr std::string_view kBuiltin = "builtin:";
+  if (name.starts_with(kBuiltin))
+    return audio::load_builtin_talker(std::string_view(name).substr(kBuiltin.size()));
+  return audio::read_audio(name);
+}
+
+void print_level(const std::string& name, const audio::Signal& s, const audio::SpeechLevel& l) {
+  std::cout << name << ": rate " << s.sample_rate_hz << " Hz, duration " << db(s.duration_seconds())
+            << " s, active level " << db(l.active_level_dbov) << " dBov, activity " << db(100.0 * l.activity)
+            << " %, long-term level " << db(l.long_term_level_dbov) << " dBov, peak "
+            << db(20.0 * std::log10(l.peak)) << " dBFS\n";
+}
+
+int run_level(const LevelOptions& o) {
+  if (o.normalize_dbov && (o.files.size() != 1 || o.output.empty()))
+    throw InputError("", "", "--normalize needs exactly one input file and -o OUTPUT");
+  if (!o.output.empty() && !o.normalize_dbov) throw InputError("", "", "-o needs --normalize");
+  for (const std::string& name : o.files) {
+    const audio::Signal s = load(name);
+    print_level(name, s, audio::measure_speech_level(s));
+  }
+  if (!o.normalize_dbov) return 0;
+  const audio::Signal out = audio::normalize_to_dbov(load(o.files[0]), *o.normalize_dbov, o.files[0]);
+  const audio::SpeechLevel l = audio::measure_speech_level(out);
+  audio::write_audio16(o.output, out);
+  print_level(o.output, out, l);
+  if (l.peak >= 1.0) {
+    std::cerr << "callsim level: " << o.output << ": clipped (peak " << db(20.0 * std::log10(l.peak))
+              << " dBFS before 16-bit conversion)\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_level(CLI::App& app) {
+  auto* sub = app.add_subcommand("level", "Measure the ITU-T P.56 active speech level (dBov) of audio files");
+  auto o = std::make_shared<LevelOptions>();
+  sub->add_option("files", o->files, "Audio files (WAV, FLAC, ...) or builtin:<talker>")->required();
+  sub->add_option("--normalize", o->normalize_dbov, "Scale to this active level in dBov (e.g. -26)");
+  sub->add_option("-o,--output", o->output, "Where to write the normalised audio (16-bit; .flac or .wav)");
+  return {sub, [o] { return run_level(*o); }};
+}
+
+}  // namespace callsim::cli
