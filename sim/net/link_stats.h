@@ -1,0 +1,65 @@
+// Statistics of one link as a receiver sees them, from the Delivery records of Link::send (in send
+// order). A packet counts as delivered when any copy arrived; its delay is that of the first copy
+// to arrive. Delay percentiles are exact order statistics of the stored delays (nearest-rank:
+// the ⌈q·n⌉-th smallest). Jitter is RFC 3550's interarrival jitter (J += (|D| - J)/16, with the send
+// time as the RTP timestamp) over first copies in arrival order. A packet is "reordered" when a
+// packet sent after it arrived before it. Burst lengths count consecutive lost packets in send
+// order, whatever the cause.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/net/link.h"
+
+namespace callsim::sim::net {
+
+struct LinkStats {
+  uint64_t sent = 0;
+  uint64_t delivered = 0;
+  uint64_t lost = 0;
+  std::array<uint64_t, kDropCauseCount> lost_by_cause{};  // cause of the original copy
+  uint64_t duplicated = 0;             // extra copies made
+  uint64_t duplicates_delivered = 0;   // extra copies that arrived
+  uint64_t corrupted_delivered = 0;    // copies delivered with a flipped bit
+  uint64_t reordered = 0;
+  double loss_rate = 0.0;
+  double delay_mean_ms = 0.0, delay_p50_ms = 0.0, delay_p95_ms = 0.0, delay_p99_ms = 0.0;
+  double delay_min_ms = 0.0, delay_max_ms = 0.0;
+  double jitter_ms = 0.0;  // RFC 3550, final value
+  std::vector<uint64_t> burst_histogram;  // [k] = number of loss bursts of length k (index 0 unused)
+  double mean_burst_length = 0.0;
+  QueueStats queue;
+  CrossTrafficStats cross_traffic;
+};
+
+// Accumulates Delivery records; finish() computes the statistics.
+class LinkStatsCollector {
+ public:
+  void add(const Delivery& d);
+  void add(const std::vector<Delivery>& records) {
+    for (const auto& d : records) add(d);
+  }
+  LinkStats finish() const;
+  // Adds the link's queue and cross-traffic figures.
+  LinkStats finish(const Link& link) const;
+
+ private:
+  struct Packet {
+    Timestamp sent;
+    Timestamp arrival = Timestamp::infinite();  // first copy to arrive
+    DropCause cause = DropCause::kNone;         // of the original copy
+  };
+  std::vector<Packet> packets_;  // in send order
+  uint64_t duplicated_ = 0, duplicates_delivered_ = 0, corrupted_ = 0;
+};
+
+// Nearest-rank percentile of sorted values, q in [0, 1].
+double percentile_sorted(const std::vector<double>& sorted, double q);
+
+// Human-readable multi-line summary.
+std::string format_stats(const LinkStats& stats);
+
+}  // namespace callsim::sim::net

@@ -1,0 +1,73 @@
+#include "sim/net/phase_schedule.h"
+
+#include <algorithm>
+
+namespace callsim::sim::net {
+
+void set_ramp_param(LinkModels& m, RampParam param, double value) {
+  switch (param) {
+    case RampParam::kLossP: m.loss.p = value; break;
+    case RampParam::kLossR: m.loss.r = value; break;
+    case RampParam::kLossOneMinusH: m.loss.one_minus_h = value; break;
+    case RampParam::kLossOneMinusK: m.loss.one_minus_k = value; break;
+    case RampParam::kDelayBaseMs: m.delay.base_ms = value; break;
+    case RampParam::kDelayJitterMs: m.delay.jitter_ms = value; break;
+    case RampParam::kRateKbps: m.rate.kbps = value; break;
+    case RampParam::kDuplicateP: m.duplicate.p = value; break;
+    case RampParam::kCorruptP: m.corrupt.p = value; break;
+    case RampParam::kReorderP: m.reorder.p = value; break;
+    case RampParam::kCrossTrafficKbps: m.cross_traffic.kbps = value; break;
+  }
+}
+
+PhaseSchedule::PhaseSchedule(LinkConfig config) : config_(std::move(config)) {
+  for (const auto& phase : config_.phases) {
+    boundaries_.push_back(Timestamp::zero() + phase.start);
+    boundaries_.push_back(Timestamp::zero() + phase.end);
+  }
+  std::sort(boundaries_.begin(), boundaries_.end());
+  boundaries_.erase(std::unique(boundaries_.begin(), boundaries_.end()), boundaries_.end());
+  rebuild(Timestamp::zero());
+}
+
+Timestamp PhaseSchedule::next_change_after(Timestamp t) const {
+  const auto it = std::upper_bound(boundaries_.begin(), boundaries_.end(), t);
+  return it == boundaries_.end() ? Timestamp::infinite() : *it;
+}
+
+void PhaseSchedule::rebuild(Timestamp t) {
+  const auto it = std::upper_bound(boundaries_.begin(), boundaries_.end(), t);
+  segment_end_ = it == boundaries_.end() ? Timestamp::infinite() : *it;
+  segment_start_ = it == boundaries_.begin() ? Timestamp::from_ns(INT64_MIN) : *(it - 1);
+  current_ = static_cast<const LinkModels&>(config_);
+  outage_ = false;
+  ramping_.clear();
+  for (const auto& phase : config_.phases) {
+    if (t < Timestamp::zero() + phase.start || t >= Timestamp::zero() + phase.end) continue;
+    if (phase.loss) current_.loss = *phase.loss;
+    if (phase.delay) current_.delay = *phase.delay;
+    if (phase.reorder) current_.reorder = *phase.reorder;
+    if (phase.duplicate) current_.duplicate = *phase.duplicate;
+    if (phase.corrupt) current_.corrupt = *phase.corrupt;
+    if (phase.rate) current_.rate = *phase.rate;
+    if (phase.cross_traffic) current_.cross_traffic = *phase.cross_traffic;
+    outage_ = outage_ || phase.outage;
+    if (!phase.ramps.empty()) ramping_.push_back(&phase);
+  }
+}
+
+void PhaseSchedule::apply_ramps(Timestamp t) {
+  for (const Phase* phase : ramping_) {
+    const double span = static_cast<double>((phase->end - phase->start).ns());
+    const double frac = static_cast<double>((t - (Timestamp::zero() + phase->start)).ns()) / span;
+    for (const auto& ramp : phase->ramps) set_ramp_param(current_, ramp.param, ramp.from + (ramp.to - ramp.from) * frac);
+  }
+}
+
+const LinkModels& PhaseSchedule::at(Timestamp t) {
+  if (t < segment_start_ || t >= segment_end_) rebuild(t);
+  if (!ramping_.empty()) apply_ramps(t);
+  return current_;
+}
+
+}  // namespace callsim::sim::net
