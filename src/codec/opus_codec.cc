@@ -85,24 +85,37 @@ void validate(const EncoderConfig& c) {
   to_opus(c.max_bandwidth);
 }
 
-void OpusEncoder::Destroy::operator()(::OpusEncoder* state) const { opus_encoder_destroy(state); }
-void OpusDecoder::Destroy::operator()(::OpusDecoder* state) const { opus_decoder_destroy(state); }
+struct OpusEncoder::Handle {
+  ::OpusEncoder* state = nullptr;
+};
+struct OpusDecoder::Handle {
+  ::OpusDecoder* state = nullptr;
+};
+void OpusEncoder::Destroy::operator()(Handle* handle) const {
+  if (handle->state) opus_encoder_destroy(handle->state);
+  delete handle;
+}
+void OpusDecoder::Destroy::operator()(Handle* handle) const {
+  if (handle->state) opus_decoder_destroy(handle->state);
+  delete handle;
+}
 
 OpusEncoder::OpusEncoder(const EncoderConfig& config) : config_(config) {
   validate(config_);
   frame_samples_ = config_.sample_rate_hz / 1000 * config_.frame_ms;
   const int app = config_.application == Application::kVoip ? OPUS_APPLICATION_VOIP : OPUS_APPLICATION_AUDIO;
   int err = OPUS_OK;
-  state_.reset(opus_encoder_create(config_.sample_rate_hz, 1, app, &err));
-  if (err != OPUS_OK || !state_) throw std::runtime_error(std::string("opus_encoder_create: ") + opus_strerror(err));
-  apply_settings(state_.get(), config_);
+  handle_.reset(new Handle{opus_encoder_create(config_.sample_rate_hz, 1, app, &err)});
+  if (err != OPUS_OK || !handle_->state)
+    throw std::runtime_error(std::string("opus_encoder_create: ") + opus_strerror(err));
+  apply_settings(handle_->state, config_);
 }
 
 std::vector<uint8_t> OpusEncoder::encode(std::span<const float> pcm) {
   if (static_cast<int>(pcm.size()) != frame_samples_)
     invalid("encode needs " + std::to_string(frame_samples_) + " samples, got " + std::to_string(pcm.size()));
   std::vector<uint8_t> out(kMaxPacketBytes);
-  const opus_int32 n = opus_encode_float(state_.get(), pcm.data(), frame_samples_, out.data(), kMaxPacketBytes);
+  const opus_int32 n = opus_encode_float(handle_->state, pcm.data(), frame_samples_, out.data(), kMaxPacketBytes);
   if (n < 0) throw std::runtime_error(std::string("opus_encode_float: ") + opus_strerror(n));
   out.resize(static_cast<size_t>(n));
   return out;
@@ -110,17 +123,17 @@ std::vector<uint8_t> OpusEncoder::encode(std::span<const float> pcm) {
 
 void OpusEncoder::set_expected_loss_pct(int pct) {
   check_range("expected_loss_pct", pct, 0, 100);
-  encoder_set(state_.get(), OPUS_SET_PACKET_LOSS_PERC_REQUEST, pct, "packet loss perc");
+  encoder_set(handle_->state, OPUS_SET_PACKET_LOSS_PERC_REQUEST, pct, "packet loss perc");
   config_.expected_loss_pct = pct;
 }
 
-int OpusEncoder::lookahead_samples() const { return encoder_get(state_.get(), OPUS_GET_LOOKAHEAD_REQUEST); }
+int OpusEncoder::lookahead_samples() const { return encoder_get(handle_->state, OPUS_GET_LOOKAHEAD_REQUEST); }
 int OpusEncoder::expected_loss_pct() const {
-  return encoder_get(state_.get(), OPUS_GET_PACKET_LOSS_PERC_REQUEST);
+  return encoder_get(handle_->state, OPUS_GET_PACKET_LOSS_PERC_REQUEST);
 }
 uint32_t OpusEncoder::final_range() const {
   opus_uint32 value = 0;
-  opus_encoder_ctl(state_.get(), OPUS_GET_FINAL_RANGE_REQUEST, &value);
+  opus_encoder_ctl(handle_->state, OPUS_GET_FINAL_RANGE_REQUEST, &value);
   return value;
 }
 
@@ -129,21 +142,22 @@ OpusDecoder::OpusDecoder(int sample_rate_hz) : sample_rate_hz_(sample_rate_hz) {
     invalid("decoder sample_rate_hz " + std::to_string(sample_rate_hz) +
             " is not one of 8000, 12000, 16000, 24000, 48000");
   int err = OPUS_OK;
-  state_.reset(opus_decoder_create(sample_rate_hz, 1, &err));
-  if (err != OPUS_OK || !state_) throw std::runtime_error(std::string("opus_decoder_create: ") + opus_strerror(err));
+  handle_.reset(new Handle{opus_decoder_create(sample_rate_hz, 1, &err)});
+  if (err != OPUS_OK || !handle_->state)
+    throw std::runtime_error(std::string("opus_decoder_create: ") + opus_strerror(err));
   buffer_.resize(static_cast<size_t>(sample_rate_hz / 1000 * 120));
 }
 
 int OpusDecoder::payload_samples(std::span<const uint8_t> payload) const {
   if (payload.empty()) return 0;
-  const int n = opus_decoder_get_nb_samples(state_.get(), payload.data(), static_cast<opus_int32>(payload.size()));
+  const int n = opus_decoder_get_nb_samples(handle_->state, payload.data(), static_cast<opus_int32>(payload.size()));
   return n < 0 ? 0 : n;
 }
 
 std::vector<float> OpusDecoder::decode(std::span<const uint8_t> payload) {
   int n = OPUS_INVALID_PACKET;
   if (!payload.empty())
-    n = opus_decode_float(state_.get(), payload.data(), static_cast<opus_int32>(payload.size()), buffer_.data(),
+    n = opus_decode_float(handle_->state, payload.data(), static_cast<opus_int32>(payload.size()), buffer_.data(),
                           static_cast<int>(buffer_.size()), 0);
   if (n < 0) {
     ++invalid_payloads_;
@@ -162,7 +176,7 @@ void OpusDecoder::check_plc_length(int samples) const {
 std::vector<float> OpusDecoder::conceal(int samples) {
   check_plc_length(samples);
   std::vector<float> out(static_cast<size_t>(samples));
-  const int n = opus_decode_float(state_.get(), nullptr, 0, out.data(), samples, 0);
+  const int n = opus_decode_float(handle_->state, nullptr, 0, out.data(), samples, 0);
   if (n != samples) throw std::runtime_error(std::string("opus: concealment failed: ") + opus_strerror(n));
   return out;
 }
@@ -174,7 +188,7 @@ std::vector<float> OpusDecoder::decode_fec(std::span<const uint8_t> next_payload
     return conceal(samples);
   }
   std::vector<float> out(static_cast<size_t>(samples));
-  const int n = opus_decode_float(state_.get(), next_payload.data(), static_cast<opus_int32>(next_payload.size()),
+  const int n = opus_decode_float(handle_->state, next_payload.data(), static_cast<opus_int32>(next_payload.size()),
                                   out.data(), samples, 1);
   if (n < 0) {
     ++invalid_payloads_;
@@ -184,14 +198,14 @@ std::vector<float> OpusDecoder::decode_fec(std::span<const uint8_t> next_payload
   return out;
 }
 
-void OpusDecoder::reset() { opus_decoder_ctl(state_.get(), OPUS_RESET_STATE); }
+void OpusDecoder::reset() { opus_decoder_ctl(handle_->state, OPUS_RESET_STATE); }
 
 int OpusDecoder::last_packet_samples() const {
-  return decoder_get(state_.get(), OPUS_GET_LAST_PACKET_DURATION_REQUEST);
+  return decoder_get(handle_->state, OPUS_GET_LAST_PACKET_DURATION_REQUEST);
 }
 uint32_t OpusDecoder::final_range() const {
   opus_uint32 value = 0;
-  opus_decoder_ctl(state_.get(), OPUS_GET_FINAL_RANGE_REQUEST, &value);
+  opus_decoder_ctl(handle_->state, OPUS_GET_FINAL_RANGE_REQUEST, &value);
   return value;
 }
 

@@ -1,6 +1,7 @@
 // The Opus implementation of codec::Encoder / codec::Decoder: RAII wrappers around libopus 1.3.1
-// (float API, mono). This header only forward-declares libopus's state types; opus_codec.cc is
-// the one file in the project that includes opus.h.
+// (float API, mono). libopus's state lives behind an opaque Handle (so this header neither includes
+// opus.h nor declares libopus's global OpusEncoder/OpusDecoder names); opus_codec.cc is the one
+// file in the project that includes opus.h.
 //
 // Determinism: for the same input samples and settings, libopus on one build produces the same
 // bytes (no run-time SIMD dispatch differences on one machine), so encoded streams can be cached
@@ -13,9 +14,6 @@
 #include <vector>
 
 #include "codec/codec.h"
-
-struct OpusEncoder;  // libopus encoder state (opus.h)
-struct OpusDecoder;  // libopus decoder state (opus.h)
 
 namespace callsim::codec {
 
@@ -48,12 +46,13 @@ class OpusEncoder final : public Encoder {
   uint32_t final_range() const;
 
  private:
+  struct Handle;  // owns the libopus encoder state
   struct Destroy {
-    void operator()(::OpusEncoder* state) const;
+    void operator()(Handle* handle) const;
   };
   EncoderConfig config_;
   int frame_samples_ = 0;
-  std::unique_ptr<::OpusEncoder, Destroy> state_;
+  std::unique_ptr<Handle, Destroy> handle_;
 };
 
 // One mono Opus decoder at a fixed output rate (any payload, whatever rate it was encoded at).
@@ -79,15 +78,16 @@ class OpusDecoder final : public Decoder {
   uint32_t final_range() const;  // OPUS_GET_FINAL_RANGE after the last decode
 
  private:
+  struct Handle;  // owns the libopus decoder state
   struct Destroy {
-    void operator()(::OpusDecoder* state) const;
+    void operator()(Handle* handle) const;
   };
   void check_plc_length(int samples) const;
 
   int sample_rate_hz_ = 0;
   int64_t invalid_payloads_ = 0;
   std::vector<float> buffer_;  // 120 ms, the longest packet
-  std::unique_ptr<::OpusDecoder, Destroy> state_;
+  std::unique_ptr<Handle, Destroy> handle_;
 };
 
 }  // namespace callsim::codec
