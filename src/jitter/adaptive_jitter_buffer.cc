@@ -1,0 +1,218 @@
+#include "jitter/adaptive_jitter_buffer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace callsim::jitter {
+
+namespace {
+constexpr double kStretchIntervalMs = 40;  // at most one normal time stretch per this
+constexpr double kFlushSlackMs = 200;      // flush when the delay exceeds max_delay + this
+}  // namespace
+
+AdaptiveDependencies make_adaptive_dependencies(const AdaptiveJitterConfig& c, int rate) {
+  AdaptiveDependencies d;
+  DelayManagerConfig dm;
+  dm.quantile = c.quantile;
+  dm.forget_factor = c.forget_factor;
+  dm.bucket_ms = c.histogram_bucket_ms;
+  dm.min_delay_ms = c.min_delay_ms;
+  dm.max_delay_ms = c.max_delay_ms;
+  dm.start_delay_ms = std::clamp(c.start_delay_ms, c.min_delay_ms, c.max_delay_ms);
+  dm.max_late_fraction = c.max_late_fraction;
+  dm.peak_detection = c.peak_detection;
+  d.delay_manager = std::make_unique<DelayManager>(dm);
+  d.time_stretcher = std::make_unique<TimeStretcher>(rate);
+  DecisionConfig dc;
+  dc.frame_samples = rate / 100;
+  dc.plc_quantum = rate / 400;
+  dc.stretch_samples = d.time_stretcher->input_samples();
+  dc.time_stretch = c.time_stretch;
+  dc.use_fec = c.use_fec;
+  d.decision_logic = std::make_unique<DecisionLogic>(dc);
+  return d;
+}
+
+AdaptiveJitterBuffer::AdaptiveJitterBuffer(const AdaptiveJitterConfig& config, std::unique_ptr<codec::Decoder> decoder,
+                                           int sample_rate_hz, AdaptiveDependencies deps)
+    : config_(config),
+      decoder_(std::move(decoder)),
+      rate_(sample_rate_hz),
+      frame_(sample_rate_hz / 100),
+      deps_(std::move(deps)),
+      history_(sample_rate_hz, sim::Duration::from_ms(config.arrival_window_ms)),
+      producer_(*decoder_, sample_rate_hz, config.seed),
+      stats_(sample_rate_hz),
+      intake_(*decoder_, sample_rate_hz, deps_.fec_probe, stats_) {
+  if (!deps_.delay_manager || !deps_.decision_logic || !deps_.time_stretcher)
+    throw std::invalid_argument("AdaptiveJitterBuffer: missing dependency");
+}
+
+void AdaptiveJitterBuffer::insert(ReceivedPacket packet) {
+  std::optional<StoredPacket> p = intake_.accept(std::move(packet));
+  if (!p) return;
+  const double relative = history_.insert(p->position, p->arrival);
+  const bool late = started_ && p->end() <= next_position_;
+  deps_.delay_manager->packet_arrived(relative, late, p->arrival);
+  if (late) {
+    stats_.packets_discarded(1);
+    return;
+  }
+  const auto result = packets_.insert(std::move(*p));
+  if (result == PacketBuffer::InsertResult::kDuplicateTimestamp) stats_.packet_duplicated();
+  if (result == PacketBuffer::InsertResult::kFlushedOldest) stats_.packets_discarded(1);
+}
+
+sim::Timestamp AdaptiveJitterBuffer::queue_end(sim::Timestamp now) const {
+  return now + sim::Duration::nanos(static_cast<int64_t>(queue_.size()) * 1000000000 / rate_);
+}
+
+bool AdaptiveJitterBuffer::start_if_due(sim::Timestamp now) {
+  const StoredPacket* first = packets_.first();
+  if (!first) return false;
+  const sim::Timestamp due = history_.time_for(first->position, deps_.delay_manager->target_delay_ms(now));
+  const sim::Timestamp frame_end = now + sim::Duration::nanos(int64_t{10000000});
+  if (due >= frame_end) return false;
+  const auto lead = static_cast<int>(std::clamp<int64_t>(
+      ((due - now).ns() * rate_ + 999999999) / 1000000000, 0, frame_ - 1));
+  producer_.silence(lead, queue_);
+  next_position_ = first->position;
+  started_ = true;
+  return true;
+}
+
+PlayoutFrame AdaptiveJitterBuffer::pull(sim::Timestamp now) {
+  last_now_ = now;
+  if (!started_ && !start_if_due(now)) {
+    producer_.silence(frame_, queue_);
+    return emit(now);
+  }
+  flush_if_too_deep(now);
+  while (queue_.size() < static_cast<size_t>(frame_)) step(now);
+  current_delay_ms_ = history_.delay_ms(next_position_, queue_end(now));
+  return emit(now);
+}
+
+PlayoutFrame AdaptiveJitterBuffer::emit(sim::Timestamp now) {
+  PlayoutFrame frame;
+  std::vector<SampleMeta> metas;
+  queue_.pop(static_cast<size_t>(frame_), frame.samples, metas);
+  frame.type = frame_type(metas);
+  frame.playout_rtp_timestamp = playout_timestamp(metas, intake_);
+  stats_.frame_emitted(now, metas, deps_.delay_manager->target_delay_ms(now));
+  return frame;
+}
+
+DecisionInput AdaptiveJitterBuffer::make_input(sim::Timestamp now) const {
+  DecisionInput in;
+  const sim::Timestamp at = queue_end(now);
+  in.expected_available = packets_.covering(next_position_) != nullptr;
+  if (const StoredPacket* f = in.expected_available ? nullptr : packets_.next_after(next_position_)) {
+    in.future_gap = f->position - next_position_;
+    in.future_duration = f->duration;
+    in.future_marker = f->marker;
+    in.future_has_fec = f->has_fec;
+    in.delay_if_jump_ms = history_.delay_ms(f->position, at);
+  }
+  in.concealed_in_gap = concealed_in_gap_;
+  in.last_concealment = producer_.last() == AudioProducer::Last::kConcealment;
+  in.last_comfort_noise = producer_.last() == AudioProducer::Last::kComfortNoise;
+  in.last_decoded_silent = producer_.last_decoded_silent();
+  in.playout_delay_ms = history_.delay_ms(next_position_, at);
+  in.target_ms = deps_.delay_manager->target_delay_ms(now);
+  in.available_samples = static_cast<int64_t>(queue_.size());
+  for (int64_t pos = next_position_; in.available_samples < deps_.decision_logic->config().stretch_samples;) {
+    const StoredPacket* p = packets_.covering(pos);
+    if (!p) break;
+    in.available_samples += p->end() - pos;
+    pos = p->end();
+  }
+  in.timescale_allowed = (now - last_stretch_).to_ms() >= kStretchIntervalMs;
+  return in;
+}
+
+void AdaptiveJitterBuffer::step(sim::Timestamp now) {
+  const DecisionInput in = make_input(now);
+  const Decision d = deps_.decision_logic->decide(in);
+  ++op_counts_[static_cast<size_t>(d.op)];
+  switch (d.op) {
+    case Operation::kNormal:
+      decode_expected();
+      break;
+    case Operation::kAccelerate:
+    case Operation::kFastAccelerate:
+    case Operation::kPreemptiveExpand:
+      time_stretch(d.op, now);
+      break;
+    case Operation::kExpand:
+      producer_.conceal(d.samples, queue_);
+      concealed_in_gap_ += d.samples;
+      break;
+    case Operation::kComfortNoise:
+      producer_.comfort_noise(d.samples, queue_);
+      concealed_in_gap_ += d.samples;
+      break;
+    case Operation::kFecRecover: {
+      const StoredPacket* next = packets_.next_after(next_position_);
+      producer_.recover_fec(*next, d.samples, queue_);
+      if (next->has_fec) stats_.fec_used();
+      next_position_ = next->position;
+      concealed_in_gap_ = 0;
+      break;
+    }
+    case Operation::kJump:
+      next_position_ = packets_.next_after(next_position_)->position;
+      concealed_in_gap_ = 0;
+      break;
+  }
+}
+
+bool AdaptiveJitterBuffer::decode_expected() {
+  const StoredPacket* p = packets_.covering(next_position_);
+  if (!p) return false;
+  const StoredPacket packet = *packets_.take(p->position);
+  if (producer_.decode(packet, next_position_, queue_) == 0) {
+    stats_.packets_discarded(1);  // undecodable: handled as a loss from here on
+    return false;
+  }
+  next_position_ = packet.end();
+  concealed_in_gap_ = 0;
+  return true;
+}
+
+void AdaptiveJitterBuffer::time_stretch(Operation op, sim::Timestamp now) {
+  const TimeStretcher& ts = *deps_.time_stretcher;
+  const auto need = static_cast<size_t>(ts.input_samples());
+  bool decoded = false;
+  while (queue_.size() < need && decode_expected()) decoded = true;
+  if (queue_.size() < need) {
+    if (!decoded) decode_expected();
+    return;
+  }
+  const auto x = queue_.samples().first(need);
+  const double bg = producer_.background().level_rms();
+  const TimeStretcher::Result r =
+      op == Operation::kPreemptiveExpand ? ts.preemptive_expand(x, bg) : ts.accelerate(x, bg, op == Operation::kFastAccelerate);
+  if (!r.applied) return;
+  const bool accel = op != Operation::kPreemptiveExpand;
+  queue_.replace_head(need, r.output, r.source, r.spliced, accel ? SampleKind::kAccelerate : SampleKind::kPreemptive);
+  if (accel) stats_.samples_removed(static_cast<uint64_t>(r.change));
+  else stats_.samples_inserted(static_cast<uint64_t>(r.change));
+  last_stretch_ = now;
+}
+
+void AdaptiveJitterBuffer::flush_if_too_deep(sim::Timestamp now) {
+  const double delay = history_.delay_ms(next_position_, queue_end(now));
+  if (delay <= config_.max_delay_ms + kFlushSlackMs) return;
+  const double target = deps_.delay_manager->target_delay_ms(now);
+  const auto skip = static_cast<int64_t>(std::llround((delay - target) * rate_ / 1000.0));
+  const int64_t from_queue = std::min<int64_t>(skip, static_cast<int64_t>(queue_.size()));
+  std::vector<float> dropped;
+  std::vector<SampleMeta> dropped_meta;
+  queue_.pop(static_cast<size_t>(from_queue), dropped, dropped_meta);
+  next_position_ += skip - from_queue;
+  stats_.packets_discarded(static_cast<uint64_t>(packets_.drop_before(next_position_)));
+}
+
+}  // namespace callsim::jitter

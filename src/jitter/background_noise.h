@@ -1,0 +1,41 @@
+// BackgroundNoise: tracks the level of the background (the quietest recent decoded audio) and
+// makes comfort noise at that level. The level follows 10 ms block RMS values down at once and
+// up slowly (+3 dB/s), a minimum-statistics tracker. A block is "silent" when its RMS is below
+// twice the background level (capped at -50 dBFS), or below -90 dBFS.
+// Comfort noise is white noise from a seeded sim::RandomStream through a one-pole low-pass
+// (speech-like tilt), scaled to the background RMS; deterministic for a given seed.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "sim/random.h"
+
+namespace callsim::jitter {
+
+class BackgroundNoise {
+ public:
+  BackgroundNoise(int sample_rate_hz, uint64_t seed);
+
+  // Feed decoded audio (any length; analysed in 10 ms blocks).
+  void update(std::span<const float> pcm);
+  double level_rms() const { return level_; }
+  bool is_silent(double rms) const;
+  // True when the last analysed 10 ms block was silent.
+  bool last_block_silent() const { return last_silent_; }
+  std::vector<float> comfort_noise(int samples);
+
+  static double rms(std::span<const float> pcm);
+
+ private:
+  int block_;
+  double level_ = 1e-3;
+  double rise_per_block_;
+  bool last_silent_ = false;
+  std::vector<float> partial_;
+  sim::RandomStream random_;
+  float lowpass_state_ = 0.0f;
+};
+
+}  // namespace callsim::jitter

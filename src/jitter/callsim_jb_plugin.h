@@ -1,0 +1,113 @@
+/* callsim jitter-buffer plugin ABI, version 1. Pure C (C99), no callsim headers needed.
+ *
+ * A plugin is a shared library exporting one function:
+ *
+ *     const callsim_jb_plugin* callsim_jb_plugin_v1(void);
+ *
+ * returning a static table of function pointers. The host checks abi_version ==
+ * CALLSIM_JB_PLUGIN_ABI_VERSION and struct_size >= sizeof(callsim_jb_plugin) before use.
+ *
+ * Decoding: the HOST decodes. create() receives a callsim_jb_decoder, a table of callbacks into
+ * the host's codec (Opus, or whatever the scenario uses): the plugin only decides what to play
+ * when, and calls decode / conceal / decode_fec to make the audio. This keeps plugins codec-free
+ * and lets them use the same decoder (and PLC) as the built-in buffers.
+ *
+ * Units: sample_rate_hz is the output (and decoder) rate; audio is mono float in [-1, 1);
+ * rtp_timestamp is the 48 kHz RTP clock (RFC 7587); times are nanoseconds on the simulation clock
+ * (arrival and pull times share it). pull() is called every 10 ms and must write exactly n =
+ * sample_rate_hz / 100 samples.
+ *
+ * Threading: one handle is only ever used from one thread. Calls never overlap.
+ * Errors: functions returning int return 0 on success, non-zero on failure; create() returns NULL
+ * and writes a NUL-terminated message into error (at most error_size bytes).
+ */
+#ifndef CALLSIM_JB_PLUGIN_H_
+#define CALLSIM_JB_PLUGIN_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CALLSIM_JB_PLUGIN_ABI_VERSION 1u
+#define CALLSIM_JB_PLUGIN_ENTRY "callsim_jb_plugin_v1"
+
+/* Frame types; the same values as callsim::jitter::PlayoutFrame::Type. */
+enum callsim_jb_frame_type {
+  CALLSIM_JB_NORMAL = 0,
+  CALLSIM_JB_EXPAND = 1,
+  CALLSIM_JB_ACCELERATE = 2,
+  CALLSIM_JB_PREEMPTIVE_EXPAND = 3,
+  CALLSIM_JB_MERGE = 4,
+  CALLSIM_JB_COMFORT_NOISE = 5,
+  CALLSIM_JB_FEC_RECOVERED = 6,
+  CALLSIM_JB_SILENCE = 7
+};
+
+/* The host's decoder. Each call returns the number of samples written to out (at most
+ * max_samples), or -1 on error (e.g. an undecodable payload). conceal and decode_fec lengths must
+ * be multiples of 2.5 ms. */
+typedef struct callsim_jb_decoder {
+  void* context;
+  int (*payload_samples)(void* context, const uint8_t* payload, size_t size);
+  int (*decode)(void* context, const uint8_t* payload, size_t size, float* out, int max_samples);
+  int (*conceal)(void* context, int samples, float* out);
+  /* Rebuilds the `samples` before next_payload from its in-band FEC (PLC when it has none). */
+  int (*decode_fec)(void* context, const uint8_t* next_payload, size_t size, int samples, float* out);
+} callsim_jb_decoder;
+
+/* Statistics (W3C RTCInboundRtpStreamStats names, see jitter_buffer.h for units). The host
+ * zeroes the struct and sets struct_size before calling get_stats; a plugin fills what it knows. */
+typedef struct callsim_jb_stats {
+  uint32_t struct_size;
+  uint64_t packets_received;
+  uint64_t packets_discarded;
+  uint64_t packets_duplicated;
+  uint64_t fec_packets_received;
+  uint64_t fec_packets_used;
+  double jitter_buffer_delay_s;
+  double jitter_buffer_target_delay_s;
+  uint64_t jitter_buffer_emitted_count;
+  double jitter_buffer_delay_p95_ms;
+  uint64_t total_samples_received;
+  uint64_t concealed_samples;
+  uint64_t silent_concealed_samples;
+  uint64_t concealment_events;
+  uint64_t inserted_samples_for_deceleration;
+  uint64_t removed_samples_for_acceleration;
+  uint64_t comfort_noise_samples;
+  uint64_t interruption_count;
+  double total_interruption_duration_s;
+} callsim_jb_stats;
+
+typedef struct callsim_jb_plugin {
+  uint32_t abi_version; /* CALLSIM_JB_PLUGIN_ABI_VERSION */
+  uint32_t struct_size; /* sizeof(callsim_jb_plugin) as the plugin was built */
+  const char* name;     /* short, for logs */
+
+  /* config_json: the scenario's "config" object as JSON text ("{}" when absent). The decoder
+   * table (and its context) stays valid until destroy(). */
+  void* (*create)(const char* config_json, int sample_rate_hz, const callsim_jb_decoder* decoder, char* error,
+                  size_t error_size);
+  int (*insert)(void* handle, uint16_t sequence, uint32_t rtp_timestamp, int marker, const uint8_t* payload,
+                size_t size, int64_t arrival_ns);
+  /* Writes n samples; frame_type gets a callsim_jb_frame_type; playout_timestamp_valid (0/1) and
+   * playout_timestamp the RTP timestamp of the first sample when it is real audio. */
+  int (*pull)(void* handle, int64_t now_ns, float* out, int n, int* frame_type, int* playout_timestamp_valid,
+              uint32_t* playout_timestamp);
+  int (*get_stats)(void* handle, callsim_jb_stats* stats);
+  /* Playout delay and its target, ms (NAN when unknown). */
+  double (*current_delay_ms)(void* handle);
+  double (*target_delay_ms)(void* handle);
+  void (*destroy)(void* handle);
+} callsim_jb_plugin;
+
+typedef const callsim_jb_plugin* (*callsim_jb_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CALLSIM_JB_PLUGIN_H_ */

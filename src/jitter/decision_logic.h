@@ -1,0 +1,85 @@
+// DecisionLogic: what the adaptive buffer does next. It is asked each time the playout queue
+// holds less than 10 ms, and answers with one operation (NetEq's decision logic, simplified):
+//   expected packet there  -> normal decode (merged in by the producer after concealment), or
+//                             accelerate / fast accelerate / preemptive expand when the playout
+//                             delay is outside [target - preemptive_margin, target + accelerate_margin)
+//   packet missing, later one there
+//                          -> DTX resumption (marker bit or comfort noise playing): comfort noise
+//                             until the later packet is due at the target delay, then jump to it;
+//                             exactly one frame missing and FEC in the later packet: FEC recovery;
+//                             gap already covered by concealment, or the later packet would play
+//                             above target + jump_margin: jump; otherwise conceal (or comfort
+//                             noise after silence) up to the gap
+//   nothing buffered       -> conceal (comfort noise if the last decoded audio was silent)
+// Concealment does not advance the timeline, so waiting for a late packet raises the delay, as in
+// NetEq; the time stretcher brings it back.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+namespace callsim::jitter {
+
+enum class Operation {
+  kNormal,
+  kAccelerate,
+  kFastAccelerate,
+  kPreemptiveExpand,
+  kExpand,
+  kComfortNoise,
+  kFecRecover,
+  kJump,  // skip to the next stored packet
+};
+const char* to_string(Operation op);
+
+struct DecisionInput {
+  bool expected_available = false;  // a stored packet covers the next timeline position
+  // The next stored packet after the missing position, if any.
+  std::optional<int64_t> future_gap;  // samples from the next position to it
+  int future_duration = 0;            // its duration, samples
+  bool future_marker = false;
+  bool future_has_fec = false;
+  int64_t concealed_in_gap = 0;  // synthetic samples made since the last real audio
+  bool last_concealment = false;    // last output was concealment of speech
+  bool last_comfort_noise = false;  // last output was comfort noise
+  bool last_decoded_silent = false; // the last decoded audio was at background level
+  double playout_delay_ms = 0;      // relative delay the next position would be played with
+  double delay_if_jump_ms = 0;      // same for the future packet if it were played next
+  double target_ms = 0;
+  int64_t available_samples = 0;    // queued + contiguous decodable samples
+  bool timescale_allowed = true;    // enough time since the last time stretch
+};
+
+struct DecisionConfig {
+  int frame_samples = 480;           // 10 ms
+  int plc_quantum = 120;             // 2.5 ms
+  int stretch_samples = 1440;        // what one time stretch needs (30 ms)
+  bool time_stretch = true;
+  bool use_fec = true;
+  double accelerate_margin_ms = 20;  // accelerate at target + this
+  double preemptive_margin_ms = 0;   // preemptive expand below target - this
+  double fast_accelerate_margin_ms = 100;
+  double jump_margin_ms = 50;        // skip an unconcealed gap when this far above target
+};
+
+struct Decision {
+  Operation op = Operation::kNormal;
+  int samples = 0;  // for kExpand, kComfortNoise, kFecRecover
+};
+
+class DecisionLogic {
+ public:
+  explicit DecisionLogic(DecisionConfig config) : config_(config) {}
+  virtual ~DecisionLogic() = default;
+  virtual Decision decide(const DecisionInput& in) const;
+  const DecisionConfig& config() const { return config_; }
+
+ private:
+  Decision expected(const DecisionInput& in) const;
+  Decision missing(const DecisionInput& in) const;
+  Decision synthetic(const DecisionInput& in, int64_t samples) const;
+
+  DecisionConfig config_;
+};
+
+}  // namespace callsim::jitter

@@ -1,0 +1,48 @@
+#include "jitter/jitter_buffer.h"
+
+#include <stdexcept>
+
+#include "jitter/adaptive_jitter_buffer.h"
+#include "jitter/fixed_jitter_buffer.h"
+#include "jitter/plugin_jitter_buffer.h"
+#include "jitter/speex_jitter_buffer.h"
+
+namespace callsim::jitter {
+
+const char* to_string(PlayoutFrame::Type type) {
+  switch (type) {
+    case PlayoutFrame::kNormal: return "normal";
+    case PlayoutFrame::kExpand: return "expand";
+    case PlayoutFrame::kAccelerate: return "accelerate";
+    case PlayoutFrame::kPreemptiveExpand: return "preemptive_expand";
+    case PlayoutFrame::kMerge: return "merge";
+    case PlayoutFrame::kComfortNoise: return "comfort_noise";
+    case PlayoutFrame::kFecRecovered: return "fec_recovered";
+    case PlayoutFrame::kSilence: return "silence";
+  }
+  return "?";
+}
+
+std::unique_ptr<JitterBuffer> make_jitter_buffer(const JitterBufferConfig& config,
+                                                 std::unique_ptr<codec::Decoder> decoder, int output_rate_hz) {
+  if (!decoder) throw std::invalid_argument("make_jitter_buffer: no decoder");
+  switch (config.kind) {
+    case JitterBufferKind::kFixed:
+      return std::make_unique<FixedJitterBuffer>(config.fixed, std::move(decoder), output_rate_hz, config.fec_probe,
+                                                 config.adaptive.seed);
+    case JitterBufferKind::kAdaptive: {
+      AdaptiveDependencies deps = make_adaptive_dependencies(config.adaptive, output_rate_hz);
+      deps.fec_probe = config.fec_probe;
+      return std::make_unique<AdaptiveJitterBuffer>(config.adaptive, std::move(decoder), output_rate_hz,
+                                                    std::move(deps));
+    }
+    case JitterBufferKind::kSpeex:
+      return std::make_unique<SpeexJitterBuffer>(config.speex, std::move(decoder), output_rate_hz, config.fec_probe);
+    case JitterBufferKind::kPlugin:
+      return std::make_unique<PluginJitterBuffer>(config.plugin_path, config.plugin_config_json, std::move(decoder),
+                                                  output_rate_hz);
+  }
+  throw std::invalid_argument("make_jitter_buffer: unknown kind");
+}
+
+}  // namespace callsim::jitter

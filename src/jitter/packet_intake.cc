@@ -1,0 +1,51 @@
+#include "jitter/packet_intake.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "codec/opus_packet.h"
+
+namespace callsim::jitter {
+
+PacketIntake::PacketIntake(const codec::Decoder& decoder, int sample_rate_hz, FecProbe probe, StatsRecorder& stats)
+    : decoder_(decoder), ticks_per_sample_(sample_rate_hz > 0 ? 48000 / sample_rate_hz : 0),
+      probe_(std::move(probe)), stats_(stats) {
+  if (sample_rate_hz <= 0 || 48000 % sample_rate_hz != 0)
+    throw std::invalid_argument("jitter buffer: output rate " + std::to_string(sample_rate_hz) +
+                                " Hz does not divide the 48 kHz RTP clock");
+  if (decoder.sample_rate_hz() != sample_rate_hz)
+    throw std::invalid_argument("jitter buffer: decoder runs at " + std::to_string(decoder.sample_rate_hz()) +
+                                " Hz, output at " + std::to_string(sample_rate_hz) + " Hz");
+  if (!probe_) probe_ = [](std::span<const uint8_t> p) { return codec::has_lbrr(p); };
+}
+
+std::optional<StoredPacket> PacketIntake::accept(ReceivedPacket&& packet) {
+  stats_.packet_received();
+  StoredPacket s;
+  s.sequence = seq_unwrap_.unwrap(packet.sequence);
+  if (duplicates_.seen_before(s.sequence)) {
+    stats_.packet_duplicated();
+    return std::nullopt;
+  }
+  const int64_t ticks = ts_unwrap_.unwrap(packet.rtp_timestamp);
+  // Floor division (positions may be negative for packets reordered before the first one).
+  s.position = ticks >= 0 ? ticks / ticks_per_sample_ : -((-ticks + ticks_per_sample_ - 1) / ticks_per_sample_);
+  s.duration = decoder_.payload_samples(packet.payload);
+  if (s.duration <= 0) {
+    stats_.packets_discarded(1);
+    return std::nullopt;
+  }
+  s.marker = packet.marker;
+  s.has_fec = probe_(packet.payload);
+  if (s.has_fec) stats_.fec_packet_received();
+  s.payload = std::move(packet.payload);
+  s.arrival = packet.arrival;
+  return s;
+}
+
+std::optional<uint32_t> playout_timestamp(std::span<const SampleMeta> metas, const PacketIntake& intake) {
+  if (metas.empty() || metas[0].position < 0 || !is_decoded(metas[0].kind)) return std::nullopt;
+  return intake.rtp_timestamp(metas[0].position);
+}
+
+}  // namespace callsim::jitter

@@ -1,0 +1,45 @@
+// PacketIntake: the common front door of the buffers. Counts every packet, unwraps sequence
+// numbers and RTP timestamps, drops duplicates (same sequence number) and payloads the decoder
+// cannot size, asks the FEC probe, and converts the 48 kHz RTP time into a position on the
+// output-rate timeline (position = unwrapped timestamp / (48000 / rate)).
+#pragma once
+
+#include <optional>
+
+#include "codec/codec.h"
+#include "jitter/jitter_buffer.h"
+#include "jitter/packet_buffer.h"
+#include "jitter/rtp_unwrap.h"
+#include "jitter/stats_recorder.h"
+
+namespace callsim::jitter {
+
+class PacketIntake {
+ public:
+  // Throws std::invalid_argument unless 48000 is a multiple of sample_rate_hz and the decoder runs
+  // at sample_rate_hz.
+  PacketIntake(const codec::Decoder& decoder, int sample_rate_hz, FecProbe probe, StatsRecorder& stats);
+
+  // nullopt when the packet is a duplicate or undecodable (both counted).
+  std::optional<StoredPacket> accept(ReceivedPacket&& packet);
+
+  // The 48 kHz RTP timestamp of a timeline position.
+  uint32_t rtp_timestamp(int64_t position) const {
+    return static_cast<uint32_t>(static_cast<uint64_t>(position * ticks_per_sample_));
+  }
+  int ticks_per_sample() const { return ticks_per_sample_; }
+
+ private:
+  const codec::Decoder& decoder_;
+  int ticks_per_sample_;
+  FecProbe probe_;
+  StatsRecorder& stats_;
+  Unwrapper<uint16_t> seq_unwrap_;
+  Unwrapper<uint32_t> ts_unwrap_;
+  DuplicateDetector duplicates_;
+};
+
+// The RTP timestamp of a frame's first sample when it is real audio.
+std::optional<uint32_t> playout_timestamp(std::span<const SampleMeta> metas, const PacketIntake& intake);
+
+}  // namespace callsim::jitter

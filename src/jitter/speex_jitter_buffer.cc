@@ -1,0 +1,125 @@
+#include "jitter/speex_jitter_buffer.h"
+
+#include <speex/speex_jitter.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace callsim::jitter {
+
+void SpeexJitterBuffer::Destroy::operator()(JitterBuffer_* jb) const { jitter_buffer_destroy(jb); }
+
+SpeexJitterBuffer::SpeexJitterBuffer(const SpeexJitterConfig& config, std::unique_ptr<codec::Decoder> decoder,
+                                     int sample_rate_hz, FecProbe fec_probe)
+    : decoder_(std::move(decoder)),
+      rate_(sample_rate_hz),
+      frame_(sample_rate_hz / 100),
+      history_(sample_rate_hz, sim::Duration::seconds(2)),
+      producer_(*decoder_, sample_rate_hz, config.seed),
+      stats_(sample_rate_hz),
+      intake_(*decoder_, sample_rate_hz, std::move(fec_probe), stats_) {
+  const int step = frame_ * intake_.ticks_per_sample();  // 10 ms in RTP ticks
+  jb_.reset(jitter_buffer_init(step));
+  if (!jb_) throw std::runtime_error("speexdsp: jitter_buffer_init failed");
+  auto margin = static_cast<spx_int32_t>(std::lround(config.margin_ms * 48.0));
+  spx_int32_t late_rate = std::clamp(config.max_late_rate_pct, 1, 100);
+  jitter_buffer_ctl(jb_.get(), JITTER_BUFFER_SET_MARGIN, &margin);
+  jitter_buffer_ctl(jb_.get(), JITTER_BUFFER_SET_MAX_LATE_RATE, &late_rate);
+}
+
+void SpeexJitterBuffer::insert(ReceivedPacket packet) {
+  std::optional<StoredPacket> p = intake_.accept(std::move(packet));
+  if (!p) return;
+  history_.insert(p->position, p->arrival);
+  const int k = intake_.ticks_per_sample();
+  JitterBufferPacket jp{};
+  jp.data = reinterpret_cast<char*>(p->payload.data());
+  jp.len = static_cast<spx_uint32_t>(p->payload.size());
+  jp.timestamp = intake_.rtp_timestamp(p->position);
+  jp.span = static_cast<spx_uint32_t>(p->duration * k);
+  jp.sequence = static_cast<spx_uint16_t>(p->sequence & 0xffff);
+  jp.user_data = next_id_;
+  jitter_buffer_put(jb_.get(), &jp);  // copies the payload
+  max_payload_ = std::max(max_payload_, p->payload.size());
+  p->payload.clear();
+  pending_.emplace(next_id_++, Pending{std::move(*p)});
+  ++put_;
+}
+
+// One jitter_buffer_get: appends what speexdsp says to play at its pointer.
+void SpeexJitterBuffer::fetch() {
+  const int k = intake_.ticks_per_sample(), q = producer_.plc_quantum();
+  auto plc_len = [&](int64_t ticks) { return static_cast<int>(std::max<int64_t>(q, (ticks / k + q - 1) / q * q)); };
+  std::vector<char> buf(std::max<size_t>(1, max_payload_));
+  JitterBufferPacket jp{};
+  jp.data = buf.data();
+  jp.len = static_cast<spx_uint32_t>(buf.size());
+  spx_int32_t offset = 0;
+  const int r = jitter_buffer_get(jb_.get(), &jp, frame_ * k, &offset);
+  auto it = r == JITTER_BUFFER_OK ? pending_.find(jp.user_data) : pending_.end();
+  if (it != pending_.end()) {
+    StoredPacket packet = std::move(it->second.packet);
+    pending_.erase(it);
+    ++returned_;
+    packet.payload.assign(buf.begin(), buf.begin() + jp.len);
+    if (offset > 0) producer_.conceal(plc_len(offset), queue_);
+    if (offset < 0) stats_.samples_removed(static_cast<uint64_t>(-offset / k));
+    const int64_t from = packet.position + std::max<int64_t>(0, -offset / k);
+    if (producer_.decode(packet, from, queue_) == 0) producer_.conceal(frame_, queue_);
+    next_position_ = packet.end();
+    started_ = true;
+    return;
+  }
+  if (!started_) {
+    producer_.silence(frame_, queue_);
+  } else if (r == JITTER_BUFFER_INSERTION) {
+    const int n = plc_len(jp.span);
+    producer_.insert_plc(n, queue_);
+    stats_.samples_inserted(static_cast<uint64_t>(n));
+  } else {
+    const int n = plc_len(jp.span);
+    producer_.conceal(n, queue_);
+    next_position_ += n;
+  }
+}
+
+void SpeexJitterBuffer::forget_old() {
+  // Packets speexdsp dropped as late never come back; forget them a second behind the pointer.
+  const int64_t horizon = next_position_ - rate_;
+  for (auto it = pending_.begin(); it != pending_.end();)
+    it = it->second.packet.end() < horizon ? pending_.erase(it) : std::next(it);
+}
+
+PlayoutFrame SpeexJitterBuffer::pull(sim::Timestamp now) {
+  if (put_ == 0) {
+    producer_.silence(frame_, queue_);
+  } else {
+    while (queue_.size() < static_cast<size_t>(frame_)) fetch();
+  }
+  PlayoutFrame frame;
+  std::vector<SampleMeta> metas;
+  queue_.pop(static_cast<size_t>(frame_), frame.samples, metas);
+  frame.type = frame_type(metas);
+  frame.playout_rtp_timestamp = playout_timestamp(metas, intake_);
+  const auto left = static_cast<int64_t>(queue_.size());
+  if (put_ > 0) jitter_buffer_remaining_span(jb_.get(), static_cast<spx_uint32_t>(left * intake_.ticks_per_sample()));
+  if (started_) {
+    const sim::Timestamp end = now + sim::Duration::nanos(int64_t{10000000} + left * 1000000000 / rate_);
+    current_delay_ms_ = history_.delay_ms(next_position_, end);
+  }
+  stats_.frame_emitted(now, metas, current_delay_ms_);
+  forget_old();
+  return frame;
+}
+
+JitterStats SpeexJitterBuffer::stats() const {
+  JitterStats s = stats_.stats();
+  spx_int32_t available = 0;
+  jitter_buffer_ctl(jb_.get(), JITTER_BUFFER_GET_AVAILABLE_COUNT, &available);
+  const uint64_t gone = put_ - returned_ - std::min<uint64_t>(put_ - returned_, static_cast<uint64_t>(available));
+  s.packets_discarded += gone;
+  return s;
+}
+
+}  // namespace callsim::jitter

@@ -1,0 +1,65 @@
+// SpeexJitterBuffer: speexdsp's adaptive jitter buffer (speex/speex_jitter.h) behind the
+// JitterBuffer interface. speexdsp decides what to play; this class feeds it packets (timestamps
+// and spans in 48 kHz RTP ticks, so wrap-around matches RTP) and every 10 ms asks it for 10 ms:
+//   JITTER_BUFFER_OK        -> decode (skipping a negative start offset, concealing a positive one)
+//   JITTER_BUFFER_MISSING   -> decoder PLC with fade (AudioProducer)
+//   JITTER_BUFFER_INSERTION -> decoder PLC labelled as inserted (its way to grow the delay)
+// then reports the audio it still holds (jitter_buffer_remaining_span), which drives speexdsp's
+// own delay adaptation. speexdsp drops late packets silently; they are counted as
+// inserted - returned - still buffered. It exposes no target, so target_delay_ms() reports the
+// current delay. No FEC (speexdsp cannot show the next packet).
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "jitter/arrival_history.h"
+#include "jitter/audio_producer.h"
+#include "jitter/jitter_buffer.h"
+#include "jitter/packet_intake.h"
+#include "jitter/playout_queue.h"
+#include "jitter/stats_recorder.h"
+
+struct JitterBuffer_;  // speexdsp's opaque state
+
+namespace callsim::jitter {
+
+class SpeexJitterBuffer final : public JitterBuffer {
+ public:
+  SpeexJitterBuffer(const SpeexJitterConfig& config, std::unique_ptr<codec::Decoder> decoder, int sample_rate_hz,
+                    FecProbe fec_probe = {});
+
+  void insert(ReceivedPacket packet) override;
+  PlayoutFrame pull(sim::Timestamp now) override;
+  JitterStats stats() const override;
+  double current_delay_ms() const override { return current_delay_ms_; }
+  double target_delay_ms() const override { return current_delay_ms_; }
+
+ private:
+  struct Destroy {
+    void operator()(JitterBuffer_* jb) const;
+  };
+  struct Pending {
+    StoredPacket packet;  // payload emptied: speexdsp holds its own copy
+  };
+  void fetch();
+  void forget_old();
+
+  std::unique_ptr<codec::Decoder> decoder_;
+  int rate_, frame_;
+  std::unique_ptr<JitterBuffer_, Destroy> jb_;
+  ArrivalHistory history_;
+  PlayoutQueue queue_;
+  AudioProducer producer_;
+  StatsRecorder stats_;
+  PacketIntake intake_;
+  std::map<uint32_t, Pending> pending_;  // by user_data id
+  uint32_t next_id_ = 1;
+  size_t max_payload_ = 0;
+  uint64_t put_ = 0, returned_ = 0;
+  bool started_ = false;
+  int64_t next_position_ = 0;
+  double current_delay_ms_ = 0;
+};
+
+}  // namespace callsim::jitter

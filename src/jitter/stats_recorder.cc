@@ -1,0 +1,68 @@
+#include "jitter/stats_recorder.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace callsim::jitter {
+
+namespace {
+constexpr double kInterruptionMs = 150.0;  // W3C interruptionCount threshold
+}
+
+void StatsRecorder::concealment_ended() {
+  const double ms = 1000.0 * static_cast<double>(event_samples_) / rate_;
+  if (ms >= kInterruptionMs && decoded_played_) {
+    ++s_.interruption_count;
+    s_.total_interruption_duration_s += ms / 1000.0;
+  }
+  in_concealment_ = false;
+  event_samples_ = 0;
+}
+
+void StatsRecorder::frame_emitted(sim::Timestamp now, std::span<const SampleMeta> metas, double target_ms) {
+  int64_t frame_delay_ns = -1;
+  for (const auto& m : metas) {
+    ++s_.total_samples_received;
+    if (is_concealment(m.kind)) {
+      if (!in_concealment_) ++s_.concealment_events;
+      in_concealment_ = true;
+      ++event_samples_;
+      ++s_.concealed_samples;
+      if (m.kind == SampleKind::kExpandSilent) ++s_.silent_concealed_samples;
+      continue;
+    }
+    if (in_concealment_) concealment_ended();
+    if (m.kind == SampleKind::kComfortNoise) ++s_.comfort_noise_samples;
+    if (m.arrival_ns >= 0) {
+      const int64_t d = now.ns() - m.arrival_ns;
+      s_.jitter_buffer_delay_s += static_cast<double>(d) * 1e-9;
+      s_.jitter_buffer_target_delay_s += target_ms / 1000.0;
+      ++s_.jitter_buffer_emitted_count;
+      if (frame_delay_ns < 0) frame_delay_ns = d;
+      decoded_played_ = true;
+    }
+  }
+  if (frame_delay_ns >= 0) {
+    const auto bin = static_cast<size_t>(std::clamp<int64_t>(frame_delay_ns / 1000000, 0, 10000));
+    ++delay_hist_ms_[bin];
+    ++delay_frames_;
+  }
+}
+
+JitterStats StatsRecorder::stats() const {
+  JitterStats out = s_;
+  if (delay_frames_ > 0) {
+    const auto rank = static_cast<uint64_t>(std::ceil(0.95 * static_cast<double>(delay_frames_)));
+    uint64_t seen = 0;
+    for (size_t i = 0; i < delay_hist_ms_.size(); ++i) {
+      seen += delay_hist_ms_[i];
+      if (seen >= rank) {
+        out.jitter_buffer_delay_p95_ms = static_cast<double>(i) + 0.5;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace callsim::jitter

@@ -1,0 +1,130 @@
+#include "jitter/time_stretcher.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace callsim::jitter {
+
+namespace {
+constexpr double kQuietEnergyRatio = 8.0;  // vs background energy (NetEq's passive speech rule)
+constexpr double kQuietCapRms = 0.01;      // -40 dBFS
+constexpr double kOctaveTolerance = 0.9;   // shortest local max within this of the best
+}  // namespace
+
+TimeStretcher::TimeStretcher(int sample_rate_hz, TimeStretchConfig config)
+    : rate_(sample_rate_hz),
+      config_(config),
+      min_lag_(std::max(2, static_cast<int>(std::lround(config.min_pitch_ms * sample_rate_hz / 1000.0)))),
+      max_lag_(static_cast<int>(std::lround(config.max_pitch_ms * sample_rate_hz / 1000.0))),
+      decimation_(std::max(1, sample_rate_hz / 4000)) {
+  if (max_lag_ <= min_lag_) throw std::invalid_argument("TimeStretcher: max_pitch_ms must exceed min_pitch_ms");
+}
+
+// Normalised correlation of x[start, start+length) with x[start-lag, start-lag+length).
+double TimeStretcher::correlation(std::span<const float> x, int start, int lag, int length) const {
+  double xy = 0, xx = 0, yy = 0;
+  for (int n = 0; n < length; ++n) {
+    const double a = x[static_cast<size_t>(start + n)], b = x[static_cast<size_t>(start + n - lag)];
+    xy += a * b;
+    xx += a * a;
+    yy += b * b;
+  }
+  return xx > 0 && yy > 0 ? xy / std::sqrt(xx * yy) : 0.0;
+}
+
+TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x) const {
+  if (x.size() < static_cast<size_t>(input_samples())) throw std::invalid_argument("TimeStretcher: input too short");
+  // Box-car decimation to ~4 kHz.
+  const int d = decimation_, nd = input_samples() / d;
+  std::vector<float> xd(static_cast<size_t>(nd));
+  for (int m = 0; m < nd; ++m) {
+    float acc = 0;
+    for (int k = 0; k < d; ++k) acc += x[static_cast<size_t>(m * d + k)];
+    xd[static_cast<size_t>(m)] = acc / static_cast<float>(d);
+  }
+  const int sd = max_lag_ / d, lo = std::max(1, min_lag_ / d), hi = std::min(sd, (max_lag_ + d - 1) / d);
+  std::vector<double> c(static_cast<size_t>(hi + 2), -1.0);
+  double best = -1.0;
+  for (int lag = lo; lag <= hi; ++lag) {
+    c[static_cast<size_t>(lag)] = correlation(xd, sd, lag, nd - sd);
+    best = std::max(best, c[static_cast<size_t>(lag)]);
+  }
+  int coarse = lo;
+  for (int lag = lo; lag <= hi; ++lag) {
+    const double v = c[static_cast<size_t>(lag)];
+    const bool local_max = v >= c[static_cast<size_t>(lag - 1)] && v >= c[static_cast<size_t>(lag + 1)];
+    if (local_max && v >= kOctaveTolerance * best) {
+      coarse = lag;
+      break;
+    }
+  }
+  // Refine at the full rate around the coarse lag.
+  Pitch p{coarse * d, -2.0};
+  const int s = max_lag_;
+  for (int lag = std::max(min_lag_, coarse * d - d); lag <= std::min(max_lag_, coarse * d + d); ++lag) {
+    const double v = correlation(x, s, lag, s);
+    if (v > p.correlation) p = {lag, v};
+  }
+  p.correlation = correlation(x, s, p.lag, p.lag);  // the two periods that would be spliced
+  return p;
+}
+
+bool TimeStretcher::quiet(std::span<const float> x, int from, int to, double background_rms) const {
+  double e = 0;
+  for (int i = from; i < to; ++i) e += static_cast<double>(x[static_cast<size_t>(i)]) * x[static_cast<size_t>(i)];
+  const double rms = std::sqrt(e / std::max(1, to - from));
+  return rms * rms <= kQuietEnergyRatio * background_rms * background_rms && rms <= kQuietCapRms;
+}
+
+TimeStretcher::Result TimeStretcher::accelerate(std::span<const float> x, double background_rms, bool fast) const {
+  Result r;
+  const Pitch p = find_pitch(x);
+  const int s = max_lag_, n = input_samples();
+  r.lag = p.lag;
+  r.low_energy = quiet(x, s - p.lag, s + p.lag, background_rms);
+  if (!r.low_energy && p.correlation < config_.correlation_threshold) return r;
+  int len = p.lag;
+  if (fast) {
+    const int k = max_lag_ / p.lag;
+    if (k > 1 && (r.low_energy || correlation(x, s, k * p.lag, k * p.lag) >= config_.correlation_threshold))
+      len = k * p.lag;
+  }
+  for (int i = 0; i < s - len; ++i) r.source.push_back(i), r.spliced.push_back(0);
+  for (int j = 0; j < len; ++j) r.source.push_back(s + j), r.spliced.push_back(1);
+  for (int i = s + len; i < n; ++i) r.source.push_back(i), r.spliced.push_back(0);
+  r.output.resize(r.source.size());
+  for (size_t i = 0; i < r.output.size(); ++i) r.output[i] = x[static_cast<size_t>(r.source[i])];
+  for (int j = 0; j < len; ++j) {
+    const double w = (j + 0.5) / len;  // 0 -> 1: from x[s-len+j] to x[s+j]
+    r.output[static_cast<size_t>(s - len + j)] = static_cast<float>(
+        (1.0 - w) * x[static_cast<size_t>(s - len + j)] + w * x[static_cast<size_t>(s + j)]);
+  }
+  r.applied = true;
+  r.change = len;
+  return r;
+}
+
+TimeStretcher::Result TimeStretcher::preemptive_expand(std::span<const float> x, double background_rms) const {
+  Result r;
+  const Pitch p = find_pitch(x);
+  const int s = max_lag_, n = input_samples(), len = p.lag;
+  r.lag = p.lag;
+  r.low_energy = quiet(x, s - len, s + len, background_rms);
+  if (!r.low_energy && p.correlation < config_.correlation_threshold) return r;
+  for (int i = 0; i < s; ++i) r.source.push_back(i), r.spliced.push_back(0);
+  for (int j = 0; j < len; ++j) r.source.push_back(s - len + j), r.spliced.push_back(1);
+  for (int i = s; i < n; ++i) r.source.push_back(i), r.spliced.push_back(0);
+  r.output.resize(r.source.size());
+  for (size_t i = 0; i < r.output.size(); ++i) r.output[i] = x[static_cast<size_t>(r.source[i])];
+  for (int j = 0; j < len; ++j) {
+    const double w = (j + 0.5) / len;  // 0 -> 1: from x[s+j] (continues x[s-1]) to x[s-len+j] (leads into x[s])
+    r.output[static_cast<size_t>(s + j)] = static_cast<float>(
+        (1.0 - w) * x[static_cast<size_t>(s + j)] + w * x[static_cast<size_t>(s - len + j)]);
+  }
+  r.applied = true;
+  r.change = len;
+  return r;
+}
+
+}  // namespace callsim::jitter

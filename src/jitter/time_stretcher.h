@@ -1,0 +1,63 @@
+// TimeStretcher: time-scale modification by whole pitch periods (pitch-synchronous overlap-add,
+// the method of NetEq's accelerate / preemptive expand). One operation looks at 2 x max_pitch
+// samples (30 ms by default) with the splice point s in the middle:
+//   pitch search: normalised autocorrelation on a 4 kHz decimated copy over lags
+//                 2.5 .. 15 ms, the shortest strong local maximum, refined at full rate;
+//   accelerate:   x[0, s-L) + crossfade(x[s-L, s) -> x[s, s+L)) + x[s+L, N)   (L samples shorter)
+//   preemptive:   x[0, s) + crossfade(x[s, s+L) -> x[s-L, s)) + x[s, N)       (L samples longer)
+// Both ends of every cross-fade continue their neighbours, so the output has no step. It is only
+// applied when it will not be heard: the two periods correlate >= correlation_threshold (voiced,
+// periodic) or the segment is quiet (energy <= 8 x background and below -40 dBFS). Fast
+// accelerate removes as many whole periods as fit in max_pitch when they also correlate.
+// Each result maps output samples to input samples (`source`) so callers can carry provenance.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace callsim::jitter {
+
+struct TimeStretchConfig {
+  double min_pitch_ms = 2.5;
+  double max_pitch_ms = 15.0;
+  double correlation_threshold = 0.9;
+};
+
+class TimeStretcher {
+ public:
+  explicit TimeStretcher(int sample_rate_hz, TimeStretchConfig config = {});
+
+  // Samples one operation needs: 2 x max pitch.
+  int input_samples() const { return 2 * max_lag_; }
+
+  struct Pitch {
+    int lag = 0;               // samples
+    double correlation = 0.0;  // normalised, of the two periods around the splice point
+  };
+  // Pitch at the splice point of x (x.size() >= input_samples()).
+  Pitch find_pitch(std::span<const float> x) const;
+
+  struct Result {
+    bool applied = false;
+    bool low_energy = false;
+    int lag = 0;     // pitch period found
+    int change = 0;  // samples removed (accelerate) or inserted (preemptive expand)
+    std::vector<float> output;
+    std::vector<int> source;    // output[i] came from (or was spliced at) input[source[i]]
+    std::vector<uint8_t> spliced;  // output[i] is part of the cross-fade / inserted period
+  };
+  // Both use the first input_samples() of x and return output for exactly that region.
+  Result accelerate(std::span<const float> x, double background_rms, bool fast) const;
+  Result preemptive_expand(std::span<const float> x, double background_rms) const;
+
+ private:
+  double correlation(std::span<const float> x, int start, int lag, int length) const;
+  bool quiet(std::span<const float> x, int from, int to, double background_rms) const;
+
+  int rate_;
+  TimeStretchConfig config_;
+  int min_lag_, max_lag_, decimation_;
+};
+
+}  // namespace callsim::jitter
