@@ -35,16 +35,29 @@ PcapWriter::PcapWriter(std::filesystem::path path, PcapConfig config)
   handles_->dumper = pcap_dump_open(handles_->pcap, output_.temp_path().c_str());
   if (!handles_->dumper)
     throw std::runtime_error(output_.temp_path().string() + ": " + pcap_geterr(handles_->pcap));
+  if (config_.announce_session) {
+    SessionDescription session;
+    session.media_ip = config_.ip.dst_ip;
+    session.media_port = config_.ip.dst_port;
+    session.payload_type = config_.payload_type;
+    session.rtpmap = config_.rtpmap;
+    write_udp(sim::Timestamp::zero(), sap_addressing(session), sap_announcement(session));
+  }
 }
 
 PcapWriter::~PcapWriter() = default;
 
 void PcapWriter::write(sim::Timestamp arrival, std::span<const uint8_t> udp_payload) {
+  write_udp(arrival, config_.ip, udp_payload);
+}
+
+void PcapWriter::write_udp(sim::Timestamp arrival, const Ipv4UdpConfig& ip_config,
+                           std::span<const uint8_t> udp_payload) {
   if (arrival.ns() < 0) throw std::invalid_argument("pcap: negative arrival time");
   if (!handles_->dumper) throw std::logic_error("pcap: write after commit");
   std::vector<uint8_t> frame;
   if (config_.link == LinkType::kEthernet) frame.assign(std::begin(kEthernetHeader), std::end(kEthernetHeader));
-  const std::vector<uint8_t> ip = build_ipv4_udp(config_.ip, identification_++, udp_payload);
+  const std::vector<uint8_t> ip = build_ipv4_udp(ip_config, identification_++, udp_payload);
   frame.insert(frame.end(), ip.begin(), ip.end());
   pcap_pkthdr header{};
   header.ts.tv_sec = static_cast<time_t>(config_.epoch_unix_seconds + arrival.ns() / kNanosPerSecond);
