@@ -38,7 +38,7 @@ sf_count_t vio_seek(sf_count_t offset, int whence, void* user) {
 sf_count_t vio_read(void* ptr, sf_count_t count, void* user) {
   MemoryFile& f = mem(user);
   const sf_count_t n = std::clamp<sf_count_t>(count, 0, f.size - f.pos);
-  std::memcpy(ptr, f.data + f.pos, static_cast<size_t>(n));
+  if (n > 0) std::memcpy(ptr, f.data + f.pos, static_cast<size_t>(n));
   f.pos += n;
   return n;
 }
