@@ -18,5 +18,6 @@ struct Command {
 Command add_validate(CLI::App& app);
 Command add_version(CLI::App& app);
 Command add_level(CLI::App& app);
+Command add_score(CLI::App& app);
 
 }  // namespace callsim::cli

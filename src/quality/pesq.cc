@@ -1,0 +1,132 @@
+// P.862 / P.862.2 pipeline: level alignment -> input filter -> time alignment -> perceptual
+// model -> disturbance aggregation -> MOS-LQO mapping.
+#include "quality/pesq.h"
+
+#include <cmath>
+#include <string>
+
+#include "common/error.h"
+#include "quality/pesq_align.h"
+#include "quality/pesq_filter.h"
+#include "quality/pesq_score.h"
+#include "quality/pesq_vad.h"
+
+namespace callsim::quality {
+namespace {
+
+using namespace pesq_detail;
+
+constexpr double kTargetPower = 1e7;       // clause 10.1.1: aligned power in the 350-3250 Hz band
+constexpr double kSilentBandPower = 1e-4;  // far below one 16-bit LSB of noise: digital silence
+
+std::string fmt(double v, int decimals = 2) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+void validate(const audio::Signal& ref, const audio::Signal& deg, PesqMode mode, const PesqInputNames& n) {
+  const int fs = ref.sample_rate_hz;
+  if (fs != 8000 && fs != 16000)
+    throw InputError(
+        n.reference, "",
+        "P.862 needs 8000 or 16000 Hz audio, got " + std::to_string(fs) + " Hz (resample first)");
+  if (deg.sample_rate_hz != fs)
+    throw InputError(n.degraded, "",
+                     "sample rate " + std::to_string(deg.sample_rate_hz) +
+                         " Hz differs from the reference's " + std::to_string(fs) + " Hz");
+  if (mode == PesqMode::kWideband && fs != 16000)
+    throw InputError(n.reference, "",
+                     "P.862.2 wideband mode needs 16000 Hz audio, got " + std::to_string(fs));
+  for (const auto* s : {&ref, &deg}) {
+    if (static_cast<long>(s->samples.size()) < fs / 4)
+      throw InputError(s == &ref ? n.reference : n.degraded, "",
+                       "too short: " + fmt(s->duration_seconds(), 3) + " s (P.862 needs at least 0.25 s)");
+  }
+}
+
+Track to_track(const audio::Signal& s, const RateSetup& r) {
+  std::vector<double> x(s.samples.size());
+  for (size_t i = 0; i < x.size(); ++i) x[i] = 32768.0 * static_cast<double>(s.samples[i]);
+  return make_track(x, r);
+}
+
+// Level alignment (clause 10.1.1) and the input filter (clause 10.1.2 / P.862.2).
+void condition(Track& t, long max_length, PesqMode mode, const RateSetup& r, FftSet& ffts, bool is_ref,
+               const PesqInputNames& n) {
+  const double power = band_power(t, max_length, r, ffts);
+  if (power < kSilentBandPower) {
+    if (is_ref) throw InputError(n.reference, "", "reference is silent (no signal in the 350-3250 Hz band)");
+    t.x.setZero();  // a silent degraded signal is scored as such
+  } else {
+    scale(t, std::sqrt(kTargetPower / power));
+  }
+  if (mode == PesqMode::kNarrowband)
+    apply_curve_filter(t, irs_receive_curve(), r, ffts);
+  else
+    apply_wideband_filter(t, r);
+}
+
+[[noreturn]] void no_utterance(const AlignContext& c, long crude, const PesqInputNames& n) {
+  const std::vector<double>& v = c.ref_env.activity;
+  long run = 0, longest = 0;
+  for (double a : v) run = a > 0 ? run + 1 : 0, longest = std::max(longest, run);
+  if (longest < kMinUtteranceBlocks)
+    throw InputError(n.reference, "", "no speech found (P.862 needs at least 200 ms of continuous speech)");
+  throw InputError(n.degraded, "",
+                   "does not cover the reference speech at the estimated delay of " +
+                       fmt(1000.0 * static_cast<double>(crude) / c.r.fs) + " ms");
+}
+
+std::vector<PesqUtterance> describe(const std::vector<Utterance>& utts, const RateSetup& r) {
+  std::vector<PesqUtterance> out;
+  for (const Utterance& u : utts) {
+    const double block_s = static_cast<double>(r.block) / r.fs;
+    out.push_back({static_cast<double>(u.start - kMarginBlocks) * block_s,
+                   static_cast<double>(u.end - kMarginBlocks) * block_s,
+                   1000.0 * static_cast<double>(u.delay) / r.fs, u.confidence});
+  }
+  return out;
+}
+
+}  // namespace
+
+double mos_lqo_from_raw(double raw, PesqMode mode) {
+  if (mode == PesqMode::kNarrowband) return 0.999 + 4.0 / (1.0 + std::exp(-1.4945 * raw + 4.6607));
+  return 0.999 + 4.0 / (1.0 + std::exp(-1.3669 * raw + 3.8224));
+}
+
+PesqResult pesq(const audio::Signal& ref, const audio::Signal& deg, PesqMode mode,
+                const PesqInputNames& names) {
+  validate(ref, deg, mode, names);
+  const RateSetup r = RateSetup::for_rate(ref.sample_rate_hz);
+  FftSet ffts;
+  Track tr = to_track(ref, r), td = to_track(deg, r);
+  const long max_length = std::max(tr.length, td.length);
+  condition(tr, max_length, mode, r, ffts, true, names);
+  condition(td, max_length, mode, r, ffts, false, names);
+
+  // Time alignment works on pre-filtered copies (clause 10.1.3).
+  Track ar = tr, ad = td;
+  apply_alignment_filter(ar, r);
+  apply_alignment_filter(ad, r);
+  const Envelope er = speech_envelope(ar, r), ed = speech_envelope(ad, r);
+  const AlignContext c{ar, ad, er, ed, r, ffts};
+  const long crude = crude_delay(c);
+  const std::vector<Utterance> utts = align_utterances(c, crude);
+  if (utts.empty()) no_utterance(c, crude, names);
+
+  const ModelScore m = perceptual_score(tr, td, utts, r, ffts);
+  PesqResult out;
+  out.mode = mode;
+  out.sample_rate_hz = r.fs;
+  out.raw = m.raw;
+  out.mos_lqo = mos_lqo_from_raw(m.raw, mode);
+  out.symmetric_disturbance = m.symmetric;
+  out.asymmetric_disturbance = m.asymmetric;
+  out.utterances = describe(utts, r);
+  out.bad_intervals = static_cast<int>(m.bad_intervals);
+  return out;
+}
+
+}  // namespace callsim::quality

@@ -1,0 +1,183 @@
+// Utterance splitting (P.862 clause 10.1.3.3): an utterance with at least 800 ms of speech is
+// tested at a series of breakpoints; the parts before and after each breakpoint are aligned
+// separately, and the utterance is split at the breakpoint where the two parts' delays differ by
+// at least one envelope block with the highest combined confidence, if both parts are more
+// confident than the whole.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <numbers>
+#include <span>
+
+#include "quality/pesq_align.h"
+
+namespace callsim::quality::pesq_detail {
+namespace {
+
+constexpr long kMinSplitSpeechBlocks = 200;  // 800 ms
+constexpr long kMaxBreakpoints = 40;
+constexpr long kMinBreakpointPad = 75;  // blocks kept clear of the speech edges
+
+// Delay and confidence of one side of one breakpoint.
+struct SideFit {
+  long estimate = 0;  // envelope-based
+  long delay = 0;
+  double confidence = 0;
+  bool evaluated = false;
+};
+
+struct Split {
+  bool found = false;
+  long breakpoint = 0;
+  SideFit before, after;
+};
+
+std::vector<long> breakpoints(const AlignContext& c, long speech_start, long speech_end) {
+  const long len = speech_end - speech_start;
+  const long delta = c.r.align_fft / (4 * c.r.block);
+  const long step =
+      static_cast<long>((0.801 * static_cast<double>(len) + 40.0 * delta - 1.0) / (40.0 * delta)) * delta;
+  const long pad = std::max(len / 10, kMinBreakpointPad);
+  std::vector<long> bps{speech_start + pad};
+  while (static_cast<long>(bps.size()) < kMaxBreakpoints && bps.back() + step <= speech_end - pad)
+    bps.push_back(bps.back() + step);
+  return bps;
+}
+
+// The analysis window of the split search. In the Annex A reference implementation, whose
+// results define conformance, this Hann window sits in a scratch buffer at offset 3N + 6
+// (N = align_fft) that is written afterwards by the envelope cross-correlations of the
+// breakpoints; a correlation longer than the offset overwrites the start of the window with its
+// own values, and the conformance scores depend on it. The window is therefore rebuilt the same
+// way: each correlation, in the order they are computed, overlays its values beyond the offset.
+class SplitWindow {
+ public:
+  explicit SplitWindow(int n) : offset_(3L * n + 6), window_(static_cast<size_t>(n)) {
+    for (int i = 0; i < n; ++i) window_[i] = 0.5 * (1.0 - std::cos(2.0 * std::numbers::pi * i / n));
+  }
+  void overlay(const std::vector<double>& corr) {
+    for (long k = 0; offset_ + k < static_cast<long>(corr.size()) && k < static_cast<long>(window_.size());
+         ++k)
+      window_[k] = corr[offset_ + k];
+  }
+  std::span<const double> values() const { return window_; }
+
+ private:
+  long offset_;
+  std::vector<double> window_;
+};
+
+// Fits the part of the utterance before each breakpoint: one histogram per distinct envelope
+// estimate, grown chunk by chunk from the utterance start and read out at each breakpoint.
+void fit_before(const AlignContext& c, const Utterance& u, const std::vector<long>& bps,
+                std::span<const double> window, std::vector<SideFit>& fit) {
+  const long n = c.r.align_fft;
+  std::map<long, bool> done;
+  for (size_t first = 0; first < bps.size(); ++first) {
+    const long est = fit[first].estimate;
+    if (done[est]) continue;
+    done[est] = true;
+    DelayHistogram hist(c.r, c.ffts, window);
+    long rs = u.start * c.r.block, ds = rs + est;
+    if (ds < 0) rs = -est, ds = 0;
+    for (size_t b = first; b < bps.size(); ++b) {
+      if (fit[b].estimate != est) continue;
+      for (; ds + n <= c.deg.length && rs + n <= bps[b] * c.r.block; rs += n / 4, ds += n / 4)
+        hist.add(c.ref.x.data() + rs, c.deg.x.data() + ds);
+      const auto [offset, conf] = hist.peak();
+      fit[b] = {est, est + offset, conf, true};
+    }
+  }
+}
+
+// Fits the part after each breakpoint (only where `wanted`), growing backwards from the end.
+void fit_after(const AlignContext& c, const Utterance& u, const std::vector<long>& bps,
+               std::span<const double> window, const std::vector<bool>& wanted, std::vector<SideFit>& fit) {
+  const long n = c.r.align_fft;
+  std::map<long, bool> done;
+  for (long last = static_cast<long>(bps.size()) - 1; last >= 0; --last) {
+    const long est = fit[last].estimate;
+    if (!wanted[last] || done[est]) continue;
+    done[est] = true;
+    DelayHistogram hist(c.r, c.ffts, window);
+    long rs = u.end * c.r.block - n, ds = rs + est;
+    if (ds + n > c.deg.length) ds = c.deg.length - n, rs = ds - est;
+    for (long b = last; b >= 0; --b) {
+      if (!wanted[b] || fit[b].estimate != est) continue;
+      for (; ds >= 0 && rs >= bps[b] * c.r.block; rs -= n / 4, ds -= n / 4)
+        hist.add(c.ref.x.data() + rs, c.deg.x.data() + ds);
+      const auto [offset, conf] = hist.peak();
+      fit[b] = {est, est + offset, conf, true};
+    }
+  }
+}
+
+Split best_split(const AlignContext& c, const Utterance& u, long speech_start, long speech_end) {
+  const std::vector<long> bps = breakpoints(c, speech_start, speech_end);
+  const size_t nb = bps.size();
+  std::vector<SideFit> before(nb), after(nb);
+  SplitWindow window(c.r.align_fft);
+  std::vector<double> corr;
+  for (size_t b = 0; b < nb; ++b) {
+    before[b].estimate = refine_envelope_delay(c, u.start, bps[b], u.crude_delay, &corr);
+    window.overlay(corr);
+    after[b].estimate = refine_envelope_delay(c, bps[b], u.end, u.crude_delay, &corr);
+    window.overlay(corr);
+  }
+  fit_before(c, u, bps, window.values(), before);
+  std::vector<bool> wanted(nb);
+  for (size_t b = 0; b < nb; ++b) wanted[b] = before[b].confidence > u.confidence;
+  fit_after(c, u, bps, window.values(), wanted, after);
+  Split best;
+  double best_conf = 0;
+  for (size_t b = 0; b < nb; ++b) {
+    if (!wanted[b] || after[b].confidence <= u.confidence) continue;
+    if (std::labs(after[b].delay - before[b].delay) < c.r.block) continue;
+    const double conf = before[b].confidence + after[b].confidence;
+    if (conf > best_conf) best = {true, bps[b], before[b], after[b]}, best_conf = conf;
+  }
+  return best;
+}
+
+// Speech extent [first, last) of the reference activity inside the utterance.
+std::pair<long, long> speech_extent(const AlignContext& c, const Utterance& u) {
+  const std::vector<double>& vad = c.ref_env.activity;
+  long s = u.start, e = u.end;
+  while (s < u.end && vad[s] <= 0) ++s;
+  while (e > u.start && vad[e] <= 0) --e;
+  return {s, e + 1};
+}
+
+}  // namespace
+
+void split_utterances(const AlignContext& c, std::vector<Utterance>& utts) {
+  const long blk = c.r.block;
+  size_t id = 0;
+  while (id < utts.size() && static_cast<long>(utts.size()) < kMaxUtterances) {
+    const Utterance u = utts[id];
+    const auto [speech_start, speech_end] = speech_extent(c, u);
+    if (speech_end - speech_start < kMinSplitSpeechBlocks) {
+      ++id;
+      continue;
+    }
+    const Split s = best_split(c, u, speech_start, speech_end);
+    if (!s.found) {
+      ++id;
+      continue;
+    }
+    Utterance a = u, b = u;
+    a.crude_delay = s.before.estimate, a.delay = s.before.delay, a.confidence = s.before.confidence;
+    b.crude_delay = s.after.estimate, b.delay = s.after.delay, b.confidence = s.after.confidence;
+    const long jump = b.delay - a.delay;
+    a.end = jump < 0 ? s.breakpoint : s.breakpoint + jump / (2 * blk);
+    b.start = jump < 0 ? s.breakpoint : s.breakpoint - jump / (2 * blk);
+    if ((a.start - kMarginBlocks) * blk + a.delay < 0) a.start = kMarginBlocks + (blk - 1 - a.delay) / blk;
+    if (b.end * blk + b.delay > c.deg.length - kMarginBlocks * blk)
+      b.end = (c.deg.length - b.delay) / blk - kMarginBlocks;
+    utts[id] = a;
+    utts.insert(utts.begin() + static_cast<long>(id) + 1, b);
+  }
+}
+
+}  // namespace callsim::quality::pesq_detail
