@@ -48,6 +48,8 @@ Counts count_activity(std::span<const float> samples, int sample_rate_hz) {
   const auto hangover = static_cast<uint64_t>(std::lround(kHangoverS * sample_rate_hz));
   std::array<uint64_t, kThresholds> hang;
   hang.fill(hangover);  // the signal starts in a pause: nothing before it hangs over
+  std::array<double, kThresholds> thresholds;
+  for (int j = 0; j < kThresholds; ++j) thresholds[static_cast<size_t>(j)] = threshold_linear(j);
   Counts c;
   Envelope env(sample_rate_hz);
   for (float v : samples) {
@@ -55,9 +57,8 @@ Counts count_activity(std::span<const float> samples, int sample_rate_hz) {
     c.energy += x * x;
     c.peak = std::max(c.peak, std::fabs(x));
     const double q = env.step(x);
-    for (int j = 0; j < kThresholds; ++j) {
-      const auto u = static_cast<size_t>(j);
-      if (q >= threshold_linear(j)) {
+    for (size_t u = 0; u < thresholds.size(); ++u) {
+      if (q >= thresholds[u]) {
         ++c.active[u];
         hang[u] = 0;
       } else if (hang[u] < hangover) {
