@@ -33,6 +33,7 @@ Link::Link(LinkConfig config, uint64_t seed, std::string_view name)
       trace_(schedule_.config().trace),
       duplicate_rng_(seed, stream_name(name, "duplicate")),
       corrupt_rng_(seed, stream_name(name, "corrupt")),
+      corrupt_bits_rng_(seed, stream_name(name, "corrupt_bits")),
       reorder_rng_(seed, stream_name(name, "reorder")),
       loss_(RandomStream(seed, stream_name(name, "loss"))),
       jitter_(RandomStream(seed, stream_name(name, "delay"))),
@@ -108,7 +109,7 @@ void Link::send(Timestamp now, const PacketInfo& packet, std::vector<Delivery>& 
   if (!d.delivered()) return emit(d, out);
 
   const TraceSample* tr = trace_ ? &trace : nullptr;
-  send_copy(now, packet, m, tr, {jitter, corrupt, &corrupt_rng_}, d, out);
+  send_copy(now, packet, m, tr, {jitter, corrupt, &corrupt_bits_rng_}, d, out);
   if (duplicate) {
     ++counters_.duplicates;
     // The copy's own draws come from the duplicate stream, so they never shift the originals'.

@@ -93,7 +93,7 @@ class Link {
   std::string name_;
   PhaseSchedule schedule_;
   std::shared_ptr<const PacketTrace> trace_;
-  RandomStream duplicate_rng_, corrupt_rng_, reorder_rng_;
+  RandomStream duplicate_rng_, corrupt_rng_, corrupt_bits_rng_, reorder_rng_;
   LossProcess loss_;
   JitterSource jitter_;
   NetemCorrelated duplicate_corr_, corrupt_corr_, reorder_corr_;
