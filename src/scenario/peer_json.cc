@@ -86,39 +86,45 @@ codec::EncoderConfig parse_codec(const JsonNode& n) {
   return c;
 }
 
-JitterBufferSpec parse_jitter_buffer(const JsonNode& n, const PeerParseContext& ctx) {
-  JitterBufferSpec j;
+jitter::JitterBufferConfig parse_jitter_buffer(const JsonNode& n, const PeerParseContext& ctx) {
+  jitter::JitterBufferConfig j;
   if (n.has("plugin")) {
     n.expect_keys({"plugin", "config"});
-    j.type = "plugin";
+    j.kind = jitter::JitterBufferKind::kPlugin;
     j.plugin_path = resolve_path(ctx.base_dir, n.at("plugin").string());
+    j.plugin_config_json = "{}";
     if (auto c = n.find("config")) {
       if (!c->is_object()) c->fail("expected an object");
-      j.plugin_config = c->json().dump();
-    } else {
-      j.plugin_config = "{}";
+      j.plugin_config_json = c->json().dump();
     }
     return j;
   }
-  j.type = n.choice_or("type", "adaptive", {"fixed", "adaptive", "speex"});
-  if (j.type == "fixed") {
-    n.expect_keys({"type", "delay_ms"});
-    j.delay_ms = n.number_or("delay_ms", 80, Range::closed(0, 5000));
-  } else if (j.type == "speex") {
-    n.expect_keys({"type", "delay_ms"});
-    j.delay_ms = n.number_or("delay_ms", 40, Range::closed(0, 5000));
+  const std::string type = n.choice_or("type", "adaptive", {"fixed", "adaptive", "speex"});
+  if (type == "fixed") {
+    n.expect_keys({"type", "delay_ms", "fec"});
+    j.kind = jitter::JitterBufferKind::kFixed;
+    j.fixed.delay_ms = n.number_or("delay_ms", j.fixed.delay_ms, Range::closed(0, 5000));
+    j.fixed.use_fec = n.boolean_or("fec", true);
+  } else if (type == "speex") {
+    n.expect_keys({"type", "margin_ms", "max_late_rate_pct"});
+    j.kind = jitter::JitterBufferKind::kSpeex;
+    j.speex.margin_ms = n.number_or("margin_ms", j.speex.margin_ms, Range::closed(0, 5000));
+    j.speex.max_late_rate_pct = static_cast<int>(n.integer_or("max_late_rate_pct", j.speex.max_late_rate_pct, Range::closed(0, 100)));
   } else {
     n.expect_keys({"type", "min_delay_ms", "max_delay_ms", "start_delay_ms", "quantile", "forget_factor",
-                   "max_late_fraction", "peak_detection", "time_stretch"});
-    j.min_delay_ms = n.number_or("min_delay_ms", 0, Range::closed(0, 5000));
-    j.max_delay_ms = n.number_or("max_delay_ms", 2000, Range::closed(10, 10000));
-    if (j.max_delay_ms < j.min_delay_ms) n.at("max_delay_ms").fail("max_delay_ms must be >= min_delay_ms");
-    j.start_delay_ms = n.number_or("start_delay_ms", 80, Range::closed(0, 5000));
-    j.quantile = n.number_or("quantile", 0.95, Range{0.5, 1.0, false, true});
-    j.forget_factor = n.number_or("forget_factor", 0.9993, Range{0.9, 1.0, false, true});
-    j.max_late_fraction = n.number_or("max_late_fraction", 0.02, Range::probability());
-    j.peak_detection = n.boolean_or("peak_detection", true);
-    j.time_stretch = n.boolean_or("time_stretch", true);
+                   "max_late_fraction", "peak_detection", "time_stretch", "fec"});
+    j.kind = jitter::JitterBufferKind::kAdaptive;
+    auto& a = j.adaptive;
+    a.min_delay_ms = n.number_or("min_delay_ms", a.min_delay_ms, Range::closed(0, 5000));
+    a.max_delay_ms = n.number_or("max_delay_ms", a.max_delay_ms, Range::closed(10, 10000));
+    if (a.max_delay_ms < a.min_delay_ms) n.at("max_delay_ms").fail("max_delay_ms must be >= min_delay_ms");
+    a.start_delay_ms = n.number_or("start_delay_ms", a.start_delay_ms, Range::closed(0, 5000));
+    a.quantile = n.number_or("quantile", a.quantile, Range{0.5, 1.0, false, true});
+    a.forget_factor = n.number_or("forget_factor", a.forget_factor, Range{0.9, 1.0, false, true});
+    a.max_late_fraction = n.number_or("max_late_fraction", a.max_late_fraction, Range::probability());
+    a.peak_detection = n.boolean_or("peak_detection", a.peak_detection);
+    a.time_stretch = n.boolean_or("time_stretch", a.time_stretch);
+    a.use_fec = n.boolean_or("fec", a.use_fec);
   }
   return j;
 }

@@ -1,0 +1,84 @@
+#include "peer/direction.h"
+
+#include <cmath>
+
+#include "codec/opus_codec.h"
+
+namespace callsim::peer {
+namespace {
+
+rtp::Packetizer make_packetizer(const DirectionSetup& s) {
+  return rtp::Packetizer(rtp::PacketizerConfig{}, sim::RandomStream(s.seed, "rtp/" + s.name));
+}
+
+std::unique_ptr<jitter::JitterBuffer> make_buffer(const DirectionSetup& s) {
+  const int rate = s.stream->sample_rate_hz;
+  return jitter::make_jitter_buffer(s.jitter_buffer, codec::make_opus_decoder(rate), rate);
+}
+
+}  // namespace
+
+Direction::Direction(DirectionSetup setup, sim::Simulator& simulator)
+    : setup_(std::move(setup)),
+      sim_(&simulator),
+      sender_(*setup_.stream, make_packetizer(setup_)),
+      link_(setup_.link, setup_.seed, setup_.name) {
+  receiver_ = std::make_unique<Receiver>(make_buffer(setup_), setup_.stream->sample_rate_hz,
+                                         [this](uint32_t ts) { return capture_time(ts); });
+}
+
+void Direction::start() {
+  if (sender_.frame_count() > 0)
+    sim_->schedule_at(sender_.send_time(0), setup_.name + " send", [this] { send_frame(0); });
+  sim_->schedule_at(tick_time(0), setup_.name + " tick", [this] { tick(0); });
+}
+
+sim::Timestamp Direction::tick_time(int64_t n) const {
+  // The receiver's 10 ms lasts 10 ms / (1 + ppm·1e-6) of true time.
+  const double period_ns = 1e7 / (1.0 + setup_.clock_drift_ppm * 1e-6);
+  return sim::Timestamp::from_ns(std::llround(static_cast<double>(n) * period_ns));
+}
+
+sim::Timestamp Direction::capture_time(uint32_t rtp_timestamp) const {
+  // RTP ticks since frame 0 (48 kHz, modulo 2^32) → decoded sample position → input sample,
+  // minus the codec's lookahead; frame 0's first sample was captured at time 0.
+  const auto ticks = static_cast<int32_t>(rtp_timestamp - sender_.first_timestamp());
+  const double decoded_ns = static_cast<double>(ticks) * 1e9 / 48000.0;
+  const double lookahead_ns = setup_.stream->lookahead_samples * 1e9 / setup_.stream->sample_rate_hz;
+  return sim::Timestamp::from_ns(std::llround(decoded_ns - lookahead_ns));
+}
+
+void Direction::send_frame(size_t k) {
+  const sim::Timestamp now = sim_->now();
+  if (auto packet = sender_.take(k)) {
+    scratch_.clear();
+    link_.send(now, sim::net::PacketInfo{k, static_cast<int64_t>(packet->bytes.size())}, scratch_);
+    for (const auto& d : scratch_) {
+      packets_.push_back(PacketRecord{packet->sequence, d});
+      stats_.add(d);
+      if (d.duplicate) ++duplicates_;
+      if (!d.delivered()) continue;
+      std::vector<uint8_t> bytes = packet->bytes;
+      if (d.corrupted && d.corrupt_byte < bytes.size()) bytes[d.corrupt_byte] ^= static_cast<uint8_t>(1u << d.corrupt_bit);
+      sim_->schedule_at(d.arrival, setup_.name + " arrive",
+                        [this, arrival = d.arrival, b = std::move(bytes)]() mutable {
+                          receiver_->on_datagram(arrival, std::move(b));
+                        });
+    }
+  }
+  const size_t next = k + 1;
+  if (next < sender_.frame_count() && sender_.send_time(next) <= sim::Timestamp::zero() + setup_.duration)
+    sim_->schedule_at(sender_.send_time(next), setup_.name + " send", [this, next] { send_frame(next); });
+}
+
+void Direction::tick(int64_t n) {
+  receiver_->on_tick(sim_->now());
+  ++ticks_;
+  const sim::Timestamp next = tick_time(n + 1);
+  const sim::Timestamp end = sim::Timestamp::zero() + setup_.duration + setup_.drain;
+  if (next < end) sim_->schedule_at(next, setup_.name + " tick", [this, n] { tick(n + 1); });
+}
+
+sim::net::LinkStats Direction::link_stats() const { return stats_.finish(link_); }
+
+}  // namespace callsim::peer

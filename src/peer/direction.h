@@ -1,0 +1,70 @@
+// One direction of a call (talker → listener) running in a shared Simulator: the sender's frame
+// events feed the link, the link's deliveries become arrival events at the receiver, and the
+// receiver's playout clock ticks every 10 ms of its own (possibly drifting) time.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jitter/jitter_buffer.h"
+#include "peer/encoded_stream.h"
+#include "peer/receiver.h"
+#include "peer/sender.h"
+#include "sim/net/link.h"
+#include "sim/net/link_stats.h"
+#include "sim/simulator.h"
+
+namespace callsim::peer {
+
+struct DirectionSetup {
+  std::string name;  // "alice->bob": names the random streams and trace events
+  const EncodedStream* stream = nullptr;  // must outlive the run
+  sim::net::LinkConfig link;
+  jitter::JitterBufferConfig jitter_buffer;
+  double clock_drift_ppm = 0.0;  // receiver playout clock rate error
+  uint64_t seed = 1;
+  sim::Duration duration;  // the talker sends during [0, duration)
+  sim::Duration drain = sim::Duration::seconds(1);  // playout keeps running this long after
+};
+
+// A delivered or dropped packet, as the network saw it.
+struct PacketRecord {
+  uint16_t sequence = 0;
+  sim::net::Delivery delivery;
+};
+
+class Direction {
+ public:
+  Direction(DirectionSetup setup, sim::Simulator& simulator);
+  // Schedules the first send and the first playout tick.
+  void start();
+
+  const DirectionSetup& setup() const { return setup_; }
+  const Receiver& receiver() const { return *receiver_; }
+  const Sender& sender() const { return sender_; }
+  const std::vector<PacketRecord>& packets() const { return packets_; }
+  sim::net::LinkStats link_stats() const;
+  // True time of playout tick n on the receiver's clock.
+  sim::Timestamp tick_time(int64_t n) const;
+  int64_t packets_sent() const { return static_cast<int64_t>(packets_.size()) - duplicates_; }
+
+ private:
+  void send_frame(size_t k);
+  void tick(int64_t n);
+  sim::Timestamp capture_time(uint32_t rtp_timestamp) const;
+
+  DirectionSetup setup_;
+  sim::Simulator* sim_;
+  Sender sender_;
+  sim::net::Link link_;
+  std::unique_ptr<Receiver> receiver_;
+  sim::net::LinkStatsCollector stats_;
+  std::vector<PacketRecord> packets_;
+  std::vector<sim::net::Delivery> scratch_;
+  int64_t duplicates_ = 0;
+  int64_t ticks_ = 0;
+};
+
+}  // namespace callsim::peer

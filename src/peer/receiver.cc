@@ -1,0 +1,31 @@
+#include "peer/receiver.h"
+
+namespace callsim::peer {
+
+Receiver::Receiver(std::unique_ptr<jitter::JitterBuffer> buffer, int output_rate_hz, CaptureClock capture_clock)
+    : buffer_(std::move(buffer)), capture_clock_(std::move(capture_clock)) {
+  output_.sample_rate_hz = output_rate_hz;
+}
+
+void Receiver::on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes) {
+  rtp::ReceiveOutcome outcome = depacketizer_.receive(bytes, arrival);
+  arrivals_.push_back(ArrivalRecord{arrival, std::move(bytes)});
+  if (!outcome.ok() || outcome.packet->arrival.kind == rtp::ArrivalKind::kBadJump) return;
+  rtp::ReceivedPacket& p = *outcome.packet;
+  buffer_->insert(jitter::ReceivedPacket{p.header.sequence, p.header.timestamp, p.header.marker,
+                                         std::move(p.payload), arrival});
+}
+
+void Receiver::on_tick(sim::Timestamp now) {
+  jitter::PlayoutFrame frame = buffer_->pull(now);
+  FrameRecord record;
+  record.play_time = now;
+  record.type = frame.type;
+  if (frame.playout_rtp_timestamp) record.mouth_to_ear_ms = (now - capture_clock_(*frame.playout_rtp_timestamp)).to_ms();
+  record.buffer_delay_ms = buffer_->current_delay_ms();
+  record.target_delay_ms = buffer_->target_delay_ms();
+  frames_.push_back(record);
+  output_.samples.insert(output_.samples.end(), frame.samples.begin(), frame.samples.end());
+}
+
+}  // namespace callsim::peer

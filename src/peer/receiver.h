@@ -1,0 +1,59 @@
+// The receiving side of one direction: every datagram the network delivers is recorded (for the
+// pcap), parsed by the RTP depacketizer (garbage is counted, never trusted) and handed to the
+// jitter buffer; at each tick of the receiver's own playout clock it pulls 10 ms of audio and
+// records what kind of frame it was and its exact mouth-to-ear delay.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "audio/audio.h"
+#include "jitter/jitter_buffer.h"
+#include "rtp/depacketizer.h"
+#include "sim/time.h"
+
+namespace callsim::peer {
+
+// One 10 ms playout frame as it was played.
+struct FrameRecord {
+  sim::Timestamp play_time;  // true time of the tick
+  jitter::PlayoutFrame::Type type = jitter::PlayoutFrame::kSilence;
+  std::optional<double> mouth_to_ear_ms;  // for frames starting with real (decoded/FEC) audio
+  double buffer_delay_ms = 0.0;
+  double target_delay_ms = 0.0;
+};
+
+struct ArrivalRecord {
+  sim::Timestamp arrival;
+  std::vector<uint8_t> bytes;  // the UDP payload as delivered (possibly corrupted)
+};
+
+class Receiver {
+ public:
+  // Maps an RTP timestamp of real audio to the true capture time of that audio's first sample.
+  using CaptureClock = std::function<sim::Timestamp(uint32_t rtp_timestamp)>;
+
+  Receiver(std::unique_ptr<jitter::JitterBuffer> buffer, int output_rate_hz, CaptureClock capture_clock);
+
+  void on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes);
+  void on_tick(sim::Timestamp now);
+
+  const audio::Signal& output() const { return output_; }
+  const std::vector<FrameRecord>& frames() const { return frames_; }
+  const std::vector<ArrivalRecord>& arrivals() const { return arrivals_; }
+  const rtp::Depacketizer& depacketizer() const { return depacketizer_; }
+  jitter::JitterStats jitter_stats() const { return buffer_->stats(); }
+
+ private:
+  std::unique_ptr<jitter::JitterBuffer> buffer_;
+  rtp::Depacketizer depacketizer_;
+  CaptureClock capture_clock_;
+  audio::Signal output_;
+  std::vector<FrameRecord> frames_;
+  std::vector<ArrivalRecord> arrivals_;
+};
+
+}  // namespace callsim::peer

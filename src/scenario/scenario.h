@@ -1,0 +1,52 @@
+// A scenario: one call, fully described — who talks, codec and jitter-buffer settings per
+// peer, the network link of each direction, scoring, and expectations. Loading validates
+// everything (C++ rules with precise JSON-pointer errors, then the JSON Schema) before any
+// output is written.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/expectation.h"
+#include "scenario/peer_json.h"
+#include "sim/net/link_config.h"
+#include "sim/time.h"
+
+namespace callsim::scenario {
+
+struct ScoringConfig {
+  bool pesq = true;
+  double window_s = 10.0;
+};
+
+// One direction of the call: `from` talks, `to` listens, over links.at(name).
+struct Direction {
+  std::string name;  // "alice->bob"
+  std::string from, to;
+};
+
+struct Scenario {
+  std::string file;  // where it was loaded from ("<embedded default>" for the built-in one)
+  std::string name, description, source;
+  std::vector<std::string> tags;
+  sim::Duration duration = sim::Duration::seconds(20);
+  uint64_t seed = 1;
+  std::map<std::string, PeerConfig> peers;
+  std::map<std::string, sim::net::LinkConfig> links;  // keyed "from->to"
+  std::vector<Direction> directions;                  // one per link, in key order
+  ScoringConfig scoring;
+  std::vector<Expectation> expectations;
+};
+
+// Loads and validates a scenario file. Throws InputError (file + JSON pointer) on any problem.
+Scenario load_scenario(const std::string& path);
+// The built-in default: a two-way 20 s call over a moderately bad mobile network.
+Scenario default_scenario();
+// Parses an already-read document; `base_dir` resolves relative paths (talker files, profiles,
+// traces, plugins).
+Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, const std::string& base_dir);
+
+}  // namespace callsim::scenario
