@@ -22,7 +22,8 @@ void check_range(const char* field, int value, int lo, int hi) {
 
 void encoder_set(::OpusEncoder* st, int request, int value, const char* name) {
   const int rc = opus_encoder_ctl(st, request, static_cast<opus_int32>(value));
-  if (rc != OPUS_OK) throw std::runtime_error(std::string("opus: setting ") + name + ": " + opus_strerror(rc));
+  if (rc != OPUS_OK)
+    throw std::runtime_error(std::string("opus: setting ") + name + ": " + opus_strerror(rc));
 }
 
 int encoder_get(::OpusEncoder* st, int request) {
@@ -41,11 +42,16 @@ int decoder_get(::OpusDecoder* st, int request) {
 
 int to_opus(Bandwidth bw) {
   switch (bw) {
-    case Bandwidth::kNarrowband: return OPUS_BANDWIDTH_NARROWBAND;
-    case Bandwidth::kMediumband: return OPUS_BANDWIDTH_MEDIUMBAND;
-    case Bandwidth::kWideband: return OPUS_BANDWIDTH_WIDEBAND;
-    case Bandwidth::kSuperwideband: return OPUS_BANDWIDTH_SUPERWIDEBAND;
-    case Bandwidth::kFullband: return OPUS_BANDWIDTH_FULLBAND;
+    case Bandwidth::kNarrowband:
+      return OPUS_BANDWIDTH_NARROWBAND;
+    case Bandwidth::kMediumband:
+      return OPUS_BANDWIDTH_MEDIUMBAND;
+    case Bandwidth::kWideband:
+      return OPUS_BANDWIDTH_WIDEBAND;
+    case Bandwidth::kSuperwideband:
+      return OPUS_BANDWIDTH_SUPERWIDEBAND;
+    case Bandwidth::kFullband:
+      return OPUS_BANDWIDTH_FULLBAND;
   }
   invalid("unknown max_bandwidth");
 }
@@ -78,7 +84,8 @@ void validate(const EncoderConfig& c) {
   check_range("bitrate_bps", c.bitrate_bps, 6000, 510000);
   check_range("complexity", c.complexity, 0, 10);
   check_range("expected_loss_pct", c.expected_loss_pct, 0, 100);
-  if (c.application != Application::kVoip && c.application != Application::kAudio) invalid("unknown application");
+  if (c.application != Application::kVoip && c.application != Application::kAudio)
+    invalid("unknown application");
   if (c.rate_control != RateControl::kVbr && c.rate_control != RateControl::kConstrainedVbr &&
       c.rate_control != RateControl::kCbr)
     invalid("unknown rate_control");
@@ -115,7 +122,8 @@ std::vector<uint8_t> OpusEncoder::encode(std::span<const float> pcm) {
   if (static_cast<int>(pcm.size()) != frame_samples_)
     invalid("encode needs " + std::to_string(frame_samples_) + " samples, got " + std::to_string(pcm.size()));
   std::vector<uint8_t> out(kMaxPacketBytes);
-  const opus_int32 n = opus_encode_float(handle_->state, pcm.data(), frame_samples_, out.data(), kMaxPacketBytes);
+  const opus_int32 n =
+      opus_encode_float(handle_->state, pcm.data(), frame_samples_, out.data(), kMaxPacketBytes);
   if (n < 0) throw std::runtime_error(std::string("opus_encode_float: ") + opus_strerror(n));
   out.resize(static_cast<size_t>(n));
   return out;
@@ -150,15 +158,16 @@ OpusDecoder::OpusDecoder(int sample_rate_hz) : sample_rate_hz_(sample_rate_hz) {
 
 int OpusDecoder::payload_samples(std::span<const uint8_t> payload) const {
   if (payload.empty()) return 0;
-  const int n = opus_decoder_get_nb_samples(handle_->state, payload.data(), static_cast<opus_int32>(payload.size()));
+  const int n =
+      opus_decoder_get_nb_samples(handle_->state, payload.data(), static_cast<opus_int32>(payload.size()));
   return n < 0 ? 0 : n;
 }
 
 std::vector<float> OpusDecoder::decode(std::span<const uint8_t> payload) {
   int n = OPUS_INVALID_PACKET;
   if (!payload.empty())
-    n = opus_decode_float(handle_->state, payload.data(), static_cast<opus_int32>(payload.size()), buffer_.data(),
-                          static_cast<int>(buffer_.size()), 0);
+    n = opus_decode_float(handle_->state, payload.data(), static_cast<opus_int32>(payload.size()),
+                          buffer_.data(), static_cast<int>(buffer_.size()), 0);
   if (n < 0) {
     ++invalid_payloads_;
     return {};
@@ -188,8 +197,8 @@ std::vector<float> OpusDecoder::decode_fec(std::span<const uint8_t> next_payload
     return conceal(samples);
   }
   std::vector<float> out(static_cast<size_t>(samples));
-  const int n = opus_decode_float(handle_->state, next_payload.data(), static_cast<opus_int32>(next_payload.size()),
-                                  out.data(), samples, 1);
+  const int n = opus_decode_float(handle_->state, next_payload.data(),
+                                  static_cast<opus_int32>(next_payload.size()), out.data(), samples, 1);
   if (n < 0) {
     ++invalid_payloads_;
     return conceal(samples);

@@ -6,9 +6,9 @@
 namespace callsim::codec {
 namespace {
 
-constexpr size_t kMaxFrameBytes = 1275;        // RFC 6716 §3.4 R2
-constexpr int kMaxPacketSamples48k = 5760;     // 120 ms, §3.4 R5
-constexpr int kSilkFrameSamples48k = 960;      // SILK codes header flags per 20 ms frame
+constexpr size_t kMaxFrameBytes = 1275;     // RFC 6716 §3.4 R2
+constexpr int kMaxPacketSamples48k = 5760;  // 120 ms, §3.4 R5
+constexpr int kSilkFrameSamples48k = 960;   // SILK codes header flags per 20 ms frame
 
 // Frame length coding of §3.2.1: one byte below 252, else two bytes (b0 + 4 * b1).
 // Returns the bytes consumed, 0 if the data ends first.

@@ -17,7 +17,8 @@ RoundTripResult codec_only_round_trip(const EncoderConfig& config, std::span<con
   std::vector<float> block(frame);
   for (size_t pos = 0; pos < pcm.size(); pos += frame) {
     const size_t n = std::min(frame, pcm.size() - pos);
-    std::fill(std::copy_n(pcm.begin() + static_cast<std::ptrdiff_t>(pos), n, block.begin()), block.end(), 0.0f);
+    std::fill(std::copy_n(pcm.begin() + static_cast<std::ptrdiff_t>(pos), n, block.begin()), block.end(),
+              0.0f);
     const std::vector<uint8_t> payload = encoder.encode(block);
     result.payload_bytes += static_cast<int64_t>(payload.size());
     ++result.packets;

@@ -42,7 +42,8 @@ void CaptureAnalysis::update_regular(double delta_ms) {
   f.mean_jitter_ms = (f.mean_jitter_ms * (n - 1) + f.jitter_ms) / n;
 }
 
-void CaptureAnalysis::on_packet(uint16_t sequence, uint32_t rtp_timestamp, bool marker, sim::Timestamp arrival) {
+void CaptureAnalysis::on_packet(uint16_t sequence, uint32_t rtp_timestamp, bool marker,
+                                sim::Timestamp arrival) {
   const double now_ms = static_cast<double>(arrival.ns()) / 1e6;
   if (!started_) return first_packet(sequence, rtp_timestamp, now_ms);
   unwrapped_timestamp_ += static_cast<int32_t>(rtp_timestamp - last_timestamp_);

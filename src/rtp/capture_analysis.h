@@ -24,9 +24,9 @@ struct CaptureFigures {
   int64_t packets = 0;
   int64_t expected = 0;
   int64_t lost = 0;
-  double min_delta_ms = -1, mean_delta_ms = 0, max_delta_ms = 0;    // -1: no regular packet yet
+  double min_delta_ms = -1, mean_delta_ms = 0, max_delta_ms = 0;     // -1: no regular packet yet
   double min_jitter_ms = -1, mean_jitter_ms = 0, max_jitter_ms = 0;  // likewise
-  double jitter_ms = 0;  // the current estimate
+  double jitter_ms = 0;                                              // the current estimate
 };
 
 class CaptureAnalysis {

@@ -25,7 +25,8 @@ uint16_t internet_checksum(std::span<const uint8_t> bytes, uint32_t initial) {
   return static_cast<uint16_t>(~sum & 0xFFFF);
 }
 
-std::vector<uint8_t> build_ipv4_udp(const Ipv4UdpConfig& c, uint16_t identification, std::span<const uint8_t> payload) {
+std::vector<uint8_t> build_ipv4_udp(const Ipv4UdpConfig& c, uint16_t identification,
+                                    std::span<const uint8_t> payload) {
   if (payload.size() > kMaxUdpPayloadBytes)
     throw std::invalid_argument("udp: payload of " + std::to_string(payload.size()) + " bytes is too large");
   const size_t udp_length = kUdpHeaderBytes + payload.size();

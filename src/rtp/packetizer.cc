@@ -14,7 +14,8 @@ Packetizer::Packetizer(PacketizerConfig config, sim::RandomStream random) : conf
   timestamp_ = static_cast<uint32_t>(random.next_u64());
 }
 
-std::optional<OutgoingPacket> Packetizer::packetize(std::span<const uint8_t> payload, sim::Duration frame_duration) {
+std::optional<OutgoingPacket> Packetizer::packetize(std::span<const uint8_t> payload,
+                                                    sim::Duration frame_duration) {
   const int64_t scaled = frame_duration.ns() * config_.clock_rate_hz;
   if (frame_duration <= sim::Duration::zero() || scaled % 1000000000 != 0)
     throw std::invalid_argument("rtp: frame duration of " + std::to_string(frame_duration.ns()) +

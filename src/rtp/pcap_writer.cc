@@ -27,7 +27,9 @@ struct PcapWriter::Handles {
 };
 
 PcapWriter::PcapWriter(std::filesystem::path path, PcapConfig config)
-    : config_(config), output_(std::move(path)), handles_(std::make_unique<Handles>()),
+    : config_(config),
+      output_(std::move(path)),
+      handles_(std::make_unique<Handles>()),
       identification_(config.first_identification) {
   const int dlt = config_.link == LinkType::kEthernet ? DLT_EN10MB : DLT_RAW;
   handles_->pcap = pcap_open_dead_with_tstamp_precision(dlt, kSnapLength, PCAP_TSTAMP_PRECISION_NANO);
@@ -56,7 +58,8 @@ void PcapWriter::write_udp(sim::Timestamp arrival, const Ipv4UdpConfig& ip_confi
   if (arrival.ns() < 0) throw std::invalid_argument("pcap: negative arrival time");
   if (!handles_->dumper) throw std::logic_error("pcap: write after commit");
   std::vector<uint8_t> frame;
-  if (config_.link == LinkType::kEthernet) frame.assign(std::begin(kEthernetHeader), std::end(kEthernetHeader));
+  if (config_.link == LinkType::kEthernet)
+    frame.assign(std::begin(kEthernetHeader), std::end(kEthernetHeader));
   const std::vector<uint8_t> ip = build_ipv4_udp(ip_config, identification_++, udp_payload);
   frame.insert(frame.end(), ip.begin(), ip.end());
   pcap_pkthdr header{};

@@ -23,7 +23,8 @@ int32_t ReceiveCounts::rtcp_cumulative_lost() const {
 
 ReceiveStatistics::ReceiveStatistics(ReceiveConfig config) : config_(config) {
   if (config_.clock_rate_hz <= 0) throw std::invalid_argument("rtp: clock rate must be positive");
-  if (config_.max_dropout < 1 || config_.max_misorder < 1 || config_.max_dropout + config_.max_misorder >= kSeqMod)
+  if (config_.max_dropout < 1 || config_.max_misorder < 1 ||
+      config_.max_dropout + config_.max_misorder >= kSeqMod)
     throw std::invalid_argument("rtp: max_dropout and max_misorder must be positive and sum below 65536");
   if (config_.min_sequential < 1) throw std::invalid_argument("rtp: min_sequential must be at least 1");
   seen_.assign(window_size(config_.max_misorder), false);
@@ -111,7 +112,8 @@ void ReceiveStatistics::init_sequence(uint16_t seq, int64_t already_received) {
 bool ReceiveStatistics::mark_seen(int64_t ext) {
   const auto n = static_cast<int64_t>(seen_.size());
   if (ext > max_ext_) {
-    for (int64_t e = std::max(max_ext_ + 1, ext - n + 1); e <= ext; ++e) seen_[static_cast<size_t>(e % n)] = false;
+    for (int64_t e = std::max(max_ext_ + 1, ext - n + 1); e <= ext; ++e)
+      seen_[static_cast<size_t>(e % n)] = false;
     max_ext_ = ext;
   }
   if (ext <= max_ext_ - n || ext < 0) return false;  // too old to tell
@@ -163,7 +165,8 @@ IntervalLoss ReceiveStatistics::take_interval() {
   r.lost = r.expected - r.received;
   expected_prior_ = c.expected;
   received_prior_ = c.received;
-  if (r.expected > 0 && r.lost > 0) r.fraction_lost = static_cast<uint8_t>(std::min<int64_t>(255, (r.lost << 8) / r.expected));
+  if (r.expected > 0 && r.lost > 0)
+    r.fraction_lost = static_cast<uint8_t>(std::min<int64_t>(255, (r.lost << 8) / r.expected));
   return r;
 }
 

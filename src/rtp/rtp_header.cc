@@ -23,7 +23,9 @@ uint32_t get32(std::span<const uint8_t> b, size_t at) {
   return static_cast<uint32_t>(get16(b, at)) << 16 | get16(b, at + 2);
 }
 
-RtpParseResult fail(size_t offset, std::string message) { return {std::nullopt, {offset, std::move(message)}}; }
+RtpParseResult fail(size_t offset, std::string message) {
+  return {std::nullopt, {offset, std::move(message)}};
+}
 
 }  // namespace
 
@@ -38,8 +40,8 @@ std::vector<uint8_t> serialize(const RtpHeader& h, std::span<const uint8_t> payl
     throw std::invalid_argument("rtp: extension data must be a multiple of 4 bytes, at most 262140");
   std::vector<uint8_t> out;
   out.reserve(h.size() + payload.size() + h.padding_bytes);
-  out.push_back(static_cast<uint8_t>(kRtpVersion << 6 | (h.padding_bytes ? 0x20 : 0) | (h.extension ? 0x10 : 0) |
-                                     h.csrcs.size()));
+  out.push_back(static_cast<uint8_t>(kRtpVersion << 6 | (h.padding_bytes ? 0x20 : 0) |
+                                     (h.extension ? 0x10 : 0) | h.csrcs.size()));
   out.push_back(static_cast<uint8_t>((h.marker ? 0x80 : 0) | h.payload_type));
   put16(out, h.sequence);
   put32(out, h.timestamp);
@@ -71,15 +73,18 @@ RtpParseResult parse(std::span<const uint8_t> b) {
   size_t pos = kFixedHeaderBytes;
   const size_t csrc_count = b[0] & 0x0F;
   if (pos + 4 * csrc_count > b.size())
-    return fail(b.size(), "truncated CSRC list: " + std::to_string(csrc_count) + " CSRCs announced in byte 0");
+    return fail(b.size(),
+                "truncated CSRC list: " + std::to_string(csrc_count) + " CSRCs announced in byte 0");
   for (size_t i = 0; i < csrc_count; ++i, pos += 4) h.csrcs.push_back(get32(b, pos));
   if (b[0] & 0x10) {
-    if (pos + 4 > b.size()) return fail(b.size(), "truncated header extension at byte " + std::to_string(pos));
+    if (pos + 4 > b.size())
+      return fail(b.size(), "truncated header extension at byte " + std::to_string(pos));
     HeaderExtension ext;
     ext.profile = get16(b, pos);
     const size_t words = get16(b, pos + 2);
     if (pos + 4 + 4 * words > b.size())
-      return fail(pos + 2, "header extension of " + std::to_string(words) + " words runs past the packet end");
+      return fail(pos + 2,
+                  "header extension of " + std::to_string(words) + " words runs past the packet end");
     ext.data.assign(b.begin() + static_cast<std::ptrdiff_t>(pos + 4),
                     b.begin() + static_cast<std::ptrdiff_t>(pos + 4 + 4 * words));
     pos += 4 + 4 * words;

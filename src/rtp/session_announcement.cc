@@ -13,8 +13,8 @@ std::string dotted(const std::array<uint8_t, 4>& ip) {
 std::string sdp_text(const SessionDescription& s) {
   const std::string ip = dotted(s.media_ip), pt = std::to_string(s.payload_type);
   return "v=0\r\no=- 0 0 IN IP4 " + ip + "\r\ns=" + s.session_name + "\r\nc=IN IP4 " + ip +
-         "\r\nt=0 0\r\nm=audio " + std::to_string(s.media_port) + " RTP/AVP " + pt + "\r\na=rtpmap:" + pt + " " +
-         s.rtpmap + "\r\n";
+         "\r\nt=0 0\r\nm=audio " + std::to_string(s.media_port) + " RTP/AVP " + pt + "\r\na=rtpmap:" + pt +
+         " " + s.rtpmap + "\r\n";
 }
 
 std::vector<uint8_t> sap_announcement(const SessionDescription& s) {

@@ -19,7 +19,8 @@ namespace {
 std::vector<std::vector<uint8_t>> encode_all(OpusEncoder& encoder, std::span<const float> pcm) {
   std::vector<std::vector<uint8_t>> packets;
   const size_t frame = static_cast<size_t>(encoder.frame_samples());
-  for (size_t pos = 0; pos + frame <= pcm.size(); pos += frame) packets.push_back(encoder.encode(pcm.subspan(pos, frame)));
+  for (size_t pos = 0; pos + frame <= pcm.size(); pos += frame)
+    packets.push_back(encoder.encode(pcm.subspan(pos, frame)));
   return packets;
 }
 
@@ -91,7 +92,9 @@ TEST(OpusEncoder, SameInputAndSettingsGiveIdenticalBytes) {
 }
 
 TEST(OpusEncoder, CbrPayloadsAreExactlyBitrateTimesFrame) {
-  struct Case { int rate, bitrate, ms; };
+  struct Case {
+    int rate, bitrate, ms;
+  };
   for (const Case& k : {Case{48000, 32000, 20}, Case{16000, 24000, 10}, Case{48000, 64000, 60},
                         Case{8000, 12000, 40}, Case{24000, 40000, 20}}) {
     EncoderConfig c;
@@ -111,9 +114,13 @@ TEST(OpusEncoder, CbrPayloadsAreExactlyBitrateTimesFrame) {
 // pauses lower the average by design: VBR spends almost nothing on silence; with 15 % pauses the
 // 8 kHz case drops to -21 %.)
 TEST(OpusEncoder, VbrAverageBitrateIsNearTarget) {
-  struct Case { int rate, bitrate; RateControl rc; };
-  for (const Case& k : {Case{16000, 24000, RateControl::kVbr}, Case{48000, 32000, RateControl::kVbr},
-                        Case{48000, 16000, RateControl::kConstrainedVbr}, Case{8000, 12000, RateControl::kVbr}}) {
+  struct Case {
+    int rate, bitrate;
+    RateControl rc;
+  };
+  for (const Case& k :
+       {Case{16000, 24000, RateControl::kVbr}, Case{48000, 32000, RateControl::kVbr},
+        Case{48000, 16000, RateControl::kConstrainedVbr}, Case{8000, 12000, RateControl::kVbr}}) {
     EncoderConfig c;
     c.sample_rate_hz = k.rate;
     c.bitrate_bps = k.bitrate;
@@ -191,7 +198,8 @@ TEST(OpusEncoder, ModeFollowsApplicationAndRate) {
 
 TEST(OpusDecoder, ConcealProducesAnyMultipleOf2_5Ms) {
   OpusDecoder d(16000);
-  for (int samples : {40, 80, 160, 320, 440, 960, 1920, 4000}) EXPECT_EQ(d.conceal(samples).size(), size_t(samples));
+  for (int samples : {40, 80, 160, 320, 440, 960, 1920, 4000})
+    EXPECT_EQ(d.conceal(samples).size(), size_t(samples));
   EXPECT_THROW(d.conceal(0), std::invalid_argument);
   EXPECT_THROW(d.conceal(100), std::invalid_argument);
   EXPECT_THROW(d.decode_fec(std::vector<uint8_t>{0x08, 1, 2}, 30), std::invalid_argument);

@@ -101,23 +101,23 @@ TEST(OpusPacket, Code3CbrVbrAndPadding) {
   EXPECT_EQ(l->frames[0].offset, 3u);
   EXPECT_EQ(l->frames[0].size, 1u);
   EXPECT_EQ(l->frames[1].size, 2u);
-  EXPECT_FALSE(parse_packet(std::vector<uint8_t>{0x0B, 0}));              // R5: no frames
-  EXPECT_FALSE(parse_packet(std::vector<uint8_t>{0x0B, 7}));              // R5: 7 x 20 ms > 120 ms
-  EXPECT_FALSE(parse_packet(std::vector<uint8_t>{0x0B, 2, 1, 2, 3}));     // R6: 3 bytes in 2 CBR frames
-  EXPECT_FALSE(parse_packet(std::vector<uint8_t>{0x0B, 0x40 | 1, 9, 1})); // padding past the end
-  EXPECT_TRUE(parse_packet(std::vector<uint8_t>{0x83, 48}));              // 48 x 2.5 ms = 120 ms
+  EXPECT_FALSE(parse_packet(std::vector<uint8_t>{0x0B, 0}));               // R5: no frames
+  EXPECT_FALSE(parse_packet(std::vector<uint8_t>{0x0B, 7}));               // R5: 7 x 20 ms > 120 ms
+  EXPECT_FALSE(parse_packet(std::vector<uint8_t>{0x0B, 2, 1, 2, 3}));      // R6: 3 bytes in 2 CBR frames
+  EXPECT_FALSE(parse_packet(std::vector<uint8_t>{0x0B, 0x40 | 1, 9, 1}));  // padding past the end
+  EXPECT_TRUE(parse_packet(std::vector<uint8_t>{0x83, 48}));               // 48 x 2.5 ms = 120 ms
 }
 
 TEST(OpusPacket, DtxAndFecHelpers) {
   EXPECT_TRUE(is_dtx_payload(std::vector<uint8_t>{0x08}));
   EXPECT_TRUE(is_dtx_payload(std::vector<uint8_t>{0x08, 0x00}));
   EXPECT_FALSE(is_dtx_payload(std::vector<uint8_t>{0x08, 0x00, 0x00}));
-  EXPECT_TRUE(may_have_fec(std::vector<uint8_t>{0x08, 1, 2}));        // SILK
-  EXPECT_TRUE(may_have_fec(std::vector<uint8_t>{0x68, 1, 2}));        // Hybrid
-  EXPECT_FALSE(may_have_fec(std::vector<uint8_t>{0xF8, 1, 2}));       // CELT
-  EXPECT_FALSE(may_have_fec(std::vector<uint8_t>{0x08}));             // DTX
-  EXPECT_FALSE(has_lbrr(std::vector<uint8_t>{0xF8, 0xFF, 0xFF}));     // CELT never
-  EXPECT_FALSE(has_lbrr(std::vector<uint8_t>{0x08}));                 // empty frame
+  EXPECT_TRUE(may_have_fec(std::vector<uint8_t>{0x08, 1, 2}));     // SILK
+  EXPECT_TRUE(may_have_fec(std::vector<uint8_t>{0x68, 1, 2}));     // Hybrid
+  EXPECT_FALSE(may_have_fec(std::vector<uint8_t>{0xF8, 1, 2}));    // CELT
+  EXPECT_FALSE(may_have_fec(std::vector<uint8_t>{0x08}));          // DTX
+  EXPECT_FALSE(has_lbrr(std::vector<uint8_t>{0xF8, 0xFF, 0xFF}));  // CELT never
+  EXPECT_FALSE(has_lbrr(std::vector<uint8_t>{0x08}));              // empty frame
   // Range decoder on a first byte of 0x00: val = 127, rng = 128 -> after normalization both bits
   // decode as 0 (val >= rng/2); a first byte of 0xFF gives val = 0 -> bits decode as 1.
   EXPECT_FALSE(has_lbrr(std::vector<uint8_t>{0x08, 0x00, 0x00, 0x00}));

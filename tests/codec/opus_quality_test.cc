@@ -71,7 +71,8 @@ std::vector<std::vector<uint8_t>> encode_all(const EncoderConfig& c, std::span<c
   OpusEncoder e(c);
   std::vector<std::vector<uint8_t>> packets;
   const size_t frame = static_cast<size_t>(e.frame_samples());
-  for (size_t pos = 0; pos + frame <= pcm.size(); pos += frame) packets.push_back(e.encode(pcm.subspan(pos, frame)));
+  for (size_t pos = 0; pos + frame <= pcm.size(); pos += frame)
+    packets.push_back(e.encode(pcm.subspan(pos, frame)));
   return packets;
 }
 
@@ -124,7 +125,8 @@ TEST(OpusFec, DecodeFecOfNextPacketBeatsConcealment) {
   for (const auto& p : packets) ASSERT_EQ(parse_toc(p[0]).mode, OpusMode::kSilk);
   const LossResult r = compare_fec_and_plc(packets, 16000, 320);
   EXPECT_EQ(r.lost, 100);
-  EXPECT_GE(r.fec_snr_db, r.plc_snr_db + 5.0) << "FEC " << r.fec_snr_db << " dB, PLC " << r.plc_snr_db << " dB";
+  EXPECT_GE(r.fec_snr_db, r.plc_snr_db + 5.0)
+      << "FEC " << r.fec_snr_db << " dB, PLC " << r.plc_snr_db << " dB";
   EXPECT_GE(r.fec_snr_db, 9.0);
   // Most repairing packets carry LBRR (the rest follow silence): measured 18 of 100 without.
   EXPECT_LE(r.lost_without_lbrr, 30);

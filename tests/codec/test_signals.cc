@@ -30,8 +30,8 @@ class Resonator {
   double a1_ = 0, a2_ = 0, gain_ = 0, y1_ = 0, y2_ = 0;
 };
 
-constexpr std::array<std::array<double, 3>, 5> kVowels = {{
-    {730, 1090, 2440}, {270, 2290, 3010}, {300, 870, 2240}, {530, 1840, 2480}, {570, 840, 2410}}};
+constexpr std::array<std::array<double, 3>, 5> kVowels = {
+    {{730, 1090, 2440}, {270, 2290, 3010}, {300, 870, 2240}, {530, 1840, 2480}, {570, 840, 2410}}};
 
 struct Syllable {
   size_t length = 0, onset = 0;  // samples; onset = unvoiced part at the start
@@ -76,7 +76,8 @@ std::vector<float> tones(int sample_rate_hz, double seconds, std::span<const dou
   const double amp = peak / static_cast<double>(freqs_hz.size());
   for (size_t i = 0; i < n; ++i) {
     double v = 0;
-    for (double f : freqs_hz) v += std::sin(2 * std::numbers::pi * f * static_cast<double>(i) / sample_rate_hz);
+    for (double f : freqs_hz)
+      v += std::sin(2 * std::numbers::pi * f * static_cast<double>(i) / sample_rate_hz);
     out[i] = static_cast<float>(amp * v);
   }
   return out;

@@ -15,7 +15,8 @@ std::vector<float> tones(int sample_rate_hz, double seconds, std::span<const dou
 // Speech-like: voiced syllables (f0 90..220 Hz with intonation, 5 vowel formant sets), unvoiced
 // onsets, 30..80 ms gaps between syllables and a 200..500 ms pause with probability
 // `pause_probability` after each syllable. Peak about 0.5.
-std::vector<float> speech_like(int sample_rate_hz, double seconds, uint64_t seed, double pause_probability = 0.15);
+std::vector<float> speech_like(int sample_rate_hz, double seconds, uint64_t seed,
+                               double pause_probability = 0.15);
 
 // Signal-to-noise ratio in dB of `test` against `ref`, comparing ref[i] with test[i + delay] over
 // [begin, end) of ref (clamped to what both cover).

@@ -27,7 +27,8 @@ TEST(Depacketizer, DeliversPacketsOfTheFirstSsrcWithStatistics) {
     delivered += r.packet->usable();
   }
   EXPECT_EQ(delivered, 5);  // the second copy of packet 4 is a duplicate
-  const ReceiveOutcome foreign = rx.receive(other.packetize(payload, sim::Duration::millis(20))->bytes, at_ms(200));
+  const ReceiveOutcome foreign =
+      rx.receive(other.packetize(payload, sim::Duration::millis(20))->bytes, at_ms(200));
   ASSERT_FALSE(foreign.ok());
   EXPECT_EQ(foreign.error.byte_offset, 8u);
   EXPECT_EQ(rx.foreign(), 1);

@@ -1,11 +1,10 @@
 // pcap output read back with libpcap: link types, nanosecond timestamps from the fixed epoch,
 // the SAP/SDP announcement, IPv4 identification, RTP bytes, and atomic commit.
-#include "rtp/pcap_writer.h"
-
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
 
 #include "rtp/packetizer.h"
+#include "rtp/pcap_writer.h"
 #include "rtp_test_util.h"
 
 namespace callsim::rtp {
@@ -14,16 +13,18 @@ namespace {
 std::vector<OutgoingPacket> make_packets(int n) {
   Packetizer p({}, sim::RandomStream(9, "rtp/pcap-test"));
   std::vector<OutgoingPacket> out;
-  for (int i = 0; i < n; ++i) out.push_back(*p.packetize(std::vector<uint8_t>(10 + i, 0x42), sim::Duration::millis(20)));
+  for (int i = 0; i < n; ++i)
+    out.push_back(*p.packetize(std::vector<uint8_t>(10 + i, 0x42), sim::Duration::millis(20)));
   return out;
 }
 
 TEST(PcapWriter, RawIpCaptureReadsBackExactly) {
   const auto path = testing::temp_path("raw.pcap");
   const auto packets = make_packets(5);
-  const std::vector<sim::Timestamp> arrivals = {sim::Timestamp::from_ns(41'000'001), sim::Timestamp::from_ns(60'123'456),
-                                                sim::Timestamp::from_ns(80'000'000), sim::Timestamp::from_ns(1'999'999'999),
-                                                sim::Timestamp::from_ns(3'600'000'000'007)};
+  const std::vector<sim::Timestamp> arrivals = {
+      sim::Timestamp::from_ns(41'000'001), sim::Timestamp::from_ns(60'123'456),
+      sim::Timestamp::from_ns(80'000'000), sim::Timestamp::from_ns(1'999'999'999),
+      sim::Timestamp::from_ns(3'600'000'000'007)};
   PcapWriter w(path);
   for (size_t i = 0; i < packets.size(); ++i) w.write(arrivals[i], packets[i].bytes);
   EXPECT_FALSE(std::filesystem::exists(path));  // nothing visible before commit
@@ -36,7 +37,8 @@ TEST(PcapWriter, RawIpCaptureReadsBackExactly) {
   // The announcement at virtual time 0 = 2026-01-01T00:00:00Z, to 224.2.127.254:9875.
   EXPECT_EQ(c.packets[0].unix_ns, kDefaultPcapEpochUnixSeconds * 1'000'000'000);
   const auto& sap = c.packets[0].bytes;
-  EXPECT_EQ(std::vector<uint8_t>(sap.begin() + 16, sap.begin() + 20), (std::vector<uint8_t>{224, 2, 127, 254}));
+  EXPECT_EQ(std::vector<uint8_t>(sap.begin() + 16, sap.begin() + 20),
+            (std::vector<uint8_t>{224, 2, 127, 254}));
   const std::string text(sap.begin() + 28, sap.end());
   EXPECT_NE(text.find("m=audio 40002 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2"), std::string::npos);
   for (size_t i = 0; i < packets.size(); ++i) {

@@ -133,7 +133,7 @@ TEST(ReceiveStatistics, ProbationNeedsMinSequentialPackets) {
 TEST(ReceiveStatistics, BadJumpsAreIgnoredAndTwoInSequenceRestart) {
   Feeder f;
   for (int k = 0; k < 10; ++k) f.feed(static_cast<uint16_t>(100 + k), k, 20.0 * k);
-  EXPECT_EQ(f.feed(5000, 10, 200).kind, ArrivalKind::kBadJump);   // 4891 ahead >= MAX_DROPOUT
+  EXPECT_EQ(f.feed(5000, 10, 200).kind, ArrivalKind::kBadJump);  // 4891 ahead >= MAX_DROPOUT
   EXPECT_EQ(f.feed(10, 10, 201).kind, ArrivalKind::kReordered);  // 99 behind: within MAX_MISORDER
   EXPECT_EQ(f.feed(9, 10, 202).kind, ArrivalKind::kBadJump);     // 100 behind: beyond it
   EXPECT_EQ(f.feed(110, 10, 203).kind, ArrivalKind::kInOrder);

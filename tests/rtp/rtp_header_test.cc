@@ -16,8 +16,10 @@ TEST(RtpHeader, GoldenFixedHeader) {
   h.timestamp = 0xDEADBEEF;
   h.ssrc = 0x01020304;
   const std::vector<uint8_t> payload = {0xAA, 0xBB};
+  // clang-format off
   const std::vector<uint8_t> expected = {0x80, 0xEF, 0x12, 0x34, 0xDE, 0xAD, 0xBE, 0xEF,
                                          0x01, 0x02, 0x03, 0x04, 0xAA, 0xBB};
+  // clang-format on
   EXPECT_EQ(serialize(h, payload), expected);
   EXPECT_EQ(h.size(), 12u);
 }
@@ -32,10 +34,12 @@ TEST(RtpHeader, GoldenWithCsrcExtensionAndPadding) {
   h.extension = HeaderExtension{0xBEDE, {1, 2, 3, 4}};
   h.padding_bytes = 3;
   const std::vector<uint8_t> payload = {0x55};
+  // clang-format off
   const std::vector<uint8_t> expected = {0xB2, 0x00, 0x00, 0x01, 0, 0, 0, 2, 0, 0, 0, 3,          // fixed
                                          0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x22, 0x22,  // CSRCs
                                          0xBE, 0xDE, 0x00, 0x01, 1, 2, 3, 4,              // extension
                                          0x55, 0x00, 0x00, 0x03};                         // payload, padding
+  // clang-format on
   const auto bytes = serialize(h, payload);
   EXPECT_EQ(bytes, expected);
   const RtpParseResult r = parse(bytes);
@@ -73,7 +77,8 @@ TEST(RtpHeader, ParseErrorsNameTheByteOffset) {
   r = parse_bytes({0x83, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4});  // 3 CSRCs, room for 1
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error.byte_offset, 16u);
-  r = parse_bytes({0x90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBE, 0xDE, 0, 2, 1, 2, 3, 4});  // 2 words, 1 present
+  r = parse_bytes(
+      {0x90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBE, 0xDE, 0, 2, 1, 2, 3, 4});  // 2 words, 1 present
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error.byte_offset, 14u);
   r = parse_bytes({0xA0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 0});  // padding count 0
@@ -107,7 +112,8 @@ TEST(RtpHeader, RandomBytesParseSafelyAndRoundTrip) {
     const auto again = serialize(r.packet->header, r.packet->payload);
     ASSERT_EQ(again.size(), b.size());
     const size_t content = b.size() - r.packet->header.padding_bytes;
-    ASSERT_TRUE(std::equal(b.begin() + 2, b.begin() + static_cast<std::ptrdiff_t>(content), again.begin() + 2));
+    ASSERT_TRUE(
+        std::equal(b.begin() + 2, b.begin() + static_cast<std::ptrdiff_t>(content), again.begin() + 2));
     ASSERT_EQ(b[0], again[0]);
     ASSERT_EQ(b[1], again[1]);
   }

@@ -36,9 +36,11 @@ std::vector<Arriving> make_stream(uint64_t seed, bool dtx, uint32_t& first_times
     const bool edge = i == 0 || i == frames - 1;
     if (!p || (!edge && net.bernoulli(0.05))) continue;
     const double delay_ms = i == 0 ? 40 : i == frames - 1 ? 75 : net.uniform(40, 75);
-    const sim::Timestamp at = sim::Timestamp::zero() + sim::Duration::millis(20) * i + sim::Duration::from_ms(delay_ms);
+    const sim::Timestamp at =
+        sim::Timestamp::zero() + sim::Duration::millis(20) * i + sim::Duration::from_ms(delay_ms);
     out.push_back({at, p->bytes});
-    if (!edge && net.bernoulli(0.02)) out.push_back({at + sim::Duration::from_ms(net.uniform(0, 5)), p->bytes});
+    if (!edge && net.bernoulli(0.02))
+      out.push_back({at + sim::Duration::from_ms(net.uniform(0, 5)), p->bytes});
   }
   std::stable_sort(out.begin(), out.end(), [](const Arriving& a, const Arriving& b) { return a.at < b.at; });
   return out;
@@ -59,8 +61,8 @@ std::optional<TsharkRow> tshark_streams(const std::filesystem::path& pcap) {
     std::vector<std::string> t;
     for (std::string w; in >> w;) t.push_back(w);
     if (t.size() < 17 || t[6].rfind("0x", 0) != 0) continue;
-    return TsharkRow{std::stoll(t[8]),      std::stoll(t[9]),      std::stod(t[11]), std::stod(t[12]),
-                     std::stod(t[13]),      std::stod(t[14]),      std::stod(t[15]), std::stod(t[16])};
+    return TsharkRow{std::stoll(t[8]), std::stoll(t[9]), std::stod(t[11]), std::stod(t[12]),
+                     std::stod(t[13]), std::stod(t[14]), std::stod(t[15]), std::stod(t[16])};
   }
   return std::nullopt;
 }
@@ -101,7 +103,8 @@ void expect_same_figures(const TsharkRow& w, const CaptureFigures& f) {
 class Tshark : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::have_tshark()) GTEST_SKIP() << "tshark is not installed; skipping the Wireshark cross-check";
+    if (!testing::have_tshark())
+      GTEST_SKIP() << "tshark is not installed; skipping the Wireshark cross-check";
   }
 };
 
