@@ -1,0 +1,181 @@
+#include <filesystem>
+#include <sstream>
+
+#include "common/error.h"
+#include "scenario/link_json.h"
+#include "scenario/link_json_sections.h"
+
+namespace callsim::scenario::link_detail {
+namespace net = sim::net;
+namespace {
+
+const Range kProbability = Range::probability();
+const Range kCorrelation{0.0, 1.0, false, true};  // [0, 1): ρ = 1 would freeze the stream
+const Range kNonNegative = Range::at_least(0.0);
+
+double prob_or(const JsonNode& n, std::string_view key, double fallback) {
+  return n.number_or(key, fallback, kProbability);
+}
+
+}  // namespace
+
+std::string format_number(double v) {
+  std::ostringstream os;
+  os.precision(12);
+  os << v;
+  return os.str();
+}
+
+std::string resolve_path(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || std::filesystem::path(path).is_absolute() || base_dir.empty()) return path;
+  return (std::filesystem::path(base_dir) / path).string();
+}
+
+net::LossConfig parse_loss(const JsonNode& n) {
+  net::LossConfig c;
+  const std::string model = n.at("model").choice({"none", "bernoulli", "gilbert_elliott", "four_state"});
+  if (model == "none") {
+    n.expect_keys({"model"});
+  } else if (model == "bernoulli") {
+    n.expect_keys({"model", "p", "correlation"});
+    c.model = net::LossModel::kBernoulli;
+    c.p = n.at("p").number(kProbability);
+    c.correlation = n.number_or("correlation", 0.0, kCorrelation);
+  } else if (model == "gilbert_elliott") {
+    n.expect_keys({"model", "p", "r", "one_minus_h", "one_minus_k"});
+    c.model = net::LossModel::kGilbertElliott;
+    c.p = n.at("p").number(kProbability);
+    c.r = prob_or(n, "r", 1.0 - c.p);
+    c.one_minus_h = prob_or(n, "one_minus_h", 1.0);
+    c.one_minus_k = prob_or(n, "one_minus_k", 0.0);
+  } else {
+    n.expect_keys({"model", "p13", "p31", "p32", "p23", "p14"});
+    c.model = net::LossModel::kFourState;
+    c.p13 = n.at("p13").number(kProbability);
+    c.p31 = prob_or(n, "p31", 1.0 - c.p13);
+    c.p32 = prob_or(n, "p32", 0.0);
+    c.p23 = prob_or(n, "p23", 1.0);
+    c.p14 = prob_or(n, "p14", 0.0);
+    if (c.p13 + c.p14 > 1.0) n.fail("p13 + p14 = " + format_number(c.p13 + c.p14) + " exceeds 1");
+    if (c.p31 + c.p32 > 1.0) n.fail("p31 + p32 = " + format_number(c.p31 + c.p32) + " exceeds 1");
+  }
+  return c;
+}
+
+net::DelayConfig parse_delay(const JsonNode& n, net::DelayConfig c) {
+  n.expect_keys({"base_ms", "jitter_ms", "distribution", "correlation", "correlation_mode", "reorder_by_jitter"});
+  c.base_ms = n.number_or("base_ms", c.base_ms, kNonNegative);
+  c.jitter_ms = n.number_or("jitter_ms", c.jitter_ms, kNonNegative);
+  if (auto d = n.find("distribution")) {
+    const std::string s = d->choice({"uniform", "normal", "pareto", "paretonormal"});
+    c.distribution = s == "uniform"  ? net::JitterDistribution::kUniform
+                     : s == "normal" ? net::JitterDistribution::kNormal
+                     : s == "pareto" ? net::JitterDistribution::kPareto
+                                     : net::JitterDistribution::kParetoNormal;
+  }
+  c.correlation = n.number_or("correlation", c.correlation, kCorrelation);
+  if (auto m = n.find("correlation_mode"))
+    c.correlation_mode =
+        m->choice({"netem", "marginal"}) == "netem" ? net::CorrelationMode::kNetem : net::CorrelationMode::kMarginal;
+  c.reorder_by_jitter = n.boolean_or("reorder_by_jitter", c.reorder_by_jitter);
+  return c;
+}
+
+net::ReorderConfig parse_reorder(const JsonNode& n, net::ReorderConfig c) {
+  n.expect_keys({"p", "correlation", "gap"});
+  c.p = prob_or(n, "p", c.p);
+  c.correlation = n.number_or("correlation", c.correlation, kCorrelation);
+  c.gap = n.integer_or("gap", c.gap, Range::at_least(1));
+  return c;
+}
+
+net::DuplicateConfig parse_duplicate(const JsonNode& n, net::DuplicateConfig c) {
+  n.expect_keys({"p", "correlation"});
+  c.p = prob_or(n, "p", c.p);
+  c.correlation = n.number_or("correlation", c.correlation, kCorrelation);
+  return c;
+}
+
+net::CorruptConfig parse_corrupt(const JsonNode& n, net::CorruptConfig c) {
+  n.expect_keys({"p", "correlation", "deliver"});
+  c.p = prob_or(n, "p", c.p);
+  c.correlation = n.number_or("correlation", c.correlation, kCorrelation);
+  c.deliver = n.boolean_or("deliver", c.deliver);
+  return c;
+}
+
+net::RateConfig parse_rate(const JsonNode& n, net::RateConfig c, const std::string& base_dir) {
+  n.expect_keys({"kbps", "trace", "bytes_per_opportunity", "overhead_bytes", "queue"});
+  if (n.has("kbps") && n.has("trace")) n.fail("give either \"kbps\" or \"trace\", not both");
+  if (auto k = n.find("kbps")) {
+    c.kbps = k->number(kNonNegative);
+    c.trace = nullptr;
+  }
+  if (auto t = n.find("trace")) {
+    const std::string file = t->string();
+    if (file.empty()) t->fail("expected a trace file name");
+    try {
+      c.trace = read_delivery_trace(resolve_path(base_dir, file));
+    } catch (const InputError& e) {
+      if (!e.location().empty()) throw;
+      t->fail("cannot read Mahimahi trace '" + file + "': " + e.message());
+    }
+    c.kbps = 0.0;
+  }
+  c.bytes_per_opportunity = n.integer_or("bytes_per_opportunity", c.bytes_per_opportunity, Range::at_least(1));
+  c.overhead_bytes = n.integer_or("overhead_bytes", c.overhead_bytes, Range::closed(0, 1000));
+  if (auto q = n.find("queue")) {
+    q->expect_keys({"limit_packets", "limit_bytes", "limit_ms"});
+    c.queue.limit_packets = q->integer_or("limit_packets", c.queue.limit_packets, Range::at_least(0));
+    c.queue.limit_bytes = q->integer_or("limit_bytes", c.queue.limit_bytes, Range::at_least(0));
+    c.queue.limit_ms = q->number_or("limit_ms", c.queue.limit_ms, kNonNegative);
+  }
+  return c;
+}
+
+net::CrossTrafficConfig parse_cross_traffic(const JsonNode& n, net::CrossTrafficConfig c) {
+  n.expect_keys({"kbps", "packet_bytes", "pattern", "on_ms", "off_ms"});
+  c.kbps = n.number_or("kbps", c.kbps, kNonNegative);
+  c.packet_bytes = n.integer_or("packet_bytes", c.packet_bytes, Range::closed(1, 65535));
+  if (auto p = n.find("pattern"))
+    c.pattern = p->choice({"constant", "on_off"}) == "constant" ? net::CrossPattern::kConstant
+                                                                 : net::CrossPattern::kOnOff;
+  c.on_ms = n.number_or("on_ms", c.on_ms, Range::positive());
+  c.off_ms = n.number_or("off_ms", c.off_ms, kNonNegative);
+  return c;
+}
+
+SectionsPresent apply_sections(const JsonNode& o, net::LinkModels& m, const std::string& base_dir) {
+  SectionsPresent p;
+  if (auto n = o.find("loss")) {
+    m.loss = parse_loss(*n);
+    p.loss = true;
+  }
+  if (auto n = o.find("delay")) {
+    m.delay = parse_delay(*n, m.delay);
+    p.delay = true;
+  }
+  if (auto n = o.find("reorder")) {
+    m.reorder = parse_reorder(*n, m.reorder);
+    p.reorder = true;
+  }
+  if (auto n = o.find("duplicate")) {
+    m.duplicate = parse_duplicate(*n, m.duplicate);
+    p.duplicate = true;
+  }
+  if (auto n = o.find("corrupt")) {
+    m.corrupt = parse_corrupt(*n, m.corrupt);
+    p.corrupt = true;
+  }
+  if (auto n = o.find("rate")) {
+    m.rate = parse_rate(*n, m.rate, base_dir);
+    p.rate = true;
+  }
+  if (auto n = o.find("cross_traffic")) {
+    m.cross_traffic = parse_cross_traffic(*n, m.cross_traffic);
+    p.cross_traffic = true;
+  }
+  return p;
+}
+
+}  // namespace callsim::scenario::link_detail

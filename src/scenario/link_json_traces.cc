@@ -1,0 +1,118 @@
+// Readers of the trace files a link can replay: per-packet delay/loss CSV and Mahimahi
+// delivery-opportunity schedules. Errors name the file and "byte N (line L)".
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+#include "scenario/link_json.h"
+
+namespace callsim::scenario {
+namespace net = sim::net;
+namespace {
+
+struct Line {
+  std::string_view text;
+  size_t byte = 0, number = 0;
+};
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "", "cannot open file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Non-blank, non-comment lines with their position; trailing '\r' and spaces trimmed.
+std::vector<Line> content_lines(const std::string& text) {
+  std::vector<Line> out;
+  size_t start = 0, number = 1;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    size_t lead = 0;
+    while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
+    line.remove_prefix(lead);
+    if (!line.empty() && line.front() != '#') out.push_back({line, start + lead, number});
+    start = end + 1;
+    ++number;
+  }
+  return out;
+}
+
+[[noreturn]] void fail_at(const std::string& path, const Line& l, const std::string& message) {
+  throw InputError(path, "byte " + std::to_string(l.byte) + " (line " + std::to_string(l.number) + ")", message);
+}
+
+template <typename T>
+bool parse_number(std::string_view s, T& out) {
+  if (s.empty()) return false;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+}  // namespace
+
+std::shared_ptr<const net::PacketTrace> read_packet_trace(const std::string& path) {
+  const std::string text = read_all(path);
+  const auto lines = content_lines(text);
+  if (lines.empty()) throw InputError(path, "", "empty trace: expected a header \"index,delay_ms\" or \"send_time_ms,delay_ms\"");
+  auto trace = std::make_shared<net::PacketTrace>();
+  trace->file = path;
+  if (lines[0].text == "index,delay_ms") {
+    trace->key = net::PacketTrace::Key::kIndex;
+  } else if (lines[0].text == "send_time_ms,delay_ms") {
+    trace->key = net::PacketTrace::Key::kSendTime;
+  } else {
+    fail_at(path, lines[0], "expected the header \"index,delay_ms\" or \"send_time_ms,delay_ms\"");
+  }
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const Line& l = lines[i];
+    const size_t comma = l.text.find(',');
+    if (comma == std::string_view::npos) fail_at(path, l, "expected \"<key>,<delay_ms or lost>\"");
+    const std::string_view key = l.text.substr(0, comma), value = l.text.substr(comma + 1);
+    net::PacketTraceEntry e;
+    if (trace->key == net::PacketTrace::Key::kIndex) {
+      if (!parse_number(key, e.key) || e.key != static_cast<int64_t>(trace->entries.size()))
+        fail_at(path, l, "expected packet index " + std::to_string(trace->entries.size()));
+    } else {
+      double ms = 0;
+      if (!parse_number(key, ms) || ms < 0) fail_at(path, l, "expected a send time in ms >= 0");
+      e.key = sim::Duration::from_ms(ms).ns();
+      if (!trace->entries.empty() && e.key <= trace->entries.back().key)
+        fail_at(path, l, "send times must increase");
+    }
+    if (value == "lost") {
+      e.lost = true;
+    } else {
+      double ms = 0;
+      if (!parse_number(value, ms) || ms < 0) fail_at(path, l, "expected a delay in ms >= 0 or \"lost\"");
+      e.delay = sim::Duration::from_ms(ms);
+    }
+    trace->entries.push_back(e);
+  }
+  if (trace->entries.empty()) throw InputError(path, "", "the trace has a header but no packets");
+  return trace;
+}
+
+std::shared_ptr<const net::DeliveryTrace> read_delivery_trace(const std::string& path) {
+  const std::string text = read_all(path);
+  auto trace = std::make_shared<net::DeliveryTrace>();
+  trace->file = path;
+  int64_t previous = 0;
+  for (const Line& l : content_lines(text)) {
+    int64_t ms = 0;
+    if (!parse_number(l.text, ms) || ms < 0) fail_at(path, l, "expected a millisecond timestamp (integer >= 0)");
+    if (ms < previous) fail_at(path, l, "timestamps must not decrease");
+    previous = ms;
+    trace->opportunities.push_back(sim::Duration::millis(ms));
+  }
+  if (trace->opportunities.empty()) throw InputError(path, "", "empty Mahimahi trace");
+  if (previous == 0) throw InputError(path, "", "the trace must last longer than 0 ms (last timestamp > 0)");
+  return trace;
+}
+
+}  // namespace callsim::scenario
