@@ -54,17 +54,12 @@ Track to_track(const audio::Signal& s, const RateSetup& r) {
 // Level alignment (clause 10.1.1) and the input filter (clause 10.1.2 / P.862.2).
 void condition(Track& t, long max_length, PesqMode mode, const RateSetup& r, FftSet& ffts, bool is_ref,
                const PesqInputNames& n) {
-  const double power = band_power(t, max_length, r, ffts);
-  if (power < kSilentBandPower) {
-    if (is_ref) throw InputError(n.reference, "", "reference is silent (no signal in the 350-3250 Hz band)");
-    t.x.setZero();  // a silent degraded signal is scored as such
-  } else {
-    scale(t, std::sqrt(kTargetPower / power));
-  }
-  if (mode == PesqMode::kNarrowband)
-    apply_curve_filter(t, irs_receive_curve(), r, ffts);
-  else
-    apply_wideband_filter(t, r);
+  const std::span<const CurvePoint> irs = irs_receive_curve();
+  const double power = condition_input(t, max_length, mode == PesqMode::kNarrowband ? &irs : nullptr, r, ffts,
+                                       kTargetPower, kSilentBandPower);
+  if (power < kSilentBandPower && is_ref)
+    throw InputError(n.reference, "", "reference is silent (no signal in the 350-3250 Hz band)");
+  if (mode == PesqMode::kWideband) apply_wideband_filter(t, r);
 }
 
 [[noreturn]] void no_utterance(const AlignContext& c, long crude, const PesqInputNames& n) {

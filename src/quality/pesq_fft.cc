@@ -6,15 +6,19 @@
 #include <cassert>
 #include <map>
 #include <mutex>
+#include <numbers>
 
 namespace callsim::quality::pesq_detail {
 namespace {
 
-// One pair of plans per transform size; created under the planner mutex, never destroyed while
-// the process runs (FFTW plans are immutable and shared by all RealFft objects of that size).
+// A real transform of size n runs as a complex transform of size n/2 on the even/odd samples
+// packed as real/imaginary parts, plus a twiddle post-pass (FFTW plans complex transforms far
+// faster than real ones, and planning dominates the cost of one P.862 run). One plan pair and
+// twiddle table per size; created under the planner mutex and immutable afterwards.
 struct Plans {
-  fftw_plan r2c = nullptr;
-  fftw_plan c2r = nullptr;
+  fftw_plan forward = nullptr;   // complex, size n/2
+  fftw_plan backward = nullptr;  // complex, size n/2
+  std::vector<Complex> twiddle;  // exp(-2 pi i k / n), k = 0 .. n/2
 };
 
 struct FftwFree {
@@ -30,62 +34,99 @@ class PlanCache {
   const Plans* plans_for(int n) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = plans_.find(n);
-    if (it != plans_.end()) return &it->second;
-    // Plan on scratch arrays allocated like the ones RealFft uses (fftw_malloc alignment), so
-    // the new-array execute functions may be used on any RealFft's buffers.
-    std::unique_ptr<double, FftwFree> re(fftw_alloc_real(static_cast<size_t>(n)));
-    std::unique_ptr<fftw_complex, FftwFree> sp(fftw_alloc_complex(static_cast<size_t>(n / 2 + 1)));
-    Plans p;
-    p.r2c = fftw_plan_dft_r2c_1d(n, re.get(), sp.get(), FFTW_ESTIMATE);
-    p.c2r = fftw_plan_dft_c2r_1d(n, sp.get(), re.get(), FFTW_ESTIMATE);
-    return &plans_.emplace(n, p).first->second;
+    if (it != plans_.end()) return it->second.get();
+    // Planned on scratch arrays allocated like RealFft's (fftw_malloc alignment), so the
+    // new-array execute function may run them on any RealFft's buffers.
+    const int h = n / 2;
+    std::unique_ptr<fftw_complex, FftwFree> a(fftw_alloc_complex(static_cast<size_t>(h)));
+    std::unique_ptr<fftw_complex, FftwFree> b(fftw_alloc_complex(static_cast<size_t>(h)));
+    auto p = std::make_unique<Plans>();
+    p->forward = fftw_plan_dft_1d(h, a.get(), b.get(), FFTW_FORWARD, FFTW_ESTIMATE);
+    p->backward = fftw_plan_dft_1d(h, a.get(), b.get(), FFTW_BACKWARD, FFTW_ESTIMATE);
+    p->twiddle.resize(static_cast<size_t>(h + 1));
+    for (int k = 0; k <= h; ++k) p->twiddle[k] = std::polar(1.0, -2.0 * std::numbers::pi * k / n);
+    return plans_.emplace(n, std::move(p)).first->second.get();
   }
   ~PlanCache() {
     for (auto& [n, p] : plans_) {
-      fftw_destroy_plan(p.r2c);
-      fftw_destroy_plan(p.c2r);
+      fftw_destroy_plan(p->forward);
+      fftw_destroy_plan(p->backward);
     }
   }
 
  private:
   std::mutex mutex_;
-  std::map<int, Plans> plans_;
+  std::map<int, std::unique_ptr<Plans>> plans_;
 };
 
 }  // namespace
 
 struct RealFft::Buffers {
-  std::unique_ptr<double, FftwFree> real;
-  std::unique_ptr<fftw_complex, FftwFree> spec;
+  std::unique_ptr<fftw_complex, FftwFree> packed, packed_spec;  // n/2 each
+  std::vector<Complex> spec;                                    // n/2 + 1
+  std::vector<double> real;                                     // n
 };
 
 RealFft::RealFft(int n) : n_(n), plans_(PlanCache::instance().plans_for(n)), buf_(new Buffers) {
   assert(n >= 2 && n % 2 == 0);
-  buf_->real.reset(fftw_alloc_real(static_cast<size_t>(n)));
-  buf_->spec.reset(fftw_alloc_complex(static_cast<size_t>(n / 2 + 1)));
+  buf_->packed.reset(fftw_alloc_complex(static_cast<size_t>(n / 2)));
+  buf_->packed_spec.reset(fftw_alloc_complex(static_cast<size_t>(n / 2)));
+  buf_->spec.resize(static_cast<size_t>(n / 2 + 1));
+  buf_->real.resize(static_cast<size_t>(n));
 }
 
 RealFft::~RealFft() = default;
 
 std::span<const Complex> RealFft::forward(std::span<const double> in) {
-  double* re = buf_->real.get();
+  const Plans& p = *static_cast<const Plans*>(plans_);
+  const int h = n_ / 2;
+  double* z = reinterpret_cast<double*>(buf_->packed.get());  // interleaved re/im = x[2j], x[2j+1]
   const size_t m = std::min(in.size(), static_cast<size_t>(n_));
-  std::copy_n(in.begin(), m, re);
-  std::fill(re + m, re + n_, 0.0);
-  fftw_execute_dft_r2c(static_cast<const Plans*>(plans_)->r2c, re, buf_->spec.get());
-  return {reinterpret_cast<const Complex*>(buf_->spec.get()), static_cast<size_t>(bins())};
+  std::copy_n(in.begin(), m, z);
+  std::fill(z + m, z + n_, 0.0);
+  fftw_execute_dft(p.forward, buf_->packed.get(), buf_->packed_spec.get());
+  const double* zs = reinterpret_cast<const double*>(buf_->packed_spec.get());
+  double* x = reinterpret_cast<double*>(buf_->spec.data());
+  const double* w = reinterpret_cast<const double*>(p.twiddle.data());
+  x[0] = zs[0] + zs[1];
+  x[1] = 0.0;
+  x[2 * h] = zs[0] - zs[1];
+  x[2 * h + 1] = 0.0;
+  for (int k = 1; k < h; ++k) {
+    // even = (Z[k] + conj Z[h-k]) / 2, odd = -i (Z[k] - conj Z[h-k]) / 2, X[k] = even + W^k odd
+    const double ar = zs[2 * k], ai = zs[2 * k + 1], br = zs[2 * (h - k)], bi = -zs[2 * (h - k) + 1];
+    const double er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
+    const double or_ = 0.5 * (ai - bi), oi = -0.5 * (ar - br);
+    const double wr = w[2 * k], wi = w[2 * k + 1];
+    x[2 * k] = er + wr * or_ - wi * oi;
+    x[2 * k + 1] = ei + wr * oi + wi * or_;
+  }
+  return buf_->spec;
 }
 
-std::span<Complex> RealFft::spectrum() {
-  return {reinterpret_cast<Complex*>(buf_->spec.get()), static_cast<size_t>(bins())};
-}
+std::span<Complex> RealFft::spectrum() { return buf_->spec; }
 
 std::span<const double> RealFft::inverse() {
-  double* re = buf_->real.get();
-  fftw_execute_dft_c2r(static_cast<const Plans*>(plans_)->c2r, buf_->spec.get(), re);
-  const double scale = 1.0 / n_;
-  for (int i = 0; i < n_; ++i) re[i] *= scale;
-  return {re, static_cast<size_t>(n_)};
+  const Plans& p = *static_cast<const Plans*>(plans_);
+  const int h = n_ / 2;
+  const double* x = reinterpret_cast<const double*>(buf_->spec.data());
+  const double* w = reinterpret_cast<const double*>(p.twiddle.data());
+  double* z = reinterpret_cast<double*>(buf_->packed.get());
+  for (int k = 0; k < h; ++k) {
+    // even = (X[k] + conj X[h-k]) / 2, odd = (X[k] - conj X[h-k]) conj(W^k) / 2, Z[k] = even + i odd
+    const double ar = x[2 * k], ai = x[2 * k + 1], br = x[2 * (h - k)], bi = -x[2 * (h - k) + 1];
+    const double er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
+    const double dr = 0.5 * (ar - br), di = 0.5 * (ai - bi);
+    const double wr = w[2 * k], wi = -w[2 * k + 1];
+    const double or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
+    z[2 * k] = er - oi;
+    z[2 * k + 1] = ei + or_;
+  }
+  fftw_execute_dft(p.backward, buf_->packed.get(), buf_->packed_spec.get());
+  const double* zt = reinterpret_cast<const double*>(buf_->packed_spec.get());
+  const double scale = 1.0 / h;
+  for (int i = 0; i < n_; ++i) buf_->real[static_cast<size_t>(i)] = zt[i] * scale;
+  return buf_->real;
 }
 
 RealFft& FftSet::get(int n) {

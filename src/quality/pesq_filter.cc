@@ -1,6 +1,8 @@
 #include "quality/pesq_filter.h"
 
+#include <array>
 #include <cmath>
+#include <vector>
 
 namespace callsim::quality::pesq_detail {
 namespace {
@@ -18,37 +20,75 @@ double response_db(double hz, std::span<const CurvePoint> c) {
   return ((hz - a.hz) * b.db + (b.hz - hz) * a.db) / (b.hz - a.hz);
 }
 
-// Filters x[from, from + count) in place by multiplying its spectrum (FFT of the next power of
-// two, zero-padded) with the curve's gain.
-void curve_filter(Eigen::ArrayXd& x, long from, long count, std::span<const CurvePoint> curve, int fs,
-                  FftSet& ffts) {
-  RealFft& fft = ffts.get(static_cast<int>(next_pow2(count)));
-  fft.forward({x.data() + from, static_cast<size_t>(count)});
-  std::span<Complex> spec = fft.spectrum();
+// Gain of each FFT bin (size points at rate fs) under the curve normalised to 0 dB at 1 kHz.
+// Inside a segment the dB response is linear in frequency, so the gain is geometric across bins.
+std::vector<double> curve_gains(std::span<const CurvePoint> curve, long size, int fs) {
   const double ref_db = response_db(1000.0, curve);
-  const double resolution = static_cast<double>(fs) / fft.size();
-  for (size_t k = 0; k < spec.size(); ++k) {
-    const double db = response_db(static_cast<double>(k) * resolution, curve) - ref_db;
-    spec[k] *= std::pow(10.0, db / 20.0);
+  const double resolution = static_cast<double>(fs) / static_cast<double>(size);
+  std::vector<double> g(static_cast<size_t>(size / 2 + 1));
+  size_t k = 0;
+  while (k < g.size()) {
+    const double f = static_cast<double>(k) * resolution;
+    size_t seg = 1;
+    while (seg + 1 < curve.size() && curve[seg].hz <= f) ++seg;
+    const CurvePoint& a = curve[seg - 1];
+    const CurvePoint& b = curve[seg];
+    const double ratio = std::pow(10.0, (b.db - a.db) / (b.hz - a.hz) * resolution / 20.0);
+    g[k] = std::pow(10.0, (response_db(f, curve) - ref_db) / 20.0);
+    for (++k; k < g.size() && (seg + 1 == curve.size() || static_cast<double>(k) * resolution < b.hz); ++k)
+      g[k] = g[k - 1] * ratio;
   }
-  std::span<const double> y = fft.inverse();
-  for (long i = 0; i < count; ++i) x[from + i] = y[static_cast<size_t>(i)];
+  return g;
 }
+
+// Zero-phase filtering of x[from, from + count) by one FFT of the next power of two (zero-padded):
+// writes the inverse transform of gain * spectrum * curve back into x.
+class CurveFilter {
+ public:
+  CurveFilter(const Eigen::ArrayXd& x, long from, long count, FftSet& ffts)
+      : count_(count), fft_(ffts.get(static_cast<int>(next_pow2(count)))) {
+    const std::span<const Complex> s = fft_.forward({x.data() + from, static_cast<size_t>(count)});
+    spectrum_.assign(s.begin(), s.end());
+  }
+  // Energy of the filtered samples [0, count).
+  double filtered_energy(std::span<const CurvePoint> curve, int fs) {
+    const std::span<const double> y = run(curve, fs, 1.0);
+    double e = 0;
+    for (long i = 0; i < count_; ++i) e += y[static_cast<size_t>(i)] * y[static_cast<size_t>(i)];
+    return e;
+  }
+  void write(Eigen::ArrayXd& x, long from, std::span<const CurvePoint> curve, int fs, double gain) {
+    const std::span<const double> y = run(curve, fs, gain);
+    for (long i = 0; i < count_; ++i) x[from + i] = y[static_cast<size_t>(i)];
+  }
+
+ private:
+  std::span<const double> run(std::span<const CurvePoint> curve, int fs, double gain) {
+    const std::vector<double> g = curve_gains(curve, fft_.size(), fs);
+    std::span<Complex> s = fft_.spectrum();
+    for (size_t k = 0; k < s.size(); ++k) s[k] = spectrum_[k] * (gain * g[k]);
+    return fft_.inverse();
+  }
+  long count_;
+  RealFft& fft_;
+  std::vector<Complex> spectrum_;
+};
 
 }  // namespace
 
-double band_power(const Track& t, long max_length, const RateSetup& r, FftSet& ffts) {
+double condition_input(Track& t, long max_length, const std::span<const CurvePoint>* curve,
+                       const RateSetup& r, FftSet& ffts, double target_power, double silent_power) {
   const long count = t.length - 2 * r.margin() + r.padding();
-  Eigen::ArrayXd filtered = t.x;
-  curve_filter(filtered, r.margin(), count, level_alignment_band(), r.fs, ffts);
-  const double energy = filtered.segment(r.margin(), count).square().sum();
-  return energy / static_cast<double>(max_length - 2 * r.margin() + r.padding());
-}
-
-void scale(Track& t, double gain) { t.x.head(t.length) *= gain; }
-
-void apply_curve_filter(Track& t, std::span<const CurvePoint> curve, const RateSetup& r, FftSet& ffts) {
-  curve_filter(t.x, r.margin(), t.length - 2 * r.margin() + r.padding(), curve, r.fs, ffts);
+  CurveFilter filter(t.x, r.margin(), count, ffts);
+  const double power = filter.filtered_energy(level_alignment_band(), r.fs) /
+                       static_cast<double>(max_length - 2 * r.margin() + r.padding());
+  const double gain = power < silent_power ? 0.0 : std::sqrt(target_power / power);
+  if (curve) {
+    filter.write(t.x, r.margin(), *curve, r.fs, gain);
+  } else {
+    t.x.head(t.length) *= gain;
+  }
+  return power;
 }
 
 void apply_wideband_filter(Track& t, const RateSetup& r) {
@@ -76,14 +116,19 @@ void apply_alignment_filter(Track& t, const RateSetup& r) {
 }
 
 void filter_cascade(std::span<double> x, std::span<const Biquad> sections) {
-  for (const Biquad& s : sections) {
-    double z1 = 0, z2 = 0;
-    for (double& v : x) {
-      const double z0 = v - s.a1 * z1 - s.a2 * z2;
-      v = s.b0 * z0 + s.b1 * z1 + s.b2 * z2;
-      z2 = z1;
-      z1 = z0;
+  // Sample by sample through all sections (the same arithmetic as section after section), so the
+  // sections' recursions overlap in the pipeline.
+  std::vector<std::array<double, 2>> z(sections.size(), {0.0, 0.0});
+  for (double& v : x) {
+    double in = v;
+    for (size_t s = 0; s < sections.size(); ++s) {
+      const Biquad& q = sections[s];
+      const double z0 = in - q.a1 * z[s][0] - q.a2 * z[s][1];
+      in = q.b0 * z0 + q.b1 * z[s][0] + q.b2 * z[s][1];
+      z[s][1] = z[s][0];
+      z[s][0] = z0;
     }
+    v = in;
   }
 }
 

@@ -11,16 +11,13 @@
 
 namespace callsim::quality::pesq_detail {
 
-// Power of the signal in the 350-3250 Hz band, averaged over the longer file's length
-// (`max_length`, a Track length). Zero for a silent signal.
-double band_power(const Track& t, long max_length, const RateSetup& r, FftSet& ffts);
-
-// Multiplies the samples by `gain` (the level alignment applies sqrt(1e7 / band_power)).
-void scale(Track& t, double gain);
-
-// Filters the signal part plus padding with a zero-phase filter given by a piecewise-linear dB
-// response, normalised to 0 dB at 1 kHz, by one FFT over the whole file.
-void apply_curve_filter(Track& t, std::span<const CurvePoint> curve, const RateSetup& r, FftSet& ffts);
+// Level alignment (clause 10.1.1) and, when `curve` is given, the zero-phase narrowband input
+// filter (clause 10.1.2), sharing one FFT of the whole file. The power in the 350-3250 Hz band,
+// averaged over the longer file (`max_length`, a Track length), is scaled to `target_power`; a
+// signal whose band power is below `silent_power` is set to zero. Returns the band power before
+// scaling. The filter response is piecewise linear in dB, normalised to 0 dB at 1 kHz.
+double condition_input(Track& t, long max_length, const std::span<const CurvePoint>* curve,
+                       const RateSetup& r, FftSet& ffts, double target_power, double silent_power);
 
 // P.862.2 wideband input filter: a 16-sample fade at both ends, then the 100 Hz high-pass.
 void apply_wideband_filter(Track& t, const RateSetup& r);

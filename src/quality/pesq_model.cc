@@ -18,15 +18,17 @@ double loudness(const BarkScale& s, int band, double p) {
   return s.loudness_scale * std::pow(thr / 0.5, g) * (std::pow(0.5 + 0.5 * p / thr, g) - 1.0);
 }
 
-// Bark-width-weighted Lp norm over bands 1.. (clause 10.2.11).
-double band_norm(const BarkScale& s, const std::vector<double>& d, double p) {
+// Bark-width-weighted L2 (p = 2) or L1 (p = 1) norm over bands 1.. (clause 10.2.11).
+double band_norm(const BarkScale& s, const std::vector<double>& d, int p) {
   double sum = 0, weight = 0;
   for (int b = 1; b < s.bands; ++b) {
     const double w = s.width_bark[b];
-    sum += std::pow(std::fabs(d[b]) * w, p);
+    const double v = std::fabs(d[b]) * w;
+    sum += p == 2 ? v * v : v;
     weight += w;
   }
-  return std::pow(sum / weight, 1.0 / p) * weight;
+  const double mean = sum / weight;
+  return (p == 2 ? std::sqrt(mean) : mean) * weight;
 }
 
 // Asymmetry factor (clause 10.2.10): ((deg + 50) / (ref + 50))^1.2, capped at 12, zero below 3.
@@ -79,9 +81,9 @@ void frame_disturbances(const BarkScale& s, const Eigen::ArrayXXd& ref, Eigen::A
       d[b] = diff > m ? diff - m : (diff < -m ? diff + m : 0.0);
     }
     out.ref_power[f] = ref_power;
-    out.symmetric[f] = band_norm(s, d, 2.0);
+    out.symmetric[f] = band_norm(s, d, 2);
     for (int b = 0; b < s.bands; ++b) d[b] *= asymmetry(ref(b, f), deg(b, f));
-    out.asymmetric[f] = band_norm(s, d, 1.0);
+    out.asymmetric[f] = band_norm(s, d, 1);
   }
 }
 

@@ -31,18 +31,22 @@ std::pair<long, long> silent_edges(const Track& ref, long max_length, const Rate
 
 // Lp aggregation in two stages (clauses 10.2.14, 10.2.15): power p over 20-frame intervals
 // overlapping by half, then power q over the intervals, weighted by the time weights.
-double aggregate(const std::vector<double>& d, const std::vector<double>& time_weight, long first, long last,
-                 double p, double q) {
+// (p = 6 over the intervals, q = 2 over the file for both disturbances.)
+double aggregate(const std::vector<double>& d, const std::vector<double>& time_weight, long first,
+                 long last) {
   double acc = 0, weights = 0;
   for (long s = first; s <= last; s += kSyllableFrames / 2) {
     double sum = 0;
-    for (long f = s; f < s + kSyllableFrames && f <= last; ++f) sum += std::pow(d[f], p);
-    const double interval = std::pow(sum / kSyllableFrames, 1.0 / p);
+    for (long f = s; f < s + kSyllableFrames && f <= last; ++f) {
+      const double d2 = d[f] * d[f];
+      sum += d2 * d2 * d2;
+    }
+    const double interval = std::pow(sum / kSyllableFrames, 1.0 / 6.0);
     const double w = time_weight[s - first];  // indexed from the first frame, as specified
-    acc += std::pow(w * interval, q);
-    weights += std::pow(w, q);
+    acc += (w * interval) * (w * interval);
+    weights += w * w;
   }
-  return std::pow(acc / weights, 1.0 / q);
+  return std::sqrt(acc / weights);
 }
 
 // Time weights for files longer than 1000 frames (16 s): later frames weigh more.
@@ -108,8 +112,8 @@ ModelScore perceptual_score(Track& ref, Track& deg, const std::vector<Utterance>
     st.dist.asymmetric[f] = std::min(st.dist.asymmetric[f] / h, kMaxFrameDisturbance);
   }
   const std::vector<double> w = time_weights(frames, st.max_length, r);
-  out.symmetric = aggregate(st.dist.symmetric, w, out.first_frame, st.stop_frame, 6.0, 2.0);
-  out.asymmetric = aggregate(st.dist.asymmetric, w, out.first_frame, st.stop_frame, 6.0, 2.0);
+  out.symmetric = aggregate(st.dist.symmetric, w, out.first_frame, st.stop_frame);
+  out.asymmetric = aggregate(st.dist.asymmetric, w, out.first_frame, st.stop_frame);
   out.raw = 4.5 - 0.1 * out.symmetric - 0.0309 * out.asymmetric;
   return out;
 }

@@ -126,10 +126,13 @@ int run_score(const ScoreOptions& o) {
     else
       (void)quality::pesq(ref, deg, mode, names);
   }
-  if (o.windows)
-    print_timeline(o, quality::score_windows(ref, deg, mode, {}, names));
-  else
+  if (o.windows) {
+    const quality::PesqTimeline t = quality::score_windows(ref, deg, mode, {}, names);
+    if (t.scored_windows == 0) throw InputError(o.ref, "", "no window has enough reference speech to score");
+    print_timeline(o, t);
+  } else {
     print_result(o, quality::pesq(ref, deg, mode, names));
+  }
   if (o.bench > 0) {
     const std::chrono::duration<double, std::milli> dt = std::chrono::steady_clock::now() - t0;
     std::cerr << "callsim score: " << o.bench << " runs, " << num(dt.count() / o.bench, 2) << " ms per run\n";
