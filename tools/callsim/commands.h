@@ -19,5 +19,6 @@ Command add_validate(CLI::App& app);
 Command add_version(CLI::App& app);
 Command add_level(CLI::App& app);
 Command add_score(CLI::App& app);
+Command add_netsim(CLI::App& app);
 
 }  // namespace callsim::cli

@@ -1,0 +1,133 @@
+// `callsim netsim FILE [--link A->B] [--pps 50 --size 80] [--duration S] [--seed N] [-o trace.csv] [--json]`:
+// a constant-rate packet stream through one network link, with its per-packet trace (CSV, written
+// atomically) and statistics. FILE is a scenario (its link named by --link, its duration and seed)
+// or a single link / profile file.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "commands.h"
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "scenario/json_node.h"
+#include "scenario/link_json.h"
+#include "sim/net/stream.h"
+
+namespace callsim::cli {
+namespace {
+namespace net = sim::net;
+
+struct NetsimOptions {
+  std::string file, link, output;
+  double pps = 50;
+  int64_t size_bytes = 80;
+  std::optional<double> duration_s;
+  std::optional<uint64_t> seed;
+  bool json = false;
+};
+
+struct LoadedLink {
+  net::LinkConfig config;
+  std::string name;
+  sim::Duration duration;
+  uint64_t seed = 1;
+};
+
+// The link named `want` from a scenario's "links", or a whole file that is one link.
+// (Reads the scenario's duration_s, seed and links only; `callsim validate` checks the rest.)
+LoadedLink load(const NetsimOptions& o) {
+  const nlohmann::json doc = scenario::read_json_file(o.file);
+  const scenario::JsonNode root(doc, o.file);
+  scenario::LinkParseContext ctx;
+  ctx.base_dir = std::filesystem::path(o.file).parent_path().string();
+  LoadedLink out;
+  const bool is_scenario = root.is_object() && root.has("links");
+  out.duration = sim::Duration::from_seconds(
+      o.duration_s.value_or(is_scenario ? root.number_or("duration_s", 20.0, scenario::Range::positive()) : 20.0));
+  out.seed = o.seed.value_or(is_scenario ? static_cast<uint64_t>(root.integer_or("seed", 1, scenario::Range::at_least(0))) : 1);
+  ctx.duration = out.duration;
+  if (!is_scenario) {
+    out.name = o.link.empty() ? std::filesystem::path(o.file).stem().string() : o.link;
+    out.config = scenario::parse_link(root, ctx);
+    return out;
+  }
+  const scenario::JsonNode links = root.at("links");
+  std::string names;
+  for (const auto& [name, node] : links.members()) {
+    names += (names.empty() ? "" : ", ") + name;
+    if (name == o.link || (o.link.empty() && links.json().size() == 1)) {
+      out.name = name;
+      out.config = scenario::parse_link(node, ctx);
+      return out;
+    }
+  }
+  throw InputError(o.file, "/links", (o.link.empty() ? "several links: choose one with --link (" : "no link '" + o.link + "' (links: ") + names + ")");
+}
+
+nlohmann::json stats_json(const net::LinkStats& s) {
+  nlohmann::json causes = nlohmann::json::object();
+  for (size_t c = 1; c < net::kDropCauseCount; ++c) causes[net::to_string(static_cast<net::DropCause>(c))] = s.lost_by_cause[c];
+  nlohmann::json bursts = nlohmann::json::object();
+  for (size_t k = 1; k < s.burst_histogram.size(); ++k)
+    if (s.burst_histogram[k]) bursts[std::to_string(k)] = s.burst_histogram[k];
+  return {{"sent", s.sent},
+          {"delivered", s.delivered},
+          {"lost", s.lost},
+          {"loss_rate", s.loss_rate},
+          {"lost_by_cause", causes},
+          {"duplicated", s.duplicated},
+          {"duplicates_delivered", s.duplicates_delivered},
+          {"corrupted_delivered", s.corrupted_delivered},
+          {"reordered", s.reordered},
+          {"delay_ms",
+           {{"mean", s.delay_mean_ms}, {"p50", s.delay_p50_ms}, {"p95", s.delay_p95_ms}, {"p99", s.delay_p99_ms},
+            {"min", s.delay_min_ms}, {"max", s.delay_max_ms}}},
+          {"jitter_ms", s.jitter_ms},
+          {"loss_bursts", bursts},
+          {"mean_burst_length", s.mean_burst_length},
+          {"queue",
+           {{"max_packets", s.queue.max_packets}, {"max_bytes", s.queue.max_bytes},
+            {"max_sojourn_ms", s.queue.max_sojourn.to_ms()}}},
+          {"cross_traffic", {{"sent", s.cross_traffic.sent}, {"dropped", s.cross_traffic.dropped}}}};
+}
+
+int run_netsim(const NetsimOptions& o) {
+  if (!(o.pps > 0 && o.pps <= 1e6)) throw InputError("", "--pps", "must be in (0, 1e6]");
+  if (o.size_bytes < 1 || o.size_bytes > 65507) throw InputError("", "--size", "must be in [1, 65507] bytes");
+  if (o.duration_s && !(*o.duration_s > 0)) throw InputError("", "--duration", "must be > 0 seconds");
+  const LoadedLink link = load(o);
+  const net::StreamResult r = net::run_link_stream(link.config, link.seed, link.name, o.pps, o.size_bytes, link.duration);
+  if (!o.output.empty()) write_file_atomic(o.output, net::trace_to_csv(r.trace));
+  if (o.json) {
+    nlohmann::json out = stats_json(r.stats);
+    out["link"] = link.name;
+    out["seed"] = link.seed;
+    std::cout << out.dump(2) << '\n';
+  } else {
+    std::cout << "link " << link.name << ", seed " << link.seed << ", " << o.pps << " pps x " << o.size_bytes
+              << " B for " << link.duration.to_seconds() << " s\n"
+              << net::format_stats(r.stats);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_netsim(CLI::App& app) {
+  auto* sub = app.add_subcommand("netsim", "Send a constant-rate stream through one network link; trace + statistics");
+  auto o = std::make_shared<NetsimOptions>();
+  sub->add_option("file", o->file, "Scenario file, or a link / profile file")->required();
+  sub->add_option("--link", o->link, "Link of the scenario, e.g. alice->bob (default: the only one)");
+  sub->add_option("--pps", o->pps, "Packets per second (default 50)");
+  sub->add_option("--size", o->size_bytes, "RTP packet size in bytes (default 80; the link adds its overhead)");
+  sub->add_option("--duration", o->duration_s, "Seconds (default: the scenario's duration, or 20)");
+  sub->add_option("--seed", o->seed, "Seed (default: the scenario's)");
+  sub->add_option("-o,--output", o->output, "Per-packet trace CSV: id,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted");
+  sub->add_flag("--json", o->json, "Print the statistics as JSON");
+  return {sub, [o] { return run_netsim(*o); }};
+}
+
+}  // namespace callsim::cli
