@@ -25,6 +25,7 @@ AdaptiveDependencies make_adaptive_dependencies(const AdaptiveJitterConfig& c, i
   d.delay_manager = std::make_unique<DelayManager>(dm);
   d.time_stretcher = std::make_unique<TimeStretcher>(rate);
   DecisionConfig dc;
+  dc.sample_rate_hz = rate;
   dc.frame_samples = rate / 100;
   dc.plc_quantum = rate / 400;
   dc.stretch_samples = d.time_stretcher->input_samples();
@@ -106,20 +107,19 @@ PlayoutFrame AdaptiveJitterBuffer::emit(sim::Timestamp now) {
 
 DecisionInput AdaptiveJitterBuffer::make_input(sim::Timestamp now) const {
   DecisionInput in;
-  const sim::Timestamp at = queue_end(now);
   in.expected_available = packets_.covering(next_position_) != nullptr;
   if (const StoredPacket* f = in.expected_available ? nullptr : packets_.next_after(next_position_)) {
     in.future_gap = f->position - next_position_;
     in.future_duration = f->duration;
     in.future_marker = f->marker;
     in.future_has_fec = f->has_fec;
-    in.delay_if_jump_ms = history_.delay_ms(f->position, at);
+    in.delay_if_jump_ms = history_.delay_ms(f->position, now);
   }
   in.concealed_in_gap = concealed_in_gap_;
   in.last_concealment = producer_.last() == AudioProducer::Last::kConcealment;
   in.last_comfort_noise = producer_.last() == AudioProducer::Last::kComfortNoise;
   in.last_decoded_silent = producer_.last_decoded_silent();
-  in.playout_delay_ms = history_.delay_ms(next_position_, at);
+  in.playout_delay_ms = history_.delay_ms(next_position_, now);
   in.target_ms = deps_.delay_manager->target_delay_ms(now);
   in.available_samples = static_cast<int64_t>(queue_.size());
   for (int64_t pos = next_position_; in.available_samples < deps_.decision_logic->config().stretch_samples;) {
@@ -143,7 +143,7 @@ void AdaptiveJitterBuffer::step(sim::Timestamp now) {
     case Operation::kAccelerate:
     case Operation::kFastAccelerate:
     case Operation::kPreemptiveExpand:
-      time_stretch(d.op, now);
+      time_stretch(d, now);
       break;
     case Operation::kExpand:
       producer_.conceal(d.samples, queue_);
@@ -181,7 +181,8 @@ bool AdaptiveJitterBuffer::decode_expected() {
   return true;
 }
 
-void AdaptiveJitterBuffer::time_stretch(Operation op, sim::Timestamp now) {
+void AdaptiveJitterBuffer::time_stretch(const Decision& d, sim::Timestamp now) {
+  const Operation op = d.op;
   const TimeStretcher& ts = *deps_.time_stretcher;
   const auto need = static_cast<size_t>(ts.input_samples());
   bool decoded = false;
@@ -192,8 +193,9 @@ void AdaptiveJitterBuffer::time_stretch(Operation op, sim::Timestamp now) {
   }
   const auto x = queue_.samples().first(need);
   const double bg = producer_.background().level_rms();
-  const TimeStretcher::Result r =
-      op == Operation::kPreemptiveExpand ? ts.preemptive_expand(x, bg) : ts.accelerate(x, bg, op == Operation::kFastAccelerate);
+  const TimeStretcher::Result r = op == Operation::kPreemptiveExpand
+                                      ? ts.preemptive_expand(x, bg, d.samples)
+                                      : ts.accelerate(x, bg, op == Operation::kFastAccelerate, d.samples);
   if (!r.applied) return;
   const bool accel = op != Operation::kPreemptiveExpand;
   queue_.replace_head(need, r.output, r.source, r.spliced, accel ? SampleKind::kAccelerate : SampleKind::kPreemptive);

@@ -56,7 +56,7 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   void step(sim::Timestamp now);
   DecisionInput make_input(sim::Timestamp now) const;
   bool decode_expected();
-  void time_stretch(Operation op, sim::Timestamp now);
+  void time_stretch(const Decision& d, sim::Timestamp now);
   void flush_if_too_deep(sim::Timestamp now);
   sim::Timestamp queue_end(sim::Timestamp now) const;
   PlayoutFrame emit(sim::Timestamp now);

@@ -29,10 +29,13 @@ Decision DecisionLogic::expected(const DecisionInput& in) const {
   if (!config_.time_stretch || after_synthetic || in.available_samples < config_.stretch_samples)
     return {Operation::kNormal};
   const double excess = in.playout_delay_ms - in.target_ms;
-  if (excess >= config_.fast_accelerate_margin_ms) return {Operation::kFastAccelerate};
+  auto samples = [&](double ms) { return static_cast<int>(ms * config_.sample_rate_hz / 1000.0); };
+  if (excess >= config_.fast_accelerate_margin_ms) return {Operation::kFastAccelerate, samples(excess)};
   if (!in.timescale_allowed) return {Operation::kNormal};
-  if (excess >= config_.accelerate_margin_ms) return {Operation::kAccelerate};
-  if (excess < -config_.preemptive_margin_ms) return {Operation::kPreemptiveExpand};
+  if (excess >= config_.accelerate_margin_ms)
+    return {Operation::kAccelerate, samples(excess + config_.preemptive_margin_ms)};
+  if (excess < -config_.preemptive_margin_ms)
+    return {Operation::kPreemptiveExpand, samples(config_.accelerate_margin_ms - excess)};
   return {Operation::kNormal};
 }
 
@@ -44,8 +47,10 @@ Decision DecisionLogic::missing(const DecisionInput& in) const {
     return synthetic(in, config_.frame_samples);
   }
   const int64_t remaining = gap - in.concealed_in_gap;
-  if (config_.use_fec && in.future_has_fec && remaining == in.future_duration)
-    return {Operation::kFecRecover, static_cast<int>(remaining)};
+  // The later packet's FEC rebuilds the frame just before it: use it once concealment has covered
+  // the rest of the gap (a concealment stall only added delay, as waiting for a late packet does).
+  if (config_.use_fec && in.future_has_fec && remaining <= in.future_duration)
+    return {Operation::kFecRecover, in.future_duration};
   if (remaining <= 0 || in.delay_if_jump_ms >= in.target_ms + config_.jump_margin_ms) return {Operation::kJump};
   // Conceal up to the gap (leaving the last frame to FEC when it can rebuild it).
   int64_t todo = remaining;

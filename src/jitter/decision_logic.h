@@ -2,11 +2,14 @@
 // holds less than 10 ms, and answers with one operation (NetEq's decision logic, simplified):
 //   expected packet there  -> normal decode (merged in by the producer after concealment), or
 //                             accelerate / fast accelerate / preemptive expand when the playout
-//                             delay is outside [target - preemptive_margin, target + accelerate_margin)
+//                             delay is outside [target - preemptive_margin, target + accelerate_margin),
+//                             by at most what keeps it above target - preemptive_margin
+//                             (below target + accelerate_margin), so it does not oscillate
 //   packet missing, later one there
 //                          -> DTX resumption (marker bit or comfort noise playing): comfort noise
 //                             until the later packet is due at the target delay, then jump to it;
-//                             exactly one frame missing and FEC in the later packet: FEC recovery;
+//                             FEC in the later packet and at most its frame still unconcealed:
+//                             FEC recovery of that frame;
 //                             gap already covered by concealment, or the later packet would play
 //                             above target + jump_margin: jump; otherwise conceal (or comfort
 //                             noise after silence) up to the gap
@@ -56,15 +59,17 @@ struct DecisionConfig {
   int stretch_samples = 1440;        // what one time stretch needs (30 ms)
   bool time_stretch = true;
   bool use_fec = true;
-  double accelerate_margin_ms = 20;  // accelerate at target + this
-  double preemptive_margin_ms = 0;   // preemptive expand below target - this
+  int sample_rate_hz = 48000;
+  double accelerate_margin_ms = 5;   // accelerate at target + this
+  double preemptive_margin_ms = 5;   // preemptive expand below target - this
   double fast_accelerate_margin_ms = 100;
   double jump_margin_ms = 50;        // skip an unconcealed gap when this far above target
 };
 
 struct Decision {
   Operation op = Operation::kNormal;
-  int samples = 0;  // for kExpand, kComfortNoise, kFecRecover
+  int samples = 0;  // for kExpand, kComfortNoise, kFecRecover: how many to make;
+                    // for time stretching: the most it may change (so the delay stays in band)
 };
 
 class DecisionLogic {

@@ -9,7 +9,7 @@ namespace callsim::jitter {
 namespace {
 constexpr uint64_t kMinPacketsForEstimate = 25;
 constexpr double kLateRateAlpha = 1.0 / 200;  // EWMA memory in packets
-constexpr double kMarginUpMs = 0.2;           // per packet while too many are late
+constexpr double kMarginUpMs = 2.0;           // per late packet while too many are late
 constexpr double kMarginDownMs = 0.01;        // per packet while few are late
 constexpr double kHistogramHeadroomMs = 500;  // histogram range beyond max_delay
 
@@ -31,7 +31,7 @@ void DelayManager::packet_arrived(double relative_delay_ms, bool late, sim::Time
   if (config_.peak_detection && histogram_.count() >= kMinPacketsForEstimate)
     peaks_.update(relative_delay_ms, std::max(before, config_.min_delay_ms), now);
   late_rate_ += kLateRateAlpha * ((late ? 1.0 : 0.0) - late_rate_);
-  if (late_rate_ > config_.max_late_fraction)
+  if (late && late_rate_ > config_.max_late_fraction)
     late_margin_ms_ = std::min(config_.max_delay_ms, late_margin_ms_ + kMarginUpMs);
   else if (late_rate_ < 0.5 * config_.max_late_fraction)
     late_margin_ms_ = std::max(0.0, late_margin_ms_ - kMarginDownMs);

@@ -2,10 +2,10 @@
 //   target = clamp(max(q-quantile of relative arrival delays + late margin, held peak),
 //                  min_delay, max_delay)
 // The quantile comes from a forgetting histogram (NetEq's underrun optimizer idea). The late
-// margin is a slow integral controller that raises the target while the recent fraction of late
-// packets (EWMA over ~200 packets) exceeds max_late_fraction and lets it decay when it is below
-// half of it. The held peak comes from the PeakDetector (repeated spikes). Until 25 packets have
-// been seen the target is start_delay.
+// margin is a slow integral controller: each late packet raises it by 2 ms while the recent
+// fraction of late packets (EWMA over ~200 packets) exceeds max_late_fraction; it decays by
+// 0.01 ms per packet while that fraction is below half of the maximum. The held peak comes from
+// the PeakDetector (repeated spikes). Until 25 packets have been seen the target is start_delay.
 #pragma once
 
 #include "jitter/delay_histogram.h"

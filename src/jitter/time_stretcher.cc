@@ -77,16 +77,17 @@ bool TimeStretcher::quiet(std::span<const float> x, int from, int to, double bac
   return rms * rms <= kQuietEnergyRatio * background_rms * background_rms && rms <= kQuietCapRms;
 }
 
-TimeStretcher::Result TimeStretcher::accelerate(std::span<const float> x, double background_rms, bool fast) const {
+TimeStretcher::Result TimeStretcher::accelerate(std::span<const float> x, double background_rms, bool fast,
+                                                int max_change) const {
   Result r;
   const Pitch p = find_pitch(x);
   const int s = max_lag_, n = input_samples();
   r.lag = p.lag;
   r.low_energy = quiet(x, s - p.lag, s + p.lag, background_rms);
-  if (!r.low_energy && p.correlation < config_.correlation_threshold) return r;
+  if ((!r.low_energy && p.correlation < config_.correlation_threshold) || p.lag > max_change) return r;
   int len = p.lag;
   if (fast) {
-    const int k = max_lag_ / p.lag;
+    const int k = std::min(max_lag_, max_change) / p.lag;
     if (k > 1 && (r.low_energy || correlation(x, s, k * p.lag, k * p.lag) >= config_.correlation_threshold))
       len = k * p.lag;
   }
@@ -105,13 +106,14 @@ TimeStretcher::Result TimeStretcher::accelerate(std::span<const float> x, double
   return r;
 }
 
-TimeStretcher::Result TimeStretcher::preemptive_expand(std::span<const float> x, double background_rms) const {
+TimeStretcher::Result TimeStretcher::preemptive_expand(std::span<const float> x, double background_rms,
+                                                       int max_change) const {
   Result r;
   const Pitch p = find_pitch(x);
   const int s = max_lag_, n = input_samples(), len = p.lag;
   r.lag = p.lag;
   r.low_energy = quiet(x, s - len, s + len, background_rms);
-  if (!r.low_energy && p.correlation < config_.correlation_threshold) return r;
+  if ((!r.low_energy && p.correlation < config_.correlation_threshold) || len > max_change) return r;
   for (int i = 0; i < s; ++i) r.source.push_back(i), r.spliced.push_back(0);
   for (int j = 0; j < len; ++j) r.source.push_back(s - len + j), r.spliced.push_back(1);
   for (int i = s; i < n; ++i) r.source.push_back(i), r.spliced.push_back(0);

@@ -47,9 +47,10 @@ class TimeStretcher {
     std::vector<int> source;    // output[i] came from (or was spliced at) input[source[i]]
     std::vector<uint8_t> spliced;  // output[i] is part of the cross-fade / inserted period
   };
-  // Both use the first input_samples() of x and return output for exactly that region.
-  Result accelerate(std::span<const float> x, double background_rms, bool fast) const;
-  Result preemptive_expand(std::span<const float> x, double background_rms) const;
+  // Both use the first input_samples() of x and return output for exactly that region. Nothing
+  // is done when the period found is longer than max_change samples.
+  Result accelerate(std::span<const float> x, double background_rms, bool fast, int max_change = 1 << 30) const;
+  Result preemptive_expand(std::span<const float> x, double background_rms, int max_change = 1 << 30) const;
 
  private:
   double correlation(std::span<const float> x, int start, int lag, int length) const;
