@@ -17,12 +17,18 @@ std::string stream_name(std::string_view link, std::string_view model) {
 
 const char* to_string(DropCause cause) {
   switch (cause) {
-    case DropCause::kNone: return "";
-    case DropCause::kRandomLoss: return "random_loss";
-    case DropCause::kQueueOverflow: return "queue_overflow";
-    case DropCause::kOutage: return "outage";
-    case DropCause::kCorruption: return "corruption";
-    case DropCause::kTrace: return "trace";
+    case DropCause::kNone:
+      return "";
+    case DropCause::kRandomLoss:
+      return "random_loss";
+    case DropCause::kQueueOverflow:
+      return "queue_overflow";
+    case DropCause::kOutage:
+      return "outage";
+    case DropCause::kCorruption:
+      return "corruption";
+    case DropCause::kTrace:
+      return "trace";
   }
   return "?";
 }
@@ -143,7 +149,8 @@ void Link::send_copy(Timestamp now, const PacketInfo& packet, const LinkModels& 
   if (draws.corrupt) {
     if (m.corrupt.deliver && packet.size_bytes > 0) {
       d.corrupted = true;
-      d.corrupt_byte = static_cast<uint32_t>(draws.corrupt_rng->below(static_cast<uint64_t>(packet.size_bytes)));
+      d.corrupt_byte =
+          static_cast<uint32_t>(draws.corrupt_rng->below(static_cast<uint64_t>(packet.size_bytes)));
       d.corrupt_bit = static_cast<uint8_t>(draws.corrupt_rng->below(8));
     } else {
       d.cause = DropCause::kCorruption;

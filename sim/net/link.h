@@ -29,8 +29,8 @@
 namespace callsim::sim::net {
 
 struct PacketInfo {
-  uint64_t id = 0;          // caller's identifier (e.g. RTP sequence number extended)
-  int64_t size_bytes = 0;   // the RTP packet (header + payload); the link adds rate.overhead_bytes
+  uint64_t id = 0;         // caller's identifier (e.g. RTP sequence number extended)
+  int64_t size_bytes = 0;  // the RTP packet (header + payload); the link adds rate.overhead_bytes
 };
 
 enum class DropCause : uint8_t { kNone, kRandomLoss, kQueueOverflow, kOutage, kCorruption, kTrace };

@@ -21,14 +21,14 @@ struct LinkStats {
   uint64_t delivered = 0;
   uint64_t lost = 0;
   std::array<uint64_t, kDropCauseCount> lost_by_cause{};  // cause of the original copy
-  uint64_t duplicated = 0;             // extra copies made
-  uint64_t duplicates_delivered = 0;   // extra copies that arrived
-  uint64_t corrupted_delivered = 0;    // copies delivered with a flipped bit
+  uint64_t duplicated = 0;                                // extra copies made
+  uint64_t duplicates_delivered = 0;                      // extra copies that arrived
+  uint64_t corrupted_delivered = 0;                       // copies delivered with a flipped bit
   uint64_t reordered = 0;
   double loss_rate = 0.0;
   double delay_mean_ms = 0.0, delay_p50_ms = 0.0, delay_p95_ms = 0.0, delay_p99_ms = 0.0;
   double delay_min_ms = 0.0, delay_max_ms = 0.0;
-  double jitter_ms = 0.0;  // RFC 3550, final value
+  double jitter_ms = 0.0;                 // RFC 3550, final value
   std::vector<uint64_t> burst_histogram;  // [k] = number of loss bursts of length k (index 0 unused)
   double mean_burst_length = 0.0;
   QueueStats queue;

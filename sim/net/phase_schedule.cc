@@ -6,17 +6,39 @@ namespace callsim::sim::net {
 
 void set_ramp_param(LinkModels& m, RampParam param, double value) {
   switch (param) {
-    case RampParam::kLossP: m.loss.p = value; break;
-    case RampParam::kLossR: m.loss.r = value; break;
-    case RampParam::kLossOneMinusH: m.loss.one_minus_h = value; break;
-    case RampParam::kLossOneMinusK: m.loss.one_minus_k = value; break;
-    case RampParam::kDelayBaseMs: m.delay.base_ms = value; break;
-    case RampParam::kDelayJitterMs: m.delay.jitter_ms = value; break;
-    case RampParam::kRateKbps: m.rate.kbps = value; break;
-    case RampParam::kDuplicateP: m.duplicate.p = value; break;
-    case RampParam::kCorruptP: m.corrupt.p = value; break;
-    case RampParam::kReorderP: m.reorder.p = value; break;
-    case RampParam::kCrossTrafficKbps: m.cross_traffic.kbps = value; break;
+    case RampParam::kLossP:
+      m.loss.p = value;
+      break;
+    case RampParam::kLossR:
+      m.loss.r = value;
+      break;
+    case RampParam::kLossOneMinusH:
+      m.loss.one_minus_h = value;
+      break;
+    case RampParam::kLossOneMinusK:
+      m.loss.one_minus_k = value;
+      break;
+    case RampParam::kDelayBaseMs:
+      m.delay.base_ms = value;
+      break;
+    case RampParam::kDelayJitterMs:
+      m.delay.jitter_ms = value;
+      break;
+    case RampParam::kRateKbps:
+      m.rate.kbps = value;
+      break;
+    case RampParam::kDuplicateP:
+      m.duplicate.p = value;
+      break;
+    case RampParam::kCorruptP:
+      m.corrupt.p = value;
+      break;
+    case RampParam::kReorderP:
+      m.reorder.p = value;
+      break;
+    case RampParam::kCrossTrafficKbps:
+      m.cross_traffic.kbps = value;
+      break;
   }
 }
 
@@ -60,7 +82,8 @@ void PhaseSchedule::apply_ramps(Timestamp t) {
   for (const Phase* phase : ramping_) {
     const double span = static_cast<double>((phase->end - phase->start).ns());
     const double frac = static_cast<double>((t - (Timestamp::zero() + phase->start)).ns()) / span;
-    for (const auto& ramp : phase->ramps) set_ramp_param(current_, ramp.param, ramp.from + (ramp.to - ramp.from) * frac);
+    for (const auto& ramp : phase->ramps)
+      set_ramp_param(current_, ramp.param, ramp.from + (ramp.to - ramp.from) * frac);
   }
 }
 

@@ -11,8 +11,8 @@ void append_ms(std::string& out, int64_t ns) {
   char buf[40];
   const bool negative = ns < 0;
   const uint64_t a = negative ? static_cast<uint64_t>(-(ns + 1)) + 1 : static_cast<uint64_t>(ns);
-  std::snprintf(buf, sizeof buf, "%s%llu.%06llu", negative ? "-" : "", static_cast<unsigned long long>(a / 1000000),
-                static_cast<unsigned long long>(a % 1000000));
+  std::snprintf(buf, sizeof buf, "%s%llu.%06llu", negative ? "-" : "",
+                static_cast<unsigned long long>(a / 1000000), static_cast<unsigned long long>(a % 1000000));
   out += buf;
 }
 

@@ -14,11 +14,11 @@ using link_detail::resolve_path;
 
 namespace {
 
-const std::vector<std::string> kInlineKeys = {
-    "description", "source", "loss", "delay", "reorder", "duplicate", "corrupt", "rate", "cross_traffic",
-    "phases", "trace"};
-const std::vector<std::string> kOverrideKeys = {
-    "loss", "delay", "reorder", "duplicate", "corrupt", "rate", "cross_traffic", "phases", "trace"};
+const std::vector<std::string> kInlineKeys = {"description",   "source",    "loss",    "delay",
+                                              "reorder",       "duplicate", "corrupt", "rate",
+                                              "cross_traffic", "phases",    "trace"};
+const std::vector<std::string> kOverrideKeys = {"loss", "delay",         "reorder", "duplicate", "corrupt",
+                                                "rate", "cross_traffic", "phases",  "trace"};
 
 struct RampName {
   std::string_view key;
@@ -70,7 +70,8 @@ void parse_ramps(const JsonNode& node, const net::LinkModels& effective, net::Ph
     for (const auto& r : kRamps) ramp = r.key == key ? &r : ramp;
     if (value.size() != 2) value.fail("expected [from, to]: an array of 2 numbers");
     const double from = value[0].number(ramp->range), to = value[1].number(ramp->range);
-    if (const std::string why = ramp_conflict(ramp->param, effective); !why.empty()) value.fail("ramp " + why);
+    if (const std::string why = ramp_conflict(ramp->param, effective); !why.empty())
+      value.fail("ramp " + why);
     phase.ramps.push_back({ramp->param, from, to});
   }
 }
@@ -80,8 +81,10 @@ net::Phase parse_phase(const JsonNode& n, const net::LinkModels& base, const std
   n.expect_keys({"name", "start_s", "end_s", "outage", "set", "ramp"});
   net::Phase phase;
   phase.name = n.string_or("name", "");
-  const double start = n.at("start_s").number(Range::at_least(0)), end = n.at("end_s").number(Range::positive());
-  if (end <= start) n.fail("end_s (" + format_number(end) + ") must be after start_s (" + format_number(start) + ")");
+  const double start = n.at("start_s").number(Range::at_least(0)),
+               end = n.at("end_s").number(Range::positive());
+  if (end <= start)
+    n.fail("end_s (" + format_number(end) + ") must be after start_s (" + format_number(start) + ")");
   if (duration > sim::Duration::zero() && end > duration.to_seconds())
     n.fail("phase [" + format_number(start) + ", " + format_number(end) + ") s is outside the call (0 to " +
            format_number(duration.to_seconds()) + " s)");
@@ -101,12 +104,13 @@ net::Phase parse_phase(const JsonNode& n, const net::LinkModels& base, const std
     if (present.cross_traffic) phase.cross_traffic = effective.cross_traffic;
   }
   if (auto ramp = n.find("ramp")) parse_ramps(*ramp, effective, phase);
-  if (!phase.outage && !n.has("set") && !n.has("ramp")) n.fail("a phase needs \"outage\": true, \"set\" or \"ramp\"");
+  if (!phase.outage && !n.has("set") && !n.has("ramp"))
+    n.fail("a phase needs \"outage\": true, \"set\" or \"ramp\"");
   return phase;
 }
 
-std::vector<net::Phase> parse_phases(const JsonNode& n, const net::LinkModels& base, const std::string& base_dir,
-                                     sim::Duration duration) {
+std::vector<net::Phase> parse_phases(const JsonNode& n, const net::LinkModels& base,
+                                     const std::string& base_dir, sim::Duration duration) {
   std::vector<net::Phase> out;
   for (const auto& p : n.elements()) out.push_back(parse_phase(p, base, base_dir, duration));
   return out;
@@ -154,7 +158,8 @@ std::vector<std::string> profile_dirs(const LinkParseContext& ctx) {
 
 }  // namespace
 
-ProfileLocation find_profile(const std::string& ref, const LinkParseContext& ctx, std::vector<std::string>* tried) {
+ProfileLocation find_profile(const std::string& ref, const LinkParseContext& ctx,
+                             std::vector<std::string>* tried) {
   std::vector<std::string> candidates;
   const bool is_path = ref.find('/') != std::string::npos || ref.ends_with(".json");
   if (is_path) {
@@ -164,7 +169,8 @@ ProfileLocation find_profile(const std::string& ref, const LinkParseContext& ctx
     const std::filesystem::path base = ctx.base_dir.empty() ? "." : ctx.base_dir;
     candidates.push_back((base / "profiles" / file).string());
     candidates.push_back((base / ".." / "profiles" / file).string());
-    for (const auto& dir : profile_dirs(ctx)) candidates.push_back((std::filesystem::path(dir) / file).string());
+    for (const auto& dir : profile_dirs(ctx))
+      candidates.push_back((std::filesystem::path(dir) / file).string());
   }
   for (const auto& c : candidates) {
     if (tried) tried->push_back(c);
@@ -198,10 +204,11 @@ net::LinkConfig parse_link(const JsonNode& node, const LinkParseContext& ctx) {
     for (const auto& t : tried) list += (list.empty() ? "" : ", ") + t;
     ref_node.fail("profile '" + ref + "' not found (looked in: " + list + ")");
   }
-  const nlohmann::json doc = where.builtin ? parse_json_text(*find_embedded(where.file), where.file)
-                                           : read_json_file(where.file);
+  const nlohmann::json doc =
+      where.builtin ? parse_json_text(*find_embedded(where.file), where.file) : read_json_file(where.file);
   const JsonNode profile(doc, where.file);
-  if (profile.is_object() && profile.has("profile")) profile.at("profile").fail("a profile cannot refer to another profile");
+  if (profile.is_object() && profile.has("profile"))
+    profile.at("profile").fail("a profile cannot refer to another profile");
   if (!profile.is_object()) profile.fail("expected a link object");
   profile.expect_keys(kInlineKeys);
   const std::string profile_dir = std::filesystem::path(where.file).parent_path().string();

@@ -36,7 +36,8 @@ struct ProfileLocation {
   std::string file;
   bool builtin = false;
 };
-ProfileLocation find_profile(const std::string& ref, const LinkParseContext& ctx, std::vector<std::string>* tried);
+ProfileLocation find_profile(const std::string& ref, const LinkParseContext& ctx,
+                             std::vector<std::string>* tried);
 
 // Trace files (errors name the file and "byte N (line L)").
 // Per-packet CSV: a header "index,delay_ms" or "send_time_ms,delay_ms", then one line per packet:

@@ -1,9 +1,10 @@
+#include "scenario/link_json_sections.h"
+
 #include <filesystem>
 #include <sstream>
 
 #include "common/error.h"
 #include "scenario/link_json.h"
-#include "scenario/link_json_sections.h"
 
 namespace callsim::scenario::link_detail {
 namespace net = sim::net;
@@ -63,7 +64,8 @@ net::LossConfig parse_loss(const JsonNode& n) {
 }
 
 net::DelayConfig parse_delay(const JsonNode& n, net::DelayConfig c) {
-  n.expect_keys({"base_ms", "jitter_ms", "distribution", "correlation", "correlation_mode", "reorder_by_jitter"});
+  n.expect_keys(
+      {"base_ms", "jitter_ms", "distribution", "correlation", "correlation_mode", "reorder_by_jitter"});
   c.base_ms = n.number_or("base_ms", c.base_ms, kNonNegative);
   c.jitter_ms = n.number_or("jitter_ms", c.jitter_ms, kNonNegative);
   if (auto d = n.find("distribution")) {
@@ -75,8 +77,8 @@ net::DelayConfig parse_delay(const JsonNode& n, net::DelayConfig c) {
   }
   c.correlation = n.number_or("correlation", c.correlation, kCorrelation);
   if (auto m = n.find("correlation_mode"))
-    c.correlation_mode =
-        m->choice({"netem", "marginal"}) == "netem" ? net::CorrelationMode::kNetem : net::CorrelationMode::kMarginal;
+    c.correlation_mode = m->choice({"netem", "marginal"}) == "netem" ? net::CorrelationMode::kNetem
+                                                                     : net::CorrelationMode::kMarginal;
   c.reorder_by_jitter = n.boolean_or("reorder_by_jitter", c.reorder_by_jitter);
   return c;
 }
@@ -122,7 +124,8 @@ net::RateConfig parse_rate(const JsonNode& n, net::RateConfig c, const std::stri
     }
     c.kbps = 0.0;
   }
-  c.bytes_per_opportunity = n.integer_or("bytes_per_opportunity", c.bytes_per_opportunity, Range::at_least(1));
+  c.bytes_per_opportunity =
+      n.integer_or("bytes_per_opportunity", c.bytes_per_opportunity, Range::at_least(1));
   c.overhead_bytes = n.integer_or("overhead_bytes", c.overhead_bytes, Range::closed(0, 1000));
   if (auto q = n.find("queue")) {
     q->expect_keys({"limit_packets", "limit_bytes", "limit_ms"});
@@ -139,7 +142,7 @@ net::CrossTrafficConfig parse_cross_traffic(const JsonNode& n, net::CrossTraffic
   c.packet_bytes = n.integer_or("packet_bytes", c.packet_bytes, Range::closed(1, 65535));
   if (auto p = n.find("pattern"))
     c.pattern = p->choice({"constant", "on_off"}) == "constant" ? net::CrossPattern::kConstant
-                                                                 : net::CrossPattern::kOnOff;
+                                                                : net::CrossPattern::kOnOff;
   c.on_ms = n.number_or("on_ms", c.on_ms, Range::positive());
   c.off_ms = n.number_or("off_ms", c.off_ms, kNonNegative);
   return c;

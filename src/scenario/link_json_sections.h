@@ -10,8 +10,8 @@
 
 namespace callsim::scenario::link_detail {
 
-inline const std::vector<std::string> kSectionKeys = {
-    "loss", "delay", "reorder", "duplicate", "corrupt", "rate", "cross_traffic"};
+inline const std::vector<std::string> kSectionKeys = {"loss",    "delay", "reorder",      "duplicate",
+                                                      "corrupt", "rate",  "cross_traffic"};
 
 sim::net::LossConfig parse_loss(const JsonNode& n);
 sim::net::DelayConfig parse_delay(const JsonNode& n, sim::net::DelayConfig base);
@@ -26,7 +26,8 @@ struct SectionsPresent {
   bool loss = false, delay = false, reorder = false, duplicate = false, corrupt = false, rate = false,
        cross_traffic = false;
 };
-SectionsPresent apply_sections(const JsonNode& object, sim::net::LinkModels& models, const std::string& base_dir);
+SectionsPresent apply_sections(const JsonNode& object, sim::net::LinkModels& models,
+                               const std::string& base_dir);
 
 // "12.5" style number for messages.
 std::string format_number(double v);

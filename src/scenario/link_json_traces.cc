@@ -32,7 +32,8 @@ std::vector<Line> content_lines(const std::string& text) {
     size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
     std::string_view line(text.data() + start, end - start);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
     size_t lead = 0;
     while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
     line.remove_prefix(lead);
@@ -44,7 +45,8 @@ std::vector<Line> content_lines(const std::string& text) {
 }
 
 [[noreturn]] void fail_at(const std::string& path, const Line& l, const std::string& message) {
-  throw InputError(path, "byte " + std::to_string(l.byte) + " (line " + std::to_string(l.number) + ")", message);
+  throw InputError(path, "byte " + std::to_string(l.byte) + " (line " + std::to_string(l.number) + ")",
+                   message);
 }
 
 template <typename T>
@@ -59,7 +61,9 @@ bool parse_number(std::string_view s, T& out) {
 std::shared_ptr<const net::PacketTrace> read_packet_trace(const std::string& path) {
   const std::string text = read_all(path);
   const auto lines = content_lines(text);
-  if (lines.empty()) throw InputError(path, "", "empty trace: expected a header \"index,delay_ms\" or \"send_time_ms,delay_ms\"");
+  if (lines.empty())
+    throw InputError(path, "",
+                     "empty trace: expected a header \"index,delay_ms\" or \"send_time_ms,delay_ms\"");
   auto trace = std::make_shared<net::PacketTrace>();
   trace->file = path;
   if (lines[0].text == "index,delay_ms") {
@@ -105,7 +109,8 @@ std::shared_ptr<const net::DeliveryTrace> read_delivery_trace(const std::string&
   int64_t previous = 0;
   for (const Line& l : content_lines(text)) {
     int64_t ms = 0;
-    if (!parse_number(l.text, ms) || ms < 0) fail_at(path, l, "expected a millisecond timestamp (integer >= 0)");
+    if (!parse_number(l.text, ms) || ms < 0)
+      fail_at(path, l, "expected a millisecond timestamp (integer >= 0)");
     if (ms < previous) fail_at(path, l, "timestamps must not decrease");
     previous = ms;
     trace->opportunities.push_back(sim::Duration::millis(ms));

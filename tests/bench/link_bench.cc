@@ -75,7 +75,8 @@ BENCHMARK(BM_LinkParetoNormalMarginal);
 void BM_StatsCollect100k(benchmark::State& state) {
   net::Link link(all_models(), 1, "alice->bob");
   std::vector<net::Delivery> trace;
-  for (uint64_t i = 0; i < 100000; ++i) link.send(Timestamp::from_ns(static_cast<int64_t>(i) * 20000000), {i, 160}, trace);
+  for (uint64_t i = 0; i < 100000; ++i)
+    link.send(Timestamp::from_ns(static_cast<int64_t>(i) * 20000000), {i, 160}, trace);
   for (auto _ : state) {
     net::LinkStatsCollector c;
     c.add(trace);

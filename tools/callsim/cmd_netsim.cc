@@ -45,9 +45,10 @@ LoadedLink load(const NetsimOptions& o) {
   ctx.base_dir = std::filesystem::path(o.file).parent_path().string();
   LoadedLink out;
   const bool is_scenario = root.is_object() && root.has("links");
-  out.duration = sim::Duration::from_seconds(
-      o.duration_s.value_or(is_scenario ? root.number_or("duration_s", 20.0, scenario::Range::positive()) : 20.0));
-  out.seed = o.seed.value_or(is_scenario ? static_cast<uint64_t>(root.integer_or("seed", 1, scenario::Range::at_least(0))) : 1);
+  out.duration = sim::Duration::from_seconds(o.duration_s.value_or(
+      is_scenario ? root.number_or("duration_s", 20.0, scenario::Range::positive()) : 20.0));
+  out.seed = o.seed.value_or(
+      is_scenario ? static_cast<uint64_t>(root.integer_or("seed", 1, scenario::Range::at_least(0))) : 1);
   ctx.duration = out.duration;
   if (!is_scenario) {
     out.name = o.link.empty() ? std::filesystem::path(o.file).stem().string() : o.link;
@@ -64,12 +65,16 @@ LoadedLink load(const NetsimOptions& o) {
       return out;
     }
   }
-  throw InputError(o.file, "/links", (o.link.empty() ? "several links: choose one with --link (" : "no link '" + o.link + "' (links: ") + names + ")");
+  throw InputError(
+      o.file, "/links",
+      (o.link.empty() ? "several links: choose one with --link (" : "no link '" + o.link + "' (links: ") +
+          names + ")");
 }
 
 nlohmann::json stats_json(const net::LinkStats& s) {
   nlohmann::json causes = nlohmann::json::object();
-  for (size_t c = 1; c < net::kDropCauseCount; ++c) causes[net::to_string(static_cast<net::DropCause>(c))] = s.lost_by_cause[c];
+  for (size_t c = 1; c < net::kDropCauseCount; ++c)
+    causes[net::to_string(static_cast<net::DropCause>(c))] = s.lost_by_cause[c];
   nlohmann::json bursts = nlohmann::json::object();
   for (size_t k = 1; k < s.burst_histogram.size(); ++k)
     if (s.burst_histogram[k]) bursts[std::to_string(k)] = s.burst_histogram[k];
@@ -83,13 +88,18 @@ nlohmann::json stats_json(const net::LinkStats& s) {
           {"corrupted_delivered", s.corrupted_delivered},
           {"reordered", s.reordered},
           {"delay_ms",
-           {{"mean", s.delay_mean_ms}, {"p50", s.delay_p50_ms}, {"p95", s.delay_p95_ms}, {"p99", s.delay_p99_ms},
-            {"min", s.delay_min_ms}, {"max", s.delay_max_ms}}},
+           {{"mean", s.delay_mean_ms},
+            {"p50", s.delay_p50_ms},
+            {"p95", s.delay_p95_ms},
+            {"p99", s.delay_p99_ms},
+            {"min", s.delay_min_ms},
+            {"max", s.delay_max_ms}}},
           {"jitter_ms", s.jitter_ms},
           {"loss_bursts", bursts},
           {"mean_burst_length", s.mean_burst_length},
           {"queue",
-           {{"max_packets", s.queue.max_packets}, {"max_bytes", s.queue.max_bytes},
+           {{"max_packets", s.queue.max_packets},
+            {"max_bytes", s.queue.max_bytes},
             {"max_sojourn_ms", s.queue.max_sojourn.to_ms()}}},
           {"cross_traffic", {{"sent", s.cross_traffic.sent}, {"dropped", s.cross_traffic.dropped}}}};
 }
@@ -99,7 +109,8 @@ int run_netsim(const NetsimOptions& o) {
   if (o.size_bytes < 1 || o.size_bytes > 65507) throw InputError("", "--size", "must be in [1, 65507] bytes");
   if (o.duration_s && !(*o.duration_s > 0)) throw InputError("", "--duration", "must be > 0 seconds");
   const LoadedLink link = load(o);
-  const net::StreamResult r = net::run_link_stream(link.config, link.seed, link.name, o.pps, o.size_bytes, link.duration);
+  const net::StreamResult r =
+      net::run_link_stream(link.config, link.seed, link.name, o.pps, o.size_bytes, link.duration);
   if (!o.output.empty()) write_file_atomic(o.output, net::trace_to_csv(r.trace));
   if (o.json) {
     nlohmann::json out = stats_json(r.stats);
@@ -117,15 +128,18 @@ int run_netsim(const NetsimOptions& o) {
 }  // namespace
 
 Command add_netsim(CLI::App& app) {
-  auto* sub = app.add_subcommand("netsim", "Send a constant-rate stream through one network link; trace + statistics");
+  auto* sub = app.add_subcommand("netsim",
+                                 "Send a constant-rate stream through one network link; trace + statistics");
   auto o = std::make_shared<NetsimOptions>();
   sub->add_option("file", o->file, "Scenario file, or a link / profile file")->required();
   sub->add_option("--link", o->link, "Link of the scenario, e.g. alice->bob (default: the only one)");
   sub->add_option("--pps", o->pps, "Packets per second (default 50)");
-  sub->add_option("--size", o->size_bytes, "RTP packet size in bytes (default 80; the link adds its overhead)");
+  sub->add_option("--size", o->size_bytes,
+                  "RTP packet size in bytes (default 80; the link adds its overhead)");
   sub->add_option("--duration", o->duration_s, "Seconds (default: the scenario's duration, or 20)");
   sub->add_option("--seed", o->seed, "Seed (default: the scenario's)");
-  sub->add_option("-o,--output", o->output, "Per-packet trace CSV: id,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted");
+  sub->add_option("-o,--output", o->output,
+                  "Per-packet trace CSV: id,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted");
   sub->add_flag("--json", o->json, "Print the statistics as JSON");
   return {sub, [o] { return run_netsim(*o); }};
 }

@@ -39,7 +39,7 @@ TEST(Bottleneck, PacketAndByteLimitsAreDropTail) {
   RateConfig r = constant(80, 3);
   int accepted = 0;
   for (int i = 0; i < 10; ++i) accepted += b.enqueue(at_ms(0), 1000, r).has_value();
-  EXPECT_EQ(accepted, 3);  // the packet in service counts
+  EXPECT_EQ(accepted, 3);                                   // the packet in service counts
   EXPECT_TRUE(b.enqueue(at_ms(100), 1000, r).has_value());  // one departed at 100 ms
   Bottleneck bytes;
   r.queue.limit_packets = 0;
@@ -141,7 +141,7 @@ TEST(Bottleneck, CrossTrafficCompetesForTheRate) {
   const double ours_kbit = static_cast<double>(r.stats.delivered) * 100 * 8 / 1000;
   const double cross_kbit = static_cast<double>(x.sent - x.dropped) * 500 * 8 / 1000;
   EXPECT_LE(ours_kbit + cross_kbit, 64 * 60 + 64 * 0.1 + 4);  // + the 100 ms queue + one packet
-  EXPECT_GT(ours_kbit + cross_kbit, 64 * 60 * 0.98);            // and the link stays busy
+  EXPECT_GT(ours_kbit + cross_kbit, 64 * 60 * 0.98);          // and the link stays busy
   // (Phase-locked drop-tail: here the cross traffic never loses, our 40 ms stream loses 80%.)
   EXPECT_GT(r.stats.lost + x.dropped, 0u);
   // On/off: on 1 s, off 3 s → a quarter of the CBR packets.
@@ -149,7 +149,8 @@ TEST(Bottleneck, CrossTrafficCompetesForTheRate) {
   c.cross_traffic.on_ms = 1000;
   c.cross_traffic.off_ms = 3000;
   const auto onoff = run_link_stream(c, 1, "a->b", 25, 100, Duration::seconds(60));
-  EXPECT_NEAR(static_cast<double>(onoff.stats.cross_traffic.sent), 900 / 4.0, 15);  // 15 cycles × 1 packet edge
+  EXPECT_NEAR(static_cast<double>(onoff.stats.cross_traffic.sent), 900 / 4.0,
+              15);  // 15 cycles × 1 packet edge
 }
 
 }  // namespace

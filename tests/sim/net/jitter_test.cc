@@ -66,8 +66,10 @@ TEST(Jitter, ParetoNormalConstantsByQuadrature) {
     return normal_quantile(u) * (std::cbrt(1 / std::max(1 - u, 0x1.0p-53)) - 1.5) / std::sqrt(0.75);
   });
   EXPECT_NEAR(c, kNormalParetoComonotonicCorrelation, 1e-6);
-  EXPECT_NEAR(std::sqrt(0.0625 + 0.5625 + 0.375 * kNormalParetoComonotonicCorrelation), kParetoNormalScale, 1e-15);
-  for (auto d : {JitterDistribution::kNormal, JitterDistribution::kPareto, JitterDistribution::kParetoNormal}) {
+  EXPECT_NEAR(std::sqrt(0.0625 + 0.5625 + 0.375 * kNormalParetoComonotonicCorrelation), kParetoNormalScale,
+              1e-15);
+  for (auto d :
+       {JitterDistribution::kNormal, JitterDistribution::kPareto, JitterDistribution::kParetoNormal}) {
     const double m = integrate_unit([d](double u) { return jitter_quantile(d, u); });
     const double v = integrate_unit([d](double u) { return std::pow(jitter_quantile(d, u), 2); });
     EXPECT_NEAR(m, 0.0, 1e-6) << static_cast<int>(d);
@@ -86,10 +88,10 @@ TEST(Jitter, EachDistributionHasTheConfiguredMeanAndSd) {
     double sd, var_tol;
   };
   const double heavy = 5 * 1.33 * std::cbrt(1.0 / n);
-  for (const Case& c : {Case{JitterDistribution::kUniform, 1 / std::sqrt(3.0), 4 * std::sqrt((0.2 - 1.0 / 9) / n)},
-                        Case{JitterDistribution::kNormal, 1.0, 4 * std::sqrt(2.0 / n)},
-                        Case{JitterDistribution::kPareto, 1.0, heavy},
-                        Case{JitterDistribution::kParetoNormal, 1.0, heavy}}) {
+  for (const Case& c :
+       {Case{JitterDistribution::kUniform, 1 / std::sqrt(3.0), 4 * std::sqrt((0.2 - 1.0 / 9) / n)},
+        Case{JitterDistribution::kNormal, 1.0, 4 * std::sqrt(2.0 / n)},
+        Case{JitterDistribution::kPareto, 1.0, heavy}, Case{JitterDistribution::kParetoNormal, 1.0, heavy}}) {
     DelayConfig d;
     d.distribution = c.d;
     const auto z = draws(d, n, 17 + static_cast<uint64_t>(c.d));
@@ -111,8 +113,9 @@ TEST(Jitter, KolmogorovSmirnovAgainstTheAnalyticCdf) {
     JitterDistribution d;
     std::function<double(double)> cdf;
   };
-  for (const Case& c : {Case{JitterDistribution::kUniform, cdf_uniform}, Case{JitterDistribution::kNormal, normal_cdf},
-                        Case{JitterDistribution::kPareto, cdf_pareto}}) {
+  for (const Case& c :
+       {Case{JitterDistribution::kUniform, cdf_uniform}, Case{JitterDistribution::kNormal, normal_cdf},
+        Case{JitterDistribution::kPareto, cdf_pareto}}) {
     DelayConfig d;
     d.distribution = c.d;
     auto z = draws(d, n, 23);
@@ -120,7 +123,8 @@ TEST(Jitter, KolmogorovSmirnovAgainstTheAnalyticCdf) {
     double ks = 0;
     for (int i = 0; i < n; ++i) {
       const double f = c.cdf(z[static_cast<size_t>(i)]);
-      ks = std::max({ks, std::abs(f - static_cast<double>(i) / n), std::abs(f - static_cast<double>(i + 1) / n)});
+      ks = std::max(
+          {ks, std::abs(f - static_cast<double>(i) / n), std::abs(f - static_cast<double>(i + 1) / n)});
     }
     EXPECT_LT(ks, eps) << static_cast<int>(c.d);
   }
@@ -157,9 +161,8 @@ TEST(Jitter, NetemCorrelationOnNormalMatchesTheStationaryLaw) {
     return -std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI);
   };
   const double ez2 = law.expect([](double v) { return std::pow(normal_quantile(v), 2); });
-  const double ezz = law.expect([&](double v) {
-    return normal_quantile(v) * (G(rho * v + 1 - rho) - G(rho * v)) / (1 - rho);
-  });
+  const double ezz = law.expect(
+      [&](double v) { return normal_quantile(v) * (G(rho * v + 1 - rho) - G(rho * v)) / (1 - rho); });
   const double expected_lag1 = ezz / ez2;
   DelayConfig d;
   d.distribution = JitterDistribution::kNormal;

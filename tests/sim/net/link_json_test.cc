@@ -32,7 +32,8 @@ void write(const fs::path& path, const std::string& text) {
 }
 
 // Parses `link_json` as /links/a->b of a scenario file `file`.
-net::LinkConfig parse(const std::string& link_json, const LinkParseContext& ctx, const std::string& file = "x.json") {
+net::LinkConfig parse(const std::string& link_json, const LinkParseContext& ctx,
+                      const std::string& file = "x.json") {
   const nlohmann::json doc = nlohmann::json::parse(link_json);
   return parse_link(JsonNode(doc, file, "/links/a->b"), ctx);
 }
@@ -45,7 +46,8 @@ LinkParseContext call(double seconds = 20, std::string dir = "") {
   return ctx;
 }
 
-std::string error_of(const std::string& link_json, const LinkParseContext& ctx, const std::string& file = "x.json") {
+std::string error_of(const std::string& link_json, const LinkParseContext& ctx,
+                     const std::string& file = "x.json") {
   try {
     parse(link_json, ctx, file);
   } catch (const InputError& e) {
@@ -67,7 +69,8 @@ TEST(LinkJson, FullInlineLink) {
     "phases": [{"name": "handover", "start_s": 5, "end_s": 5.3, "outage": true},
                {"start_s": 10, "end_s": 15, "ramp": {"delay.base_ms": [40, 400], "rate.kbps": [64, 16]}},
                {"start_s": 16, "end_s": 17, "set": {"loss": {"model": "bernoulli", "p": 1}, "delay": {"base_ms": 300}}}]
-  })", call());
+  })",
+                       call());
   EXPECT_EQ(c.loss.model, net::LossModel::kGilbertElliott);
   EXPECT_EQ(c.loss.r, 0.3);
   EXPECT_EQ(c.loss.one_minus_h, 0.9);
@@ -114,7 +117,8 @@ TEST(LinkJson, EveryProfileParsesAndDocumentsItself) {
   for (const auto& entry : fs::directory_iterator(kProfiles)) {
     if (entry.path().extension() != ".json") continue;
     ++count;
-    const auto c = parse(R"({"profile": ")" + entry.path().stem().string() + R"("})", call(20, CALLSIM_SOURCE_DIR "/scenarios"));
+    const auto c = parse(R"({"profile": ")" + entry.path().stem().string() + R"("})",
+                         call(20, CALLSIM_SOURCE_DIR "/scenarios"));
     const nlohmann::json doc = read_json_file(entry.path().string());
     EXPECT_TRUE(doc.contains("description") && doc.contains("source")) << entry.path();
     EXPECT_GT(c.delay.base_ms, 0) << entry.path();
@@ -123,8 +127,9 @@ TEST(LinkJson, EveryProfileParsesAndDocumentsItself) {
 }
 
 TEST(LinkJson, ProfileOverrideMergesKeyByKey) {
-  const auto c = parse(R"({"profile": "3g", "override": {"delay": {"base_ms": 120}, "loss": {"model": "none"}}})",
-                       call(20, CALLSIM_SOURCE_DIR "/scenarios"));
+  const auto c =
+      parse(R"({"profile": "3g", "override": {"delay": {"base_ms": 120}, "loss": {"model": "none"}}})",
+            call(20, CALLSIM_SOURCE_DIR "/scenarios"));
   EXPECT_EQ(c.delay.base_ms, 120);
   EXPECT_EQ(c.delay.jitter_ms, 20);  // kept from the profile
   EXPECT_EQ(c.loss.model, net::LossModel::kNone);
@@ -137,8 +142,10 @@ TEST(LinkJson, ProfileSearchOrder) {
   write(dir / "suite" / "deeper.json", "{}");
   write(dir / "env" / "envonly.json", R"({"delay": {"base_ms": 33}})");
   EXPECT_EQ(parse(R"({"profile": "mine"})", call(20, dir.string())).delay.base_ms, 11);
-  EXPECT_EQ(parse(R"({"profile": "mine"})", call(20, (dir / "suite").string())).delay.base_ms, 11);  // ../profiles
-  EXPECT_EQ(parse(R"({"profile": "../profiles/mine.json"})", call(20, (dir / "suite").string())).delay.base_ms, 11);
+  EXPECT_EQ(parse(R"({"profile": "mine"})", call(20, (dir / "suite").string())).delay.base_ms,
+            11);  // ../profiles
+  EXPECT_EQ(
+      parse(R"({"profile": "../profiles/mine.json"})", call(20, (dir / "suite").string())).delay.base_ms, 11);
   LinkParseContext ctx = call(20, dir.string());
   ctx.profile_dirs = {(dir / "env").string()};
   EXPECT_EQ(parse(R"({"profile": "envonly"})", ctx).delay.base_ms, 33);
@@ -150,8 +157,9 @@ TEST(LinkJson, ProfileSearchOrder) {
 
 TEST(LinkJson, PhasesOfAProfileMustFitTheCall) {
   EXPECT_EQ(error_of(R"({"profile": "lte_handover"})", call(10, CALLSIM_SOURCE_DIR "/scenarios")),
-            CALLSIM_SOURCE_DIR "/scenarios/profiles/lte_handover.json: /phases/2: phase [14, 14.06) s is outside the "
-                               "call (0 to 10 s)");
+            CALLSIM_SOURCE_DIR
+            "/scenarios/profiles/lte_handover.json: /phases/2: phase [14, 14.06) s is outside the "
+            "call (0 to 10 s)");
 }
 
 TEST(LinkJson, ExactErrors) {
@@ -159,13 +167,16 @@ TEST(LinkJson, ExactErrors) {
   EXPECT_EQ(error_of(R"({"loss": {"model": "bernoulli", "p": 1.7}})", ctx, "lte.json"),
             "lte.json: /links/a->b/loss/p: 1.7 is not in [0, 1]");
   EXPECT_EQ(error_of(R"({"delay": {"base": 40}})", ctx),
-            "x.json: /links/a->b/delay/base: unknown key 'base'; expected one of: base_ms, jitter_ms, distribution, "
+            "x.json: /links/a->b/delay/base: unknown key 'base'; expected one of: base_ms, jitter_ms, "
+            "distribution, "
             "correlation, correlation_mode, reorder_by_jitter");
   EXPECT_EQ(error_of(R"({"delay": {"base_ms": "40"}})", ctx),
             "x.json: /links/a->b/delay/base_ms: expected a number, got a string");
-  EXPECT_EQ(error_of(R"({"delay": {"distribution": "gauss"}})", ctx),
-            "x.json: /links/a->b/delay/distribution: 'gauss' is not one of: uniform, normal, pareto, paretonormal");
-  EXPECT_EQ(error_of(R"({"loss": {"p": 0.1}})", ctx), "x.json: /links/a->b/loss: missing required key 'model'");
+  EXPECT_EQ(
+      error_of(R"({"delay": {"distribution": "gauss"}})", ctx),
+      "x.json: /links/a->b/delay/distribution: 'gauss' is not one of: uniform, normal, pareto, paretonormal");
+  EXPECT_EQ(error_of(R"({"loss": {"p": 0.1}})", ctx),
+            "x.json: /links/a->b/loss: missing required key 'model'");
   EXPECT_EQ(error_of(R"({"loss": {"model": "bernoulli", "p": 0.1, "r": 0.2}})", ctx),
             "x.json: /links/a->b/loss/r: unknown key 'r'; expected one of: model, p, correlation");
   EXPECT_EQ(error_of(R"({"loss": {"model": "four_state", "p13": 0.6, "p14": 0.5}})", ctx),
@@ -189,19 +200,23 @@ TEST(LinkJson, ExactErrors) {
             "x.json: /links/a->b/phases/0/set/delay/jitter_ms: -1 is not >= 0");
   EXPECT_EQ(error_of(R"({"profile": "lte_handover", "loss": {"model": "none"}})", ctx),
             "x.json: /links/a->b/loss: unknown key 'loss'; expected one of: profile, override, description");
-  EXPECT_EQ(error_of(R"({"profile": "3g", "override": {"description": "no"}})", call(20, CALLSIM_SOURCE_DIR "/scenarios")),
-            "x.json: /links/a->b/override/description: unknown key 'description'; expected one of: loss, delay, "
-            "reorder, duplicate, corrupt, rate, cross_traffic, phases, trace");
+  EXPECT_EQ(
+      error_of(R"({"profile": "3g", "override": {"description": "no"}})",
+               call(20, CALLSIM_SOURCE_DIR "/scenarios")),
+      "x.json: /links/a->b/override/description: unknown key 'description'; expected one of: loss, delay, "
+      "reorder, duplicate, corrupt, rate, cross_traffic, phases, trace");
 }
 
 TEST(LinkJson, MissingProfileAndErrorsInsideAProfile) {
   const fs::path dir = scratch();
   const std::string d = dir.string();
   EXPECT_EQ(error_of(R"({"profile": "nope"})", call(20, d)),
-            "x.json: /links/a->b/profile: profile 'nope' not found (looked in: " + d + "/profiles/nope.json, " + d +
+            "x.json: /links/a->b/profile: profile 'nope' not found (looked in: " + d +
+                "/profiles/nope.json, " + d +
                 "/../profiles/nope.json, /nonexistent/nope.json, the built-in profiles)");
   write(dir / "profiles" / "bad.json", R"({"description": "x", "delay": {"jitter_ms": -3}})");
-  EXPECT_EQ(error_of(R"({"profile": "bad"})", call(20, d)), d + "/profiles/bad.json: /delay/jitter_ms: -3 is not >= 0");
+  EXPECT_EQ(error_of(R"({"profile": "bad"})", call(20, d)),
+            d + "/profiles/bad.json: /delay/jitter_ms: -3 is not >= 0");
   write(dir / "profiles" / "chain.json", R"({"profile": "bad"})");
   EXPECT_EQ(error_of(R"({"profile": "chain"})", call(20, d)),
             d + "/profiles/chain.json: /profile: a profile cannot refer to another profile");

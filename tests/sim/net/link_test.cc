@@ -46,8 +46,8 @@ TEST(Link, PerfectWireByDefault) {
 // Whole-path delay moments with independent delays: n = 50000 packets, SE(mean) = sd/√n.
 TEST(Link, DelayMeanAndSdThroughTheLink) {
   const int n = 50000;
-  const auto r = run_link_stream(delay_link(100, 10, JitterDistribution::kNormal, true), kSeed, "a->b", 100, 100,
-                                 Duration::seconds(n / 100));
+  const auto r = run_link_stream(delay_link(100, 10, JitterDistribution::kNormal, true), kSeed, "a->b", 100,
+                                 100, Duration::seconds(n / 100));
   double s = 0, s2 = 0;
   for (const auto& d : r.trace) {
     const double ms = d.delay().to_ms();
@@ -63,14 +63,16 @@ TEST(Link, DelayMeanAndSdThroughTheLink) {
 TEST(Link, FifoNeverReordersAndJitterModeDoes) {
   for (auto dist : {JitterDistribution::kUniform, JitterDistribution::kNormal, JitterDistribution::kPareto,
                     JitterDistribution::kParetoNormal}) {
-    const auto fifo = run_link_stream(delay_link(50, 30, dist, false), kSeed, "a->b", 50, 100, Duration::seconds(60));
+    const auto fifo =
+        run_link_stream(delay_link(50, 30, dist, false), kSeed, "a->b", 50, 100, Duration::seconds(60));
     Timestamp last;
     for (const auto& d : fifo.trace) {
       ASSERT_GE(d.arrival, last);
       last = d.arrival;
     }
     EXPECT_EQ(fifo.stats.reordered, 0u);
-    const auto free = run_link_stream(delay_link(50, 30, dist, true), kSeed, "a->b", 50, 100, Duration::seconds(60));
+    const auto free =
+        run_link_stream(delay_link(50, 30, dist, true), kSeed, "a->b", 50, 100, Duration::seconds(60));
     // 20 ms spacing against 30 ms of jitter: a sizeable fraction overtakes (≈ 20% for normal).
     EXPECT_GT(free.stats.reordered, 100u) << static_cast<int>(dist);
   }
@@ -128,7 +130,8 @@ TEST(Link, CorruptionDropsByDefaultOrFlipsOneBit) {
   c.corrupt.p = 0.05;
   const double n = 20000;
   const auto dropped = run_link_stream(c, kSeed, "a->b", 100, 120, Duration::seconds(200));
-  const auto k = static_cast<double>(dropped.stats.lost_by_cause[static_cast<size_t>(DropCause::kCorruption)]);
+  const auto k =
+      static_cast<double>(dropped.stats.lost_by_cause[static_cast<size_t>(DropCause::kCorruption)]);
   EXPECT_NEAR(k / n, 0.05, 4 * std::sqrt(0.05 * 0.95 / n));
   c.corrupt.deliver = true;
   const auto flipped = run_link_stream(c, kSeed, "a->b", 100, 120, Duration::seconds(200));
@@ -166,7 +169,8 @@ TEST(Link, TraceReplayByIndexIsExact) {
   trace->key = PacketTrace::Key::kIndex;
   const std::vector<double> delays = {10, 25.5, -1, 40, 12.25, -1, -1, 30};
   for (size_t i = 0; i < delays.size(); ++i)
-    trace->entries.push_back({static_cast<int64_t>(i), Duration::from_ms(std::max(0.0, delays[i])), delays[i] < 0});
+    trace->entries.push_back(
+        {static_cast<int64_t>(i), Duration::from_ms(std::max(0.0, delays[i])), delays[i] < 0});
   LinkConfig c;
   c.trace = trace;
   c.loss.model = LossModel::kBernoulli;  // ignored while a trace is replayed

@@ -74,9 +74,8 @@ TEST(LossModel, CorrelatedBernoulliMatchesNetemStationaryLaw) {
     c.correlation = rho;
     const testing::NetemStationary law(rho);
     const double expected_rate = law.cdf(c.p);
-    const double expected_pair = law.expect([&](double v) {
-      return v < c.p ? std::clamp((c.p - rho * v) / (1 - rho), 0.0, 1.0) : 0.0;
-    });
+    const double expected_pair = law.expect(
+        [&](double v) { return v < c.p ? std::clamp((c.p - rho * v) / (1 - rho), 0.0, 1.0) : 0.0; });
     const auto lost = run_loss(c, 2000000, 7);
     const MeanSe rate = batch_means(lost);
     const MeanSe pair = batch_means(pairs(lost));

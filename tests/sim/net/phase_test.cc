@@ -1,9 +1,8 @@
 // Time-varying conditions: phases start and end exactly on their window [start, end) (first and
 // last affected packet), section overrides, outages, and linear ramps.
-#include "sim/net/phase_schedule.h"
-
 #include <gtest/gtest.h>
 
+#include "sim/net/phase_schedule.h"
 #include "sim/net/stream.h"
 
 namespace callsim::sim::net {

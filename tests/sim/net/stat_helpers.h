@@ -63,7 +63,8 @@ class NetemStationary {
   // E[g(V)] by the midpoint rule on the grid's cells.
   double expect(const std::function<double(double)>& g) const {
     double s = 0;
-    for (int i = 0; i < n_; ++i) s += g((i + 0.5) / n_) * (cdf_[static_cast<size_t>(i) + 1] - cdf_[static_cast<size_t>(i)]);
+    for (int i = 0; i < n_; ++i)
+      s += g((i + 0.5) / n_) * (cdf_[static_cast<size_t>(i) + 1] - cdf_[static_cast<size_t>(i)]);
     return s;
   }
   double rho() const { return rho_; }

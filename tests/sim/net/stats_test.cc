@@ -1,10 +1,10 @@
 // LinkStatsCollector on hand-made delivery records: RFC 3550 jitter on a known pattern,
 // nearest-rank percentiles, loss bursts, reordering, duplicates.
-#include "sim/net/link_stats.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
+
+#include "sim/net/link_stats.h"
 
 namespace callsim::sim::net {
 namespace {
