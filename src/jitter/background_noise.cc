@@ -33,7 +33,7 @@ void BackgroundNoise::update(std::span<const float> pcm) {
   size_t used = 0;
   while (partial_.size() - used >= static_cast<size_t>(block_)) {
     const double r = rms({partial_.data() + used, static_cast<size_t>(block_)});
-    level_ = r < level_ ? r : level_ * rise_per_block_;
+    level_ = r <= level_ ? r : std::min(r, level_ * rise_per_block_);
     last_silent_ = is_silent(r);
     used += static_cast<size_t>(block_);
   }

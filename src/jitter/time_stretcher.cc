@@ -9,7 +9,8 @@ namespace callsim::jitter {
 namespace {
 constexpr double kQuietEnergyRatio = 8.0;  // vs background energy (NetEq's passive speech rule)
 constexpr double kQuietCapRms = 0.01;      // -40 dBFS
-constexpr double kOctaveTolerance = 0.9;   // shortest local max within this of the best
+constexpr double kCandidateRatio = 0.5;    // coarse peaks worth refining, vs the best
+constexpr double kOctaveTolerance = 0.95;  // shortest refined peak within this of the best
 }  // namespace
 
 TimeStretcher::TimeStretcher(int sample_rate_hz, TimeStretchConfig config)
@@ -50,22 +51,29 @@ TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x) const {
     c[static_cast<size_t>(lag)] = correlation(xd, sd, lag, nd - sd);
     best = std::max(best, c[static_cast<size_t>(lag)]);
   }
-  int coarse = lo;
+  // Refine every strong coarse peak at the full rate, then take the shortest period whose
+  // refined correlation is close to the best (a coarse grid can favour a multiple of the period).
+  const int s = max_lag_;
+  std::vector<Pitch> candidates;
+  double best_full = -2.0;
   for (int lag = lo; lag <= hi; ++lag) {
     const double v = c[static_cast<size_t>(lag)];
-    const bool local_max = v >= c[static_cast<size_t>(lag - 1)] && v >= c[static_cast<size_t>(lag + 1)];
-    if (local_max && v >= kOctaveTolerance * best) {
-      coarse = lag;
+    if (v < kCandidateRatio * best || v <= c[static_cast<size_t>(lag - 1)] || v < c[static_cast<size_t>(lag + 1)])
+      continue;
+    Pitch refined{lag * d, -2.0};
+    for (int l = std::max(min_lag_, lag * d - d); l <= std::min(max_lag_, lag * d + d); ++l) {
+      const double full = correlation(x, s, l, s);
+      if (full > refined.correlation) refined = {l, full};
+    }
+    candidates.push_back(refined);
+    best_full = std::max(best_full, refined.correlation);
+  }
+  Pitch p{lo * d, 0.0};
+  for (const Pitch& cand : candidates)
+    if (cand.correlation >= kOctaveTolerance * best_full) {
+      p = cand;
       break;
     }
-  }
-  // Refine at the full rate around the coarse lag.
-  Pitch p{coarse * d, -2.0};
-  const int s = max_lag_;
-  for (int lag = std::max(min_lag_, coarse * d - d); lag <= std::min(max_lag_, coarse * d + d); ++lag) {
-    const double v = correlation(x, s, lag, s);
-    if (v > p.correlation) p = {lag, v};
-  }
   p.correlation = correlation(x, s, p.lag, p.lag);  // the two periods that would be spliced
   return p;
 }

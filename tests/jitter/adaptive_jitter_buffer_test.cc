@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <iostream>
 
 #include "jitter_test_support.h"
 
@@ -19,6 +18,16 @@ std::unique_ptr<AdaptiveJitterBuffer> make_adaptive(const AdaptiveJitterConfig& 
   return std::make_unique<AdaptiveJitterBuffer>(c, std::make_unique<FakeDecoder>(kRate), kRate, std::move(deps));
 }
 
+DelayFn constant_delay(int ms) {
+  return [ms](size_t, sim::Timestamp) { return sim::Duration::millis(ms); };
+}
+
+// Network delay N(80, 20) ms, clipped at 0: its q-quantile is 80 + 20 z_q.
+DelayFn normal_80_20(uint64_t seed) {
+  auto rng = std::make_shared<sim::RandomStream>(seed, "test/normal-80-20");
+  return [rng](size_t, sim::Timestamp) { return std::optional(sim::Duration::from_ms(std::max(0.0, rng->normal(80, 20)))); };
+}
+
 TEST(AdaptiveJitterBuffer, PerfectNetworkPlaysTheDecodedStreamAfterTheStartDelay) {
   const auto signal = harmonic_signal(kRate, 3.0);
   const auto sent = make_stream(signal, kRate, {});
@@ -27,8 +36,7 @@ TEST(AdaptiveJitterBuffer, PerfectNetworkPlaysTheDecodedStreamAfterTheStartDelay
   AdaptiveJitterConfig c;
   c.start_delay_ms = c.min_delay_ms = 50;  // no jitter: target = min delay = start delay, nothing to stretch
   auto jb = make_adaptive(c);
-  const auto r = run(*jb, deliver(sent, [](size_t, sim::Timestamp) { return sim::Duration::millis(23); }),
-                     sim::Duration::seconds(3));
+  const auto r = run(*jb, deliver(sent, constant_delay(23)), sim::Duration::seconds(3));
   const auto out = r.audio();
   const size_t start = (23 + 50) * kRate / 1000;  // first packet arrives at 23 ms, plays 50 ms later
   for (size_t i = 0; i < start; ++i) ASSERT_EQ(out[i], 0.0f) << i;
@@ -40,91 +48,191 @@ TEST(AdaptiveJitterBuffer, PerfectNetworkPlaysTheDecodedStreamAfterTheStartDelay
   EXPECT_DOUBLE_EQ(jb->target_delay_ms(), 50.0);
 }
 
-TEST(AdaptiveJitterBuffer, Explore) {
+// Stationary jitter N(80, 20): after 30 s the mouth-to-ear delay settles at the configured quantile
+// of the network delay. Tolerance -5 / +15 ms: a packet must be there when the queue runs short,
+// up to one 10 ms frame before it plays (+5 ms on average); the delay moves in a +-5 ms band in
+// pitch-period steps; stalls for late packets are removed only gradually; the fastest-packet
+// reference fluctuates (the minimum of ~100 draws). Measured: q95 124.5 ms vs 112.9 ms, q99
+// 138.2 ms vs 126.5 ms. The fraction of packets that stall playout is ~(1 - q): checked within
+// [0.3, 1.5] x (1 - q) (measured 0.78 and 1.05 x).
+TEST(AdaptiveJitterBuffer, StationaryJitterSettlesAtTheConfiguredQuantile) {
   const auto signal = harmonic_signal(kRate, 120.0);
   const auto sent = make_stream(signal, kRate, {});
-  AdaptiveJitterConfig c;
-  auto jb = make_adaptive(c);
-  const auto r = run(*jb, deliver(sent, normal_delay(50, 20, 1)), sim::Duration::seconds(120));
-  const auto m2e = mouth_to_ear_ms(r, sent[0].packet.rtp_timestamp, sim::Timestamp::from_ms(30000));
-  const auto s = jb->stats();
-  std::cout << "m2e mean " << mean(m2e) << " p50 " << quantile(m2e, 0.5) << " target " << jb->target_delay_ms()
-            << " current " << jb->current_delay_ms() << " late " << double(s.packets_discarded) / double(s.packets_received)
-            << " concealed " << double(s.concealed_samples) / double(s.total_samples_received) << " accel "
-            << s.removed_samples_for_acceleration << " pre " << s.inserted_samples_for_deceleration << "\n";
-  for (size_t i = 0; i < 8; ++i) std::cout << to_string(Operation(i)) << " " << jb->operation_counts()[i] << "\n";
+  for (const auto& [q, z] : {std::pair{0.95, 1.6449}, std::pair{0.99, 2.3263}}) {
+    AdaptiveJitterConfig c;
+    c.quantile = q;
+    auto jb = make_adaptive(c);
+    const auto r = run(*jb, deliver(sent, normal_80_20(1)), sim::Duration::seconds(120));
+    const auto m2e = mouth_to_ear_ms(r, sent[0].packet.rtp_timestamp, sim::Timestamp::from_ms(30000));
+    const double expected = 80 + 20 * z;
+    EXPECT_GE(mean(m2e), expected - 5) << "q " << q;
+    EXPECT_LE(mean(m2e), expected + 15) << "q " << q;
+    const auto s = jb->stats();
+    EXPECT_LE(static_cast<double>(s.packets_discarded) / static_cast<double>(s.packets_received), c.max_late_fraction);
+    const double stall_fraction = static_cast<double>(s.concealment_events) / static_cast<double>(sent.size());
+    EXPECT_GE(stall_fraction, 0.3 * (1 - q)) << "q " << q;
+    EXPECT_LE(stall_fraction, 1.5 * (1 - q)) << "q " << q;
+    RecordProperty(q == 0.95 ? "m2e_q95_ms" : "m2e_q99_ms", std::to_string(mean(m2e)));
+  }
 }
 
-TEST(AdaptiveJitterBuffer, ExploreSpike) {
+// A 500 ms stall (packets sent in [30, 30.5) s all arrive at 30.5 s + normal delay): the buffer
+// conceals, then fast/normal accelerate brings the delay back into the target band. Measured
+// 1.5 s; asserted <= 5 s. One spike does not make a peak pattern, so the target stays put.
+TEST(AdaptiveJitterBuffer, RecoversFromA500MsDelaySpikeWithinFiveSeconds) {
+  const auto signal = harmonic_signal(kRate, 45.0);
+  const auto sent = make_stream(signal, kRate, {});
+  auto jb = make_adaptive(AdaptiveJitterConfig{});
+  auto base = normal_delay(50, 10, 2);
+  const auto spike_start = sim::Timestamp::from_ms(30000), spike_end = sim::Timestamp::from_ms(30500);
+  const auto r = run(*jb, deliver(sent, [&](size_t i, sim::Timestamp t) {
+    auto d = base(i, t);
+    if (t >= spike_start && t < spike_end) d = *d + (spike_end - t);
+    return d;
+  }), sim::Duration::seconds(45));
+  const size_t before = 2990;  // 29.9 s
+  const double old_target = r.target_ms[before];
+  double peak = 0;
+  size_t recovered = 0;
+  for (size_t i = 3050; i < r.frames.size(); ++i) {
+    peak = std::max(peak, r.delay_ms[i]);
+    if (!recovered && r.delay_ms[i] <= old_target + 5 + 10) recovered = i;  // band + one frame
+  }
+  ASSERT_GT(recovered, 0u);
+  const double recovery_s = (r.times[recovered] - spike_end).to_seconds();
+  EXPECT_GT(peak, 300.0);  // the spike really pushed the delay up
+  EXPECT_LE(recovery_s, 5.0);
+  EXPECT_NEAR(r.target_ms.back(), old_target, 3.0);
+  RecordProperty("spike_recovery_s", std::to_string(recovery_s));
+}
+
+// Heavy-tailed jitter (Pareto, alpha 1.5): late packets stay below max_late_fraction.
+TEST(AdaptiveJitterBuffer, LateDiscardsStayBelowTheConfiguredFraction) {
   const auto signal = harmonic_signal(kRate, 60.0);
   const auto sent = make_stream(signal, kRate, {});
   AdaptiveJitterConfig c;
+  c.max_late_fraction = 0.01;
   auto jb = make_adaptive(c);
-  auto base = normal_delay(50, 10, 2);
-  const auto r = run(*jb, deliver(sent, [&](size_t i, sim::Timestamp t) -> std::optional<sim::Duration> {
-    auto d = base(i, t);
-    if (t >= sim::Timestamp::from_ms(30000) && t < sim::Timestamp::from_ms(30500)) d = *d + (sim::Timestamp::from_ms(30500) - t);
-    return d;
-  }), sim::Duration::seconds(60));
-  for (size_t i = 2900; i < 3600; i += 10) std::cout << r.times[i].to_ms() << " delay " << r.delay_ms[i] << " target " << r.target_ms[i] << " " << to_string(r.frames[i].type) << "\n";
+  sim::RandomStream rng(8, "test/pareto");
+  run(*jb, deliver(sent, [&](size_t, sim::Timestamp) { return std::optional(sim::Duration::from_ms(30 + rng.pareto(1.5, 8))); }),
+      sim::Duration::seconds(60));
   const auto s = jb->stats();
-  std::cout << "accel " << s.removed_samples_for_acceleration << " concealed " << s.concealed_samples << "\n";
-  for (size_t i = 0; i < 8; ++i) std::cout << to_string(Operation(i)) << " " << jb->operation_counts()[i] << "\n";
+  EXPECT_LE(static_cast<double>(s.packets_discarded), 0.01 * static_cast<double>(s.packets_received));
+  EXPECT_GT(s.packets_received, 2900u);
 }
 
-TEST(AdaptiveJitterBuffer, ExploreDrift) {
-  for (double ppm : {-100.0, -50.0, 0.0, 50.0, 100.0}) {
-    for (double sd : {20.0}) {
-    const auto signal = harmonic_signal(kRate, 600.0);
-    const auto sent = make_stream(signal, kRate, {});
-    AdaptiveJitterConfig c;
-    c.max_delay_ms = 500;
-    auto jb = make_adaptive(c);
-    const auto r = run(*jb, deliver(sent, normal_delay(80, sd, 3)), sim::Duration::seconds(599), ppm);
-    double lo = 1e9, hi = -1e9;
-    for (size_t i = 1000; i < r.delay_ms.size(); ++i) lo = std::min(lo, r.delay_ms[i]), hi = std::max(hi, r.delay_ms[i]);
-    const auto st = jb->stats();
-    for (size_t m = 0; m < r.frames.size(); m += 6000) {
-      int conc = 0; double dsum = 0, tsum = 0; size_t cnt = 0;
-      for (size_t i = m; i < std::min(r.frames.size(), m + 6000); ++i, ++cnt) { conc += r.frames[i].type == PlayoutFrame::kExpand; dsum += r.delay_ms[i]; tsum += r.target_ms[i]; }
-      if (m == 0) std::cout << "  minute " << m / 6000 << " expand frames " << conc << " mean delay " << dsum / double(cnt) << " target " << tsum / double(cnt) << "\n";
-    }
-    std::cout << "ppm " << ppm << " sd " << sd << " delay range " << lo << " .. " << hi << " concealed " << double(st.concealed_samples) / double(st.total_samples_received)
-              << " accel " << st.removed_samples_for_acceleration << " pre " << st.inserted_samples_for_deceleration << " events " << st.concealment_events << "\n";
-    }
+// Sequence numbers and timestamps wrap; every 7th packet is duplicated 3 ms later; pairs are
+// reordered; packet 100 is 1 s late. Everything is counted and the audio plays in order.
+TEST(AdaptiveJitterBuffer, ReorderingDuplicatesWrapAroundAndLatePackets) {
+  const auto signal = harmonic_signal(kRate, 6.0);
+  StreamOptions opt;
+  opt.first_sequence = 65500;
+  opt.first_timestamp = 0xFFFFFFFFu - 48000;  // wraps after 1 s
+  const auto sent = make_stream(signal, kRate, opt);
+  auto arrivals = deliver(sent, [](size_t i, sim::Timestamp) {
+    if (i == 100) return sim::Duration::millis(1030);
+    return sim::Duration::millis(i % 10 == 4 ? 55 : 30);  // packet 4 arrives after packet 5
+  });
+  for (size_t i = 0; i < sent.size(); i += 7) {
+    ReceivedPacket dup = sent[i].packet;
+    dup.arrival = sent[i].send_time + sim::Duration::millis(33);
+    arrivals.push_back(dup);
   }
-}
-
-TEST(AdaptiveJitterBuffer, ExploreNormal) {
-  const auto signal = harmonic_signal(kRate, 120.0);
-  const auto sent = make_stream(signal, kRate, {});
-  for (double q : {0.9, 0.95, 0.99}) {
+  std::stable_sort(arrivals.begin(), arrivals.end(), [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
   AdaptiveJitterConfig c;
-  c.quantile = q;
+  c.min_delay_ms = 60;
   auto jb = make_adaptive(c);
-  const auto r = run(*jb, deliver(sent, [rng = sim::RandomStream(5, "x")](size_t, sim::Timestamp) mutable -> std::optional<sim::Duration> { return sim::Duration::from_ms(std::max(0.0, rng.normal(80, 20))); }), sim::Duration::seconds(120));
-  const auto m2e = mouth_to_ear_ms(r, sent[0].packet.rtp_timestamp, sim::Timestamp::from_ms(30000));
+  const auto r = run(*jb, arrivals, sim::Duration::seconds(6));
   const auto s = jb->stats();
-  std::cout << "q " << q << " m2e mean " << mean(m2e) << " target " << jb->target_delay_ms()
-            << " late " << double(s.packets_discarded) / double(s.packets_received)
-            << " concealed " << double(s.concealed_samples) / double(s.total_samples_received) << " events " << s.concealment_events << "\n";
+  EXPECT_EQ(s.packets_duplicated, (sent.size() + 6) / 7);
+  EXPECT_EQ(s.packets_discarded, 1u);  // packet 100
+  EXPECT_EQ(s.concealment_events, 1u);
+  // Playout timestamps only move forward (modulo 2^32) once audio plays.
+  std::optional<uint32_t> last;
+  for (const auto& f : r.frames) {
+    if (!f.playout_rtp_timestamp) continue;
+    if (last) {
+      EXPECT_LT(static_cast<int32_t>(*last - *f.playout_rtp_timestamp), 0);
+    }
+    last = f.playout_rtp_timestamp;
   }
+  EXPECT_LT(*last, 48000u * 5);  // wrapped
 }
 
-TEST(AdaptiveJitterBuffer, ExploreDtx) {
+// Talkspurts with DTX (nothing sent after 200 ms of silence; marker on resumption): the pauses are
+// comfort noise, not concealment, and each talkspurt starts at the target delay.
+TEST(AdaptiveJitterBuffer, DtxPausesAreComfortNoise) {
   const auto signal = talkspurt_signal(kRate, 20.0, 1.0, 0.6);
   StreamOptions opt;
   opt.dtx_below_rms = 1e-4;
   const auto sent = make_stream(signal, kRate, opt);
-  AdaptiveJitterConfig c;
-  auto jb = make_adaptive(c);
+  auto jb = make_adaptive(AdaptiveJitterConfig{});
   const auto r = run(*jb, deliver(sent, normal_delay(50, 10, 4)), sim::Duration::seconds(20));
-  std::string types;
-  for (size_t i = 0; i < 400; ++i) types += "NEAPMCFS"[r.frames[i].type];
-  std::cout << types << "\n";
   const auto s = jb->stats();
-  std::cout << "sent " << sent.size() << " cn " << s.comfort_noise_samples << " concealed " << s.concealed_samples << " events " << s.concealment_events << " accel " << s.removed_samples_for_acceleration << " pre " << s.inserted_samples_for_deceleration << "\n";
-  for (size_t i = 0; i < 8; ++i) std::cout << to_string(Operation(i)) << " " << jb->operation_counts()[i] << "\n";
+  // 12 pauses of 0.6 s, 0.2 s of which are sent: ~0.4 s x 12 of comfort noise (at 16 kHz).
+  EXPECT_GT(s.comfort_noise_samples, static_cast<uint64_t>(0.3 * 12 * kRate));
+  EXPECT_LT(s.concealed_samples, s.comfort_noise_samples / 5);
+  int markers = 0;
+  for (const auto& p : sent) markers += p.packet.marker;
+  EXPECT_EQ(markers, 12);
+}
+
+TEST(AdaptiveJitterBuffer, FecHalvesConcealmentEventsAtFivePercentLoss) {
+  const auto signal = harmonic_signal(kRate, 60.0);
+  uint64_t events[2] = {};
+  for (int fec = 0; fec < 2; ++fec) {
+    StreamOptions opt;
+    opt.fec = fec == 1;
+    const auto sent = make_stream(signal, kRate, opt);
+    AdaptiveJitterConfig c;
+    c.use_fec = fec == 1;
+    auto jb = make_adaptive(c);
+    run(*jb, deliver(sent, normal_delay(40, 10, 21, 0.05)), sim::Duration::seconds(60));
+    events[fec] = jb->stats().concealment_events;
+    if (fec) {
+      EXPECT_GT(jb->stats().fec_packets_used, 100u);  // ~150 losses
+    }
+  }
+  EXPECT_LE(2 * events[1], events[0]) << "off " << events[0] << " on " << events[1];
+}
+
+TEST(AdaptiveJitterBuffer, SameInputsGiveBitIdenticalOutput) {
+  const auto signal = talkspurt_signal(kRate, 10.0, 1.0, 0.5);
+  StreamOptions opt;
+  opt.dtx_below_rms = 1e-4;
+  const auto sent = make_stream(signal, kRate, opt);
+  std::vector<float> out[2];
+  for (auto& o : out) {
+    auto jb = make_adaptive(AdaptiveJitterConfig{});
+    o = run(*jb, deliver(sent, normal_delay(60, 25, 5, 0.03)), sim::Duration::seconds(10)).audio();
+  }
+  EXPECT_EQ(out[0], out[1]);
+}
+
+// +-100 ppm receiver clock for 60 s (the 10-minute soak is in slow/): the delay stays within
+// [min, max], concealment stays at the level jitter alone causes (2-4 % at q95), no runaway.
+TEST(AdaptiveJitterBuffer, ClockDriftOneMinute) {
+  const auto signal = harmonic_signal(kRate, 61.0);
+  const auto sent = make_stream(signal, kRate, {});
+  for (double ppm : {-100.0, 100.0}) {
+    AdaptiveJitterConfig c;
+    c.min_delay_ms = 40;  // above the 30 ms a time stretch needs, so the band is reachable
+    c.max_delay_ms = 300;
+    auto jb = make_adaptive(c);
+    const auto r = run(*jb, deliver(sent, normal_delay(60, 20, 6)), sim::Duration::seconds(60), ppm);
+    for (size_t i = 500; i < r.delay_ms.size(); ++i) {
+      ASSERT_GE(r.delay_ms[i], c.min_delay_ms - 10) << ppm << " at " << i;  // band below target
+      ASSERT_LE(r.delay_ms[i], c.max_delay_ms) << ppm << " at " << i;
+    }
+    const auto s = jb->stats();
+    EXPECT_LT(static_cast<double>(s.concealed_samples) / static_cast<double>(s.total_samples_received), 0.05) << ppm;
+    // Over the last 20 s the delay tracks the target: + 0..10 ms of queued audio, +-5 ms band,
+    // stalls (measured +5 ms on average).
+    double excess = 0;
+    for (size_t i = 4000; i < 6000; ++i) excess += (r.delay_ms[i] - r.target_ms[i]) / 2000;
+    EXPECT_GE(excess, -5.0) << ppm;
+    EXPECT_LE(excess, 15.0) << ppm;
+  }
 }
 
 }  // namespace

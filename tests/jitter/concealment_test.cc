@@ -1,0 +1,115 @@
+// Expand, Merge, BackgroundNoise and AudioProducer.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "jitter/audio_producer.h"
+#include "jitter/background_noise.h"
+#include "jitter/expand.h"
+#include "jitter/merge.h"
+#include "jitter_test_support.h"
+
+namespace callsim::jitter {
+namespace {
+
+constexpr int kRate = 16000;
+
+TEST(BackgroundNoise, TracksTheQuietestLevelAndFlagsSilence) {
+  BackgroundNoise bg(kRate, 1);
+  std::vector<float> loud(160, 0.1f), quiet(160, 0.001f);
+  bg.update(loud);
+  EXPECT_FALSE(bg.last_block_silent());
+  bg.update(quiet);
+  EXPECT_NEAR(bg.level_rms(), 0.001, 1e-9);
+  EXPECT_TRUE(bg.last_block_silent());
+  // The level rises at 3 dB/s: after 1 s of loud blocks it is sqrt(2) x higher.
+  for (int i = 0; i < 100; ++i) bg.update(loud);
+  EXPECT_NEAR(bg.level_rms(), 0.001 * std::pow(10.0, 3.0 / 20), 1e-6);
+  EXPECT_FALSE(bg.is_silent(0.0032));
+  EXPECT_TRUE(bg.is_silent(0.0027));
+}
+
+// Comfort noise: RMS equals the background level within 3 % (n = 48000 correlated samples, a
+// one-pole with a = 0.5 has ~3 x fewer independent samples; relative SE of the RMS ~0.6 %, so 3 %
+// is 5 SE).
+TEST(BackgroundNoise, ComfortNoiseHasTheBackgroundLevelAndIsSeeded) {
+  BackgroundNoise a(kRate, 7), b(kRate, 7), c(kRate, 8);
+  std::vector<float> quiet(1600, 0.0005f);  // below the initial -60 dBFS: tracked at once
+  a.update(quiet);
+  EXPECT_NEAR(a.level_rms(), 0.0005, 1e-9);
+  const auto n = a.comfort_noise(48000);
+  EXPECT_NEAR(BackgroundNoise::rms(n), 0.0005, 0.03 * 0.0005);
+  b.update(quiet);
+  c.update(quiet);
+  EXPECT_EQ(b.comfort_noise(480), std::vector<float>(n.begin(), n.begin() + 480));
+  EXPECT_NE(c.comfort_noise(480), std::vector<float>(n.begin(), n.begin() + 480));
+}
+
+TEST(Expand, FullLevelPlcThenFadeToComfortNoise) {
+  testing::FakeDecoder decoder(kRate), reference(kRate);
+  const auto speech = testing::harmonic_signal(kRate, 0.02);
+  std::vector<uint8_t> payload = testing::fake_encode(speech, {}, false);
+  decoder.decode(payload);
+  reference.decode(payload);
+  BackgroundNoise bg(kRate, 1);
+  Expand expand(decoder, bg, kRate);  // fade 60..100 ms
+  std::vector<float> out;
+  size_t first_silent = SIZE_MAX;
+  for (int i = 0; i < 12; ++i) {
+    const auto block = expand.conceal(160);
+    if (block.first_silent < 160 && first_silent == SIZE_MAX) first_silent = out.size() + block.first_silent;
+    out.insert(out.end(), block.pcm.begin(), block.pcm.end());
+  }
+  // The first 60 ms are the decoder's PLC exactly.
+  std::vector<float> plc;
+  for (int i = 0; i < 6; ++i) {
+    const auto p = reference.conceal(160);
+    plc.insert(plc.end(), p.begin(), p.end());
+  }
+  for (size_t i = 0; i < plc.size(); ++i) ASSERT_FLOAT_EQ(out[i], plc[i]) << i;
+  EXPECT_EQ(first_silent, 1600u);  // silent from 100 ms
+  EXPECT_TRUE(expand.faded_out());
+  EXPECT_EQ(decoder.conceals, 10);  // no PLC once faded out
+  expand.reset();
+  EXPECT_EQ(expand.concealed_in_row(), 0);
+}
+
+TEST(Merge, CrossFadesWithoutAStep) {
+  Merge m(kRate);  // 2.5 ms = 40 samples
+  std::vector<float> decoded(160, 1.0f), continuation(40, -1.0f);
+  EXPECT_EQ(m.apply(decoded, continuation), 40u);
+  EXPECT_NEAR(decoded[0], -1.0f, 0.01f);
+  for (size_t i = 1; i < decoded.size(); ++i) EXPECT_LE(std::abs(decoded[i] - decoded[i - 1]), 0.08f) << i;
+  EXPECT_EQ(decoded[40], 1.0f);
+}
+
+TEST(AudioProducer, LabelsWhatItMakesAndMergesAfterConcealment) {
+  testing::FakeDecoder decoder(kRate);
+  AudioProducer producer(decoder, kRate, 1);
+  PlayoutQueue q;
+  const auto pcm = testing::harmonic_signal(kRate, 0.04);
+  StoredPacket p1{1, 0, 320, false, false, testing::fake_encode(std::span(pcm).first(320), {}, false),
+                  sim::Timestamp::from_ms(5)};
+  EXPECT_EQ(producer.decode(p1, 100, q), 220);  // from position 100: the first 100 are dropped
+  EXPECT_EQ(q.metas()[0].position, 100);
+  EXPECT_EQ(q.metas()[0].kind, SampleKind::kNormal);
+  EXPECT_EQ(q.metas()[0].arrival_ns, 5000000);
+  producer.conceal(160, q);
+  EXPECT_TRUE(producer.synthetic());
+  StoredPacket p2{2, 480, 320, false, false, testing::fake_encode(std::span(pcm).subspan(320), {}, false),
+                  sim::Timestamp::from_ms(30)};
+  producer.decode(p2, 480, q);
+  const auto m = q.metas();
+  ASSERT_EQ(m.size(), 220u + 160u + 320u);
+  EXPECT_EQ(m[220].kind, SampleKind::kExpand);
+  EXPECT_EQ(m[380].kind, SampleKind::kMerge);
+  EXPECT_EQ(m[380 + 39].kind, SampleKind::kMerge);
+  EXPECT_EQ(m[380 + 40].kind, SampleKind::kNormal);
+  EXPECT_EQ(m[380 + 40].position, 520);
+  EXPECT_EQ(frame_type(m.subspan(200, 160)), PlayoutFrame::kExpand);
+  EXPECT_EQ(frame_type(m.subspan(380, 160)), PlayoutFrame::kMerge);
+  EXPECT_EQ(frame_type(m.subspan(460, 160)), PlayoutFrame::kNormal);
+}
+
+}  // namespace
+}  // namespace callsim::jitter

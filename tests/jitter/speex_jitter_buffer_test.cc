@@ -1,0 +1,80 @@
+#include "jitter/speex_jitter_buffer.h"
+
+#include <gtest/gtest.h>
+
+#include "jitter_test_support.h"
+
+namespace callsim::jitter {
+namespace {
+
+using namespace testing;
+constexpr int kRate = 16000;
+
+std::unique_ptr<JitterBuffer> make_speex(double margin_ms = 40) {
+  JitterBufferConfig c;
+  c.kind = JitterBufferKind::kSpeex;
+  c.speex.margin_ms = margin_ms;
+  c.fec_probe = fake_has_fec;
+  return make_jitter_buffer(c, std::make_unique<FakeDecoder>(kRate), kRate);
+}
+
+// Constant delay: speexdsp plays the first packet at once, inserts its 40 ms margin (PLC), merges
+// back (2.5 ms cross-fade) and from then on plays the decoded stream exactly, 40 ms later.
+TEST(SpeexJitterBuffer, PerfectNetworkPlaysTheDecodedStreamAfterItsMargin) {
+  const auto signal = harmonic_signal(kRate, 5.0);
+  const auto sent = make_stream(signal, kRate, {});
+  FakeDecoder reference_decoder(kRate);
+  const auto reference = decode_all(sent, reference_decoder);
+  auto jb = make_speex();
+  const auto r = run(*jb, deliver(sent, [](size_t, sim::Timestamp) { return sim::Duration::millis(37); }),
+                     sim::Duration::seconds(5));
+  size_t merge = 0;
+  for (size_t i = 0; i < r.frames.size() && !merge; ++i)
+    if (r.frames[i].type == PlayoutFrame::kMerge) merge = i;
+  ASSERT_GT(merge, 0u);
+  const size_t first_audio = 4 * 160;  // first packet at 37 ms, played from the 40 ms pull
+  const size_t offset = first_audio + 40 * kRate / 1000;  // + the 40 ms insertion
+  const auto out = r.audio();
+  for (size_t i = (merge + 1) * 160; i < out.size(); ++i) ASSERT_EQ(out[i], reference[i - offset]) << i;
+  const auto s = jb->stats();
+  EXPECT_EQ(s.inserted_samples_for_deceleration, 640u);
+  EXPECT_EQ(s.concealed_samples, 0u);
+  EXPECT_NEAR(jb->current_delay_ms(), 40.0 + 10.0, 10.0);  // margin + frame granularity
+}
+
+// speexdsp on jittery streams: its own estimator keeps late packets rare (its default allows
+// 4 % late); FEC is not used (speexdsp cannot show the next packet).
+TEST(SpeexJitterBuffer, PlaysJitteryStreamsWithFewLosses) {
+  const auto signal = harmonic_signal(kRate, 30.0);
+  const auto sent = make_stream(signal, kRate, {});
+  for (double sd : {10.0, 20.0}) {
+    auto jb = make_speex();
+    const auto r = run(*jb, deliver(sent, normal_delay(50, sd, 3)), sim::Duration::seconds(30));
+    const auto s = jb->stats();
+    EXPECT_LE(static_cast<double>(s.concealed_samples), 0.04 * static_cast<double>(s.total_samples_received)) << sd;
+    EXPECT_LE(static_cast<double>(s.packets_discarded), 0.04 * static_cast<double>(s.packets_received)) << sd;
+    const auto m2e = mouth_to_ear_ms(r, sent[0].packet.rtp_timestamp, sim::Timestamp::from_ms(5000));
+    EXPECT_GT(mean(m2e), 50.0 + sd) << sd;  // it buffers for the jitter
+    EXPECT_LT(mean(m2e), 50.0 + 10 * sd) << sd;
+    EXPECT_EQ(s.fec_packets_used, 0u);
+  }
+}
+
+TEST(SpeexJitterBuffer, CountsDuplicatesAndLatePackets) {
+  const auto signal = harmonic_signal(kRate, 3.0);
+  const auto sent = make_stream(signal, kRate, {});
+  auto arrivals = deliver(sent, [](size_t i, sim::Timestamp) { return sim::Duration::millis(i == 50 ? 1000 : 20); });
+  ReceivedPacket dup = sent[10].packet;
+  dup.arrival = sent[10].send_time + sim::Duration::millis(25);
+  arrivals.push_back(dup);
+  std::stable_sort(arrivals.begin(), arrivals.end(), [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
+  auto jb = make_speex(20);
+  run(*jb, arrivals, sim::Duration::seconds(3));
+  const auto s = jb->stats();
+  EXPECT_EQ(s.packets_duplicated, 1u);
+  EXPECT_EQ(s.packets_discarded, 1u);  // packet 50, 1 s late
+  EXPECT_GE(s.concealment_events, 1u);
+}
+
+}  // namespace
+}  // namespace callsim::jitter
