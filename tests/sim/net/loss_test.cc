@@ -87,6 +87,17 @@ TEST(LossModel, CorrelatedBernoulliMatchesNetemStationaryLaw) {
   }
 }
 
+// The numerical stationary law itself against the closed-form moments of V: mean 1/2, variance
+// (1-ρ)/(1+ρ)/12 (from Var V = (1-ρ)²/12 + ρ²·Var V).
+TEST(LossModel, NetemStationaryLawHasTheClosedFormMoments) {
+  for (const double rho : {0.25, 0.5, 0.75}) {
+    const testing::NetemStationary law(rho);
+    EXPECT_NEAR(law.cdf(1.0), 1.0, 1e-12);
+    EXPECT_NEAR(law.expect([](double v) { return v; }), 0.5, 1e-9) << rho;
+    EXPECT_NEAR(law.expect([](double v) { return (v - 0.5) * (v - 0.5); }), (1 - rho) / (1 + rho) / 12, 1e-9) << rho;
+  }
+}
+
 TEST(LossModel, GilbertStationaryLossAndMeanBurst) {
   LossConfig c;
   c.model = LossModel::kGilbertElliott;
