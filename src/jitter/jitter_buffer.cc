@@ -29,15 +29,19 @@ std::unique_ptr<JitterBuffer> make_jitter_buffer(const JitterBufferConfig& confi
   switch (config.kind) {
     case JitterBufferKind::kFixed:
       return std::make_unique<FixedJitterBuffer>(config.fixed, std::move(decoder), output_rate_hz, config.fec_probe,
-                                                 config.adaptive.seed);
+                                                 config.seed);
     case JitterBufferKind::kAdaptive: {
-      AdaptiveDependencies deps = make_adaptive_dependencies(config.adaptive, output_rate_hz);
+      AdaptiveJitterConfig adaptive = config.adaptive;
+      adaptive.seed = config.seed;
+      AdaptiveDependencies deps = make_adaptive_dependencies(adaptive, output_rate_hz);
       deps.fec_probe = config.fec_probe;
-      return std::make_unique<AdaptiveJitterBuffer>(config.adaptive, std::move(decoder), output_rate_hz,
-                                                    std::move(deps));
+      return std::make_unique<AdaptiveJitterBuffer>(adaptive, std::move(decoder), output_rate_hz, std::move(deps));
     }
-    case JitterBufferKind::kSpeex:
-      return std::make_unique<SpeexJitterBuffer>(config.speex, std::move(decoder), output_rate_hz, config.fec_probe);
+    case JitterBufferKind::kSpeex: {
+      SpeexJitterConfig speex = config.speex;
+      speex.seed = config.seed;
+      return std::make_unique<SpeexJitterBuffer>(speex, std::move(decoder), output_rate_hz, config.fec_probe);
+    }
     case JitterBufferKind::kPlugin:
       return std::make_unique<PluginJitterBuffer>(config.plugin_path, config.plugin_config_json, std::move(decoder),
                                                   output_rate_hz);

@@ -123,14 +123,14 @@ struct AdaptiveJitterConfig {
   bool use_fec = true;             // rebuild a lost frame from the next packet's in-band FEC
   double histogram_bucket_ms = 2.0;
   double arrival_window_ms = 2000.0;  // window for the fastest-packet reference
-  uint64_t seed = 0;  // comfort-noise stream (component "jitter/comfort_noise")
+  uint64_t seed = 0;                  // set by make_jitter_buffer from JitterBufferConfig::seed
 };
 
 // speexdsp's jitter buffer (JitterBuffer_* API).
 struct SpeexJitterConfig {
   double margin_ms = 40.0;   // JITTER_BUFFER_SET_MARGIN: extra delay on top of its estimate
   int max_late_rate_pct = 4; // JITTER_BUFFER_SET_MAX_LATE_RATE
-  uint64_t seed = 0;
+  uint64_t seed = 0;         // set by make_jitter_buffer from JitterBufferConfig::seed
 };
 
 struct JitterBufferConfig {
@@ -141,6 +141,9 @@ struct JitterBufferConfig {
   std::string plugin_path;               // kind == kPlugin: shared library implementing callsim_jb_plugin.h
   std::string plugin_config_json = "{}";  // handed to the plugin's create()
   FecProbe fec_probe;                    // empty = codec::has_lbrr
+  // Seeds the comfort noise: sim::RandomStream(seed, "jitter/comfort_noise"). Give each receiver
+  // its own (e.g. scenario seed ^ stable_hash(peer name)) so two peers do not share noise.
+  uint64_t seed = 0;
 };
 
 // Builds a buffer that owns `decoder`; `output_rate_hz` must equal decoder->sample_rate_hz().
