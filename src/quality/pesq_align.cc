@@ -18,15 +18,22 @@ DelayHistogram::DelayHistogram(const RateSetup& r, FftSet& ffts, std::span<const
   for (int i = 0; i < n; ++i) window_[i] = 0.5 * (1.0 - std::cos(2.0 * std::numbers::pi * i / n));
 }
 
+std::span<const Complex> DelayHistogram::spectrum(const double* x) {
+  for (int i = 0; i < r_.align_fft; ++i) chunk_[i] = x[i] * window_[i];
+  return fft_.forward(chunk_);
+}
+
 void DelayHistogram::add(const double* ref, const double* deg) {
-  const int n = r_.align_fft;
-  for (int i = 0; i < n; ++i) chunk_[i] = ref[i] * window_[i];
-  const std::span<const Complex> rs = fft_.forward(chunk_);
+  const std::span<const Complex> rs = spectrum(ref);
   ref_spec_.assign(rs.begin(), rs.end());
-  for (int i = 0; i < n; ++i) chunk_[i] = deg[i] * window_[i];
-  fft_.forward(chunk_);
+  add(ref_spec_, deg);
+}
+
+void DelayHistogram::add(std::span<const Complex> ref_spectrum, const double* deg) {
+  const int n = r_.align_fft;
+  spectrum(deg);
   std::span<Complex> s = fft_.spectrum();
-  for (size_t k = 0; k < s.size(); ++k) s[k] *= std::conj(ref_spec_[k]);
+  for (size_t k = 0; k < s.size(); ++k) s[k] *= std::conj(ref_spectrum[k]);
   const std::span<const double> xc = fft_.inverse();
   double peak = 0;
   for (double v : xc) peak = std::max(peak, std::fabs(v));

@@ -34,7 +34,12 @@ class DelayHistogram {
  public:
   // `window`: the analysis window (align_fft values); empty for the Hann window.
   DelayHistogram(const RateSetup& r, FftSet& ffts, std::span<const double> window = {});
+  // Adds the chunks ref[0, N) and deg[0, N).
   void add(const double* ref, const double* deg);
+  // Same, with the reference chunk given by its spectrum() (reused across histograms).
+  void add(std::span<const Complex> ref_spectrum, const double* deg);
+  // Windowed spectrum of the chunk x[0, N); valid until the next call on this histogram.
+  std::span<const Complex> spectrum(const double* x);
   // Offset (samples, in [-N/2, N/2)) of the histogram maximum and its share of the total weight.
   std::pair<long, double> peak() const;
 

@@ -64,7 +64,6 @@ class PlanCache {
 struct RealFft::Buffers {
   std::unique_ptr<fftw_complex, FftwFree> packed, packed_spec;  // n/2 each
   std::vector<Complex> spec;                                    // n/2 + 1
-  std::vector<double> real;                                     // n
 };
 
 RealFft::RealFft(int n) : n_(n), plans_(PlanCache::instance().plans_for(n)), buf_(new Buffers) {
@@ -72,7 +71,6 @@ RealFft::RealFft(int n) : n_(n), plans_(PlanCache::instance().plans_for(n)), buf
   buf_->packed.reset(fftw_alloc_complex(static_cast<size_t>(n / 2)));
   buf_->packed_spec.reset(fftw_alloc_complex(static_cast<size_t>(n / 2)));
   buf_->spec.resize(static_cast<size_t>(n / 2 + 1));
-  buf_->real.resize(static_cast<size_t>(n));
 }
 
 RealFft::~RealFft() = default;
@@ -112,21 +110,19 @@ std::span<const double> RealFft::inverse() {
   const double* x = reinterpret_cast<const double*>(buf_->spec.data());
   const double* w = reinterpret_cast<const double*>(p.twiddle.data());
   double* z = reinterpret_cast<double*>(buf_->packed.get());
+  const double scale = 0.5 / h;  // the 1/2 of the even/odd split and the 1/h of the transform
   for (int k = 0; k < h; ++k) {
     // even = (X[k] + conj X[h-k]) / 2, odd = (X[k] - conj X[h-k]) conj(W^k) / 2, Z[k] = even + i odd
     const double ar = x[2 * k], ai = x[2 * k + 1], br = x[2 * (h - k)], bi = -x[2 * (h - k) + 1];
-    const double er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
-    const double dr = 0.5 * (ar - br), di = 0.5 * (ai - bi);
+    const double er = ar + br, ei = ai + bi, dr = ar - br, di = ai - bi;
     const double wr = w[2 * k], wi = -w[2 * k + 1];
     const double or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
-    z[2 * k] = er - oi;
-    z[2 * k + 1] = ei + or_;
+    z[2 * k] = (er - oi) * scale;
+    z[2 * k + 1] = (ei + or_) * scale;
   }
   fftw_execute_dft(p.backward, buf_->packed.get(), buf_->packed_spec.get());
-  const double* zt = reinterpret_cast<const double*>(buf_->packed_spec.get());
-  const double scale = 1.0 / h;
-  for (int i = 0; i < n_; ++i) buf_->real[static_cast<size_t>(i)] = zt[i] * scale;
-  return buf_->real;
+  // The interleaved (re, im) output of the half-size transform is the real sequence itself.
+  return {reinterpret_cast<const double*>(buf_->packed_spec.get()), static_cast<size_t>(n_)};
 }
 
 RealFft& FftSet::get(int n) {

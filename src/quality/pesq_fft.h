@@ -4,6 +4,7 @@
 // planner is not thread-safe) and the plans are shared. Executing a plan is thread-safe, so each
 // RealFft owns its own aligned scratch buffers and may be used by one thread at a time.
 // Conventions: forward = sum x[n] e^{-2 pi i k n / N} (unnormalised), inverse includes 1/N.
+// Internally a real transform of size N is a complex FFTW transform of size N/2 (see pesq_fft.cc).
 #pragma once
 
 #include <complex>
@@ -30,7 +31,8 @@ class RealFft {
   std::span<const Complex> forward(std::span<const double> in);
   // Writable spectrum of the last forward() call (or any spectrum the caller places there).
   std::span<Complex> spectrum();
-  // Inverse transform of spectrum() into n real samples, scaled by 1/n.
+  // Inverse transform of spectrum() into n real samples, scaled by 1/n. The result is valid until
+  // the next forward() or inverse() call.
   std::span<const double> inverse();
 
  private:

@@ -9,6 +9,7 @@
 #include <map>
 #include <numbers>
 #include <span>
+#include <unordered_map>
 
 #include "quality/pesq_align.h"
 
@@ -68,10 +69,36 @@ class SplitWindow {
   std::vector<double> window_;
 };
 
+// Windowed spectra of reference chunks by start sample, shared by all histograms of one split
+// search (they differ only in the degraded chunks). Bounded so that long utterances cannot
+// exhaust memory; beyond the bound spectra are recomputed.
+class RefSpectra {
+ public:
+  RefSpectra(const AlignContext& c, std::span<const double> window)
+      : c_(c), transform_(c.r, c.ffts, window) {}
+  std::span<const Complex> at(long start) {
+    auto it = cache_.find(start);
+    if (it != cache_.end()) return it->second;
+    const std::span<const Complex> s = transform_.spectrum(c_.ref.x.data() + start);
+    if (cache_.size() >= kMaxCached) {
+      scratch_.assign(s.begin(), s.end());
+      return scratch_;
+    }
+    return cache_.emplace(start, std::vector<Complex>(s.begin(), s.end())).first->second;
+  }
+
+ private:
+  static constexpr size_t kMaxCached = 1024;
+  const AlignContext& c_;
+  DelayHistogram transform_;  // used for its windowed transform only
+  std::unordered_map<long, std::vector<Complex>> cache_;
+  std::vector<Complex> scratch_;
+};
+
 // Fits the part of the utterance before each breakpoint: one histogram per distinct envelope
 // estimate, grown chunk by chunk from the utterance start and read out at each breakpoint.
 void fit_before(const AlignContext& c, const Utterance& u, const std::vector<long>& bps,
-                std::span<const double> window, std::vector<SideFit>& fit) {
+                std::span<const double> window, RefSpectra& ref, std::vector<SideFit>& fit) {
   const long n = c.r.align_fft;
   std::map<long, bool> done;
   for (size_t first = 0; first < bps.size(); ++first) {
@@ -84,7 +111,7 @@ void fit_before(const AlignContext& c, const Utterance& u, const std::vector<lon
     for (size_t b = first; b < bps.size(); ++b) {
       if (fit[b].estimate != est) continue;
       for (; ds + n <= c.deg.length && rs + n <= bps[b] * c.r.block; rs += n / 4, ds += n / 4)
-        hist.add(c.ref.x.data() + rs, c.deg.x.data() + ds);
+        hist.add(ref.at(rs), c.deg.x.data() + ds);
       const auto [offset, conf] = hist.peak();
       fit[b] = {est, est + offset, conf, true};
     }
@@ -93,7 +120,8 @@ void fit_before(const AlignContext& c, const Utterance& u, const std::vector<lon
 
 // Fits the part after each breakpoint (only where `wanted`), growing backwards from the end.
 void fit_after(const AlignContext& c, const Utterance& u, const std::vector<long>& bps,
-               std::span<const double> window, const std::vector<bool>& wanted, std::vector<SideFit>& fit) {
+               std::span<const double> window, RefSpectra& ref, const std::vector<bool>& wanted,
+               std::vector<SideFit>& fit) {
   const long n = c.r.align_fft;
   std::map<long, bool> done;
   for (long last = static_cast<long>(bps.size()) - 1; last >= 0; --last) {
@@ -106,7 +134,7 @@ void fit_after(const AlignContext& c, const Utterance& u, const std::vector<long
     for (long b = last; b >= 0; --b) {
       if (!wanted[b] || fit[b].estimate != est) continue;
       for (; ds >= 0 && rs >= bps[b] * c.r.block; rs -= n / 4, ds -= n / 4)
-        hist.add(c.ref.x.data() + rs, c.deg.x.data() + ds);
+        hist.add(ref.at(rs), c.deg.x.data() + ds);
       const auto [offset, conf] = hist.peak();
       fit[b] = {est, est + offset, conf, true};
     }
@@ -125,10 +153,11 @@ Split best_split(const AlignContext& c, const Utterance& u, long speech_start, l
     after[b].estimate = refine_envelope_delay(c, bps[b], u.end, u.crude_delay, &corr);
     window.overlay(corr);
   }
-  fit_before(c, u, bps, window.values(), before);
+  RefSpectra ref(c, window.values());
+  fit_before(c, u, bps, window.values(), ref, before);
   std::vector<bool> wanted(nb);
   for (size_t b = 0; b < nb; ++b) wanted[b] = before[b].confidence > u.confidence;
-  fit_after(c, u, bps, window.values(), wanted, after);
+  fit_after(c, u, bps, window.values(), ref, wanted, after);
   Split best;
   double best_conf = 0;
   for (size_t b = 0; b < nb; ++b) {

@@ -62,18 +62,21 @@ void add_ramps(std::vector<double>& v) {
   }
 }
 
-}  // namespace
-
-Envelope speech_envelope(const Track& t, const RateSetup& r) {
+// Mean power of each block, floored at 1e-4 of the loudest block (1 for a silent signal).
+std::vector<double> block_powers(const Track& t, const RateSetup& r, double& floor) {
   const long n = t.length / r.block;
   std::vector<double> v(static_cast<size_t>(n));
   for (long c = 0; c < n; ++c) v[c] = t.x.segment(c * r.block, r.block).square().sum() / r.block;
   const double peak = *std::max_element(v.begin(), v.end());
-  const double floor = peak > 0 ? peak * 1.0e-4 : 1.0;
+  floor = peak > 0 ? peak * 1.0e-4 : 1.0;
   for (double& p : v) p = std::max(p, floor);
-  double thr = noise_threshold(v);
+  return v;
+}
 
-  // Speech and noise levels; sign encodes the decision from here on (negative = not speech).
+// Marks blocks at or below the threshold as non-speech (negative); returns whether the recording
+// is clean (mean speech power at least 1000 times the mean noise power). `thr` becomes -1 when no
+// block exceeds it.
+bool mark_speech(std::vector<double>& v, double& thr) {
   double sig = 0, noise = 0;
   long n_sig = 0;
   for (double p : v) {
@@ -84,6 +87,7 @@ Envelope speech_envelope(const Track& t, const RateSetup& r) {
       noise += p;
     }
   }
+  const long n = static_cast<long>(v.size());
   if (n_sig > 0)
     sig /= static_cast<double>(n_sig);
   else
@@ -91,31 +95,50 @@ Envelope speech_envelope(const Track& t, const RateSetup& r) {
   noise = n_sig < n ? noise / static_cast<double>(n - n_sig) : 1.0;
   for (double& p : v)
     if (p <= thr) p = -p;
-  v.front() = v.back() = -floor;
+  return sig >= noise * 1000.0;
+}
 
+// Drops bursts of at most 16 ms and, in a clean recording, bursts weak on average (below 3 times
+// the threshold).
+void drop_bursts(std::vector<double>& v, double thr, bool clean) {
   auto unmark = [&v](long s, long e) {
     for (long i = s; i < e; ++i) v[i] = -v[i];
   };
   for_each_burst(v, [&](long s, long e) {
     if (e - s <= kMinBurstBlocks) unmark(s, e);
   });
-  if (sig >= noise * 1000.0) {  // clean recording: drop bursts that are weak on average
-    for_each_burst(v, [&](long s, long e) {
-      double sum = 0;
-      for (long i = s; i < e; ++i) sum += v[i];
-      if (sum < 3.0 * thr * static_cast<double>(e - s)) unmark(s, e);
-    });
-  }
+  if (!clean) return;
+  for_each_burst(v, [&](long s, long e) {
+    double sum = 0;
+    for (long i = s; i < e; ++i) sum += v[i];
+    if (sum < 3.0 * thr * static_cast<double>(e - s)) unmark(s, e);
+  });
+}
+
+// Bridges gaps of at most 200 ms between bursts with `fill`; returns whether any onset exists.
+bool bridge_gaps(std::vector<double>& v, double fill) {
   long finish = 0;
   bool any_onset = false;
-  for (long c = 1; c < n; ++c) {
+  for (long c = 1; c < static_cast<long>(v.size()); ++c) {
     if (v[c] > 0 && v[c - 1] <= 0) {
       any_onset = true;
-      if (finish > 0 && c - finish <= kJoinGapBlocks) std::fill(v.begin() + finish, v.begin() + c, floor);
+      if (finish > 0 && c - finish <= kJoinGapBlocks) std::fill(v.begin() + finish, v.begin() + c, fill);
     }
     if (v[c] <= 0 && v[c - 1] > 0) finish = c;
   }
-  if (!any_onset) {  // no speech onset found: treat everything as speech
+  return any_onset;
+}
+
+}  // namespace
+
+Envelope speech_envelope(const Track& t, const RateSetup& r) {
+  double floor = 0;
+  std::vector<double> v = block_powers(t, r, floor);
+  double thr = noise_threshold(v);
+  const bool clean = mark_speech(v, thr);  // sign encodes the decision from here on
+  v.front() = v.back() = -floor;
+  drop_bursts(v, thr, clean);
+  if (!bridge_gaps(v, floor)) {  // no speech onset at all: treat everything as speech
     for (double& p : v) p = std::fabs(p);
     v.front() = v.back() = -floor;
   }
