@@ -20,5 +20,7 @@ Command add_version(CLI::App& app);
 Command add_level(CLI::App& app);
 Command add_score(CLI::App& app);
 Command add_netsim(CLI::App& app);
+Command add_check(CLI::App& app);
+Command add_baseline(CLI::App& app);
 
 }  // namespace callsim::cli

@@ -1,0 +1,59 @@
+// `callsim baseline update RESULTS… [-o reports/baseline.json] [--keep-missing]`: rewrites the
+// baseline from results, deliberately. Keeps the metric policies and per-metric tolerance
+// overrides of the existing file; calls not in RESULTS are dropped unless --keep-missing.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "harness/baseline.h"
+
+namespace callsim::cli {
+namespace {
+
+struct BaselineArgs {
+  std::vector<std::string> results;
+  std::string output = "reports/baseline.json";
+  bool keep_missing = false;
+};
+
+void print_ids(const std::string& what, const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  std::cout << "  " << what << " (" << ids.size() << "):";
+  for (const auto& id : ids) std::cout << ' ' << id;
+  std::cout << '\n';
+}
+
+int run_update(const BaselineArgs& a) {
+  const std::vector<std::filesystem::path> paths(a.results.begin(), a.results.end());
+  const auto calls = harness::load_calls(paths);
+  std::optional<harness::Baseline> previous;
+  if (std::filesystem::exists(a.output)) previous = harness::load_baseline(a.output);
+  harness::BaselineUpdate summary;
+  const auto updated = harness::update_baseline(previous ? &*previous : nullptr, calls, a.keep_missing, &summary);
+  harness::save_baseline(updated, a.output);
+  std::cout << "callsim baseline: wrote " << a.output << " (" << updated.calls.size() << " calls, "
+            << updated.defaults.size() << " tracked metrics)\n";
+  print_ids("added", summary.added);
+  print_ids("updated", summary.updated);
+  print_ids("removed", summary.removed);
+  print_ids("kept (not in the results)", summary.kept);
+  print_ids("skipped (did not run; previous entry kept)", summary.skipped);
+  return 0;
+}
+
+}  // namespace
+
+Command add_baseline(CLI::App& app) {
+  auto* sub = app.add_subcommand("baseline", "Manage the check baseline");
+  sub->require_subcommand(1);
+  auto* update = sub->add_subcommand("update", "Rewrite the baseline from results (keeps tolerance overrides)");
+  auto a = std::make_shared<BaselineArgs>();
+  update->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
+  update->add_option("-o,--output", a->output, "Baseline file to write")->capture_default_str();
+  update->add_flag("--keep-missing", a->keep_missing, "Keep baseline calls that are not in the results");
+  return {sub, [a, update] { return update->parsed() ? run_update(*a) : 2; }};
+}
+
+}  // namespace callsim::cli

@@ -1,0 +1,52 @@
+// `callsim check RESULTS… [--baseline FILE] [--junit FILE] [--tolerance-scale X]`: the CI gate.
+// RESULTS are results.jsonl files, sweep folders or `callsim run` folders. Prints what moved
+// against the baseline (regressions first), failed expectations, missing and new calls; exit 1
+// when a call failed, regressed or is missing, 2 on bad input.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "common/atomic_file.h"
+#include "harness/check.h"
+#include "harness/junit.h"
+
+namespace callsim::cli {
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> results;
+  std::string baseline, junit;
+  double tolerance_scale = 1.0;
+  bool verbose = false;
+};
+
+int run_check_command(const CheckArgs& a) {
+  std::vector<std::filesystem::path> paths(a.results.begin(), a.results.end());
+  const auto calls = harness::load_calls(paths);
+  std::optional<harness::Baseline> baseline;
+  if (!a.baseline.empty()) baseline = harness::load_baseline(a.baseline);
+  const auto report =
+      harness::run_check(calls, baseline ? &*baseline : nullptr, harness::CheckOptions{a.tolerance_scale});
+  std::cout << harness::format_check_table(report, a.verbose);
+  if (!a.junit.empty()) write_file_atomic(a.junit, harness::junit_xml(report));
+  return report.passed() ? 0 : 1;
+}
+
+}  // namespace
+
+Command add_check(CLI::App& app) {
+  auto* sub = app.add_subcommand("check", "CI gate: expectations and regressions against a baseline");
+  auto a = std::make_shared<CheckArgs>();
+  sub->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
+  sub->add_option("--baseline", a->baseline, "Baseline file (e.g. reports/baseline.json); without it only "
+                                             "expectations are checked");
+  sub->add_option("--junit", a->junit, "Also write JUnit XML to this file");
+  sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every tolerance by this factor")
+      ->check(CLI::PositiveNumber);
+  sub->add_flag("-v,--verbose", a->verbose, "Also list metrics that moved within tolerance");
+  return {sub, [a] { return run_check_command(*a); }};
+}
+
+}  // namespace callsim::cli
