@@ -1,0 +1,44 @@
+// Suites: what `callsim sweep SUITE...` runs. Each argument — a scenario file, a folder (every
+// scenario JSON below it), a glob, or a matrix file (see matrix.h) — expands into call jobs with
+// stable ids; the union is sorted by id in natural order (digit runs compare as numbers, so s2 <
+// s10) and checked for duplicates before anything runs. Every scenario is parsed and validated
+// during expansion, so a bad file stops the sweep with an InputError (exit code 2) up front.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario/scenario.h"
+
+namespace callsim::harness {
+
+// One call of a sweep.
+struct Job {
+  std::string id;    // "<scenario name>" or "<matrix>/<entry>/.../s<seed>"; also its folder calls/<id>
+  std::string file;  // the scenario or matrix file it came from, as found on the command line
+  nlohmann::json params = nlohmann::json::object();  // matrix axis → entry name (seed: the number)
+  uint64_t document_hash = 0;  // FNV-1a of the complete scenario document and its base folder
+  scenario::Scenario scenario;  // parsed and validated
+};
+
+// Expands suite arguments into jobs sorted by id. Throws InputError on an unreadable or invalid
+// file, a glob matching nothing, or two different jobs with the same id.
+std::vector<Job> expand_suites(const std::vector<std::string>& suites);
+
+// Builds a job from an already-read scenario document (also used by the matrix expansion).
+// `file` names it in errors and in the results; `base_dir` resolves its relative paths.
+Job make_job(std::string id, const std::string& file, const nlohmann::json& document, const std::string& base_dir);
+
+// Natural order: like `<` on bytes, except that runs of digits compare by numeric value.
+bool natural_less(std::string_view a, std::string_view b);
+
+// Sorts by id (natural order) and rejects duplicates and ids that are a folder prefix of another.
+void sort_and_check_ids(std::vector<Job>& jobs);
+
+// An id is one or more '/'-separated parts of letters, digits, '_', '.', '-' (not "." or "..").
+bool valid_id_part(std::string_view part);
+
+}  // namespace callsim::harness

@@ -1,0 +1,164 @@
+#include "harness/sweep.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "harness/encode_cache.h"
+#include "harness/progress.h"
+#include "harness/results_io.h"
+#include "scenario/call_output.h"
+#include "scenario/call_runner.h"
+#include "scenario/json_node.h"
+#include "sim/random.h"
+
+namespace callsim::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// Bump when a change to the sweep makes earlier call folders unusable for --resume.
+constexpr const char* kFingerprintVersion = "callsim-sweep-1";
+
+struct Outcome {
+  CallStatus status = CallStatus::kError;
+  bool resumed = false;
+  bool input_error = false;
+  std::string error;
+  double seconds = 0;
+};
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+json read_result(const fs::path& dir) { return scenario::read_json_file((dir / "result.json").string()); }
+
+// A call folder from an earlier run that this run may keep.
+bool is_complete(const fs::path& dir, const std::string& fingerprint, bool audio) {
+  std::ifstream in(dir / "job.json", std::ios::binary);
+  if (!in) return false;
+  const json marker = json::parse(in, nullptr, false);
+  if (marker.is_discarded() || !marker.is_object()) return false;
+  return marker.value("fingerprint", std::string()) == fingerprint && (!audio || marker.value("audio", false)) &&
+         fs::is_regular_file(dir / "result.json");
+}
+
+Outcome run_one(const Job& job, const SweepOptions& o, const scenario::EncodeCache& cache) {
+  const fs::path dir = call_dir(o.out_dir, job.id);
+  const std::string fingerprint = job_fingerprint(job, o.score);
+  Outcome out;
+  if (o.resume && is_complete(dir, fingerprint, o.audio)) {
+    out.resumed = true;
+    out.status = read_result(dir).value("passed", false) ? CallStatus::kPassed : CallStatus::kFailed;
+    return out;
+  }
+  const auto start = Clock::now();
+  try {
+    fs::remove_all(dir);
+    scenario::RunOptions run;
+    run.score = o.score;
+    run.encode_cache = cache;
+    const scenario::CallResult result = scenario::run_call(job.scenario, run);
+    scenario::OutputOptions output;
+    output.audio = output.pcap = o.audio;
+    scenario::write_call_outputs(result, dir, output);
+    const json marker = {{"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
+    write_file_atomic(dir / "job.json", marker.dump(2) + "\n");  // last: the call is complete
+    out.status = result.passed ? CallStatus::kPassed : CallStatus::kFailed;
+  } catch (const InputError& e) {
+    out.error = e.what();
+    out.input_error = true;
+  } catch (const std::exception& e) {
+    out.error = e.what();
+  }
+  out.seconds = seconds_since(start);
+  return out;
+}
+
+std::vector<Outcome> run_all(const std::vector<Job>& jobs, const SweepOptions& o, int threads,
+                             const scenario::EncodeCache& cache, ProgressReporter* progress) {
+  std::vector<Outcome> outcomes(jobs.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next.fetch_add(1); i < jobs.size(); i = next.fetch_add(1)) {
+      outcomes[i] = run_one(jobs[i], o, cache);
+      const Outcome& r = outcomes[i];
+      if (progress) progress->call_done(jobs[i].id, r.status, r.seconds, r.resumed, r.error);
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  }  // joined here, before the outcomes are read
+  return outcomes;
+}
+
+int thread_count(int requested, size_t jobs) {
+  int n = requested > 0 ? requested : static_cast<int>(std::thread::hardware_concurrency());
+  n = std::max(n, 1);
+  return static_cast<int>(std::min<size_t>(static_cast<size_t>(n), std::max<size_t>(jobs, 1)));
+}
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+}  // namespace
+
+std::string job_fingerprint(const Job& job, bool score) {
+  const uint64_t h = sim::stable_hash(std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
+                                      ";score=" + (score ? "1" : "0"));
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
+  const auto start = Clock::now();
+  SweepReport report;
+  report.jobs_total = jobs.size();
+  if (o.shard) jobs = select_shard(std::move(jobs), *o.shard);
+  report.calls = jobs.size();
+  report.threads = thread_count(o.threads, jobs.size());
+  fs::create_directories(o.out_dir);
+
+  EncodeOnceCache cache;
+  std::optional<ProgressReporter> progress;
+  if (o.progress) progress.emplace(*o.progress, o.progress_tty, jobs.size(), [start] { return seconds_since(start); });
+  const std::vector<Outcome> outcomes =
+      run_all(jobs, o, report.threads, o.encode_cache ? cache.hook() : scenario::EncodeCache(), progress ? &*progress : nullptr);
+  if (progress) progress->finish();
+
+  std::vector<std::string> lines;
+  std::vector<json> records;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const Outcome& r = outcomes[i];
+    records.push_back(r.status == CallStatus::kError ? error_record(jobs[i], r.error)
+                                                     : make_record(jobs[i], read_result(call_dir(o.out_dir, jobs[i].id))));
+    lines.push_back(record_line(records.back()));
+    report.input_error = report.input_error || r.input_error;
+    (r.resumed ? report.resumed : report.ran)++;
+    (r.status == CallStatus::kPassed ? report.passed : r.status == CallStatus::kFailed ? report.failed : report.errors)++;
+  }
+  write_results(o.out_dir, lines);
+
+  report.encode_hits = cache.hits();
+  report.encode_misses = cache.misses();
+  report.wall_s = seconds_since(start);
+  json summary = summarize_records(records);
+  summary["timing"] = {{"wall_s", round2(report.wall_s)}, {"threads", report.threads}, {"calls_run", report.ran},
+                       {"calls_resumed", report.resumed},
+                       {"encode_cache", {{"enabled", o.encode_cache}, {"hits", report.encode_hits}, {"misses", report.encode_misses}}}};
+  if (o.shard)
+    summary["shard"] = {{"index", o.shard->index}, {"count", o.shard->count}, {"jobs_total", report.jobs_total}};
+  write_summary(o.out_dir, summary);
+  return report;
+}
+
+}  // namespace callsim::harness

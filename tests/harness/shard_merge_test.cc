@@ -1,0 +1,99 @@
+// Sharding across processes: three `callsim sweep --shard K/3` processes and `callsim merge`
+// reproduce one unsharded run byte for byte; the CLI's exit codes for bad input.
+#include <gtest/gtest.h>
+
+#include "harness/results_io.h"
+#include "sweep_test_util.h"
+
+namespace callsim::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testutil::TempDir;
+
+const std::string kCallsim = CALLSIM_BINARY_DIR "/callsim";
+
+// 7 jobs (so the shards hold 3, 2 and 2): a matrix of 3 networks × 2 seeds and one plain scenario.
+std::vector<std::string> write_suite(const TempDir& dir) {
+  const json m = {{"matrix", "grid"},
+                  {"base", testutil::short_call("call")},
+                  {"axes", {{"network", {"good_wifi", "3g", "lte_handover"}}, {"seed", {1, 2}}}}};
+  testutil::write_json(dir / "grid.json", m);
+  testutil::write_json(dir / "single" / "one.json", testutil::short_call("lonely", 2.0, true));
+  return {(dir / "grid.json").string(), (dir / "single").string()};
+}
+
+std::vector<std::string> sweep_args(const std::vector<std::string>& suites, const fs::path& out,
+                                    const std::vector<std::string>& extra) {
+  std::vector<std::string> a = {kCallsim, "sweep"};
+  a.insert(a.end(), suites.begin(), suites.end());
+  a.insert(a.end(), {"-o", out.string(), "--no-audio", "--no-score"});
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+TEST(ShardMerge, ThreeShardProcessesMergeIntoTheUnshardedRun) {
+  TempDir dir;
+  const auto suites = write_suite(dir);
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "full", {"-j", "2"}), log), 0) << testutil::read_text(log);
+  std::vector<pid_t> shards;
+  for (int k = 1; k <= 3; ++k) {
+    const std::string name = "shard" + std::to_string(k);
+    shards.push_back(testutil::spawn(sweep_args(suites, dir / name, {"-j", "1", "--shard", std::to_string(k) + "/3"}), log));
+  }
+  for (pid_t pid : shards) EXPECT_EQ(testutil::wait_exit(pid), 0) << testutil::read_text(log);
+  EXPECT_EQ(read_results(dir / "shard1" / "results.jsonl").records.size(), 3u);
+  EXPECT_EQ(read_results(dir / "shard3" / "results.jsonl").records.size(), 2u);
+
+  // Merge in a scrambled order: the result does not depend on it.
+  ASSERT_EQ(testutil::run({kCallsim, "merge", (dir / "shard3").string(), (dir / "shard1").string(),
+                           (dir / "shard2").string(), "-o", (dir / "merged").string()},
+                          log),
+            0)
+      << testutil::read_text(log);
+  const std::string full = testutil::read_text(dir / "full" / "results.jsonl");
+  EXPECT_EQ(testutil::read_text(dir / "merged" / "results.jsonl"), full);
+  EXPECT_EQ(testutil::summary_without_timing(dir / "merged"), testutil::summary_without_timing(dir / "full"));
+  const ResultLines lines = read_results(dir / "full" / "results.jsonl");
+  ASSERT_EQ(lines.records.size(), 7u);
+  for (const auto& r : lines.records) {
+    const fs::path rel = r.at("dir").get<std::string>();
+    EXPECT_EQ(testutil::read_text(dir / "merged" / rel / "result.json"), testutil::read_text(dir / "full" / rel / "result.json"))
+        << rel;
+    EXPECT_TRUE(fs::exists(dir / "merged" / rel / "alice-to-bob" / "frames.csv")) << rel;
+  }
+
+  // Incomplete or doubled shard sets are refused.
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "shard1").string(), (dir / "shard2").string(), "-o",
+                           (dir / "partial").string()},
+                          log),
+            2);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "shard1").string(), (dir / "shard2").string(),
+                           (dir / "shard2").string(), "-o", (dir / "doubled").string()},
+                          log),
+            2);
+  EXPECT_FALSE(fs::exists(dir / "partial" / "results.jsonl"));
+}
+
+TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
+  TempDir dir;
+  const auto suites = write_suite(dir);
+  const fs::path list = dir / "list.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "out", {"--list", "--shard", "2/3"}), list), 0);
+  EXPECT_EQ(testutil::read_text(list), "grid/3g/s2\ngrid/lte_handover/s1\n");  // indexes 1 and 4 of 7
+  EXPECT_FALSE(fs::exists(dir / "out"));
+
+  json bad = json::parse(testutil::read_text(dir / "grid.json"));
+  bad["axes"]["codec"] = {{"fast", {{"frame_ms", 15}}}};
+  testutil::write_json(dir / "bad.json", bad);
+  const fs::path log = dir / "bad.txt";
+  EXPECT_EQ(testutil::run(sweep_args({suites[1], (dir / "bad.json").string()}, dir / "bad_out", {}), log), 2);
+  EXPECT_NE(testutil::read_text(log).find("/axes/codec/fast/frame_ms"), std::string::npos) << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(dir / "bad_out"));  // nothing ran
+  EXPECT_EQ(testutil::run(sweep_args(suites, dir / "x", {"--shard", "4/3"}), log), 2);
+}
+
+}  // namespace
+}  // namespace callsim::harness

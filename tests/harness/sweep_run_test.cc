@@ -1,0 +1,163 @@
+// Sweeps: byte-identical results whatever the thread count, resume, exit codes, record contents.
+#include <gtest/gtest.h>
+
+#include "harness/results_io.h"
+#include "harness/suite.h"
+#include "harness/sweep.h"
+#include "sweep_test_util.h"
+
+namespace callsim::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testutil::TempDir;
+
+// 2 networks × 3 seeds of a 2 s one-way call: 6 jobs.
+std::vector<Job> six_jobs(const TempDir& dir) {
+  const json m = {{"matrix", "grid"},
+                  {"base", testutil::short_call("call")},
+                  {"axes", {{"network", {"good_wifi", "3g"}}, {"seed", {1, 2, 3}}}}};
+  testutil::write_json(dir / "grid.json", m);
+  return expand_suites({(dir / "grid.json").string()});
+}
+
+SweepOptions quiet_options(const fs::path& out, int threads) {
+  SweepOptions o;
+  o.out_dir = out;
+  o.threads = threads;
+  o.audio = false;
+  return o;
+}
+
+TEST(Sweep, ResultsAreByteIdenticalForOneAndTwoThreads) {
+  TempDir dir;
+  const SweepReport one = run_sweep(six_jobs(dir), quiet_options(dir / "one", 1));
+  const SweepReport two = run_sweep(six_jobs(dir), quiet_options(dir / "two", 2));
+  EXPECT_EQ(one.calls, 6u);
+  EXPECT_EQ(one.ran, 6u);
+  EXPECT_EQ(two.threads, 2);
+  const std::string a = testutil::read_text(dir / "one" / "results.jsonl");
+  EXPECT_EQ(a, testutil::read_text(dir / "two" / "results.jsonl"));
+  EXPECT_EQ(testutil::summary_without_timing(dir / "one"), testutil::summary_without_timing(dir / "two"));
+  for (const auto& job : six_jobs(dir))
+    EXPECT_EQ(testutil::read_text(call_dir(dir / "one", job.id) / "result.json"),
+              testutil::read_text(call_dir(dir / "two", job.id) / "result.json"))
+        << job.id;
+  // Different seeds and networks really give different calls.
+  const ResultLines lines = read_results(dir / "one" / "results.jsonl");
+  ASSERT_EQ(lines.records.size(), 6u);
+  EXPECT_NE(lines.records[0].at("metrics"), lines.records[1].at("metrics"));
+  EXPECT_NE(lines.records[0].at("metrics"), lines.records[3].at("metrics"));
+}
+
+TEST(Sweep, RecordsFollowJobOrderAndNameTheirCall) {
+  TempDir dir;
+  const std::vector<Job> jobs = six_jobs(dir);
+  const SweepReport r = run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+  EXPECT_EQ(r.exit_code(), 0);
+  const ResultLines lines = read_results(dir / "out" / "results.jsonl");
+  ASSERT_EQ(lines.records.size(), jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const json& rec = lines.records[i];
+    EXPECT_EQ(rec.at("id"), jobs[i].id);
+    EXPECT_EQ(rec.at("dir"), "calls/" + jobs[i].id);
+    EXPECT_EQ(rec.at("scenario"), "call");
+    EXPECT_EQ(rec.at("seed"), jobs[i].scenario.seed);
+    EXPECT_EQ(rec.at("params"), jobs[i].params);
+    EXPECT_TRUE(rec.at("passed").get<bool>());
+    EXPECT_EQ(rec.at("expectations").size(), 1u);
+    EXPECT_GT(rec.at("metrics").at("alice->bob").at("packets_sent").get<double>(), 90.0);  // 2 s of 20 ms frames
+    EXPECT_TRUE(fs::exists(dir / "out" / rec.at("dir").get<std::string>() / "alice-to-bob" / "packets.csv"));
+    EXPECT_FALSE(fs::exists(dir / "out" / rec.at("dir").get<std::string>() / "alice-to-bob" / "degraded.wav"));
+  }
+  const json summary = json::parse(testutil::read_text(dir / "out" / "summary.json"));
+  EXPECT_EQ(summary.at("calls"), 6);
+  EXPECT_EQ(summary.at("passed"), 6);
+  EXPECT_EQ(summary.at("by_param").at("network").at("3g").at("calls"), 3);
+  EXPECT_EQ(summary.at("by_param").at("seed").at("2").at("calls"), 2);
+  EXPECT_EQ(summary.at("by_scenario").at("call").at("calls"), 6);
+  EXPECT_EQ(summary.at("timing").at("calls_run"), 6);
+}
+
+TEST(Sweep, ResumeKeepsCompleteCallsAndRerunsTheRest) {
+  TempDir dir;
+  const fs::path out = dir / "out";
+  run_sweep(six_jobs(dir), quiet_options(out, 2));
+  const std::vector<Job> jobs = six_jobs(dir);
+  // Mark call 0's result so a rerun would be visible; make call 1 look interrupted (no job.json);
+  // give call 2 a job.json from a different scenario.
+  const fs::path kept = call_dir(out, jobs[0].id) / "result.json";
+  json tampered = json::parse(testutil::read_text(kept));
+  tampered["passed"] = false;
+  testutil::write_text(kept, tampered.dump(2) + "\n");
+  fs::remove(call_dir(out, jobs[1].id) / "job.json");
+  json stale = json::parse(testutil::read_text(call_dir(out, jobs[2].id) / "job.json"));
+  stale["fingerprint"] = "0000000000000000";
+  testutil::write_json(call_dir(out, jobs[2].id) / "job.json", stale);
+
+  const SweepReport r = run_sweep(jobs, quiet_options(out, 2));
+  EXPECT_EQ(r.ran, 2u);
+  EXPECT_EQ(r.resumed, 4u);
+  EXPECT_EQ(r.failed, 1u);  // the tampered call was not run again
+  EXPECT_EQ(r.exit_code(), 1);
+  const ResultLines lines = read_results(out / "results.jsonl");
+  EXPECT_FALSE(lines.records[0].at("passed").get<bool>());
+  EXPECT_TRUE(lines.records[1].at("passed").get<bool>());
+
+  // Asking for audio that the earlier run did not write reruns; --no-resume reruns everything.
+  SweepOptions audio = quiet_options(out, 2);
+  audio.audio = true;
+  EXPECT_EQ(run_sweep(jobs, audio).ran, 6u);
+  EXPECT_TRUE(fs::exists(call_dir(out, jobs[0].id) / "alice-to-bob" / "degraded.wav"));
+  SweepOptions fresh = quiet_options(out, 2);
+  fresh.resume = false;
+  const SweepReport again = run_sweep(jobs, fresh);
+  EXPECT_EQ(again.ran, 6u);
+  EXPECT_EQ(again.exit_code(), 0);
+  EXPECT_FALSE(fs::exists(call_dir(out, jobs[0].id) / "alice-to-bob" / "degraded.wav"));  // stale files removed
+}
+
+TEST(Sweep, FailedExpectationsAndBrokenInputsSetTheExitCode) {
+  TempDir dir;
+  json failing = testutil::short_call("failing");
+  failing["expect"] = {{"all", {"packets_sent <= 1"}}};  // about 100 are sent
+  testutil::write_json(dir / "failing.json", failing);
+  json broken = testutil::short_call("broken");
+  testutil::write_text(dir / "garbage.wav", "this is not audio");
+  broken["peers"]["alice"]["talker"] = {{"file", "garbage.wav"}};
+  testutil::write_json(dir / "broken.json", broken);
+  testutil::write_json(dir / "ok.json", testutil::short_call("ok"));
+
+  SweepReport r = run_sweep(expand_suites({(dir / "failing.json").string(), (dir / "ok.json").string()}),
+                            quiet_options(dir / "a", 2));
+  EXPECT_EQ(r.failed, 1u);
+  EXPECT_EQ(r.exit_code(), 1);
+  r = run_sweep(expand_suites({dir.path().string()}), quiet_options(dir / "b", 2));
+  EXPECT_EQ(r.errors, 1u);
+  EXPECT_EQ(r.exit_code(), 2);
+  const ResultLines lines = read_results(dir / "b" / "results.jsonl");
+  ASSERT_EQ(lines.records.size(), 3u);
+  EXPECT_EQ(lines.records[0].at("id"), "broken");
+  EXPECT_NE(lines.records[0].at("error").get<std::string>().find("garbage.wav"), std::string::npos);
+  EXPECT_FALSE(lines.records[0].contains("dir"));
+}
+
+TEST(Sweep, ShardsRunEveryNthJob) {
+  TempDir dir;
+  SweepOptions o = quiet_options(dir / "s2", 1);
+  o.shard = ShardSpec{2, 4};
+  const SweepReport r = run_sweep(six_jobs(dir), o);
+  EXPECT_EQ(r.jobs_total, 6u);
+  EXPECT_EQ(r.calls, 2u);  // indexes 1 and 5
+  const std::vector<Job> jobs = six_jobs(dir);
+  const ResultLines lines = read_results(dir / "s2" / "results.jsonl");
+  ASSERT_EQ(lines.records.size(), 2u);
+  EXPECT_EQ(lines.records[0].at("id"), jobs[1].id);
+  EXPECT_EQ(lines.records[1].at("id"), jobs[5].id);
+  const json summary = json::parse(testutil::read_text(dir / "s2" / "summary.json"));
+  EXPECT_EQ(summary.at("shard"), json({{"index", 2}, {"count", 4}, {"jobs_total", 6}}));
+}
+
+}  // namespace
+}  // namespace callsim::harness
