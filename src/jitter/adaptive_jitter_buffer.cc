@@ -35,8 +35,9 @@ AdaptiveDependencies make_adaptive_dependencies(const AdaptiveJitterConfig& c, i
   return d;
 }
 
-AdaptiveJitterBuffer::AdaptiveJitterBuffer(const AdaptiveJitterConfig& config, std::unique_ptr<codec::Decoder> decoder,
-                                           int sample_rate_hz, AdaptiveDependencies deps)
+AdaptiveJitterBuffer::AdaptiveJitterBuffer(const AdaptiveJitterConfig& config,
+                                           std::unique_ptr<codec::Decoder> decoder, int sample_rate_hz,
+                                           AdaptiveDependencies deps)
     : config_(config),
       decoder_(std::move(decoder)),
       rate_(sample_rate_hz),
@@ -75,8 +76,8 @@ bool AdaptiveJitterBuffer::start_if_due(sim::Timestamp now) {
   const sim::Timestamp due = history_.time_for(first->position, deps_.delay_manager->target_delay_ms(now));
   const sim::Timestamp frame_end = now + sim::Duration::nanos(int64_t{10000000});
   if (due >= frame_end) return false;
-  const auto lead = static_cast<int>(std::clamp<int64_t>(
-      ((due - now).ns() * rate_ + 999999999) / 1000000000, 0, frame_ - 1));
+  const auto lead = static_cast<int>(
+      std::clamp<int64_t>(((due - now).ns() * rate_ + 999999999) / 1000000000, 0, frame_ - 1));
   producer_.silence(lead, queue_);
   next_position_ = first->position;
   started_ = true;
@@ -198,9 +199,12 @@ void AdaptiveJitterBuffer::time_stretch(const Decision& d, sim::Timestamp now) {
                                       : ts.accelerate(x, bg, op == Operation::kFastAccelerate, d.samples);
   if (!r.applied) return;
   const bool accel = op != Operation::kPreemptiveExpand;
-  queue_.replace_head(need, r.output, r.source, r.spliced, accel ? SampleKind::kAccelerate : SampleKind::kPreemptive);
-  if (accel) stats_.samples_removed(static_cast<uint64_t>(r.change));
-  else stats_.samples_inserted(static_cast<uint64_t>(r.change));
+  queue_.replace_head(need, r.output, r.source, r.spliced,
+                      accel ? SampleKind::kAccelerate : SampleKind::kPreemptive);
+  if (accel)
+    stats_.samples_removed(static_cast<uint64_t>(r.change));
+  else
+    stats_.samples_inserted(static_cast<uint64_t>(r.change));
   last_stretch_ = now;
 }
 

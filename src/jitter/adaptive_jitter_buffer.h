@@ -18,8 +18,8 @@
 #include "jitter/delay_manager.h"
 #include "jitter/jitter_buffer.h"
 #include "jitter/packet_buffer.h"
-#include "jitter/playout_queue.h"
 #include "jitter/packet_intake.h"
+#include "jitter/playout_queue.h"
 #include "jitter/stats_recorder.h"
 #include "jitter/time_stretcher.h"
 
@@ -73,8 +73,8 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   PacketIntake intake_;
 
   bool started_ = false;
-  int64_t next_position_ = 0;    // timeline position of the next sample to decode
-  int64_t concealed_in_gap_ = 0; // synthetic samples since the last real audio
+  int64_t next_position_ = 0;     // timeline position of the next sample to decode
+  int64_t concealed_in_gap_ = 0;  // synthetic samples since the last real audio
   sim::Timestamp last_stretch_ = sim::Timestamp::from_ns(INT64_MIN / 2);
   sim::Timestamp last_now_;
   double current_delay_ms_ = 0;

@@ -22,7 +22,8 @@ int AudioProducer::decode(const StoredPacket& packet, int64_t from_position, Pla
   std::vector<float> pcm = decoder_.decode(packet.payload);
   if (pcm.empty()) return 0;
   noise_.update(pcm);
-  const int64_t skip = std::clamp<int64_t>(from_position - packet.position, 0, static_cast<int64_t>(pcm.size()));
+  const int64_t skip =
+      std::clamp<int64_t>(from_position - packet.position, 0, static_cast<int64_t>(pcm.size()));
   std::span<float> audio(pcm.data() + skip, pcm.size() - static_cast<size_t>(skip));
   const size_t merged = cont.empty() ? 0 : merge_.apply(audio, cont);
   const int64_t start = packet.position + skip;
@@ -66,13 +67,15 @@ void AudioProducer::recover_fec(const StoredPacket& next, int samples, PlayoutQu
   const std::span<const float> audio(pcm);
   const int64_t start = next.position - samples;
   queue.append_decoded(audio.first(merged), start, next.arrival, SampleKind::kMerge);
-  queue.append_decoded(audio.subspan(merged), start + static_cast<int64_t>(merged), next.arrival, SampleKind::kFec);
+  queue.append_decoded(audio.subspan(merged), start + static_cast<int64_t>(merged), next.arrival,
+                       SampleKind::kFec);
   expand_.reset();
   last_ = Last::kDecoded;
 }
 
 void AudioProducer::silence(int samples, PlayoutQueue& queue) {
-  queue.append_synthetic(std::vector<float>(static_cast<size_t>(std::max(0, samples)), 0.0f), SampleKind::kSilence);
+  queue.append_synthetic(std::vector<float>(static_cast<size_t>(std::max(0, samples)), 0.0f),
+                         SampleKind::kSilence);
 }
 
 }  // namespace callsim::jitter

@@ -7,9 +7,9 @@ namespace callsim::jitter {
 
 namespace {
 constexpr double kRiseDbPerSecond = 3.0;
-constexpr double kSilentCapRms = 0.00316;  // -50 dBFS
+constexpr double kSilentCapRms = 0.00316;       // -50 dBFS
 constexpr double kDigitalSilenceRms = 3.16e-5;  // -90 dBFS
-constexpr float kTilt = 0.5f;  // one-pole low-pass coefficient of the comfort noise
+constexpr float kTilt = 0.5f;                   // one-pole low-pass coefficient of the comfort noise
 }  // namespace
 
 BackgroundNoise::BackgroundNoise(int sample_rate_hz, uint64_t seed)

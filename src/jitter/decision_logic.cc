@@ -6,14 +6,22 @@ namespace callsim::jitter {
 
 const char* to_string(Operation op) {
   switch (op) {
-    case Operation::kNormal: return "normal";
-    case Operation::kAccelerate: return "accelerate";
-    case Operation::kFastAccelerate: return "fast_accelerate";
-    case Operation::kPreemptiveExpand: return "preemptive_expand";
-    case Operation::kExpand: return "expand";
-    case Operation::kComfortNoise: return "comfort_noise";
-    case Operation::kFecRecover: return "fec_recover";
-    case Operation::kJump: return "jump";
+    case Operation::kNormal:
+      return "normal";
+    case Operation::kAccelerate:
+      return "accelerate";
+    case Operation::kFastAccelerate:
+      return "fast_accelerate";
+    case Operation::kPreemptiveExpand:
+      return "preemptive_expand";
+    case Operation::kExpand:
+      return "expand";
+    case Operation::kComfortNoise:
+      return "comfort_noise";
+    case Operation::kFecRecover:
+      return "fec_recover";
+    case Operation::kJump:
+      return "jump";
   }
   return "?";
 }
@@ -51,10 +59,12 @@ Decision DecisionLogic::missing(const DecisionInput& in) const {
   // the rest of the gap (a concealment stall only added delay, as waiting for a late packet does).
   if (config_.use_fec && in.future_has_fec && remaining <= in.future_duration)
     return {Operation::kFecRecover, in.future_duration};
-  if (remaining <= 0 || in.delay_if_jump_ms >= in.target_ms + config_.jump_margin_ms) return {Operation::kJump};
+  if (remaining <= 0 || in.delay_if_jump_ms >= in.target_ms + config_.jump_margin_ms)
+    return {Operation::kJump};
   // Conceal up to the gap (leaving the last frame to FEC when it can rebuild it).
   int64_t todo = remaining;
-  if (config_.use_fec && in.future_has_fec && remaining > in.future_duration) todo = remaining - in.future_duration;
+  if (config_.use_fec && in.future_has_fec && remaining > in.future_duration)
+    todo = remaining - in.future_duration;
   return synthetic(in, std::min<int64_t>(todo, config_.frame_samples));
 }
 

@@ -42,28 +42,28 @@ struct DecisionInput {
   int future_duration = 0;            // its duration, samples
   bool future_marker = false;
   bool future_has_fec = false;
-  int64_t concealed_in_gap = 0;  // synthetic samples made since the last real audio
-  bool last_concealment = false;    // last output was concealment of speech
-  bool last_comfort_noise = false;  // last output was comfort noise
-  bool last_decoded_silent = false; // the last decoded audio was at background level
-  double playout_delay_ms = 0;      // relative delay the next position would be played with
-  double delay_if_jump_ms = 0;      // same for the future packet if it were played next
+  int64_t concealed_in_gap = 0;      // synthetic samples made since the last real audio
+  bool last_concealment = false;     // last output was concealment of speech
+  bool last_comfort_noise = false;   // last output was comfort noise
+  bool last_decoded_silent = false;  // the last decoded audio was at background level
+  double playout_delay_ms = 0;       // relative delay the next position would be played with
+  double delay_if_jump_ms = 0;       // same for the future packet if it were played next
   double target_ms = 0;
-  int64_t available_samples = 0;    // queued + contiguous decodable samples
-  bool timescale_allowed = true;    // enough time since the last time stretch
+  int64_t available_samples = 0;  // queued + contiguous decodable samples
+  bool timescale_allowed = true;  // enough time since the last time stretch
 };
 
 struct DecisionConfig {
-  int frame_samples = 480;           // 10 ms
-  int plc_quantum = 120;             // 2.5 ms
-  int stretch_samples = 1440;        // what one time stretch needs (30 ms)
+  int frame_samples = 480;     // 10 ms
+  int plc_quantum = 120;       // 2.5 ms
+  int stretch_samples = 1440;  // what one time stretch needs (30 ms)
   bool time_stretch = true;
   bool use_fec = true;
   int sample_rate_hz = 48000;
-  double accelerate_margin_ms = 5;   // accelerate at target + this
-  double preemptive_margin_ms = 5;   // preemptive expand below target - this
+  double accelerate_margin_ms = 5;  // accelerate at target + this
+  double preemptive_margin_ms = 5;  // preemptive expand below target - this
   double fast_accelerate_margin_ms = 100;
-  double jump_margin_ms = 50;        // skip an unconcealed gap when this far above target
+  double jump_margin_ms = 50;  // skip an unconcealed gap when this far above target
 };
 
 struct Decision {

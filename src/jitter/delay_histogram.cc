@@ -9,7 +9,8 @@ namespace callsim::jitter {
 DelayHistogram::DelayHistogram(double bucket_ms, int buckets, double forget_factor)
     : bucket_ms_(bucket_ms), forget_factor_(forget_factor), mass_(static_cast<size_t>(buckets), 0.0) {
   if (!(bucket_ms > 0) || buckets < 1) throw std::invalid_argument("DelayHistogram: bad bucket layout");
-  if (!(forget_factor > 0 && forget_factor < 1)) throw std::invalid_argument("DelayHistogram: forget_factor in (0, 1)");
+  if (!(forget_factor > 0 && forget_factor < 1))
+    throw std::invalid_argument("DelayHistogram: forget_factor in (0, 1)");
 }
 
 void DelayHistogram::add(double delay_ms) {
@@ -44,8 +45,10 @@ double DelayHistogram::mass_above(double delay_ms) const {
   for (size_t i = 0; i < mass_.size(); ++i) {
     total += mass_[i];
     const double lo = static_cast<double>(i), hi = lo + 1.0;
-    if (lo >= pos) above += mass_[i];
-    else if (hi > pos) above += mass_[i] * (hi - pos);
+    if (lo >= pos)
+      above += mass_[i];
+    else if (hi > pos)
+      above += mass_[i] * (hi - pos);
   }
   return total > 0 ? above / total : 0.0;
 }

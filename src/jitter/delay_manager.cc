@@ -20,7 +20,8 @@ int bucket_count(const DelayManagerConfig& c) {
 
 DelayManager::DelayManager(const DelayManagerConfig& config)
     : config_(config), histogram_(config.bucket_ms, bucket_count(config), config.forget_factor) {
-  if (!(config.quantile > 0 && config.quantile < 1)) throw std::invalid_argument("quantile must be in (0, 1)");
+  if (!(config.quantile > 0 && config.quantile < 1))
+    throw std::invalid_argument("quantile must be in (0, 1)");
   if (config.min_delay_ms < 0 || config.max_delay_ms < config.min_delay_ms)
     throw std::invalid_argument("need 0 <= min_delay_ms <= max_delay_ms");
 }

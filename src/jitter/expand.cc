@@ -27,7 +27,8 @@ Expand::Block Expand::conceal(int samples) {
   block.first_silent = n;
   for (size_t i = 0; i < n; ++i) {
     const int64_t e = concealed_in_row_ + static_cast<int64_t>(i);
-    const double g = std::clamp(1.0 - static_cast<double>(e - fade_start_) / static_cast<double>(fade_length_), 0.0, 1.0);
+    const double g =
+        std::clamp(1.0 - static_cast<double>(e - fade_start_) / static_cast<double>(fade_length_), 0.0, 1.0);
     block.pcm[i] = static_cast<float>(g * plc[i] + (1.0 - g) * noise[i]);
     if (g == 0.0 && block.first_silent == n) block.first_silent = i;
   }

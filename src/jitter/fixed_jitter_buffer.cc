@@ -38,15 +38,18 @@ void FixedJitterBuffer::insert(ReceivedPacket packet) {
     stats_.packets_discarded(1);
     return;
   }
-  if (packets_.insert(std::move(*p)) == PacketBuffer::InsertResult::kDuplicateTimestamp) stats_.packet_duplicated();
+  if (packets_.insert(std::move(*p)) == PacketBuffer::InsertResult::kDuplicateTimestamp)
+    stats_.packet_duplicated();
 }
 
 bool FixedJitterBuffer::start_if_due(sim::Timestamp now) {
   const StoredPacket* first = packets_.first();
   if (!first) return false;
-  const int64_t due_ns = *anchor_ns_ + position_ns(first->position, rate_) + std::llround(config_.delay_ms * 1e6);
+  const int64_t due_ns =
+      *anchor_ns_ + position_ns(first->position, rate_) + std::llround(config_.delay_ms * 1e6);
   if (due_ns >= now.ns() + 10000000) return false;
-  const int64_t lead = std::clamp<int64_t>(((due_ns - now.ns()) * rate_ + 999999999) / 1000000000, 0, frame_ - 1);
+  const int64_t lead =
+      std::clamp<int64_t>(((due_ns - now.ns()) * rate_ + 999999999) / 1000000000, 0, frame_ - 1);
   producer_.silence(static_cast<int>(lead), queue_);
   next_position_ = first->position;
   started_ = true;

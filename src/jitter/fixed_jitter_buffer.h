@@ -19,8 +19,8 @@ namespace callsim::jitter {
 
 class FixedJitterBuffer final : public JitterBuffer {
  public:
-  FixedJitterBuffer(const FixedJitterConfig& config, std::unique_ptr<codec::Decoder> decoder, int sample_rate_hz,
-                    FecProbe fec_probe = {}, uint64_t seed = 0);
+  FixedJitterBuffer(const FixedJitterConfig& config, std::unique_ptr<codec::Decoder> decoder,
+                    int sample_rate_hz, FecProbe fec_probe = {}, uint64_t seed = 0);
 
   void insert(ReceivedPacket packet) override;
   PlayoutFrame pull(sim::Timestamp now) override;

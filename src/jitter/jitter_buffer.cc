@@ -11,31 +11,41 @@ namespace callsim::jitter {
 
 const char* to_string(PlayoutFrame::Type type) {
   switch (type) {
-    case PlayoutFrame::kNormal: return "normal";
-    case PlayoutFrame::kExpand: return "expand";
-    case PlayoutFrame::kAccelerate: return "accelerate";
-    case PlayoutFrame::kPreemptiveExpand: return "preemptive_expand";
-    case PlayoutFrame::kMerge: return "merge";
-    case PlayoutFrame::kComfortNoise: return "comfort_noise";
-    case PlayoutFrame::kFecRecovered: return "fec_recovered";
-    case PlayoutFrame::kSilence: return "silence";
+    case PlayoutFrame::kNormal:
+      return "normal";
+    case PlayoutFrame::kExpand:
+      return "expand";
+    case PlayoutFrame::kAccelerate:
+      return "accelerate";
+    case PlayoutFrame::kPreemptiveExpand:
+      return "preemptive_expand";
+    case PlayoutFrame::kMerge:
+      return "merge";
+    case PlayoutFrame::kComfortNoise:
+      return "comfort_noise";
+    case PlayoutFrame::kFecRecovered:
+      return "fec_recovered";
+    case PlayoutFrame::kSilence:
+      return "silence";
   }
   return "?";
 }
 
 std::unique_ptr<JitterBuffer> make_jitter_buffer(const JitterBufferConfig& config,
-                                                 std::unique_ptr<codec::Decoder> decoder, int output_rate_hz) {
+                                                 std::unique_ptr<codec::Decoder> decoder,
+                                                 int output_rate_hz) {
   if (!decoder) throw std::invalid_argument("make_jitter_buffer: no decoder");
   switch (config.kind) {
     case JitterBufferKind::kFixed:
-      return std::make_unique<FixedJitterBuffer>(config.fixed, std::move(decoder), output_rate_hz, config.fec_probe,
-                                                 config.seed);
+      return std::make_unique<FixedJitterBuffer>(config.fixed, std::move(decoder), output_rate_hz,
+                                                 config.fec_probe, config.seed);
     case JitterBufferKind::kAdaptive: {
       AdaptiveJitterConfig adaptive = config.adaptive;
       adaptive.seed = config.seed;
       AdaptiveDependencies deps = make_adaptive_dependencies(adaptive, output_rate_hz);
       deps.fec_probe = config.fec_probe;
-      return std::make_unique<AdaptiveJitterBuffer>(adaptive, std::move(decoder), output_rate_hz, std::move(deps));
+      return std::make_unique<AdaptiveJitterBuffer>(adaptive, std::move(decoder), output_rate_hz,
+                                                    std::move(deps));
     }
     case JitterBufferKind::kSpeex: {
       SpeexJitterConfig speex = config.speex;
@@ -43,8 +53,8 @@ std::unique_ptr<JitterBuffer> make_jitter_buffer(const JitterBufferConfig& confi
       return std::make_unique<SpeexJitterBuffer>(speex, std::move(decoder), output_rate_hz, config.fec_probe);
     }
     case JitterBufferKind::kPlugin:
-      return std::make_unique<PluginJitterBuffer>(config.plugin_path, config.plugin_config_json, std::move(decoder),
-                                                  output_rate_hz);
+      return std::make_unique<PluginJitterBuffer>(config.plugin_path, config.plugin_config_json,
+                                                  std::move(decoder), output_rate_hz);
   }
   throw std::invalid_argument("make_jitter_buffer: unknown kind");
 }

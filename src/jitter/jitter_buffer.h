@@ -56,14 +56,14 @@ const char* to_string(PlayoutFrame::Type type);
 // are at the output rate. packetsLost is not here: the caller computes it from RTP sequence
 // numbers.
 struct JitterStats {
-  uint64_t packets_received = 0;    // packetsReceived: every packet handed to insert()
-  uint64_t packets_discarded = 0;   // packetsDiscarded: too late to play, undecodable, or flushed
-  uint64_t packets_duplicated = 0;  // packetsDuplicated: same sequence number seen before
-  uint64_t fec_packets_received = 0;  // packets carrying in-band FEC (per the FEC probe)
-  uint64_t fec_packets_used = 0;      // lost frames rebuilt from the next packet's FEC
-  double jitter_buffer_delay_s = 0;  // jitterBufferDelay: Σ over emitted decoded samples of
-                                     // (emission time - packet arrival), seconds
-  double jitter_buffer_target_delay_s = 0;  // jitterBufferTargetDelay: Σ target over the same
+  uint64_t packets_received = 0;             // packetsReceived: every packet handed to insert()
+  uint64_t packets_discarded = 0;            // packetsDiscarded: too late to play, undecodable, or flushed
+  uint64_t packets_duplicated = 0;           // packetsDuplicated: same sequence number seen before
+  uint64_t fec_packets_received = 0;         // packets carrying in-band FEC (per the FEC probe)
+  uint64_t fec_packets_used = 0;             // lost frames rebuilt from the next packet's FEC
+  double jitter_buffer_delay_s = 0;          // jitterBufferDelay: Σ over emitted decoded samples of
+                                             // (emission time - packet arrival), seconds
+  double jitter_buffer_target_delay_s = 0;   // jitterBufferTargetDelay: Σ target over the same
   uint64_t jitter_buffer_emitted_count = 0;  // jitterBufferEmittedCount: decoded samples emitted
   double jitter_buffer_delay_p95_ms = 0;     // 95th percentile of the per-frame delay, ms (1 ms bins)
   uint64_t total_samples_received = 0;       // totalSamplesReceived: every sample output
@@ -72,9 +72,9 @@ struct JitterStats {
   uint64_t concealment_events = 0;           // concealmentEvents
   uint64_t inserted_samples_for_deceleration = 0;  // insertedSamplesForDeceleration
   uint64_t removed_samples_for_acceleration = 0;   // removedSamplesForAcceleration
-  uint64_t comfort_noise_samples = 0;  // DTX comfort noise (not concealment, as Chrome counts it)
-  uint64_t interruption_count = 0;     // interruptionCount: concealment events >= 150 ms
-  double total_interruption_duration_s = 0;  // totalInterruptionDuration
+  uint64_t comfort_noise_samples = 0;              // DTX comfort noise (not concealment, as Chrome counts it)
+  uint64_t interruption_count = 0;                 // interruptionCount: concealment events >= 150 ms
+  double total_interruption_duration_s = 0;        // totalInterruptionDuration
 
   // Mean jitter-buffer delay in ms (jitterBufferDelay / jitterBufferEmittedCount).
   double mean_delay_ms() const {
@@ -112,15 +112,15 @@ struct FixedJitterConfig {
 
 // The NetEq-class adaptive buffer (see adaptive_jitter_buffer.h).
 struct AdaptiveJitterConfig {
-  double min_delay_ms = 0.0;       // target never below
-  double max_delay_ms = 2000.0;    // target never above; larger delays are flushed
-  double start_delay_ms = 80.0;    // target before the histogram has data
-  double quantile = 0.95;          // target = this quantile of the relative arrival delay
-  double forget_factor = 0.9993;   // histogram forgetting per packet (memory ~ 1/(1-f) packets)
-  double max_late_fraction = 0.02; // late packets above this fraction raise the target
-  bool peak_detection = true;      // repeated delay spikes hold the target at the spike height
-  bool time_stretch = true;        // accelerate / preemptive expand (else delay only via expand)
-  bool use_fec = true;             // rebuild a lost frame from the next packet's in-band FEC
+  double min_delay_ms = 0.0;        // target never below
+  double max_delay_ms = 2000.0;     // target never above; larger delays are flushed
+  double start_delay_ms = 80.0;     // target before the histogram has data
+  double quantile = 0.95;           // target = this quantile of the relative arrival delay
+  double forget_factor = 0.9993;    // histogram forgetting per packet (memory ~ 1/(1-f) packets)
+  double max_late_fraction = 0.02;  // late packets above this fraction raise the target
+  bool peak_detection = true;       // repeated delay spikes hold the target at the spike height
+  bool time_stretch = true;         // accelerate / preemptive expand (else delay only via expand)
+  bool use_fec = true;              // rebuild a lost frame from the next packet's in-band FEC
   double histogram_bucket_ms = 2.0;
   double arrival_window_ms = 2000.0;  // window for the fastest-packet reference
   uint64_t seed = 0;                  // set by make_jitter_buffer from JitterBufferConfig::seed
@@ -128,9 +128,9 @@ struct AdaptiveJitterConfig {
 
 // speexdsp's jitter buffer (JitterBuffer_* API).
 struct SpeexJitterConfig {
-  double margin_ms = 40.0;   // JITTER_BUFFER_SET_MARGIN: extra delay on top of its estimate
-  int max_late_rate_pct = 4; // JITTER_BUFFER_SET_MAX_LATE_RATE
-  uint64_t seed = 0;         // set by make_jitter_buffer from JitterBufferConfig::seed
+  double margin_ms = 40.0;    // JITTER_BUFFER_SET_MARGIN: extra delay on top of its estimate
+  int max_late_rate_pct = 4;  // JITTER_BUFFER_SET_MAX_LATE_RATE
+  uint64_t seed = 0;          // set by make_jitter_buffer from JitterBufferConfig::seed
 };
 
 struct JitterBufferConfig {
@@ -138,9 +138,9 @@ struct JitterBufferConfig {
   FixedJitterConfig fixed;
   AdaptiveJitterConfig adaptive;
   SpeexJitterConfig speex;
-  std::string plugin_path;               // kind == kPlugin: shared library implementing callsim_jb_plugin.h
+  std::string plugin_path;                // kind == kPlugin: shared library implementing callsim_jb_plugin.h
   std::string plugin_config_json = "{}";  // handed to the plugin's create()
-  FecProbe fec_probe;                    // empty = codec::has_lbrr
+  FecProbe fec_probe;                     // empty = codec::has_lbrr
   // Seeds the comfort noise: sim::RandomStream(seed, "jitter/comfort_noise"). Give each receiver
   // its own (e.g. scenario seed ^ stable_hash(peer name)) so two peers do not share noise.
   uint64_t seed = 0;

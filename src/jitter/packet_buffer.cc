@@ -28,7 +28,9 @@ const StoredPacket* PacketBuffer::next_after(int64_t position) const {
   return it == packets_.end() ? nullptr : &it->second;
 }
 
-const StoredPacket* PacketBuffer::first() const { return packets_.empty() ? nullptr : &packets_.begin()->second; }
+const StoredPacket* PacketBuffer::first() const {
+  return packets_.empty() ? nullptr : &packets_.begin()->second;
+}
 
 const StoredPacket* PacketBuffer::at(int64_t position) const {
   auto it = packets_.find(position);

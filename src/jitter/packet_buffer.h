@@ -13,11 +13,11 @@
 namespace callsim::jitter {
 
 struct StoredPacket {
-  int64_t sequence = 0;          // unwrapped
-  int64_t position = 0;          // first sample, output samples on the unwrapped timeline
-  int duration = 0;              // samples at the output rate
+  int64_t sequence = 0;  // unwrapped
+  int64_t position = 0;  // first sample, output samples on the unwrapped timeline
+  int duration = 0;      // samples at the output rate
   bool marker = false;
-  bool has_fec = false;          // carries in-band FEC for the frame before it
+  bool has_fec = false;  // carries in-band FEC for the frame before it
   std::vector<uint8_t> payload;
   sim::Timestamp arrival;
 

@@ -7,9 +7,12 @@
 
 namespace callsim::jitter {
 
-PacketIntake::PacketIntake(const codec::Decoder& decoder, int sample_rate_hz, FecProbe probe, StatsRecorder& stats)
-    : decoder_(decoder), ticks_per_sample_(sample_rate_hz > 0 ? 48000 / sample_rate_hz : 0),
-      probe_(std::move(probe)), stats_(stats) {
+PacketIntake::PacketIntake(const codec::Decoder& decoder, int sample_rate_hz, FecProbe probe,
+                           StatsRecorder& stats)
+    : decoder_(decoder),
+      ticks_per_sample_(sample_rate_hz > 0 ? 48000 / sample_rate_hz : 0),
+      probe_(std::move(probe)),
+      stats_(stats) {
   if (sample_rate_hz <= 0 || 48000 % sample_rate_hz != 0)
     throw std::invalid_argument("jitter buffer: output rate " + std::to_string(sample_rate_hz) +
                                 " Hz does not divide the 48 kHz RTP clock");
@@ -29,7 +32,8 @@ std::optional<StoredPacket> PacketIntake::accept(ReceivedPacket&& packet) {
   }
   const int64_t ticks = ts_unwrap_.unwrap(packet.rtp_timestamp);
   // Floor division (positions may be negative for packets reordered before the first one).
-  s.position = ticks >= 0 ? ticks / ticks_per_sample_ : -((-ticks + ticks_per_sample_ - 1) / ticks_per_sample_);
+  s.position =
+      ticks >= 0 ? ticks / ticks_per_sample_ : -((-ticks + ticks_per_sample_ - 1) / ticks_per_sample_);
   s.duration = decoder_.payload_samples(packet.payload);
   if (s.duration <= 0) {
     stats_.packets_discarded(1);

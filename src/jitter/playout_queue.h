@@ -13,18 +13,20 @@
 namespace callsim::jitter {
 
 enum class SampleKind : uint8_t {
-  kSilence,        // before playout starts
-  kNormal,         // decoded
-  kFec,            // rebuilt from in-band FEC
-  kMerge,          // decoded, cross-faded in after concealment
-  kAccelerate,     // overlap-add region of a removed pitch period
-  kPreemptive,     // an inserted pitch period
-  kExpand,         // concealment of speech
-  kExpandSilent,   // concealment faded to comfort noise
-  kComfortNoise,   // DTX comfort noise
+  kSilence,       // before playout starts
+  kNormal,        // decoded
+  kFec,           // rebuilt from in-band FEC
+  kMerge,         // decoded, cross-faded in after concealment
+  kAccelerate,    // overlap-add region of a removed pitch period
+  kPreemptive,    // an inserted pitch period
+  kExpand,        // concealment of speech
+  kExpandSilent,  // concealment faded to comfort noise
+  kComfortNoise,  // DTX comfort noise
 };
 
-inline bool is_concealment(SampleKind k) { return k == SampleKind::kExpand || k == SampleKind::kExpandSilent; }
+inline bool is_concealment(SampleKind k) {
+  return k == SampleKind::kExpand || k == SampleKind::kExpandSilent;
+}
 inline bool is_decoded(SampleKind k) {
   return k == SampleKind::kNormal || k == SampleKind::kFec || k == SampleKind::kMerge ||
          k == SampleKind::kAccelerate || k == SampleKind::kPreemptive;

@@ -66,10 +66,12 @@ PluginJitterBuffer::PluginJitterBuffer(const std::string& path, const std::strin
   auto entry = reinterpret_cast<callsim_jb_plugin_entry_fn>(library_.symbol(CALLSIM_JB_PLUGIN_ENTRY));
   plugin_ = entry();
   if (!plugin_) throw InputError(path, "", std::string(CALLSIM_JB_PLUGIN_ENTRY) + "() returned NULL");
-  if (plugin_->abi_version != CALLSIM_JB_PLUGIN_ABI_VERSION || plugin_->struct_size < sizeof(callsim_jb_plugin))
-    throw InputError(path, "", "plugin ABI version " + std::to_string(plugin_->abi_version) + " (size " +
-                                   std::to_string(plugin_->struct_size) + "), host expects version " +
-                                   std::to_string(CALLSIM_JB_PLUGIN_ABI_VERSION));
+  if (plugin_->abi_version != CALLSIM_JB_PLUGIN_ABI_VERSION ||
+      plugin_->struct_size < sizeof(callsim_jb_plugin))
+    throw InputError(path, "",
+                     "plugin ABI version " + std::to_string(plugin_->abi_version) + " (size " +
+                         std::to_string(plugin_->struct_size) + "), host expects version " +
+                         std::to_string(CALLSIM_JB_PLUGIN_ABI_VERSION));
   if (!plugin_->create || !plugin_->insert || !plugin_->pull || !plugin_->get_stats || !plugin_->destroy)
     throw InputError(path, "", "plugin table lacks a required function");
   decoder_table_ = {decoder_.get(), cb_payload_samples, cb_decode, cb_conceal, cb_decode_fec};
@@ -77,7 +79,8 @@ PluginJitterBuffer::PluginJitterBuffer(const std::string& path, const std::strin
   void* h = plugin_->create(config_json.c_str(), sample_rate_hz, &decoder_table_, error, sizeof error);
   if (!h) {
     error[sizeof error - 1] = '\0';
-    throw InputError(path, "", std::string("plugin rejected its config: ") + (error[0] ? error : "create() failed"));
+    throw InputError(path, "",
+                     std::string("plugin rejected its config: ") + (error[0] ? error : "create() failed"));
   }
   handle_ = std::unique_ptr<void, Destroy>(h, Destroy{plugin_});
 }
@@ -87,8 +90,8 @@ void PluginJitterBuffer::fail(const std::string& what) const {
 }
 
 void PluginJitterBuffer::insert(ReceivedPacket p) {
-  if (plugin_->insert(handle_.get(), p.sequence, p.rtp_timestamp, p.marker ? 1 : 0, p.payload.data(), p.payload.size(),
-                      p.arrival.ns()) != 0)
+  if (plugin_->insert(handle_.get(), p.sequence, p.rtp_timestamp, p.marker ? 1 : 0, p.payload.data(),
+                      p.payload.size(), p.arrival.ns()) != 0)
     fail("insert");
 }
 
@@ -97,8 +100,10 @@ PlayoutFrame PluginJitterBuffer::pull(sim::Timestamp now) {
   frame.samples.assign(static_cast<size_t>(frame_), 0.0f);
   int type = 0, valid = 0;
   uint32_t ts = 0;
-  if (plugin_->pull(handle_.get(), now.ns(), frame.samples.data(), frame_, &type, &valid, &ts) != 0) fail("pull");
-  if (type < CALLSIM_JB_NORMAL || type > CALLSIM_JB_SILENCE) fail("pull (frame type " + std::to_string(type) + ")");
+  if (plugin_->pull(handle_.get(), now.ns(), frame.samples.data(), frame_, &type, &valid, &ts) != 0)
+    fail("pull");
+  if (type < CALLSIM_JB_NORMAL || type > CALLSIM_JB_SILENCE)
+    fail("pull (frame type " + std::to_string(type) + ")");
   frame.type = static_cast<PlayoutFrame::Type>(type);
   if (valid) frame.playout_rtp_timestamp = ts;
   return frame;

@@ -50,7 +50,9 @@ void SpeexJitterBuffer::insert(ReceivedPacket packet) {
 // One jitter_buffer_get: appends what speexdsp says to play at its pointer.
 void SpeexJitterBuffer::fetch() {
   const int k = intake_.ticks_per_sample(), q = producer_.plc_quantum();
-  auto plc_len = [&](int64_t ticks) { return static_cast<int>(std::max<int64_t>(q, (ticks / k + q - 1) / q * q)); };
+  auto plc_len = [&](int64_t ticks) {
+    return static_cast<int>(std::max<int64_t>(q, (ticks / k + q - 1) / q * q));
+  };
   std::vector<char> buf(std::max<size_t>(1, max_payload_));
   JitterBufferPacket jp{};
   jp.data = buf.data();
@@ -103,7 +105,8 @@ PlayoutFrame SpeexJitterBuffer::pull(sim::Timestamp now) {
   frame.type = frame_type(metas);
   frame.playout_rtp_timestamp = playout_timestamp(metas, intake_);
   const auto left = static_cast<int64_t>(queue_.size());
-  if (put_ > 0) jitter_buffer_remaining_span(jb_.get(), static_cast<spx_uint32_t>(left * intake_.ticks_per_sample()));
+  if (put_ > 0)
+    jitter_buffer_remaining_span(jb_.get(), static_cast<spx_uint32_t>(left * intake_.ticks_per_sample()));
   if (started_) {
     const sim::Timestamp end = now + sim::Duration::nanos(int64_t{10000000} + left * 1000000000 / rate_);
     current_delay_ms_ = history_.delay_ms(next_position_, end);
@@ -117,7 +120,8 @@ JitterStats SpeexJitterBuffer::stats() const {
   JitterStats s = stats_.stats();
   spx_int32_t available = 0;
   jitter_buffer_ctl(jb_.get(), JITTER_BUFFER_GET_AVAILABLE_COUNT, &available);
-  const uint64_t gone = put_ - returned_ - std::min<uint64_t>(put_ - returned_, static_cast<uint64_t>(available));
+  const uint64_t gone =
+      put_ - returned_ - std::min<uint64_t>(put_ - returned_, static_cast<uint64_t>(available));
   s.packets_discarded += gone;
   return s;
 }

@@ -26,8 +26,8 @@ namespace callsim::jitter {
 
 class SpeexJitterBuffer final : public JitterBuffer {
  public:
-  SpeexJitterBuffer(const SpeexJitterConfig& config, std::unique_ptr<codec::Decoder> decoder, int sample_rate_hz,
-                    FecProbe fec_probe = {});
+  SpeexJitterBuffer(const SpeexJitterConfig& config, std::unique_ptr<codec::Decoder> decoder,
+                    int sample_rate_hz, FecProbe fec_probe = {});
 
   void insert(ReceivedPacket packet) override;
   PlayoutFrame pull(sim::Timestamp now) override;

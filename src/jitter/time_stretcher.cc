@@ -19,7 +19,8 @@ TimeStretcher::TimeStretcher(int sample_rate_hz, TimeStretchConfig config)
       min_lag_(std::max(2, static_cast<int>(std::lround(config.min_pitch_ms * sample_rate_hz / 1000.0)))),
       max_lag_(static_cast<int>(std::lround(config.max_pitch_ms * sample_rate_hz / 1000.0))),
       decimation_(std::max(1, sample_rate_hz / 4000)) {
-  if (max_lag_ <= min_lag_) throw std::invalid_argument("TimeStretcher: max_pitch_ms must exceed min_pitch_ms");
+  if (max_lag_ <= min_lag_)
+    throw std::invalid_argument("TimeStretcher: max_pitch_ms must exceed min_pitch_ms");
 }
 
 // Normalised correlation of x[start, start+length) with x[start-lag, start-lag+length).
@@ -35,7 +36,8 @@ double TimeStretcher::correlation(std::span<const float> x, int start, int lag, 
 }
 
 TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x) const {
-  if (x.size() < static_cast<size_t>(input_samples())) throw std::invalid_argument("TimeStretcher: input too short");
+  if (x.size() < static_cast<size_t>(input_samples()))
+    throw std::invalid_argument("TimeStretcher: input too short");
   // Box-car decimation to ~4 kHz.
   const int d = decimation_, nd = input_samples() / d;
   std::vector<float> xd(static_cast<size_t>(nd));
@@ -58,7 +60,8 @@ TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x) const {
   double best_full = -2.0;
   for (int lag = lo; lag <= hi; ++lag) {
     const double v = c[static_cast<size_t>(lag)];
-    if (v < kCandidateRatio * best || v <= c[static_cast<size_t>(lag - 1)] || v < c[static_cast<size_t>(lag + 1)])
+    if (v < kCandidateRatio * best || v <= c[static_cast<size_t>(lag - 1)] ||
+        v < c[static_cast<size_t>(lag + 1)])
       continue;
     Pitch refined{lag * d, -2.0};
     for (int l = std::max(min_lag_, lag * d - d); l <= std::min(max_lag_, lag * d + d); ++l) {
@@ -80,7 +83,8 @@ TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x) const {
 
 bool TimeStretcher::quiet(std::span<const float> x, int from, int to, double background_rms) const {
   double e = 0;
-  for (int i = from; i < to; ++i) e += static_cast<double>(x[static_cast<size_t>(i)]) * x[static_cast<size_t>(i)];
+  for (int i = from; i < to; ++i)
+    e += static_cast<double>(x[static_cast<size_t>(i)]) * x[static_cast<size_t>(i)];
   const double rms = std::sqrt(e / std::max(1, to - from));
   return rms * rms <= kQuietEnergyRatio * background_rms * background_rms && rms <= kQuietCapRms;
 }
@@ -128,9 +132,10 @@ TimeStretcher::Result TimeStretcher::preemptive_expand(std::span<const float> x,
   r.output.resize(r.source.size());
   for (size_t i = 0; i < r.output.size(); ++i) r.output[i] = x[static_cast<size_t>(r.source[i])];
   for (int j = 0; j < len; ++j) {
-    const double w = (j + 0.5) / len;  // 0 -> 1: from x[s+j] (continues x[s-1]) to x[s-len+j] (leads into x[s])
-    r.output[static_cast<size_t>(s + j)] = static_cast<float>(
-        (1.0 - w) * x[static_cast<size_t>(s + j)] + w * x[static_cast<size_t>(s - len + j)]);
+    const double w =
+        (j + 0.5) / len;  // 0 -> 1: from x[s+j] (continues x[s-1]) to x[s-len+j] (leads into x[s])
+    r.output[static_cast<size_t>(s + j)] = static_cast<float>((1.0 - w) * x[static_cast<size_t>(s + j)] +
+                                                              w * x[static_cast<size_t>(s - len + j)]);
   }
   r.applied = true;
   r.change = len;

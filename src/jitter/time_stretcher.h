@@ -1,8 +1,9 @@
 // TimeStretcher: time-scale modification by whole pitch periods (pitch-synchronous overlap-add,
 // the method of NetEq's accelerate / preemptive expand). One operation looks at 2 x max_pitch
 // samples (30 ms by default) with the splice point s in the middle:
-//   pitch search: normalised autocorrelation on a 4 kHz decimated copy over lags
-//                 2.5 .. 15 ms, the shortest strong local maximum, refined at full rate;
+//   pitch search: normalised autocorrelation on a ~4 kHz decimated copy over lags 2.5 .. 15 ms;
+//                 every strong coarse peak is refined at the full rate and the shortest period
+//                 within 5 % of the best correlation wins (no octave errors);
 //   accelerate:   x[0, s-L) + crossfade(x[s-L, s) -> x[s, s+L)) + x[s+L, N)   (L samples shorter)
 //   preemptive:   x[0, s) + crossfade(x[s, s+L) -> x[s-L, s)) + x[s, N)       (L samples longer)
 // Both ends of every cross-fade continue their neighbours, so the output has no step. It is only
@@ -44,12 +45,13 @@ class TimeStretcher {
     int lag = 0;     // pitch period found
     int change = 0;  // samples removed (accelerate) or inserted (preemptive expand)
     std::vector<float> output;
-    std::vector<int> source;    // output[i] came from (or was spliced at) input[source[i]]
+    std::vector<int> source;       // output[i] came from (or was spliced at) input[source[i]]
     std::vector<uint8_t> spliced;  // output[i] is part of the cross-fade / inserted period
   };
   // Both use the first input_samples() of x and return output for exactly that region. Nothing
   // is done when the period found is longer than max_change samples.
-  Result accelerate(std::span<const float> x, double background_rms, bool fast, int max_change = 1 << 30) const;
+  Result accelerate(std::span<const float> x, double background_rms, bool fast,
+                    int max_change = 1 << 30) const;
   Result preemptive_expand(std::span<const float> x, double background_rms, int max_change = 1 << 30) const;
 
  private:

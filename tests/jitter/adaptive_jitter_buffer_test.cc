@@ -15,7 +15,8 @@ constexpr int kRate = 16000;
 std::unique_ptr<AdaptiveJitterBuffer> make_adaptive(const AdaptiveJitterConfig& c) {
   AdaptiveDependencies deps = make_adaptive_dependencies(c, kRate);
   deps.fec_probe = fake_has_fec;
-  return std::make_unique<AdaptiveJitterBuffer>(c, std::make_unique<FakeDecoder>(kRate), kRate, std::move(deps));
+  return std::make_unique<AdaptiveJitterBuffer>(c, std::make_unique<FakeDecoder>(kRate), kRate,
+                                                std::move(deps));
 }
 
 DelayFn constant_delay(int ms) {
@@ -25,7 +26,9 @@ DelayFn constant_delay(int ms) {
 // Network delay N(80, 20) ms, clipped at 0: its q-quantile is 80 + 20 z_q.
 DelayFn normal_80_20(uint64_t seed) {
   auto rng = std::make_shared<sim::RandomStream>(seed, "test/normal-80-20");
-  return [rng](size_t, sim::Timestamp) { return std::optional(sim::Duration::from_ms(std::max(0.0, rng->normal(80, 20)))); };
+  return [rng](size_t, sim::Timestamp) {
+    return std::optional(sim::Duration::from_ms(std::max(0.0, rng->normal(80, 20))));
+  };
 }
 
 TEST(AdaptiveJitterBuffer, PerfectNetworkPlaysTheDecodedStreamAfterTheStartDelay) {
@@ -68,8 +71,10 @@ TEST(AdaptiveJitterBuffer, StationaryJitterSettlesAtTheConfiguredQuantile) {
     EXPECT_GE(mean(m2e), expected - 5) << "q " << q;
     EXPECT_LE(mean(m2e), expected + 15) << "q " << q;
     const auto s = jb->stats();
-    EXPECT_LE(static_cast<double>(s.packets_discarded) / static_cast<double>(s.packets_received), c.max_late_fraction);
-    const double stall_fraction = static_cast<double>(s.concealment_events) / static_cast<double>(sent.size());
+    EXPECT_LE(static_cast<double>(s.packets_discarded) / static_cast<double>(s.packets_received),
+              c.max_late_fraction);
+    const double stall_fraction =
+        static_cast<double>(s.concealment_events) / static_cast<double>(sent.size());
     EXPECT_GE(stall_fraction, 0.3 * (1 - q)) << "q " << q;
     EXPECT_LE(stall_fraction, 1.5 * (1 - q)) << "q " << q;
     RecordProperty(q == 0.95 ? "m2e_q95_ms" : "m2e_q99_ms", std::to_string(mean(m2e)));
@@ -85,11 +90,14 @@ TEST(AdaptiveJitterBuffer, RecoversFromA500MsDelaySpikeWithinFiveSeconds) {
   auto jb = make_adaptive(AdaptiveJitterConfig{});
   auto base = normal_delay(50, 10, 2);
   const auto spike_start = sim::Timestamp::from_ms(30000), spike_end = sim::Timestamp::from_ms(30500);
-  const auto r = run(*jb, deliver(sent, [&](size_t i, sim::Timestamp t) {
-    auto d = base(i, t);
-    if (t >= spike_start && t < spike_end) d = *d + (spike_end - t);
-    return d;
-  }), sim::Duration::seconds(45));
+  const auto r = run(*jb,
+                     deliver(sent,
+                             [&](size_t i, sim::Timestamp t) {
+                               auto d = base(i, t);
+                               if (t >= spike_start && t < spike_end) d = *d + (spike_end - t);
+                               return d;
+                             }),
+                     sim::Duration::seconds(45));
   const size_t before = 2990;  // 29.9 s
   const double old_target = r.target_ms[before];
   double peak = 0;
@@ -114,7 +122,11 @@ TEST(AdaptiveJitterBuffer, LateDiscardsStayBelowTheConfiguredFraction) {
   c.max_late_fraction = 0.01;
   auto jb = make_adaptive(c);
   sim::RandomStream rng(8, "test/pareto");
-  run(*jb, deliver(sent, [&](size_t, sim::Timestamp) { return std::optional(sim::Duration::from_ms(30 + rng.pareto(1.5, 8))); }),
+  run(*jb,
+      deliver(sent,
+              [&](size_t, sim::Timestamp) {
+                return std::optional(sim::Duration::from_ms(30 + rng.pareto(1.5, 8)));
+              }),
       sim::Duration::seconds(60));
   const auto s = jb->stats();
   EXPECT_LE(static_cast<double>(s.packets_discarded), 0.01 * static_cast<double>(s.packets_received));
@@ -138,7 +150,8 @@ TEST(AdaptiveJitterBuffer, ReorderingDuplicatesWrapAroundAndLatePackets) {
     dup.arrival = sent[i].send_time + sim::Duration::millis(33);
     arrivals.push_back(dup);
   }
-  std::stable_sort(arrivals.begin(), arrivals.end(), [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
+  std::stable_sort(arrivals.begin(), arrivals.end(),
+                   [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
   AdaptiveJitterConfig c;
   c.min_delay_ms = 60;
   auto jb = make_adaptive(c);
@@ -225,7 +238,8 @@ TEST(AdaptiveJitterBuffer, ClockDriftOneMinute) {
       ASSERT_LE(r.delay_ms[i], c.max_delay_ms) << ppm << " at " << i;
     }
     const auto s = jb->stats();
-    EXPECT_LT(static_cast<double>(s.concealed_samples) / static_cast<double>(s.total_samples_received), 0.05) << ppm;
+    EXPECT_LT(static_cast<double>(s.concealed_samples) / static_cast<double>(s.total_samples_received), 0.05)
+        << ppm;
     // Over the last 20 s the delay tracks the target: + 0..10 ms of queued audio, +-5 ms band,
     // stalls (measured +5 ms on average).
     double excess = 0;

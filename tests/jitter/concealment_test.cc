@@ -88,7 +88,12 @@ TEST(AudioProducer, LabelsWhatItMakesAndMergesAfterConcealment) {
   AudioProducer producer(decoder, kRate, 1);
   PlayoutQueue q;
   const auto pcm = testing::harmonic_signal(kRate, 0.04);
-  StoredPacket p1{1, 0, 320, false, false, testing::fake_encode(std::span(pcm).first(320), {}, false),
+  StoredPacket p1{1,
+                  0,
+                  320,
+                  false,
+                  false,
+                  testing::fake_encode(std::span(pcm).first(320), {}, false),
                   sim::Timestamp::from_ms(5)};
   EXPECT_EQ(producer.decode(p1, 100, q), 220);  // from position 100: the first 100 are dropped
   EXPECT_EQ(q.metas()[0].position, 100);
@@ -96,7 +101,12 @@ TEST(AudioProducer, LabelsWhatItMakesAndMergesAfterConcealment) {
   EXPECT_EQ(q.metas()[0].arrival_ns, 5000000);
   producer.conceal(160, q);
   EXPECT_TRUE(producer.synthetic());
-  StoredPacket p2{2, 480, 320, false, false, testing::fake_encode(std::span(pcm).subspan(320), {}, false),
+  StoredPacket p2{2,
+                  480,
+                  320,
+                  false,
+                  false,
+                  testing::fake_encode(std::span(pcm).subspan(320), {}, false),
                   sim::Timestamp::from_ms(30)};
   producer.decode(p2, 480, q);
   const auto m = q.metas();

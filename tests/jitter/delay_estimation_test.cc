@@ -53,7 +53,7 @@ TEST(ArrivalHistory, DelayIsRelativeToTheFastestPacketInTheWindow) {
   ArrivalHistory h(48000, sim::Duration::seconds(2));
   // Packet k (20 ms, 960 samples) sent at 20k ms; delays 50, 40, 70 ms.
   EXPECT_DOUBLE_EQ(h.insert(0, sim::Timestamp::from_ms(50)), 0.0);
-  EXPECT_DOUBLE_EQ(h.insert(960, sim::Timestamp::from_ms(60)), 0.0);   // new fastest
+  EXPECT_DOUBLE_EQ(h.insert(960, sim::Timestamp::from_ms(60)), 0.0);  // new fastest
   EXPECT_DOUBLE_EQ(h.insert(1920, sim::Timestamp::from_ms(110)), 30.0);
   // Playing position 1920 at 140 ms: 140 - 40 (sent) - 40 (fastest delay) = 60 ms.
   EXPECT_DOUBLE_EQ(h.delay_ms(1920, sim::Timestamp::from_ms(140)), 60.0);
@@ -112,7 +112,7 @@ TEST(DelayManager, StartDelayThenQuantileClampedToMinMax) {
   for (int i = 0; i < 24; ++i) m.packet_arrived(10, false, t);
   EXPECT_DOUBLE_EQ(m.target_delay_ms(t), 80.0);  // start delay until 25 packets
   m.packet_arrived(10, false, t);
-  EXPECT_NEAR(m.target_delay_ms(t), 10.0, 2.0);   // all 10 ms: quantile in the 10 ms bucket
+  EXPECT_NEAR(m.target_delay_ms(t), 10.0, 2.0);  // all 10 ms: quantile in the 10 ms bucket
   DelayManagerConfig c = manager_config();
   c.min_delay_ms = 50;
   DelayManager clamped(c);

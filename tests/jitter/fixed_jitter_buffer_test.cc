@@ -11,8 +11,8 @@ using namespace testing;
 constexpr int kRate = 16000;
 
 std::unique_ptr<FixedJitterBuffer> make_fixed(double delay_ms, bool fec = true) {
-  return std::make_unique<FixedJitterBuffer>(FixedJitterConfig{delay_ms, fec}, std::make_unique<FakeDecoder>(kRate),
-                                             kRate, fake_has_fec);
+  return std::make_unique<FixedJitterBuffer>(FixedJitterConfig{delay_ms, fec},
+                                             std::make_unique<FakeDecoder>(kRate), kRate, fake_has_fec);
 }
 
 // Index of the first output sample that comes from the first packet.
@@ -60,7 +60,8 @@ TEST(FixedJitterBuffer, EightyMsBufferHasNoLateDiscardsWithJitterBelowSixtyMs) {
   const auto sent = make_stream(signal, kRate, {});
   sim::RandomStream rng(11, "test/uniform-jitter");
   auto jb = make_fixed(80.0);
-  const auto arrivals = deliver(sent, [&](size_t, sim::Timestamp) { return sim::Duration::from_ms(20 + rng.uniform(0, 59.9)); });
+  const auto arrivals = deliver(
+      sent, [&](size_t, sim::Timestamp) { return sim::Duration::from_ms(20 + rng.uniform(0, 59.9)); });
   // Pull until 20 s: the audio needed by then was sent before 19.9 s (no end-of-stream tail).
   run(*jb, arrivals, sim::Duration::seconds(20));
   const auto s = jb->stats();
@@ -74,9 +75,8 @@ TEST(FixedJitterBuffer, LatePacketsAreDiscardedAndConcealed) {
   const auto sent = make_stream(signal, kRate, {});
   auto jb = make_fixed(40.0, false);
   // Packets 10, 20 and 30 are 100 ms late: past a 40 ms buffer.
-  const auto arrivals = deliver(sent, [](size_t i, sim::Timestamp) {
-    return sim::Duration::millis(i % 10 == 0 && i > 0 ? 110 : 10);
-  });
+  const auto arrivals = deliver(
+      sent, [](size_t i, sim::Timestamp) { return sim::Duration::millis(i % 10 == 0 && i > 0 ? 110 : 10); });
   run(*jb, arrivals, sim::Duration::seconds(2));
   const auto s = jb->stats();
   const uint64_t late = (sent.size() - 1) / 10;

@@ -9,15 +9,18 @@ namespace callsim::jitter::testing {
 
 std::vector<uint8_t> fake_encode(std::span<const float> frame, std::span<const float> previous, bool fec) {
   const auto n = static_cast<uint16_t>(frame.size());
-  std::vector<uint8_t> p = {static_cast<uint8_t>(fec && !previous.empty() ? 1 : 0), static_cast<uint8_t>(n & 0xff),
-                            static_cast<uint8_t>(n >> 8)};
+  std::vector<uint8_t> p = {static_cast<uint8_t>(fec && !previous.empty() ? 1 : 0),
+                            static_cast<uint8_t>(n & 0xff), static_cast<uint8_t>(n >> 8)};
   for (float x : frame) {
-    const auto v = static_cast<uint16_t>(static_cast<int16_t>(std::clamp(std::lround(x * 32768.0f), -32768L, 32767L)));
+    const auto v =
+        static_cast<uint16_t>(static_cast<int16_t>(std::clamp(std::lround(x * 32768.0f), -32768L, 32767L)));
     p.push_back(static_cast<uint8_t>(v & 0xff));
     p.push_back(static_cast<uint8_t>(v >> 8));
   }
   if (p[0] & 1)
-    for (float x : previous) p.push_back(static_cast<uint8_t>(static_cast<int8_t>(std::clamp(std::lround(x * 127.0f), -127L, 127L))));
+    for (float x : previous)
+      p.push_back(
+          static_cast<uint8_t>(static_cast<int8_t>(std::clamp(std::lround(x * 127.0f), -127L, 127L))));
   return p;
 }
 
@@ -45,7 +48,8 @@ std::vector<float> FakeDecoder::decode(std::span<const uint8_t> p) {
 }
 
 std::vector<float> FakeDecoder::conceal(int samples) {
-  if (samples <= 0 || samples % (rate_ / 400) != 0) throw std::invalid_argument("fake conceal: not 2.5 ms multiple");
+  if (samples <= 0 || samples % (rate_ / 400) != 0)
+    throw std::invalid_argument("fake conceal: not 2.5 ms multiple");
   ++conceals;
   std::vector<float> out(static_cast<size_t>(samples), 0.0f);
   const size_t period = static_cast<size_t>(rate_ / 200);
@@ -64,7 +68,9 @@ std::vector<float> FakeDecoder::decode_fec(std::span<const uint8_t> next, int sa
   std::vector<float> out;
   if (samples > n) out = conceal(samples - n);
   for (int i = 0; i < n; ++i)
-    out.push_back(static_cast<float>(static_cast<int8_t>(next[3 + 2 * static_cast<size_t>(n) + static_cast<size_t>(i)])) / 127.0f);
+    out.push_back(static_cast<float>(
+                      static_cast<int8_t>(next[3 + 2 * static_cast<size_t>(n) + static_cast<size_t>(i)])) /
+                  127.0f);
   history_.assign(out.end() - n, out.end());
   gain_ = 1.0f;
   return out;
@@ -75,7 +81,8 @@ std::vector<float> harmonic_signal(int rate, double seconds, double f0, double a
   const double norm = amplitude / (1 + 1.0 / 2 + 1.0 / 3 + 1.0 / 4 + 1.0 / 5);
   for (size_t i = 0; i < x.size(); ++i) {
     double v = 0;
-    for (int k = 1; k <= 5; ++k) v += std::sin(2 * std::numbers::pi * f0 * k * static_cast<double>(i) / rate) / k;
+    for (int k = 1; k <= 5; ++k)
+      v += std::sin(2 * std::numbers::pi * f0 * k * static_cast<double>(i) / rate) / k;
     x[i] = static_cast<float>(norm * v);
   }
   return x;
@@ -99,14 +106,16 @@ double rms(std::span<const float> x) {
 }
 
 template <typename Encode>
-std::vector<SentPacket> packetize(std::span<const float> signal, int rate, int frame, const StreamOptions& opt,
-                                  Encode encode) {
+std::vector<SentPacket> packetize(std::span<const float> signal, int rate, int frame,
+                                  const StreamOptions& opt, Encode encode) {
   std::vector<SentPacket> out;
   bool resumed = true;
   int silent_run = 0;
   for (size_t i = 0; (i + 1) * static_cast<size_t>(frame) <= signal.size(); ++i) {
     const auto pcm = signal.subspan(i * static_cast<size_t>(frame), static_cast<size_t>(frame));
-    const auto prev = i == 0 ? std::span<const float>{} : signal.subspan((i - 1) * static_cast<size_t>(frame), static_cast<size_t>(frame));
+    const auto prev = i == 0
+                          ? std::span<const float>{}
+                          : signal.subspan((i - 1) * static_cast<size_t>(frame), static_cast<size_t>(frame));
     std::vector<uint8_t> payload = encode(pcm, prev);
     silent_run = opt.dtx_below_rms >= 0 && rms(pcm) < opt.dtx_below_rms ? silent_run + 1 : 0;
     if (payload.size() <= 2 || silent_run > opt.dtx_hangover) {
@@ -115,7 +124,8 @@ std::vector<SentPacket> packetize(std::span<const float> signal, int rate, int f
     }
     SentPacket s;
     s.packet.sequence = static_cast<uint16_t>(opt.first_sequence + out.size());
-    s.packet.rtp_timestamp = opt.first_timestamp + static_cast<uint32_t>(i * static_cast<size_t>(frame) * (48000 / rate));
+    s.packet.rtp_timestamp =
+        opt.first_timestamp + static_cast<uint32_t>(i * static_cast<size_t>(frame) * (48000 / rate));
     s.packet.marker = !resumed;
     s.packet.payload = std::move(payload);
     s.send_time = sim::Timestamp::from_ns(static_cast<int64_t>(i) * frame * 1000000000LL / rate);
@@ -128,11 +138,13 @@ std::vector<SentPacket> packetize(std::span<const float> signal, int rate, int f
 
 std::vector<SentPacket> make_stream(std::span<const float> signal, int rate, const StreamOptions& opt) {
   const int frame = rate * opt.frame_ms / 1000;
-  return packetize(signal, rate, frame, opt,
-                   [&](std::span<const float> pcm, std::span<const float> prev) { return fake_encode(pcm, prev, opt.fec); });
+  return packetize(signal, rate, frame, opt, [&](std::span<const float> pcm, std::span<const float> prev) {
+    return fake_encode(pcm, prev, opt.fec);
+  });
 }
 
-std::vector<SentPacket> make_stream(std::span<const float> signal, codec::Encoder& encoder, const StreamOptions& opt) {
+std::vector<SentPacket> make_stream(std::span<const float> signal, codec::Encoder& encoder,
+                                    const StreamOptions& opt) {
   return packetize(signal, encoder.sample_rate_hz(), encoder.frame_samples(), opt,
                    [&](std::span<const float> pcm, std::span<const float>) { return encoder.encode(pcm); });
 }
@@ -146,7 +158,8 @@ std::vector<ReceivedPacket> deliver(const std::vector<SentPacket>& sent, const D
     p.arrival = sent[i].send_time + *d;
     out.push_back(std::move(p));
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
   return out;
 }
 
@@ -165,7 +178,8 @@ std::vector<float> RunResult::audio() const {
   return a;
 }
 
-RunResult run(JitterBuffer& jb, std::vector<ReceivedPacket> arrivals, sim::Duration duration, double drift_ppm) {
+RunResult run(JitterBuffer& jb, std::vector<ReceivedPacket> arrivals, sim::Duration duration,
+              double drift_ppm) {
   RunResult r;
   size_t next = 0;
   const double step_ns = 1e7 * (1.0 + drift_ppm * 1e-6);
@@ -194,7 +208,8 @@ std::vector<double> mouth_to_ear_ms(const RunResult& r, uint32_t first_ts, sim::
   std::vector<double> out;
   for (size_t i = 0; i < r.frames.size(); ++i) {
     if (r.times[i] < from || !r.frames[i].playout_rtp_timestamp) continue;
-    const double sent_ms = static_cast<double>(static_cast<uint32_t>(*r.frames[i].playout_rtp_timestamp - first_ts)) / 48.0;
+    const double sent_ms =
+        static_cast<double>(static_cast<uint32_t>(*r.frames[i].playout_rtp_timestamp - first_ts)) / 48.0;
     out.push_back(r.times[i].to_ms() - sent_ms);
   }
   return out;
@@ -209,7 +224,8 @@ double mean(std::span<const double> v) {
 double quantile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  const auto idx = static_cast<size_t>(std::clamp(q * static_cast<double>(v.size() - 1), 0.0, static_cast<double>(v.size() - 1)));
+  const auto idx = static_cast<size_t>(
+      std::clamp(q * static_cast<double>(v.size() - 1), 0.0, static_cast<double>(v.size() - 1)));
   return v[idx];
 }
 

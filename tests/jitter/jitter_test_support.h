@@ -64,7 +64,8 @@ struct StreamOptions {
 // Frames of `signal` encoded with the fake codec, sent every frame at their media time.
 std::vector<SentPacket> make_stream(std::span<const float> signal, int rate, const StreamOptions& opt);
 // Same with a real encoder (any codec::Encoder); DTX frames (<= 2 bytes) are not sent.
-std::vector<SentPacket> make_stream(std::span<const float> signal, codec::Encoder& encoder, const StreamOptions& opt);
+std::vector<SentPacket> make_stream(std::span<const float> signal, codec::Encoder& encoder,
+                                    const StreamOptions& opt);
 
 // Network delay for packet i sent at t; nullopt = lost.
 using DelayFn = std::function<std::optional<sim::Duration>(size_t index, sim::Timestamp send_time)>;
@@ -81,7 +82,8 @@ struct RunResult {
 };
 // Pulls every 10 ms x (1 + drift_ppm 1e-6) of true time from t = 0 for `duration`, inserting each
 // packet before the first pull at or after its arrival.
-RunResult run(JitterBuffer& jb, std::vector<ReceivedPacket> arrivals, sim::Duration duration, double drift_ppm = 0);
+RunResult run(JitterBuffer& jb, std::vector<ReceivedPacket> arrivals, sim::Duration duration,
+              double drift_ppm = 0);
 
 // The decoder output of all packets in sequence order (the "perfect network" reference).
 std::vector<float> decode_all(const std::vector<SentPacket>& sent, codec::Decoder& decoder);

@@ -20,7 +20,8 @@ std::vector<float> talker(double seconds, double pause_s = 0) {
   size_t k = 0;
   while (out.size() < static_cast<size_t>(seconds * kRate)) {
     out.push_back(s.samples[k++ % s.samples.size()]);
-    if (pause_s > 0 && k % (2 * kRate) == 0) out.insert(out.end(), static_cast<size_t>(pause_s * kRate), 0.0f);
+    if (pause_s > 0 && k % (2 * kRate) == 0)
+      out.insert(out.end(), static_cast<size_t>(pause_s * kRate), 0.0f);
   }
   out.resize(static_cast<size_t>(seconds * kRate));
   return out;
@@ -51,7 +52,8 @@ TEST(OpusJitter, PerfectNetworkPlaysTheDecodedOpusStream) {
   config.adaptive.start_delay_ms = config.adaptive.min_delay_ms = 40;
   auto jb = make_jitter_buffer(config, codec::make_opus_decoder(kRate), kRate);
   const auto out = run(*jb, deliver(sent, [](size_t, sim::Timestamp) { return sim::Duration::millis(15); }),
-                       sim::Duration::seconds(4)).audio();
+                       sim::Duration::seconds(4))
+                       .audio();
   const size_t start = (15 + 40) * kRate / 1000;
   for (size_t i = start; i < out.size(); ++i) ASSERT_EQ(out[i], reference[i - start]) << i;
 }

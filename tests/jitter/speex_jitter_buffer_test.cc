@@ -32,7 +32,7 @@ TEST(SpeexJitterBuffer, PerfectNetworkPlaysTheDecodedStreamAfterItsMargin) {
   for (size_t i = 0; i < r.frames.size() && !merge; ++i)
     if (r.frames[i].type == PlayoutFrame::kMerge) merge = i;
   ASSERT_GT(merge, 0u);
-  const size_t first_audio = 4 * 160;  // first packet at 37 ms, played from the 40 ms pull
+  const size_t first_audio = 4 * 160;                     // first packet at 37 ms, played from the 40 ms pull
   const size_t offset = first_audio + 40 * kRate / 1000;  // + the 40 ms insertion
   const auto out = r.audio();
   for (size_t i = (merge + 1) * 160; i < out.size(); ++i) ASSERT_EQ(out[i], reference[i - offset]) << i;
@@ -51,7 +51,8 @@ TEST(SpeexJitterBuffer, PlaysJitteryStreamsWithFewLosses) {
     auto jb = make_speex();
     const auto r = run(*jb, deliver(sent, normal_delay(50, sd, 3)), sim::Duration::seconds(30));
     const auto s = jb->stats();
-    EXPECT_LE(static_cast<double>(s.concealed_samples), 0.04 * static_cast<double>(s.total_samples_received)) << sd;
+    EXPECT_LE(static_cast<double>(s.concealed_samples), 0.04 * static_cast<double>(s.total_samples_received))
+        << sd;
     EXPECT_LE(static_cast<double>(s.packets_discarded), 0.04 * static_cast<double>(s.packets_received)) << sd;
     const auto m2e = mouth_to_ear_ms(r, sent[0].packet.rtp_timestamp, sim::Timestamp::from_ms(5000));
     EXPECT_GT(mean(m2e), 50.0 + sd) << sd;  // it buffers for the jitter
@@ -63,11 +64,13 @@ TEST(SpeexJitterBuffer, PlaysJitteryStreamsWithFewLosses) {
 TEST(SpeexJitterBuffer, CountsDuplicatesAndLatePackets) {
   const auto signal = harmonic_signal(kRate, 3.0);
   const auto sent = make_stream(signal, kRate, {});
-  auto arrivals = deliver(sent, [](size_t i, sim::Timestamp) { return sim::Duration::millis(i == 50 ? 1000 : 20); });
+  auto arrivals =
+      deliver(sent, [](size_t i, sim::Timestamp) { return sim::Duration::millis(i == 50 ? 1000 : 20); });
   ReceivedPacket dup = sent[10].packet;
   dup.arrival = sent[10].send_time + sim::Duration::millis(25);
   arrivals.push_back(dup);
-  std::stable_sort(arrivals.begin(), arrivals.end(), [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
+  std::stable_sort(arrivals.begin(), arrivals.end(),
+                   [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
   auto jb = make_speex(20);
   run(*jb, arrivals, sim::Duration::seconds(3));
   const auto s = jb->stats();

@@ -67,7 +67,7 @@ TEST(TimeStretcher, FastAccelerateRemovesAllWholePeriodsThatFit) {
   EXPECT_EQ(r.change, 720);  // 3 periods in 15 ms
   EXPECT_LE(max_step(r.output), 1.05 * max_step(x));
   const auto limited = ts.accelerate(x, 0.0, true, 500);
-  EXPECT_EQ(limited.change, 480);  // only what max_change allows
+  EXPECT_EQ(limited.change, 480);                           // only what max_change allows
   EXPECT_FALSE(ts.accelerate(x, 0.0, false, 200).applied);  // one period is already too much
 }
 

@@ -50,24 +50,24 @@ void BM_PlayAdaptive(benchmark::State& state) {
   play(state, [] {
     AdaptiveDependencies deps = make_adaptive_dependencies({}, kRate);
     deps.fec_probe = fake_has_fec;
-    return std::make_unique<AdaptiveJitterBuffer>(AdaptiveJitterConfig{}, std::make_unique<FakeDecoder>(kRate), kRate,
-                                                  std::move(deps));
+    return std::make_unique<AdaptiveJitterBuffer>(
+        AdaptiveJitterConfig{}, std::make_unique<FakeDecoder>(kRate), kRate, std::move(deps));
   });
 }
 BENCHMARK(BM_PlayAdaptive)->Unit(benchmark::kMillisecond);
 
 void BM_PlayFixed(benchmark::State& state) {
   play(state, [] {
-    return std::make_unique<FixedJitterBuffer>(FixedJitterConfig{}, std::make_unique<FakeDecoder>(kRate), kRate,
-                                               fake_has_fec);
+    return std::make_unique<FixedJitterBuffer>(FixedJitterConfig{}, std::make_unique<FakeDecoder>(kRate),
+                                               kRate, fake_has_fec);
   });
 }
 BENCHMARK(BM_PlayFixed)->Unit(benchmark::kMillisecond);
 
 void BM_PlaySpeex(benchmark::State& state) {
   play(state, [] {
-    return std::make_unique<SpeexJitterBuffer>(SpeexJitterConfig{}, std::make_unique<FakeDecoder>(kRate), kRate,
-                                               fake_has_fec);
+    return std::make_unique<SpeexJitterBuffer>(SpeexJitterConfig{}, std::make_unique<FakeDecoder>(kRate),
+                                               kRate, fake_has_fec);
   });
 }
 BENCHMARK(BM_PlaySpeex)->Unit(benchmark::kMillisecond);

@@ -49,8 +49,8 @@ static double parse_delay(const char* json, int* ok) {
   return v;
 }
 
-static void* jb_create(const char* config_json, int sample_rate_hz, const callsim_jb_decoder* decoder, char* error,
-                       size_t error_size) {
+static void* jb_create(const char* config_json, int sample_rate_hz, const callsim_jb_decoder* decoder,
+                       char* error, size_t error_size) {
   int ok = 0;
   const double delay = parse_delay(config_json, &ok);
   if (!ok || sample_rate_hz <= 0 || 48000 % sample_rate_hz != 0 || sample_rate_hz / 100 > MAX_PCM / 2) {
@@ -109,7 +109,8 @@ static void produce(fixed_jb* jb) {
   slot* s = &jb->slots[(jb->next_ts / 120) % MAX_PACKETS];
   if (s->used && s->ts == jb->next_ts) {
     s->used = 0;
-    const int n = jb->dec.decode(jb->dec.context, s->payload, s->size, jb->pcm + jb->pcm_len, MAX_PCM - jb->pcm_len);
+    const int n =
+        jb->dec.decode(jb->dec.context, s->payload, s->size, jb->pcm + jb->pcm_len, MAX_PCM - jb->pcm_len);
     if (n > 0) {
       memset(jb->concealed + jb->pcm_len, 0, (size_t)n);
       jb->pcm_len += n;
@@ -180,8 +181,16 @@ static double jb_delay(void* h) { return ((fixed_jb*)h)->delay_ms; }
 static void jb_destroy(void* h) { free(h); }
 
 static const callsim_jb_plugin kPlugin = {
-    CALLSIM_JB_PLUGIN_ABI_VERSION, sizeof(callsim_jb_plugin), "fixed-delay example",
-    jb_create, jb_insert, jb_pull, jb_get_stats, jb_delay, jb_delay, jb_destroy,
+    CALLSIM_JB_PLUGIN_ABI_VERSION,
+    sizeof(callsim_jb_plugin),
+    "fixed-delay example",
+    jb_create,
+    jb_insert,
+    jb_pull,
+    jb_get_stats,
+    jb_delay,
+    jb_delay,
+    jb_destroy,
 };
 
 const callsim_jb_plugin* callsim_jb_plugin_v1(void) { return &kPlugin; }

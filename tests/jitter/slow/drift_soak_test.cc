@@ -18,7 +18,8 @@ constexpr int kRate = 48000;
 TEST(DriftSoak, TenMinutesAtPlusMinus100PpmStaysBounded) {
   const audio::Signal voice = audio::resample(audio::load_builtin_talker("en_male"), kRate);
   std::vector<float> speech;
-  while (speech.size() < static_cast<size_t>(601 * kRate)) speech.insert(speech.end(), voice.samples.begin(), voice.samples.end());
+  while (speech.size() < static_cast<size_t>(601 * kRate))
+    speech.insert(speech.end(), voice.samples.begin(), voice.samples.end());
   speech.resize(static_cast<size_t>(601 * kRate));
   codec::EncoderConfig ec;
   ec.sample_rate_hz = kRate;
@@ -36,12 +37,14 @@ TEST(DriftSoak, TenMinutesAtPlusMinus100PpmStaysBounded) {
         ASSERT_GE(r.delay_ms[i], config.adaptive.min_delay_ms - 10) << ppm << " frame " << i;
         ASSERT_LE(r.delay_ms[i], config.adaptive.max_delay_ms) << ppm << " frame " << i;
       }
-      if (r.frames[i].type == PlayoutFrame::kExpand) concealed_per_minute[std::min<size_t>(9, i / 6000)] += 1.0 / 6000;
+      if (r.frames[i].type == PlayoutFrame::kExpand)
+        concealed_per_minute[std::min<size_t>(9, i / 6000)] += 1.0 / 6000;
     }
     for (size_t m = 1; m < 10; ++m)
       EXPECT_LE(concealed_per_minute[m], 2 * concealed_per_minute[0] + 0.01) << ppm << " minute " << m;
     const auto s = jb->stats();
-    EXPECT_LT(static_cast<double>(s.concealed_samples) / static_cast<double>(s.total_samples_received), 0.05) << ppm;
+    EXPECT_LT(static_cast<double>(s.concealed_samples) / static_cast<double>(s.total_samples_received), 0.05)
+        << ppm;
     if (ppm > 0) {
       EXPECT_GE(s.removed_samples_for_acceleration, static_cast<uint64_t>(0.06 * kRate)) << ppm;
     }
