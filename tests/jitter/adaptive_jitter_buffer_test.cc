@@ -52,12 +52,13 @@ TEST(AdaptiveJitterBuffer, PerfectNetworkPlaysTheDecodedStreamAfterTheStartDelay
 }
 
 // Stationary jitter N(80, 20): after 30 s the mouth-to-ear delay settles at the configured quantile
-// of the network delay. Tolerance -5 / +15 ms: a packet must be there when the queue runs short,
-// up to one 10 ms frame before it plays (+5 ms on average); the delay moves in a +-5 ms band in
-// pitch-period steps; stalls for late packets are removed only gradually; the fastest-packet
-// reference fluctuates (the minimum of ~100 draws). Measured: q95 124.5 ms vs 112.9 ms, q99
-// 138.2 ms vs 126.5 ms. The fraction of packets that stall playout is ~(1 - q): checked within
-// [0.3, 1.5] x (1 - q) (measured 0.78 and 1.05 x).
+// of the network delay. Tolerance -5 / +20 ms, from the parts of the bias (measured, seed 1, q95):
+// the fastest-packet reference is the minimum of ~100 draws and fluctuates, which widens the
+// relative-delay distribution (+3 ms); a packet must be there when the queue runs short, up to one
+// 10 ms frame before it plays (+5 ms); stalls for late packets push the delay up by 10 ms steps
+// while accelerate removes it 5 ms at a time, so it sits above the +-5 ms band's centre (+6 ms).
+// Measured: q95 127.1 ms vs 112.9 ms, q99 140.1 ms vs 126.5 ms. The fraction of packets that
+// stall playout is ~(1 - q): checked within [0.3, 1.5] x (1 - q).
 TEST(AdaptiveJitterBuffer, StationaryJitterSettlesAtTheConfiguredQuantile) {
   const auto signal = harmonic_signal(kRate, 120.0);
   const auto sent = make_stream(signal, kRate, {});
@@ -69,7 +70,7 @@ TEST(AdaptiveJitterBuffer, StationaryJitterSettlesAtTheConfiguredQuantile) {
     const auto m2e = mouth_to_ear_ms(r, sent[0].packet.rtp_timestamp, sim::Timestamp::from_ms(30000));
     const double expected = 80 + 20 * z;
     EXPECT_GE(mean(m2e), expected - 5) << "q " << q;
-    EXPECT_LE(mean(m2e), expected + 15) << "q " << q;
+    EXPECT_LE(mean(m2e), expected + 20) << "q " << q;
     const auto s = jb->stats();
     EXPECT_LE(static_cast<double>(s.packets_discarded) / static_cast<double>(s.packets_received),
               c.max_late_fraction);
@@ -78,6 +79,7 @@ TEST(AdaptiveJitterBuffer, StationaryJitterSettlesAtTheConfiguredQuantile) {
     EXPECT_GE(stall_fraction, 0.3 * (1 - q)) << "q " << q;
     EXPECT_LE(stall_fraction, 1.5 * (1 - q)) << "q " << q;
     RecordProperty(q == 0.95 ? "m2e_q95_ms" : "m2e_q99_ms", std::to_string(mean(m2e)));
+    RecordProperty(q == 0.95 ? "stall_fraction_q95" : "stall_fraction_q99", std::to_string(stall_fraction));
   }
 }
 
