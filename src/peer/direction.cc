@@ -1,5 +1,6 @@
 #include "peer/direction.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "codec/opus_codec.h"
@@ -50,6 +51,7 @@ sim::Timestamp Direction::capture_time(uint32_t rtp_timestamp) const {
 
 void Direction::send_frame(size_t k) {
   const sim::Timestamp now = sim_->now();
+  ++frames_sent_;
   if (auto packet = sender_.take(k)) {
     scratch_.clear();
     link_.send(now, sim::net::PacketInfo{k, static_cast<int64_t>(packet->bytes.size())}, scratch_);
@@ -58,6 +60,7 @@ void Direction::send_frame(size_t k) {
       stats_.add(d);
       if (d.duplicate) ++duplicates_;
       if (!d.delivered()) continue;
+      last_arrival_ = std::max(last_arrival_, d.arrival);
       std::vector<uint8_t> bytes = packet->bytes;
       if (d.corrupted && d.corrupt_byte < bytes.size()) bytes[d.corrupt_byte] ^= static_cast<uint8_t>(1u << d.corrupt_bit);
       sim_->schedule_at(d.arrival, setup_.name + " arrive",
@@ -67,16 +70,23 @@ void Direction::send_frame(size_t k) {
     }
   }
   const size_t next = k + 1;
-  if (next < sender_.frame_count() && sender_.send_time(next) <= sim::Timestamp::zero() + setup_.duration)
+  if (next < sender_.frame_count())
     sim_->schedule_at(sender_.send_time(next), setup_.name + " send", [this, next] { send_frame(next); });
 }
 
 void Direction::tick(int64_t n) {
   receiver_->on_tick(sim_->now());
-  ++ticks_;
   const sim::Timestamp next = tick_time(n + 1);
-  const sim::Timestamp end = sim::Timestamp::zero() + setup_.duration + setup_.drain;
-  if (next < end) sim_->schedule_at(next, setup_.name + " tick", [this, n] { tick(n + 1); });
+  if (!playout_finished(next)) sim_->schedule_at(next, setup_.name + " tick", [this, n] { tick(n + 1); });
+}
+
+bool Direction::playout_finished(sim::Timestamp next_tick) const {
+  const sim::Timestamp talk_end = sim::Timestamp::zero() + setup_.duration;
+  if (next_tick < talk_end) return false;
+  if (next_tick >= talk_end + setup_.max_drain) return true;
+  if (frames_sent_ < sender_.frame_count()) return false;
+  const auto buffered = sim::Duration::from_ms(receiver_->buffer_delay_ms()) + sim::Duration::millis(20);
+  return next_tick > last_arrival_ + buffered;
 }
 
 sim::net::LinkStats Direction::link_stats() const { return stats_.finish(link_); }

@@ -26,7 +26,9 @@ struct DirectionSetup {
   double clock_drift_ppm = 0.0;  // receiver playout clock rate error
   uint64_t seed = 1;
   sim::Duration duration;  // the talker sends during [0, duration)
-  sim::Duration drain = sim::Duration::seconds(1);  // playout keeps running this long after
+  // After the talker stops, playout goes on until the last delivered packet has been played
+  // (its arrival + the buffer's delay + 20 ms), but never longer than this.
+  sim::Duration max_drain = sim::Duration::seconds(2);
 };
 
 // A delivered or dropped packet, as the network saw it.
@@ -53,6 +55,7 @@ class Direction {
  private:
   void send_frame(size_t k);
   void tick(int64_t n);
+  bool playout_finished(sim::Timestamp next_tick) const;
   sim::Timestamp capture_time(uint32_t rtp_timestamp) const;
 
   DirectionSetup setup_;
@@ -64,7 +67,8 @@ class Direction {
   std::vector<PacketRecord> packets_;
   std::vector<sim::net::Delivery> scratch_;
   int64_t duplicates_ = 0;
-  int64_t ticks_ = 0;
+  size_t frames_sent_ = 0;
+  sim::Timestamp last_arrival_;
 };
 
 }  // namespace callsim::peer

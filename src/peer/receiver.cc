@@ -2,8 +2,18 @@
 
 namespace callsim::peer {
 
+namespace {
+// Count from the first packet, as Wireshark's RTP analysis does (RFC 3550's probation would
+// leave the first packets out of "received" when they arrive out of order).
+rtp::DepacketizerConfig receiver_config() {
+  rtp::DepacketizerConfig c;
+  c.statistics.min_sequential = 1;
+  return c;
+}
+}  // namespace
+
 Receiver::Receiver(std::unique_ptr<jitter::JitterBuffer> buffer, int output_rate_hz, CaptureClock capture_clock)
-    : buffer_(std::move(buffer)), capture_clock_(std::move(capture_clock)) {
+    : buffer_(std::move(buffer)), depacketizer_(receiver_config()), capture_clock_(std::move(capture_clock)) {
   output_.sample_rate_hz = output_rate_hz;
 }
 

@@ -46,6 +46,7 @@ class Receiver {
   const std::vector<ArrivalRecord>& arrivals() const { return arrivals_; }
   const rtp::Depacketizer& depacketizer() const { return depacketizer_; }
   jitter::JitterStats jitter_stats() const { return buffer_->stats(); }
+  double buffer_delay_ms() const { return buffer_->current_delay_ms(); }
 
  private:
   std::unique_ptr<jitter::JitterBuffer> buffer_;

@@ -110,7 +110,7 @@ CallResult run_call(const Scenario& s, const RunOptions& options) {
     const PeerConfig& talker = s.peers.at(names.from);
     DirectionResult d = collect(*directions[i], names);
     d.reference = std::move(references[i]);
-    d.timeline = build_timeline(d, s.duration.to_ms() + directions[i]->setup().drain.to_ms());
+    d.timeline = build_timeline(d, std::max(s.duration.to_ms(), static_cast<double>(d.degraded.samples.size()) * 1000.0 / d.sample_rate_hz));
     if (options.score) score_direction(d, s.scoring);
     rate_direction(d, talker.codec);
     collect_metrics(d);

@@ -15,6 +15,7 @@ struct Command {
   Runner run;
 };
 
+Command add_run(CLI::App& app);
 Command add_validate(CLI::App& app);
 Command add_version(CLI::App& app);
 Command add_level(CLI::App& app);
