@@ -45,17 +45,21 @@ void validate(const audio::Signal& ref, const audio::Signal& deg, PesqMode mode,
   }
 }
 
-Track to_track(const audio::Signal& s, const RateSetup& r) {
-  std::vector<double> x(s.samples.size());
-  for (size_t i = 0; i < x.size(); ++i) x[i] = 32768.0 * static_cast<double>(s.samples[i]);
-  return make_track(x, r);
+// The signal in the 16-bit scale, in a buffer long enough for every later stage.
+Track to_track(const audio::Signal& s, long max_length, const RateSetup& r) {
+  Track t;
+  t.length = static_cast<long>(s.samples.size()) + 2 * r.margin();
+  t.x = Eigen::ArrayXd::Zero(max_length + r.padding() + r.frame);
+  for (size_t i = 0; i < s.samples.size(); ++i)
+    t.x[r.margin() + static_cast<long>(i)] = 32768.0 * static_cast<double>(s.samples[i]);
+  return t;
 }
 
 // Level alignment (clause 10.1.1) and the input filter (clause 10.1.2 / P.862.2).
-void condition(Track& t, long max_length, PesqMode mode, const RateSetup& r, FftSet& ffts, bool is_ref,
+void condition(Track& t, long max_length, PesqMode mode, const RateSetup& r, bool is_ref,
                const PesqInputNames& n) {
   const std::span<const CurvePoint> irs = irs_receive_curve();
-  const double power = condition_input(t, max_length, mode == PesqMode::kNarrowband ? &irs : nullptr, r, ffts,
+  const double power = condition_input(t, max_length, mode == PesqMode::kNarrowband ? &irs : nullptr, r,
                                        kTargetPower, kSilentBandPower);
   if (power < kSilentBandPower && is_ref)
     throw InputError(n.reference, "", "reference is silent (no signal in the 350-3250 Hz band)");
@@ -84,6 +88,20 @@ std::vector<PesqUtterance> describe(const std::vector<Utterance>& utts, const Ra
   return out;
 }
 
+// Time alignment (clause 10.1.3) on pre-filtered copies of the conditioned signals.
+std::vector<Utterance> time_align(const Track& tr, const Track& td, const RateSetup& r, FftSet& ffts,
+                                  const PesqInputNames& names) {
+  Track ar = tr, ad = td;
+  apply_alignment_filter(ar, r);
+  apply_alignment_filter(ad, r);
+  const Envelope er = speech_envelope(ar, r), ed = speech_envelope(ad, r);
+  const AlignContext c{ar, ad, er, ed, r, ffts};
+  const long crude = crude_delay(c);
+  std::vector<Utterance> utts = align_utterances(c, crude);
+  if (utts.empty()) no_utterance(c, crude, names);
+  return utts;
+}
+
 }  // namespace
 
 double mos_lqo_from_raw(double raw, PesqMode mode) {
@@ -95,22 +113,13 @@ PesqResult pesq(const audio::Signal& ref, const audio::Signal& deg, PesqMode mod
                 const PesqInputNames& names) {
   validate(ref, deg, mode, names);
   const RateSetup r = RateSetup::for_rate(ref.sample_rate_hz);
+  const long max_length =
+      static_cast<long>(std::max(ref.samples.size(), deg.samples.size())) + 2 * r.margin();
+  Track tr = to_track(ref, max_length, r), td = to_track(deg, max_length, r);
+  condition(tr, max_length, mode, r, true, names);
+  condition(td, max_length, mode, r, false, names);
   FftSet ffts;
-  Track tr = to_track(ref, r), td = to_track(deg, r);
-  const long max_length = std::max(tr.length, td.length);
-  condition(tr, max_length, mode, r, ffts, true, names);
-  condition(td, max_length, mode, r, ffts, false, names);
-
-  // Time alignment works on pre-filtered copies (clause 10.1.3).
-  Track ar = tr, ad = td;
-  apply_alignment_filter(ar, r);
-  apply_alignment_filter(ad, r);
-  const Envelope er = speech_envelope(ar, r), ed = speech_envelope(ad, r);
-  const AlignContext c{ar, ad, er, ed, r, ffts};
-  const long crude = crude_delay(c);
-  const std::vector<Utterance> utts = align_utterances(c, crude);
-  if (utts.empty()) no_utterance(c, crude, names);
-
+  const std::vector<Utterance> utts = time_align(tr, td, r, ffts, names);
   const ModelScore m = perceptual_score(tr, td, utts, r, ffts);
   PesqResult out;
   out.mode = mode;

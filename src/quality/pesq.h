@@ -26,6 +26,7 @@ struct PesqUtterance {
   double confidence = 0;          // share of the alignment histogram at the chosen delay, [0, 1]
 };
 
+// Score of one pair: raw and mapped score, the aggregated disturbances and the alignment found.
 struct PesqResult {
   PesqMode mode = PesqMode::kNarrowband;
   int sample_rate_hz = 0;
@@ -51,6 +52,7 @@ double mos_lqo_from_raw(double raw, PesqMode mode);
 
 // ----- Long calls -------------------------------------------------------------------------------
 
+// How score_windows() cuts a call (seconds on the reference timeline).
 struct PesqWindowOptions {
   double window_s = 10.0;          // nominal window length on the reference timeline
   double margin_s = 0.5;           // extra degraded audio on each side: delays up to this still fit
@@ -58,6 +60,7 @@ struct PesqWindowOptions {
   double min_speech_s = 1.0;       // windows with less reference speech are reported, not scored
 };
 
+// One window of a call: its span, reference speech share and score (or why it has none).
 struct PesqWindow {
   double start_s = 0, end_s = 0;  // reference timeline
   double speech_fraction = 0;     // share of the window with reference speech activity

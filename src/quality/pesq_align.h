@@ -18,6 +18,8 @@ namespace callsim::quality::pesq_detail {
 constexpr long kMinUtteranceBlocks = 50;  // 200 ms
 constexpr long kMaxUtterances = 50;       // splitting stops at this count
 
+// One reference utterance (bounds in 4 ms blocks of the Track, margins included) and the delay
+// (samples) at which the degraded signal carries it.
 struct Utterance {
   long start = 0, end = 0;                // reference blocks [start, end)
   long search_start = 0, search_end = 0;  // envelope search window (blocks)

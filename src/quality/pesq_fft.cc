@@ -11,14 +11,21 @@
 namespace callsim::quality::pesq_detail {
 namespace {
 
-// A real transform of size n runs as a complex transform of size n/2 on the even/odd samples
-// packed as real/imaginary parts, plus a twiddle post-pass (FFTW plans complex transforms far
-// faster than real ones, and planning dominates the cost of one P.862 run). One plan pair and
-// twiddle table per size; created under the planner mutex and immutable afterwards.
+// A real transform of size n runs as an in-place complex transform of size n/2 on the even/odd
+// samples packed as real/imaginary parts, plus a twiddle pass (FFTW plans complex transforms far
+// faster than real ones, and planning dominates the cost of one P.862 run). The twiddle factors
+// exp(-2 pi i k / n) are the product of a coarse table (every 256th k) and a fine one (256
+// entries), so a whole-file transform needs no n-sized table. One Plans per size, created under
+// the planner mutex and immutable afterwards.
 struct Plans {
-  fftw_plan forward = nullptr;   // complex, size n/2
-  fftw_plan backward = nullptr;  // complex, size n/2
-  std::vector<Complex> twiddle;  // exp(-2 pi i k / n), k = 0 .. n/2
+  fftw_plan forward = nullptr;   // complex, size n/2, in place
+  fftw_plan backward = nullptr;  // complex, size n/2, in place
+  std::vector<Complex> coarse;   // exp(-2 pi i 256 j / n)
+  std::vector<Complex> fine;     // exp(-2 pi i j / n), j < 256
+
+  Complex twiddle(int k) const {
+    return coarse[static_cast<size_t>(k >> 8)] * fine[static_cast<size_t>(k & 255)];
+  }
 };
 
 struct FftwFree {
@@ -35,16 +42,16 @@ class PlanCache {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = plans_.find(n);
     if (it != plans_.end()) return it->second.get();
-    // Planned on scratch arrays allocated like RealFft's (fftw_malloc alignment), so the
-    // new-array execute function may run them on any RealFft's buffers.
+    // Planned on a scratch array allocated like RealFft's (fftw_malloc alignment), so the
+    // new-array execute function may run the plans on any RealFft's buffer.
     const int h = n / 2;
     std::unique_ptr<fftw_complex, FftwFree> a(fftw_alloc_complex(static_cast<size_t>(h)));
-    std::unique_ptr<fftw_complex, FftwFree> b(fftw_alloc_complex(static_cast<size_t>(h)));
     auto p = std::make_unique<Plans>();
-    p->forward = fftw_plan_dft_1d(h, a.get(), b.get(), FFTW_FORWARD, FFTW_ESTIMATE);
-    p->backward = fftw_plan_dft_1d(h, a.get(), b.get(), FFTW_BACKWARD, FFTW_ESTIMATE);
-    p->twiddle.resize(static_cast<size_t>(h + 1));
-    for (int k = 0; k <= h; ++k) p->twiddle[k] = std::polar(1.0, -2.0 * std::numbers::pi * k / n);
+    p->forward = fftw_plan_dft_1d(h, a.get(), a.get(), FFTW_FORWARD, FFTW_ESTIMATE);
+    p->backward = fftw_plan_dft_1d(h, a.get(), a.get(), FFTW_BACKWARD, FFTW_ESTIMATE);
+    for (int j = 0; j <= h / 256; ++j)
+      p->coarse.push_back(std::polar(1.0, -2.0 * std::numbers::pi * 256.0 * j / n));
+    for (int j = 0; j < 256; ++j) p->fine.push_back(std::polar(1.0, -2.0 * std::numbers::pi * j / n));
     return plans_.emplace(n, std::move(p)).first->second.get();
   }
   ~PlanCache() {
@@ -62,14 +69,13 @@ class PlanCache {
 }  // namespace
 
 struct RealFft::Buffers {
-  std::unique_ptr<fftw_complex, FftwFree> packed, packed_spec;  // n/2 each
-  std::vector<Complex> spec;                                    // n/2 + 1
+  std::unique_ptr<fftw_complex, FftwFree> packed;  // n/2: the packed samples and their transform
+  std::vector<Complex> spec;                       // n/2 + 1
 };
 
 RealFft::RealFft(int n) : n_(n), plans_(PlanCache::instance().plans_for(n)), buf_(new Buffers) {
   assert(n >= 2 && n % 2 == 0);
   buf_->packed.reset(fftw_alloc_complex(static_cast<size_t>(n / 2)));
-  buf_->packed_spec.reset(fftw_alloc_complex(static_cast<size_t>(n / 2)));
   buf_->spec.resize(static_cast<size_t>(n / 2 + 1));
 }
 
@@ -82,22 +88,20 @@ std::span<const Complex> RealFft::forward(std::span<const double> in) {
   const size_t m = std::min(in.size(), static_cast<size_t>(n_));
   std::copy_n(in.begin(), m, z);
   std::fill(z + m, z + n_, 0.0);
-  fftw_execute_dft(p.forward, buf_->packed.get(), buf_->packed_spec.get());
-  const double* zs = reinterpret_cast<const double*>(buf_->packed_spec.get());
+  fftw_execute_dft(p.forward, buf_->packed.get(), buf_->packed.get());
   double* x = reinterpret_cast<double*>(buf_->spec.data());
-  const double* w = reinterpret_cast<const double*>(p.twiddle.data());
-  x[0] = zs[0] + zs[1];
+  x[0] = z[0] + z[1];
   x[1] = 0.0;
-  x[2 * h] = zs[0] - zs[1];
+  x[2 * h] = z[0] - z[1];
   x[2 * h + 1] = 0.0;
   for (int k = 1; k < h; ++k) {
     // even = (Z[k] + conj Z[h-k]) / 2, odd = -i (Z[k] - conj Z[h-k]) / 2, X[k] = even + W^k odd
-    const double ar = zs[2 * k], ai = zs[2 * k + 1], br = zs[2 * (h - k)], bi = -zs[2 * (h - k) + 1];
+    const double ar = z[2 * k], ai = z[2 * k + 1], br = z[2 * (h - k)], bi = -z[2 * (h - k) + 1];
     const double er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
     const double or_ = 0.5 * (ai - bi), oi = -0.5 * (ar - br);
-    const double wr = w[2 * k], wi = w[2 * k + 1];
-    x[2 * k] = er + wr * or_ - wi * oi;
-    x[2 * k + 1] = ei + wr * oi + wi * or_;
+    const Complex w = p.twiddle(k);
+    x[2 * k] = er + w.real() * or_ - w.imag() * oi;
+    x[2 * k + 1] = ei + w.real() * oi + w.imag() * or_;
   }
   return buf_->spec;
 }
@@ -108,21 +112,21 @@ std::span<const double> RealFft::inverse() {
   const Plans& p = *static_cast<const Plans*>(plans_);
   const int h = n_ / 2;
   const double* x = reinterpret_cast<const double*>(buf_->spec.data());
-  const double* w = reinterpret_cast<const double*>(p.twiddle.data());
   double* z = reinterpret_cast<double*>(buf_->packed.get());
   const double scale = 0.5 / h;  // the 1/2 of the even/odd split and the 1/h of the transform
   for (int k = 0; k < h; ++k) {
     // even = (X[k] + conj X[h-k]) / 2, odd = (X[k] - conj X[h-k]) conj(W^k) / 2, Z[k] = even + i odd
     const double ar = x[2 * k], ai = x[2 * k + 1], br = x[2 * (h - k)], bi = -x[2 * (h - k) + 1];
     const double er = ar + br, ei = ai + bi, dr = ar - br, di = ai - bi;
-    const double wr = w[2 * k], wi = -w[2 * k + 1];
+    const Complex w = p.twiddle(k);
+    const double wr = w.real(), wi = -w.imag();
     const double or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
     z[2 * k] = (er - oi) * scale;
     z[2 * k + 1] = (ei + or_) * scale;
   }
-  fftw_execute_dft(p.backward, buf_->packed.get(), buf_->packed_spec.get());
+  fftw_execute_dft(p.backward, buf_->packed.get(), buf_->packed.get());
   // The interleaved (re, im) output of the half-size transform is the real sequence itself.
-  return {reinterpret_cast<const double*>(buf_->packed_spec.get()), static_cast<size_t>(n_)};
+  return {reinterpret_cast<const double*>(buf_->packed.get()), static_cast<size_t>(n_)};
 }
 
 RealFft& FftSet::get(int n) {

@@ -20,33 +20,36 @@ double response_db(double hz, std::span<const CurvePoint> c) {
   return ((hz - a.hz) * b.db + (b.hz - hz) * a.db) / (b.hz - a.hz);
 }
 
-// Gain of each FFT bin (size points at rate fs) under the curve normalised to 0 dB at 1 kHz.
-// Inside a segment the dB response is linear in frequency, so the gain is geometric across bins.
-std::vector<double> curve_gains(std::span<const CurvePoint> curve, long size, int fs) {
+// Calls f(k, gain) for each FFT bin k <= size/2 (size points at rate fs) with the curve's gain
+// normalised to 0 dB at 1 kHz. Inside a segment the dB response is linear in frequency, so the
+// gain is geometric across bins; it is recomputed exactly at each segment start.
+template <typename F>
+void for_each_gain(std::span<const CurvePoint> curve, long size, int fs, F&& f) {
   const double ref_db = response_db(1000.0, curve);
   const double resolution = static_cast<double>(fs) / static_cast<double>(size);
-  std::vector<double> g(static_cast<size_t>(size / 2 + 1));
+  const size_t bins = static_cast<size_t>(size / 2 + 1);
   size_t k = 0;
-  while (k < g.size()) {
-    const double f = static_cast<double>(k) * resolution;
+  while (k < bins) {
+    const double hz = static_cast<double>(k) * resolution;
     size_t seg = 1;
-    while (seg + 1 < curve.size() && curve[seg].hz <= f) ++seg;
+    while (seg + 1 < curve.size() && curve[seg].hz <= hz) ++seg;
     const CurvePoint& a = curve[seg - 1];
     const CurvePoint& b = curve[seg];
     const double ratio = std::pow(10.0, (b.db - a.db) / (b.hz - a.hz) * resolution / 20.0);
-    g[k] = std::pow(10.0, (response_db(f, curve) - ref_db) / 20.0);
-    for (++k; k < g.size() && (seg + 1 == curve.size() || static_cast<double>(k) * resolution < b.hz); ++k)
-      g[k] = g[k - 1] * ratio;
+    double g = std::pow(10.0, (response_db(hz, curve) - ref_db) / 20.0);
+    f(k, g);
+    for (++k; k < bins && (seg + 1 == curve.size() || static_cast<double>(k) * resolution < b.hz); ++k)
+      f(k, g *= ratio);
   }
-  return g;
 }
 
 // Zero-phase filtering of x[from, from + count) by one FFT of the next power of two (zero-padded):
 // writes the inverse transform of gain * spectrum * curve back into x.
 class CurveFilter {
  public:
-  CurveFilter(const Eigen::ArrayXd& x, long from, long count, FftSet& ffts)
-      : count_(count), fft_(ffts.get(static_cast<int>(next_pow2(count)))) {
+  // The whole-file transform is not kept in an FftSet: its buffers go with the filter.
+  CurveFilter(const Eigen::ArrayXd& x, long from, long count)
+      : count_(count), fft_(static_cast<int>(next_pow2(count))) {
     const std::span<const Complex> s = fft_.forward({x.data() + from, static_cast<size_t>(count)});
     spectrum_.assign(s.begin(), s.end());
   }
@@ -64,22 +67,21 @@ class CurveFilter {
 
  private:
   std::span<const double> run(std::span<const CurvePoint> curve, int fs, double gain) {
-    const std::vector<double> g = curve_gains(curve, fft_.size(), fs);
     std::span<Complex> s = fft_.spectrum();
-    for (size_t k = 0; k < s.size(); ++k) s[k] = spectrum_[k] * (gain * g[k]);
+    for_each_gain(curve, fft_.size(), fs, [&](size_t k, double g) { s[k] = spectrum_[k] * (gain * g); });
     return fft_.inverse();
   }
   long count_;
-  RealFft& fft_;
+  RealFft fft_;
   std::vector<Complex> spectrum_;
 };
 
 }  // namespace
 
 double condition_input(Track& t, long max_length, const std::span<const CurvePoint>* curve,
-                       const RateSetup& r, FftSet& ffts, double target_power, double silent_power) {
+                       const RateSetup& r, double target_power, double silent_power) {
   const long count = t.length - 2 * r.margin() + r.padding();
-  CurveFilter filter(t.x, r.margin(), count, ffts);
+  CurveFilter filter(t.x, r.margin(), count);
   const double power = filter.filtered_energy(level_alignment_band(), r.fs) /
                        static_cast<double>(max_length - 2 * r.margin() + r.padding());
   const double gain = power < silent_power ? 0.0 : std::sqrt(target_power / power);

@@ -17,7 +17,7 @@ namespace callsim::quality::pesq_detail {
 // signal whose band power is below `silent_power` is set to zero. Returns the band power before
 // scaling. The filter response is piecewise linear in dB, normalised to 0 dB at 1 kHz.
 double condition_input(Track& t, long max_length, const std::span<const CurvePoint>* curve,
-                       const RateSetup& r, FftSet& ffts, double target_power, double silent_power);
+                       const RateSetup& r, double target_power, double silent_power);
 
 // P.862.2 wideband input filter: a 16-sample fade at both ends, then the 100 Hz high-pass.
 void apply_wideband_filter(Track& t, const RateSetup& r);

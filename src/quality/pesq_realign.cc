@@ -16,6 +16,7 @@ constexpr long kMaxBadIntervals = 1000;
 constexpr long kSearchFrames = 4;        // search range, in frame lengths, on each side
 constexpr double kMinCorrelation = 0.5;  // below this the interval keeps its delay
 
+// A run of bad frames and the sample span (reference timeline) realigned for it.
 struct BadInterval {
   long first_frame, end_frame;  // frames [first, end)
   long first_sample, end_sample;

@@ -13,6 +13,7 @@
 
 namespace callsim::quality::pesq_detail {
 
+// Result of the perceptual model: the raw score and the quantities it is made of.
 struct ModelScore {
   double raw = 0;                        // 4.5 - 0.1 D - 0.0309 A
   double symmetric = 0;                  // D: aggregated symmetric disturbance

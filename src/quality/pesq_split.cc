@@ -28,6 +28,7 @@ struct SideFit {
   bool evaluated = false;
 };
 
+// The chosen breakpoint (block) of an utterance and the fits of its two sides.
 struct Split {
   bool found = false;
   long breakpoint = 0;
