@@ -1,0 +1,126 @@
+// Loading scenarios: good files parse into the expected structs; each bad file fails with its
+// exact error (file + JSON pointer + message), from the C++ rules and, independently, from the
+// published JSON Schema.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "common/error.h"
+#include "scenario/scenario.h"
+#include "scenario/schema.h"
+
+namespace callsim::scenario {
+namespace {
+
+const std::string kData = std::string(CALLSIM_SOURCE_DIR) + "/tests/scenario/data/";
+
+nlohmann::json good() { return read_json_file(kData + "two_way.json"); }
+
+std::string error_of(const nlohmann::json& doc) {
+  try {
+    parse_scenario(doc, "bad.json", kData);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+TEST(ScenarioLoad, GoodScenarioParses) {
+  const Scenario s = load_scenario(kData + "two_way.json");
+  EXPECT_EQ(s.name, "two_way_test");
+  EXPECT_EQ(s.seed, 7u);
+  EXPECT_EQ(s.duration, sim::Duration::seconds(4));
+  ASSERT_EQ(s.directions.size(), 2u);
+  EXPECT_EQ(s.directions[0].name, "alice->bob");
+  EXPECT_EQ(s.directions[1].from, "bob");
+  EXPECT_EQ(s.peers.at("alice").codec.sample_rate_hz, 16000);
+  EXPECT_TRUE(s.peers.at("alice").codec.inband_fec);
+  EXPECT_EQ(s.peers.at("alice").codec.expected_loss_pct, 10);  // FEC default
+  EXPECT_EQ(s.peers.at("bob").jitter_buffer.kind, jitter::JitterBufferKind::kFixed);
+  EXPECT_DOUBLE_EQ(s.peers.at("bob").jitter_buffer.fixed.delay_ms, 60);
+  EXPECT_EQ(s.links.at("alice->bob").phases.size(), 1u);
+  EXPECT_EQ(s.expectations.size(), 2u);
+  EXPECT_FALSE(check_schema(good(), "scenario.schema.json").has_value());
+}
+
+TEST(ScenarioLoad, EmbeddedDefaultIsValid) {
+  const Scenario s = default_scenario();
+  EXPECT_EQ(s.name, "default");
+  EXPECT_EQ(s.directions.size(), 2u);
+  EXPECT_EQ(s.duration, sim::Duration::seconds(20));
+}
+
+struct BadCase {
+  const char* pointer;  // JSON pointer to change
+  nlohmann::json value;  // new value (null = remove the key)
+  const char* error;     // exact message from the C++ rules
+  // Where the schema reports it: the schema's pointer must start with this (with oneOf, the
+  // schema may name a sibling key of the same object). nullptr: a semantic rule the schema
+  // cannot express, so the schema must accept the document.
+  const char* schema_pointer;
+};
+
+class BadScenario : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadScenario, FailsWithExactPathInParserAndSchema) {
+  const BadCase& c = GetParam();
+  nlohmann::json doc = good();
+  const nlohmann::json::json_pointer ptr(c.pointer);
+  if (c.value.is_null()) doc[ptr.parent_pointer()].erase(ptr.back());
+  else doc[ptr] = c.value;
+  EXPECT_EQ(error_of(doc), c.error);
+  const auto v = check_schema(doc, "scenario.schema.json");
+  if (c.schema_pointer == nullptr) {
+    EXPECT_FALSE(v.has_value()) << v->pointer << ": " << v->message;
+    return;
+  }
+  ASSERT_TRUE(v.has_value()) << "schema accepted " << c.pointer;
+  EXPECT_EQ(v->pointer.rfind(c.schema_pointer, 0), 0u) << v->pointer << ": " << v->message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadScenario,
+    ::testing::Values(
+        BadCase{"/links/alice->bob/loss/p", 1.7, "bad.json: /links/alice->bob/loss/p: 1.7 is not in [0, 1]",
+                "/links/alice->bob/loss"},
+        BadCase{"/duration_s", "20", "bad.json: /duration_s: expected a number, got a string", "/duration_s"},
+        BadCase{"/duratoin_s", 20, "bad.json: /duratoin_s: unknown key 'duratoin_s'; expected one of: $schema, name, "
+                "description, source, duration_s, seed, peers, links, scoring, expect, tags", ""},
+        BadCase{"/seed", -1, "bad.json: /seed: -1 is not >= 0", "/seed"},
+        BadCase{"/peers/alice/codec/bitrate_kbps", 1000, "bad.json: /peers/alice/codec/bitrate_kbps: 1000 is not in [6, 510]",
+                "/peers/alice/codec/bitrate_kbps"},
+        BadCase{"/peers/alice/codec/frame_ms", 30, "bad.json: /peers/alice/codec/frame_ms: 30 is not one of: 10, 20, 40, 60",
+                "/peers/alice/codec/frame_ms"},
+        BadCase{"/peers/alice/codec/sample_rate_hz", 44100,
+                "bad.json: /peers/alice/codec/sample_rate_hz: 44100 is not one of: 8000, 12000, 16000, 24000, 48000",
+                "/peers/alice/codec/sample_rate_hz"},
+        BadCase{"/peers/bob/jitter_buffer/type", "elastic",
+                "bad.json: /peers/bob/jitter_buffer/type: 'elastic' is not one of: fixed, adaptive, speex",
+                "/peers/bob/jitter_buffer"},
+        BadCase{"/peers/alice/clock_drift_ppm", 5000, "bad.json: /peers/alice/clock_drift_ppm: 5000 is not in [-1000, 1000]",
+                "/peers/alice/clock_drift_ppm"},
+        BadCase{"/links/alice->bob/phases/0/end_s", 9.0,
+                "bad.json: /links/alice->bob/phases/0: phase [2, 9) s is outside the call (0 to 4 s)", nullptr},
+        BadCase{"/expect/alice->bob/0", "mos_lqo_wbb >= 3", "bad.json: /expect/alice->bob/0: unknown metric 'mos_lqo_wbb'", nullptr},
+        BadCase{"/name", nullptr, "bad.json: /: missing required key 'name'", ""}));
+
+TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
+  nlohmann::json doc = good();
+  doc["links"]["alice->carol"] = doc["links"]["alice->bob"];
+  doc["links"].erase("alice->bob");
+  EXPECT_EQ(error_of(doc), "bad.json: /links/alice->carol: link receiver 'carol' is not a peer");
+
+  const std::string path = testing::TempDir() + "/malformed.json";
+  std::ofstream(path) << "{\"name\": \"x\",\n \"peers\": {,}}";
+  try {
+    load_scenario(path);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), path);
+    EXPECT_EQ(e.location(), "byte 25 (line 2, column 12)");
+  }
+  EXPECT_THROW(load_scenario(kData + "does_not_exist.json"), InputError);
+}
+
+}  // namespace
+}  // namespace callsim::scenario
