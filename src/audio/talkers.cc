@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/embedded.h"
@@ -98,8 +100,16 @@ Signal load_builtin_talker(std::string_view name) {
   if (!bytes || name.find('/') != std::string_view::npos)
     throw InputError(
         "", "", "unknown talker \"" + std::string(name) + "\" (built-in talkers: " + joined_names() + ")");
-  return decode_audio_bytes(std::span<const char>(bytes->data(), bytes->size()),
-                            "builtin:" + std::string(name));
+  // Decoded once per process: a sweep loads the same talkers for every call (harness).
+  static std::mutex mutex;
+  static std::map<std::string, Signal, std::less<>> decoded;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = decoded.find(name); it != decoded.end()) return it->second;
+  }
+  Signal signal = decode_audio_bytes(std::span<const char>(bytes->data(), bytes->size()), "builtin:" + std::string(name));
+  std::lock_guard lock(mutex);
+  return decoded.emplace(std::string(name), std::move(signal)).first->second;
 }
 
 }  // namespace callsim::audio
