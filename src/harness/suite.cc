@@ -88,10 +88,15 @@ void add_folder(const fs::path& dir, std::vector<Job>& jobs) {
     if (it->path().extension() == ".json") files.push_back(clean(it->path()));
   }
   std::sort(files.begin(), files.end());
+  size_t found = 0;
   for (const auto& f : files) {
     const nlohmann::json doc = scenario::read_json_file(f);
-    if (classify(doc) == FileKind::kScenario) jobs.push_back(scenario_job(f, doc));
+    if (classify(doc) == FileKind::kScenario) {
+      jobs.push_back(scenario_job(f, doc));
+      ++found;
+    }
   }
+  if (found == 0) throw InputError(dir.string(), "", "no scenario files below this folder");
 }
 
 void add_argument(const std::string& arg, std::vector<Job>& jobs) {

@@ -18,7 +18,7 @@ const std::string kCallsim = CALLSIM_BINARY_DIR "/callsim";
 std::vector<std::string> write_suite(const TempDir& dir) {
   const json m = {{"matrix", "grid"},
                   {"base", testutil::short_call("call")},
-                  {"axes", {{"network", {"good_wifi", "3g", "lte_handover"}}, {"seed", {1, 2}}}}};
+                  {"axes", {{"network", {"good_wifi", "3g", "satellite"}}, {"seed", {1, 2}}}}};
   testutil::write_json(dir / "grid.json", m);
   testutil::write_json(dir / "single" / "one.json", testutil::short_call("lonely", 2.0, true));
   return {(dir / "grid.json").string(), (dir / "single").string()};
@@ -82,7 +82,7 @@ TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
   const auto suites = write_suite(dir);
   const fs::path list = dir / "list.txt";
   ASSERT_EQ(testutil::run(sweep_args(suites, dir / "out", {"--list", "--shard", "2/3"}), list), 0);
-  EXPECT_EQ(testutil::read_text(list), "grid/3g/s2\ngrid/lte_handover/s1\n");  // indexes 1 and 4 of 7
+  EXPECT_EQ(testutil::read_text(list), "grid/3g/s2\ngrid/satellite/s1\n");  // indexes 1 and 4 of 7
   EXPECT_FALSE(fs::exists(dir / "out"));
 
   json bad = json::parse(testutil::read_text(dir / "grid.json"));

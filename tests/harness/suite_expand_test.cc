@@ -65,6 +65,9 @@ TEST(SuiteExpand, BadArgumentsAreInputErrors) {
   TempDir dir;
   EXPECT_THROW(expand_suites({(dir / "missing.json").string()}), InputError);
   EXPECT_THROW(expand_suites({(dir / "nothing*.json").string()}), InputError);
+  std::filesystem::create_directories(dir / "empty" / "profiles");
+  testutil::write_json(dir / "empty" / "profiles" / "p.json", testutil::short_call("hidden"));
+  EXPECT_THROW(expand_suites({(dir / "empty").string()}), InputError);  // no scenario below it
   testutil::write_json(dir / "notes.json", json{{"hello", "world"}});
   EXPECT_THROW(expand_suites({(dir / "notes.json").string()}), InputError);  // named, but not a scenario
   json bad = testutil::short_call("bad");
