@@ -187,7 +187,7 @@ std::string summarize(const CallResult& r) {
   for (const auto& d : r.directions) {
     auto m = [&](const char* k) { auto it = d.metrics.find(k); return it == d.metrics.end() ? std::string("n/a") : fixed(it->second, 2); };
     os << "  " << d.name << ":  MOS-LQO nb " << m("mos_lqo_nb") << "  wb " << m("mos_lqo_wb") << "  E-model R "
-       << m("emodel_r") << "\n"
+       << m("emodel_r") << " (MOS-CQE " << m("emodel_mos") << ")\n"
        << "    network: loss " << fixed(100.0 * d.link.loss_rate, 1) << "%  delay mean " << fixed(d.link.delay_mean_ms, 1)
        << " ms, p95 " << fixed(d.link.delay_p95_ms, 1) << " ms  jitter " << fixed(d.rtp.jitter_ms, 1) << " ms\n"
        << "    receiver: mouth-to-ear mean " << m("mouth_to_ear_mean_ms") << " ms, p95 " << m("mouth_to_ear_p95_ms")
