@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "scenario/json_node.h"
 #include "scenario/link_json.h"
+#include "scenario/scenario.h"
 #include "sim/net/stream.h"
 
 namespace callsim::cli {
@@ -36,39 +37,38 @@ struct LoadedLink {
   uint64_t seed = 1;
 };
 
-// The link named `want` from a scenario's "links", or a whole file that is one link.
-// (Reads the scenario's duration_s, seed and links only; `callsim validate` checks the rest.)
+// A scenario's link (scenario::load_scenario validates the whole file; its duration and seed are the
+// defaults), or a file that is one link or profile (20 s, seed 1 by default).
 LoadedLink load(const NetsimOptions& o) {
   const nlohmann::json doc = scenario::read_json_file(o.file);
-  const scenario::JsonNode root(doc, o.file);
-  scenario::LinkParseContext ctx;
-  ctx.base_dir = std::filesystem::path(o.file).parent_path().string();
   LoadedLink out;
-  const bool is_scenario = root.is_object() && root.has("links");
-  out.duration = sim::Duration::from_seconds(o.duration_s.value_or(
-      is_scenario ? root.number_or("duration_s", 20.0, scenario::Range::positive()) : 20.0));
-  out.seed = o.seed.value_or(
-      is_scenario ? static_cast<uint64_t>(root.integer_or("seed", 1, scenario::Range::at_least(0))) : 1);
-  ctx.duration = out.duration;
-  if (!is_scenario) {
-    out.name = o.link.empty() ? std::filesystem::path(o.file).stem().string() : o.link;
-    out.config = scenario::parse_link(root, ctx);
+  if (doc.is_object() && doc.contains("links")) {
+    const scenario::Scenario s = scenario::load_scenario(o.file);
+    std::string names;
+    for (const auto& [name, config] : s.links) {
+      names += (names.empty() ? "" : ", ") + name;
+      if (name == o.link || (o.link.empty() && s.links.size() == 1)) {
+        out.name = name;
+        out.config = config;
+      }
+    }
+    if (out.name.empty())
+      throw InputError(
+          o.file, "/links",
+          (o.link.empty() ? "several links: choose one with --link (" : "no link '" + o.link + "' (links: ") +
+              names + ")");
+    out.duration = o.duration_s ? sim::Duration::from_seconds(*o.duration_s) : s.duration;
+    out.seed = o.seed.value_or(s.seed);
     return out;
   }
-  const scenario::JsonNode links = root.at("links");
-  std::string names;
-  for (const auto& [name, node] : links.members()) {
-    names += (names.empty() ? "" : ", ") + name;
-    if (name == o.link || (o.link.empty() && links.json().size() == 1)) {
-      out.name = name;
-      out.config = scenario::parse_link(node, ctx);
-      return out;
-    }
-  }
-  throw InputError(
-      o.file, "/links",
-      (o.link.empty() ? "several links: choose one with --link (" : "no link '" + o.link + "' (links: ") +
-          names + ")");
+  scenario::LinkParseContext ctx;
+  ctx.base_dir = std::filesystem::path(o.file).parent_path().string();
+  ctx.duration = sim::Duration::from_seconds(o.duration_s.value_or(20.0));
+  out.name = o.link.empty() ? std::filesystem::path(o.file).stem().string() : o.link;
+  out.config = scenario::parse_link(scenario::JsonNode(doc, o.file), ctx);
+  out.duration = ctx.duration;
+  out.seed = o.seed.value_or(1);
+  return out;
 }
 
 nlohmann::json stats_json(const net::LinkStats& s) {
