@@ -56,11 +56,11 @@ Track to_track(const audio::Signal& s, long max_length, const RateSetup& r) {
 }
 
 // Level alignment (clause 10.1.1) and the input filter (clause 10.1.2 / P.862.2).
-void condition(Track& t, long max_length, PesqMode mode, const RateSetup& r, bool is_ref,
-               const PesqInputNames& n) {
+void condition(InputConditioner& ic, Track& t, long max_length, PesqMode mode, const RateSetup& r,
+               bool is_ref, const PesqInputNames& n) {
   const std::span<const CurvePoint> irs = irs_receive_curve();
-  const double power = condition_input(t, max_length, mode == PesqMode::kNarrowband ? &irs : nullptr, r,
-                                       kTargetPower, kSilentBandPower);
+  const double power = ic.condition(t, max_length, mode == PesqMode::kNarrowband ? &irs : nullptr,
+                                    kTargetPower, kSilentBandPower);
   if (power < kSilentBandPower && is_ref)
     throw InputError(n.reference, "", "reference is silent (no signal in the 350-3250 Hz band)");
   if (mode == PesqMode::kWideband) apply_wideband_filter(t, r);
@@ -116,8 +116,11 @@ PesqResult pesq(const audio::Signal& ref, const audio::Signal& deg, PesqMode mod
   const long max_length =
       static_cast<long>(std::max(ref.samples.size(), deg.samples.size())) + 2 * r.margin();
   Track tr = to_track(ref, max_length, r), td = to_track(deg, max_length, r);
-  condition(tr, max_length, mode, r, true, names);
-  condition(td, max_length, mode, r, false, names);
+  {
+    InputConditioner ic(r);  // its whole-file transform buffers are freed at the end of the scope
+    condition(ic, tr, max_length, mode, r, true, names);
+    condition(ic, td, max_length, mode, r, false, names);
+  }
   FftSet ffts;
   const std::vector<Utterance> utts = time_align(tr, td, r, ffts, names);
   const ModelScore m = perceptual_score(tr, td, utts, r, ffts);

@@ -43,54 +43,41 @@ void for_each_gain(std::span<const CurvePoint> curve, long size, int fs, F&& f) 
   }
 }
 
-// Zero-phase filtering of x[from, from + count) by one FFT of the next power of two (zero-padded):
-// writes the inverse transform of gain * spectrum * curve back into x.
-class CurveFilter {
- public:
-  // The whole-file transform is not kept in an FftSet: its buffers go with the filter.
-  CurveFilter(const Eigen::ArrayXd& x, long from, long count)
-      : count_(count), fft_(static_cast<int>(next_pow2(count))) {
-    const std::span<const Complex> s = fft_.forward({x.data() + from, static_cast<size_t>(count)});
-    spectrum_.assign(s.begin(), s.end());
-  }
-  // Energy of the filtered samples [0, count).
-  double filtered_energy(std::span<const CurvePoint> curve, int fs) {
-    const std::span<const double> y = run(curve, fs, 1.0);
-    double e = 0;
-    for (long i = 0; i < count_; ++i) e += y[static_cast<size_t>(i)] * y[static_cast<size_t>(i)];
-    return e;
-  }
-  void write(Eigen::ArrayXd& x, long from, std::span<const CurvePoint> curve, int fs, double gain) {
-    const std::span<const double> y = run(curve, fs, gain);
-    for (long i = 0; i < count_; ++i) x[from + i] = y[static_cast<size_t>(i)];
-  }
-
- private:
-  std::span<const double> run(std::span<const CurvePoint> curve, int fs, double gain) {
-    std::span<Complex> s = fft_.spectrum();
-    for_each_gain(curve, fft_.size(), fs, [&](size_t k, double g) { s[k] = spectrum_[k] * (gain * g); });
-    return fft_.inverse();
-  }
-  long count_;
-  RealFft fft_;
-  std::vector<Complex> spectrum_;
-};
-
 }  // namespace
 
-double condition_input(Track& t, long max_length, const std::span<const CurvePoint>* curve,
-                       const RateSetup& r, double target_power, double silent_power) {
-  const long count = t.length - 2 * r.margin() + r.padding();
-  CurveFilter filter(t.x, r.margin(), count);
-  const double power = filter.filtered_energy(level_alignment_band(), r.fs) /
-                       static_cast<double>(max_length - 2 * r.margin() + r.padding());
+InputConditioner::InputConditioner(const RateSetup& r) : r_(r) {}
+
+// Zero-phase filtering by one FFT of the next power of two (zero-padded) over the signal part and
+// padding: the spectrum is kept, and each curve is applied to it in turn.
+double InputConditioner::condition(Track& t, long max_length, const std::span<const CurvePoint>* curve,
+                                   double target_power, double silent_power) {
+  const long from = r_.margin(), count = t.length - 2 * r_.margin() + r_.padding();
+  RealFft& fft = ffts_.get(static_cast<int>(next_pow2(count)));
+  const std::span<const Complex> s = fft.forward({t.x.data() + from, static_cast<size_t>(count)});
+  spectrum_.assign(s.begin(), s.end());
+  auto filtered = [&](std::span<const CurvePoint> c, double gain) {
+    std::span<Complex> out = fft.spectrum();
+    for_each_gain(c, fft.size(), r_.fs, [&](size_t k, double g) { out[k] = spectrum_[k] * (gain * g); });
+    return fft.inverse();
+  };
+  const std::span<const double> band = filtered(level_alignment_band(), 1.0);
+  double energy = 0;
+  for (long i = 0; i < count; ++i) energy += band[static_cast<size_t>(i)] * band[static_cast<size_t>(i)];
+  const double power = energy / static_cast<double>(max_length - 2 * r_.margin() + r_.padding());
   const double gain = power < silent_power ? 0.0 : std::sqrt(target_power / power);
   if (curve) {
-    filter.write(t.x, r.margin(), *curve, r.fs, gain);
+    const std::span<const double> y = filtered(*curve, gain);
+    for (long i = 0; i < count; ++i) t.x[from + i] = y[static_cast<size_t>(i)];
   } else {
     t.x.head(t.length) *= gain;
   }
   return power;
+}
+
+double condition_input(Track& t, long max_length, const std::span<const CurvePoint>* curve,
+                       const RateSetup& r, double target_power, double silent_power) {
+  InputConditioner c(r);
+  return c.condition(t, max_length, curve, target_power, silent_power);
 }
 
 void apply_wideband_filter(Track& t, const RateSetup& r) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 #include "quality/pesq_fft.h"
 #include "quality/pesq_signal.h"
@@ -18,6 +19,20 @@ namespace callsim::quality::pesq_detail {
 // scaling. The filter response is piecewise linear in dB, normalised to 0 dB at 1 kHz.
 double condition_input(Track& t, long max_length, const std::span<const CurvePoint>* curve,
                        const RateSetup& r, double target_power, double silent_power);
+
+// The same for the signals of one comparison: keeps the whole-file FFT buffers between calls (one
+// allocation for both signals) and frees them when destroyed.
+class InputConditioner {
+ public:
+  explicit InputConditioner(const RateSetup& r);
+  double condition(Track& t, long max_length, const std::span<const CurvePoint>* curve, double target_power,
+                   double silent_power);
+
+ private:
+  const RateSetup& r_;
+  FftSet ffts_;
+  std::vector<Complex> spectrum_;
+};
 
 // P.862.2 wideband input filter: a 16-sample fade at both ends, then the 100 Hz high-pass.
 void apply_wideband_filter(Track& t, const RateSetup& r);

@@ -14,8 +14,7 @@ constexpr double kDeadZone = 0.25;                 // clause 10.2.9 masking shar
 double loudness(const BarkScale& s, int band, double p) {
   const double thr = s.hearing_threshold[band];
   if (p <= thr) return 0.0;
-  const double g = s.zwicker_exponent[band];
-  return s.loudness_scale * std::pow(thr / 0.5, g) * (std::pow(0.5 + 0.5 * p / thr, g) - 1.0);
+  return s.loudness_factor[band] * (std::pow(0.5 + 0.5 * p / thr, s.zwicker_exponent[band]) - 1.0);
 }
 
 // Bark-width-weighted L2 (p = 2) or L1 (p = 1) norm over bands 1.. (clause 10.2.11).
@@ -33,7 +32,9 @@ double band_norm(const BarkScale& s, const std::vector<double>& d, int p) {
 
 // Asymmetry factor (clause 10.2.10): ((deg + 50) / (ref + 50))^1.2, capped at 12, zero below 3.
 double asymmetry(double ref, double deg) {
-  const double h = std::pow((deg + 50.0) / (ref + 50.0), 1.2);
+  const double ratio = (deg + 50.0) / (ref + 50.0);
+  if (ratio < 2.49) return 0.0;  // 2.49^1.2 < 3: skips the power for most cells
+  const double h = std::pow(ratio, 1.2);
   return h > 12.0 ? 12.0 : (h < 3.0 ? 0.0 : h);
 }
 

@@ -67,6 +67,8 @@ void derive(BarkScale& s) {
     const double c = s.centre_bark.back();
     const double h = c < 4 ? std::min(6.0 / (c + 2.0), 2.0) : 1.0;
     s.zwicker_exponent.push_back(kZwickerPower * std::pow(h, 0.15));
+    s.loudness_factor.push_back(s.loudness_scale *
+                                std::pow(s.hearing_threshold[b] / 0.5, s.zwicker_exponent.back()));
   }
 }
 
@@ -83,7 +85,7 @@ BarkScale make_scale(int rate) {
   s.hearing_threshold = std::span<const double>(kThreshold).first(s.bands);
   s.power_scale = wide ? kPowerScale16k : kPowerScale8k;
   s.loudness_scale = kLoudnessScale;
-  derive(s);
+  derive(s);  // needs the threshold and scale set above
   return s;
 }
 

@@ -18,6 +18,7 @@ struct BarkScale {
   std::span<const double> power_correction;   // per-band power density correction
   std::span<const double> hearing_threshold;  // absolute hearing threshold (power density)
   std::vector<double> zwicker_exponent;       // derived: per-band exponent of Zwicker's law
+  std::vector<double> loudness_factor;        // derived: loudness_scale * (threshold / 0.5)^exponent
   double power_scale = 0;                     // Sp: FFT power -> pitch power density
   double loudness_scale = 0;                  // Sl: loudness density scaling
 };
