@@ -9,7 +9,7 @@ PACKAGES=(
   libopus-dev libsndfile1-dev libsoxr-dev libspeexdsp-dev libfftw3-dev libeigen3-dev
   nlohmann-json3-dev libvalijson-dev libcli11-dev libboost-dev libpcap-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  gnuplot-nox flac sox espeak-ng tshark chromium
+  gnuplot-nox flac sox espeak-ng tshark chromium libxml2-dev
 )
 
 missing=()

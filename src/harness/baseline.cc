@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <regex>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -61,6 +62,9 @@ BaselineCall parse_call(const JsonNode& n, const Baseline& b) {
   BaselineCall c;
   c.scenario = n.string_or("scenario", "");
   for (const auto& [direction, metrics] : n.at("directions").members()) {
+    static const std::regex direction_name(R"(^[A-Za-z0-9_-]+->[A-Za-z0-9_-]+$)");
+    if (!std::regex_match(direction, direction_name))
+      metrics.fail("'" + direction + "' is not a direction name ('sender->receiver')");
     auto& out = c.directions[direction];
     for (const auto& [name, value] : metrics.members()) {
       check_known_metric(value, name);

@@ -57,15 +57,10 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return out;
 }
 
+// Every problem of the call, one after the other ("expectation failed: …; regression: …").
 std::string failure_message(const CallCheck& c) {
-  if (c.status == CallStatus::kMissing) return "missing: in the baseline but not in the results";
-  const auto n_exp = c.failed_expectations.size(), n_reg = c.regressions.size();
   std::string m;
-  if (n_exp) m += std::to_string(n_exp) + (n_exp == 1 ? " expectation" : " expectations") + " failed";
-  if (n_reg) m += (m.empty() ? "" : ", ") + std::to_string(n_reg) + (n_reg == 1 ? " regression" : " regressions");
-  const auto problems = c.problems();
-  if (!problems.empty()) m += ": " + problems.front();
-  if (problems.size() > 1) m += " (and " + std::to_string(problems.size() - 1) + " more)";
+  for (const auto& p : c.problems()) m += (m.empty() ? "" : "; ") + p;
   return m;
 }
 

@@ -23,6 +23,7 @@ Command add_score(CLI::App& app);
 Command add_netsim(CLI::App& app);
 Command add_check(CLI::App& app);
 Command add_baseline(CLI::App& app);
+Command add_report(CLI::App& app);
 Command add_sweep(CLI::App& app);
 Command add_merge(CLI::App& app);
 

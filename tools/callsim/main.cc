@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
   using namespace callsim::cli;
   CLI::App app{"callsim: call-quality simulator and test harness"};
   app.require_subcommand(1);
-  const std::vector<Command> commands = {add_run(app), add_validate(app), add_version(app), add_level(app), add_score(app), add_netsim(app), add_sweep(app), add_merge(app), add_check(app), add_baseline(app)};
+  const std::vector<Command> commands = {add_run(app), add_validate(app), add_version(app), add_level(app), add_score(app), add_netsim(app), add_sweep(app), add_merge(app), add_check(app), add_baseline(app), add_report(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

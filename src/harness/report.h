@@ -1,0 +1,45 @@
+// `callsim report`: the nightly HTML report, a folder that opens offline in a browser.
+//   index.html            overview per call and direction (MOS-LQO, E-model R, mouth-to-ear,
+//                         loss, concealment, pass/fail, change vs baseline, trend vs history;
+//                         sortable), sweep plots (MOS-LQO vs loss and vs mouth-to-ear delay, one
+//                         point set per codec setting)
+//   calls/<slug>/         one page per call: timeline and delay-CDF plots, audio players for the
+//                         reference and degraded signal of each direction, statistics tables
+//   plots/, calls/<slug>/plots/   SVGs with the gnuplot scripts and data files that made them
+//   report.css, report.js the page style and the table sorting / self-check script
+//   results.jsonl, report.json    the records shown (without call folders) and the run date, so
+//                         a report folder serves as --history for later reports
+// The folder is built beside the target and moved into place when complete.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace callsim::harness {
+
+enum class AudioMode { kCopy, kLink, kNone };
+
+struct ReportOptions {
+  std::filesystem::path output;
+  std::optional<std::filesystem::path> baseline;
+  std::vector<std::filesystem::path> history;  // earlier report or result folders, oldest first
+  std::string date;                            // shown as given ("" = none); never the wall clock
+  std::string gnuplot = "gnuplot";             // program name or path
+  AudioMode audio = AudioMode::kCopy;
+  double tolerance_scale = 1.0;
+  std::vector<std::string> series_axes;  // sweep axes naming a codec setting; empty: "codec" axes
+};
+
+struct ReportSummary {
+  int calls = 0, pages = 0, plots = 0;
+  std::vector<std::string> warnings;  // gnuplot warnings, missing files
+};
+
+// Writes the report of the calls in `results` (results.jsonl files, sweep or run folders).
+// Throws InputError for bad input, PlotError when gnuplot is missing or fails. Refuses to replace
+// an existing folder that is not a callsim report.
+ReportSummary write_report(const std::vector<std::filesystem::path>& results, const ReportOptions& options);
+
+}  // namespace callsim::harness

@@ -1,0 +1,159 @@
+// Baseline files: the update → save → load round trip, tolerance overrides surviving updates,
+// dropped / kept calls, and exact errors (file + JSON pointer) for malformed files.
+#include <gtest/gtest.h>
+
+#include "check_test_util.h"
+#include "common/error.h"
+#include "harness/baseline.h"
+#include "harness/check.h"
+#include "scenario/schema.h"
+
+namespace callsim::harness {
+namespace {
+
+using checkutil::good_metrics;
+using checkutil::make_call;
+using nlohmann::json;
+
+std::string error_of(const json& doc) {
+  try {
+    parse_baseline(doc, "base.json");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+json minimal() {
+  return json::parse(R"({"format": "callsim-baseline/1",
+    "defaults": {"mos_lqo_wb": {"worse": "lower", "absolute": 0.1},
+                 "mouth_to_ear_p95_ms": {"worse": "higher", "relative": 0.1}},
+    "calls": {"smoke/3g/nb12": {"scenario": "smoke_call", "directions": {"alice->bob":
+        {"mos_lqo_wb": 4.2, "mouth_to_ear_p95_ms": {"value": 200, "absolute": 30}}}}}})");
+}
+
+TEST(Baseline, ParsesValuesPoliciesAndOverrides) {
+  const Baseline b = parse_baseline(minimal(), "base.json");
+  ASSERT_EQ(b.defaults.size(), 2u);
+  EXPECT_EQ(b.defaults.at("mouth_to_ear_p95_ms").worse, Worse::kHigher);
+  EXPECT_EQ(*b.defaults.at("mouth_to_ear_p95_ms").tolerance.relative, 0.1);
+  const auto& m = b.calls.at("smoke/3g/nb12").directions.at("alice->bob");
+  EXPECT_EQ(m.at("mos_lqo_wb").value, 4.2);
+  EXPECT_TRUE(m.at("mos_lqo_wb").override_tolerance.empty());
+  EXPECT_EQ(m.at("mouth_to_ear_p95_ms").value, 200);
+  EXPECT_EQ(*m.at("mouth_to_ear_p95_ms").override_tolerance.absolute, 30);
+  EXPECT_EQ(baseline_to_json(b), minimal());  // writing gives back the same document
+}
+
+TEST(Baseline, ErrorsNameTheFileAndPointer) {
+  json d = minimal();
+  d["calls"]["smoke/3g/nb12"]["directions"]["alice->bob"]["mos_lqo_wb"] = "4.2";
+  EXPECT_EQ(error_of(d),
+            "base.json: /calls/smoke~13g~1nb12/directions/alice->bob/mos_lqo_wb: expected a number or an object "
+            "{\"value\", \"absolute\", \"relative\"}");
+  d = minimal();
+  d["defaults"]["mos_lqo_wb"]["absolute"] = -1;
+  EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_wb/absolute: -1 is not >= 0");
+  d = minimal();
+  d["defaults"]["mos_lqo_wb"].erase("absolute");
+  EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_wb: a policy needs an 'absolute' or 'relative' tolerance");
+  d = minimal();
+  d["defaults"]["mos_lqo_wb"]["worse"] = "up";
+  EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_wb/worse: 'up' is not one of: lower, higher");
+  d = minimal();
+  d["defaults"]["mos_lqo_super"] = {{"worse", "lower"}, {"absolute", 1}};
+  EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_super: unknown metric 'mos_lqo_super'");
+  d = minimal();
+  d["calls"]["smoke/3g/nb12"]["directions"]["alice->bob"]["emodel_r"] = 80;
+  EXPECT_EQ(error_of(d),
+            "base.json: /calls/smoke~13g~1nb12/directions/alice->bob/emodel_r: metric 'emodel_r' has no policy in "
+            "/defaults");
+  d = minimal();
+  d["format"] = "callsim-baseline/2";
+  EXPECT_EQ(error_of(d), "base.json: /format: unsupported format 'callsim-baseline/2'; expected 'callsim-baseline/1'");
+  d = minimal();
+  d["calls"]["smoke/3g/nb12"]["colour"] = "red";
+  EXPECT_EQ(error_of(d),
+            "base.json: /calls/smoke~13g~1nb12/colour: unknown key 'colour'; expected one of: scenario, directions");
+  d = minimal();
+  d.erase("calls");
+  EXPECT_EQ(error_of(d), "base.json: /: missing required key 'calls'");
+}
+
+TEST(Baseline, DirectionNamesAreSenderArrowReceiver) {
+  json d = minimal();
+  d["calls"]["smoke/3g/nb12"]["directions"]["alice-bob"] = json::object();
+  EXPECT_EQ(error_of(d),
+            "base.json: /calls/smoke~13g~1nb12/directions/alice-bob: 'alice-bob' is not a direction name "
+            "('sender->receiver')");
+}
+
+TEST(Baseline, SchemaAcceptsTheFilesUpdateWrites) {
+  const Baseline b = update_baseline(nullptr, {make_call("a"), make_call("smoke/3g/nb12")}, false, nullptr);
+  EXPECT_FALSE(scenario::check_schema(baseline_to_json(b), "baseline.schema.json").has_value());
+  EXPECT_FALSE(scenario::check_schema(minimal(), "baseline.schema.json").has_value());
+}
+
+TEST(Baseline, UpdateSaveLoadRoundTrip) {
+  checkutil::ScratchDir dir("baseline");
+  const std::vector<CallRecord> calls = {make_call("a"), make_call("b")};
+  BaselineUpdate summary;
+  const Baseline b = update_baseline(nullptr, calls, false, &summary);
+  EXPECT_EQ(summary.added, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(b.defaults.size(), default_policies().size());
+  // Only tracked metrics are stored: packet_loss_ratio has no default policy.
+  EXPECT_EQ(b.calls.at("a").directions.at("alice->bob").size(), 6u);
+  EXPECT_EQ(b.calls.at("a").directions.at("alice->bob").count("packet_loss_ratio"), 0u);
+  save_baseline(b, dir.path() / "baseline.json");
+  const Baseline loaded = load_baseline(dir.path() / "baseline.json");
+  EXPECT_EQ(baseline_to_json(loaded), baseline_to_json(b));
+  const std::string text = checkutil::read_file(dir.path() / "baseline.json");
+  save_baseline(loaded, dir.path() / "again.json");
+  EXPECT_EQ(checkutil::read_file(dir.path() / "again.json"), text);  // byte-identical
+  EXPECT_TRUE(run_check(calls, &loaded, {}).passed());
+}
+
+TEST(Baseline, UpdateKeepsOverridesAndPoliciesDropsOrKeepsMissingCalls) {
+  Baseline old = update_baseline(nullptr, {make_call("a"), make_call("gone")}, false, nullptr);
+  old.defaults["emodel_r"].tolerance = Tolerance{5.0, std::nullopt};
+  old.calls["a"].directions["bob->alice"]["mos_lqo_nb"].override_tolerance = Tolerance{std::nullopt, 0.05};
+  auto m = good_metrics();
+  m["mos_lqo_nb"] = 3.5;
+  BaselineUpdate s;
+  Baseline next = update_baseline(&old, {make_call("a", m), make_call("new")}, false, &s);
+  EXPECT_EQ(s.updated, (std::vector<std::string>{"a"}));
+  EXPECT_EQ(s.added, (std::vector<std::string>{"new"}));
+  EXPECT_EQ(s.removed, (std::vector<std::string>{"gone"}));
+  EXPECT_EQ(next.calls.count("gone"), 0u);
+  EXPECT_EQ(*next.defaults.at("emodel_r").tolerance.absolute, 5.0);
+  const BaselineMetric& nb = next.calls.at("a").directions.at("bob->alice").at("mos_lqo_nb");
+  EXPECT_EQ(nb.value, 3.5);
+  EXPECT_EQ(*nb.override_tolerance.relative, 0.05);
+  EXPECT_TRUE(next.calls.at("a").directions.at("alice->bob").at("mos_lqo_nb").override_tolerance.empty());
+  next = update_baseline(&old, {make_call("a", m)}, true, &s);
+  EXPECT_EQ(s.kept, (std::vector<std::string>{"gone"}));
+  EXPECT_EQ(next.calls.count("gone"), 1u);
+}
+
+TEST(Baseline, CallThatDidNotRunKeepsItsPreviousEntry) {
+  const Baseline old = update_baseline(nullptr, {make_call("a")}, false, nullptr);
+  CallRecord broken = make_call("a");
+  broken.error = "crashed";
+  broken.metrics.clear();
+  BaselineUpdate s;
+  const Baseline next = update_baseline(&old, {broken}, false, &s);
+  EXPECT_EQ(s.skipped, (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(s.removed.empty());
+  EXPECT_EQ(baseline_to_json(next), baseline_to_json(old));
+}
+
+TEST(Baseline, ToleranceArithmetic) {
+  EXPECT_DOUBLE_EQ(allowed_change(Tolerance{2.0, 0.1}, 50.0, 1.0), 5.0);  // max(2, 10% of 50)
+  EXPECT_DOUBLE_EQ(allowed_change(Tolerance{2.0, 0.1}, 10.0, 1.0), 2.0);
+  EXPECT_DOUBLE_EQ(allowed_change(Tolerance{2.0, 0.1}, -50.0, 0.5), 2.5);
+  EXPECT_EQ(describe_tolerance(Tolerance{2.0, 0.1}, 1.0), "max(2 abs, 10% rel)");
+  EXPECT_EQ(describe_tolerance(Tolerance{0.01, std::nullopt}, 1.5), "0.015 abs");
+}
+
+}  // namespace
+}  // namespace callsim::harness

@@ -1,0 +1,87 @@
+// `callsim check` and `callsim baseline update` as CI runs them: exit codes 0 / 1 / 2, the
+// baseline written by update gating the next run, overrides surviving an update, JUnit output.
+#include <gtest/gtest.h>
+
+#include "check_test_util.h"
+#include "harness/baseline.h"
+
+namespace callsim::harness {
+namespace {
+
+using checkutil::good_metrics;
+using checkutil::make_call;
+using checkutil::read_file;
+using checkutil::run_callsim;
+using checkutil::ScratchDir;
+using checkutil::write_results;
+
+class CheckCli : public ::testing::Test {
+ protected:
+  ScratchDir dir{"check-cli"};
+  std::string path(const std::string& name) const { return (dir.path() / name).string(); }
+  std::string log() const { return read_file(dir.path() / "log.txt"); }
+  int callsim(const std::vector<std::string>& args) { return run_callsim(args, dir.path() / "log.txt"); }
+};
+
+TEST_F(CheckCli, UpdateThenCheckPassesRegressionFailsBadBaselineIsInputError) {
+  write_results(dir.path() / "night1.jsonl", {make_call("a"), make_call("b")});
+  ASSERT_EQ(callsim({"baseline", "update", path("night1.jsonl"), "-o", path("baseline.json")}), 0) << log();
+  EXPECT_NE(log().find("added (2): a b"), std::string::npos) << log();
+
+  ASSERT_EQ(callsim({"check", path("night1.jsonl"), "--baseline", path("baseline.json"), "--junit", path("j.xml")}), 0)
+      << log();
+  EXPECT_NE(log().find("CHECK PASSED"), std::string::npos);
+  EXPECT_NE(read_file(dir.path() / "j.xml").find("<testsuites name=\"callsim check\" tests=\"2\" failures=\"0\""),
+            std::string::npos);
+
+  auto worse = good_metrics();
+  worse["mouth_to_ear_p95_ms"] = 260;  // +30%: beyond the default 10%
+  write_results(dir.path() / "night2.jsonl", {make_call("a", worse), make_call("b")});
+  EXPECT_EQ(callsim({"check", path("night2.jsonl"), "--baseline", path("baseline.json"), "--junit", path("j.xml")}), 1);
+  EXPECT_NE(log().find("REGRESSION  a   alice->bob  mouth_to_ear_p95_ms"), std::string::npos) << log();
+  EXPECT_NE(read_file(dir.path() / "j.xml").find("failures=\"1\""), std::string::npos);
+  // A looser gate lets it through: 10% x 4 = 40% allowed.
+  EXPECT_EQ(callsim({"check", path("night2.jsonl"), "--baseline", path("baseline.json"), "--tolerance-scale", "4"}), 0)
+      << log();
+
+  // Missing call: exit 1.
+  write_results(dir.path() / "night3.jsonl", {make_call("a")});
+  EXPECT_EQ(callsim({"check", path("night3.jsonl"), "--baseline", path("baseline.json")}), 1);
+  EXPECT_NE(log().find("Missing (in the baseline, not in the results):\n  b  (scenario smoke_call)"), std::string::npos)
+      << log();
+
+  // Malformed baseline: exit 2, the message names the file and the place.
+  checkutil::write_file(dir.path() / "broken.json", "{\"format\": \"callsim-baseline/1\", \"defaults\": {}, \"calls\": [}");
+  EXPECT_EQ(callsim({"check", path("night1.jsonl"), "--baseline", path("broken.json")}), 2);
+  EXPECT_NE(log().find(path("broken.json") + ": byte 59 (line 1, column 60): malformed JSON"), std::string::npos)
+      << log();
+  checkutil::write_file(dir.path() / "typed.json",
+                        "{\"format\": \"callsim-baseline/1\", \"defaults\": {\"emodel_r\": {\"worse\": \"lower\", "
+                        "\"absolute\": \"2\"}}, \"calls\": {}}");
+  EXPECT_EQ(callsim({"check", path("night1.jsonl"), "--baseline", path("typed.json")}), 2);
+  EXPECT_NE(log().find(path("typed.json") + ": /defaults/emodel_r/absolute: expected a number, got a string"),
+            std::string::npos)
+      << log();
+  EXPECT_EQ(callsim({"check", path("nothing.jsonl")}), 2);
+}
+
+TEST_F(CheckCli, UpdateKeepsHandEditedOverrides) {
+  write_results(dir.path() / "r.jsonl", {make_call("a")});
+  ASSERT_EQ(callsim({"baseline", "update", path("r.jsonl"), "-o", path("baseline.json")}), 0) << log();
+  Baseline b = load_baseline(path("baseline.json"));
+  b.calls["a"].directions["alice->bob"]["emodel_r"].override_tolerance.absolute = 9.0;
+  save_baseline(b, path("baseline.json"));
+  auto m = good_metrics();
+  m["emodel_r"] = 80.0;
+  write_results(dir.path() / "r.jsonl", {make_call("a", m)});
+  ASSERT_EQ(callsim({"baseline", "update", path("r.jsonl"), "-o", path("baseline.json")}), 0) << log();
+  const Baseline after = load_baseline(path("baseline.json"));
+  const BaselineMetric& r = after.calls.at("a").directions.at("alice->bob").at("emodel_r");
+  EXPECT_EQ(r.value, 80.0);
+  EXPECT_EQ(*r.override_tolerance.absolute, 9.0);
+  EXPECT_NE(read_file(dir.path() / "baseline.json").find("\"emodel_r\": {\n            \"absolute\": 9.0,\n"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace callsim::harness

@@ -1,0 +1,91 @@
+// Reading result sets: results.jsonl lines, sweep folders, `callsim run` folders, and the errors
+// for malformed lines, wrong types and duplicate ids.
+#include <gtest/gtest.h>
+
+#include "check_test_util.h"
+#include "common/error.h"
+#include "harness/check_results.h"
+
+namespace callsim::harness {
+namespace {
+
+using checkutil::make_call;
+using checkutil::ScratchDir;
+using checkutil::write_file;
+
+std::string error_of(const std::vector<std::filesystem::path>& paths) {
+  try {
+    load_calls(paths);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(ResultSet, ReadsWhatTheSweepWrites) {
+  ScratchDir dir("results");
+  CallRecord a = make_call("smoke/3g/nb12");
+  a.params = {{"codec", "nb12"}, {"network", "3g"}};
+  a.dir = "calls/smoke/3g/nb12";
+  CallRecord broken = make_call("smoke/3g/wb24");
+  broken.error = "cannot read talker";
+  checkutil::write_results(dir.path() / "results.jsonl", {a, broken});
+  const ResultSet set = load_result_set(dir.path());  // the folder: finds results.jsonl
+  ASSERT_EQ(set.calls.size(), 2u);
+  const CallRecord& r = set.calls[0];
+  EXPECT_EQ(r.id, "smoke/3g/nb12");
+  EXPECT_EQ(r.scenario, "smoke_call");
+  EXPECT_EQ(r.params.at("codec"), "nb12");
+  EXPECT_TRUE(r.passed);
+  EXPECT_EQ(r.dir, dir.path() / "calls/smoke/3g/nb12");
+  EXPECT_EQ(r.origin, (dir.path() / "results.jsonl").string() + ":1");
+  EXPECT_EQ(*find_metric(r, "bob->alice", "mos_lqo_wb"), 4.2);
+  EXPECT_FALSE(find_metric(r, "bob->alice", "mos_lqo_xx").has_value());
+  ASSERT_EQ(r.expectations.size(), 1u);
+  EXPECT_EQ(r.expectations[0].expect, "mos_lqo_nb >= 3");
+  EXPECT_EQ(set.calls[1].error, "cannot read talker");
+  EXPECT_FALSE(set.calls[1].passed);
+  EXPECT_TRUE(set.calls[1].metrics.empty());
+}
+
+TEST(ResultSet, RunFolderIsAOneCallSetNamedAfterTheScenario) {
+  ScratchDir dir("run");
+  checkutil::write_sweep(dir.path(), {{"c1", "wb", 0.05, 3.5, 180, false}});
+  const ResultSet set = load_result_set(dir.path() / "calls/c1");
+  ASSERT_EQ(set.calls.size(), 1u);
+  EXPECT_EQ(set.calls[0].id, "smoke_call");
+  EXPECT_FALSE(set.calls[0].passed);
+  EXPECT_EQ(*find_metric(set.calls[0], "alice->bob", "packet_loss_ratio"), 0.05);
+  EXPECT_EQ(set.calls[0].dir, dir.path() / "calls/c1");
+  EXPECT_TRUE(read_call_result(set.calls[0]).has_value());
+}
+
+TEST(ResultSet, MalformedLinesNameFileLineAndByte) {
+  ScratchDir dir("bad");
+  const auto file = dir.path() / "results.jsonl";
+  write_file(file, "{\"id\": \"a\", \"passed\": true}\n\n{\"id\": \"b\", \"passed\": tru}\n");
+  EXPECT_EQ(error_of({file}), file.string() + ":3: byte 54 (column 26): malformed JSON line");
+  write_file(file, "{\"id\": \"a\", \"passed\": \"yes\"}\n");
+  EXPECT_EQ(error_of({file}), file.string() + ":1: /passed: expected a boolean, got a string");
+  write_file(file, "{\"id\": \"a\", \"passed\": true, \"metrics\": {\"alice->bob\": {\"mos_lqo_nb\": \"4\"}}}\n");
+  EXPECT_EQ(error_of({file}), file.string() + ":1: /metrics/alice->bob/mos_lqo_nb: expected a number, got a string");
+  write_file(file, "[1, 2]\n");
+  EXPECT_EQ(error_of({file}), file.string() + ":1: /: expected an object (one call per line)");
+  EXPECT_EQ(error_of({dir.path() / "nothing"}), (dir.path() / "nothing").string() + ": no such file or folder");
+  std::filesystem::create_directories(dir.path() / "empty");
+  EXPECT_EQ(error_of({dir.path() / "empty"}),
+            (dir.path() / "empty").string() + ": holds neither results.jsonl (a sweep) nor result.json (a run)");
+}
+
+TEST(ResultSet, DuplicateIdsAcrossSetsAreAnError) {
+  ScratchDir dir("dup");
+  checkutil::write_results(dir.path() / "one.jsonl", {make_call("a"), make_call("b")});
+  checkutil::write_results(dir.path() / "two.jsonl", {make_call("c"), make_call("b")});
+  EXPECT_EQ(error_of({dir.path() / "one.jsonl", dir.path() / "two.jsonl"}),
+            (dir.path() / "two.jsonl").string() + ":2: /id: duplicate call id 'b' (first in " +
+                (dir.path() / "one.jsonl").string() + ":2)");
+  EXPECT_EQ(load_calls({dir.path() / "one.jsonl"}).size(), 2u);
+}
+
+}  // namespace
+}  // namespace callsim::harness

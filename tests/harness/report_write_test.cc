@@ -1,0 +1,222 @@
+// `callsim report` on synthetic sweeps: the files it writes, that every page reference resolves
+// inside the folder (offline), plots and audio players per direction, baseline and history
+// columns, gnuplot scripts that re-make the same SVGs, byte-identical reruns, and clear failures.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "check_test_util.h"
+#include "common/error.h"
+#include "harness/baseline.h"
+#include "harness/plot.h"
+#include "harness/report.h"
+
+namespace callsim::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using checkutil::read_file;
+using checkutil::ScratchDir;
+using checkutil::SweepCall;
+
+// Two codec settings x loss, as a small fec_vs_loss-like sweep.
+std::vector<SweepCall> sweep_calls(double mos_shift = 0) {
+  return {{"fec/random1/plain", "plain", 0.01, 4.1 + mos_shift, 150},
+          {"fec/random5/plain", "plain", 0.05, 3.4 + mos_shift, 160},
+          {"fec/random1/fec", "fec", 0.01, 4.2 + mos_shift, 170},
+          {"fec/random5/fec", "fec", 0.05, 3.9 + mos_shift, 175, false}};
+}
+
+int count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+  return n;
+}
+
+// Every src/href of every HTML page: relative, inside the report, and present.
+std::vector<std::string> broken_references(const fs::path& root) {
+  std::vector<std::string> broken;
+  static const std::regex ref(R"re((?:src|href)="([^"]*)")re");
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.path().extension() != ".html") continue;
+    const std::string html = read_file(entry.path());
+    for (std::sregex_iterator it(html.begin(), html.end(), ref), end; it != end; ++it) {
+      const std::string target = (*it)[1];
+      if (target.rfind("data:", 0) == 0) continue;
+      const fs::path resolved = (entry.path().parent_path() / target).lexically_normal();
+      const bool inside = resolved.string().rfind(root.lexically_normal().string(), 0) == 0;
+      if (target.find("://") != std::string::npos || !inside || !fs::exists(resolved))
+        broken.push_back(entry.path().string() + " -> " + target);
+    }
+  }
+  return broken;
+}
+
+std::map<std::string, std::string> all_files(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_regular_file()) out[fs::relative(e.path(), root).string()] = read_file(e.path());
+  return out;
+}
+
+class ReportWrite : public ::testing::Test {
+ protected:
+  ScratchDir dir{"report"};
+  fs::path sweep = checkutil::write_sweep(dir.path() / "sweep", sweep_calls());
+  ReportOptions options(const std::string& out) const {
+    ReportOptions o;
+    o.output = dir.path() / out;
+    o.date = "2026-11-26";
+    return o;
+  }
+};
+
+TEST_F(ReportWrite, WritesIndexCallPagesPlotsAndAudioThatAllResolve) {
+  const ReportSummary s = write_report({sweep}, options("report"));
+  const fs::path r = dir.path() / "report";
+  EXPECT_EQ(s.calls, 4);
+  EXPECT_EQ(s.pages, 5);
+  // Per call 2 directions x (delay, events, MOS windows, CDF) = 32, plus 3 sweep plots.
+  EXPECT_EQ(s.plots, 35);
+  EXPECT_TRUE(s.warnings.empty()) << (s.warnings.empty() ? "" : s.warnings.front());
+  for (const char* f : {"index.html", "report.css", "report.js", "results.jsonl", "report.json", "plots/sweep.gp",
+                        "plots/mos_nb_vs_loss.svg", "plots/mos_wb_vs_loss.svg", "plots/mos_nb_vs_delay.svg",
+                        "plots/mos_nb_vs_loss.dat", "calls/fec_random1_plain/index.html",
+                        "calls/fec_random1_plain/plots/call.gp", "calls/fec_random1_plain/plots/alice-to-bob_delay.svg",
+                        "calls/fec_random1_plain/plots/bob-to-alice_cdf.svg",
+                        "calls/fec_random1_plain/audio/alice-to-bob-degraded.wav"})
+    EXPECT_TRUE(fs::exists(r / f)) << f;
+  EXPECT_EQ(broken_references(r), std::vector<std::string>{});
+  EXPECT_FALSE(fs::exists(dir.path() / (".report.tmp-" + std::to_string(::getpid()))));
+
+  const std::string call = read_file(r / "calls/fec_random5_fec/index.html");
+  EXPECT_EQ(count(call, "<audio controls"), 4);
+  EXPECT_EQ(count(call, "<img class=\"plot\""), 8);
+  EXPECT_NE(call.find("<link rel=\"stylesheet\" href=\"../../report.css\">"), std::string::npos);
+  EXPECT_NE(call.find("expectation failed"), std::string::npos);  // fec/random5/fec failed
+  const std::string index = read_file(r / "index.html");
+  EXPECT_EQ(count(index, "<tr>"), 1 + 4 * 2);  // header + one row per call direction
+  EXPECT_NE(index.find("<table class=\"sortable\" id=\"overview\">"), std::string::npos);
+  EXPECT_NE(index.find("<td class=\"num\" data-v=\"3.400\">3.400</td>"), std::string::npos);
+  EXPECT_NE(index.find("2026-11-26 · 4 calls"), std::string::npos);
+  EXPECT_EQ(count(index, ">FAIL<"), 2);
+  // The sweep plot data: per codec setting the call directions and the means per network setting.
+  EXPECT_EQ(read_file(r / "plots/mos_nb_vs_loss.dat"),
+            "# series fec: call directions\n1.0000 4.2000\n1.0000 4.2000\n5.0000 3.9000\n5.0000 3.9000\n\n\n"
+            "# series fec: mean per network setting\n1.0000 4.2000\n5.0000 3.9000\n\n\n"
+            "# series plain: call directions\n1.0000 4.1000\n1.0000 4.1000\n5.0000 3.4000\n5.0000 3.4000\n\n\n"
+            "# series plain: mean per network setting\n1.0000 4.1000\n5.0000 3.4000\n\n\n");
+}
+
+TEST_F(ReportWrite, DelayCdfAndTimelineDataComeFromTheCsvFiles) {
+  write_report({sweep}, options("report"));
+  const fs::path plots = dir.path() / "report/calls/fec_random1_fec/plots";
+  // packets.csv: 200 packets, every 50th lost → 196 delays of 40 + (i mod 40) ms.
+  const std::string cdf = read_file(plots / "alice-to-bob_cdf_network.dat");
+  EXPECT_EQ(count(cdf, "\n"), 1 + 196);
+  EXPECT_EQ(cdf.substr(0, cdf.find('\n', cdf.find('\n') + 1)), "# value_ms percent_at_or_below\n40.000 0.5102");
+  EXPECT_NE(cdf.find("\n79.000 100.0000\n"), std::string::npos);
+  const std::string timeline = read_file(plots / "alice-to-bob_timeline.dat");
+  EXPECT_EQ(count(timeline, "\n"), 1 + 40);
+  EXPECT_NE(timeline.find("\n0.300 43.000 60.000 70.000 143.000 1.000 2.000 0.000 0.000\n"), std::string::npos);
+  const std::string windows = read_file(plots / "alice-to-bob_pesq_wb_windows.dat");
+  EXPECT_EQ(windows, "# start_s end_s mos_lqo\n0.000 1.000 4.200\n1.000 2.000 4.100\n2.000 3.000 4.000\n3.000 4.000 3.900\n");
+}
+
+TEST_F(ReportWrite, GnuplotScriptsRemakeTheSameSvgsAndReportsAreByteIdentical) {
+  write_report({sweep}, options("one"));
+  write_report({sweep}, options("two"));
+  const auto one = all_files(dir.path() / "one"), two = all_files(dir.path() / "two");
+  ASSERT_EQ(one.size(), two.size());
+  for (const auto& [name, bytes] : one) EXPECT_TRUE(two.at(name) == bytes) << name;
+  const fs::path plots = dir.path() / "one/calls/fec_random1_fec/plots";
+  const std::string before = read_file(plots / "bob-to-alice_mos.svg");
+  fs::remove(plots / "bob-to-alice_mos.svg");
+  EXPECT_EQ(run_gnuplot("gnuplot", plots, "call.gp"), "");
+  EXPECT_EQ(read_file(plots / "bob-to-alice_mos.svg"), before);
+  EXPECT_NE(before.find("<svg"), std::string::npos);
+}
+
+TEST_F(ReportWrite, BaselineAndHistoryColumns) {
+  // Night 1, then a baseline from it; night 2 is 0.3 MOS worse everywhere.
+  write_report({sweep}, options("night1"));
+  std::vector<CallRecord> calls = load_calls({sweep});
+  save_baseline(update_baseline(nullptr, calls, false, nullptr), dir.path() / "baseline.json");
+  const fs::path worse = checkutil::write_sweep(dir.path() / "sweep2", sweep_calls(-0.3));
+  ReportOptions o = options("night2");
+  o.baseline = dir.path() / "baseline.json";
+  o.history = {dir.path() / "night1"};
+  const ReportSummary s = write_report({worse}, o);
+  EXPECT_EQ(s.plots, 35 + 8);  // one sparkline per call direction
+  const std::string index = read_file(dir.path() / "night2/index.html");
+  EXPECT_EQ(count(index, "&#9660; mos_lqo_nb -0.300"), 8);
+  EXPECT_EQ(count(index, "<img class=\"spark\""), 8);
+  EXPECT_NE(index.find("mos_lqo_wb: 4.200 → 3.900"), std::string::npos);
+  EXPECT_NE(index.find("<li>2026-11-26 (night1)</li>"), std::string::npos);
+  EXPECT_NE(index.find("FAILED</b>CI check"), std::string::npos);
+  EXPECT_EQ(broken_references(dir.path() / "night2"), std::vector<std::string>{});
+}
+
+TEST_F(ReportWrite, RunFolderAndMissingFilesGiveNotesNotFailures) {
+  fs::remove(sweep / "calls/fec/random1/plain/alice-to-bob/timeline.csv");
+  fs::remove(sweep / "calls/fec/random1/plain/alice-to-bob/degraded.wav");
+  const ReportSummary s = write_report({sweep / "calls/fec/random1/plain"}, options("run"));
+  EXPECT_EQ(s.calls, 1);
+  std::string all;
+  for (const auto& w : s.warnings) all += w + "\n";
+  ASSERT_EQ(s.warnings.size(), 1u) << all;
+  EXPECT_NE(s.warnings[0].find("smoke_call alice->bob: no degraded audio"), std::string::npos) << s.warnings[0];
+  const std::string page = read_file(dir.path() / "run/calls/smoke_call/index.html");
+  EXPECT_NE(page.find("timeline.csv not found: no timeline plots"), std::string::npos);
+  EXPECT_EQ(count(page, "<audio controls"), 3);
+  EXPECT_EQ(count(page, "<img class=\"plot\""), 6);
+  EXPECT_EQ(broken_references(dir.path() / "run"), std::vector<std::string>{});
+}
+
+TEST_F(ReportWrite, MissingGnuplotFailsClearlyAndLeavesNothingBehind) {
+  ReportOptions o = options("report");
+  o.gnuplot = (dir.path() / "no-such-gnuplot").string();
+  try {
+    write_report({sweep}, o);
+    FAIL() << "no error";
+  } catch (const PlotError& e) {
+    EXPECT_NE(std::string(e.what()).find("No such file or directory (install gnuplot-nox, see tools/setup.sh)"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "report"));
+  for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_EQ(e.path().filename().string().find(".report"), std::string::npos);
+}
+
+TEST_F(ReportWrite, ReplacesAnEarlierReportButNotOtherFolders) {
+  write_report({sweep}, options("report"));
+  checkutil::write_file(dir.path() / "report/stale.txt", "old");
+  write_report({sweep}, options("report"));
+  EXPECT_FALSE(fs::exists(dir.path() / "report/stale.txt"));
+  try {
+    write_report({sweep}, options("sweep"));
+    FAIL() << "replaced a results folder";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), (dir.path() / "sweep").string() +
+                                         ": exists and is not a callsim report; refusing to replace it");
+  }
+  EXPECT_TRUE(fs::exists(sweep / "results.jsonl"));
+}
+
+TEST(ReportPlot, GnuplotErrorsNameTheScript) {
+  ScratchDir dir("plot");
+  checkutil::write_file(dir.path() / "bad.gp", "set terminal svg\nplot 'missing.dat'\n");
+  try {
+    run_gnuplot("gnuplot", dir.path(), "bad.gp");
+    FAIL() << "no error";
+  } catch (const PlotError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("gnuplot failed on " + (dir.path() / "bad.gp").string() + " (exit status 1):", 0), 0u) << what;
+    EXPECT_NE(what.find("missing.dat"), std::string::npos) << what;
+  }
+}
+
+}  // namespace
+}  // namespace callsim::harness

@@ -1,0 +1,65 @@
+// `callsim report RESULTS… -o DIR [--baseline FILE] [--history DIR…] [--date TEXT]`: the nightly
+// HTML report (see harness/report.h). Exit 0 when written, 2 on bad input, 3 when gnuplot is
+// missing or fails.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "harness/report.h"
+
+namespace callsim::cli {
+namespace {
+
+struct ReportArgs {
+  std::vector<std::string> results, history, series;
+  std::string output, baseline, date, audio = "copy", gnuplot = "gnuplot";
+  double tolerance_scale = 1.0;
+  bool quiet = false;
+};
+
+int run_report(const ReportArgs& a) {
+  harness::ReportOptions o;
+  o.output = a.output;
+  if (!a.baseline.empty()) o.baseline = a.baseline;
+  o.history.assign(a.history.begin(), a.history.end());
+  o.date = a.date;
+  o.gnuplot = a.gnuplot;
+  o.audio = a.audio == "link" ? harness::AudioMode::kLink
+          : a.audio == "none" ? harness::AudioMode::kNone
+                              : harness::AudioMode::kCopy;
+  o.tolerance_scale = a.tolerance_scale;
+  o.series_axes = a.series;
+  const std::vector<std::filesystem::path> results(a.results.begin(), a.results.end());
+  const auto summary = harness::write_report(results, o);
+  for (const auto& w : summary.warnings) std::cerr << "callsim report: warning: " << w << '\n';
+  if (!a.quiet)
+    std::cout << "callsim report: wrote " << a.output << "/index.html (" << summary.calls << " calls, "
+              << summary.pages << " pages, " << summary.plots << " plots)\n";
+  return 0;
+}
+
+}  // namespace
+
+Command add_report(CLI::App& app) {
+  auto* sub = app.add_subcommand("report", "Nightly HTML report: overview, sweep plots, a page per call");
+  auto a = std::make_shared<ReportArgs>();
+  sub->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
+  sub->add_option("-o,--output", a->output, "Report folder to write (replaced if it is an earlier report)")
+      ->required();
+  sub->add_option("--baseline", a->baseline, "Baseline file: show regressions and improvements");
+  sub->add_option("--history", a->history, "Earlier report or result folders, oldest first: trends");
+  sub->add_option("--date", a->date, "Run date to show (the report never reads the clock)");
+  sub->add_option("--audio", a->audio, "Audio files: copy into the report, link relatively, or none")
+      ->check(CLI::IsMember({"copy", "link", "none"}))
+      ->capture_default_str();
+  sub->add_option("--series", a->series, "Sweep axes that name a codec setting (default: axes containing 'codec')");
+  sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every baseline tolerance by this factor")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--gnuplot", a->gnuplot, "gnuplot program")->capture_default_str();
+  sub->add_flag("-q,--quiet", a->quiet, "Print only warnings and errors");
+  return {sub, [a] { return run_report(*a); }};
+}
+
+}  // namespace callsim::cli
