@@ -2,8 +2,8 @@
 
 namespace callsim::harness {
 
-std::shared_ptr<const peer::EncodedStream> EncodeOnceCache::get(const std::string& key,
-                                                                const std::function<peer::EncodedStream()>& encode) {
+std::shared_ptr<const peer::EncodedStream> EncodeOnceCache::get(
+    const std::string& key, const std::function<peer::EncodedStream()>& encode) {
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard lock(mutex_);
@@ -22,7 +22,9 @@ std::shared_ptr<const peer::EncodedStream> EncodeOnceCache::get(const std::strin
 }
 
 scenario::EncodeCache EncodeOnceCache::hook() {
-  return [this](const std::string& key, const std::function<peer::EncodedStream()>& encode) { return get(key, encode); };
+  return [this](const std::string& key, const std::function<peer::EncodedStream()>& encode) {
+    return get(key, encode);
+  };
 }
 
 size_t EncodeOnceCache::size() const {

@@ -20,7 +20,7 @@ class EncodeOnceCache {
  public:
   // The stream for `key`: encoded by the first caller, shared with every later one.
   std::shared_ptr<const peer::EncodedStream> get(const std::string& key,
-                                                  const std::function<peer::EncodedStream()>& encode);
+                                                 const std::function<peer::EncodedStream()>& encode);
   // The hook for scenario::RunOptions::encode_cache; the cache must outlive the calls using it.
   scenario::EncodeCache hook();
 

@@ -38,9 +38,11 @@ bool value_has(const json& value, const std::string& pointer) {
     const std::string& at = e.location() == "/" ? std::string() : e.location();
     if (at.compare(0, t.size(), t) != 0 || (at.size() > t.size() && at[t.size()] != '/')) continue;
     const std::string rest = at.substr(t.size());
-    if (b.value && value_has(*b.value, rest)) throw InputError(file, b.location + rest, b.context + e.message());
+    if (b.value && value_has(*b.value, rest))
+      throw InputError(file, b.location + rest, b.context + e.message());
   }
-  throw InputError(file, b.location, b.context + e.message() + " (at " + e.location() + " of the resulting scenario)");
+  throw InputError(file, b.location,
+                   b.context + e.message() + " (at " + e.location() + " of the resulting scenario)");
 }
 
 Job checked_job(std::string id, const json& doc, const std::string& file, const std::string& base_dir,
@@ -111,7 +113,8 @@ std::vector<Exclusion> parse_exclusions(const std::optional<JsonNode>& node, con
       if (a == axes.size()) names.fail("no axis '" + axis_name + "' in this matrix");
       const std::vector<JsonNode> items = names.is_array() ? names.elements() : std::vector<JsonNode>{names};
       for (const JsonNode& item : items) {
-        const std::string name = item.is_number() ? "s" + std::to_string(item.unsigned_integer()) : item.string();
+        const std::string name =
+            item.is_number() ? "s" + std::to_string(item.unsigned_integer()) : item.string();
         bool known = false;
         for (const auto& e : axes[a].entries) known = known || e.name == name;
         if (!known) item.fail("axis '" + axis_name + "' has no entry '" + name + "'");
@@ -124,7 +127,8 @@ std::vector<Exclusion> parse_exclusions(const std::optional<JsonNode>& node, con
   return out;
 }
 
-bool excluded(const std::vector<Exclusion>& rules, const std::vector<Axis>& axes, const std::vector<size_t>& pick) {
+bool excluded(const std::vector<Exclusion>& rules, const std::vector<Axis>& axes,
+              const std::vector<size_t>& pick) {
   for (const auto& rule : rules) {
     bool all = true;
     for (const auto& [a, names] : rule) all = all && names.count(axes[a].entries[pick[a]].name) > 0;
@@ -134,18 +138,20 @@ bool excluded(const std::vector<Exclusion>& rules, const std::vector<Axis>& axes
 }
 
 // Checks every entry on its own, so an invalid entry is blamed precisely.
-void check_entries(const Base& base, const std::vector<Axis>& axes, const std::vector<std::string>& directions,
-                   const std::string& file) {
+void check_entries(const Base& base, const std::vector<Axis>& axes,
+                   const std::vector<std::string>& directions, const std::string& file) {
   for (const auto& axis : axes)
     for (const auto& entry : axis.entries) {
       json doc = base.doc;
       const auto targets = apply_entry(axis, entry, doc, directions);
-      checked_job("check", doc, file, base.dir, Blame{entry.pointer, targets, entry.listed ? nullptr : &entry.value, ""});
+      checked_job("check", doc, file, base.dir,
+                  Blame{entry.pointer, targets, entry.listed ? nullptr : &entry.value, ""});
     }
 }
 
 Job combination(const std::string& matrix, const Base& base, const std::vector<Axis>& axes,
-                const std::vector<size_t>& pick, const std::vector<std::string>& directions, const std::string& file) {
+                const std::vector<size_t>& pick, const std::vector<std::string>& directions,
+                const std::string& file) {
   json doc = base.doc;
   std::string id = matrix;
   json params = json::object();
@@ -166,7 +172,8 @@ std::vector<Job> expand_matrix(const json& matrix, const std::string& file) {
   const JsonNode root(matrix, file);
   root.expect_keys({"$schema", "matrix", "description", "base", "patch", "apply_to", "axes", "exclude"});
   const std::string name = root.at("matrix").string();
-  if (!valid_id_part(name)) root.at("matrix").fail("'" + name + "' cannot be a job id (use letters, digits, '_', '.', '-')");
+  if (!valid_id_part(name))
+    root.at("matrix").fail("'" + name + "' cannot be a job id (use letters, digits, '_', '.', '-')");
   root.string_or("description", "");
   const std::vector<Axis> axes = parse_axes(matrix, file);
   const std::vector<Exclusion> exclusions = parse_exclusions(root.find("exclude"), axes);
@@ -180,7 +187,8 @@ std::vector<Job> expand_matrix(const json& matrix, const std::string& file) {
   std::vector<Job> jobs;
   std::vector<size_t> pick(axes.size(), 0);
   for (;;) {
-    if (!excluded(exclusions, axes, pick)) jobs.push_back(combination(name, base, axes, pick, directions, file));
+    if (!excluded(exclusions, axes, pick))
+      jobs.push_back(combination(name, base, axes, pick, directions, file));
     size_t a = axes.size();
     while (a > 0 && ++pick[a - 1] == axes[a - 1].entries.size()) pick[--a] = 0;
     if (a == 0) break;

@@ -33,10 +33,10 @@ enum class AxisKind {
 };
 
 struct AxisEntry {
-  std::string name;       // part of the job id
-  nlohmann::json value;   // what is applied
-  std::string pointer;    // where it is written in the matrix file, for errors
-  bool listed = false;    // from an array: `value` was built from a name, not written out
+  std::string name;      // part of the job id
+  nlohmann::json value;  // what is applied
+  std::string pointer;   // where it is written in the matrix file, for errors
+  bool listed = false;   // from an array: `value` was built from a name, not written out
 };
 
 struct Axis {

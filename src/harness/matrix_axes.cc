@@ -37,7 +37,9 @@ std::vector<AxisEntry> named_entries(const JsonNode& axis, AxisKind kind) {
   for (const auto& [name, value] : axis.members()) {
     check_entry_name(value, name);
     const bool ok = value.is_object() || (kind == AxisKind::kTalker && value.is_string());
-    if (!ok) value.fail(kind == AxisKind::kTalker ? "expected a talker name or {\"file\": ...}" : "expected an object");
+    if (!ok)
+      value.fail(kind == AxisKind::kTalker ? "expected a talker name or {\"file\": ...}"
+                                           : "expected an object");
     out.push_back({name, value.json(), value.pointer()});
   }
   return out;
@@ -58,9 +60,12 @@ std::vector<AxisEntry> listed_entries(const JsonNode& axis, AxisKind kind) {
     } else {
       e.name = item.string();
       check_entry_name(item, e.name);
-      if (kind == AxisKind::kNetwork) e.value = {{"profile", e.name}};
-      else if (kind == AxisKind::kJitterBuffer) e.value = {{"type", e.name}};
-      else e.value = e.name;
+      if (kind == AxisKind::kNetwork)
+        e.value = {{"profile", e.name}};
+      else if (kind == AxisKind::kJitterBuffer)
+        e.value = {{"type", e.name}};
+      else
+        e.value = e.name;
     }
     if (!seen.insert(e.name).second) item.fail("duplicate entry '" + e.name + "'");
     out.push_back(std::move(e));
@@ -111,7 +116,8 @@ std::vector<std::string> apply_entry(const Axis& axis, const AxisEntry& entry, j
                                      const std::vector<std::string>& directions) {
   std::vector<std::string> wrote;
   std::set<std::string> peers;
-  for (const auto& d : directions) peers.insert(axis.kind == AxisKind::kJitterBuffer ? receiver(d) : sender(d));
+  for (const auto& d : directions)
+    peers.insert(axis.kind == AxisKind::kJitterBuffer ? receiver(d) : sender(d));
   switch (axis.kind) {
     case AxisKind::kNetwork:
       for (const auto& d : directions) {

@@ -29,9 +29,11 @@ struct Entry {
 };
 
 Input read_input(const fs::path& dir) {
-  if (!fs::is_regular_file(dir / "results.jsonl")) throw InputError(dir.string(), "", "not a sweep folder (no results.jsonl)");
+  if (!fs::is_regular_file(dir / "results.jsonl"))
+    throw InputError(dir.string(), "", "not a sweep folder (no results.jsonl)");
   Input in{dir, read_results(dir / "results.jsonl"), json()};
-  if (fs::is_regular_file(dir / "summary.json")) in.summary = scenario::read_json_file((dir / "summary.json").string());
+  if (fs::is_regular_file(dir / "summary.json"))
+    in.summary = scenario::read_json_file((dir / "summary.json").string());
   return in;
 }
 
@@ -51,21 +53,25 @@ void check_shards(const std::vector<Input>& inputs) {
     const int k = s.value("index", 0), n = s.value("count", 0);
     const size_t jobs = s.value("jobs_total", size_t{0});
     if (count != 0 && (n != count || jobs != total))
-      throw InputError(file, "/shard", "shard of a different sweep (" + std::to_string(k) + "/" + std::to_string(n) + ", " +
-                                           std::to_string(jobs) + " jobs)");
+      throw InputError(file, "/shard",
+                       "shard of a different sweep (" + std::to_string(k) + "/" + std::to_string(n) + ", " +
+                           std::to_string(jobs) + " jobs)");
     count = n;
     total = jobs;
     if (auto [it, fresh] = seen.emplace(k, &in); !fresh)
-      throw InputError(file, "/shard", "shard " + std::to_string(k) + "/" + std::to_string(n) + " is also in " +
-                                           it->second->dir.string());
+      throw InputError(
+          file, "/shard",
+          "shard " + std::to_string(k) + "/" + std::to_string(n) + " is also in " + it->second->dir.string());
     records += in.results.records.size();
   }
   for (int k = 1; k <= count; ++k)
     if (!seen.count(k))
-      throw InputError(inputs.front().dir.string(), "", "shard " + std::to_string(k) + "/" + std::to_string(count) + " is missing");
+      throw InputError(inputs.front().dir.string(), "",
+                       "shard " + std::to_string(k) + "/" + std::to_string(count) + " is missing");
   if (records != total)
-    throw InputError(inputs.front().dir.string(), "", "the shards hold " + std::to_string(records) + " calls, the sweep has " +
-                                                          std::to_string(total));
+    throw InputError(
+        inputs.front().dir.string(), "",
+        "the shards hold " + std::to_string(records) + " calls, the sweep has " + std::to_string(total));
 }
 
 // Copies (or hard-links) a call folder's files into place, replacing what was there.
@@ -88,9 +94,11 @@ void copy_call(const fs::path& from, const fs::path& to) {
 std::vector<Entry> ordered_entries(const std::vector<Input>& inputs) {
   std::vector<Entry> all;
   for (const auto& in : inputs)
-    for (size_t i = 0; i < in.results.lines.size(); ++i) all.push_back({in.results.lines[i], &in.results.records[i], &in});
+    for (size_t i = 0; i < in.results.lines.size(); ++i)
+      all.push_back({in.results.lines[i], &in.results.records[i], &in});
   auto id = [](const Entry& e) { return e.record->at("id").get<std::string>(); };
-  std::stable_sort(all.begin(), all.end(), [&](const Entry& a, const Entry& b) { return natural_less(id(a), id(b)); });
+  std::stable_sort(all.begin(), all.end(),
+                   [&](const Entry& a, const Entry& b) { return natural_less(id(a), id(b)); });
   std::vector<Entry> unique;
   for (const auto& e : all) {
     if (!unique.empty() && id(unique.back()) == id(e)) {
@@ -118,19 +126,24 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
   std::vector<json> records;
   for (const auto& e : entries) {
     const json& r = *e.record;
-    if (r.contains("dir") && r.at("dir").is_string()) copy_call(e.input->dir / r.at("dir").get<std::string>(), out / r.at("dir").get<std::string>());
+    if (r.contains("dir") && r.at("dir").is_string())
+      copy_call(e.input->dir / r.at("dir").get<std::string>(), out / r.at("dir").get<std::string>());
     lines.push_back(e.line);
     records.push_back(r);
     ++report.calls;
-    if (r.contains("error")) ++report.errors;
-    else if (r.value("passed", false)) ++report.passed;
-    else ++report.failed;
+    if (r.contains("error"))
+      ++report.errors;
+    else if (r.value("passed", false))
+      ++report.passed;
+    else
+      ++report.failed;
   }
   write_results(out, lines);
   json summary = summarize_records(records);
   json merged_from = json::array();
   for (const auto& in : inputs)
-    merged_from.push_back({{"dir", in.dir.string()}, {"timing", in.summary.is_object() ? in.summary.value("timing", json()) : json()}});
+    merged_from.push_back({{"dir", in.dir.string()},
+                           {"timing", in.summary.is_object() ? in.summary.value("timing", json()) : json()}});
   summary["timing"] = {{"merged_from", merged_from}};
   write_summary(out, summary);
   return report;

@@ -8,9 +8,12 @@ namespace callsim::harness {
 
 const char* to_string(CallStatus status) {
   switch (status) {
-    case CallStatus::kPassed: return "PASS";
-    case CallStatus::kFailed: return "FAIL";
-    case CallStatus::kError: return "ERROR";
+    case CallStatus::kPassed:
+      return "PASS";
+    case CallStatus::kFailed:
+      return "FAIL";
+    case CallStatus::kError:
+      return "ERROR";
   }
   return "?";
 }
@@ -21,9 +24,12 @@ ProgressReporter::ProgressReporter(std::ostream& out, bool tty, size_t total, st
 std::string ProgressReporter::format_duration(double seconds) {
   const long s = std::lround(std::max(0.0, seconds));
   char buf[32];
-  if (s < 60) std::snprintf(buf, sizeof buf, "%ld s", s);
-  else if (s < 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
-  else std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  if (s < 60)
+    std::snprintf(buf, sizeof buf, "%ld s", s);
+  else if (s < 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
   return buf;
 }
 
@@ -35,7 +41,8 @@ void ProgressReporter::call_done(const std::string& id, CallStatus status, doubl
   if (!resumed) ++ran_;
   if (tty_) {
     if (status != CallStatus::kPassed) {  // failures stay visible above the bar
-      out_ << '\r' << "\x1b[K" << to_string(status) << ' ' << id << (error.empty() ? "" : ": " + error) << '\n';
+      out_ << '\r' << "\x1b[K" << to_string(status) << ' ' << id << (error.empty() ? "" : ": " + error)
+           << '\n';
       last_width_ = 0;
     }
     draw_bar(id);
@@ -44,9 +51,12 @@ void ProgressReporter::call_done(const std::string& id, CallStatus status, doubl
   char time[32];
   std::snprintf(time, sizeof time, "%.1f s", seconds);
   out_ << '[' << done_ << '/' << total_ << "] " << id << ' ' << to_string(status);
-  if (resumed) out_ << " (resumed)";
-  else if (status == CallStatus::kError) out_ << ": " << error;
-  else out_ << ' ' << time;
+  if (resumed)
+    out_ << " (resumed)";
+  else if (status == CallStatus::kError)
+    out_ << ": " << error;
+  else
+    out_ << ' ' << time;
   out_ << '\n' << std::flush;
 }
 
@@ -55,11 +65,13 @@ void ProgressReporter::draw_bar(const std::string& last_id) {
   const size_t filled = total_ ? done_ * kWidth / total_ : kWidth;
   const double elapsed = now_s_();
   std::string eta = "--";
-  if (ran_ > 0 && done_ < total_) eta = format_duration(elapsed / static_cast<double>(ran_) * static_cast<double>(total_ - done_));
+  if (ran_ > 0 && done_ < total_)
+    eta = format_duration(elapsed / static_cast<double>(ran_) * static_cast<double>(total_ - done_));
   if (done_ == total_) eta = "0 s";
-  std::string line = "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] " + std::to_string(done_) +
-                     "/" + std::to_string(total_) + "  failed " + std::to_string(failed_) + "  elapsed " +
-                     format_duration(elapsed) + "  ETA " + eta + "  " + last_id;
+  std::string line = "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] " +
+                     std::to_string(done_) + "/" + std::to_string(total_) + "  failed " +
+                     std::to_string(failed_) + "  elapsed " + format_duration(elapsed) + "  ETA " + eta +
+                     "  " + last_id;
   if (line.size() > 110) line.resize(110);
   out_ << '\r' << line << "\x1b[K" << std::flush;
   last_width_ = line.size();

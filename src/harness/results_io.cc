@@ -47,16 +47,21 @@ struct Group {
 
   void add(const json& r) {
     ++calls;
-    if (r.contains("error")) ++errors;
-    else if (r.value("passed", false)) ++passed;
-    else ++failed;
+    if (r.contains("error"))
+      ++errors;
+    else if (r.value("passed", false))
+      ++passed;
+    else
+      ++failed;
     if (!r.contains("metrics")) return;
     for (const auto& [direction, m] : r.at("metrics").items()) {
       by_direction[direction].add(m);
       all_directions.add(m);
     }
   }
-  json counts() const { return {{"calls", calls}, {"passed", passed}, {"failed", failed}, {"errors", errors}}; }
+  json counts() const {
+    return {{"calls", calls}, {"passed", passed}, {"failed", failed}, {"errors", errors}};
+  }
 };
 
 std::string param_key(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
@@ -82,8 +87,10 @@ json make_record(const Job& job, const json& result) {
 }
 
 json error_record(const Job& job, const std::string& message) {
-  return {{"id", job.id},         {"scenario", job.scenario.name}, {"file", job.file}, {"seed", job.scenario.seed},
-          {"params", job.params}, {"passed", false},               {"error", message}};
+  return {{"id", job.id},         {"scenario", job.scenario.name},
+          {"file", job.file},     {"seed", job.scenario.seed},
+          {"params", job.params}, {"passed", false},
+          {"error", message}};
 }
 
 std::string record_line(const json& record) { return record.dump() + "\n"; }

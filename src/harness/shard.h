@@ -15,7 +15,9 @@ struct ShardSpec {
   int index = 1;  // K, 1-based
   int count = 1;  // N
 
-  bool selects(size_t job_index) const { return static_cast<int>(job_index % static_cast<size_t>(count)) == index - 1; }
+  bool selects(size_t job_index) const {
+    return static_cast<int>(job_index % static_cast<size_t>(count)) == index - 1;
+  }
   std::string to_string() const { return std::to_string(index) + "/" + std::to_string(count); }
 };
 

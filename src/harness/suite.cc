@@ -20,7 +20,9 @@ namespace fs = std::filesystem;
 // glob(3) results, freed on scope exit.
 class GlobMatches {
  public:
-  explicit GlobMatches(const std::string& pattern) { status_ = ::glob(pattern.c_str(), GLOB_MARK, nullptr, &g_); }
+  explicit GlobMatches(const std::string& pattern) {
+    status_ = ::glob(pattern.c_str(), GLOB_MARK, nullptr, &g_);
+  }
   ~GlobMatches() { ::globfree(&g_); }
   GlobMatches(const GlobMatches&) = delete;
   GlobMatches& operator=(const GlobMatches&) = delete;
@@ -71,7 +73,8 @@ void add_file(const std::string& path, bool named, std::vector<Job>& jobs) {
       jobs.push_back(scenario_job(path, doc));
       return;
     case FileKind::kOther:
-      if (named) throw InputError(path, "/", "neither a scenario (no \"peers\") nor a matrix (no \"matrix\")");
+      if (named)
+        throw InputError(path, "/", "neither a scenario (no \"peers\") nor a matrix (no \"matrix\")");
   }
 }
 
@@ -132,7 +135,8 @@ bool natural_less(std::string_view a, std::string_view b) {
       while (ie < a.size() && digit(a[ie])) ++ie;
       while (je < b.size() && digit(b[je])) ++je;
       std::string_view x = a.substr(i, ie - i), y = b.substr(j, je - j);
-      const size_t xz = std::min(x.find_first_not_of('0'), x.size()), yz = std::min(y.find_first_not_of('0'), y.size());
+      const size_t xz = std::min(x.find_first_not_of('0'), x.size()),
+                   yz = std::min(y.find_first_not_of('0'), y.size());
       std::string_view xv = x.substr(xz), yv = y.substr(yz);
       if (xv.size() != yv.size()) return xv.size() < yv.size();
       if (xv != yv) return xv < yv;
@@ -154,7 +158,8 @@ bool valid_id_part(std::string_view part) {
          std::string_view::npos;
 }
 
-Job make_job(std::string id, const std::string& file, const nlohmann::json& document, const std::string& base_dir) {
+Job make_job(std::string id, const std::string& file, const nlohmann::json& document,
+             const std::string& base_dir) {
   Job job;
   job.scenario = scenario::parse_scenario(document, file, base_dir);
   job.id = std::move(id);
@@ -164,12 +169,14 @@ Job make_job(std::string id, const std::string& file, const nlohmann::json& docu
 }
 
 void sort_and_check_ids(std::vector<Job>& jobs) {
-  std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return natural_less(a.id, b.id); });
+  std::stable_sort(jobs.begin(), jobs.end(),
+                   [](const Job& a, const Job& b) { return natural_less(a.id, b.id); });
   std::vector<Job> unique;
   for (auto& j : jobs) {
     if (!unique.empty() && unique.back().id == j.id) {
       const Job& first = unique.back();
-      if (first.file == j.file && first.document_hash == j.document_hash) continue;  // the same call named twice
+      if (first.file == j.file && first.document_hash == j.document_hash)
+        continue;  // the same call named twice
       throw InputError(j.file, "/name", "job id '" + j.id + "' is also produced by " + first.file);
     }
     unique.push_back(std::move(j));
@@ -180,8 +187,9 @@ void sort_and_check_ids(std::vector<Job>& jobs) {
   for (const auto& j : jobs)
     for (size_t slash = j.id.find('/'); slash != std::string::npos; slash = j.id.find('/', slash + 1))
       if (auto it = by_id.find(j.id.substr(0, slash)); it != by_id.end())
-        throw InputError(it->second->file, "", "job id '" + it->first + "' is a folder of job '" + j.id + "' (from " +
-                                                   j.file + "); rename one");
+        throw InputError(
+            it->second->file, "",
+            "job id '" + it->first + "' is a folder of job '" + j.id + "' (from " + j.file + "); rename one");
 }
 
 std::vector<Job> expand_suites(const std::vector<std::string>& suites) {

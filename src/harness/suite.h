@@ -20,7 +20,7 @@ struct Job {
   std::string id;    // "<scenario name>" or "<matrix>/<entry>/.../s<seed>"; also its folder calls/<id>
   std::string file;  // the scenario or matrix file it came from, as found on the command line
   nlohmann::json params = nlohmann::json::object();  // matrix axis → entry name (seed: the number)
-  uint64_t document_hash = 0;  // FNV-1a of the complete scenario document and its base folder
+  uint64_t document_hash = 0;   // FNV-1a of the complete scenario document and its base folder
   scenario::Scenario scenario;  // parsed and validated
 };
 
@@ -30,7 +30,8 @@ std::vector<Job> expand_suites(const std::vector<std::string>& suites);
 
 // Builds a job from an already-read scenario document (also used by the matrix expansion).
 // `file` names it in errors and in the results; `base_dir` resolves its relative paths.
-Job make_job(std::string id, const std::string& file, const nlohmann::json& document, const std::string& base_dir);
+Job make_job(std::string id, const std::string& file, const nlohmann::json& document,
+             const std::string& base_dir);
 
 // Natural order: like `<` on bytes, except that runs of digits compare by numeric value.
 bool natural_less(std::string_view a, std::string_view b);

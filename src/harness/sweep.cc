@@ -47,8 +47,8 @@ bool is_complete(const fs::path& dir, const std::string& fingerprint, bool audio
   if (!in) return false;
   const json marker = json::parse(in, nullptr, false);
   if (marker.is_discarded() || !marker.is_object()) return false;
-  return marker.value("fingerprint", std::string()) == fingerprint && (!audio || marker.value("audio", false)) &&
-         fs::is_regular_file(dir / "result.json");
+  return marker.value("fingerprint", std::string()) == fingerprint &&
+         (!audio || marker.value("audio", false)) && fs::is_regular_file(dir / "result.json");
 }
 
 Outcome run_one(const Job& job, const SweepOptions& o, const scenario::EncodeCache& cache) {
@@ -70,7 +70,8 @@ Outcome run_one(const Job& job, const SweepOptions& o, const scenario::EncodeCac
     scenario::OutputOptions output;
     output.audio = output.pcap = o.audio;
     scenario::write_call_outputs(result, dir, output);
-    const json marker = {{"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
+    const json marker = {
+        {"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
     write_file_atomic(dir / "job.json", marker.dump(2) + "\n");  // last: the call is complete
     out.status = result.passed ? CallStatus::kPassed : CallStatus::kFailed;
   } catch (const InputError& e) {
@@ -109,11 +110,39 @@ int thread_count(int requested, size_t jobs) {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
+// The records of every job, in job order; counts the outcomes into `report`.
+std::vector<json> collect_records(const std::vector<Job>& jobs, const std::vector<Outcome>& outcomes,
+                                  const fs::path& out_dir, SweepReport& report) {
+  std::vector<json> records;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const Outcome& r = outcomes[i];
+    records.push_back(r.status == CallStatus::kError
+                          ? error_record(jobs[i], r.error)
+                          : make_record(jobs[i], read_result(call_dir(out_dir, jobs[i].id))));
+    report.input_error = report.input_error || r.input_error;
+    (r.resumed ? report.resumed : report.ran)++;
+    (r.status == CallStatus::kPassed   ? report.passed
+     : r.status == CallStatus::kFailed ? report.failed
+                                       : report.errors)++;
+  }
+  return records;
+}
+
+json timing_json(const SweepReport& r, bool cache_enabled) {
+  return {
+      {"wall_s", round2(r.wall_s)},
+      {"threads", r.threads},
+      {"calls_run", r.ran},
+      {"calls_resumed", r.resumed},
+      {"encode_cache", {{"enabled", cache_enabled}, {"hits", r.encode_hits}, {"misses", r.encode_misses}}}};
+}
+
 }  // namespace
 
 std::string job_fingerprint(const Job& job, bool score) {
-  const uint64_t h = sim::stable_hash(std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
-                                      ";score=" + (score ? "1" : "0"));
+  const uint64_t h =
+      sim::stable_hash(std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
+                       ";score=" + (score ? "1" : "0"));
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
@@ -130,33 +159,26 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
 
   EncodeOnceCache cache;
   std::optional<ProgressReporter> progress;
-  if (o.progress) progress.emplace(*o.progress, o.progress_tty, jobs.size(), [start] { return seconds_since(start); });
+  if (o.progress)
+    progress.emplace(*o.progress, o.progress_tty, jobs.size(), [start] { return seconds_since(start); });
   const std::vector<Outcome> outcomes =
-      run_all(jobs, o, report.threads, o.encode_cache ? cache.hook() : scenario::EncodeCache(), progress ? &*progress : nullptr);
+      run_all(jobs, o, report.threads, o.encode_cache ? cache.hook() : scenario::EncodeCache(),
+              progress ? &*progress : nullptr);
   if (progress) progress->finish();
 
+  const std::vector<json> records = collect_records(jobs, outcomes, o.out_dir, report);
   std::vector<std::string> lines;
-  std::vector<json> records;
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    const Outcome& r = outcomes[i];
-    records.push_back(r.status == CallStatus::kError ? error_record(jobs[i], r.error)
-                                                     : make_record(jobs[i], read_result(call_dir(o.out_dir, jobs[i].id))));
-    lines.push_back(record_line(records.back()));
-    report.input_error = report.input_error || r.input_error;
-    (r.resumed ? report.resumed : report.ran)++;
-    (r.status == CallStatus::kPassed ? report.passed : r.status == CallStatus::kFailed ? report.failed : report.errors)++;
-  }
+  for (const auto& r : records) lines.push_back(record_line(r));
   write_results(o.out_dir, lines);
 
   report.encode_hits = cache.hits();
   report.encode_misses = cache.misses();
   report.wall_s = seconds_since(start);
   json summary = summarize_records(records);
-  summary["timing"] = {{"wall_s", round2(report.wall_s)}, {"threads", report.threads}, {"calls_run", report.ran},
-                       {"calls_resumed", report.resumed},
-                       {"encode_cache", {{"enabled", o.encode_cache}, {"hits", report.encode_hits}, {"misses", report.encode_misses}}}};
+  summary["timing"] = timing_json(report, o.encode_cache);
   if (o.shard)
-    summary["shard"] = {{"index", o.shard->index}, {"count", o.shard->count}, {"jobs_total", report.jobs_total}};
+    summary["shard"] = {
+        {"index", o.shard->index}, {"count", o.shard->count}, {"jobs_total", report.jobs_total}};
   write_summary(o.out_dir, summary);
   return report;
 }

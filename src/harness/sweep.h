@@ -19,12 +19,12 @@ namespace callsim::harness {
 
 struct SweepOptions {
   std::filesystem::path out_dir = "callsim-out/sweep";
-  int threads = 0;                  // 0: std::thread::hardware_concurrency()
-  bool score = true;                // P.862 scoring
-  bool audio = true;                // WAV and pcap files per call (CSV always)
-  bool resume = true;               // skip calls already complete in out_dir
-  bool encode_cache = true;         // encode each distinct talk stream once per sweep
-  std::optional<ShardSpec> shard;   // run only this shard of the jobs
+  int threads = 0;                   // 0: std::thread::hardware_concurrency()
+  bool score = true;                 // P.862 scoring
+  bool audio = true;                 // WAV and pcap files per call (CSV always)
+  bool resume = true;                // skip calls already complete in out_dir
+  bool encode_cache = true;          // encode each distinct talk stream once per sweep
+  std::optional<ShardSpec> shard;    // run only this shard of the jobs
   std::ostream* progress = nullptr;  // progress lines; nullptr: silent
   bool progress_tty = false;         // draw a single redrawn line instead of one line per call
 };

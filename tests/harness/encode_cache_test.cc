@@ -1,11 +1,12 @@
 // The encode-once cache: one encoding per key under concurrency, and sweeps that reuse streams
 // give the same results as sweeps that encode every call.
+#include "harness/encode_cache.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
-#include "harness/encode_cache.h"
 #include "harness/suite.h"
 #include "harness/sweep.h"
 #include "sweep_test_util.h"
@@ -52,7 +53,8 @@ TEST(EncodeOnceCache, DistinctKeysAndFailedEncodings) {
   EXPECT_EQ(hook("a", [] { return fake_stream(1); })->payloads[0][0], 1);
   EXPECT_EQ(hook("b", [] { return fake_stream(2); })->payloads[0][0], 2);
   EXPECT_EQ(hook("a", [] { return fake_stream(9); })->payloads[0][0], 1);
-  EXPECT_THROW(cache.get("c", []() -> peer::EncodedStream { throw std::runtime_error("boom"); }), std::runtime_error);
+  EXPECT_THROW(cache.get("c", []() -> peer::EncodedStream { throw std::runtime_error("boom"); }),
+               std::runtime_error);
   EXPECT_EQ(cache.get("c", [] { return fake_stream(3); })->payloads[0][0], 3);  // retried after the failure
   EXPECT_EQ(cache.size(), 3u);
   EXPECT_EQ(cache.misses(), 3u);
@@ -81,7 +83,8 @@ TEST(EncodeOnceCache, SweepEncodesEachStreamOnceAndMatchesUncached) {
   o.encode_cache = false;
   const SweepReport uncached = run_sweep(shared_audio_jobs(dir), o);
   EXPECT_EQ(uncached.encode_misses + uncached.encode_hits, 0u);
-  EXPECT_EQ(testutil::read_text(dir / "cached" / "results.jsonl"), testutil::read_text(dir / "uncached" / "results.jsonl"));
+  EXPECT_EQ(testutil::read_text(dir / "cached" / "results.jsonl"),
+            testutil::read_text(dir / "uncached" / "results.jsonl"));
   for (const auto& job : shared_audio_jobs(dir))
     EXPECT_EQ(testutil::read_text(dir / "cached" / "calls" / job.id / "result.json"),
               testutil::read_text(dir / "uncached" / "calls" / job.id / "result.json"))
@@ -90,9 +93,11 @@ TEST(EncodeOnceCache, SweepEncodesEachStreamOnceAndMatchesUncached) {
 
 TEST(EncodeOnceCache, DifferentEncoderSettingsAreNotShared) {
   TempDir dir;
-  const json m = {{"matrix", "enc"},
-                  {"base", testutil::short_call("call", 2.0)},
-                  {"axes", {{"codec", {{"a", {{"bitrate_kbps", 16}}}, {"b", {{"bitrate_kbps", 24}}}}}, {"seed", {1, 2, 3}}}}};
+  const json m = {
+      {"matrix", "enc"},
+      {"base", testutil::short_call("call", 2.0)},
+      {"axes",
+       {{"codec", {{"a", {{"bitrate_kbps", 16}}}, {"b", {{"bitrate_kbps", 24}}}}}, {"seed", {1, 2, 3}}}}};
   testutil::write_json(dir / "enc.json", m);
   SweepOptions o;
   o.audio = false;

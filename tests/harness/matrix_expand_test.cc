@@ -19,7 +19,8 @@ json two_way_matrix() {
           {"base", base},
           {"axes",
            {{"network", {"good_wifi", "3g"}},
-            {"codec", {{"wb24", {{"bitrate_kbps", 24}}}, {"nb12", {{"bitrate_kbps", 12}, {"sample_rate_hz", 8000}}}}},
+            {"codec",
+             {{"wb24", {{"bitrate_kbps", 24}}}, {"nb12", {{"bitrate_kbps", 12}, {"sample_rate_hz", 8000}}}}},
             {"talker", {"en_female", "de_male"}},
             {"seed", {2, 10, 1}}}}};
 }
@@ -50,7 +51,8 @@ TEST(MatrixExpand, CrossesEveryAxisInNaturalIdOrder) {
   EXPECT_EQ(jobs[3].id, "m/3g/nb12/en_female/s1");
   EXPECT_EQ(jobs.back().id, "m/good_wifi/wb24/en_female/s10");
   for (const auto& j : jobs) EXPECT_EQ(j.file, (dir / "m.json").string());
-  EXPECT_EQ(jobs[2].params, json({{"network", "3g"}, {"codec", "nb12"}, {"talker", "de_male"}, {"seed", 10}}));
+  EXPECT_EQ(jobs[2].params,
+            json({{"network", "3g"}, {"codec", "nb12"}, {"talker", "de_male"}, {"seed", 10}}));
 }
 
 TEST(MatrixExpand, AxesChangeTheirPartOfTheScenario) {
@@ -92,7 +94,9 @@ TEST(MatrixExpand, CustomAxesPatchAndExclusionsSkip) {
              {{"length", {{"short", {{"duration_s", 2}}}, {"long", {{"duration_s", 4}}}}},
               {"jitter_buffer", {"fixed", "adaptive"}},
               {"seed", {1, 2}}}},
-            {"exclude", {{{"length", "long"}, {"seed", {2}}}, {{"jitter_buffer", "fixed"}, {"length", "short"}, {"seed", "s1"}}}}};
+            {"exclude",
+             {{{"length", "long"}, {"seed", {2}}},
+              {{"jitter_buffer", "fixed"}, {"length", "short"}, {"seed", "s1"}}}}};
   const std::vector<Job> jobs = expand_file(dir, m);
   std::vector<std::string> ids;
   for (const auto& j : jobs) ids.push_back(j.id);
@@ -107,7 +111,8 @@ TEST(MatrixExpand, CustomAxesPatchAndExclusionsSkip) {
 TEST(MatrixExpand, BaseFileIsResolvedNextToTheMatrix) {
   TempDir dir;
   testutil::write_json(dir / "base" / "call.json", testutil::short_call("call"));
-  json m = {{"matrix", "b"}, {"base", "base/call.json"}, {"patch", {{"duration_s", 3}}}, {"axes", {{"seed", {7}}}}};
+  json m = {
+      {"matrix", "b"}, {"base", "base/call.json"}, {"patch", {{"duration_s", 3}}}, {"axes", {{"seed", {7}}}}};
   const std::vector<Job> jobs = expand_file(dir, m);
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].id, "b/s7");
@@ -163,11 +168,12 @@ TEST(MatrixExpand, ErrorsNameTheMatrixFileAndTheAxisEntry) {
 TEST(MatrixExpand, AnInvalidCombinationIsNamed) {
   TempDir dir;
   // Each entry is valid on its own; a 2 s call cannot hold a talk interval ending at 3 s.
-  json m = {{"matrix", "x"},
-            {"base", testutil::short_call("call", 4.0)},
-            {"axes",
-             {{"length", {{"short", {{"duration_s", 2}}}, {"long", {{"duration_s", 4}}}}},
-              {"turns", {{"late", {{"peers", {{"alice", {{"talk", {{{"start_s", 1}, {"end_s", 3}}}}}}}}}}}}}}};
+  json m = {
+      {"matrix", "x"},
+      {"base", testutil::short_call("call", 4.0)},
+      {"axes",
+       {{"length", {{"short", {{"duration_s", 2}}}, {"long", {{"duration_s", 4}}}}},
+        {"turns", {{"late", {{"peers", {{"alice", {{"talk", {{{"start_s", 1}, {"end_s", 3}}}}}}}}}}}}}}};
   const InputError e = expansion_error(dir, m);
   EXPECT_EQ(e.location(), "/axes");
   EXPECT_NE(e.message().find("combination 'x/short/late'"), std::string::npos) << e.message();

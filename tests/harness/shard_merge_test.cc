@@ -41,7 +41,8 @@ TEST(ShardMerge, ThreeShardProcessesMergeIntoTheUnshardedRun) {
   std::vector<pid_t> shards;
   for (int k = 1; k <= 3; ++k) {
     const std::string name = "shard" + std::to_string(k);
-    shards.push_back(testutil::spawn(sweep_args(suites, dir / name, {"-j", "1", "--shard", std::to_string(k) + "/3"}), log));
+    shards.push_back(testutil::spawn(
+        sweep_args(suites, dir / name, {"-j", "1", "--shard", std::to_string(k) + "/3"}), log));
   }
   for (pid_t pid : shards) EXPECT_EQ(testutil::wait_exit(pid), 0) << testutil::read_text(log);
   EXPECT_EQ(read_results(dir / "shard1" / "results.jsonl").records.size(), 3u);
@@ -60,7 +61,8 @@ TEST(ShardMerge, ThreeShardProcessesMergeIntoTheUnshardedRun) {
   ASSERT_EQ(lines.records.size(), 7u);
   for (const auto& r : lines.records) {
     const fs::path rel = r.at("dir").get<std::string>();
-    EXPECT_EQ(testutil::read_text(dir / "merged" / rel / "result.json"), testutil::read_text(dir / "full" / rel / "result.json"))
+    EXPECT_EQ(testutil::read_text(dir / "merged" / rel / "result.json"),
+              testutil::read_text(dir / "full" / rel / "result.json"))
         << rel;
     EXPECT_TRUE(fs::exists(dir / "merged" / rel / "alice-to-bob" / "frames.csv")) << rel;
   }
@@ -90,7 +92,8 @@ TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
   testutil::write_json(dir / "bad.json", bad);
   const fs::path log = dir / "bad.txt";
   EXPECT_EQ(testutil::run(sweep_args({suites[1], (dir / "bad.json").string()}, dir / "bad_out", {}), log), 2);
-  EXPECT_NE(testutil::read_text(log).find("/axes/codec/fast/frame_ms"), std::string::npos) << testutil::read_text(log);
+  EXPECT_NE(testutil::read_text(log).find("/axes/codec/fast/frame_ms"), std::string::npos)
+      << testutil::read_text(log);
   EXPECT_FALSE(fs::exists(dir / "bad_out"));  // nothing ran
   EXPECT_EQ(testutil::run(sweep_args(suites, dir / "x", {"--shard", "4/3"}), log), 2);
 }

@@ -35,7 +35,8 @@ TEST(SuiteExpand, FolderTakesScenariosBelowItAndSkipsTheRest) {
   testutil::write_json(dir / "suite" / "profiles" / "p.json", testutil::short_call("in_profiles"));
   testutil::write_json(dir / "suite" / "schema" / "s.json", testutil::short_call("in_schema"));
   testutil::write_json(dir / "suite" / "notes.json", json{{"hello", "world"}});
-  testutil::write_json(dir / "suite" / "m.json", json{{"matrix", "m"}, {"base", "b.json"}, {"axes", {{"seed", {1}}}}});
+  testutil::write_json(dir / "suite" / "m.json",
+                       json{{"matrix", "m"}, {"base", "b.json"}, {"axes", {{"seed", {1}}}}});
   testutil::write_text(dir / "suite" / "readme.txt", "not json");
   const std::vector<Job> jobs = expand_suites({(dir / "suite").string()});
   EXPECT_EQ(ids(jobs), (std::vector<std::string>{"alpha", "beta"}));
@@ -46,11 +47,13 @@ TEST(SuiteExpand, GlobsMatrixFilesAndDuplicates) {
   TempDir dir;
   testutil::write_json(dir / "x1.json", testutil::short_call("x1"));
   testutil::write_json(dir / "x2.json", testutil::short_call("x2"));
-  testutil::write_json(dir / "m.json", json{{"matrix", "m"}, {"base", "x1.json"}, {"axes", {{"seed", {3, 1}}}}});
+  testutil::write_json(dir / "m.json",
+                       json{{"matrix", "m"}, {"base", "x1.json"}, {"axes", {{"seed", {3, 1}}}}});
   EXPECT_EQ(ids(expand_suites({(dir / "x*.json").string()})), (std::vector<std::string>{"x1", "x2"}));
   // The same file twice is one job; the matrix adds its own.
-  EXPECT_EQ(ids(expand_suites({(dir / "m.json").string(), (dir / "x2.json").string(), (dir / "x2.json").string()})),
-            (std::vector<std::string>{"m/s1", "m/s3", "x2"}));
+  EXPECT_EQ(
+      ids(expand_suites({(dir / "m.json").string(), (dir / "x2.json").string(), (dir / "x2.json").string()})),
+      (std::vector<std::string>{"m/s1", "m/s3", "x2"}));
   // Another file with the same scenario name is an error.
   testutil::write_json(dir / "other" / "x1.json", testutil::short_call("x1"));
   try {

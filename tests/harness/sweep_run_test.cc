@@ -67,9 +67,11 @@ TEST(Sweep, RecordsFollowJobOrderAndNameTheirCall) {
     EXPECT_EQ(rec.at("params"), jobs[i].params);
     EXPECT_TRUE(rec.at("passed").get<bool>());
     EXPECT_EQ(rec.at("expectations").size(), 1u);
-    EXPECT_GT(rec.at("metrics").at("alice->bob").at("packets_sent").get<double>(), 90.0);  // 2 s of 20 ms frames
+    EXPECT_GT(rec.at("metrics").at("alice->bob").at("packets_sent").get<double>(),
+              90.0);  // 2 s of 20 ms frames
     EXPECT_TRUE(fs::exists(dir / "out" / rec.at("dir").get<std::string>() / "alice-to-bob" / "packets.csv"));
-    EXPECT_FALSE(fs::exists(dir / "out" / rec.at("dir").get<std::string>() / "alice-to-bob" / "degraded.wav"));
+    EXPECT_FALSE(
+        fs::exists(dir / "out" / rec.at("dir").get<std::string>() / "alice-to-bob" / "degraded.wav"));
   }
   const json summary = json::parse(testutil::read_text(dir / "out" / "summary.json"));
   EXPECT_EQ(summary.at("calls"), 6);
@@ -115,7 +117,8 @@ TEST(Sweep, ResumeKeepsCompleteCallsAndRerunsTheRest) {
   const SweepReport again = run_sweep(jobs, fresh);
   EXPECT_EQ(again.ran, 6u);
   EXPECT_EQ(again.exit_code(), 0);
-  EXPECT_FALSE(fs::exists(call_dir(out, jobs[0].id) / "alice-to-bob" / "degraded.wav"));  // stale files removed
+  EXPECT_FALSE(
+      fs::exists(call_dir(out, jobs[0].id) / "alice-to-bob" / "degraded.wav"));  // stale files removed
 }
 
 TEST(Sweep, FailedExpectationsAndBrokenInputsSetTheExitCode) {

@@ -50,7 +50,8 @@ json short_call(const std::string& name, double duration_s, bool two_way) {
               {"duration_s", duration_s},
               {"seed", 1},
               {"peers",
-               {{"alice", {{"talker", "en_female"}, {"codec", codec}}}, {"bob", {{"talker", "en_male"}, {"codec", codec}}}}},
+               {{"alice", {{"talker", "en_female"}, {"codec", codec}}},
+                {"bob", {{"talker", "en_male"}, {"codec", codec}}}}},
               {"links", {{"alice->bob", link}}},
               {"scoring", {{"pesq", false}}},
               {"expect", {{"all", {"concealed_ratio <= 0.5"}}}}};

@@ -26,13 +26,14 @@ Command add_merge(CLI::App& app) {
   sub->add_option("-o,--out", a->out, "Output folder")->required();
   sub->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
   return {sub, [a] {
-    std::vector<std::filesystem::path> dirs(a->inputs.begin(), a->inputs.end());
-    const harness::MergeReport r = harness::merge_sweeps(dirs, a->out);
-    if (!a->quiet)
-      std::cerr << "merge: " << r.calls << " calls from " << dirs.size() << " folders: " << r.passed << " passed, "
-                << r.failed << " failed, " << r.errors << " errors\nresults: " << a->out << "/results.jsonl\n";
-    return r.exit_code();
-  }};
+            std::vector<std::filesystem::path> dirs(a->inputs.begin(), a->inputs.end());
+            const harness::MergeReport r = harness::merge_sweeps(dirs, a->out);
+            if (!a->quiet)
+              std::cerr << "merge: " << r.calls << " calls from " << dirs.size() << " folders: " << r.passed
+                        << " passed, " << r.failed << " failed, " << r.errors
+                        << " errors\nresults: " << a->out << "/results.jsonl\n";
+            return r.exit_code();
+          }};
 }
 
 }  // namespace callsim::cli

@@ -21,7 +21,8 @@ using nlohmann::json;
 
 json bench_call(bool score) {
   json base = testutil::short_call("bench", 4.0, true);
-  for (auto& [name, peer] : base["peers"].items()) peer["codec"] = {{"sample_rate_hz", 48000}, {"bitrate_kbps", 24}};
+  for (auto& [name, peer] : base["peers"].items())
+    peer["codec"] = {{"sample_rate_hz", 48000}, {"bitrate_kbps", 24}};
   base["scoring"] = {{"pesq", score}};
   return base;
 }
@@ -29,8 +30,9 @@ json bench_call(bool score) {
 std::vector<Job> forty_calls(const testutil::TempDir& dir) {
   const json m = {{"matrix", "forty"},
                   {"base", bench_call(true)},
-                  {"axes", {{"network", {"good_wifi", "3g", "congested_wifi", "satellite"}},
-                            {"seed", {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}}}};
+                  {"axes",
+                   {{"network", {"good_wifi", "3g", "congested_wifi", "satellite"}},
+                    {"seed", {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}}}};
   testutil::write_json(dir / "forty.json", m);
   return expand_suites({(dir / "forty.json").string()});
 }
@@ -54,11 +56,14 @@ std::vector<Job> twenty_conditions(const testutil::TempDir& dir) {
 double process_cpu_s() {
   rusage u{};
   ::getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+  };
   return s(u.ru_utime) + s(u.ru_stime);
 }
 
-void run_bench(benchmark::State& state, const std::vector<Job>& jobs, SweepOptions o, const testutil::TempDir& dir) {
+void run_bench(benchmark::State& state, const std::vector<Job>& jobs, SweepOptions o,
+               const testutil::TempDir& dir) {
   o.audio = false;
   o.resume = false;
   int round = 0;
@@ -74,7 +79,8 @@ void run_bench(benchmark::State& state, const std::vector<Job>& jobs, SweepOptio
   }
   state.counters["process_cpu_s"] = cpu_s / static_cast<double>(state.iterations());
   state.counters["calls_per_s"] =
-      benchmark::Counter(static_cast<double>(jobs.size()) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+      benchmark::Counter(static_cast<double>(jobs.size()) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
 
 void BM_Sweep40(benchmark::State& state) {
@@ -83,7 +89,13 @@ void BM_Sweep40(benchmark::State& state) {
   o.threads = static_cast<int>(state.range(0));
   run_bench(state, forty_calls(dir), o, dir);
 }
-BENCHMARK(BM_Sweep40)->ArgName("threads")->Arg(1)->Arg(2)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_Sweep40)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kSecond);
 
 void BM_Sweep20Conditions(benchmark::State& state) {
   testutil::TempDir dir;
@@ -93,7 +105,13 @@ void BM_Sweep20Conditions(benchmark::State& state) {
   o.encode_cache = state.range(0) != 0;
   run_bench(state, twenty_conditions(dir), o, dir);
 }
-BENCHMARK(BM_Sweep20Conditions)->ArgName("cache")->Arg(0)->Arg(1)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_Sweep20Conditions)
+    ->ArgName("cache")
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kSecond);
 
 }  // namespace
 }  // namespace callsim::harness
