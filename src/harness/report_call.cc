@@ -1,5 +1,6 @@
 // One call's page: summary and check verdict, expectations, then per direction the audio players
 // (reference and degraded), the plots, and statistics tables from result.json.
+#include <cstdio>
 #include <system_error>
 
 #include "common/atomic_file.h"
@@ -12,6 +13,18 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// Floats with at most 4 decimals (trailing zeros dropped); strings unquoted.
+std::string scalar_text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (!v.is_number_float()) return v.dump();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4f", v.get<double>());
+  std::string s = buf;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s == "-0" ? "0" : s;
+}
+
 // Nested objects flattened to "delay_ms.p95" → value rows; long arrays summarized.
 void flatten(const json& j, const std::string& prefix, std::vector<std::vector<Cell>>* rows) {
   for (const auto& [key, value] : j.items()) {
@@ -22,7 +35,7 @@ void flatten(const json& j, const std::string& prefix, std::vector<std::vector<C
       const std::string text = value.size() <= 12 ? value.dump() : "[" + std::to_string(value.size()) + " values]";
       rows->push_back({text_cell(name), text_cell(text)});
     } else {
-      rows->push_back({text_cell(name), text_cell(value.is_string() ? value.get<std::string>() : value.dump(), "num")});
+      rows->push_back({text_cell(name), text_cell(scalar_text(value), "num")});
     }
   }
 }
