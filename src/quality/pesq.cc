@@ -3,6 +3,7 @@
 #include "quality/pesq.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "common/error.h"
@@ -124,6 +125,8 @@ PesqResult pesq(const audio::Signal& ref, const audio::Signal& deg, PesqMode mod
   FftSet ffts;
   const std::vector<Utterance> utts = time_align(tr, td, r, ffts, names);
   const ModelScore m = perceptual_score(tr, td, utts, r, ffts);
+  if (m.first_frame > m.last_frame)  // no 5-sample stretch of the reference above the criterion
+    throw InputError(names.reference, "", "no reference signal above P.862's silence criterion");
   PesqResult out;
   out.mode = mode;
   out.sample_rate_hz = r.fs;

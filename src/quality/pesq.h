@@ -30,9 +30,9 @@ struct PesqUtterance {
 struct PesqResult {
   PesqMode mode = PesqMode::kNarrowband;
   int sample_rate_hz = 0;
-  double raw = 0;                    // P.862 raw score (-0.5 .. 4.5); in wideband mode the internal raw score
-  double mos_lqo = 0;                // P.862.1 (narrowband) or P.862.2 (wideband) MOS-LQO
-  double symmetric_disturbance = 0;  // aggregated D of clause 10.2.15
+  double raw = 0;      // P.862 raw score (4.5 best, usually >= -0.5); wideband: the internal one
+  double mos_lqo = 0;  // P.862.1 (narrowband) or P.862.2 (wideband) MOS-LQO
+  double symmetric_disturbance = 0;   // aggregated D of clause 10.2.15
   double asymmetric_disturbance = 0;  // aggregated A of clause 10.2.15
   std::vector<PesqUtterance> utterances;
   int bad_intervals = 0;  // intervals realigned by clause 10.2.13
