@@ -130,7 +130,8 @@ Baseline parse_baseline(const json& doc, const std::string& file) {
   }
   for (const auto& [id, call] : root.at("calls").members()) b.calls[id] = parse_call(call, b);
   // The C++ rules above give the precise messages; the schema is the published contract.
-  if (auto v = scenario::check_schema(doc, "baseline.schema.json")) throw InputError(file, v->pointer, v->message);
+  if (auto v = scenario::check_schema(doc, "baseline.schema.json"))
+    throw InputError(file, v->pointer, v->message);
   return b;
 }
 
@@ -193,7 +194,8 @@ Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>
         BaselineMetric bm{m->second, {}};
         if (old)
           if (auto d = old->directions.find(direction); d != old->directions.end())
-            if (auto o = d->second.find(name); o != d->second.end()) bm.override_tolerance = o->second.override_tolerance;
+            if (auto o = d->second.find(name); o != d->second.end())
+              bm.override_tolerance = o->second.override_tolerance;
         dst[name] = bm;
       }
     }

@@ -23,8 +23,16 @@ MetricChange compare_metric(const std::string& id, const std::string& direction,
                             const BaselineMetric& bm, const MetricPolicy& policy, std::optional<double> now,
                             double scale) {
   const Tolerance& t = bm.override_tolerance.empty() ? policy.tolerance : bm.override_tolerance;
-  MetricChange c{id, direction, metric, bm.value, now, 0.0, allowed_change(t, bm.value, scale),
-                 describe_tolerance(t, scale), policy.worse, Verdict::kWithin};
+  MetricChange c{id,
+                 direction,
+                 metric,
+                 bm.value,
+                 now,
+                 0.0,
+                 allowed_change(t, bm.value, scale),
+                 describe_tolerance(t, scale),
+                 policy.worse,
+                 Verdict::kWithin};
   if (!now || !std::isfinite(*now)) {
     c.now = std::nullopt;
     c.verdict = Verdict::kRegression;
@@ -32,8 +40,10 @@ MetricChange compare_metric(const std::string& id, const std::string& direction,
   }
   c.delta = *now - bm.value;
   const double bad_move = policy.worse == Worse::kLower ? -c.delta : c.delta;
-  if (beyond(bad_move, c.allowed, bm.value)) c.verdict = Verdict::kRegression;
-  else if (beyond(-bad_move, c.allowed, bm.value)) c.verdict = Verdict::kImproved;
+  if (beyond(bad_move, c.allowed, bm.value))
+    c.verdict = Verdict::kRegression;
+  else if (beyond(-bad_move, c.allowed, bm.value))
+    c.verdict = Verdict::kImproved;
   return c;
 }
 
@@ -42,8 +52,8 @@ void compare_call(const CallRecord& call, const BaselineCall& base, const Baseli
   for (const auto& [direction, metrics] : base.directions) {
     for (const auto& [metric, bm] : metrics) {
       const MetricPolicy& policy = baseline.defaults.at(metric);
-      MetricChange c = compare_metric(call.id, direction, metric, bm, policy, find_metric(call, direction, metric),
-                                      options.tolerance_scale);
+      MetricChange c = compare_metric(call.id, direction, metric, bm, policy,
+                                      find_metric(call, direction, metric), options.tolerance_scale);
       if (c.verdict == Verdict::kRegression) check->regressions.push_back(c);
       report->changes.push_back(std::move(c));
     }
@@ -66,12 +76,17 @@ CallCheck check_call(const CallRecord& call, const Baseline* baseline, const Che
     cc.failed_expectations.push_back("the call is marked as failed");
   if (baseline) {
     auto it = baseline->calls.find(call.id);
-    if (it == baseline->calls.end()) cc.is_new = true;
-    else if (call.error.empty()) compare_call(call, it->second, *baseline, options, report, &cc);
+    if (it == baseline->calls.end())
+      cc.is_new = true;
+    else if (call.error.empty())
+      compare_call(call, it->second, *baseline, options, report, &cc);
   }
-  if (!call.error.empty()) cc.status = CallStatus::kError;
-  else if (!cc.failed_expectations.empty() || !cc.regressions.empty()) cc.status = CallStatus::kFail;
-  else cc.status = cc.is_new ? CallStatus::kNew : CallStatus::kPass;
+  if (!call.error.empty())
+    cc.status = CallStatus::kError;
+  else if (!cc.failed_expectations.empty() || !cc.regressions.empty())
+    cc.status = CallStatus::kFail;
+  else
+    cc.status = cc.is_new ? CallStatus::kNew : CallStatus::kPass;
   return cc;
 }
 
@@ -88,10 +103,12 @@ std::vector<std::string> CallCheck::problems() const {
   if (!error.empty()) out.push_back("did not run: " + error);
   for (const auto& e : failed_expectations) out.push_back("expectation failed: " + e);
   for (const auto& r : regressions) {
-    std::string line = "regression: " + r.direction + " " + r.metric + " " + format_metric(r.metric, r.baseline);
+    std::string line =
+        "regression: " + r.direction + " " + r.metric + " " + format_metric(r.metric, r.baseline);
     if (r.now)
       line += " -> " + format_metric(r.metric, *r.now) + " (" + (r.delta >= 0 ? "+" : "") +
-              format_metric(r.metric, r.delta) + ", allowed " + r.tolerance + ", " + to_string(r.worse) + " is worse)";
+              format_metric(r.metric, r.delta) + ", allowed " + r.tolerance + ", " + to_string(r.worse) +
+              " is worse)";
     else
       line += " -> not measured";
     out.push_back(line);
@@ -100,12 +117,13 @@ std::vector<std::string> CallCheck::problems() const {
 }
 
 int CheckReport::count(CallStatus status) const {
-  return static_cast<int>(std::count_if(calls.begin(), calls.end(), [&](const CallCheck& c) { return c.status == status; }));
+  return static_cast<int>(
+      std::count_if(calls.begin(), calls.end(), [&](const CallCheck& c) { return c.status == status; }));
 }
 
 int CheckReport::count(Verdict verdict) const {
-  return static_cast<int>(
-      std::count_if(changes.begin(), changes.end(), [&](const MetricChange& c) { return c.verdict == verdict; }));
+  return static_cast<int>(std::count_if(changes.begin(), changes.end(),
+                                        [&](const MetricChange& c) { return c.verdict == verdict; }));
 }
 
 bool CheckReport::passed() const {
@@ -118,7 +136,8 @@ const CallCheck* CheckReport::find(const std::string& id) const {
   return nullptr;
 }
 
-CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* baseline, const CheckOptions& options) {
+CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* baseline,
+                      const CheckOptions& options) {
   CheckReport report;
   report.has_baseline = baseline != nullptr;
   std::set<std::string> seen;
@@ -141,20 +160,28 @@ CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* base
 
 std::string to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kRegression: return "REGRESSION";
-    case Verdict::kImproved: return "improved";
-    case Verdict::kWithin: return "within";
+    case Verdict::kRegression:
+      return "REGRESSION";
+    case Verdict::kImproved:
+      return "improved";
+    case Verdict::kWithin:
+      return "within";
   }
   return "?";
 }
 
 std::string to_string(CallStatus status) {
   switch (status) {
-    case CallStatus::kPass: return "pass";
-    case CallStatus::kNew: return "new";
-    case CallStatus::kFail: return "FAIL";
-    case CallStatus::kMissing: return "MISSING";
-    case CallStatus::kError: return "ERROR";
+    case CallStatus::kPass:
+      return "pass";
+    case CallStatus::kNew:
+      return "new";
+    case CallStatus::kFail:
+      return "FAIL";
+    case CallStatus::kMissing:
+      return "MISSING";
+    case CallStatus::kError:
+      return "ERROR";
   }
   return "?";
 }
@@ -165,7 +192,8 @@ std::string format_metric(const std::string& metric, double value) {
   };
   if (ends_with("_ms")) return fmt(value, 1);
   if (metric.find("ratio") != std::string::npos) return fmt(value, 4);
-  if (metric.rfind("mos", 0) == 0 || metric.rfind("pesq", 0) == 0 || metric == "emodel_mos") return fmt(value, 3);
+  if (metric.rfind("mos", 0) == 0 || metric.rfind("pesq", 0) == 0 || metric == "emodel_mos")
+    return fmt(value, 3);
   if (metric == "emodel_r") return fmt(value, 2);
   return value == std::floor(value) ? fmt(value, 0) : fmt(value, 3);
 }

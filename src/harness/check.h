@@ -36,9 +36,11 @@ struct CallCheck {
   CallStatus status = CallStatus::kPass;
   std::vector<std::string> failed_expectations;  // "alice->bob: mos_lqo_wb >= 3.6 (measured 3.214)"
   std::vector<MetricChange> regressions;
-  std::string error;  // why the job did not run
+  std::string error;    // why the job did not run
   bool is_new = false;  // not in the baseline (status kNew unless it failed otherwise)
-  bool failed() const { return status == CallStatus::kFail || status == CallStatus::kMissing || status == CallStatus::kError; }
+  bool failed() const {
+    return status == CallStatus::kFail || status == CallStatus::kMissing || status == CallStatus::kError;
+  }
   // One line per problem, for JUnit failure messages and the report.
   std::vector<std::string> problems() const;
 };
@@ -58,7 +60,8 @@ struct CheckReport {
 };
 
 // `baseline` may be null: only expectations and job errors are checked.
-CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* baseline, const CheckOptions& options);
+CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* baseline,
+                      const CheckOptions& options);
 
 std::string to_string(Verdict verdict);
 std::string to_string(CallStatus status);

@@ -79,9 +79,10 @@ ResultSet load_jsonl(const fs::path& path) {
         doc = nlohmann::json::parse(view);
       } catch (const nlohmann::json::parse_error& e) {
         const size_t column = e.byte > 0 ? e.byte : 1;
-        throw InputError(origin, "byte " + std::to_string(line_start + column - 1) + " (column " +
-                                     std::to_string(column) + ")",
-                         "malformed JSON line");
+        throw InputError(
+            origin,
+            "byte " + std::to_string(line_start + column - 1) + " (column " + std::to_string(column) + ")",
+            "malformed JSON line");
       }
       const JsonNode node(doc, origin);
       if (!node.is_object()) node.fail("expected an object (one call per line)");
@@ -132,7 +133,8 @@ std::vector<CallRecord> load_calls(const std::vector<fs::path>& paths) {
   for (const auto& p : paths) {
     for (auto& c : load_result_set(p).calls) {
       auto [it, inserted] = seen.emplace(c.id, c.origin);
-      if (!inserted) throw InputError(c.origin, "/id", "duplicate call id '" + c.id + "' (first in " + it->second + ")");
+      if (!inserted)
+        throw InputError(c.origin, "/id", "duplicate call id '" + c.id + "' (first in " + it->second + ")");
       out.push_back(std::move(c));
     }
   }
@@ -147,7 +149,8 @@ std::optional<nlohmann::json> read_call_result(const CallRecord& call) {
   return scenario::read_json_file(file.string());
 }
 
-std::optional<double> find_metric(const CallRecord& call, const std::string& direction, const std::string& metric) {
+std::optional<double> find_metric(const CallRecord& call, const std::string& direction,
+                                  const std::string& metric) {
   auto d = call.metrics.find(direction);
   if (d == call.metrics.end()) return std::nullopt;
   auto m = d->second.find(metric);

@@ -55,6 +55,7 @@ std::vector<CallRecord> load_calls(const std::vector<std::filesystem::path>& pat
 std::optional<nlohmann::json> read_call_result(const CallRecord& call);
 
 // The value of `metric` in `direction`, if measured.
-std::optional<double> find_metric(const CallRecord& call, const std::string& direction, const std::string& metric);
+std::optional<double> find_metric(const CallRecord& call, const std::string& direction,
+                                  const std::string& metric);
 
 }  // namespace callsim::harness

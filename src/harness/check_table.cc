@@ -21,9 +21,16 @@ std::string percent(double delta, double base) {
 
 Row change_row(const MetricChange& c) {
   std::string now = c.now ? format_metric(c.metric, *c.now) : "n/a";
-  std::string delta = c.now ? (c.delta >= 0 ? "+" : "") + format_metric(c.metric, c.delta) + percent(c.delta, c.baseline)
-                            : "not measured";
-  return {to_string(c.verdict), c.id, c.direction, c.metric, format_metric(c.metric, c.baseline), now, delta,
+  std::string delta =
+      c.now ? (c.delta >= 0 ? "+" : "") + format_metric(c.metric, c.delta) + percent(c.delta, c.baseline)
+            : "not measured";
+  return {to_string(c.verdict),
+          c.id,
+          c.direction,
+          c.metric,
+          format_metric(c.metric, c.baseline),
+          now,
+          delta,
           c.tolerance + " (" + to_string(c.worse) + " worse)"};
 }
 
@@ -52,7 +59,8 @@ std::vector<MetricChange> moved(const CheckReport& report, bool verbose) {
   for (const auto& c : report.changes)
     if (c.verdict != Verdict::kWithin || (verbose && c.delta != 0)) out.push_back(c);
   std::stable_sort(out.begin(), out.end(), [](const MetricChange& a, const MetricChange& b) {
-    if (verdict_rank(a.verdict) != verdict_rank(b.verdict)) return verdict_rank(a.verdict) < verdict_rank(b.verdict);
+    if (verdict_rank(a.verdict) != verdict_rank(b.verdict))
+      return verdict_rank(a.verdict) < verdict_rank(b.verdict);
     if (a.severity() != b.severity()) return a.severity() > b.severity();
     return std::tie(a.id, a.direction, a.metric) < std::tie(b.id, b.direction, b.metric);
   });
@@ -62,13 +70,14 @@ std::vector<MetricChange> moved(const CheckReport& report, bool verbose) {
 std::string headline(const CheckReport& r) {
   std::ostringstream os;
   const int in_results = static_cast<int>(r.calls.size()) - r.count(CallStatus::kMissing);
-  const auto added = std::count_if(r.calls.begin(), r.calls.end(), [](const CallCheck& c) { return c.is_new; });
+  const auto added =
+      std::count_if(r.calls.begin(), r.calls.end(), [](const CallCheck& c) { return c.is_new; });
   os << "callsim check: " << in_results << " calls: " << r.count(CallStatus::kPass) << " pass, "
      << r.count(CallStatus::kFail) << " fail, " << r.count(CallStatus::kError) << " did not run";
   if (r.has_baseline) {
     os << ", " << added << " new; " << r.count(CallStatus::kMissing) << " missing\n"
-       << "metrics vs baseline: " << r.count(Verdict::kRegression) << " regressed, " << r.count(Verdict::kImproved)
-       << " improved, " << r.count(Verdict::kWithin) << " within tolerance";
+       << "metrics vs baseline: " << r.count(Verdict::kRegression) << " regressed, "
+       << r.count(Verdict::kImproved) << " improved, " << r.count(Verdict::kWithin) << " within tolerance";
   } else {
     os << " (no baseline: expectations only)";
   }

@@ -36,15 +36,32 @@ std::string escape(std::string_view s, bool attribute) {
       continue;
     }
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += attribute ? "&quot;" : "\""; break;
-      case '\'': out += attribute ? "&apos;" : "'"; break;
-      case '\n': out += attribute ? "&#10;" : "\n"; break;
-      case '\r': out += "&#13;"; break;
-      case '\t': out += attribute ? "&#9;" : "\t"; break;
-      default: out += c < 0x20 ? kReplacement : std::string_view(s.data() + i, 1);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += attribute ? "&quot;" : "\"";
+        break;
+      case '\'':
+        out += attribute ? "&apos;" : "'";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      default:
+        out += c < 0x20 ? kReplacement : std::string_view(s.data() + i, 1);
     }
     ++i;
   }
@@ -74,18 +91,20 @@ std::string system_out(const CallCheck& c, const CheckReport& report, const Juni
   for (const auto& [direction, metrics] : r.metrics) {
     os << direction << ":";
     for (const auto& m : o.property_metrics)
-      if (auto it = metrics.find(m); it != metrics.end()) os << "  " << m << "=" << format_metric(m, it->second);
+      if (auto it = metrics.find(m); it != metrics.end())
+        os << "  " << m << "=" << format_metric(m, it->second);
     os << "\n";
   }
   if (c.is_new) os << "new: not in the baseline\n";
   for (const auto& ch : report.changes)
     if (ch.id == c.id && ch.verdict == Verdict::kImproved)
-      os << "improved: " << ch.direction << " " << ch.metric << " " << format_metric(ch.metric, ch.baseline) << " -> "
-         << format_metric(ch.metric, *ch.now) << "\n";
+      os << "improved: " << ch.direction << " " << ch.metric << " " << format_metric(ch.metric, ch.baseline)
+         << " -> " << format_metric(ch.metric, *ch.now) << "\n";
   return os.str();
 }
 
-void write_testcase(std::ostringstream& os, const CallCheck& c, const CheckReport& report, const JunitOptions& o) {
+void write_testcase(std::ostringstream& os, const CallCheck& c, const CheckReport& report,
+                    const JunitOptions& o) {
   os << "    <testcase name=\"" << xml_attr(c.id) << "\" classname=\"callsim." << xml_attr(c.scenario)
      << "\" time=\"0\">\n";
   if (c.status == CallStatus::kError) {
@@ -99,7 +118,8 @@ void write_testcase(std::ostringstream& os, const CallCheck& c, const CheckRepor
   os << "    </testcase>\n";
 }
 
-void write_properties(std::ostringstream& os, const std::vector<const CallCheck*>& cases, const JunitOptions& o) {
+void write_properties(std::ostringstream& os, const std::vector<const CallCheck*>& cases,
+                      const JunitOptions& o) {
   std::ostringstream props;
   for (const CallCheck* c : cases) {
     if (!c->record) continue;
@@ -116,8 +136,10 @@ struct Counts {
   size_t tests = 0, failures = 0, errors = 0;
   void add(const CallCheck& c) {
     ++tests;
-    if (c.status == CallStatus::kError) ++errors;
-    else if (c.failed()) ++failures;
+    if (c.status == CallStatus::kError)
+      ++errors;
+    else if (c.failed())
+      ++failures;
   }
   std::string attributes() const {
     return "tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +

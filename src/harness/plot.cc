@@ -42,11 +42,12 @@ std::string read_all(int fd) {
 
 // In the child: working folder, stdin from /dev/null, stdout+stderr to `out`, then exec. On
 // failure the errno goes to `status` (closed on a successful exec).
-[[noreturn]] void exec_child(const std::string& program, const std::filesystem::path& dir, const std::string& script,
-                             int out, int status) {
+[[noreturn]] void exec_child(const std::string& program, const std::filesystem::path& dir,
+                             const std::string& script, int out, int status) {
   int err = 0;
   const int null_fd = ::open("/dev/null", O_RDONLY);
-  if (::chdir(dir.c_str()) != 0 || null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) {
+  if (::chdir(dir.c_str()) != 0 || null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(out, 1) < 0 ||
+      ::dup2(out, 2) < 0) {
     err = errno;
   } else {
     std::vector<char*> argv{const_cast<char*>(program.c_str()), const_cast<char*>(script.c_str()), nullptr};
@@ -59,7 +60,8 @@ std::string read_all(int fd) {
 
 }  // namespace
 
-std::string run_gnuplot(const std::string& program, const std::filesystem::path& dir, const std::string& script) {
+std::string run_gnuplot(const std::string& program, const std::filesystem::path& dir,
+                        const std::string& script) {
   Pipe out(O_CLOEXEC), status(O_CLOEXEC);
   const pid_t pid = ::fork();
   if (pid < 0) throw PlotError(std::string("fork failed: ") + std::strerror(errno));
@@ -102,16 +104,17 @@ void PlotScript::output(const std::string& svg_file, int width_px, int height_px
 
 void PlotScript::line(const std::string& command) { text_ += command + "\n"; }
 
-void PlotScript::reset() {
-  text_ += "unset output\nreset\nset datafile missing 'nan'\n";
-}
+void PlotScript::reset() { text_ += "unset output\nreset\nset datafile missing 'nan'\n"; }
 
 std::string gp_quote(const std::string& text) {
   std::string out = "'";
   for (char c : text) {
-    if (c == '\'') out += "''";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '\'')
+      out += "''";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out + "'";
 }

@@ -19,7 +19,8 @@ class PlotError : public std::runtime_error {
 // Runs `gnuplot <script file name>` with `dir` as working directory (`script` lives in `dir`),
 // stdin from /dev/null. Returns what gnuplot printed (warnings) when it exits 0; throws PlotError
 // naming the script and gnuplot's output otherwise, or when the program cannot be executed.
-std::string run_gnuplot(const std::string& program, const std::filesystem::path& dir, const std::string& script);
+std::string run_gnuplot(const std::string& program, const std::filesystem::path& dir,
+                        const std::string& script);
 
 // Builds a gnuplot script that writes several SVG files.
 class PlotScript {

@@ -28,7 +28,8 @@ struct Csv {
     return it == header.end() ? -1 : static_cast<int>(it - header.begin());
   }
   std::optional<double> number(size_t row, int col) const {
-    if (col < 0 || static_cast<size_t>(col) >= rows[row].size() || rows[row][col].empty()) return std::nullopt;
+    if (col < 0 || static_cast<size_t>(col) >= rows[row].size() || rows[row][col].empty())
+      return std::nullopt;
     char* end = nullptr;
     const double v = std::strtod(rows[row][col].c_str(), &end);
     if (end == rows[row][col].c_str() || !std::isfinite(v)) return std::nullopt;
@@ -66,10 +67,11 @@ std::string num(std::optional<double> v, int decimals = 3) {
 
 // t_s, network delay, buffer level, target, mouth-to-ear, lost, concealed, stretched, fec.
 std::string timeline_data(const Csv& csv) {
-  const char* names[] = {"network_delay_ms", "buffer_delay_ms", "target_delay_ms", "mouth_to_ear_ms",
+  const char* names[] = {"network_delay_ms", "buffer_delay_ms",  "target_delay_ms",  "mouth_to_ear_ms",
                          "packets_lost",     "concealed_frames", "stretched_frames", "fec_frames"};
-  std::string out = "# t_s network_delay_ms buffer_delay_ms target_delay_ms mouth_to_ear_ms packets_lost "
-                    "concealed_frames stretched_frames fec_frames\n";
+  std::string out =
+      "# t_s network_delay_ms buffer_delay_ms target_delay_ms mouth_to_ear_ms packets_lost "
+      "concealed_frames stretched_frames fec_frames\n";
   const int t = csv.column("start_ms");
   for (size_t r = 0; r < csv.rows.size(); ++r) {
     const auto start = csv.number(r, t);
@@ -87,7 +89,8 @@ std::string cdf_data(std::vector<double> values) {
   const size_t n = values.size(), points = std::min<size_t>(n, 2000);
   std::string out = "# value_ms percent_at_or_below\n";
   for (size_t k = 0; k < points; ++k) {
-    const size_t i = points == 1 ? 0 : static_cast<size_t>(std::llround(static_cast<double>(k) * (n - 1) / (points - 1)));
+    const size_t i =
+        points == 1 ? 0 : static_cast<size_t>(std::llround(static_cast<double>(k) * (n - 1) / (points - 1)));
     out += num(values[i]) + " " + num(100.0 * static_cast<double>(i + 1) / static_cast<double>(n), 4) + "\n";
   }
   return out;
@@ -136,23 +139,34 @@ void timeline_plots(DirectionPlots& p, const Csv& timeline) {
   p.xrange = timeline_xrange(timeline);
   PlotScript& s = *p.script;
   s.output(p.prefix + "_delay.svg", 600, 300);
-  s.line("set title 'Delay over the call (100 ms bins)'\nset xlabel 'call time (s)'\nset ylabel 'ms'\nset grid\n"
-         "set key outside below horizontal\n" + p.xrange);
-  s.line("plot " + gp_quote(dat) + " using 1:2 with lines lw 1.5 title 'network one-way delay', '' using 1:3 with "
-         "steps lw 1.5 title 'buffer level', '' using 1:4 with steps dt 2 lw 1.5 title 'buffer target', '' using 1:5 "
+  s.line(
+      "set title 'Delay over the call (100 ms bins)'\nset xlabel 'call time (s)'\nset ylabel 'ms'\nset grid\n"
+      "set key outside below horizontal\n" +
+      p.xrange);
+  s.line("plot " + gp_quote(dat) +
+         " using 1:2 with lines lw 1.5 title 'network one-way delay', '' using 1:3 with "
+         "steps lw 1.5 title 'buffer level', '' using 1:4 with steps dt 2 lw 1.5 title 'buffer target', '' "
+         "using 1:5 "
          "with lines lw 1.5 title 'mouth-to-ear'");
-  p.figures->push_back({"plots/" + p.prefix + "_delay.svg", "Network one-way delay, jitter-buffer level and target, and "
-                                                            "mouth-to-ear delay, per 100 ms (timeline.csv)."});
+  p.figures->push_back({"plots/" + p.prefix + "_delay.svg",
+                        "Network one-way delay, jitter-buffer level and target, and "
+                        "mouth-to-ear delay, per 100 ms (timeline.csv)."});
   s.output(p.prefix + "_events.svg", 600, 260);
-  s.line("set title 'Losses and concealment per 100 ms'\nset xlabel 'call time (s)'\nset ylabel 'count per bin'\n"
-         "set grid\nset key outside below horizontal\nset style fill solid 0.8 noborder\nset boxwidth 0.024\n"
-         "set yrange [0:*]\n" + p.xrange);
-  s.line("plot " + gp_quote(dat) + " using ($1+0.0125):6 with boxes title 'packets lost', '' using ($1+0.0375):7 "
-         "with boxes title 'concealed frames', '' using ($1+0.0625):8 with boxes title 'stretched frames', '' using "
+  s.line(
+      "set title 'Losses and concealment per 100 ms'\nset xlabel 'call time (s)'\nset ylabel 'count per "
+      "bin'\n"
+      "set grid\nset key outside below horizontal\nset style fill solid 0.8 noborder\nset boxwidth 0.024\n"
+      "set yrange [0:*]\n" +
+      p.xrange);
+  s.line("plot " + gp_quote(dat) +
+         " using ($1+0.0125):6 with boxes title 'packets lost', '' using ($1+0.0375):7 "
+         "with boxes title 'concealed frames', '' using ($1+0.0625):8 with boxes title 'stretched frames', "
+         "'' using "
          "($1+0.0875):9 with boxes title 'FEC frames'");
-  p.figures->push_back({"plots/" + p.prefix + "_events.svg",
-                        "Packets lost by the network, and 10 ms frames concealed (PLC), time-stretched or recovered "
-                        "from FEC, per 100 ms bin (timeline.csv)."});
+  p.figures->push_back(
+      {"plots/" + p.prefix + "_events.svg",
+       "Packets lost by the network, and 10 ms frames concealed (PLC), time-stretched or recovered "
+       "from FEC, per 100 ms bin (timeline.csv)."});
 }
 
 void window_plot(DirectionPlots& p, const json* direction) {
@@ -162,18 +176,22 @@ void window_plot(DirectionPlots& p, const json* direction) {
     if (data.empty()) continue;
     const std::string dat = p.prefix + "_" + key + "_windows.dat";
     write_file_atomic(p.plots_dir / dat, data);
-    series += std::string(series.empty() ? "" : ", ") + gp_quote(dat) + " using 1:3:($2-$1):(0) with vectors nohead lw 4 " +
-              "title " + gp_quote(key == "pesq_nb" ? "MOS-LQO narrowband (P.862.1)" : "MOS-LQO wideband (P.862.2)");
+    series += std::string(series.empty() ? "" : ", ") + gp_quote(dat) +
+              " using 1:3:($2-$1):(0) with vectors nohead lw 4 " + "title " +
+              gp_quote(key == "pesq_nb" ? "MOS-LQO narrowband (P.862.1)" : "MOS-LQO wideband (P.862.2)");
   }
   if (series.empty()) {
     p.notes->push_back("no scored P.862 windows (scoring off or too little speech): no per-window MOS plot");
     return;
   }
   p.script->output(p.prefix + "_mos.svg", 600, 240);
-  p.script->line("set title 'MOS-LQO per scoring window'\nset xlabel 'call time (s)'\nset ylabel 'MOS-LQO'\n"
-                 "set yrange [1:5]\nset grid\nset key outside below horizontal\n" + p.xrange);
+  p.script->line(
+      "set title 'MOS-LQO per scoring window'\nset xlabel 'call time (s)'\nset ylabel 'MOS-LQO'\n"
+      "set yrange [1:5]\nset grid\nset key outside below horizontal\n" +
+      p.xrange);
   p.script->line("plot " + series);
-  p.figures->push_back({"plots/" + p.prefix + "_mos.svg", "P.862 MOS-LQO of each scoring window (result.json)."});
+  p.figures->push_back(
+      {"plots/" + p.prefix + "_mos.svg", "P.862 MOS-LQO of each scoring window (result.json)."});
 }
 
 void cdf_plot(DirectionPlots& p, const std::optional<Csv>& packets, const std::optional<Csv>& frames) {
@@ -195,32 +213,35 @@ void cdf_plot(DirectionPlots& p, const std::optional<Csv>& packets, const std::o
     return;
   }
   p.script->output(p.prefix + "_cdf.svg", 600, 300);
-  p.script->line("set title 'Delay distribution'\nset xlabel 'delay (ms)'\nset ylabel '% at or below'\n"
-                 "set yrange [0:100]\nset grid\nset key outside below horizontal");
+  p.script->line(
+      "set title 'Delay distribution'\nset xlabel 'delay (ms)'\nset ylabel '% at or below'\n"
+      "set yrange [0:100]\nset grid\nset key outside below horizontal");
   p.script->line("plot " + series);
-  p.figures->push_back({"plots/" + p.prefix + "_cdf.svg", "Cumulative distribution of the network one-way delay of "
-                                                          "delivered packets (packets.csv) and of the mouth-to-ear "
-                                                          "delay of played frames (frames.csv)."});
+  p.figures->push_back({"plots/" + p.prefix + "_cdf.svg",
+                        "Cumulative distribution of the network one-way delay of "
+                        "delivered packets (packets.csv) and of the mouth-to-ear "
+                        "delay of played frames (frames.csv)."});
 }
 
 }  // namespace
 
 std::string folder_of(const std::string& direction) {
   const auto arrow = direction.find("->");
-  return arrow == std::string::npos ? direction : direction.substr(0, arrow) + "-to-" + direction.substr(arrow + 2);
+  return arrow == std::string::npos ? direction
+                                    : direction.substr(0, arrow) + "-to-" + direction.substr(arrow + 2);
 }
 
-fs::path call_file(const CallRecord& call, const json* direction, const std::string& name, const std::string& key,
-                   const std::string& default_name) {
+fs::path call_file(const CallRecord& call, const json* direction, const std::string& name,
+                   const std::string& key, const std::string& default_name) {
   if (direction && direction->contains("files") && direction->at("files").contains(key) &&
       direction->at("files").at(key).is_string())
     return call.dir / direction->at("files").at(key).get<std::string>();
   return call.dir / folder_of(name) / default_name;
 }
 
-std::map<std::string, std::vector<Figure>> make_call_plots(Context& ctx, const CallRecord& call, const json* result,
-                                                           const fs::path& page_dir,
-                                                           std::map<std::string, std::vector<std::string>>* notes) {
+std::map<std::string, std::vector<Figure>> make_call_plots(
+    Context& ctx, const CallRecord& call, const json* result, const fs::path& page_dir,
+    std::map<std::string, std::vector<std::string>>* notes) {
   std::map<std::string, std::vector<Figure>> figures;
   if (!result || !result->contains("directions")) return figures;
   const fs::path plots_dir = page_dir / "plots";

@@ -52,7 +52,8 @@ Series collect(const Context& ctx, const std::string& x_metric, double x_scale, 
             {x->second * x_scale, y->second, group_of(call, ctx.options.series_axes)});
     }
   for (auto& [name, points] : out)
-    std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+    std::sort(points.begin(), points.end(),
+              [](const Point& a, const Point& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
   return out;
 }
 
@@ -70,7 +71,8 @@ std::vector<Point> group_means(const std::vector<Point>& points) {
     sum.y += p.y;
     ++n;
   }
-  for (const auto& [group, acc] : sums) out.push_back({acc.first.x / acc.second, acc.first.y / acc.second, group});
+  for (const auto& [group, acc] : sums)
+    out.push_back({acc.first.x / acc.second, acc.first.y / acc.second, group});
   std::sort(out.begin(), out.end(), [](const Point& a, const Point& b) { return a.x < b.x; });
   return out;
 }
@@ -104,26 +106,28 @@ bool scatter_plot(PlotScript& s, const fs::path& dir, const std::string& name, c
     plot += std::string(plot.empty() ? "plot " : ", ") + file + " index " + std::to_string(block) +
             " using 1:2 with points pt 7 ps 0.6" + lc + (lines ? " notitle" : " title " + gp_quote(label));
     if (lines)
-      plot += ", " + file + " index " + std::to_string(block + 1) + " using 1:2 with linespoints pt 6 ps 1.2 lw 2" + lc +
-              " title " + gp_quote(label);
+      plot += ", " + file + " index " + std::to_string(block + 1) +
+              " using 1:2 with linespoints pt 6 ps 1.2 lw 2" + lc + " title " + gp_quote(label);
     block += 2;
   }
   write_file_atomic(dir / (name + ".dat"), data);
   s.output(name + ".svg", 600, 360);
-  s.line("set title " + gp_quote(title) + "\nset xlabel " + gp_quote(xlabel) +
-         "\nset ylabel 'MOS-LQO'\nset yrange [1:5]\nset grid\nset key outside right top title 'codec setting'");
+  s.line(
+      "set title " + gp_quote(title) + "\nset xlabel " + gp_quote(xlabel) +
+      "\nset ylabel 'MOS-LQO'\nset yrange [1:5]\nset grid\nset key outside right top title 'codec setting'");
   s.line(plot);
   return true;
 }
 
 }  // namespace
 
-void run_plot_script(Context& ctx, const fs::path& dir, const std::string& script_name, const std::string& script_text,
-                     int outputs) {
+void run_plot_script(Context& ctx, const fs::path& dir, const std::string& script_name,
+                     const std::string& script_text, int outputs) {
   write_file_atomic(dir / script_name, script_text);
   const std::string output = run_gnuplot(ctx.options.gnuplot, dir, script_name);
   if (!output.empty())
-    ctx.summary.warnings.push_back("gnuplot " + fs::relative(dir / script_name, ctx.root).string() + ": " + output);
+    ctx.summary.warnings.push_back("gnuplot " + fs::relative(dir / script_name, ctx.root).string() + ": " +
+                                   output);
   ctx.summary.plots += outputs;
 }
 
@@ -146,17 +150,21 @@ std::vector<Figure> make_sweep_plots(Context& ctx) {
   std::vector<Figure> figures;
   if (scatter_plot(s, dir, "mos_nb_vs_loss", "MOS-LQO narrowband vs network loss", "packet loss (%)",
                    collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_nb"), true))
-    figures.push_back({"plots/mos_nb_vs_loss.svg", "P.862.1 MOS-LQO of every call direction (dots) against its "
-                                                   "measured packet loss; lines join the means per network setting, "
-                                                   "one line per codec setting."});
+    figures.push_back({"plots/mos_nb_vs_loss.svg",
+                       "P.862.1 MOS-LQO of every call direction (dots) against its "
+                       "measured packet loss; lines join the means per network setting, "
+                       "one line per codec setting."});
   if (scatter_plot(s, dir, "mos_wb_vs_loss", "MOS-LQO wideband vs network loss", "packet loss (%)",
                    collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_wb"), true))
-    figures.push_back({"plots/mos_wb_vs_loss.svg", "P.862.2 MOS-LQO against measured packet loss (wideband codec "
-                                                   "settings only)."});
+    figures.push_back({"plots/mos_wb_vs_loss.svg",
+                       "P.862.2 MOS-LQO against measured packet loss (wideband codec "
+                       "settings only)."});
   if (scatter_plot(s, dir, "mos_nb_vs_delay", "MOS-LQO narrowband vs mouth-to-ear delay",
-                   "mouth-to-ear delay, 95th percentile (ms)", collect(ctx, "mouth_to_ear_p95_ms", 1.0, "mos_lqo_nb"), false))
-    figures.push_back({"plots/mos_nb_vs_delay.svg", "P.862.1 MOS-LQO against the 95th percentile of mouth-to-ear "
-                                                    "delay. P.862 does not see delay; the E-model R does."});
+                   "mouth-to-ear delay, 95th percentile (ms)",
+                   collect(ctx, "mouth_to_ear_p95_ms", 1.0, "mos_lqo_nb"), false))
+    figures.push_back({"plots/mos_nb_vs_delay.svg",
+                       "P.862.1 MOS-LQO against the 95th percentile of mouth-to-ear "
+                       "delay. P.862 does not see delay; the E-model R does."});
   if (s.outputs() > 0) run_plot_script(ctx, dir, "sweep.gp", s.text(), s.outputs());
   return figures;
 }
@@ -187,9 +195,11 @@ std::map<std::pair<std::string, std::string>, std::string> make_trend_plots(Cont
   for (const auto& call : ctx.calls)
     for (const auto& [direction, metrics] : call.metrics) {
       const auto values = trend_values(ctx, call, direction, trend_metric(call, direction));
-      if (std::count_if(values.begin(), values.end(), [](const auto& v) { return v.has_value(); }) < 2) continue;
+      if (std::count_if(values.begin(), values.end(), [](const auto& v) { return v.has_value(); }) < 2)
+        continue;
       data += "# " + call.id + " " + direction + "\n";
-      for (size_t i = 0; i < values.size(); ++i) data += std::to_string(i) + " " + (values[i] ? num(*values[i]) : "nan") + "\n";
+      for (size_t i = 0; i < values.size(); ++i)
+        data += std::to_string(i) + " " + (values[i] ? num(*values[i]) : "nan") + "\n";
       data += "\n\n";
       const std::string svg = "trend_" + std::to_string(block) + ".svg";
       s.output(svg, 120, 30);
@@ -203,7 +213,8 @@ std::map<std::pair<std::string, std::string>, std::string> make_trend_plots(Cont
       s.line("unset border\nunset tics\nunset key\nset margins 0,0,0,0\nset xrange [-0.3:" +
              num(static_cast<double>(values.size()) - 0.7, 1) + "]\nset yrange [" + num(mid - half) + ":" +
              num(mid + half) + "]");
-      s.line("plot 'trends.dat' index " + std::to_string(block) + " using 1:2 with linespoints lw 1.5 pt 7 ps 0.4 lc rgb '#2f6fb0'");
+      s.line("plot 'trends.dat' index " + std::to_string(block) +
+             " using 1:2 with linespoints lw 1.5 pt 7 ps 0.4 lc rgb '#2f6fb0'");
       out[{call.id, direction}] = "plots/" + svg;
       ++block;
     }

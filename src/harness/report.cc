@@ -41,15 +41,17 @@ report_detail::Night load_night(const fs::path& path) {
 
 // The results.jsonl record of a call, without its folder (the report does not carry call folders).
 json record_json(const CallRecord& c) {
-  json r = {{"id", c.id}, {"scenario", c.scenario}, {"file", c.file}, {"seed", c.seed}, {"params", c.params},
-            {"passed", c.passed}};
+  json r = {{"id", c.id},     {"scenario", c.scenario}, {"file", c.file},
+            {"seed", c.seed}, {"params", c.params},     {"passed", c.passed}};
   if (!c.error.empty()) {
     r["error"] = c.error;
     return r;
   }
   json exps = json::array();
   for (const auto& e : c.expectations)
-    exps.push_back({{"direction", e.direction}, {"expect", e.expect}, {"passed", e.passed},
+    exps.push_back({{"direction", e.direction},
+                    {"expect", e.expect},
+                    {"passed", e.passed},
                     {"measured", e.measured ? json(*e.measured) : json(nullptr)}});
   r["expectations"] = exps;
   r["metrics"] = c.metrics;
@@ -62,8 +64,11 @@ void write_data_files(const Context& ctx, const std::vector<fs::path>& results) 
   write_file_atomic(ctx.root / "results.jsonl", lines);
   json sources = json::array();
   for (const auto& r : results) sources.push_back(r.string());
-  const json meta = {{"format", kReportFormat}, {"date", ctx.options.date}, {"calls", ctx.calls.size()},
-                     {"sources", sources}, {"baseline", ctx.options.baseline ? ctx.options.baseline->string() : ""}};
+  const json meta = {{"format", kReportFormat},
+                     {"date", ctx.options.date},
+                     {"calls", ctx.calls.size()},
+                     {"sources", sources},
+                     {"baseline", ctx.options.baseline ? ctx.options.baseline->string() : ""}};
   write_file_atomic(ctx.root / "report.json", meta.dump(2) + "\n");
 }
 
@@ -102,11 +107,13 @@ ReportSummary write_report(const std::vector<fs::path>& results, const ReportOpt
   ctx.options = options;
   ctx.calls = load_calls(results);
   if (options.baseline) ctx.baseline = load_baseline(*options.baseline);
-  ctx.check = run_check(ctx.calls, ctx.baseline ? &*ctx.baseline : nullptr, CheckOptions{options.tolerance_scale});
+  ctx.check =
+      run_check(ctx.calls, ctx.baseline ? &*ctx.baseline : nullptr, CheckOptions{options.tolerance_scale});
   for (const auto& h : options.history) ctx.history.push_back(load_night(h));
   std::map<std::string, int> taken;
   for (const auto& c : ctx.calls) ctx.slugs[c.id] = unique_slug(c.id, &taken);
-  ctx.subtitle = (options.date.empty() ? "" : options.date + " · ") + std::to_string(ctx.calls.size()) + " calls";
+  ctx.subtitle =
+      (options.date.empty() ? "" : options.date + " · ") + std::to_string(ctx.calls.size()) + " calls";
   ctx.sources = sources_text(results);
 
   fs::path target = options.output.lexically_normal();

@@ -32,7 +32,8 @@ void flatten(const json& j, const std::string& prefix, std::vector<std::vector<C
     if (value.is_object()) {
       flatten(value, name + ".", rows);
     } else if (value.is_array()) {
-      const std::string text = value.size() <= 12 ? value.dump() : "[" + std::to_string(value.size()) + " values]";
+      const std::string text =
+          value.size() <= 12 ? value.dump() : "[" + std::to_string(value.size()) + " values]";
       rows->push_back({text_cell(name), text_cell(text)});
     } else {
       rows->push_back({text_cell(name), text_cell(scalar_text(value), "num")});
@@ -44,12 +45,14 @@ std::string stats_table(const std::string& title, const json& j) {
   std::vector<std::vector<Cell>> rows;
   flatten(j, "", &rows);
   if (rows.empty()) return "";
-  return "<div><h3>" + html_escape(title) + "</h3>\n" + html_table({"statistic", "value"}, rows, false) + "</div>\n";
+  return "<div><h3>" + html_escape(title) + "</h3>\n" + html_table({"statistic", "value"}, rows, false) +
+         "</div>\n";
 }
 
 std::string params_text(const json& params) {
   std::string out;
-  for (const auto& [k, v] : params.items()) out += (out.empty() ? "" : ", ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+  for (const auto& [k, v] : params.items())
+    out += (out.empty() ? "" : ", ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
   return out.empty() ? "none" : out;
 }
 
@@ -60,13 +63,16 @@ std::string summary_section(const Context& ctx, const CallRecord& call) {
       {text_cell("scenario file"), text_cell(call.file.empty() ? "unknown" : call.file)},
       {text_cell("seed"), text_cell(std::to_string(call.seed))},
       {text_cell("parameters"), text_cell(params_text(call.params))},
-      {text_cell("expectations"), call.error.empty() ? text_cell(call.passed ? "PASS" : "FAIL", call.passed ? "pass" : "fail")
-                                                     : text_cell("did not run: " + call.error, "fail")}};
+      {text_cell("expectations"),
+       call.error.empty() ? text_cell(call.passed ? "PASS" : "FAIL", call.passed ? "pass" : "fail")
+                          : text_cell("did not run: " + call.error, "fail")}};
   if (check && ctx.check.has_baseline)
-    rows.push_back({text_cell("vs baseline"), text_cell(check->is_new ? "new (not in the baseline)"
-                                                        : check->regressions.empty() ? "no regression"
-                                                                                     : std::to_string(check->regressions.size()) + " regressions",
-                                                        check->regressions.empty() ? "" : "fail")});
+    rows.push_back(
+        {text_cell("vs baseline"),
+         text_cell(check->is_new                ? "new (not in the baseline)"
+                   : check->regressions.empty() ? "no regression"
+                                                : std::to_string(check->regressions.size()) + " regressions",
+                   check->regressions.empty() ? "" : "fail")});
   std::string out = html_table({"call", call.id}, rows, false);
   if (check && !check->problems().empty()) {
     out += "<ul class=\"problems\">\n";
@@ -81,9 +87,12 @@ std::string expectations_section(const CallRecord& call) {
   std::vector<std::vector<Cell>> rows;
   for (const auto& e : call.expectations)
     rows.push_back({text_cell(e.direction), text_cell(e.expect),
-                    text_cell(e.measured ? metric_text(e.expect.substr(0, e.expect.find(' ')), e.measured) : "not measured", "num"),
+                    text_cell(e.measured ? metric_text(e.expect.substr(0, e.expect.find(' ')), e.measured)
+                                         : "not measured",
+                              "num"),
                     text_cell(e.passed ? "pass" : "FAIL", e.passed ? "pass" : "fail")});
-  return "<h2>Expectations</h2>\n" + html_table({"direction", "expectation", "measured", "result"}, rows, true);
+  return "<h2>Expectations</h2>\n" +
+         html_table({"direction", "expectation", "measured", "result"}, rows, true);
 }
 
 // An <audio> player for files/<key> of a direction: copied next to the page, linked, or left out.
@@ -93,7 +102,8 @@ std::string audio_player(Context& ctx, const CallRecord& call, const json* d, co
   std::error_code ec;
   if (ctx.options.audio == AudioMode::kNone) return "";
   if (call.dir.empty() || !fs::exists(src, ec)) {
-    ctx.summary.warnings.push_back(call.id + " " + direction + ": no " + key + " audio (" + src.string() + ")");
+    ctx.summary.warnings.push_back(call.id + " " + direction + ": no " + key + " audio (" + src.string() +
+                                   ")");
     return "<div><label>" + html_escape(label) + "</label><span class=\"note\">not recorded</span></div>\n";
   }
   std::string href;
@@ -109,13 +119,14 @@ std::string audio_player(Context& ctx, const CallRecord& call, const json* d, co
          html_escape(url_path(href)) + "\"></audio></div>\n";
 }
 
-std::string direction_section(Context& ctx, const CallRecord& call, const std::string& direction, const json* d,
-                              const std::vector<Figure>& figures, const std::vector<std::string>& notes,
-                              const fs::path& page_dir) {
+std::string direction_section(Context& ctx, const CallRecord& call, const std::string& direction,
+                              const json* d, const std::vector<Figure>& figures,
+                              const std::vector<std::string>& notes, const fs::path& page_dir) {
   const auto arrow = direction.find("->");
   const std::string from = arrow == std::string::npos ? "the talker" : direction.substr(0, arrow);
   const std::string to = arrow == std::string::npos ? "the listener" : direction.substr(arrow + 2);
-  std::string out = "<h2 id=\"" + html_escape(folder_of(direction)) + "\">" + html_escape(direction) + "</h2>\n";
+  std::string out =
+      "<h2 id=\"" + html_escape(folder_of(direction)) + "\">" + html_escape(direction) + "</h2>\n";
   const std::string players =
       audio_player(ctx, call, d, direction, "reference", "Reference: what " + from + " said", page_dir) +
       audio_player(ctx, call, d, direction, "degraded", "Degraded: what " + to + " heard", page_dir);
@@ -123,8 +134,8 @@ std::string direction_section(Context& ctx, const CallRecord& call, const std::s
   for (const auto& n : notes) out += "<p class=\"note\">" + html_escape(n) + "</p>\n";
   out += "<div class=\"plots\">\n";
   for (const auto& f : figures)
-    out += "<figure><img class=\"plot\" src=\"" + html_escape(url_path(f.src)) + "\" alt=\"" + html_escape(f.caption) +
-           "\"><figcaption>" + html_escape(f.caption) + "</figcaption></figure>\n";
+    out += "<figure><img class=\"plot\" src=\"" + html_escape(url_path(f.src)) + "\" alt=\"" +
+           html_escape(f.caption) + "\"><figcaption>" + html_escape(f.caption) + "</figcaption></figure>\n";
   out += "</div>\n<div class=\"stats\">\n";
   if (auto m = call.metrics.find(direction); m != call.metrics.end()) {
     std::vector<std::vector<Cell>> rows;
@@ -158,7 +169,8 @@ void write_call_page(Context& ctx, const CallRecord& call) {
   std::map<std::string, std::vector<std::string>> notes;
   auto figures = make_call_plots(ctx, call, result ? &*result : nullptr, page_dir, &notes);
   std::string body = summary_section(ctx, call) + expectations_section(call);
-  if (!result) body += "<p class=\"note\">result.json of this call not found: metrics only, no plots or audio.</p>\n";
+  if (!result)
+    body += "<p class=\"note\">result.json of this call not found: metrics only, no plots or audio.</p>\n";
   std::vector<std::string> directions;
   if (result && result->contains("directions"))
     for (const auto& [name, d] : result->at("directions").items()) directions.push_back(name);

@@ -12,12 +12,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -28,8 +39,8 @@ std::string url_path(std::string_view path) {
   std::string out;
   for (char ch : path) {
     const auto c = static_cast<unsigned char>(ch);
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '_' || c == '.' || c == '~' || c == '/';
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.' || c == '~' || c == '/';
     if (keep) {
       out += ch;
     } else {
@@ -75,7 +86,9 @@ std::string render_page(const PageInfo& info, const std::string& body_html) {
                                                      {"body", body_html}});
 }
 
-Cell text_cell(const std::string& text, const std::string& css_class) { return Cell{html_escape(text), "", css_class}; }
+Cell text_cell(const std::string& text, const std::string& css_class) {
+  return Cell{html_escape(text), "", css_class};
+}
 
 Cell number_cell(const std::string& metric, const double* value) {
   if (!value) return Cell{"n/a", "", "num muted"};

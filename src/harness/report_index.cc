@@ -18,7 +18,8 @@ std::string fixed(double v, int decimals) {
 }
 
 std::string box(const std::string& value, const std::string& label, const std::string& css = "") {
-  return "<div class=\"box\"><b class=\"" + css + "\">" + html_escape(value) + "</b>" + html_escape(label) + "</div>\n";
+  return "<div class=\"box\"><b class=\"" + css + "\">" + html_escape(value) + "</b>" + html_escape(label) +
+         "</div>\n";
 }
 
 std::string summary_boxes(const Context& ctx) {
@@ -42,7 +43,8 @@ std::string summary_boxes(const Context& ctx) {
 
 std::string params_text(const nlohmann::json& params) {
   std::string out;
-  for (const auto& [k, v] : params.items()) out += (out.empty() ? "" : " ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+  for (const auto& [k, v] : params.items())
+    out += (out.empty() ? "" : " ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
   return out;
 }
 
@@ -73,9 +75,10 @@ Cell baseline_cell(const Context& ctx, const CallRecord& call, const std::string
     if (ch.id != call.id || ch.direction != direction || ch.verdict == Verdict::kWithin) continue;
     const bool bad = ch.verdict == Verdict::kRegression;
     regressions += bad;
-    const std::string delta = ch.now ? (ch.delta >= 0 ? "+" : "") + format_metric(ch.metric, ch.delta) : "not measured";
-    html += std::string("<div class=\"") + (bad ? "regression" : "improved") + "\">" + (bad ? "&#9660; " : "&#9650; ") +
-            html_escape(ch.metric + " " + delta) + "</div>";
+    const std::string delta =
+        ch.now ? (ch.delta >= 0 ? "+" : "") + format_metric(ch.metric, ch.delta) : "not measured";
+    html += std::string("<div class=\"") + (bad ? "regression" : "improved") + "\">" +
+            (bad ? "&#9660; " : "&#9650; ") + html_escape(ch.metric + " " + delta) + "</div>";
   }
   if (html.empty()) return Cell{"= baseline", "0", "muted"};
   return Cell{html, std::to_string(-regressions), ""};
@@ -93,22 +96,26 @@ Cell trend_cell(const Context& ctx, const CallRecord& call, const std::string& d
   const auto& before = values[values.size() - 2];
   if (now && before) {
     const double d = *now - *before, tolerance = 0.1;  // MOS: the check's default tolerance
-    arrow = d > tolerance ? "<span class=\"improved\">&#8599;</span> " : d < -tolerance ? "<span class=\"regression\">&#8600;</span> " : "&#8594; ";
+    arrow = d > tolerance    ? "<span class=\"improved\">&#8599;</span> "
+            : d < -tolerance ? "<span class=\"regression\">&#8600;</span> "
+                             : "&#8594; ";
     sort_key = fixed(d, 4);
   }
   std::string html = "<span class=\"trend\">";
   if (auto it = sparklines.find({call.id, direction}); it != sparklines.end())
-    html += "<img class=\"spark\" src=\"" + html_escape(url_path(it->second)) + "\" width=\"120\" height=\"30\" alt=\"" +
-            html_escape(metric) + " trend\"> ";
+    html += "<img class=\"spark\" src=\"" + html_escape(url_path(it->second)) +
+            "\" width=\"120\" height=\"30\" alt=\"" + html_escape(metric) + " trend\"> ";
   html += arrow + "<span class=\"values\">" + html_escape(metric + ": " + text) + "</span></span>";
   return Cell{html, sort_key, ""};
 }
 
-std::string overview_table(const Context& ctx, const std::map<std::pair<std::string, std::string>, std::string>& sparklines) {
+std::string overview_table(const Context& ctx,
+                           const std::map<std::pair<std::string, std::string>, std::string>& sparklines) {
   std::vector<std::vector<Cell>> rows;
   for (const auto& call : ctx.calls) {
     const std::string href = "calls/" + ctx.slugs.at(call.id) + "/index.html";
-    const Cell link{"<a href=\"" + html_escape(url_path(href)) + "\">" + html_escape(call.id) + "</a>", "", ""};
+    const Cell link{"<a href=\"" + html_escape(url_path(href)) + "\">" + html_escape(call.id) + "</a>", "",
+                    ""};
     std::vector<std::string> directions;
     for (const auto& [d, m] : call.metrics) directions.push_back(d);
     if (directions.empty()) directions.push_back("");  // a call that did not run still gets a row
@@ -116,8 +123,9 @@ std::string overview_table(const Context& ctx, const std::map<std::pair<std::str
       rows.push_back({link, text_cell(call.scenario), text_cell(params_text(call.params)), text_cell(d),
                       metric_cell(call, d, "mos_lqo_nb"), metric_cell(call, d, "mos_lqo_wb"),
                       metric_cell(call, d, "emodel_r"), metric_cell(call, d, "mouth_to_ear_p95_ms"),
-                      ratio_percent_cell(call, d, "packet_loss_ratio"), ratio_percent_cell(call, d, "concealed_ratio"),
-                      result_cell(call), baseline_cell(ctx, call, d), trend_cell(ctx, call, d, sparklines)});
+                      ratio_percent_cell(call, d, "packet_loss_ratio"),
+                      ratio_percent_cell(call, d, "concealed_ratio"), result_cell(call),
+                      baseline_cell(ctx, call, d), trend_cell(ctx, call, d, sparklines)});
     }
   }
   return html_table({"call", "scenario", "parameters", "direction", "MOS-LQO NB", "MOS-LQO WB", "E-model R",
@@ -142,18 +150,22 @@ void write_index(Context& ctx, const std::map<std::pair<std::string, std::string
   if (!figures.empty()) {
     body += "<h2>Sweep</h2>\n<div class=\"plots\">\n";
     for (const auto& f : figures)
-      body += "<figure><img class=\"plot\" src=\"" + html_escape(url_path(f.src)) + "\" alt=\"" + html_escape(f.caption) +
-              "\"><figcaption>" + html_escape(f.caption) + "</figcaption></figure>\n";
+      body += "<figure><img class=\"plot\" src=\"" + html_escape(url_path(f.src)) + "\" alt=\"" +
+              html_escape(f.caption) + "\"><figcaption>" + html_escape(f.caption) +
+              "</figcaption></figure>\n";
     body += "</div>\n";
   }
-  body += "<h2>Calls</h2>\n<p class=\"muted\">One row per call and direction; click a column to sort, a call to "
-          "open its page.</p>\n" + overview_table(ctx, sparklines) + missing_table(ctx);
+  body +=
+      "<h2>Calls</h2>\n<p class=\"muted\">One row per call and direction; click a column to sort, a call to "
+      "open its page.</p>\n" +
+      overview_table(ctx, sparklines) + missing_table(ctx);
   if (!ctx.history.empty()) {
     body += "<h2>History</h2>\n<ol>\n";
     for (const auto& n : ctx.history) body += "<li>" + html_escape(n.label) + "</li>\n";
     body += "<li>this run</li>\n</ol>\n";
   }
-  write_file_atomic(ctx.root / "index.html", render_page({"Call quality report", "", ctx.subtitle, ctx.sources}, body));
+  write_file_atomic(ctx.root / "index.html",
+                    render_page({"Call quality report", "", ctx.subtitle, ctx.sources}, body));
   ++ctx.summary.pages;
 }
 

@@ -46,10 +46,9 @@ void run_plot_script(Context& ctx, const std::filesystem::path& dir, const std::
 
 // Per direction of a call: timeline, events, per-window MOS and delay-CDF figures, made in
 // `page_dir`/plots from the call's CSV files and result.json. Notes say what could not be plotted.
-std::map<std::string, std::vector<Figure>> make_call_plots(Context& ctx, const CallRecord& call,
-                                                           const nlohmann::json* result,
-                                                           const std::filesystem::path& page_dir,
-                                                           std::map<std::string, std::vector<std::string>>* notes);
+std::map<std::string, std::vector<Figure>> make_call_plots(
+    Context& ctx, const CallRecord& call, const nlohmann::json* result, const std::filesystem::path& page_dir,
+    std::map<std::string, std::vector<std::string>>* notes);
 
 // Sweep-level figures in root/plots: MOS-LQO vs loss (NB, WB), MOS-LQO vs mouth-to-ear delay.
 std::vector<Figure> make_sweep_plots(Context& ctx);
@@ -74,8 +73,9 @@ void write_index(Context& ctx, const std::map<std::pair<std::string, std::string
 // "alice->bob" → "alice-to-bob" (the folder name `callsim run` uses).
 std::string folder_of(const std::string& direction);
 // A file of a call direction: result.json's files/<key> entry, else <folder>/<default_name>.
-std::filesystem::path call_file(const CallRecord& call, const nlohmann::json* direction, const std::string& name,
-                                const std::string& key, const std::string& default_name);
+std::filesystem::path call_file(const CallRecord& call, const nlohmann::json* direction,
+                                const std::string& name, const std::string& key,
+                                const std::string& default_name);
 
 // "3.912", "n/a".
 std::string metric_text(const std::string& metric, std::optional<double> value);

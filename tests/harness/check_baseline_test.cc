@@ -48,15 +48,17 @@ TEST(Baseline, ParsesValuesPoliciesAndOverrides) {
 TEST(Baseline, ErrorsNameTheFileAndPointer) {
   json d = minimal();
   d["calls"]["smoke/3g/nb12"]["directions"]["alice->bob"]["mos_lqo_wb"] = "4.2";
-  EXPECT_EQ(error_of(d),
-            "base.json: /calls/smoke~13g~1nb12/directions/alice->bob/mos_lqo_wb: expected a number or an object "
-            "{\"value\", \"absolute\", \"relative\"}");
+  EXPECT_EQ(
+      error_of(d),
+      "base.json: /calls/smoke~13g~1nb12/directions/alice->bob/mos_lqo_wb: expected a number or an object "
+      "{\"value\", \"absolute\", \"relative\"}");
   d = minimal();
   d["defaults"]["mos_lqo_wb"]["absolute"] = -1;
   EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_wb/absolute: -1 is not >= 0");
   d = minimal();
   d["defaults"]["mos_lqo_wb"].erase("absolute");
-  EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_wb: a policy needs an 'absolute' or 'relative' tolerance");
+  EXPECT_EQ(error_of(d),
+            "base.json: /defaults/mos_lqo_wb: a policy needs an 'absolute' or 'relative' tolerance");
   d = minimal();
   d["defaults"]["mos_lqo_wb"]["worse"] = "up";
   EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_wb/worse: 'up' is not one of: lower, higher");
@@ -65,16 +67,19 @@ TEST(Baseline, ErrorsNameTheFileAndPointer) {
   EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_super: unknown metric 'mos_lqo_super'");
   d = minimal();
   d["calls"]["smoke/3g/nb12"]["directions"]["alice->bob"]["emodel_r"] = 80;
-  EXPECT_EQ(error_of(d),
-            "base.json: /calls/smoke~13g~1nb12/directions/alice->bob/emodel_r: metric 'emodel_r' has no policy in "
-            "/defaults");
+  EXPECT_EQ(
+      error_of(d),
+      "base.json: /calls/smoke~13g~1nb12/directions/alice->bob/emodel_r: metric 'emodel_r' has no policy in "
+      "/defaults");
   d = minimal();
   d["format"] = "callsim-baseline/2";
-  EXPECT_EQ(error_of(d), "base.json: /format: unsupported format 'callsim-baseline/2'; expected 'callsim-baseline/1'");
+  EXPECT_EQ(error_of(d),
+            "base.json: /format: unsupported format 'callsim-baseline/2'; expected 'callsim-baseline/1'");
   d = minimal();
   d["calls"]["smoke/3g/nb12"]["colour"] = "red";
   EXPECT_EQ(error_of(d),
-            "base.json: /calls/smoke~13g~1nb12/colour: unknown key 'colour'; expected one of: scenario, directions");
+            "base.json: /calls/smoke~13g~1nb12/colour: unknown key 'colour'; expected one of: scenario, "
+            "directions");
   d = minimal();
   d.erase("calls");
   EXPECT_EQ(error_of(d), "base.json: /: missing required key 'calls'");

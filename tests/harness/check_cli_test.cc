@@ -28,36 +28,47 @@ TEST_F(CheckCli, UpdateThenCheckPassesRegressionFailsBadBaselineIsInputError) {
   ASSERT_EQ(callsim({"baseline", "update", path("night1.jsonl"), "-o", path("baseline.json")}), 0) << log();
   EXPECT_NE(log().find("added (2): a b"), std::string::npos) << log();
 
-  ASSERT_EQ(callsim({"check", path("night1.jsonl"), "--baseline", path("baseline.json"), "--junit", path("j.xml")}), 0)
+  ASSERT_EQ(
+      callsim({"check", path("night1.jsonl"), "--baseline", path("baseline.json"), "--junit", path("j.xml")}),
+      0)
       << log();
   EXPECT_NE(log().find("CHECK PASSED"), std::string::npos);
-  EXPECT_NE(read_file(dir.path() / "j.xml").find("<testsuites name=\"callsim check\" tests=\"2\" failures=\"0\""),
-            std::string::npos);
+  EXPECT_NE(
+      read_file(dir.path() / "j.xml").find("<testsuites name=\"callsim check\" tests=\"2\" failures=\"0\""),
+      std::string::npos);
 
   auto worse = good_metrics();
   worse["mouth_to_ear_p95_ms"] = 260;  // +30%: beyond the default 10%
   write_results(dir.path() / "night2.jsonl", {make_call("a", worse), make_call("b")});
-  EXPECT_EQ(callsim({"check", path("night2.jsonl"), "--baseline", path("baseline.json"), "--junit", path("j.xml")}), 1);
+  EXPECT_EQ(
+      callsim({"check", path("night2.jsonl"), "--baseline", path("baseline.json"), "--junit", path("j.xml")}),
+      1);
   EXPECT_NE(log().find("REGRESSION  a   alice->bob  mouth_to_ear_p95_ms"), std::string::npos) << log();
   EXPECT_NE(read_file(dir.path() / "j.xml").find("failures=\"1\""), std::string::npos);
   // A looser gate lets it through: 10% x 4 = 40% allowed.
-  EXPECT_EQ(callsim({"check", path("night2.jsonl"), "--baseline", path("baseline.json"), "--tolerance-scale", "4"}), 0)
+  EXPECT_EQ(
+      callsim({"check", path("night2.jsonl"), "--baseline", path("baseline.json"), "--tolerance-scale", "4"}),
+      0)
       << log();
 
   // Missing call: exit 1.
   write_results(dir.path() / "night3.jsonl", {make_call("a")});
   EXPECT_EQ(callsim({"check", path("night3.jsonl"), "--baseline", path("baseline.json")}), 1);
-  EXPECT_NE(log().find("Missing (in the baseline, not in the results):\n  b  (scenario smoke_call)"), std::string::npos)
+  EXPECT_NE(log().find("Missing (in the baseline, not in the results):\n  b  (scenario smoke_call)"),
+            std::string::npos)
       << log();
 
   // Malformed baseline: exit 2, the message names the file and the place.
-  checkutil::write_file(dir.path() / "broken.json", "{\"format\": \"callsim-baseline/1\", \"defaults\": {}, \"calls\": [}");
+  checkutil::write_file(dir.path() / "broken.json",
+                        "{\"format\": \"callsim-baseline/1\", \"defaults\": {}, \"calls\": [}");
   EXPECT_EQ(callsim({"check", path("night1.jsonl"), "--baseline", path("broken.json")}), 2);
-  EXPECT_NE(log().find(path("broken.json") + ": byte 59 (line 1, column 60): malformed JSON"), std::string::npos)
+  EXPECT_NE(log().find(path("broken.json") + ": byte 59 (line 1, column 60): malformed JSON"),
+            std::string::npos)
       << log();
-  checkutil::write_file(dir.path() / "typed.json",
-                        "{\"format\": \"callsim-baseline/1\", \"defaults\": {\"emodel_r\": {\"worse\": \"lower\", "
-                        "\"absolute\": \"2\"}}, \"calls\": {}}");
+  checkutil::write_file(
+      dir.path() / "typed.json",
+      "{\"format\": \"callsim-baseline/1\", \"defaults\": {\"emodel_r\": {\"worse\": \"lower\", "
+      "\"absolute\": \"2\"}}, \"calls\": {}}");
   EXPECT_EQ(callsim({"check", path("night1.jsonl"), "--baseline", path("typed.json")}), 2);
   EXPECT_NE(log().find(path("typed.json") + ": /defaults/emodel_r/absolute: expected a number, got a string"),
             std::string::npos)

@@ -13,7 +13,9 @@ namespace {
 using checkutil::good_metrics;
 using checkutil::make_call;
 
-Baseline baseline_of(const std::vector<CallRecord>& calls) { return update_baseline(nullptr, calls, false, nullptr); }
+Baseline baseline_of(const std::vector<CallRecord>& calls) {
+  return update_baseline(nullptr, calls, false, nullptr);
+}
 
 CallRecord with(const std::string& id, const std::string& metric, double value) {
   auto m = good_metrics();
@@ -56,9 +58,10 @@ TEST(CheckGate, AbsoluteToleranceLowerIsWorse) {
     double now;
     Verdict verdict;
   };
-  for (const Case& c : {Case{4.2, Verdict::kWithin}, Case{4.15, Verdict::kWithin}, Case{4.1, Verdict::kWithin},
-                        Case{4.09, Verdict::kRegression}, Case{3.5, Verdict::kRegression}, Case{4.3, Verdict::kWithin},
-                        Case{4.31, Verdict::kImproved}}) {
+  for (const Case& c :
+       {Case{4.2, Verdict::kWithin}, Case{4.15, Verdict::kWithin}, Case{4.1, Verdict::kWithin},
+        Case{4.09, Verdict::kRegression}, Case{3.5, Verdict::kRegression}, Case{4.3, Verdict::kWithin},
+        Case{4.31, Verdict::kImproved}}) {
     const std::vector<CallRecord> calls = {with("a", "mos_lqo_wb", c.now)};
     const CheckReport r = run_check(calls, &b, {});
     const MetricChange* ch = change(r, "a", "alice->bob", "mos_lqo_wb");
@@ -85,12 +88,14 @@ TEST(CheckGate, RelativeToleranceHigherIsWorse) {
 
 TEST(CheckGate, OverrideReplacesTheDefaultAndScaleMultipliesIt) {
   Baseline b = baseline_of({make_call("a")});
-  b.calls["a"].directions["alice->bob"]["mouth_to_ear_p95_ms"].override_tolerance = Tolerance{50.0, std::nullopt};
+  b.calls["a"].directions["alice->bob"]["mouth_to_ear_p95_ms"].override_tolerance =
+      Tolerance{50.0, std::nullopt};
   const std::vector<CallRecord> calls = {with("a", "mouth_to_ear_p95_ms", 240.0)};
   CheckReport r = run_check(calls, &b, {});
   EXPECT_EQ(change(r, "a", "alice->bob", "mouth_to_ear_p95_ms")->verdict, Verdict::kWithin);
   EXPECT_EQ(change(r, "a", "alice->bob", "mouth_to_ear_p95_ms")->tolerance, "50 abs");
-  EXPECT_EQ(change(r, "a", "bob->alice", "mouth_to_ear_p95_ms")->verdict, Verdict::kRegression);  // default 10%
+  EXPECT_EQ(change(r, "a", "bob->alice", "mouth_to_ear_p95_ms")->verdict,
+            Verdict::kRegression);              // default 10%
   r = run_check(calls, &b, CheckOptions{2.0});  // 10% → 20%: 40 ms allowed
   EXPECT_EQ(change(r, "a", "bob->alice", "mouth_to_ear_p95_ms")->verdict, Verdict::kWithin);
   EXPECT_DOUBLE_EQ(change(r, "a", "bob->alice", "mouth_to_ear_p95_ms")->allowed, 40.0);
@@ -138,9 +143,9 @@ TEST(CheckGate, CallThatDidNotRunIsAnErrorAndNotCompared) {
 TEST(CheckTable, RegressionsFirstWorstFirstThenImprovementsAligned) {
   const Baseline b = baseline_of({make_call("a"), make_call("b")});
   auto ma = good_metrics(), mb = good_metrics();
-  ma["mos_lqo_wb"] = 4.0;      // -0.2: 2x the tolerance
-  mb["emodel_r"] = 70.0;       // -15: 7.5x
-  mb["concealed_ratio"] = 0.0;  // -0.01: within (exactly at the tolerance)
+  ma["mos_lqo_wb"] = 4.0;           // -0.2: 2x the tolerance
+  mb["emodel_r"] = 70.0;            // -15: 7.5x
+  mb["concealed_ratio"] = 0.0;      // -0.01: within (exactly at the tolerance)
   ma["mouth_to_ear_p95_ms"] = 150;  // -50 ms: improved
   const CheckReport r = run_check({make_call("a", ma), make_call("b", mb)}, &b, {});
   const std::string table = format_check_table(r, false);
@@ -157,21 +162,25 @@ TEST(CheckTable, RegressionsFirstWorstFirstThenImprovementsAligned) {
   EXPECT_EQ(lines[header + 2].rfind("REGRESSION  b   bob->alice  emodel_r", 0), 0u) << table;
   EXPECT_NE(lines[header + 3].find("mos_lqo_wb"), std::string::npos) << table;
   EXPECT_EQ(lines[header + 5].rfind("improved", 0), 0u) << table;
-  EXPECT_NE(lines[header + 1].find("85.00  70.00  -15.00 (-17.6%)  2 abs (lower worse)"), std::string::npos) << table;
+  EXPECT_NE(lines[header + 1].find("85.00  70.00  -15.00 (-17.6%)  2 abs (lower worse)"), std::string::npos)
+      << table;
   // Aligned: every row's tolerance column starts where the header's does.
   const size_t col = lines[header].find("tolerance");
-  for (size_t i = header + 1; i <= header + 6; ++i) EXPECT_EQ(lines[i].find_first_of("0123456789", col - 1), col) << lines[i];
+  for (size_t i = header + 1; i <= header + 6; ++i)
+    EXPECT_EQ(lines[i].find_first_of("0123456789", col - 1), col) << lines[i];
   EXPECT_EQ(lines.back(), "CHECK FAILED");
   // Within-tolerance moves only with --verbose.
   EXPECT_EQ(table.find("\nwithin "), std::string::npos);
-  EXPECT_NE(format_check_table(r, true).find("within      b   alice->bob  concealed_ratio"), std::string::npos);
+  EXPECT_NE(format_check_table(r, true).find("within      b   alice->bob  concealed_ratio"),
+            std::string::npos);
 }
 
 TEST(CheckTable, ListsFailedExpectationsMissingAndNewCalls) {
   const Baseline b = baseline_of({make_call("a"), make_call("gone")});
   const CheckReport r = run_check({make_call("a", good_metrics(), false), make_call("fresh")}, &b, {});
   const std::string table = format_check_table(r, false);
-  EXPECT_NE(table.find("Failed expectations:\n  a  alice->bob: mos_lqo_nb >= 3 (measured 4.000)\n"), std::string::npos)
+  EXPECT_NE(table.find("Failed expectations:\n  a  alice->bob: mos_lqo_nb >= 3 (measured 4.000)\n"),
+            std::string::npos)
       << table;
   EXPECT_NE(table.find("Missing (in the baseline, not in the results):\n  gone  (scenario smoke_call)\n"),
             std::string::npos);

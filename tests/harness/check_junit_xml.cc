@@ -113,7 +113,8 @@ TEST(JunitXml, WellFormedValidAndCountsAgree) {
   EXPECT_EQ(xpath(doc.get(), "string(/testsuites/@errors)"), "1");
   for (int s = 1; s <= 3; ++s) {
     const std::string suite = "/testsuites/testsuite[" + std::to_string(s) + "]";
-    EXPECT_EQ(xpath(doc.get(), "string(" + suite + "/@tests)"), xpath(doc.get(), "count(" + suite + "/testcase)"));
+    EXPECT_EQ(xpath(doc.get(), "string(" + suite + "/@tests)"),
+              xpath(doc.get(), "count(" + suite + "/testcase)"));
     EXPECT_EQ(xpath(doc.get(), "string(" + suite + "/@failures)"),
               xpath(doc.get(), "count(" + suite + "/testcase/failure)"));
   }
@@ -132,11 +133,15 @@ TEST(JunitXml, FailureMessagesListExpectationsAndRegressions) {
             "regression: alice->bob mos_lqo_wb 4.200 -> 3.900 (-0.300, allowed 0.1 abs, lower is worse)\n"
             "regression: bob->alice mos_lqo_wb 4.200 -> 3.900 (-0.300, allowed 0.1 abs, lower is worse)\n");
   EXPECT_EQ(xpath(doc.get(), "string(//testcase[@name='nightly/lte/gone']/failure/@type)"), "callsim.check");
-  EXPECT_EQ(xpath(doc.get(), "string(//testcase[@name='single_call']/error/@message)"), "did not run: talker file missing");
-  EXPECT_EQ(xpath(doc.get(), "count(//testcase[@name='nightly/lte/new']/*[self::failure or self::error])"), "0");
-  EXPECT_NE(xpath(doc.get(), "string(//testcase[@name='nightly/lte/new']/system-out)").find("new: not in the baseline"),
+  EXPECT_EQ(xpath(doc.get(), "string(//testcase[@name='single_call']/error/@message)"),
+            "did not run: talker file missing");
+  EXPECT_EQ(xpath(doc.get(), "count(//testcase[@name='nightly/lte/new']/*[self::failure or self::error])"),
+            "0");
+  EXPECT_NE(xpath(doc.get(), "string(//testcase[@name='nightly/lte/new']/system-out)")
+                .find("new: not in the baseline"),
             std::string::npos);
-  EXPECT_EQ(xpath(doc.get(), "string(//property[@name='smoke/3g/nb12 bob->alice mos_lqo_wb']/@value)"), "4.200");
+  EXPECT_EQ(xpath(doc.get(), "string(//property[@name='smoke/3g/nb12 bob->alice mos_lqo_wb']/@value)"),
+            "4.200");
 }
 
 TEST(JunitXml, HostileTextIsEscapedAndMadeValid) {

@@ -1,10 +1,11 @@
 // Reading result sets: results.jsonl lines, sweep folders, `callsim run` folders, and the errors
 // for malformed lines, wrong types and duplicate ids.
+#include "harness/check_results.h"
+
 #include <gtest/gtest.h>
 
 #include "check_test_util.h"
 #include "common/error.h"
-#include "harness/check_results.h"
 
 namespace callsim::harness {
 namespace {
@@ -67,14 +68,18 @@ TEST(ResultSet, MalformedLinesNameFileLineAndByte) {
   EXPECT_EQ(error_of({file}), file.string() + ":3: byte 54 (column 26): malformed JSON line");
   write_file(file, "{\"id\": \"a\", \"passed\": \"yes\"}\n");
   EXPECT_EQ(error_of({file}), file.string() + ":1: /passed: expected a boolean, got a string");
-  write_file(file, "{\"id\": \"a\", \"passed\": true, \"metrics\": {\"alice->bob\": {\"mos_lqo_nb\": \"4\"}}}\n");
-  EXPECT_EQ(error_of({file}), file.string() + ":1: /metrics/alice->bob/mos_lqo_nb: expected a number, got a string");
+  write_file(file,
+             "{\"id\": \"a\", \"passed\": true, \"metrics\": {\"alice->bob\": {\"mos_lqo_nb\": \"4\"}}}\n");
+  EXPECT_EQ(error_of({file}),
+            file.string() + ":1: /metrics/alice->bob/mos_lqo_nb: expected a number, got a string");
   write_file(file, "[1, 2]\n");
   EXPECT_EQ(error_of({file}), file.string() + ":1: /: expected an object (one call per line)");
-  EXPECT_EQ(error_of({dir.path() / "nothing"}), (dir.path() / "nothing").string() + ": no such file or folder");
+  EXPECT_EQ(error_of({dir.path() / "nothing"}),
+            (dir.path() / "nothing").string() + ": no such file or folder");
   std::filesystem::create_directories(dir.path() / "empty");
-  EXPECT_EQ(error_of({dir.path() / "empty"}),
-            (dir.path() / "empty").string() + ": holds neither results.jsonl (a sweep) nor result.json (a run)");
+  EXPECT_EQ(
+      error_of({dir.path() / "empty"}),
+      (dir.path() / "empty").string() + ": holds neither results.jsonl (a sweep) nor result.json (a run)");
 }
 
 TEST(ResultSet, DuplicateIdsAcrossSetsAreAnError) {

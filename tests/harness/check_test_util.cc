@@ -31,7 +31,8 @@ std::string timeline_csv(double loss) {
   for (int b = 0; b < 40; ++b) {
     const int lost = (b % 7 == 3 && loss > 0) ? 1 : 0;
     out += std::to_string(b * 100) + ",5," + std::to_string(lost) + "," + std::to_string(5 - lost) + "," +
-           fixed(40.0 + b, 3) + ",60.000,70.000," + std::to_string(2 * lost) + ",0,0," + fixed(140.0 + b, 3) + "\n";
+           fixed(40.0 + b, 3) + ",60.000,70.000," + std::to_string(2 * lost) + ",0,0," + fixed(140.0 + b, 3) +
+           "\n";
   }
   return out;
 }
@@ -52,8 +53,11 @@ std::string packets_csv() {
   std::string out = "sequence,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted\n";
   for (int i = 0; i < 200; ++i) {
     const double send = 20.0 * i, delay = 40.0 + i % 40;
-    if (i % 50 == 25) out += std::to_string(1000 + i) + "," + fixed(send, 6) + ",,,random_loss,0,0\n";
-    else out += std::to_string(1000 + i) + "," + fixed(send, 6) + "," + fixed(send + delay, 6) + "," + fixed(delay, 6) + ",,0,0\n";
+    if (i % 50 == 25)
+      out += std::to_string(1000 + i) + "," + fixed(send, 6) + ",,,random_loss,0,0\n";
+    else
+      out += std::to_string(1000 + i) + "," + fixed(send, 6) + "," + fixed(send + delay, 6) + "," +
+             fixed(delay, 6) + ",,0,0\n";
   }
   return out;
 }
@@ -61,24 +65,46 @@ std::string packets_csv() {
 json pesq_json(double mos) {
   json windows = json::array();
   for (int w = 0; w < 4; ++w)
-    windows.push_back({{"start_s", w}, {"end_s", w + 1}, {"speech_fraction", 0.6}, {"scored", true},
-                       {"raw", mos - 0.2}, {"mos_lqo", mos - 0.1 * w}});
-  return {{"sample_rate_hz", 16000}, {"raw", mos - 0.2}, {"mos_lqo", mos}, {"scored_windows", 4}, {"speech_s", 2.4},
-          {"windows", windows}};
+    windows.push_back({{"start_s", w},
+                       {"end_s", w + 1},
+                       {"speech_fraction", 0.6},
+                       {"scored", true},
+                       {"raw", mos - 0.2},
+                       {"mos_lqo", mos - 0.1 * w}});
+  return {{"sample_rate_hz", 16000}, {"raw", mos - 0.2}, {"mos_lqo", mos},
+          {"scored_windows", 4},     {"speech_s", 2.4},  {"windows", windows}};
 }
 
-json direction_json(const std::string& from, const std::string& to, const std::map<std::string, double>& metrics,
-                    double mos) {
+json direction_json(const std::string& from, const std::string& to,
+                    const std::map<std::string, double>& metrics, double mos) {
   const std::string f = from + "-to-" + to + "/";
-  return {{"from", from}, {"to", to}, {"sample_rate_hz", 16000}, {"metrics", metrics}, {"notes", json::array()},
-          {"network", {{"sent", 200}, {"delivered", 196}, {"lost", 4}, {"loss_rate", 0.02}, {"jitter_ms", 5.5},
-                       {"delay_ms", {{"mean", 59.5}, {"p50", 59.5}, {"p95", 77.0}, {"p99", 79.0}, {"min", 40.0}, {"max", 79.0}}}}},
+  return {{"from", from},
+          {"to", to},
+          {"sample_rate_hz", 16000},
+          {"metrics", metrics},
+          {"notes", json::array()},
+          {"network",
+           {{"sent", 200},
+            {"delivered", 196},
+            {"lost", 4},
+            {"loss_rate", 0.02},
+            {"jitter_ms", 5.5},
+            {"delay_ms",
+             {{"mean", 59.5}, {"p50", 59.5}, {"p95", 77.0}, {"p99", 79.0}, {"min", 40.0}, {"max", 79.0}}}}},
           {"rtp", {{"packetsSent", 200}, {"packetsReceived", 196}, {"packetsLost", 4}, {"jitter_ms", 5.5}}},
-          {"jitter_buffer", {{"concealedSamples", 960}, {"concealmentEvents", 5}, {"jitterBufferDelayMean_ms", 60.0}}},
-          {"quality", {{"pesq_nb", pesq_json(mos)}, {"pesq_wb", pesq_json(mos)},
-                       {"emodel", {{"model", "G.107.1"}, {"r", 85.0}, {"mos_cqe", 4.1}, {"ie", 10.0}, {"bpl", 20.0}}}}},
-          {"files", {{"reference", f + "reference.wav"}, {"degraded", f + "degraded.wav"}, {"timeline", f + "timeline.csv"},
-                     {"frames", f + "frames.csv"}, {"packets", f + "packets.csv"}, {"pcap", f + "receiver.pcap"}}}};
+          {"jitter_buffer",
+           {{"concealedSamples", 960}, {"concealmentEvents", 5}, {"jitterBufferDelayMean_ms", 60.0}}},
+          {"quality",
+           {{"pesq_nb", pesq_json(mos)},
+            {"pesq_wb", pesq_json(mos)},
+            {"emodel", {{"model", "G.107.1"}, {"r", 85.0}, {"mos_cqe", 4.1}, {"ie", 10.0}, {"bpl", 20.0}}}}},
+          {"files",
+           {{"reference", f + "reference.wav"},
+            {"degraded", f + "degraded.wav"},
+            {"timeline", f + "timeline.csv"},
+            {"frames", f + "frames.csv"},
+            {"packets", f + "packets.csv"},
+            {"pcap", f + "receiver.pcap"}}}};
 }
 
 void write_direction_files(const fs::path& dir, double loss) {
@@ -87,7 +113,8 @@ void write_direction_files(const fs::path& dir, double loss) {
   write_file(dir / "frames.csv", frames_csv());
   write_file(dir / "packets.csv", packets_csv());
   audio::Signal s{16000, std::vector<float>(16000)};
-  for (size_t i = 0; i < s.samples.size(); ++i) s.samples[i] = 0.25f * static_cast<float>(std::sin(0.1 * static_cast<double>(i)));
+  for (size_t i = 0; i < s.samples.size(); ++i)
+    s.samples[i] = 0.25f * static_cast<float>(std::sin(0.1 * static_cast<double>(i)));
   audio::write_audio16(dir / "reference.wav", s);
   for (size_t i = 0; i < s.samples.size(); i += 7) s.samples[i] = 0;
   audio::write_audio16(dir / "degraded.wav", s);
@@ -132,8 +159,13 @@ std::string read_file(const fs::path& path) {
 }
 
 std::map<std::string, double> good_metrics() {
-  return {{"mos_lqo_nb", 4.0}, {"mos_lqo_wb", 4.2}, {"emodel_r", 85.0}, {"mouth_to_ear_p95_ms", 200.0},
-          {"mouth_to_ear_mean_ms", 150.0}, {"packet_loss_ratio", 0.02}, {"concealed_ratio", 0.01}};
+  return {{"mos_lqo_nb", 4.0},
+          {"mos_lqo_wb", 4.2},
+          {"emodel_r", 85.0},
+          {"mouth_to_ear_p95_ms", 200.0},
+          {"mouth_to_ear_mean_ms", 150.0},
+          {"packet_loss_ratio", 0.02},
+          {"concealed_ratio", 0.01}};
 }
 
 CallRecord make_call(const std::string& id, const std::map<std::string, double>& metrics, bool passed) {
@@ -145,7 +177,9 @@ CallRecord make_call(const std::string& id, const std::map<std::string, double>&
   c.passed = passed;
   c.metrics["alice->bob"] = metrics;
   c.metrics["bob->alice"] = metrics;
-  c.expectations.push_back({"alice->bob", "mos_lqo_nb >= 3", metrics.count("mos_lqo_nb") ? std::optional(metrics.at("mos_lqo_nb")) : std::nullopt, passed});
+  c.expectations.push_back(
+      {"alice->bob", "mos_lqo_nb >= 3",
+       metrics.count("mos_lqo_nb") ? std::optional(metrics.at("mos_lqo_nb")) : std::nullopt, passed});
   return c;
 }
 
@@ -158,7 +192,9 @@ json record_json(const CallRecord& c) {
   }
   json exps = json::array();
   for (const auto& e : c.expectations)
-    exps.push_back({{"direction", e.direction}, {"expect", e.expect}, {"passed", e.passed},
+    exps.push_back({{"direction", e.direction},
+                    {"expect", e.expect},
+                    {"passed", e.passed},
                     {"measured", e.measured ? json(*e.measured) : json(nullptr)}});
   r["passed"] = c.passed;
   r["expectations"] = exps;
@@ -185,9 +221,12 @@ fs::path write_sweep(const fs::path& dir, const std::vector<SweepCall>& calls) {
       directions[direction] = direction_json(from, to, metrics, c.mos);
       write_direction_files(dir / r.dir / (from + "-to-" + to), c.loss);
     }
-    const json result = {{"callsim_version", "0.1.0"}, {"passed", c.passed}, {"expectations", record_json(r)["expectations"]},
-                          {"scenario", {{"name", r.scenario}, {"file", r.file}, {"seed", 1}, {"duration_s", 4.0}}},
-                          {"directions", directions}};
+    const json result = {
+        {"callsim_version", "0.1.0"},
+        {"passed", c.passed},
+        {"expectations", record_json(r)["expectations"]},
+        {"scenario", {{"name", r.scenario}, {"file", r.file}, {"seed", 1}, {"duration_s", 4.0}}},
+        {"directions", directions}};
     write_file(dir / r.dir / "result.json", result.dump(2) + "\n");
   }
   write_results(dir / "results.jsonl", records);

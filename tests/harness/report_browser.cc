@@ -4,13 +4,13 @@
 // Chromium's console log (stderr) must be empty. Screenshots go to the build folder:
 // <build>/report-screenshot.png (index) and <build>/report-call-screenshot.png (a call page).
 // Skipped, with a message, when /usr/bin/chromium is not installed (tools/setup.sh installs it).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fcntl.h>
 #include <regex>
 #include <thread>
 
@@ -59,7 +59,8 @@ int run_chromium(const std::vector<std::string>& args, const fs::path& out, cons
 class ReportBrowser : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(kChromium)) GTEST_SKIP() << kChromium << " not installed (tools/setup.sh installs chromium)";
+    if (!fs::exists(kChromium))
+      GTEST_SKIP() << kChromium << " not installed (tools/setup.sh installs chromium)";
     checkutil::write_sweep(dir.path() / "sweep", {{"fec/random1/plain", "plain", 0.01, 4.1, 150},
                                                   {"fec/random5/plain", "plain", 0.05, 3.4, 160},
                                                   {"fec/random1/fec", "fec", 0.01, 4.2, 170},
@@ -71,9 +72,17 @@ class ReportBrowser : public ::testing::Test {
   }
 
   std::vector<std::string> common_args() const {
-    return {"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--user-data-dir=" + (dir.path() / "profile").string(), "--enable-logging=stderr", "--v=0"};
+    return {"--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--user-data-dir=" + (dir.path() / "profile").string(),
+            "--enable-logging=stderr",
+            "--v=0"};
   }
 
   // The DOM after the page's self-check, and the console lines Chromium logged.
@@ -85,7 +94,8 @@ class ReportBrowser : public ::testing::Test {
     std::vector<std::string> console;
     const std::string err = read_file(dir.path() / "stderr.txt");
     static const std::regex line(R"(\n[^\n]*:CONSOLE[^\n]*)");
-    for (std::sregex_iterator it(err.begin(), err.end(), line), end; it != end; ++it) console.push_back(it->str());
+    for (std::sregex_iterator it(err.begin(), err.end(), line), end; it != end; ++it)
+      console.push_back(it->str());
     return {read_file(dir.path() / "dom.html"), console};
   }
 
@@ -124,12 +134,14 @@ TEST_F(ReportBrowser, IndexLoadsWithEveryPlotAndNoConsoleErrors) {
 TEST_F(ReportBrowser, CallPagesPlayTheirAudioAndShowEveryPlot) {
   for (const char* call : {"fec_random1_plain", "fec_random5_fec"}) {
     const auto [dom, console] = open(report / "calls" / call / "index.html");
-    EXPECT_EQ(attribute(dom, "data-selfcheck"), "ok") << call << ": " << attribute(dom, "data-selfcheck-failures");
+    EXPECT_EQ(attribute(dom, "data-selfcheck"), "ok")
+        << call << ": " << attribute(dom, "data-selfcheck-failures");
     EXPECT_EQ(attribute(dom, "data-selfcheck-images"), "8") << call;
     EXPECT_EQ(attribute(dom, "data-selfcheck-audio"), "4") << call;
     EXPECT_EQ(console, std::vector<std::string>{}) << call;
   }
-  screenshot(report / "calls/fec_random5_fec/index.html", fs::path(CALLSIM_BINARY_DIR) / "report-call-screenshot.png");
+  screenshot(report / "calls/fec_random5_fec/index.html",
+             fs::path(CALLSIM_BINARY_DIR) / "report-call-screenshot.png");
 }
 
 TEST_F(ReportBrowser, SelfCheckCatchesABrokenPlot) {

@@ -81,12 +81,13 @@ TEST_F(ReportWrite, WritesIndexCallPagesPlotsAndAudioThatAllResolve) {
   // Per call 2 directions x (delay, events, MOS windows, CDF) = 32, plus 3 sweep plots.
   EXPECT_EQ(s.plots, 35);
   EXPECT_TRUE(s.warnings.empty()) << (s.warnings.empty() ? "" : s.warnings.front());
-  for (const char* f : {"index.html", "report.css", "report.js", "results.jsonl", "report.json", "plots/sweep.gp",
-                        "plots/mos_nb_vs_loss.svg", "plots/mos_wb_vs_loss.svg", "plots/mos_nb_vs_delay.svg",
-                        "plots/mos_nb_vs_loss.dat", "calls/fec_random1_plain/index.html",
-                        "calls/fec_random1_plain/plots/call.gp", "calls/fec_random1_plain/plots/alice-to-bob_delay.svg",
-                        "calls/fec_random1_plain/plots/bob-to-alice_cdf.svg",
-                        "calls/fec_random1_plain/audio/alice-to-bob-degraded.wav"})
+  for (const char* f :
+       {"index.html", "report.css", "report.js", "results.jsonl", "report.json", "plots/sweep.gp",
+        "plots/mos_nb_vs_loss.svg", "plots/mos_wb_vs_loss.svg", "plots/mos_nb_vs_delay.svg",
+        "plots/mos_nb_vs_loss.dat", "calls/fec_random1_plain/index.html",
+        "calls/fec_random1_plain/plots/call.gp", "calls/fec_random1_plain/plots/alice-to-bob_delay.svg",
+        "calls/fec_random1_plain/plots/bob-to-alice_cdf.svg",
+        "calls/fec_random1_plain/audio/alice-to-bob-degraded.wav"})
     EXPECT_TRUE(fs::exists(r / f)) << f;
   EXPECT_EQ(broken_references(r), std::vector<std::string>{});
   EXPECT_FALSE(fs::exists(dir.path() / (".report.tmp-" + std::to_string(::getpid()))));
@@ -103,11 +104,12 @@ TEST_F(ReportWrite, WritesIndexCallPagesPlotsAndAudioThatAllResolve) {
   EXPECT_NE(index.find("2026-11-26 · 4 calls"), std::string::npos);
   EXPECT_EQ(count(index, ">FAIL<"), 2);
   // The sweep plot data: per codec setting the call directions and the means per network setting.
-  EXPECT_EQ(read_file(r / "plots/mos_nb_vs_loss.dat"),
-            "# series fec: call directions\n1.0000 4.2000\n1.0000 4.2000\n5.0000 3.9000\n5.0000 3.9000\n\n\n"
-            "# series fec: mean per network setting\n1.0000 4.2000\n5.0000 3.9000\n\n\n"
-            "# series plain: call directions\n1.0000 4.1000\n1.0000 4.1000\n5.0000 3.4000\n5.0000 3.4000\n\n\n"
-            "# series plain: mean per network setting\n1.0000 4.1000\n5.0000 3.4000\n\n\n");
+  EXPECT_EQ(
+      read_file(r / "plots/mos_nb_vs_loss.dat"),
+      "# series fec: call directions\n1.0000 4.2000\n1.0000 4.2000\n5.0000 3.9000\n5.0000 3.9000\n\n\n"
+      "# series fec: mean per network setting\n1.0000 4.2000\n5.0000 3.9000\n\n\n"
+      "# series plain: call directions\n1.0000 4.1000\n1.0000 4.1000\n5.0000 3.4000\n5.0000 3.4000\n\n\n"
+      "# series plain: mean per network setting\n1.0000 4.1000\n5.0000 3.4000\n\n\n");
 }
 
 TEST_F(ReportWrite, DelayCdfAndTimelineDataComeFromTheCsvFiles) {
@@ -116,13 +118,17 @@ TEST_F(ReportWrite, DelayCdfAndTimelineDataComeFromTheCsvFiles) {
   // packets.csv: 200 packets, every 50th lost → 196 delays of 40 + (i mod 40) ms.
   const std::string cdf = read_file(plots / "alice-to-bob_cdf_network.dat");
   EXPECT_EQ(count(cdf, "\n"), 1 + 196);
-  EXPECT_EQ(cdf.substr(0, cdf.find('\n', cdf.find('\n') + 1)), "# value_ms percent_at_or_below\n40.000 0.5102");
+  EXPECT_EQ(cdf.substr(0, cdf.find('\n', cdf.find('\n') + 1)),
+            "# value_ms percent_at_or_below\n40.000 0.5102");
   EXPECT_NE(cdf.find("\n79.000 100.0000\n"), std::string::npos);
   const std::string timeline = read_file(plots / "alice-to-bob_timeline.dat");
   EXPECT_EQ(count(timeline, "\n"), 1 + 40);
-  EXPECT_NE(timeline.find("\n0.300 43.000 60.000 70.000 143.000 1.000 2.000 0.000 0.000\n"), std::string::npos);
+  EXPECT_NE(timeline.find("\n0.300 43.000 60.000 70.000 143.000 1.000 2.000 0.000 0.000\n"),
+            std::string::npos);
   const std::string windows = read_file(plots / "alice-to-bob_pesq_wb_windows.dat");
-  EXPECT_EQ(windows, "# start_s end_s mos_lqo\n0.000 1.000 4.200\n1.000 2.000 4.100\n2.000 3.000 4.000\n3.000 4.000 3.900\n");
+  EXPECT_EQ(windows,
+            "# start_s end_s mos_lqo\n0.000 1.000 4.200\n1.000 2.000 4.100\n2.000 3.000 4.000\n3.000 4.000 "
+            "3.900\n");
 }
 
 TEST_F(ReportWrite, GnuplotScriptsRemakeTheSameSvgsAndReportsAreByteIdentical) {
@@ -167,7 +173,8 @@ TEST_F(ReportWrite, RunFolderAndMissingFilesGiveNotesNotFailures) {
   std::string all;
   for (const auto& w : s.warnings) all += w + "\n";
   ASSERT_EQ(s.warnings.size(), 1u) << all;
-  EXPECT_NE(s.warnings[0].find("smoke_call alice->bob: no degraded audio"), std::string::npos) << s.warnings[0];
+  EXPECT_NE(s.warnings[0].find("smoke_call alice->bob: no degraded audio"), std::string::npos)
+      << s.warnings[0];
   const std::string page = read_file(dir.path() / "run/calls/smoke_call/index.html");
   EXPECT_NE(page.find("timeline.csv not found: no timeline plots"), std::string::npos);
   EXPECT_EQ(count(page, "<audio controls"), 3);
@@ -182,12 +189,14 @@ TEST_F(ReportWrite, MissingGnuplotFailsClearlyAndLeavesNothingBehind) {
     write_report({sweep}, o);
     FAIL() << "no error";
   } catch (const PlotError& e) {
-    EXPECT_NE(std::string(e.what()).find("No such file or directory (install gnuplot-nox, see tools/setup.sh)"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("No such file or directory (install gnuplot-nox, see tools/setup.sh)"),
+        std::string::npos)
         << e.what();
   }
   EXPECT_FALSE(fs::exists(dir.path() / "report"));
-  for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_EQ(e.path().filename().string().find(".report"), std::string::npos);
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".report"), std::string::npos);
 }
 
 TEST_F(ReportWrite, ReplacesAnEarlierReportButNotOtherFolders) {
@@ -213,7 +222,9 @@ TEST(ReportPlot, GnuplotErrorsNameTheScript) {
     FAIL() << "no error";
   } catch (const PlotError& e) {
     const std::string what = e.what();
-    EXPECT_EQ(what.rfind("gnuplot failed on " + (dir.path() / "bad.gp").string() + " (exit status 1):", 0), 0u) << what;
+    EXPECT_EQ(what.rfind("gnuplot failed on " + (dir.path() / "bad.gp").string() + " (exit status 1):", 0),
+              0u)
+        << what;
     EXPECT_NE(what.find("missing.dat"), std::string::npos) << what;
   }
 }

@@ -31,7 +31,8 @@ int run_update(const BaselineArgs& a) {
   std::optional<harness::Baseline> previous;
   if (std::filesystem::exists(a.output)) previous = harness::load_baseline(a.output);
   harness::BaselineUpdate summary;
-  const auto updated = harness::update_baseline(previous ? &*previous : nullptr, calls, a.keep_missing, &summary);
+  const auto updated =
+      harness::update_baseline(previous ? &*previous : nullptr, calls, a.keep_missing, &summary);
   harness::save_baseline(updated, a.output);
   std::cout << "callsim baseline: wrote " << a.output << " (" << updated.calls.size() << " calls, "
             << updated.defaults.size() << " tracked metrics)\n";
@@ -48,7 +49,8 @@ int run_update(const BaselineArgs& a) {
 Command add_baseline(CLI::App& app) {
   auto* sub = app.add_subcommand("baseline", "Manage the check baseline");
   sub->require_subcommand(1);
-  auto* update = sub->add_subcommand("update", "Rewrite the baseline from results (keeps tolerance overrides)");
+  auto* update =
+      sub->add_subcommand("update", "Rewrite the baseline from results (keeps tolerance overrides)");
   auto a = std::make_shared<BaselineArgs>();
   update->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
   update->add_option("-o,--output", a->output, "Baseline file to write")->capture_default_str();

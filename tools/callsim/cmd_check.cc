@@ -40,8 +40,9 @@ Command add_check(CLI::App& app) {
   auto* sub = app.add_subcommand("check", "CI gate: expectations and regressions against a baseline");
   auto a = std::make_shared<CheckArgs>();
   sub->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
-  sub->add_option("--baseline", a->baseline, "Baseline file (e.g. reports/baseline.json); without it only "
-                                             "expectations are checked");
+  sub->add_option("--baseline", a->baseline,
+                  "Baseline file (e.g. reports/baseline.json); without it only "
+                  "expectations are checked");
   sub->add_option("--junit", a->junit, "Also write JUnit XML to this file");
   sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every tolerance by this factor")
       ->check(CLI::PositiveNumber);

@@ -26,9 +26,9 @@ int run_report(const ReportArgs& a) {
   o.history.assign(a.history.begin(), a.history.end());
   o.date = a.date;
   o.gnuplot = a.gnuplot;
-  o.audio = a.audio == "link" ? harness::AudioMode::kLink
-          : a.audio == "none" ? harness::AudioMode::kNone
-                              : harness::AudioMode::kCopy;
+  o.audio = a.audio == "link"   ? harness::AudioMode::kLink
+            : a.audio == "none" ? harness::AudioMode::kNone
+                                : harness::AudioMode::kCopy;
   o.tolerance_scale = a.tolerance_scale;
   o.series_axes = a.series;
   const std::vector<std::filesystem::path> results(a.results.begin(), a.results.end());
@@ -54,7 +54,8 @@ Command add_report(CLI::App& app) {
   sub->add_option("--audio", a->audio, "Audio files: copy into the report, link relatively, or none")
       ->check(CLI::IsMember({"copy", "link", "none"}))
       ->capture_default_str();
-  sub->add_option("--series", a->series, "Sweep axes that name a codec setting (default: axes containing 'codec')");
+  sub->add_option("--series", a->series,
+                  "Sweep axes that name a codec setting (default: axes containing 'codec')");
   sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every baseline tolerance by this factor")
       ->check(CLI::PositiveNumber);
   sub->add_option("--gnuplot", a->gnuplot, "gnuplot program")->capture_default_str();
