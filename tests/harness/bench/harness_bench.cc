@@ -66,6 +66,11 @@ void run_bench(benchmark::State& state, const std::vector<Job>& jobs, SweepOptio
                const testutil::TempDir& dir) {
   o.audio = false;
   o.resume = false;
+  // Untimed warm-up: one-time costs (talker decoding, FFTW plans, page faults) are not the sweep's.
+  SweepOptions warm = o;
+  warm.out_dir = dir / "warmup";
+  warm.encode_cache = false;
+  run_sweep({jobs.front()}, warm);
   int round = 0;
   double cpu_s = 0;
   for (auto _ : state) {
