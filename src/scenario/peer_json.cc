@@ -91,7 +91,9 @@ jitter::JitterBufferConfig parse_jitter_buffer(const JsonNode& n, const PeerPars
   if (n.has("plugin")) {
     n.expect_keys({"plugin", "config"});
     j.kind = jitter::JitterBufferKind::kPlugin;
-    j.plugin_path = resolve_path(ctx.base_dir, n.at("plugin").string());
+    const JsonNode plugin = n.at("plugin");
+    j.plugin_path = resolve_path(ctx.base_dir, plugin.string());
+    if (!std::filesystem::exists(j.plugin_path)) plugin.fail("plugin library '" + j.plugin_path + "' does not exist");
     j.plugin_config_json = "{}";
     if (auto c = n.find("config")) {
       if (!c->is_object()) c->fail("expected an object");
