@@ -7,8 +7,9 @@
 namespace callsim::jitter {
 
 namespace {
-constexpr double kStretchIntervalMs = 40;  // at most one normal time stretch per this
-constexpr double kFlushSlackMs = 200;      // flush when the delay exceeds max_delay + this
+constexpr double kStretchIntervalMs = 40;    // at most one active (non-quiet) time stretch per this
+constexpr int64_t kPauseMemoryBlocks = 500;  // a silent 10 ms block within 5 s: pauses are expected
+constexpr double kFlushSlackMs = 200;        // flush when the delay exceeds max_delay + this
 }  // namespace
 
 AdaptiveDependencies make_adaptive_dependencies(const AdaptiveJitterConfig& c, int rate) {
@@ -130,6 +131,8 @@ DecisionInput AdaptiveJitterBuffer::make_input(sim::Timestamp now) const {
     pos = p->end();
   }
   in.timescale_allowed = (now - last_stretch_).to_ms() >= kStretchIntervalMs;
+  in.pauses_expected = producer_.background().blocks_since_silent() <= kPauseMemoryBlocks;
+  in.pause_ms = 10.0 * static_cast<double>(producer_.background().silent_run_blocks());
   return in;
 }
 
@@ -194,9 +197,10 @@ void AdaptiveJitterBuffer::time_stretch(const Decision& d, sim::Timestamp now) {
   }
   const auto x = queue_.samples().first(need);
   const double bg = producer_.background().level_rms();
-  const TimeStretcher::Result r = op == Operation::kPreemptiveExpand
-                                      ? ts.preemptive_expand(x, bg, d.samples)
-                                      : ts.accelerate(x, bg, op == Operation::kFastAccelerate, d.samples);
+  const TimeStretcher::Result r =
+      op == Operation::kPreemptiveExpand
+          ? ts.preemptive_expand(x, bg, d.samples, d.quiet_only)
+          : ts.accelerate(x, bg, op == Operation::kFastAccelerate, d.samples, d.quiet_only);
   if (!r.applied) return;
   const bool accel = op != Operation::kPreemptiveExpand;
   queue_.replace_head(need, r.output, r.source, r.spliced,
@@ -205,7 +209,7 @@ void AdaptiveJitterBuffer::time_stretch(const Decision& d, sim::Timestamp now) {
     stats_.samples_removed(static_cast<uint64_t>(r.change));
   else
     stats_.samples_inserted(static_cast<uint64_t>(r.change));
-  last_stretch_ = now;
+  if (!r.low_energy) last_stretch_ = now;
 }
 
 void AdaptiveJitterBuffer::flush_if_too_deep(sim::Timestamp now) {

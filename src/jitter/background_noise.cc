@@ -35,6 +35,8 @@ void BackgroundNoise::update(std::span<const float> pcm) {
     const double r = rms({partial_.data() + used, static_cast<size_t>(block_)});
     level_ = r <= level_ ? r : std::min(r, level_ * rise_per_block_);
     last_silent_ = is_silent(r);
+    blocks_since_silent_ = last_silent_ ? 0 : blocks_since_silent_ + 1;
+    silent_run_blocks_ = last_silent_ ? silent_run_blocks_ + 1 : 0;
     used += static_cast<size_t>(block_);
   }
   partial_.erase(partial_.begin(), partial_.begin() + static_cast<std::ptrdiff_t>(used));

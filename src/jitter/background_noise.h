@@ -24,6 +24,10 @@ class BackgroundNoise {
   bool is_silent(double rms) const;
   // True when the last analysed 10 ms block was silent.
   bool last_block_silent() const { return last_silent_; }
+  // Analysed 10 ms blocks since the last silent one (a large number before any).
+  int64_t blocks_since_silent() const { return blocks_since_silent_; }
+  // Consecutive silent 10 ms blocks up to the last analysed one (the length of the current pause).
+  int64_t silent_run_blocks() const { return silent_run_blocks_; }
   std::vector<float> comfort_noise(int samples);
 
   static double rms(std::span<const float> pcm);
@@ -33,6 +37,8 @@ class BackgroundNoise {
   double level_ = 1e-3;
   double rise_per_block_;
   bool last_silent_ = false;
+  int64_t blocks_since_silent_ = int64_t{1} << 40;
+  int64_t silent_run_blocks_ = 0;
   std::vector<float> partial_;
   sim::RandomStream random_;
   float lowpass_state_ = 0.0f;

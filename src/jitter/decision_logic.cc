@@ -37,8 +37,8 @@ Decision DecisionLogic::expected(const DecisionInput& in) const {
   if (!config_.time_stretch || after_synthetic || in.available_samples < config_.stretch_samples)
     return {Operation::kNormal};
   const double excess = in.playout_delay_ms - in.target_ms;
-  auto samples = [&](double ms) { return static_cast<int>(ms * config_.sample_rate_hz / 1000.0); };
   if (excess >= config_.fast_accelerate_margin_ms) return {Operation::kFastAccelerate, samples(excess)};
+  if (in.pauses_expected) return with_pauses(in, excess);
   if (!in.timescale_allowed) return {Operation::kNormal};
   if (excess >= config_.accelerate_margin_ms)
     return {Operation::kAccelerate, samples(excess + config_.preemptive_margin_ms)};
@@ -46,6 +46,22 @@ Decision DecisionLogic::expected(const DecisionInput& in) const {
     return {Operation::kPreemptiveExpand, samples(config_.accelerate_margin_ms - excess)};
   return {Operation::kNormal};
 }
+
+Decision DecisionLogic::with_pauses(const DecisionInput& in, double excess) const {
+  if (in.pause_ms >= config_.min_pause_ms) {
+    if (excess >= config_.pause_margin_ms) return {Operation::kAccelerate, samples(excess), true};
+    if (excess <= -config_.pause_margin_ms) return {Operation::kPreemptiveExpand, samples(-excess), true};
+    return {Operation::kNormal};
+  }
+  if (!in.timescale_allowed) return {Operation::kNormal};
+  if (excess >= config_.speech_accelerate_margin_ms)
+    return {Operation::kAccelerate, samples(excess + config_.preemptive_margin_ms)};
+  if (-excess >= config_.speech_preemptive_margin_ms)
+    return {Operation::kPreemptiveExpand, samples(config_.accelerate_margin_ms - excess)};
+  return {Operation::kNormal};
+}
+
+int DecisionLogic::samples(double ms) const { return static_cast<int>(ms * config_.sample_rate_hz / 1000.0); }
 
 Decision DecisionLogic::missing(const DecisionInput& in) const {
   const int64_t gap = *in.future_gap;

@@ -4,7 +4,12 @@
 //                             accelerate / fast accelerate / preemptive expand when the playout
 //                             delay is outside [target - preemptive_margin, target + accelerate_margin),
 //                             by at most what keeps it above target - preemptive_margin
-//                             (below target + accelerate_margin), so it does not oscillate
+//                             (below target + accelerate_margin), so it does not oscillate.
+//                             When the stream has pauses (speech), a small correction is only made
+//                             in a quiet segment (Decision::quiet_only): a delay change inside a
+//                             talkspurt is what listeners and P.862 notice, the same change in a
+//                             pause is free. Only an excess of speech_accelerate_margin (deficit of
+//                             speech_preemptive_margin) is corrected inside a talkspurt.
 //   packet missing, later one there
 //                          -> DTX resumption (marker bit or comfort noise playing): comfort noise
 //                             until the later packet is due at the target delay, then jump to it;
@@ -50,7 +55,9 @@ struct DecisionInput {
   double delay_if_jump_ms = 0;       // same for the future packet if it were played next
   double target_ms = 0;
   int64_t available_samples = 0;  // queued + contiguous decodable samples
-  bool timescale_allowed = true;  // enough time since the last time stretch
+  bool timescale_allowed = true;  // enough time since the last active time stretch
+  bool pauses_expected = false;   // the stream had a quiet stretch recently (speech with pauses)
+  double pause_ms = 0;            // how long the decoded audio has been silent (the current pause)
 };
 
 struct DecisionConfig {
@@ -64,12 +71,19 @@ struct DecisionConfig {
   double preemptive_margin_ms = 5;  // preemptive expand below target - this
   double fast_accelerate_margin_ms = 100;
   double jump_margin_ms = 50;  // skip an unconcealed gap when this far above target
+  // With pauses expected: corrections are made in pauses at least this long (to the target, within
+  // pause_margin); inside a talkspurt only an excess / deficit of the speech margins is corrected.
+  double min_pause_ms = 100;
+  double pause_margin_ms = 10;
+  double speech_accelerate_margin_ms = 40;
+  double speech_preemptive_margin_ms = 20;
 };
 
 struct Decision {
   Operation op = Operation::kNormal;
-  int samples = 0;  // for kExpand, kComfortNoise, kFecRecover: how many to make;
-                    // for time stretching: the most it may change (so the delay stays in band)
+  int samples = 0;          // for kExpand, kComfortNoise, kFecRecover: how many to make;
+                            // for time stretching: the most it may change (so the delay stays in band)
+  bool quiet_only = false;  // time stretching: only in a quiet segment (else do nothing yet)
 };
 
 class DecisionLogic {
@@ -81,6 +95,8 @@ class DecisionLogic {
 
  private:
   Decision expected(const DecisionInput& in) const;
+  Decision with_pauses(const DecisionInput& in, double excess) const;
+  int samples(double ms) const;
   Decision missing(const DecisionInput& in) const;
   Decision synthetic(const DecisionInput& in, int64_t samples) const;
 

@@ -8,7 +8,9 @@ namespace callsim::jitter {
 
 namespace {
 constexpr double kQuietEnergyRatio = 8.0;  // vs background energy (NetEq's passive speech rule)
-constexpr double kQuietCapRms = 0.01;      // -40 dBFS
+constexpr double kQuietCapRms = 0.01;      // -40 dBFS: never quiet above
+constexpr double kQuietFloorRms = 0.001;   // -60 dBFS: always quiet below (the background level
+                                           // may be unknown or digital silence)
 constexpr double kCandidateRatio = 0.5;    // coarse peaks worth refining, vs the best
 constexpr double kOctaveTolerance = 0.95;  // shortest refined peak within this of the best
 }  // namespace
@@ -81,28 +83,44 @@ TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x) const {
   return p;
 }
 
-bool TimeStretcher::quiet(std::span<const float> x, int from, int to, double background_rms) const {
+bool TimeStretcher::quiet(std::span<const float> x, int from, int to, double background_rms) {
   double e = 0;
   for (int i = from; i < to; ++i)
     e += static_cast<double>(x[static_cast<size_t>(i)]) * x[static_cast<size_t>(i)];
-  const double rms = std::sqrt(e / std::max(1, to - from));
-  return rms * rms <= kQuietEnergyRatio * background_rms * background_rms && rms <= kQuietCapRms;
+  const double power = e / std::max(1, to - from);
+  const double limit =
+      std::max(kQuietEnergyRatio * background_rms * background_rms, kQuietFloorRms * kQuietFloorRms);
+  return power <= limit && power <= kQuietCapRms * kQuietCapRms;
 }
 
-TimeStretcher::Result TimeStretcher::accelerate(std::span<const float> x, double background_rms, bool fast,
-                                                int max_change) const {
-  Result r;
+int TimeStretcher::splice_length(std::span<const float> x, double background_rms, int max_change,
+                                 bool quiet_only, bool fast, Result& r) const {
+  const int s = max_lag_;
+  r.low_energy = quiet(x, 0, input_samples(), background_rms);
+  if (r.low_energy) {
+    const int len = std::min(max_change, max_lag_);
+    return len >= min_lag_ ? len : 0;
+  }
+  if (quiet_only) return 0;
   const Pitch p = find_pitch(x);
-  const int s = max_lag_, n = input_samples();
   r.lag = p.lag;
-  r.low_energy = quiet(x, s - p.lag, s + p.lag, background_rms);
-  if ((!r.low_energy && p.correlation < config_.correlation_threshold) || p.lag > max_change) return r;
+  if (p.correlation < config_.correlation_threshold || p.lag > max_change) return 0;
   int len = p.lag;
   if (fast) {
     const int k = std::min(max_lag_, max_change) / p.lag;
-    if (k > 1 && (r.low_energy || correlation(x, s, k * p.lag, k * p.lag) >= config_.correlation_threshold))
-      len = k * p.lag;
+    if (k > 1 && correlation(x, s, k * p.lag, k * p.lag) >= config_.correlation_threshold) len = k * p.lag;
   }
+  return len;
+}
+
+TimeStretcher::Result TimeStretcher::accelerate(std::span<const float> x, double background_rms, bool fast,
+                                                int max_change, bool quiet_only) const {
+  if (x.size() < static_cast<size_t>(input_samples()))
+    throw std::invalid_argument("TimeStretcher: input too short");
+  Result r;
+  const int s = max_lag_, n = input_samples();
+  const int len = splice_length(x, background_rms, max_change, quiet_only, fast, r);
+  if (len == 0) return r;
   for (int i = 0; i < s - len; ++i) r.source.push_back(i), r.spliced.push_back(0);
   for (int j = 0; j < len; ++j) r.source.push_back(s + j), r.spliced.push_back(1);
   for (int i = s + len; i < n; ++i) r.source.push_back(i), r.spliced.push_back(0);
@@ -119,13 +137,13 @@ TimeStretcher::Result TimeStretcher::accelerate(std::span<const float> x, double
 }
 
 TimeStretcher::Result TimeStretcher::preemptive_expand(std::span<const float> x, double background_rms,
-                                                       int max_change) const {
+                                                       int max_change, bool quiet_only) const {
+  if (x.size() < static_cast<size_t>(input_samples()))
+    throw std::invalid_argument("TimeStretcher: input too short");
   Result r;
-  const Pitch p = find_pitch(x);
-  const int s = max_lag_, n = input_samples(), len = p.lag;
-  r.lag = p.lag;
-  r.low_energy = quiet(x, s - len, s + len, background_rms);
-  if ((!r.low_energy && p.correlation < config_.correlation_threshold) || len > max_change) return r;
+  const int s = max_lag_, n = input_samples();
+  const int len = splice_length(x, background_rms, max_change, quiet_only, false, r);
+  if (len == 0) return r;
   for (int i = 0; i < s; ++i) r.source.push_back(i), r.spliced.push_back(0);
   for (int j = 0; j < len; ++j) r.source.push_back(s - len + j), r.spliced.push_back(1);
   for (int i = s; i < n; ++i) r.source.push_back(i), r.spliced.push_back(0);

@@ -8,8 +8,11 @@
 //   preemptive:   x[0, s) + crossfade(x[s, s+L) -> x[s-L, s)) + x[s, N)       (L samples longer)
 // Both ends of every cross-fade continue their neighbours, so the output has no step. It is only
 // applied when it will not be heard: the two periods correlate >= correlation_threshold (voiced,
-// periodic) or the segment is quiet (energy <= 8 x background and below -40 dBFS). Fast
-// accelerate removes as many whole periods as fit in max_pitch when they also correlate.
+// periodic; "active" stretching) or the whole segment is quiet (energy <= 8 x background or below
+// -60 dBFS, and always below -40 dBFS). A quiet segment carries no pitch worth keeping: there the
+// splice length is what the caller asks for, up to max_pitch (NetEq's passive-speech case, which
+// removes more). Fast accelerate removes as many whole periods as fit in max_pitch when they also
+// correlate. With quiet_only, active stretching is not done (the caller waits for a pause).
 // Each result maps output samples to input samples (`source`) so callers can carry provenance.
 #pragma once
 
@@ -50,13 +53,20 @@ class TimeStretcher {
   };
   // Both use the first input_samples() of x and return output for exactly that region. Nothing
   // is done when the period found is longer than max_change samples.
-  Result accelerate(std::span<const float> x, double background_rms, bool fast,
-                    int max_change = 1 << 30) const;
-  Result preemptive_expand(std::span<const float> x, double background_rms, int max_change = 1 << 30) const;
+  Result accelerate(std::span<const float> x, double background_rms, bool fast, int max_change = 1 << 30,
+                    bool quiet_only = false) const;
+  Result preemptive_expand(std::span<const float> x, double background_rms, int max_change = 1 << 30,
+                           bool quiet_only = false) const;
+
+  // True when x[from, to) is quiet enough to stretch without pitch (see the class comment).
+  static bool quiet(std::span<const float> x, int from, int to, double background_rms);
 
  private:
   double correlation(std::span<const float> x, int start, int lag, int length) const;
-  bool quiet(std::span<const float> x, int from, int to, double background_rms) const;
+  // The splice length: a pitch-synchronous one (0 = none) or, in a quiet segment, max_change
+  // capped at max_pitch.
+  int splice_length(std::span<const float> x, double background_rms, int max_change, bool quiet_only,
+                    bool fast, Result& r) const;
 
   int rate_;
   TimeStretchConfig config_;
