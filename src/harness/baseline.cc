@@ -122,8 +122,8 @@ Baseline parse_baseline(const json& doc, const std::string& file) {
   const JsonNode format = root.at("format");
   if (format.string() != kBaselineFormat)
     format.fail("unsupported format '" + format.string() + "'; expected '" + kBaselineFormat + "'");
-  if (auto d = root.find("description")) d->string();
   Baseline b;
+  if (auto d = root.find("description")) b.description = d->string();
   for (const auto& [name, policy] : root.at("defaults").members()) {
     check_known_metric(policy, name);
     b.defaults[name] = parse_policy(policy);
@@ -164,7 +164,9 @@ json baseline_to_json(const Baseline& b) {
     }
     calls[id] = {{"scenario", c.scenario}, {"directions", directions}};
   }
-  return {{"format", kBaselineFormat}, {"defaults", defaults}, {"calls", calls}};
+  json out = {{"format", kBaselineFormat}, {"defaults", defaults}, {"calls", calls}};
+  if (!b.description.empty()) out["description"] = b.description;
+  return out;
 }
 
 void save_baseline(const Baseline& b, const std::filesystem::path& path) {
@@ -176,6 +178,7 @@ Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>
   BaselineUpdate s;
   Baseline out;
   out.defaults = previous ? previous->defaults : default_policies();
+  if (previous) out.description = previous->description;
   for (const auto& call : calls) {
     const BaselineCall* old = nullptr;
     if (previous)

@@ -41,6 +41,7 @@ struct BaselineCall {
 };
 
 struct Baseline {
+  std::string description;                       // free text, kept by updates
   std::map<std::string, MetricPolicy> defaults;  // the tracked metrics
   std::map<std::string, BaselineCall> calls;     // by call id
 };

@@ -22,13 +22,10 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-}  // namespace
-
 // "1.7 is not in [0, 1]", "-3 is not > 0".
-static std::string out_of_range(const nlohmann::json& v, const Range& range) {
-  const std::string d = range.describe();
-  return v.dump() + " is not " + (d.front() == '[' || d.front() == '(' ? "in " : "") + d;
-}
+std::string out_of_range(const nlohmann::json& v, const Range& range);
+
+}  // namespace
 
 bool Range::contains(double v) const {
   if (lo_open ? !(v > lo) : !(v >= lo)) return false;
@@ -36,10 +33,18 @@ bool Range::contains(double v) const {
   return true;
 }
 
+namespace {
+std::string out_of_range(const nlohmann::json& v, const Range& range) {
+  const std::string d = range.describe();
+  return v.dump() + " is not " + (d.front() == '[' || d.front() == '(' ? "in " : "") + d;
+}
+}  // namespace
+
 std::string Range::describe() const {
   const bool has_lo = lo > -1e299, has_hi = hi < 1e299;
   if (has_lo && has_hi)
-    return std::string(lo_open ? "(" : "[") + format_number(lo) + ", " + format_number(hi) + (hi_open ? ")" : "]");
+    return std::string(lo_open ? "(" : "[") + format_number(lo) + ", " + format_number(hi) +
+           (hi_open ? ")" : "]");
   if (has_lo) return std::string(lo_open ? "> " : ">= ") + format_number(lo);
   if (has_hi) return std::string(hi_open ? "< " : "<= ") + format_number(hi);
   return "any number";
@@ -48,9 +53,12 @@ std::string Range::describe() const {
 std::string escape_pointer_token(std::string_view token) {
   std::string out;
   for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -70,9 +78,7 @@ std::string JsonNode::type_name() const {
   return "null";
 }
 
-bool JsonNode::has(std::string_view key) const {
-  return value_->is_object() && value_->contains(key);
-}
+bool JsonNode::has(std::string_view key) const { return value_->is_object() && value_->contains(key); }
 
 std::optional<JsonNode> JsonNode::find(std::string_view key) const {
   if (!value_->is_object()) fail("expected an object, got " + type_name());
@@ -218,7 +224,9 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& file) {
     std::string what = e.what();
     const auto pos = what.find("syntax error");
     if (pos != std::string::npos) what = what.substr(pos);
-    throw InputError(file, "byte " + std::to_string(byte) + " (line " + std::to_string(line) + ", column " + std::to_string(col) + ")",
+    throw InputError(file,
+                     "byte " + std::to_string(byte) + " (line " + std::to_string(line) + ", column " +
+                         std::to_string(col) + ")",
                      "malformed JSON: " + what);
   }
 }

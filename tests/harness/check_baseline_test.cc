@@ -121,6 +121,7 @@ TEST(Baseline, UpdateSaveLoadRoundTrip) {
 TEST(Baseline, UpdateKeepsOverridesAndPoliciesDropsOrKeepsMissingCalls) {
   Baseline old = update_baseline(nullptr, {make_call("a"), make_call("gone")}, false, nullptr);
   old.defaults["emodel_r"].tolerance = Tolerance{5.0, std::nullopt};
+  old.description = "from the smoke suite";
   old.calls["a"].directions["bob->alice"]["mos_lqo_nb"].override_tolerance = Tolerance{std::nullopt, 0.05};
   auto m = good_metrics();
   m["mos_lqo_nb"] = 3.5;
@@ -131,6 +132,8 @@ TEST(Baseline, UpdateKeepsOverridesAndPoliciesDropsOrKeepsMissingCalls) {
   EXPECT_EQ(s.removed, (std::vector<std::string>{"gone"}));
   EXPECT_EQ(next.calls.count("gone"), 0u);
   EXPECT_EQ(*next.defaults.at("emodel_r").tolerance.absolute, 5.0);
+  EXPECT_EQ(next.description, "from the smoke suite");
+  EXPECT_EQ(baseline_to_json(next).at("description"), "from the smoke suite");
   const BaselineMetric& nb = next.calls.at("a").directions.at("bob->alice").at("mos_lqo_nb");
   EXPECT_EQ(nb.value, 3.5);
   EXPECT_EQ(*nb.override_tolerance.relative, 0.05);
