@@ -8,6 +8,8 @@
 namespace callsim::peer {
 namespace {
 
+constexpr sim::Duration kTick = sim::Duration::millis(10);
+
 rtp::Packetizer make_packetizer(const DirectionSetup& s) {
   return rtp::Packetizer(rtp::PacketizerConfig{}, sim::RandomStream(s.seed, "rtp/" + s.name));
 }
@@ -61,8 +63,11 @@ void Direction::send_frame(size_t k) {
       if (d.duplicate) ++duplicates_;
       if (!d.delivered()) continue;
       last_arrival_ = std::max(last_arrival_, d.arrival);
+      const sim::Timestamp end = capture_time(packet->timestamp) + sender_.frame_duration();
+      if (!last_delivered_end_ || end > *last_delivered_end_) last_delivered_end_ = end;
       std::vector<uint8_t> bytes = packet->bytes;
-      if (d.corrupted && d.corrupt_byte < bytes.size()) bytes[d.corrupt_byte] ^= static_cast<uint8_t>(1u << d.corrupt_bit);
+      if (d.corrupted && d.corrupt_byte < bytes.size())
+        bytes[d.corrupt_byte] ^= static_cast<uint8_t>(1u << d.corrupt_bit);
       sim_->schedule_at(d.arrival, setup_.name + " arrive",
                         [this, arrival = d.arrival, b = std::move(bytes)]() mutable {
                           receiver_->on_datagram(arrival, std::move(b));
@@ -85,8 +90,13 @@ bool Direction::playout_finished(sim::Timestamp next_tick) const {
   if (next_tick < talk_end) return false;
   if (next_tick >= talk_end + setup_.max_drain) return true;
   if (frames_sent_ < sender_.frame_count()) return false;
-  const auto buffered = sim::Duration::from_ms(receiver_->buffer_delay_ms()) + sim::Duration::millis(20);
-  return next_tick > last_arrival_ + buffered;
+  if (!last_delivered_end_) return true;  // nothing was ever delivered
+  if (next_tick <= last_arrival_) return false;
+  // The newest delivered audio has played when a frame starting within its last 10 ms has.
+  const auto played = receiver_->last_real_capture();
+  if (played && *played + kTick >= *last_delivered_end_) return true;
+  const sim::Timestamp idle_since = std::max(last_arrival_, receiver_->last_real_play_time());
+  return next_tick >= idle_since + setup_.drain_idle;
 }
 
 sim::net::LinkStats Direction::link_stats() const { return stats_.finish(link_); }

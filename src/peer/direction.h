@@ -19,16 +19,18 @@
 namespace callsim::peer {
 
 struct DirectionSetup {
-  std::string name;  // "alice->bob": names the random streams and trace events
+  std::string name;                       // "alice->bob": names the random streams and trace events
   const EncodedStream* stream = nullptr;  // must outlive the run
   sim::net::LinkConfig link;
   jitter::JitterBufferConfig jitter_buffer;
   double clock_drift_ppm = 0.0;  // receiver playout clock rate error
   uint64_t seed = 1;
   sim::Duration duration;  // the talker sends during [0, duration)
-  // After the talker stops, playout goes on until the last delivered packet has been played
-  // (its arrival + the buffer's delay + 20 ms), but never longer than this.
+  // After the talker stops, playout goes on until the audio of the last delivered packet has been
+  // played, or, when it never will be (discarded late), until the receiver has played
+  // drain_idle of concealment or silence after the last arrival; never longer than max_drain.
   sim::Duration max_drain = sim::Duration::seconds(2);
+  sim::Duration drain_idle = sim::Duration::millis(200);
 };
 
 // A delivered or dropped packet, as the network saw it.
@@ -69,6 +71,7 @@ class Direction {
   int64_t duplicates_ = 0;
   size_t frames_sent_ = 0;
   sim::Timestamp last_arrival_;
+  std::optional<sim::Timestamp> last_delivered_end_;  // capture time of the end of the newest delivered audio
 };
 
 }  // namespace callsim::peer

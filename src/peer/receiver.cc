@@ -12,7 +12,8 @@ rtp::DepacketizerConfig receiver_config() {
 }
 }  // namespace
 
-Receiver::Receiver(std::unique_ptr<jitter::JitterBuffer> buffer, int output_rate_hz, CaptureClock capture_clock)
+Receiver::Receiver(std::unique_ptr<jitter::JitterBuffer> buffer, int output_rate_hz,
+                   CaptureClock capture_clock)
     : buffer_(std::move(buffer)), depacketizer_(receiver_config()), capture_clock_(std::move(capture_clock)) {
   output_.sample_rate_hz = output_rate_hz;
 }
@@ -31,7 +32,12 @@ void Receiver::on_tick(sim::Timestamp now) {
   FrameRecord record;
   record.play_time = now;
   record.type = frame.type;
-  if (frame.playout_rtp_timestamp) record.mouth_to_ear_ms = (now - capture_clock_(*frame.playout_rtp_timestamp)).to_ms();
+  if (frame.playout_rtp_timestamp) {
+    const sim::Timestamp captured = capture_clock_(*frame.playout_rtp_timestamp);
+    record.mouth_to_ear_ms = (now - captured).to_ms();
+    if (!last_real_capture_ || captured > *last_real_capture_) last_real_capture_ = captured;
+    last_real_play_time_ = now;
+  }
   record.buffer_delay_ms = buffer_->current_delay_ms();
   record.target_delay_ms = buffer_->target_delay_ms();
   frames_.push_back(record);

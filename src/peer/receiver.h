@@ -47,6 +47,9 @@ class Receiver {
   const rtp::Depacketizer& depacketizer() const { return depacketizer_; }
   jitter::JitterStats jitter_stats() const { return buffer_->stats(); }
   double buffer_delay_ms() const { return buffer_->current_delay_ms(); }
+  // Capture time of the latest real (decoded or FEC) audio played so far, and when it was played.
+  std::optional<sim::Timestamp> last_real_capture() const { return last_real_capture_; }
+  sim::Timestamp last_real_play_time() const { return last_real_play_time_; }
 
  private:
   std::unique_ptr<jitter::JitterBuffer> buffer_;
@@ -55,6 +58,8 @@ class Receiver {
   audio::Signal output_;
   std::vector<FrameRecord> frames_;
   std::vector<ArrivalRecord> arrivals_;
+  std::optional<sim::Timestamp> last_real_capture_;
+  sim::Timestamp last_real_play_time_;
 };
 
 }  // namespace callsim::peer
