@@ -81,8 +81,18 @@ std::string failure_message(const CallCheck& c) {
   return m;
 }
 
+// The improvements of each call, indexed once (a per-call scan of every change was quadratic).
+using Improvements = std::map<std::string, std::vector<const MetricChange*>, std::less<>>;
+
+Improvements improvements(const CheckReport& report) {
+  Improvements out;
+  for (const auto& ch : report.changes)
+    if (ch.verdict == Verdict::kImproved) out[ch.id].push_back(&ch);
+  return out;
+}
+
 // A readable block for <system-out>: parameters, metrics, and what moved against the baseline.
-std::string system_out(const CallCheck& c, const CheckReport& report, const JunitOptions& o) {
+std::string system_out(const CallCheck& c, const Improvements& improved, const JunitOptions& o) {
   std::ostringstream os;
   const CallRecord& r = *c.record;
   os << "scenario " << r.scenario << "  seed " << r.seed;
@@ -96,14 +106,14 @@ std::string system_out(const CallCheck& c, const CheckReport& report, const Juni
     os << "\n";
   }
   if (c.is_new) os << "new: not in the baseline\n";
-  for (const auto& ch : report.changes)
-    if (ch.id == c.id && ch.verdict == Verdict::kImproved)
-      os << "improved: " << ch.direction << " " << ch.metric << " " << format_metric(ch.metric, ch.baseline)
-         << " -> " << format_metric(ch.metric, *ch.now) << "\n";
+  if (auto it = improved.find(c.id); it != improved.end())
+    for (const MetricChange* ch : it->second)
+      os << "improved: " << ch->direction << " " << ch->metric << " "
+         << format_metric(ch->metric, ch->baseline) << " -> " << format_metric(ch->metric, *ch->now) << "\n";
   return os.str();
 }
 
-void write_testcase(std::ostringstream& os, const CallCheck& c, const CheckReport& report,
+void write_testcase(std::ostringstream& os, const CallCheck& c, const Improvements& improved,
                     const JunitOptions& o) {
   os << "    <testcase name=\"" << xml_attr(c.id) << "\" classname=\"callsim." << xml_attr(c.scenario)
      << "\" time=\"0\">\n";
@@ -114,7 +124,7 @@ void write_testcase(std::ostringstream& os, const CallCheck& c, const CheckRepor
     os << "      <failure message=\"" << xml_attr(failure_message(c)) << "\" type=\"callsim.check\">"
        << xml_text(join_lines(c.problems())) << "</failure>\n";
   }
-  if (c.record) os << "      <system-out>" << xml_text(system_out(c, report, o)) << "</system-out>\n";
+  if (c.record) os << "      <system-out>" << xml_text(system_out(c, improved, o)) << "</system-out>\n";
   os << "    </testcase>\n";
 }
 
@@ -168,6 +178,7 @@ std::string junit_xml(const CheckReport& report, const JunitOptions& options) {
     suites[suite].push_back(&c);
     total.add(c);
   }
+  const Improvements improved = improvements(report);
   std::ostringstream os;
   os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
      << "<testsuites name=\"" << xml_attr(options.name) << "\" " << total.attributes() << ">\n";
@@ -176,7 +187,7 @@ std::string junit_xml(const CheckReport& report, const JunitOptions& options) {
     for (const CallCheck* c : suites[name]) counts.add(*c);
     os << "  <testsuite name=\"" << xml_attr(name) << "\" " << counts.attributes() << ">\n";
     write_properties(os, suites[name], options);
-    for (const CallCheck* c : suites[name]) write_testcase(os, *c, report, options);
+    for (const CallCheck* c : suites[name]) write_testcase(os, *c, improved, options);
     os << "  </testsuite>\n";
   }
   os << "</testsuites>\n";
