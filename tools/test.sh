@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole default test suite: set-up and build (warnings as errors), every test but the
 # `slow` label, then the same suite once more under AddressSanitizer + UndefinedBehaviorSanitizer
-# (without the conformance data and the CI-gate sweep, which only repeat the release run).
+# (without the conformance data, the drift soak and the CI-gate and nightly sweeps, which only repeat the
+# release run).
 # CALLSIM_TEST_LABELS=slow (or any ctest -L regex) runs other labels; CALLSIM_SKIP_SANITIZE=1
 # skips the sanitizer pass.
 set -euo pipefail
@@ -20,6 +21,6 @@ if [ -z "${CALLSIM_SKIP_SANITIZE:-}" ]; then
   echo "== test suite (ASan + UBSan build)"
   tools/setup.sh build-asan -DCALLSIM_SANITIZE=ON -DCALLSIM_BUILD_BENCHMARKS=OFF -DCMAKE_BUILD_TYPE=Debug
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan -LE 'slow|conformance|gate' --output-on-failure -j"$JOBS"
+    ctest --test-dir build-asan -LE 'slow|soak|sweep|conformance|gate' --output-on-failure -j"$JOBS"
 fi
 echo "== all tests passed"
