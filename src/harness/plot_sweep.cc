@@ -27,6 +27,8 @@ struct Point {
   std::string group;  // the call's other settings (network, talker, ...): points averaged per group
 };
 using Series = std::map<std::string, std::vector<Point>>;  // codec setting → points
+// The series of calls without a codec-setting parameter (plain scenario files, not a matrix).
+constexpr const char* kNoCodecAxis = "scenario files";
 
 bool is_series_axis(const std::string& key, const std::vector<std::string>& axes) {
   if (axes.empty()) return key.find("codec") != std::string::npos;
@@ -103,18 +105,21 @@ bool scatter_plot(PlotScript& s, const fs::path& dir, const std::string& name, c
     for (const auto& p : group_means(pts)) data += num(p.x) + " " + num(p.y) + "\n";
     data += "\n\n";
     const std::string file = gp_quote(name + ".dat"), lc = " lc " + std::to_string(colour++);
+    // Calls from plain scenario files have no settings to average over: points only.
+    const bool means =
+        lines && std::any_of(pts.begin(), pts.end(), [](const Point& p) { return !p.group.empty(); });
     plot += std::string(plot.empty() ? "plot " : ", ") + file + " index " + std::to_string(block) +
-            " using 1:2 with points pt 7 ps 0.6" + lc + (lines ? " notitle" : " title " + gp_quote(label));
-    if (lines)
+            " using 1:2 with points pt 7 ps 0.6" + lc + (means ? " notitle" : " title " + gp_quote(label));
+    if (means)
       plot += ", " + file + " index " + std::to_string(block + 1) +
               " using 1:2 with linespoints pt 6 ps 1.2 lw 2" + lc + " title " + gp_quote(label);
     block += 2;
   }
   write_file_atomic(dir / (name + ".dat"), data);
   s.output(name + ".svg", 600, 360);
-  s.line(
-      "set title " + gp_quote(title) + "\nset xlabel " + gp_quote(xlabel) +
-      "\nset ylabel 'MOS-LQO'\nset yrange [1:5]\nset grid\nset key outside right top title 'codec setting'");
+  s.line("set title " + gp_quote(title) + "\nset xlabel " + gp_quote(xlabel) +
+         "\nset ylabel 'MOS-LQO'\nset yrange [1:5]\nset grid\nset key " +
+         std::string(series.size() > 6 ? "below" : "outside right top") + " title 'codec setting'");
   s.line(plot);
   return true;
 }
@@ -140,7 +145,7 @@ std::string series_of(const CallRecord& call, const std::vector<std::string>& ax
     for (const auto& [key, value] : call.params.items())
       if (key.find("codec") != std::string::npos) out += (out.empty() ? "" : " ") + param_text(value);
   }
-  return out.empty() ? call.scenario : out;
+  return out.empty() ? kNoCodecAxis : out;
 }
 
 std::vector<Figure> make_sweep_plots(Context& ctx) {
