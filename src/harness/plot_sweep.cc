@@ -93,18 +93,30 @@ bool enough_spread(const Series& series) {
 
 // One data file with two blocks per series (every call direction; the means per group) and one
 // plot: the points, and with `lines` a line through the group means in the same colour.
+// One colour per series name across all the sweep plots (gnuplot line types 1, 2, ...).
+using Colours = std::map<std::string, int>;
+
+Colours colours_of(const std::vector<const Series*>& all) {
+  Colours out;
+  for (const Series* series : all)
+    for (const auto& [label, pts] : *series) out.emplace(label, 0);
+  int next = 1;
+  for (auto& [label, colour] : out) colour = next++;
+  return out;
+}
+
 bool scatter_plot(PlotScript& s, const fs::path& dir, const std::string& name, const std::string& title,
-                  const std::string& xlabel, const Series& series, bool lines) {
+                  const std::string& xlabel, const Series& series, bool lines, const Colours& colours) {
   if (!enough_spread(series)) return false;
   std::string data, plot;
-  int block = 0, colour = 1;
+  int block = 0;
   for (const auto& [label, pts] : series) {
     data += "# series " + label + ": call directions\n";
     for (const auto& p : pts) data += num(p.x) + " " + num(p.y) + "\n";
     data += "\n\n# series " + label + ": mean per network setting\n";
     for (const auto& p : group_means(pts)) data += num(p.x) + " " + num(p.y) + "\n";
     data += "\n\n";
-    const std::string file = gp_quote(name + ".dat"), lc = " lc " + std::to_string(colour++);
+    const std::string file = gp_quote(name + ".dat"), lc = " lc " + std::to_string(colours.at(label));
     // Calls from plain scenario files have no settings to average over: points only.
     const bool means =
         lines && std::any_of(pts.begin(), pts.end(), [](const Point& p) { return !p.group.empty(); });
@@ -153,20 +165,23 @@ std::vector<Figure> make_sweep_plots(Context& ctx) {
   fs::create_directories(dir);
   PlotScript s;
   std::vector<Figure> figures;
-  if (scatter_plot(s, dir, "mos_nb_vs_loss", "MOS-LQO narrowband vs network loss", "packet loss (%)",
-                   collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_nb"), true))
+  const Series nb_loss = collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_nb");
+  const Series wb_loss = collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_wb");
+  const Series nb_delay = collect(ctx, "mouth_to_ear_p95_ms", 1.0, "mos_lqo_nb");
+  const Colours colours = colours_of({&nb_loss, &wb_loss, &nb_delay});
+  if (scatter_plot(s, dir, "mos_nb_vs_loss", "MOS-LQO narrowband vs network loss", "packet loss (%)", nb_loss,
+                   true, colours))
     figures.push_back({"plots/mos_nb_vs_loss.svg",
                        "P.862.1 MOS-LQO of every call direction (dots) against its "
                        "measured packet loss; lines join the means per network setting, "
                        "one line per codec setting."});
-  if (scatter_plot(s, dir, "mos_wb_vs_loss", "MOS-LQO wideband vs network loss", "packet loss (%)",
-                   collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_wb"), true))
+  if (scatter_plot(s, dir, "mos_wb_vs_loss", "MOS-LQO wideband vs network loss", "packet loss (%)", wb_loss,
+                   true, colours))
     figures.push_back({"plots/mos_wb_vs_loss.svg",
                        "P.862.2 MOS-LQO against measured packet loss (wideband codec "
                        "settings only)."});
   if (scatter_plot(s, dir, "mos_nb_vs_delay", "MOS-LQO narrowband vs mouth-to-ear delay",
-                   "mouth-to-ear delay, 95th percentile (ms)",
-                   collect(ctx, "mouth_to_ear_p95_ms", 1.0, "mos_lqo_nb"), false))
+                   "mouth-to-ear delay, 95th percentile (ms)", nb_delay, false, colours))
     figures.push_back({"plots/mos_nb_vs_delay.svg",
                        "P.862.1 MOS-LQO against the 95th percentile of mouth-to-ear "
                        "delay. P.862 does not see delay; the E-model R does."});
