@@ -1,5 +1,6 @@
 #include "scenario/scenario.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/embedded.h"
@@ -17,7 +18,8 @@ std::pair<std::string, std::string> split_direction(const JsonNode& node, const 
   return {key.substr(0, arrow), key.substr(arrow + 2)};
 }
 
-std::vector<Expectation> parse_expectations(const JsonNode& n, const std::map<std::string, sim::net::LinkConfig>& links) {
+std::vector<Expectation> parse_expectations(const JsonNode& n,
+                                            const std::map<std::string, sim::net::LinkConfig>& links) {
   std::vector<Expectation> out;
   for (const auto& [direction, list] : n.members()) {
     if (direction != "all" && !links.count(direction))
@@ -38,18 +40,21 @@ std::vector<Expectation> parse_expectations(const JsonNode& n, const std::map<st
 
 Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, const std::string& base_dir) {
   const JsonNode root(doc, file);
-  root.expect_keys({"$schema", "name", "description", "source", "duration_s", "seed", "peers", "links", "scoring",
-                    "expect", "tags"});
+  root.expect_keys({"$schema", "name", "description", "source", "duration_s", "seed", "peers", "links",
+                    "scoring", "expect", "tags"});
   Scenario s;
   s.file = file;
   s.name = root.at("name").string();
-  if (s.name.empty() || s.name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != std::string::npos)
+  if (s.name.empty() ||
+      s.name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+          std::string::npos)
     root.at("name").fail("name must be non-empty and use only letters, digits, '_', '.', '-'");
   s.description = root.string_or("description", "");
   s.source = root.string_or("source", "");
   if (auto t = root.find("tags"))
     for (const JsonNode& tag : t->elements()) s.tags.push_back(tag.string());
-  s.duration = sim::Duration::from_seconds(root.number_or("duration_s", 20.0, Range{0.0, 7200.0, true, false}));
+  s.duration =
+      sim::Duration::from_seconds(root.number_or("duration_s", 20.0, Range{0.0, 7200.0, true, false}));
   if (s.duration < sim::Duration::seconds(1)) root.at("duration_s").fail("a call must last at least 1 s");
   if (auto seed = root.find("seed")) s.seed = seed->unsigned_integer();
 
@@ -74,6 +79,16 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, cons
     s.directions.push_back(Direction{key, from, to});
   }
   if (s.links.empty()) links.fail("a scenario needs at least one link");
+  // Receive-side settings on a peer that receives nothing would silently do nothing.
+  for (const auto& [name, node] : peers.members()) {
+    const bool receives = std::any_of(s.directions.begin(), s.directions.end(),
+                                      [&, &peer = name](const Direction& d) { return d.to == peer; });
+    if (receives) continue;
+    for (const char* key : {"jitter_buffer", "clock_drift_ppm"})
+      if (auto setting = node.find(key))
+        setting->fail("'" + name + "' receives no direction of this call; " + key +
+                      " is a receiver setting and would have no effect");
+  }
 
   if (auto sc = root.find("scoring")) {
     sc->expect_keys({"pesq", "window_s"});

@@ -51,7 +51,7 @@ TEST(ScenarioLoad, EmbeddedDefaultIsValid) {
 }
 
 struct BadCase {
-  const char* pointer;  // JSON pointer to change
+  const char* pointer;   // JSON pointer to change
   nlohmann::json value;  // new value (null = remove the key)
   const char* error;     // exact message from the C++ rules
   // Where the schema reports it: the schema's pointer must start with this (with oneOf, the
@@ -66,8 +66,10 @@ TEST_P(BadScenario, FailsWithExactPathInParserAndSchema) {
   const BadCase& c = GetParam();
   nlohmann::json doc = good();
   const nlohmann::json::json_pointer ptr(c.pointer);
-  if (c.value.is_null()) doc[ptr.parent_pointer()].erase(ptr.back());
-  else doc[ptr] = c.value;
+  if (c.value.is_null())
+    doc[ptr.parent_pointer()].erase(ptr.back());
+  else
+    doc[ptr] = c.value;
   EXPECT_EQ(error_of(doc), c.error);
   const auto v = check_schema(doc, "scenario.schema.json");
   if (c.schema_pointer == nullptr) {
@@ -84,24 +86,32 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"/links/alice->bob/loss/p", 1.7, "bad.json: /links/alice->bob/loss/p: 1.7 is not in [0, 1]",
                 "/links/alice->bob/loss"},
         BadCase{"/duration_s", "20", "bad.json: /duration_s: expected a number, got a string", "/duration_s"},
-        BadCase{"/duratoin_s", 20, "bad.json: /duratoin_s: unknown key 'duratoin_s'; expected one of: $schema, name, "
-                "description, source, duration_s, seed, peers, links, scoring, expect, tags", ""},
+        BadCase{"/duratoin_s", 20,
+                "bad.json: /duratoin_s: unknown key 'duratoin_s'; expected one of: $schema, name, "
+                "description, source, duration_s, seed, peers, links, scoring, expect, tags",
+                ""},
         BadCase{"/seed", -1, "bad.json: /seed: -1 is not >= 0", "/seed"},
-        BadCase{"/peers/alice/codec/bitrate_kbps", 1000, "bad.json: /peers/alice/codec/bitrate_kbps: 1000 is not in [6, 510]",
+        BadCase{"/peers/alice/codec/bitrate_kbps", 1000,
+                "bad.json: /peers/alice/codec/bitrate_kbps: 1000 is not in [6, 510]",
                 "/peers/alice/codec/bitrate_kbps"},
-        BadCase{"/peers/alice/codec/frame_ms", 30, "bad.json: /peers/alice/codec/frame_ms: 30 is not one of: 10, 20, 40, 60",
+        BadCase{"/peers/alice/codec/frame_ms", 30,
+                "bad.json: /peers/alice/codec/frame_ms: 30 is not one of: 10, 20, 40, 60",
                 "/peers/alice/codec/frame_ms"},
         BadCase{"/peers/alice/codec/sample_rate_hz", 44100,
-                "bad.json: /peers/alice/codec/sample_rate_hz: 44100 is not one of: 8000, 12000, 16000, 24000, 48000",
+                "bad.json: /peers/alice/codec/sample_rate_hz: 44100 is not one of: 8000, 12000, 16000, "
+                "24000, 48000",
                 "/peers/alice/codec/sample_rate_hz"},
         BadCase{"/peers/bob/jitter_buffer/type", "elastic",
                 "bad.json: /peers/bob/jitter_buffer/type: 'elastic' is not one of: fixed, adaptive, speex",
                 "/peers/bob/jitter_buffer"},
-        BadCase{"/peers/alice/clock_drift_ppm", 5000, "bad.json: /peers/alice/clock_drift_ppm: 5000 is not in [-1000, 1000]",
+        BadCase{"/peers/alice/clock_drift_ppm", 5000,
+                "bad.json: /peers/alice/clock_drift_ppm: 5000 is not in [-1000, 1000]",
                 "/peers/alice/clock_drift_ppm"},
         BadCase{"/links/alice->bob/phases/0/end_s", 9.0,
-                "bad.json: /links/alice->bob/phases/0: phase [2, 9) s is outside the call (0 to 4 s)", nullptr},
-        BadCase{"/expect/alice->bob/0", "mos_lqo_wbb >= 3", "bad.json: /expect/alice->bob/0: unknown metric 'mos_lqo_wbb'", nullptr},
+                "bad.json: /links/alice->bob/phases/0: phase [2, 9) s is outside the call (0 to 4 s)",
+                nullptr},
+        BadCase{"/expect/alice->bob/0", "mos_lqo_wbb >= 3",
+                "bad.json: /expect/alice->bob/0: unknown metric 'mos_lqo_wbb'", nullptr},
         BadCase{"/name", nullptr, "bad.json: /: missing required key 'name'", ""}));
 
 TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
@@ -109,6 +119,19 @@ TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
   doc["links"]["alice->carol"] = doc["links"]["alice->bob"];
   doc["links"].erase("alice->bob");
   EXPECT_EQ(error_of(doc), "bad.json: /links/alice->carol: link receiver 'carol' is not a peer");
+
+  // Receive-side settings on a peer that only sends are mistakes, not silently ignored.
+  doc = good();
+  doc["links"].erase("bob->alice");
+  doc["peers"]["alice"]["jitter_buffer"] = {{"type", "speex"}};
+  EXPECT_EQ(error_of(doc),
+            "bad.json: /peers/alice/jitter_buffer: 'alice' receives no direction of this call; "
+            "jitter_buffer is a receiver setting and would have no effect");
+  doc["peers"]["alice"].erase("jitter_buffer");
+  doc["peers"]["alice"]["clock_drift_ppm"] = 50;
+  EXPECT_EQ(error_of(doc),
+            "bad.json: /peers/alice/clock_drift_ppm: 'alice' receives no direction of this call; "
+            "clock_drift_ppm is a receiver setting and would have no effect");
 
   const std::string path = testing::TempDir() + "/malformed.json";
   std::ofstream(path) << "{\"name\": \"x\",\n \"peers\": {,}}";
