@@ -75,7 +75,7 @@ struct DecisionConfig {
   // pause_margin); inside a talkspurt only an excess / deficit of the speech margins is corrected.
   double min_pause_ms = 100;
   double pause_margin_ms = 10;
-  double speech_accelerate_margin_ms = 40;
+  double speech_accelerate_margin_ms = 60;
   double speech_preemptive_margin_ms = 20;
 };
 
