@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "common/embedded.h"
+#include "common/version.h"
 #include "harness/check.h"
 
 namespace callsim::harness {
@@ -82,7 +83,7 @@ std::string render_page(const PageInfo& info, const std::string& body_html) {
                                                      {"root", html_escape(info.root)},
                                                      {"subtitle", html_escape(info.subtitle)},
                                                      {"sources", html_escape(info.sources)},
-                                                     {"version", "0.1.0"},
+                                                     {"version", kVersion},
                                                      {"body", body_html}});
 }
 
