@@ -105,8 +105,8 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, cons
 
 Scenario load_scenario(const std::string& path) {
   const nlohmann::json doc = read_json_file(path);
-  const std::filesystem::path p(path);
-  return parse_scenario(doc, p.filename().string() == path ? path : path, p.parent_path().string());
+  // Errors name the file as the user gave it; relative references resolve next to it.
+  return parse_scenario(doc, path, std::filesystem::path(path).parent_path().string());
 }
 
 Scenario default_scenario() {
