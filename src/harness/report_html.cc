@@ -5,35 +5,14 @@
 #include "common/embedded.h"
 #include "common/version.h"
 #include "harness/check.h"
+#include "harness/junit.h"
 
 namespace callsim::harness {
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+// The report's text goes through the JUnit writer's escaping: the five markup characters, control
+// characters as references, and invalid UTF-8 replaced, so a hostile scenario name cannot break
+// a page either.
+std::string html_escape(std::string_view text) { return xml_attr(text); }
 
 std::string url_path(std::string_view path) {
   static const char* hex = "0123456789ABCDEF";
