@@ -9,6 +9,7 @@ namespace callsim::peer {
 namespace {
 
 constexpr sim::Duration kTick = sim::Duration::millis(10);
+constexpr sim::Duration kSlack = sim::Duration::micros(50);  // a few samples at 48 kHz
 
 rtp::Packetizer make_packetizer(const DirectionSetup& s) {
   return rtp::Packetizer(rtp::PacketizerConfig{}, sim::RandomStream(s.seed, "rtp/" + s.name));
@@ -92,9 +93,16 @@ bool Direction::playout_finished(sim::Timestamp next_tick) const {
   if (frames_sent_ < sender_.frame_count()) return false;
   if (!last_delivered_end_) return true;  // nothing was ever delivered
   if (next_tick <= last_arrival_) return false;
-  // The newest delivered audio has played when a frame starting within its last 10 ms has.
-  const auto played = receiver_->last_real_capture();
-  if (played && *played + kTick >= *last_delivered_end_) return true;
+  // The newest delivered audio has played when a frame reaching its end has been played (within
+  // a sample: frame starts are not always aligned to packets). A remainder shorter than a frame
+  // gets one more frame (real audio running into concealment, or concealment from a buffer that
+  // cannot play a partial frame) and no more.
+  if (const auto played = receiver_->last_real_capture()) {
+    const sim::Duration left = *last_delivered_end_ - (*played + kTick);
+    if (left <= kSlack) return true;
+    const bool last_frame_real = receiver_->last_real_play_time() == receiver_->frames().back().play_time;
+    if (left < kTick && !last_frame_real) return true;
+  }
   const sim::Timestamp idle_since = std::max(last_arrival_, receiver_->last_real_play_time());
   return next_tick >= idle_since + setup_.drain_idle;
 }

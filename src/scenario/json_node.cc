@@ -156,7 +156,11 @@ int64_t JsonNode::integer(Range range) const {
 
 uint64_t JsonNode::unsigned_integer() const {
   if (value_->is_number_unsigned()) return value_->get<uint64_t>();
-  if (value_->is_number_integer()) fail(value_->dump() + " is not >= 0");
+  // Documents built in code store small integers as signed; only a negative one is out of range.
+  if (value_->is_number_integer()) {
+    if (value_->get<int64_t>() >= 0) return static_cast<uint64_t>(value_->get<int64_t>());
+    fail(value_->dump() + " is not >= 0");
+  }
   fail("expected a non-negative integer, got " + type_name());
 }
 

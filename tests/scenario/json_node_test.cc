@@ -20,14 +20,17 @@ std::string error_of(const std::function<void()>& f) {
 TEST(JsonNode, RangeErrorNamesFileAndPointer) {
   const auto doc = nlohmann::json::parse(R"({"links": {"alice->bob": {"loss": {"p": 1.7}}}})");
   JsonNode root(doc, "lte.json");
-  EXPECT_EQ(error_of([&] { root.at("links").at("alice->bob").at("loss").at("p").number(Range::probability()); }),
-            "lte.json: /links/alice->bob/loss/p: 1.7 is not in [0, 1]");
+  EXPECT_EQ(
+      error_of([&] { root.at("links").at("alice->bob").at("loss").at("p").number(Range::probability()); }),
+      "lte.json: /links/alice->bob/loss/p: 1.7 is not in [0, 1]");
 }
 
 TEST(JsonNode, UnknownKeyIsReportedAtItsOwnPointer) {
   const auto doc = nlohmann::json::parse(R"({"delay": {"base_ms": 1, "jiter_ms": 3}})");
   JsonNode root(doc, "s.json");
-  EXPECT_EQ(error_of([&] { root.at("delay").expect_keys({"base_ms", "jitter_ms"}); }),
+  EXPECT_EQ(error_of([&] {
+              root.at("delay").expect_keys({"base_ms", "jitter_ms"});
+            }),
             "s.json: /delay/jiter_ms: unknown key 'jiter_ms'; expected one of: base_ms, jitter_ms");
 }
 
@@ -39,6 +42,9 @@ TEST(JsonNode, TypeAndMissingKeyErrors) {
   EXPECT_EQ(error_of([&] { root.at("b")[1].integer(); }), "f.json: /b/1: 2.5 is not an integer");
   EXPECT_EQ(error_of([&] { root.at("c").number(Range::positive()); }), "f.json: /c: -3 is not > 0");
   EXPECT_EQ(error_of([&] { root.at("c").unsigned_integer(); }), "f.json: /c: -3 is not >= 0");
+  // A document built in code holds 7 as a signed integer: still a valid unsigned value.
+  const nlohmann::json built = {{"seed", 7}};
+  EXPECT_EQ(JsonNode(built, "g.json").at("seed").unsigned_integer(), 7u);
   EXPECT_EQ(error_of([&] { root.at("a").choice({"y", "z"}); }), "f.json: /a: 'x' is not one of: y, z");
 }
 
