@@ -51,7 +51,11 @@
   //   <html data-selfcheck="ok|failed" data-selfcheck-failures="...">, each element data-ok="1|0".
   var failures = [];
   window.addEventListener("error", function (e) {
-    failures.push("script error: " + (e.message || (e.target && (e.target.src || e.target.href)) || "unknown"));
+    // A broken <img>/<audio> is reported once, by its own check below; its load error reaches this
+    // capturing listener only if it fires after this script ran, which is a race.
+    var t = e.target;
+    if (t && t !== window && /^(IMG|AUDIO|SOURCE)$/.test(t.tagName || "")) return;
+    failures.push("script error: " + (e.message || (t && (t.src || t.href)) || "unknown"));
   }, true);
 
   function checkAudio(audio) {
