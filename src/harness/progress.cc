@@ -6,13 +6,13 @@
 
 namespace callsim::harness {
 
-const char* to_string(CallStatus status) {
+const char* to_string(RunStatus status) {
   switch (status) {
-    case CallStatus::kPassed:
+    case RunStatus::kPassed:
       return "PASS";
-    case CallStatus::kFailed:
+    case RunStatus::kFailed:
       return "FAIL";
-    case CallStatus::kError:
+    case RunStatus::kError:
       return "ERROR";
   }
   return "?";
@@ -33,14 +33,14 @@ std::string ProgressReporter::format_duration(double seconds) {
   return buf;
 }
 
-void ProgressReporter::call_done(const std::string& id, CallStatus status, double seconds, bool resumed,
+void ProgressReporter::call_done(const std::string& id, RunStatus status, double seconds, bool resumed,
                                  const std::string& error) {
   std::lock_guard lock(mutex_);
   ++done_;
-  if (status != CallStatus::kPassed) ++failed_;
+  if (status != RunStatus::kPassed) ++failed_;
   if (!resumed) ++ran_;
   if (tty_) {
-    if (status != CallStatus::kPassed) {  // failures stay visible above the bar
+    if (status != RunStatus::kPassed) {  // failures stay visible above the bar
       out_ << '\r' << "\x1b[K" << to_string(status) << ' ' << id << (error.empty() ? "" : ": " + error)
            << '\n';
       last_width_ = 0;
@@ -53,7 +53,7 @@ void ProgressReporter::call_done(const std::string& id, CallStatus status, doubl
   out_ << '[' << done_ << '/' << total_ << "] " << id << ' ' << to_string(status);
   if (resumed)
     out_ << " (resumed)";
-  else if (status == CallStatus::kError)
+  else if (status == RunStatus::kError)
     out_ << ": " << error;
   else
     out_ << ' ' << time;

@@ -12,7 +12,8 @@
 
 namespace callsim::harness {
 
-enum class CallStatus { kPassed, kFailed, kError };
+// How one sweep job ended (the CI check has its own, richer CallStatus in check.h).
+enum class RunStatus { kPassed, kFailed, kError };
 
 class ProgressReporter {
  public:
@@ -20,7 +21,7 @@ class ProgressReporter {
   ProgressReporter(std::ostream& out, bool tty, size_t total, std::function<double()> now_s);
 
   // A call finished (`seconds` is its wall time) or was found complete from an earlier run.
-  void call_done(const std::string& id, CallStatus status, double seconds, bool resumed,
+  void call_done(const std::string& id, RunStatus status, double seconds, bool resumed,
                  const std::string& error = "");
   // Ends the in-place line on a terminal.
   void finish();
@@ -38,6 +39,6 @@ class ProgressReporter {
   size_t last_width_ = 0;
 };
 
-const char* to_string(CallStatus status);
+const char* to_string(RunStatus status);
 
 }  // namespace callsim::harness

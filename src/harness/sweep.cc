@@ -28,7 +28,7 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kFingerprintVersion = "callsim-sweep-1";
 
 struct Outcome {
-  CallStatus status = CallStatus::kError;
+  RunStatus status = RunStatus::kError;
   bool resumed = false;
   bool input_error = false;
   std::string error;
@@ -57,7 +57,7 @@ Outcome run_one(const Job& job, const SweepOptions& o, const scenario::EncodeCac
   Outcome out;
   if (o.resume && is_complete(dir, fingerprint, o.audio)) {
     out.resumed = true;
-    out.status = read_result(dir).value("passed", false) ? CallStatus::kPassed : CallStatus::kFailed;
+    out.status = read_result(dir).value("passed", false) ? RunStatus::kPassed : RunStatus::kFailed;
     return out;
   }
   const auto start = Clock::now();
@@ -73,7 +73,7 @@ Outcome run_one(const Job& job, const SweepOptions& o, const scenario::EncodeCac
     const json marker = {
         {"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
     write_file_atomic(dir / "job.json", marker.dump(2) + "\n");  // last: the call is complete
-    out.status = result.passed ? CallStatus::kPassed : CallStatus::kFailed;
+    out.status = result.passed ? RunStatus::kPassed : RunStatus::kFailed;
   } catch (const InputError& e) {
     out.error = e.what();
     out.input_error = true;
@@ -116,14 +116,14 @@ std::vector<json> collect_records(const std::vector<Job>& jobs, const std::vecto
   std::vector<json> records;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Outcome& r = outcomes[i];
-    records.push_back(r.status == CallStatus::kError
+    records.push_back(r.status == RunStatus::kError
                           ? error_record(jobs[i], r.error)
                           : make_record(jobs[i], read_result(call_dir(out_dir, jobs[i].id))));
     report.input_error = report.input_error || r.input_error;
     (r.resumed ? report.resumed : report.ran)++;
-    (r.status == CallStatus::kPassed   ? report.passed
-     : r.status == CallStatus::kFailed ? report.failed
-                                       : report.errors)++;
+    (r.status == RunStatus::kPassed   ? report.passed
+     : r.status == RunStatus::kFailed ? report.failed
+                                      : report.errors)++;
   }
   return records;
 }
