@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "scenario/json_node.h"
+#include "json/json_node.h"
 #include "sim/net/link_config.h"
 #include "sim/time.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "scenario/json_node.h"
+#include "json/json_node.h"
 #include "sim/net/link_config.h"
 
 namespace callsim::scenario::link_detail {

@@ -7,7 +7,7 @@
 
 #include "codec/codec.h"
 #include "jitter/jitter_buffer.h"
-#include "scenario/json_node.h"
+#include "json/json_node.h"
 #include "sim/time.h"
 
 namespace callsim::scenario {

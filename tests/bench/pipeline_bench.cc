@@ -10,8 +10,8 @@
 #include "codec/round_trip.h"
 #include "common/embedded.h"
 #include "peer/talk_schedule.h"
-#include "scenario/call_runner.h"
-#include "scenario/json_node.h"
+#include "call/call_runner.h"
+#include "json/json_node.h"
 #include "scenario/scenario.h"
 
 namespace {
@@ -35,11 +35,11 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 void BM_PipelineVsCodec(benchmark::State& state) {
   const scenario::Scenario s =
-      scenario::parse_scenario(scenario::parse_json_text(kScenario, "pipeline_bench"), "pipeline_bench", "");
-  scenario::RunOptions options;
+      scenario::parse_scenario(parse_json_text(kScenario, "pipeline_bench"), "pipeline_bench", "");
+  call::RunOptions options;
   options.score = false;
   // The same audio the call sends, for the codec-only denominator.
-  const scenario::CallResult probe = scenario::run_call(s, options);
+  const call::CallResult probe = call::run_call(s, options);
   const audio::Signal& talk = probe.directions.at(0).reference;
   const codec::EncoderConfig codec = s.peers.at("alice").codec;
 
@@ -49,7 +49,7 @@ void BM_PipelineVsCodec(benchmark::State& state) {
     benchmark::DoNotOptimize(codec::codec_only_round_trip(codec, talk.samples));
     codec_s += seconds_since(t0);
     t0 = std::chrono::steady_clock::now();
-    benchmark::DoNotOptimize(scenario::run_call(s, options));
+    benchmark::DoNotOptimize(call::run_call(s, options));
     call_s += seconds_since(t0);
   }
   state.counters["codec_s"] = codec_s / static_cast<double>(state.iterations());

@@ -4,9 +4,9 @@
 
 #include "check_test_util.h"
 #include "common/error.h"
-#include "harness/baseline.h"
-#include "harness/check.h"
-#include "scenario/schema.h"
+#include "harness/check/baseline.h"
+#include "harness/check/check.h"
+#include "json/schema.h"
 
 namespace callsim::harness {
 namespace {
@@ -95,8 +95,8 @@ TEST(Baseline, DirectionNamesAreSenderArrowReceiver) {
 
 TEST(Baseline, SchemaAcceptsTheFilesUpdateWrites) {
   const Baseline b = update_baseline(nullptr, {make_call("a"), make_call("smoke/3g/nb12")}, false, nullptr);
-  EXPECT_FALSE(scenario::check_schema(baseline_to_json(b), "baseline.schema.json").has_value());
-  EXPECT_FALSE(scenario::check_schema(minimal(), "baseline.schema.json").has_value());
+  EXPECT_FALSE(check_schema(baseline_to_json(b), "baseline.schema.json").has_value());
+  EXPECT_FALSE(check_schema(minimal(), "baseline.schema.json").has_value());
 }
 
 TEST(Baseline, UpdateSaveLoadRoundTrip) {

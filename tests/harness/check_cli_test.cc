@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "check_test_util.h"
-#include "harness/baseline.h"
+#include "harness/check/baseline.h"
 
 namespace callsim::harness {
 namespace {

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "check_test_util.h"
-#include "harness/check.h"
+#include "harness/check/check.h"
 
 namespace callsim::harness {
 namespace {

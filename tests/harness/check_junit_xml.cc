@@ -10,7 +10,7 @@
 #include <string>
 
 #include "check_test_util.h"
-#include "harness/junit.h"
+#include "harness/check/junit.h"
 
 namespace callsim::harness {
 namespace {

@@ -1,6 +1,6 @@
 // Reading result sets: results.jsonl lines, sweep folders, `callsim run` folders, and the errors
 // for malformed lines, wrong types and duplicate ids.
-#include "harness/check_results.h"
+#include "harness/check/check_results.h"
 
 #include <gtest/gtest.h>
 

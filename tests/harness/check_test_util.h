@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/check_results.h"
+#include "harness/check/check_results.h"
 
 namespace callsim::harness::checkutil {
 

@@ -1,14 +1,14 @@
 // The encode-once cache: one encoding per key under concurrency, and sweeps that reuse streams
 // give the same results as sweeps that encode every call.
-#include "harness/encode_cache.h"
+#include "harness/sweep/encode_cache.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
-#include "harness/suite.h"
-#include "harness/sweep.h"
+#include "harness/sweep/suite.h"
+#include "harness/sweep/sweep.h"
 #include "sweep_test_util.h"
 
 namespace callsim::harness {

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
-#include "harness/matrix.h"
-#include "harness/suite.h"
+#include "harness/sweep/matrix.h"
+#include "harness/sweep/suite.h"
 #include "sweep_test_util.h"
 
 namespace callsim::harness {

@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "harness/progress.h"
+#include "harness/sweep/progress.h"
 
 namespace callsim::harness {
 namespace {

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "check_test_util.h"
-#include "harness/report.h"
+#include "harness/report/report.h"
 
 namespace callsim::harness {
 namespace {

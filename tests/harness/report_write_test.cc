@@ -9,9 +9,9 @@
 
 #include "check_test_util.h"
 #include "common/error.h"
-#include "harness/baseline.h"
-#include "harness/plot.h"
-#include "harness/report.h"
+#include "harness/check/baseline.h"
+#include "harness/report/plot.h"
+#include "harness/report/report.h"
 
 namespace callsim::harness {
 namespace {

@@ -2,7 +2,7 @@
 // reproduce one unsharded run byte for byte; the CLI's exit codes for bad input.
 #include <gtest/gtest.h>
 
-#include "harness/results_io.h"
+#include "harness/sweep/results_io.h"
 #include "sweep_test_util.h"
 
 namespace callsim::harness {

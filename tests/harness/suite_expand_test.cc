@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
-#include "harness/suite.h"
+#include "harness/sweep/suite.h"
 #include "sweep_test_util.h"
 
 namespace callsim::harness {

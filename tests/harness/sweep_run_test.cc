@@ -1,9 +1,9 @@
 // Sweeps: byte-identical results whatever the thread count, resume, exit codes, record contents.
 #include <gtest/gtest.h>
 
-#include "harness/results_io.h"
-#include "harness/suite.h"
-#include "harness/sweep.h"
+#include "harness/sweep/results_io.h"
+#include "harness/sweep/suite.h"
+#include "harness/sweep/sweep.h"
 #include "sweep_test_util.h"
 
 namespace callsim::harness {

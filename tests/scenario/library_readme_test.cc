@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "scenario/json_node.h"
+#include "json/json_node.h"
 
 namespace callsim::scenario {
 namespace {

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "common/error.h"
-#include "scenario/json_node.h"
+#include "json/json_node.h"
 #include "scenario/link_json.h"
 #include "scenario/scenario.h"
-#include "scenario/schema.h"
+#include "json/schema.h"
 
 namespace callsim::scenario {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "scenario/scenario.h"
-#include "scenario/schema.h"
+#include "json/schema.h"
 
 namespace callsim::scenario {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "commands.h"
-#include "harness/baseline.h"
+#include "harness/check/baseline.h"
 
 namespace callsim::cli {
 namespace {

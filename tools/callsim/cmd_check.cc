@@ -9,8 +9,8 @@
 
 #include "commands.h"
 #include "common/atomic_file.h"
-#include "harness/check.h"
-#include "harness/junit.h"
+#include "harness/check/check.h"
+#include "harness/check/junit.h"
 
 namespace callsim::cli {
 namespace {

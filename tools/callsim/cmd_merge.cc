@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "commands.h"
-#include "harness/merge.h"
+#include "harness/sweep/merge.h"
 
 namespace callsim::cli {
 namespace {

@@ -12,7 +12,7 @@
 #include "commands.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "scenario/json_node.h"
+#include "json/json_node.h"
 #include "scenario/link_json.h"
 #include "scenario/scenario.h"
 #include "sim/net/stream.h"
@@ -40,7 +40,7 @@ struct LoadedLink {
 // A scenario's link (scenario::load_scenario validates the whole file; its duration and seed are the
 // defaults), or a file that is one link or profile (20 s, seed 1 by default).
 LoadedLink load(const NetsimOptions& o) {
-  const nlohmann::json doc = scenario::read_json_file(o.file);
+  const nlohmann::json doc = read_json_file(o.file);
   LoadedLink out;
   if (doc.is_object() && doc.contains("links")) {
     const scenario::Scenario s = scenario::load_scenario(o.file);
@@ -65,7 +65,7 @@ LoadedLink load(const NetsimOptions& o) {
   ctx.base_dir = std::filesystem::path(o.file).parent_path().string();
   ctx.duration = sim::Duration::from_seconds(o.duration_s.value_or(20.0));
   out.name = o.link.empty() ? std::filesystem::path(o.file).stem().string() : o.link;
-  out.config = scenario::parse_link(scenario::JsonNode(doc, o.file), ctx);
+  out.config = scenario::parse_link(JsonNode(doc, o.file), ctx);
   out.duration = ctx.duration;
   out.seed = o.seed.value_or(1);
   return out;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "commands.h"
-#include "harness/report.h"
+#include "harness/report/report.h"
 
 namespace callsim::cli {
 namespace {

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "commands.h"
-#include "scenario/call_output.h"
-#include "scenario/call_runner.h"
+#include "call/call_output.h"
+#include "call/call_runner.h"
 #include "scenario/scenario.h"
 
 namespace callsim::cli {
@@ -32,14 +32,14 @@ Command add_run(CLI::App& app) {
   return {sub, [a] {
     scenario::Scenario s = a->scenario.empty() ? scenario::default_scenario() : scenario::load_scenario(a->scenario);
     if (a->seed) s.seed = *a->seed;
-    scenario::RunOptions options;
+    call::RunOptions options;
     options.score = !a->no_score;
-    const scenario::CallResult result = scenario::run_call(s, options);
+    const call::CallResult result = call::run_call(s, options);
     const std::string out = a->out.empty() ? "callsim-out/" + s.name : a->out;
-    scenario::OutputOptions output;
+    call::OutputOptions output;
     output.audio = output.pcap = !a->no_audio;
-    scenario::write_call_outputs(result, out, output);
-    if (!a->quiet) std::cout << scenario::summarize(result) << "results: " << out << "/result.json\n";
+    call::write_call_outputs(result, out, output);
+    if (!a->quiet) std::cout << call::summarize(result) << "results: " << out << "/result.json\n";
     return result.passed ? 0 : 1;
   }};
 }

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "commands.h"
-#include "harness/progress.h"
-#include "harness/shard.h"
-#include "harness/suite.h"
-#include "harness/sweep.h"
+#include "harness/sweep/progress.h"
+#include "harness/sweep/shard.h"
+#include "harness/sweep/suite.h"
+#include "harness/sweep/sweep.h"
 
 namespace callsim::cli {
 namespace {

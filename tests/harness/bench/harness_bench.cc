@@ -10,8 +10,8 @@
 
 #include <cstdio>
 
-#include "harness/suite.h"
-#include "harness/sweep.h"
+#include "harness/sweep/suite.h"
+#include "harness/sweep/sweep.h"
 #include "sweep_test_util.h"
 
 namespace callsim::harness {

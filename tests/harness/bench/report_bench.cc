@@ -5,11 +5,11 @@
 #include <benchmark/benchmark.h>
 
 #include "../check_test_util.h"
-#include "harness/baseline.h"
-#include "harness/check.h"
-#include "harness/junit.h"
-#include "harness/plot.h"
-#include "harness/report.h"
+#include "harness/check/baseline.h"
+#include "harness/check/check.h"
+#include "harness/check/junit.h"
+#include "harness/report/plot.h"
+#include "harness/report/report.h"
 
 namespace callsim::harness {
 namespace {

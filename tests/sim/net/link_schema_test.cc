@@ -8,7 +8,7 @@
 
 #include "common/error.h"
 #include "scenario/link_json.h"
-#include "scenario/schema.h"
+#include "json/schema.h"
 
 namespace callsim::scenario {
 namespace {

@@ -1,0 +1,182 @@
+#include "call/call_metrics.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "audio/resample.h"
+#include "common/error.h"
+
+namespace callsim::call {
+namespace {
+
+using jitter::PlayoutFrame;
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  return sim::net::percentile_sorted(v, q);
+}
+
+double mean(const std::vector<double>& v) {
+  if (v.empty()) return 0.0;
+  double s = 0;
+  for (double x : v) s += x;
+  return s / static_cast<double>(v.size());
+}
+
+std::vector<double> mouth_to_ear(const DirectionResult& d) {
+  std::vector<double> out;
+  for (const auto& f : d.frames)
+    if (f.mouth_to_ear_ms) out.push_back(*f.mouth_to_ear_ms);
+  return out;
+}
+
+std::optional<quality::PesqTimeline> score_mode(const DirectionResult& d, quality::PesqMode mode, int rate,
+                                                const scenario::ScoringConfig& scoring, std::vector<std::string>& notes) {
+  const audio::Signal ref = audio::resample(d.reference, rate);
+  const audio::Signal deg = audio::resample(d.degraded, rate);
+  quality::PesqWindowOptions options;
+  options.window_s = scoring.window_s;
+  try {
+    auto t = quality::score_windows(ref, deg, mode, options, {d.name + " reference", d.name + " degraded"});
+    if (t.scored_windows == 0) {
+      notes.push_back(std::string(mode == quality::PesqMode::kWideband ? "wb" : "nb") + ": no window had enough speech to score");
+      return std::nullopt;
+    }
+    return t;
+  } catch (const InputError& e) {
+    notes.push_back(std::string(mode == quality::PesqMode::kWideband ? "wb" : "nb") + ": not scored: " + e.message());
+    return std::nullopt;
+  }
+}
+
+double min_window_mos(const quality::PesqTimeline& t) {
+  double m = 5.0;
+  for (const auto& w : t.windows)
+    if (w.scored) m = std::min(m, w.mos_lqo);
+  return m;
+}
+
+}  // namespace
+
+std::vector<TimelineBin> build_timeline(const DirectionResult& d, double duration_ms, double bin_ms) {
+  const auto bins = static_cast<size_t>(std::ceil(duration_ms / bin_ms));
+  std::vector<TimelineBin> out(bins);
+  for (size_t i = 0; i < bins; ++i) out[i].start_ms = static_cast<double>(i) * bin_ms;
+  auto bin_of = [&](sim::Timestamp t) -> TimelineBin* {
+    const double ms = t.to_ms();
+    if (ms < 0) return nullptr;
+    const auto i = static_cast<size_t>(ms / bin_ms);
+    return i < bins ? &out[i] : nullptr;
+  };
+  std::vector<double> delay_sum(bins, 0.0), m2e_sum(bins, 0.0);
+  std::vector<int> m2e_n(bins, 0);
+  for (const auto& p : d.packets) {
+    if (p.delivery.duplicate) continue;
+    if (auto* b = bin_of(p.delivery.sent)) {
+      ++b->packets_sent;
+      if (!p.delivery.delivered()) ++b->packets_lost;
+    }
+    if (!p.delivery.delivered()) continue;
+    if (auto* b = bin_of(p.delivery.arrival)) {
+      ++b->packets_arrived;
+      delay_sum[static_cast<size_t>(b - out.data())] += p.delivery.delay().to_ms();
+    }
+  }
+  for (const auto& f : d.frames) {
+    auto* b = bin_of(f.play_time);
+    if (!b) continue;
+    const size_t i = static_cast<size_t>(b - out.data());
+    b->buffer_delay_ms = f.buffer_delay_ms;
+    b->target_delay_ms = f.target_delay_ms;
+    b->concealed_frames += f.type == PlayoutFrame::kExpand;
+    b->stretched_frames += f.type == PlayoutFrame::kAccelerate || f.type == PlayoutFrame::kPreemptiveExpand;
+    b->fec_frames += f.type == PlayoutFrame::kFecRecovered;
+    if (f.mouth_to_ear_ms) {
+      m2e_sum[i] += *f.mouth_to_ear_ms;
+      ++m2e_n[i];
+    }
+  }
+  for (size_t i = 0; i < bins; ++i) {
+    if (out[i].packets_arrived) out[i].network_delay_ms = delay_sum[i] / out[i].packets_arrived;
+    if (m2e_n[i]) out[i].mouth_to_ear_ms = m2e_sum[i] / m2e_n[i];
+  }
+  return out;
+}
+
+void score_direction(DirectionResult& d, const scenario::ScoringConfig& scoring) {
+  if (!scoring.pesq) return;
+  d.pesq_nb = score_mode(d, quality::PesqMode::kNarrowband, 8000, scoring, d.notes);
+  if (d.sample_rate_hz >= 16000) d.pesq_wb = score_mode(d, quality::PesqMode::kWideband, 16000, scoring, d.notes);
+}
+
+void rate_direction(DirectionResult& d, const codec::EncoderConfig& codec) {
+  const auto m2e = mouth_to_ear(d);
+  quality::CallMeasurements m;
+  m.mouth_to_ear_delay_ms = mean(m2e);
+  const double expected = static_cast<double>(std::max<int64_t>(d.rtp.expected, 1));
+  const double lost = static_cast<double>(std::max<int64_t>(d.rtp.lost, 0)) + static_cast<double>(d.jitter.packets_discarded);
+  m.packet_loss_pct = 100.0 * std::min(1.0, lost / expected);
+  std::vector<uint8_t> pattern;
+  for (const auto& p : d.packets)
+    if (!p.delivery.duplicate) pattern.push_back(p.delivery.delivered() ? 0 : 1);
+  m.burst_ratio = quality::burst_ratio(pattern);
+  m.bitrate_bps = codec.bitrate_bps;
+  m.mode = codec.rate_control == codec::RateControl::kCbr ? quality::OpusRateMode::kCbr : quality::OpusRateMode::kVbr;
+  using B = codec::Bandwidth;
+  const B bw = codec.sample_rate_hz <= 8000 ? B::kNarrowband
+             : codec.sample_rate_hz <= 16000 ? std::min(codec.max_bandwidth, B::kWideband) : codec.max_bandwidth;
+  m.max_band = bw <= B::kMediumband ? quality::OpusMaxBand::kNarrowband
+             : bw == B::kWideband   ? quality::OpusMaxBand::kWideband : quality::OpusMaxBand::kSuperwideband;
+  d.emodel = quality::rate_call(m);
+}
+
+void collect_metrics(DirectionResult& d) {
+  auto& m = d.metrics;
+  if (d.pesq_nb) {
+    m["mos_lqo_nb"] = d.pesq_nb->mos_lqo;
+    m["pesq_raw_nb"] = d.pesq_nb->raw;
+    m["mos_lqo_nb_min_window"] = min_window_mos(*d.pesq_nb);
+  }
+  if (d.pesq_wb) {
+    m["mos_lqo_wb"] = d.pesq_wb->mos_lqo;
+    m["mos_lqo_wb_min_window"] = min_window_mos(*d.pesq_wb);
+  }
+  if (d.emodel) {
+    m["emodel_r"] = d.emodel->result.r;
+    m["emodel_mos"] = d.emodel->result.mos;
+  }
+  const auto m2e = mouth_to_ear(d);
+  if (!m2e.empty()) {
+    m["mouth_to_ear_mean_ms"] = mean(m2e);
+    m["mouth_to_ear_p95_ms"] = percentile(m2e, 0.95);
+    m["mouth_to_ear_max_ms"] = *std::max_element(m2e.begin(), m2e.end());
+  }
+  const auto& j = d.jitter;
+  m["jitter_buffer_delay_mean_ms"] = j.mean_delay_ms();
+  m["jitter_buffer_delay_p95_ms"] = j.jitter_buffer_delay_p95_ms;
+  m["target_delay_mean_ms"] = j.jitter_buffer_emitted_count
+      ? 1000.0 * j.jitter_buffer_target_delay_s / static_cast<double>(j.jitter_buffer_emitted_count) : 0.0;
+  const double sent = static_cast<double>(d.packets_sent);
+  m["packets_sent"] = sent;
+  m["packets_received"] = static_cast<double>(d.rtp.received);
+  m["packets_lost"] = static_cast<double>(d.rtp.lost);
+  m["packet_loss_ratio"] = d.rtp.expected > 0 ? static_cast<double>(std::max<int64_t>(d.rtp.lost, 0)) / static_cast<double>(d.rtp.expected) : 0.0;
+  m["packets_discarded_late"] = static_cast<double>(j.packets_discarded);
+  m["late_discard_ratio"] = d.rtp.received > 0 ? static_cast<double>(j.packets_discarded) / static_cast<double>(d.rtp.received) : 0.0;
+  m["packets_duplicated"] = static_cast<double>(d.rtp.duplicates);
+  m["effective_loss_ratio"] = d.rtp.expected > 0
+      ? std::min(1.0, (static_cast<double>(std::max<int64_t>(d.rtp.lost, 0)) + static_cast<double>(j.packets_discarded)) / static_cast<double>(d.rtp.expected)) : 0.0;
+  m["network_delay_mean_ms"] = d.link.delay_mean_ms;
+  m["network_delay_p95_ms"] = d.link.delay_p95_ms;
+  m["network_jitter_ms"] = d.rtp.jitter_ms;
+  m["concealed_samples"] = static_cast<double>(j.concealed_samples);
+  m["concealed_ratio"] = j.total_samples_received ? static_cast<double>(j.concealed_samples) / static_cast<double>(j.total_samples_received) : 0.0;
+  m["concealment_events"] = static_cast<double>(j.concealment_events);
+  m["silent_concealed_samples"] = static_cast<double>(j.silent_concealed_samples);
+  m["inserted_samples_for_deceleration"] = static_cast<double>(j.inserted_samples_for_deceleration);
+  m["removed_samples_for_acceleration"] = static_cast<double>(j.removed_samples_for_acceleration);
+  m["fec_packets_used"] = static_cast<double>(j.fec_packets_used);
+}
+
+}  // namespace callsim::call

@@ -1,0 +1,35 @@
+// Writes a finished call to a folder, every file atomically:
+//   result.json                      scenario, seed, pass/fail, expectations, per-direction stats
+//   <from>-to-<to>/reference.wav     what the talker sent (codec rate, 16-bit)
+//   <from>-to-<to>/degraded.wav      what the listener heard
+//   <from>-to-<to>/timeline.csv      every 100 ms: packets, losses, delay, buffer level/target, PLC
+//   <from>-to-<to>/frames.csv        every 10 ms playout frame: type and exact mouth-to-ear delay
+//   <from>-to-<to>/packets.csv       every packet: sequence, send/arrival time, drop cause
+//   <from>-to-<to>/receiver.pcap     what the receiver saw (IPv4/UDP/RTP, arrival time stamps)
+// Floats are rounded to fixed decimals and keys are sorted, so the same call gives the same bytes.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "call/call_result.h"
+
+namespace callsim::call {
+
+struct OutputOptions {
+  bool audio = true;
+  bool pcap = true;
+  bool csv = true;
+};
+
+nlohmann::json result_to_json(const CallResult& result);
+void write_call_outputs(const CallResult& result, const std::filesystem::path& dir, const OutputOptions& options = {});
+
+// "alice->bob" → "alice-to-bob" (a folder name without shell-hostile characters).
+std::string direction_folder(const std::string& direction);
+
+// A short human-readable summary, one block per direction.
+std::string summarize(const CallResult& result);
+
+}  // namespace callsim::call

@@ -1,0 +1,66 @@
+// What one call produced: per direction the reference and degraded audio, the network, RTP and
+// jitter-buffer statistics, per-frame playout records, a 100 ms timeline, the quality scores,
+// and the flat metrics that expectations and the CI check read.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audio/audio.h"
+#include "jitter/jitter_buffer.h"
+#include "peer/direction.h"
+#include "quality/emodel.h"
+#include "quality/pesq.h"
+#include "rtp/receive_statistics.h"
+#include "scenario/expectation.h"
+#include "sim/net/link_stats.h"
+
+namespace callsim::call {
+
+// One 100 ms slice of a direction, by true time.
+struct TimelineBin {
+  double start_ms = 0;
+  int packets_sent = 0;     // by send time
+  int packets_lost = 0;     // sent in this bin and dropped by the network
+  int packets_arrived = 0;  // by arrival time
+  std::optional<double> network_delay_ms;  // mean one-way delay of the packets arriving in the bin
+  double buffer_delay_ms = 0, target_delay_ms = 0;  // at the bin's last playout tick
+  int concealed_frames = 0;  // 10 ms frames of expand (PLC)
+  int stretched_frames = 0;  // accelerate / preemptive expand
+  int fec_frames = 0;
+  std::optional<double> mouth_to_ear_ms;  // mean over the bin's real-audio frames
+};
+
+struct DirectionResult {
+  std::string name, from, to;
+  int sample_rate_hz = 0;
+  audio::Signal reference;  // as sent, at the codec rate
+  audio::Signal degraded;   // as played out, at the codec rate
+  std::vector<peer::FrameRecord> frames;
+  std::vector<peer::PacketRecord> packets;
+  std::vector<peer::ArrivalRecord> arrivals;
+  sim::net::LinkStats link;
+  rtp::ReceiveCounts rtp;
+  int64_t packets_sent = 0;
+  int64_t malformed_packets = 0;
+  jitter::JitterStats jitter;
+  std::vector<TimelineBin> timeline;
+  std::optional<quality::PesqTimeline> pesq_nb, pesq_wb;
+  std::optional<quality::CallRating> emodel;
+  std::map<std::string, double> metrics;  // names from known_metrics()
+  std::vector<std::string> notes;         // e.g. why a score is missing
+};
+
+struct CallResult {
+  std::string scenario_name, scenario_file;
+  uint64_t seed = 0;
+  double duration_s = 0;
+  std::vector<DirectionResult> directions;
+  std::vector<scenario::ExpectationOutcome> expectations;
+  bool passed = true;
+  std::string event_trace_digest;  // FNV-1a of the simulator's event trace, hex
+};
+
+}  // namespace callsim::call

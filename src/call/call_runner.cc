@@ -1,0 +1,125 @@
+#include "call/call_runner.h"
+
+#include <sstream>
+
+#include "audio/resample.h"
+#include "audio/talkers.h"
+#include "peer/direction.h"
+#include "peer/talk_schedule.h"
+#include "call/call_metrics.h"
+#include "sim/random.h"
+
+namespace callsim::call {
+namespace {
+
+audio::Signal load_talker(const scenario::TalkerSource& t, int rate) {
+  const audio::Signal clip = t.builtin.empty() ? audio::read_audio(t.file) : audio::load_builtin_talker(t.builtin);
+  return audio::resample(clip, rate);
+}
+
+audio::Signal reference_signal(const scenario::PeerConfig& talker, sim::Duration duration) {
+  const int rate = talker.codec.sample_rate_hz;
+  std::vector<peer::TalkSpan> spans;
+  for (const auto& ti : talker.talk) spans.push_back({ti.start, ti.end});
+  return peer::build_talk_signal(load_talker(talker.talker, rate), spans, duration, rate);
+}
+
+std::string hex64(uint64_t v) {
+  std::ostringstream os;
+  os << std::hex;
+  os.width(16);
+  os.fill('0');
+  os << v;
+  return os.str();
+}
+
+DirectionResult collect(const peer::Direction& dir, const scenario::Direction& names) {
+  DirectionResult d;
+  d.name = names.name;
+  d.from = names.from;
+  d.to = names.to;
+  d.sample_rate_hz = dir.setup().stream->sample_rate_hz;
+  d.degraded = dir.receiver().output();
+  d.frames = dir.receiver().frames();
+  d.packets = dir.packets();
+  d.arrivals = dir.receiver().arrivals();
+  d.link = dir.link_stats();
+  d.rtp = dir.receiver().depacketizer().statistics().counts();
+  d.packets_sent = dir.packets_sent();
+  d.malformed_packets = dir.receiver().depacketizer().malformed();
+  d.jitter = dir.receiver().jitter_stats();
+  return d;
+}
+
+}  // namespace
+
+std::string encode_key(const scenario::PeerConfig& p, sim::Duration duration) {
+  const auto& c = p.codec;
+  std::ostringstream k;
+  k << "talker=" << (p.talker.builtin.empty() ? "file:" + p.talker.file : p.talker.builtin) << ";talk=";
+  for (const auto& t : p.talk) k << t.start.ns() << '-' << t.end.ns() << ',';
+  k << ";dur=" << duration.ns() << ";rate=" << c.sample_rate_hz << ";app=" << static_cast<int>(c.application)
+    << ";br=" << c.bitrate_bps << ";rc=" << static_cast<int>(c.rate_control) << ";cx=" << c.complexity
+    << ";fr=" << c.frame_ms << ";bw=" << static_cast<int>(c.max_bandwidth) << ";fec=" << c.inband_fec
+    << ";loss=" << c.expected_loss_pct << ";dtx=" << c.dtx;
+  return k.str();
+}
+
+CallResult run_call(const scenario::Scenario& s, const RunOptions& options) {
+  sim::Simulator simulator;
+  std::ostringstream trace;
+  simulator.set_trace(&trace);
+
+  std::vector<audio::Signal> references;
+  std::vector<std::shared_ptr<const peer::EncodedStream>> streams;
+  std::vector<std::unique_ptr<peer::Direction>> directions;
+  for (const auto& dn : s.directions) {
+    const scenario::PeerConfig& talker = s.peers.at(dn.from);
+    const scenario::PeerConfig& listener = s.peers.at(dn.to);
+    references.push_back(reference_signal(talker, s.duration));
+    auto encode = [&] { return peer::encode_talk(references.back(), talker.codec); };
+    streams.push_back(options.encode_cache ? options.encode_cache(encode_key(talker, s.duration), encode)
+                                           : std::make_shared<const peer::EncodedStream>(encode()));
+    peer::DirectionSetup setup;
+    setup.name = dn.name;
+    setup.stream = streams.back().get();
+    setup.link = s.links.at(dn.name);
+    setup.jitter_buffer = listener.jitter_buffer;
+    setup.jitter_buffer.adaptive.seed = sim::RandomStream(s.seed, "jitter/" + dn.name).next_u64();
+    setup.jitter_buffer.speex.seed = setup.jitter_buffer.adaptive.seed;
+    setup.clock_drift_ppm = listener.clock_drift_ppm;
+    setup.seed = s.seed;
+    setup.duration = s.duration;
+    directions.push_back(std::make_unique<peer::Direction>(std::move(setup), simulator));
+  }
+  for (auto& d : directions) d->start();
+  simulator.run();
+
+  CallResult result;
+  result.scenario_name = s.name;
+  result.scenario_file = s.file;
+  result.seed = s.seed;
+  result.duration_s = s.duration.to_seconds();
+  const std::string trace_text = trace.str();
+  result.event_trace_digest = hex64(sim::stable_hash(trace_text));
+  if (options.event_trace) *options.event_trace << trace_text;
+
+  std::map<std::string, std::map<std::string, double>> metrics;
+  for (size_t i = 0; i < directions.size(); ++i) {
+    const scenario::Direction& names = s.directions[i];
+    const scenario::PeerConfig& talker = s.peers.at(names.from);
+    DirectionResult d = collect(*directions[i], names);
+    d.reference = std::move(references[i]);
+    d.timeline = build_timeline(d, std::max(s.duration.to_ms(), static_cast<double>(d.degraded.samples.size()) * 1000.0 / d.sample_rate_hz));
+    if (options.score) score_direction(d, s.scoring);
+    rate_direction(d, talker.codec);
+    collect_metrics(d);
+    metrics[d.name] = d.metrics;
+    result.directions.push_back(std::move(d));
+  }
+  result.expectations = evaluate(s.expectations, metrics);
+  for (const auto& e : result.expectations) result.passed = result.passed && e.passed;
+  return result;
+}
+
+}  // namespace callsim::call

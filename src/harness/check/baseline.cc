@@ -1,0 +1,221 @@
+#include "harness/check/baseline.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <regex>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "scenario/expectation.h"
+#include "json/json_node.h"
+#include "json/schema.h"
+
+namespace callsim::harness {
+namespace {
+
+using nlohmann::json;
+
+std::string trimmed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+void check_known_metric(const JsonNode& node, const std::string& name) {
+  const auto& known = scenario::known_metrics();
+  if (std::find(known.begin(), known.end(), name) == known.end()) node.fail("unknown metric '" + name + "'");
+}
+
+Tolerance parse_tolerance(const JsonNode& n) {
+  Tolerance t;
+  if (auto a = n.find("absolute")) t.absolute = a->number(Range::at_least(0));
+  if (auto r = n.find("relative")) t.relative = r->number(Range::at_least(0));
+  return t;
+}
+
+MetricPolicy parse_policy(const JsonNode& n) {
+  n.expect_keys({"worse", "absolute", "relative"});
+  MetricPolicy p;
+  p.worse = n.at("worse").choice({"lower", "higher"}) == "lower" ? Worse::kLower : Worse::kHigher;
+  p.tolerance = parse_tolerance(n);
+  if (p.tolerance.empty()) n.fail("a policy needs an 'absolute' or 'relative' tolerance");
+  return p;
+}
+
+BaselineMetric parse_metric(const JsonNode& n) {
+  if (n.is_number()) return BaselineMetric{n.number(), {}};
+  if (!n.json().is_object()) n.fail("expected a number or an object {\"value\", \"absolute\", \"relative\"}");
+  n.expect_keys({"value", "absolute", "relative"});
+  return BaselineMetric{n.at("value").number(), parse_tolerance(n)};
+}
+
+BaselineCall parse_call(const JsonNode& n, const Baseline& b) {
+  n.expect_keys({"scenario", "directions"});
+  BaselineCall c;
+  c.scenario = n.string_or("scenario", "");
+  for (const auto& [direction, metrics] : n.at("directions").members()) {
+    static const std::regex direction_name(R"(^[A-Za-z0-9_-]+->[A-Za-z0-9_-]+$)");
+    if (!std::regex_match(direction, direction_name))
+      metrics.fail("'" + direction + "' is not a direction name ('sender->receiver')");
+    auto& out = c.directions[direction];
+    for (const auto& [name, value] : metrics.members()) {
+      check_known_metric(value, name);
+      if (!b.defaults.count(name)) value.fail("metric '" + name + "' has no policy in /defaults");
+      out[name] = parse_metric(value);
+    }
+  }
+  return c;
+}
+
+json tolerance_fields(const Tolerance& t) {
+  json j = json::object();
+  if (t.absolute) j["absolute"] = *t.absolute;
+  if (t.relative) j["relative"] = *t.relative;
+  return j;
+}
+
+}  // namespace
+
+std::map<std::string, MetricPolicy> default_policies() {
+  auto abs = [](Worse w, double a) { return MetricPolicy{w, Tolerance{a, std::nullopt}}; };
+  auto rel = [](Worse w, double r) { return MetricPolicy{w, Tolerance{std::nullopt, r}}; };
+  return {{"mos_lqo_nb", abs(Worse::kLower, 0.1)},
+          {"mos_lqo_wb", abs(Worse::kLower, 0.1)},
+          {"mos_lqo_nb_min_window", abs(Worse::kLower, 0.2)},
+          {"mos_lqo_wb_min_window", abs(Worse::kLower, 0.2)},
+          {"emodel_r", abs(Worse::kLower, 2.0)},
+          {"mouth_to_ear_mean_ms", rel(Worse::kHigher, 0.10)},
+          {"mouth_to_ear_p95_ms", rel(Worse::kHigher, 0.10)},
+          {"jitter_buffer_delay_p95_ms", rel(Worse::kHigher, 0.10)},
+          {"concealed_ratio", abs(Worse::kHigher, 0.01)},
+          {"late_discard_ratio", abs(Worse::kHigher, 0.01)},
+          {"effective_loss_ratio", abs(Worse::kHigher, 0.01)}};
+}
+
+double allowed_change(const Tolerance& t, double value, double scale) {
+  const double a = t.absolute.value_or(0.0);
+  const double r = t.relative.value_or(0.0) * std::fabs(value);
+  return scale * std::max(a, r);
+}
+
+std::string describe_tolerance(const Tolerance& t, double scale) {
+  std::string a, r;
+  if (t.absolute) a = trimmed(*t.absolute * scale, 4) + " abs";
+  if (t.relative) r = trimmed(*t.relative * scale * 100.0, 2) + "% rel";
+  if (!a.empty() && !r.empty()) return "max(" + a + ", " + r + ")";
+  return a.empty() ? r : a;
+}
+
+std::string to_string(Worse worse) { return worse == Worse::kLower ? "lower" : "higher"; }
+
+Baseline parse_baseline(const json& doc, const std::string& file) {
+  const JsonNode root(doc, file);
+  root.expect_keys({"$schema", "format", "description", "defaults", "calls"});
+  const JsonNode format = root.at("format");
+  if (format.string() != kBaselineFormat)
+    format.fail("unsupported format '" + format.string() + "'; expected '" + kBaselineFormat + "'");
+  Baseline b;
+  if (auto d = root.find("description")) b.description = d->string();
+  for (const auto& [name, policy] : root.at("defaults").members()) {
+    check_known_metric(policy, name);
+    b.defaults[name] = parse_policy(policy);
+  }
+  for (const auto& [id, call] : root.at("calls").members()) b.calls[id] = parse_call(call, b);
+  // The C++ rules above give the precise messages; the schema is the published contract.
+  if (auto v = check_schema(doc, "baseline.schema.json"))
+    throw InputError(file, v->pointer, v->message);
+  return b;
+}
+
+Baseline load_baseline(const std::filesystem::path& path) {
+  return parse_baseline(read_json_file(path.string()), path.string());
+}
+
+json baseline_to_json(const Baseline& b) {
+  json defaults = json::object();
+  for (const auto& [name, p] : b.defaults) {
+    json j = tolerance_fields(p.tolerance);
+    j["worse"] = to_string(p.worse);
+    defaults[name] = j;
+  }
+  json calls = json::object();
+  for (const auto& [id, c] : b.calls) {
+    json directions = json::object();
+    for (const auto& [direction, metrics] : c.directions) {
+      json d = json::object();
+      for (const auto& [name, m] : metrics) {
+        if (m.override_tolerance.empty()) {
+          d[name] = m.value;
+        } else {
+          json j = tolerance_fields(m.override_tolerance);
+          j["value"] = m.value;
+          d[name] = j;
+        }
+      }
+      directions[direction] = d;
+    }
+    calls[id] = {{"scenario", c.scenario}, {"directions", directions}};
+  }
+  json out = {{"format", kBaselineFormat}, {"defaults", defaults}, {"calls", calls}};
+  if (!b.description.empty()) out["description"] = b.description;
+  return out;
+}
+
+void save_baseline(const Baseline& b, const std::filesystem::path& path) {
+  write_file_atomic(path, baseline_to_json(b).dump(2) + "\n");
+}
+
+Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>& calls, bool keep_missing,
+                         BaselineUpdate* summary) {
+  BaselineUpdate s;
+  Baseline out;
+  out.defaults = previous ? previous->defaults : default_policies();
+  if (previous) out.description = previous->description;
+  for (const auto& call : calls) {
+    const BaselineCall* old = nullptr;
+    if (previous)
+      if (auto it = previous->calls.find(call.id); it != previous->calls.end()) old = &it->second;
+    if (!call.error.empty()) {  // a job that did not run keeps its previous entry
+      s.skipped.push_back(call.id);
+      if (old) out.calls[call.id] = *old;
+      continue;
+    }
+    BaselineCall bc{call.scenario, {}};
+    for (const auto& [direction, metrics] : call.metrics) {
+      auto& dst = bc.directions[direction];
+      for (const auto& [name, policy] : out.defaults) {
+        auto m = metrics.find(name);
+        if (m == metrics.end()) continue;
+        BaselineMetric bm{m->second, {}};
+        if (old)
+          if (auto d = old->directions.find(direction); d != old->directions.end())
+            if (auto o = d->second.find(name); o != d->second.end())
+              bm.override_tolerance = o->second.override_tolerance;
+        dst[name] = bm;
+      }
+    }
+    (old ? s.updated : s.added).push_back(call.id);
+    out.calls[call.id] = std::move(bc);
+  }
+  if (previous) {
+    for (const auto& [id, c] : previous->calls) {
+      if (out.calls.count(id)) continue;
+      if (keep_missing) {
+        out.calls[id] = c;
+        s.kept.push_back(id);
+      } else {
+        s.removed.push_back(id);
+      }
+    }
+  }
+  if (summary) *summary = std::move(s);
+  return out;
+}
+
+}  // namespace callsim::harness

@@ -1,0 +1,77 @@
+// The committed baseline that `callsim check` compares results against (reports/baseline.json,
+// schema scenarios/schema/baseline.schema.json). Per call id and direction it holds metric
+// values; per metric a default policy says which way is worse and how far a value may move:
+//   allowed = scale * max(absolute, relative * |baseline value|)   (in the metric's own unit)
+// A metric entry may override the tolerance ({"value": v, "absolute": a, "relative": r}); an
+// override replaces the default tolerance and survives `callsim baseline update`.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/check/check_results.h"
+
+namespace callsim::harness {
+
+enum class Worse { kLower, kHigher };  // which direction of change is a regression
+
+struct Tolerance {
+  std::optional<double> absolute;  // in the metric's unit
+  std::optional<double> relative;  // fraction of |baseline value|
+  bool empty() const { return !absolute && !relative; }
+};
+
+struct MetricPolicy {
+  Worse worse = Worse::kLower;
+  Tolerance tolerance;
+};
+
+struct BaselineMetric {
+  double value = 0;
+  Tolerance override_tolerance;  // empty: the metric's default
+};
+
+struct BaselineCall {
+  std::string scenario;
+  std::map<std::string, std::map<std::string, BaselineMetric>> directions;  // direction → metric
+};
+
+struct Baseline {
+  std::string description;                       // free text, kept by updates
+  std::map<std::string, MetricPolicy> defaults;  // the tracked metrics
+  std::map<std::string, BaselineCall> calls;     // by call id
+};
+
+inline constexpr const char* kBaselineFormat = "callsim-baseline/1";
+
+// The built-in policies a new baseline starts from (MOS, E-model R, delay, concealment).
+std::map<std::string, MetricPolicy> default_policies();
+
+// The allowed movement of a metric whose baseline value is `value`.
+double allowed_change(const Tolerance& tolerance, double value, double scale);
+// "0.100 abs", "10% rel", "max(2 abs, 10% rel)".
+std::string describe_tolerance(const Tolerance& tolerance, double scale);
+std::string to_string(Worse worse);
+
+// Reads and validates a baseline file. Throws InputError naming the file and JSON pointer.
+Baseline load_baseline(const std::filesystem::path& path);
+Baseline parse_baseline(const nlohmann::json& doc, const std::string& file);
+nlohmann::json baseline_to_json(const Baseline& baseline);
+// Writes the baseline atomically (sorted keys, two-space indent).
+void save_baseline(const Baseline& baseline, const std::filesystem::path& path);
+
+struct BaselineUpdate {
+  std::vector<std::string> added, updated, removed, kept, skipped;  // call ids
+};
+
+// A baseline holding the tracked metrics of `calls`. Policies and per-metric tolerance overrides
+// come from `previous` (built-in defaults when there is none). Calls of `previous` that are not
+// in `calls` are dropped unless `keep_missing`. Calls that failed to run are skipped.
+Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>& calls, bool keep_missing,
+                         BaselineUpdate* summary);
+
+}  // namespace callsim::harness

@@ -1,0 +1,201 @@
+#include "harness/check/check.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+namespace callsim::harness {
+namespace {
+
+std::string fmt(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// Beyond tolerance means strictly beyond, with room for the decimal rounding of result files.
+bool beyond(double bad_move, double allowed, double value) {
+  return bad_move > allowed + 1e-9 * std::max(1.0, std::fabs(value));
+}
+
+MetricChange compare_metric(const std::string& id, const std::string& direction, const std::string& metric,
+                            const BaselineMetric& bm, const MetricPolicy& policy, std::optional<double> now,
+                            double scale) {
+  const Tolerance& t = bm.override_tolerance.empty() ? policy.tolerance : bm.override_tolerance;
+  MetricChange c{id,
+                 direction,
+                 metric,
+                 bm.value,
+                 now,
+                 0.0,
+                 allowed_change(t, bm.value, scale),
+                 describe_tolerance(t, scale),
+                 policy.worse,
+                 Verdict::kWithin};
+  if (!now || !std::isfinite(*now)) {
+    c.now = std::nullopt;
+    c.verdict = Verdict::kRegression;
+    return c;
+  }
+  c.delta = *now - bm.value;
+  const double bad_move = policy.worse == Worse::kLower ? -c.delta : c.delta;
+  if (beyond(bad_move, c.allowed, bm.value))
+    c.verdict = Verdict::kRegression;
+  else if (beyond(-bad_move, c.allowed, bm.value))
+    c.verdict = Verdict::kImproved;
+  return c;
+}
+
+void compare_call(const CallRecord& call, const BaselineCall& base, const Baseline& baseline,
+                  const CheckOptions& options, CheckReport* report, CallCheck* check) {
+  for (const auto& [direction, metrics] : base.directions) {
+    for (const auto& [metric, bm] : metrics) {
+      const MetricPolicy& policy = baseline.defaults.at(metric);
+      MetricChange c = compare_metric(call.id, direction, metric, bm, policy,
+                                      find_metric(call, direction, metric), options.tolerance_scale);
+      if (c.verdict == Verdict::kRegression) check->regressions.push_back(c);
+      report->changes.push_back(std::move(c));
+    }
+  }
+}
+
+CallCheck check_call(const CallRecord& call, const Baseline* baseline, const CheckOptions& options,
+                     CheckReport* report) {
+  CallCheck cc;
+  cc.id = call.id;
+  cc.scenario = call.scenario;
+  cc.record = &call;
+  cc.error = call.error;
+  for (const auto& e : call.expectations) {
+    if (e.passed) continue;
+    cc.failed_expectations.push_back(e.direction + ": " + e.expect + " (measured " +
+                                     (e.measured ? fmt(*e.measured, 3) : std::string("nothing")) + ")");
+  }
+  if (!call.passed && call.error.empty() && cc.failed_expectations.empty())
+    cc.failed_expectations.push_back("the call is marked as failed");
+  if (baseline) {
+    auto it = baseline->calls.find(call.id);
+    if (it == baseline->calls.end())
+      cc.is_new = true;
+    else if (call.error.empty())
+      compare_call(call, it->second, *baseline, options, report, &cc);
+  }
+  if (!call.error.empty())
+    cc.status = CallStatus::kError;
+  else if (!cc.failed_expectations.empty() || !cc.regressions.empty())
+    cc.status = CallStatus::kFail;
+  else
+    cc.status = cc.is_new ? CallStatus::kNew : CallStatus::kPass;
+  return cc;
+}
+
+}  // namespace
+
+double MetricChange::severity() const {
+  if (!now) return 1e300;
+  return allowed > 0 ? std::fabs(delta) / allowed : std::fabs(delta) * 1e12;
+}
+
+std::vector<std::string> CallCheck::problems() const {
+  std::vector<std::string> out;
+  if (status == CallStatus::kMissing) out.push_back("missing: in the baseline but not in the results");
+  if (!error.empty()) out.push_back("did not run: " + error);
+  for (const auto& e : failed_expectations) out.push_back("expectation failed: " + e);
+  for (const auto& r : regressions) {
+    std::string line =
+        "regression: " + r.direction + " " + r.metric + " " + format_metric(r.metric, r.baseline);
+    if (r.now)
+      line += " -> " + format_metric(r.metric, *r.now) + " (" + (r.delta >= 0 ? "+" : "") +
+              format_metric(r.metric, r.delta) + ", allowed " + r.tolerance + ", " + to_string(r.worse) +
+              " is worse)";
+    else
+      line += " -> not measured";
+    out.push_back(line);
+  }
+  return out;
+}
+
+int CheckReport::count(CallStatus status) const {
+  return static_cast<int>(
+      std::count_if(calls.begin(), calls.end(), [&](const CallCheck& c) { return c.status == status; }));
+}
+
+int CheckReport::count(Verdict verdict) const {
+  return static_cast<int>(std::count_if(changes.begin(), changes.end(),
+                                        [&](const MetricChange& c) { return c.verdict == verdict; }));
+}
+
+bool CheckReport::passed() const {
+  return std::none_of(calls.begin(), calls.end(), [](const CallCheck& c) { return c.failed(); });
+}
+
+const CallCheck* CheckReport::find(const std::string& id) const {
+  for (const auto& c : calls)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* baseline,
+                      const CheckOptions& options) {
+  CheckReport report;
+  report.has_baseline = baseline != nullptr;
+  std::set<std::string> seen;
+  for (const auto& call : calls) {
+    report.calls.push_back(check_call(call, baseline, options, &report));
+    seen.insert(call.id);
+  }
+  if (baseline) {
+    for (const auto& [id, base] : baseline->calls) {
+      if (seen.count(id)) continue;
+      CallCheck missing;
+      missing.id = id;
+      missing.scenario = base.scenario.empty() ? id : base.scenario;
+      missing.status = CallStatus::kMissing;
+      report.calls.push_back(std::move(missing));
+    }
+  }
+  return report;
+}
+
+std::string to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kRegression:
+      return "REGRESSION";
+    case Verdict::kImproved:
+      return "improved";
+    case Verdict::kWithin:
+      return "within";
+  }
+  return "?";
+}
+
+std::string to_string(CallStatus status) {
+  switch (status) {
+    case CallStatus::kPass:
+      return "pass";
+    case CallStatus::kNew:
+      return "new";
+    case CallStatus::kFail:
+      return "FAIL";
+    case CallStatus::kMissing:
+      return "MISSING";
+    case CallStatus::kError:
+      return "ERROR";
+  }
+  return "?";
+}
+
+std::string format_metric(const std::string& metric, double value) {
+  auto ends_with = [&](const std::string& s) {
+    return metric.size() >= s.size() && metric.compare(metric.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends_with("_ms")) return fmt(value, 1);
+  if (metric.find("ratio") != std::string::npos) return fmt(value, 4);
+  if (metric.rfind("mos", 0) == 0 || metric.rfind("pesq", 0) == 0 || metric == "emodel_mos")
+    return fmt(value, 3);
+  if (metric == "emodel_r") return fmt(value, 2);
+  return value == std::floor(value) ? fmt(value, 0) : fmt(value, 3);
+}
+
+}  // namespace callsim::harness

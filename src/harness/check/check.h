@@ -1,0 +1,77 @@
+// The CI gate: compares a set of calls with their expectations and with a baseline. A call fails
+// when one of its expectations failed, when it did not run, or when a tracked metric moved the
+// bad way by more than its tolerance (or is no longer measured). Baseline calls absent from the
+// results are failures ("missing"); calls absent from the baseline are "new" (not failures).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/check/baseline.h"
+#include "harness/check/check_results.h"
+
+namespace callsim::harness {
+
+enum class Verdict { kRegression, kImproved, kWithin };
+
+// One tracked metric of one call direction, baseline versus now (units of the metric).
+struct MetricChange {
+  std::string id, direction, metric;
+  double baseline = 0;
+  std::optional<double> now;  // nullopt: no longer measured (a regression)
+  double delta = 0;           // now - baseline
+  double allowed = 0;         // tolerance after scaling
+  std::string tolerance;      // "0.1 abs", "10% rel"
+  Worse worse = Worse::kLower;
+  Verdict verdict = Verdict::kWithin;
+  double severity() const;  // |delta| / allowed (large when allowed is 0)
+};
+
+enum class CallStatus { kPass, kNew, kFail, kMissing, kError };
+
+struct CallCheck {
+  std::string id, scenario;
+  const CallRecord* record = nullptr;  // null for a missing call
+  CallStatus status = CallStatus::kPass;
+  std::vector<std::string> failed_expectations;  // "alice->bob: mos_lqo_wb >= 3.6 (measured 3.214)"
+  std::vector<MetricChange> regressions;
+  std::string error;    // why the job did not run
+  bool is_new = false;  // not in the baseline (status kNew unless it failed otherwise)
+  bool failed() const {
+    return status == CallStatus::kFail || status == CallStatus::kMissing || status == CallStatus::kError;
+  }
+  // One line per problem, for JUnit failure messages and the report.
+  std::vector<std::string> problems() const;
+};
+
+struct CheckOptions {
+  double tolerance_scale = 1.0;
+};
+
+struct CheckReport {
+  std::vector<CallCheck> calls;       // results order, then missing calls in id order
+  std::vector<MetricChange> changes;  // every compared metric
+  bool has_baseline = false;
+  int count(CallStatus status) const;
+  int count(Verdict verdict) const;
+  bool passed() const;
+  const CallCheck* find(const std::string& id) const;
+};
+
+// `baseline` may be null: only expectations and job errors are checked.
+CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* baseline,
+                      const CheckOptions& options);
+
+std::string to_string(Verdict verdict);
+std::string to_string(CallStatus status);
+
+// A metric value with decimals that suit its unit (ms: 1, ratios: 4, MOS: 3, counts: 0).
+std::string format_metric(const std::string& metric, double value);
+
+// The readable summary: a headline, an aligned table (verdict, id, direction, metric, baseline,
+// now, delta, tolerance) with regressions first (worst first) then improvements — and, when
+// `verbose`, changes within tolerance — followed by failed expectations, missing and new calls.
+std::string format_check_table(const CheckReport& report, bool verbose);
+
+}  // namespace callsim::harness

@@ -1,0 +1,119 @@
+// The text output of `callsim check`: headline, aligned table of moved metrics, lists of failed
+// expectations, calls that did not run, missing and new calls, and the final verdict.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "harness/check/check.h"
+
+namespace callsim::harness {
+namespace {
+
+using Row = std::vector<std::string>;
+
+std::string percent(double delta, double base) {
+  if (base == 0) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, " (%+.1f%%)", 100.0 * delta / std::fabs(base));
+  return buf;
+}
+
+Row change_row(const MetricChange& c) {
+  std::string now = c.now ? format_metric(c.metric, *c.now) : "n/a";
+  std::string delta =
+      c.now ? (c.delta >= 0 ? "+" : "") + format_metric(c.metric, c.delta) + percent(c.delta, c.baseline)
+            : "not measured";
+  return {to_string(c.verdict),
+          c.id,
+          c.direction,
+          c.metric,
+          format_metric(c.metric, c.baseline),
+          now,
+          delta,
+          c.tolerance + " (" + to_string(c.worse) + " worse)"};
+}
+
+// Columns 4..6 (numbers) are right-aligned, the others left-aligned; two spaces between columns.
+std::string render(const std::vector<Row>& rows) {
+  std::vector<size_t> width(rows.front().size(), 0);
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  std::string out;
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) {
+      const std::string pad(width[i] - r[i].size(), ' ');
+      const bool right = i >= 4 && i <= 6;
+      line += (i ? "  " : "") + (right ? pad + r[i] : r[i] + (i + 1 < r.size() ? pad : ""));
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+int verdict_rank(Verdict v) { return v == Verdict::kRegression ? 0 : v == Verdict::kImproved ? 1 : 2; }
+
+std::vector<MetricChange> moved(const CheckReport& report, bool verbose) {
+  std::vector<MetricChange> out;
+  for (const auto& c : report.changes)
+    if (c.verdict != Verdict::kWithin || (verbose && c.delta != 0)) out.push_back(c);
+  std::stable_sort(out.begin(), out.end(), [](const MetricChange& a, const MetricChange& b) {
+    if (verdict_rank(a.verdict) != verdict_rank(b.verdict))
+      return verdict_rank(a.verdict) < verdict_rank(b.verdict);
+    if (a.severity() != b.severity()) return a.severity() > b.severity();
+    return std::tie(a.id, a.direction, a.metric) < std::tie(b.id, b.direction, b.metric);
+  });
+  return out;
+}
+
+std::string headline(const CheckReport& r) {
+  std::ostringstream os;
+  const int in_results = static_cast<int>(r.calls.size()) - r.count(CallStatus::kMissing);
+  const auto added =
+      std::count_if(r.calls.begin(), r.calls.end(), [](const CallCheck& c) { return c.is_new; });
+  os << "callsim check: " << in_results << " calls: " << r.count(CallStatus::kPass) << " pass, "
+     << r.count(CallStatus::kFail) << " fail, " << r.count(CallStatus::kError) << " did not run";
+  if (r.has_baseline) {
+    os << ", " << added << " new; " << r.count(CallStatus::kMissing) << " missing\n"
+       << "metrics vs baseline: " << r.count(Verdict::kRegression) << " regressed, "
+       << r.count(Verdict::kImproved) << " improved, " << r.count(Verdict::kWithin) << " within tolerance";
+  } else {
+    os << " (no baseline: expectations only)";
+  }
+  return os.str() + "\n";
+}
+
+void list_section(std::ostringstream& os, const std::string& title, const std::vector<std::string>& lines) {
+  if (lines.empty()) return;
+  os << "\n" << title << "\n";
+  for (const auto& l : lines) os << "  " << l << "\n";
+}
+
+}  // namespace
+
+std::string format_check_table(const CheckReport& report, bool verbose) {
+  std::ostringstream os;
+  os << headline(report);
+  const auto rows = moved(report, verbose);
+  if (!rows.empty()) {
+    std::vector<Row> table{{"verdict", "id", "direction", "metric", "baseline", "now", "delta", "tolerance"}};
+    for (const auto& c : rows) table.push_back(change_row(c));
+    os << "\n" << render(table);
+  }
+  std::vector<std::string> failed, errors, missing, added;
+  for (const auto& c : report.calls) {
+    for (const auto& e : c.failed_expectations) failed.push_back(c.id + "  " + e);
+    if (c.status == CallStatus::kError) errors.push_back(c.id + "  " + c.error);
+    if (c.status == CallStatus::kMissing) missing.push_back(c.id + "  (scenario " + c.scenario + ")");
+    if (c.is_new) added.push_back(c.id + "  (scenario " + c.scenario + ")");
+  }
+  list_section(os, "Failed expectations:", failed);
+  list_section(os, "Did not run:", errors);
+  list_section(os, "Missing (in the baseline, not in the results):", missing);
+  list_section(os, "New (not in the baseline; `callsim baseline update` adds them):", added);
+  os << "\n" << (report.passed() ? "CHECK PASSED" : "CHECK FAILED") << "\n";
+  return os.str();
+}
+
+}  // namespace callsim::harness

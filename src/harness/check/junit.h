@@ -1,0 +1,30 @@
+// JUnit XML for CI systems (Jenkins, GitLab, GitHub test reporters): one <testsuite> per matrix
+// (the first part of a sweep id: "smoke/3g/nb12" → "smoke") or per scenario, one <testcase> per
+// call. A failed call carries one <failure> whose message lists its failed expectations and
+// regressions; a call that did not run carries an <error>. Key metrics of every call are
+// <property> entries of its suite and a readable block in <system-out>. Text is escaped and made
+// valid XML 1.0 (control characters and invalid UTF-8 become U+FFFD). No wall times (time="0"),
+// so the same check gives the same file.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/check/check.h"
+
+namespace callsim::harness {
+
+struct JunitOptions {
+  std::string name = "callsim check";  // the <testsuites> name
+  std::vector<std::string> property_metrics = {"mos_lqo_nb",          "mos_lqo_wb",        "emodel_r",
+                                               "mouth_to_ear_p95_ms", "packet_loss_ratio", "concealed_ratio"};
+};
+
+std::string junit_xml(const CheckReport& report, const JunitOptions& options = {});
+
+// Escaping for XML character data (keeps newlines) and for attribute values (encodes them).
+std::string xml_text(std::string_view text);
+std::string xml_attr(std::string_view text);
+
+}  // namespace callsim::harness

@@ -1,0 +1,247 @@
+// Sweep-level plots of the report index (MOS-LQO vs network loss and vs mouth-to-ear delay, one
+// point set per codec setting) and the per-row trend sparklines over the history nights.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "common/atomic_file.h"
+#include "harness/report/plot.h"
+#include "harness/report/report_internal.h"
+
+namespace callsim::harness::report_detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string num(double v, int decimals = 4) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string param_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+struct Point {
+  double x, y;
+  std::string group;  // the call's other settings (network, talker, ...): points averaged per group
+};
+using Series = std::map<std::string, std::vector<Point>>;  // codec setting → points
+// The series of calls without a codec-setting parameter (plain scenario files, not a matrix).
+constexpr const char* kNoCodecAxis = "scenario files";
+
+bool is_series_axis(const std::string& key, const std::vector<std::string>& axes) {
+  if (axes.empty()) return key.find("codec") != std::string::npos;
+  return std::find(axes.begin(), axes.end(), key) != axes.end();
+}
+
+// The parameters that are neither the codec setting nor the seed ("network=3g").
+std::string group_of(const CallRecord& call, const std::vector<std::string>& axes) {
+  std::string out;
+  for (const auto& [key, value] : call.params.items())
+    if (!is_series_axis(key, axes) && key != "seed") out += key + "=" + param_text(value) + " ";
+  return out;
+}
+
+// Points of (x metric, y metric) over every call direction that has both.
+Series collect(const Context& ctx, const std::string& x_metric, double x_scale, const std::string& y_metric) {
+  Series out;
+  for (const auto& call : ctx.calls)
+    for (const auto& [direction, metrics] : call.metrics) {
+      auto x = metrics.find(x_metric), y = metrics.find(y_metric);
+      if (x != metrics.end() && y != metrics.end())
+        out[series_of(call, ctx.options.series_axes)].push_back(
+            {x->second * x_scale, y->second, group_of(call, ctx.options.series_axes)});
+    }
+  for (auto& [name, points] : out)
+    std::sort(points.begin(), points.end(),
+              [](const Point& a, const Point& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+  return out;
+}
+
+// The mean point of each group, sorted by x (points without a group stay as they are).
+std::vector<Point> group_means(const std::vector<Point>& points) {
+  std::map<std::string, std::pair<Point, int>> sums;
+  std::vector<Point> out;
+  for (const auto& p : points) {
+    if (p.group.empty()) {
+      out.push_back(p);
+      continue;
+    }
+    auto& [sum, n] = sums.try_emplace(p.group, Point{0, 0, p.group}, 0).first->second;
+    sum.x += p.x;
+    sum.y += p.y;
+    ++n;
+  }
+  for (const auto& [group, acc] : sums)
+    out.push_back({acc.first.x / acc.second, acc.first.y / acc.second, group});
+  std::sort(out.begin(), out.end(), [](const Point& a, const Point& b) { return a.x < b.x; });
+  return out;
+}
+
+bool enough_spread(const Series& series) {
+  size_t points = 0;
+  double lo = 1e300, hi = -1e300;
+  for (const auto& [label, pts] : series)
+    for (const auto& p : pts) {
+      ++points;
+      lo = std::min(lo, p.x);
+      hi = std::max(hi, p.x);
+    }
+  return points >= 2 && hi > lo;  // one x value: nothing to plot against
+}
+
+// One data file with two blocks per series (every call direction; the means per group) and one
+// plot: the points, and with `lines` a line through the group means in the same colour.
+// One colour per series name across all the sweep plots (gnuplot line types 1, 2, ...).
+using Colours = std::map<std::string, int>;
+
+Colours colours_of(const std::vector<const Series*>& all) {
+  Colours out;
+  for (const Series* series : all)
+    for (const auto& [label, pts] : *series) out.emplace(label, 0);
+  int next = 1;
+  for (auto& [label, colour] : out) colour = next++;
+  return out;
+}
+
+bool scatter_plot(PlotScript& s, const fs::path& dir, const std::string& name, const std::string& title,
+                  const std::string& xlabel, const Series& series, bool lines, const Colours& colours) {
+  if (!enough_spread(series)) return false;
+  std::string data, plot;
+  int block = 0;
+  for (const auto& [label, pts] : series) {
+    data += "# series " + label + ": call directions\n";
+    for (const auto& p : pts) data += num(p.x) + " " + num(p.y) + "\n";
+    data += "\n\n# series " + label + ": mean per network setting\n";
+    for (const auto& p : group_means(pts)) data += num(p.x) + " " + num(p.y) + "\n";
+    data += "\n\n";
+    const std::string file = gp_quote(name + ".dat"), lc = " lc " + std::to_string(colours.at(label));
+    // Calls from plain scenario files have no settings to average over: points only.
+    const bool means =
+        lines && std::any_of(pts.begin(), pts.end(), [](const Point& p) { return !p.group.empty(); });
+    plot += std::string(plot.empty() ? "plot " : ", ") + file + " index " + std::to_string(block) +
+            " using 1:2 with points pt 7 ps 0.6" + lc + (means ? " notitle" : " title " + gp_quote(label));
+    if (means)
+      plot += ", " + file + " index " + std::to_string(block + 1) +
+              " using 1:2 with linespoints pt 6 ps 1.2 lw 2" + lc + " title " + gp_quote(label);
+    block += 2;
+  }
+  write_file_atomic(dir / (name + ".dat"), data);
+  s.output(name + ".svg", 600, 360);
+  s.line("set title " + gp_quote(title) + "\nset xlabel " + gp_quote(xlabel) +
+         "\nset ylabel 'MOS-LQO'\nset yrange [1:5]\nset grid\nset key " +
+         std::string(series.size() > 6 ? "below" : "outside right top") + " title 'codec setting'");
+  s.line(plot);
+  return true;
+}
+
+}  // namespace
+
+void run_plot_script(Context& ctx, const fs::path& dir, const std::string& script_name,
+                     const std::string& script_text, int outputs) {
+  write_file_atomic(dir / script_name, script_text);
+  const std::string output = run_gnuplot(ctx.options.gnuplot, dir, script_name);
+  if (!output.empty())
+    ctx.summary.warnings.push_back("gnuplot " + fs::relative(dir / script_name, ctx.root).string() + ": " +
+                                   output);
+  ctx.summary.plots += outputs;
+}
+
+std::string series_of(const CallRecord& call, const std::vector<std::string>& axes) {
+  std::string out;
+  if (!axes.empty()) {
+    for (const auto& a : axes)
+      if (call.params.contains(a)) out += (out.empty() ? "" : " ") + param_text(call.params.at(a));
+  } else {
+    for (const auto& [key, value] : call.params.items())
+      if (key.find("codec") != std::string::npos) out += (out.empty() ? "" : " ") + param_text(value);
+  }
+  return out.empty() ? kNoCodecAxis : out;
+}
+
+std::vector<Figure> make_sweep_plots(Context& ctx) {
+  const fs::path dir = ctx.root / "plots";
+  fs::create_directories(dir);
+  PlotScript s;
+  std::vector<Figure> figures;
+  const Series nb_loss = collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_nb");
+  const Series wb_loss = collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_wb");
+  const Series nb_delay = collect(ctx, "mouth_to_ear_p95_ms", 1.0, "mos_lqo_nb");
+  const Colours colours = colours_of({&nb_loss, &wb_loss, &nb_delay});
+  if (scatter_plot(s, dir, "mos_nb_vs_loss", "MOS-LQO narrowband vs network loss", "packet loss (%)", nb_loss,
+                   true, colours))
+    figures.push_back({"plots/mos_nb_vs_loss.svg",
+                       "P.862.1 MOS-LQO of every call direction (dots) against its "
+                       "measured packet loss; lines join the means per network setting, "
+                       "one line per codec setting."});
+  if (scatter_plot(s, dir, "mos_wb_vs_loss", "MOS-LQO wideband vs network loss", "packet loss (%)", wb_loss,
+                   true, colours))
+    figures.push_back({"plots/mos_wb_vs_loss.svg",
+                       "P.862.2 MOS-LQO against measured packet loss (wideband codec "
+                       "settings only)."});
+  if (scatter_plot(s, dir, "mos_nb_vs_delay", "MOS-LQO narrowband vs mouth-to-ear delay",
+                   "mouth-to-ear delay, 95th percentile (ms)", nb_delay, false, colours))
+    figures.push_back({"plots/mos_nb_vs_delay.svg",
+                       "P.862.1 MOS-LQO against the 95th percentile of mouth-to-ear "
+                       "delay. P.862 does not see delay; the E-model R does."});
+  if (s.outputs() > 0) run_plot_script(ctx, dir, "sweep.gp", s.text(), s.outputs());
+  return figures;
+}
+
+std::string trend_metric(const CallRecord& call, const std::string& direction) {
+  return find_metric(call, direction, "mos_lqo_wb") ? "mos_lqo_wb" : "mos_lqo_nb";
+}
+
+std::vector<std::optional<double>> trend_values(const Context& ctx, const CallRecord& call,
+                                                const std::string& direction, const std::string& metric) {
+  std::vector<std::optional<double>> out;
+  for (const auto& night : ctx.history) {
+    auto it = night.calls.find(call.id);
+    out.push_back(it == night.calls.end() ? std::nullopt : find_metric(it->second, direction, metric));
+  }
+  out.push_back(find_metric(call, direction, metric));
+  return out;
+}
+
+std::map<std::pair<std::string, std::string>, std::string> make_trend_plots(Context& ctx) {
+  std::map<std::pair<std::string, std::string>, std::string> out;
+  if (ctx.history.empty()) return out;
+  const fs::path dir = ctx.root / "plots";
+  fs::create_directories(dir);
+  PlotScript s;
+  std::string data;
+  int block = 0;
+  for (const auto& call : ctx.calls)
+    for (const auto& [direction, metrics] : call.metrics) {
+      const auto values = trend_values(ctx, call, direction, trend_metric(call, direction));
+      if (std::count_if(values.begin(), values.end(), [](const auto& v) { return v.has_value(); }) < 2)
+        continue;
+      data += "# " + call.id + " " + direction + "\n";
+      for (size_t i = 0; i < values.size(); ++i)
+        data += std::to_string(i) + " " + (values[i] ? num(*values[i]) : "nan") + "\n";
+      data += "\n\n";
+      const std::string svg = "trend_" + std::to_string(block) + ".svg";
+      s.output(svg, 120, 30);
+      double lo = 1e300, hi = -1e300;
+      for (const auto& v : values) {
+        if (!v) continue;
+        lo = std::min(lo, *v);
+        hi = std::max(hi, *v);
+      }
+      const double mid = (lo + hi) / 2, half = std::max(0.1, 0.6 * (hi - lo));  // never an empty y range
+      s.line("unset border\nunset tics\nunset key\nset margins 0,0,0,0\nset xrange [-0.3:" +
+             num(static_cast<double>(values.size()) - 0.7, 1) + "]\nset yrange [" + num(mid - half) + ":" +
+             num(mid + half) + "]");
+      s.line("plot 'trends.dat' index " + std::to_string(block) +
+             " using 1:2 with linespoints lw 1.5 pt 7 ps 0.4 lc rgb '#2f6fb0'");
+      out[{call.id, direction}] = "plots/" + svg;
+      ++block;
+    }
+  if (block == 0) return out;
+  write_file_atomic(dir / "trends.dat", data);
+  run_plot_script(ctx, dir, "trends.gp", s.text(), s.outputs());
+  return out;
+}
+
+}  // namespace callsim::harness::report_detail

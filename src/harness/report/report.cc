@@ -1,0 +1,140 @@
+// `callsim report` orchestration: load results, baseline and history, write every page into a
+// staging folder beside the target, then move it into place.
+#include "harness/report/report.h"
+
+#include <unistd.h>
+
+#include <system_error>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "harness/report/report_html.h"
+#include "harness/report/report_internal.h"
+#include "json/json_node.h"
+
+namespace callsim::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using report_detail::Context;
+
+constexpr const char* kReportFormat = "callsim-report/1";
+
+std::string folder_name(const fs::path& p) {
+  const fs::path clean = p.lexically_normal();
+  return (clean.filename().empty() ? clean.parent_path().filename() : clean.filename()).string();
+}
+
+// An earlier night: a report folder (its results.jsonl and report.json date) or any result set.
+report_detail::Night load_night(const fs::path& path) {
+  report_detail::Night night{folder_name(path), {}};
+  std::error_code ec;
+  if (fs::exists(path / "report.json", ec)) {
+    const json meta = read_json_file((path / "report.json").string());
+    if (meta.contains("date") && meta.at("date").is_string() && !meta.at("date").get<std::string>().empty())
+      night.label = meta.at("date").get<std::string>() + " (" + night.label + ")";
+  }
+  for (auto& c : load_result_set(path).calls) night.calls[c.id] = std::move(c);
+  return night;
+}
+
+// The results.jsonl record of a call, without its folder (the report does not carry call folders).
+json record_json(const CallRecord& c) {
+  json r = {{"id", c.id},     {"scenario", c.scenario}, {"file", c.file},
+            {"seed", c.seed}, {"params", c.params},     {"passed", c.passed}};
+  if (!c.error.empty()) {
+    r["error"] = c.error;
+    return r;
+  }
+  json exps = json::array();
+  for (const auto& e : c.expectations)
+    exps.push_back({{"direction", e.direction},
+                    {"expect", e.expect},
+                    {"passed", e.passed},
+                    {"measured", e.measured ? json(*e.measured) : json(nullptr)}});
+  r["expectations"] = exps;
+  r["metrics"] = c.metrics;
+  return r;
+}
+
+void write_data_files(const Context& ctx, const std::vector<fs::path>& results) {
+  std::string lines;
+  for (const auto& c : ctx.calls) lines += record_json(c).dump() + "\n";
+  write_file_atomic(ctx.root / "results.jsonl", lines);
+  json sources = json::array();
+  for (const auto& r : results) sources.push_back(r.string());
+  const json meta = {{"format", kReportFormat},
+                     {"date", ctx.options.date},
+                     {"calls", ctx.calls.size()},
+                     {"sources", sources},
+                     {"baseline", ctx.options.baseline ? ctx.options.baseline->string() : ""}};
+  write_file_atomic(ctx.root / "report.json", meta.dump(2) + "\n");
+}
+
+// The target may be absent, empty, or an earlier report; anything else is not ours to replace.
+void check_target(const fs::path& target) {
+  std::error_code ec;
+  if (!fs::exists(target, ec)) return;
+  if (!fs::is_directory(target, ec)) throw InputError(target.string(), "", "exists and is not a folder");
+  if (fs::is_empty(target, ec)) return;
+  if (fs::exists(target / "report.json", ec)) {
+    const json meta = read_json_file((target / "report.json").string());
+    if (meta.is_object() && meta.value("format", "") == kReportFormat) return;
+  }
+  throw InputError(target.string(), "", "exists and is not a callsim report; refusing to replace it");
+}
+
+void build(Context& ctx, const std::vector<fs::path>& results) {
+  write_file_atomic(ctx.root / "report.css", report_asset("report.css"));
+  write_file_atomic(ctx.root / "report.js", report_asset("report.js"));
+  for (const auto& call : ctx.calls) report_detail::write_call_page(ctx, call);
+  const auto sparklines = report_detail::make_trend_plots(ctx);
+  report_detail::write_index(ctx, sparklines);
+  write_data_files(ctx, results);
+}
+
+std::string sources_text(const std::vector<fs::path>& results) {
+  std::string out;
+  for (const auto& r : results) out += (out.empty() ? "" : ", ") + r.string();
+  return out;
+}
+
+}  // namespace
+
+ReportSummary write_report(const std::vector<fs::path>& results, const ReportOptions& options) {
+  Context ctx;
+  ctx.options = options;
+  ctx.calls = load_calls(results);
+  if (options.baseline) ctx.baseline = load_baseline(*options.baseline);
+  ctx.check =
+      run_check(ctx.calls, ctx.baseline ? &*ctx.baseline : nullptr, CheckOptions{options.tolerance_scale});
+  for (const auto& h : options.history) ctx.history.push_back(load_night(h));
+  std::map<std::string, int> taken;
+  for (const auto& c : ctx.calls) ctx.slugs[c.id] = unique_slug(c.id, &taken);
+  ctx.subtitle =
+      (options.date.empty() ? "" : options.date + " · ") + std::to_string(ctx.calls.size()) + " calls";
+  ctx.sources = sources_text(results);
+
+  fs::path target = options.output.lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();  // "out/" → "out"
+  check_target(target);
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  fs::create_directories(parent);
+  ctx.root = parent / ("." + folder_name(target) + ".tmp-" + std::to_string(::getpid()));
+  fs::remove_all(ctx.root);
+  fs::create_directories(ctx.root);
+  try {
+    build(ctx, results);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(ctx.root, ec);
+    throw;
+  }
+  fs::remove_all(target);
+  fs::rename(ctx.root, target);
+  ctx.summary.calls = static_cast<int>(ctx.calls.size());
+  return ctx.summary;
+}
+
+}  // namespace callsim::harness

@@ -1,0 +1,188 @@
+// One call's page: summary and check verdict, expectations, then per direction the audio players
+// (reference and degraded), the plots, and statistics tables from result.json.
+#include <cstdio>
+#include <system_error>
+
+#include "common/atomic_file.h"
+#include "harness/report/report_html.h"
+#include "harness/report/report_internal.h"
+
+namespace callsim::harness::report_detail {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Floats with at most 4 decimals (trailing zeros dropped); strings unquoted.
+std::string scalar_text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (!v.is_number_float()) return v.dump();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4f", v.get<double>());
+  std::string s = buf;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s == "-0" ? "0" : s;
+}
+
+// Nested objects flattened to "delay_ms.p95" → value rows; long arrays summarized.
+void flatten(const json& j, const std::string& prefix, std::vector<std::vector<Cell>>* rows) {
+  for (const auto& [key, value] : j.items()) {
+    const std::string name = prefix + key;
+    if (value.is_object()) {
+      flatten(value, name + ".", rows);
+    } else if (value.is_array()) {
+      const std::string text =
+          value.size() <= 12 ? value.dump() : "[" + std::to_string(value.size()) + " values]";
+      rows->push_back({text_cell(name), text_cell(text)});
+    } else {
+      rows->push_back({text_cell(name), text_cell(scalar_text(value), "num")});
+    }
+  }
+}
+
+std::string stats_table(const std::string& title, const json& j) {
+  std::vector<std::vector<Cell>> rows;
+  flatten(j, "", &rows);
+  if (rows.empty()) return "";
+  return "<div><h3>" + html_escape(title) + "</h3>\n" + html_table({"statistic", "value"}, rows, false) +
+         "</div>\n";
+}
+
+std::string params_text(const json& params) {
+  std::string out;
+  for (const auto& [k, v] : params.items())
+    out += (out.empty() ? "" : ", ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+  return out.empty() ? "none" : out;
+}
+
+std::string summary_section(const Context& ctx, const CallRecord& call) {
+  const CallCheck* check = ctx.check.find(call.id);
+  std::vector<std::vector<Cell>> rows = {
+      {text_cell("scenario"), text_cell(call.scenario)},
+      {text_cell("scenario file"), text_cell(call.file.empty() ? "unknown" : call.file)},
+      {text_cell("seed"), text_cell(std::to_string(call.seed))},
+      {text_cell("parameters"), text_cell(params_text(call.params))},
+      {text_cell("expectations"),
+       call.error.empty() ? text_cell(call.passed ? "PASS" : "FAIL", call.passed ? "pass" : "fail")
+                          : text_cell("did not run: " + call.error, "fail")}};
+  if (check && ctx.check.has_baseline)
+    rows.push_back(
+        {text_cell("vs baseline"),
+         text_cell(check->is_new                ? "new (not in the baseline)"
+                   : check->regressions.empty() ? "no regression"
+                                                : std::to_string(check->regressions.size()) + " regressions",
+                   check->regressions.empty() ? "" : "fail")});
+  std::string out = html_table({"call", call.id}, rows, false);
+  if (check && !check->problems().empty()) {
+    out += "<ul class=\"problems\">\n";
+    for (const auto& p : check->problems()) out += "<li class=\"fail\">" + html_escape(p) + "</li>\n";
+    out += "</ul>\n";
+  }
+  return out;
+}
+
+std::string expectations_section(const CallRecord& call) {
+  if (call.expectations.empty()) return "";
+  std::vector<std::vector<Cell>> rows;
+  for (const auto& e : call.expectations)
+    rows.push_back({text_cell(e.direction), text_cell(e.expect),
+                    text_cell(e.measured ? metric_text(e.expect.substr(0, e.expect.find(' ')), e.measured)
+                                         : "not measured",
+                              "num"),
+                    text_cell(e.passed ? "pass" : "FAIL", e.passed ? "pass" : "fail")});
+  return "<h2>Expectations</h2>\n" +
+         html_table({"direction", "expectation", "measured", "result"}, rows, true);
+}
+
+// An <audio> player for files/<key> of a direction: copied next to the page, linked, or left out.
+std::string audio_player(Context& ctx, const CallRecord& call, const json* d, const std::string& direction,
+                         const std::string& key, const std::string& label, const fs::path& page_dir) {
+  const fs::path src = call_file(call, d, direction, key, key + ".wav");
+  std::error_code ec;
+  if (ctx.options.audio == AudioMode::kNone) return "";
+  if (call.dir.empty() || !fs::exists(src, ec)) {
+    ctx.summary.warnings.push_back(call.id + " " + direction + ": no " + key + " audio (" + src.string() +
+                                   ")");
+    return "<div><label>" + html_escape(label) + "</label><span class=\"note\">not recorded</span></div>\n";
+  }
+  std::string href;
+  if (ctx.options.audio == AudioMode::kCopy) {
+    const std::string name = folder_of(direction) + "-" + key + ".wav";
+    fs::create_directories(page_dir / "audio");
+    fs::copy_file(src, page_dir / "audio" / name, fs::copy_options::overwrite_existing);
+    href = "audio/" + name;
+  } else {
+    href = fs::relative(fs::absolute(src), fs::absolute(page_dir)).generic_string();
+  }
+  return "<div><label>" + html_escape(label) + "</label><audio controls preload=\"metadata\" src=\"" +
+         html_escape(url_path(href)) + "\"></audio></div>\n";
+}
+
+std::string direction_section(Context& ctx, const CallRecord& call, const std::string& direction,
+                              const json* d, const std::vector<Figure>& figures,
+                              const std::vector<std::string>& notes, const fs::path& page_dir) {
+  const auto arrow = direction.find("->");
+  const std::string from = arrow == std::string::npos ? "the talker" : direction.substr(0, arrow);
+  const std::string to = arrow == std::string::npos ? "the listener" : direction.substr(arrow + 2);
+  std::string out =
+      "<h2 id=\"" + html_escape(folder_of(direction)) + "\">" + html_escape(direction) + "</h2>\n";
+  const std::string players =
+      audio_player(ctx, call, d, direction, "reference", "Reference: what " + from + " said", page_dir) +
+      audio_player(ctx, call, d, direction, "degraded", "Degraded: what " + to + " heard", page_dir);
+  if (!players.empty()) out += "<div class=\"players\">\n" + players + "</div>\n";
+  for (const auto& n : notes) out += "<p class=\"note\">" + html_escape(n) + "</p>\n";
+  out += "<div class=\"plots\">\n";
+  for (const auto& f : figures)
+    out += "<figure><img class=\"plot\" src=\"" + html_escape(url_path(f.src)) + "\" alt=\"" +
+           html_escape(f.caption) + "\"><figcaption>" + html_escape(f.caption) + "</figcaption></figure>\n";
+  out += "</div>\n<div class=\"stats\">\n";
+  if (auto m = call.metrics.find(direction); m != call.metrics.end()) {
+    std::vector<std::vector<Cell>> rows;
+    for (const auto& [name, value] : m->second) rows.push_back({text_cell(name), number_cell(name, &value)});
+    out += "<div><h3>Metrics</h3>\n" + html_table({"metric", "value"}, rows, false) + "</div>\n";
+  }
+  if (d) {
+    if (d->contains("network")) out += stats_table("Network", d->at("network"));
+    if (d->contains("rtp")) out += stats_table("RTP receiver", d->at("rtp"));
+    if (d->contains("jitter_buffer")) out += stats_table("Jitter buffer", d->at("jitter_buffer"));
+    if (d->contains("quality")) {
+      json q = d->at("quality");
+      for (auto& [k, v] : q.items())
+        if (v.is_object()) v.erase("windows");  // plotted above
+      out += stats_table("Quality", q);
+    }
+  }
+  return out + "</div>\n";
+}
+
+}  // namespace
+
+std::string metric_text(const std::string& metric, std::optional<double> value) {
+  return value ? format_metric(metric, *value) : "n/a";
+}
+
+void write_call_page(Context& ctx, const CallRecord& call) {
+  const fs::path page_dir = ctx.root / "calls" / ctx.slugs.at(call.id);
+  fs::create_directories(page_dir);
+  const std::optional<json> result = read_call_result(call);
+  std::map<std::string, std::vector<std::string>> notes;
+  auto figures = make_call_plots(ctx, call, result ? &*result : nullptr, page_dir, &notes);
+  std::string body = summary_section(ctx, call) + expectations_section(call);
+  if (!result)
+    body += "<p class=\"note\">result.json of this call not found: metrics only, no plots or audio.</p>\n";
+  std::vector<std::string> directions;
+  if (result && result->contains("directions"))
+    for (const auto& [name, d] : result->at("directions").items()) directions.push_back(name);
+  else
+    for (const auto& [name, m] : call.metrics) directions.push_back(name);
+  for (const auto& name : directions) {
+    const json* d = result && result->contains("directions") ? &result->at("directions").at(name) : nullptr;
+    body += direction_section(ctx, call, name, d, figures[name], notes[name], page_dir);
+  }
+  write_file_atomic(page_dir / "index.html",
+                    render_page({call.id, "../../", ctx.subtitle, ctx.sources}, body));
+  ++ctx.summary.pages;
+}
+
+}  // namespace callsim::harness::report_detail

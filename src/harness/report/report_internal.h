@@ -1,0 +1,83 @@
+// Shared state of one `callsim report` run (internal to report*.cc and plot*.cc): the calls, the
+// check against the baseline, the history nights, page slugs, the staging folder, and what has
+// been written so far.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/check/baseline.h"
+#include "harness/check/check.h"
+#include "harness/check/check_results.h"
+#include "harness/report/report.h"
+
+namespace callsim::harness::report_detail {
+
+// An earlier night: its label (report date or folder name) and its calls by id.
+struct Night {
+  std::string label;
+  std::map<std::string, CallRecord> calls;
+};
+
+struct Context {
+  ReportOptions options;
+  std::vector<CallRecord> calls;
+  std::optional<Baseline> baseline;
+  CheckReport check;
+  std::vector<Night> history;
+  std::map<std::string, std::string> slugs;  // call id → folder name under calls/
+  std::filesystem::path root;                // the staging folder being written
+  std::string subtitle, sources;             // page header and footer text
+  ReportSummary summary;
+};
+
+// A plot on a page: image path relative to the page, and a caption (plain text).
+struct Figure {
+  std::string src, caption;
+};
+
+// Runs gnuplot on `script` in `dir` (written there first); counts plots and keeps warnings.
+void run_plot_script(Context& ctx, const std::filesystem::path& dir, const std::string& script_name,
+                     const std::string& script_text, int outputs);
+
+// Per direction of a call: timeline, events, per-window MOS and delay-CDF figures, made in
+// `page_dir`/plots from the call's CSV files and result.json. Notes say what could not be plotted.
+std::map<std::string, std::vector<Figure>> make_call_plots(
+    Context& ctx, const CallRecord& call, const nlohmann::json* result, const std::filesystem::path& page_dir,
+    std::map<std::string, std::vector<std::string>>* notes);
+
+// Sweep-level figures in root/plots: MOS-LQO vs loss (NB, WB), MOS-LQO vs mouth-to-ear delay.
+std::vector<Figure> make_sweep_plots(Context& ctx);
+
+// The codec setting of a call: the values of the series axes ("codec" by default), else the
+// scenario name.
+std::string series_of(const CallRecord& call, const std::vector<std::string>& axes);
+
+// The metric a row's trend follows (MOS-LQO WB when measured, else NB) and its values over the
+// history nights then this run (nullopt where a night lacks it).
+std::string trend_metric(const CallRecord& call, const std::string& direction);
+std::vector<std::optional<double>> trend_values(const Context& ctx, const CallRecord& call,
+                                                const std::string& direction, const std::string& metric);
+
+// Sparklines for every (call id, direction) with two or more trend values, in root/plots;
+// returns the image path relative to root per key.
+std::map<std::pair<std::string, std::string>, std::string> make_trend_plots(Context& ctx);
+
+void write_call_page(Context& ctx, const CallRecord& call);
+void write_index(Context& ctx, const std::map<std::pair<std::string, std::string>, std::string>& sparklines);
+
+// "alice->bob" → "alice-to-bob" (the folder name `callsim run` uses).
+std::string folder_of(const std::string& direction);
+// A file of a call direction: result.json's files/<key> entry, else <folder>/<default_name>.
+std::filesystem::path call_file(const CallRecord& call, const nlohmann::json* direction,
+                                const std::string& name, const std::string& key,
+                                const std::string& default_name);
+
+// "3.912", "n/a".
+std::string metric_text(const std::string& metric, std::optional<double> value);
+
+}  // namespace callsim::harness::report_detail

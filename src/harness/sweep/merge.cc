@@ -1,0 +1,152 @@
+#include "harness/sweep/merge.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/error.h"
+#include "harness/sweep/results_io.h"
+#include "harness/sweep/suite.h"
+#include "json/json_node.h"
+
+namespace callsim::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Input {
+  fs::path dir;
+  ResultLines results;
+  json summary;  // null when absent
+};
+
+struct Entry {
+  std::string line;
+  const json* record;
+  const Input* input;
+};
+
+Input read_input(const fs::path& dir) {
+  if (!fs::is_regular_file(dir / "results.jsonl"))
+    throw InputError(dir.string(), "", "not a sweep folder (no results.jsonl)");
+  Input in{dir, read_results(dir / "results.jsonl"), json()};
+  if (fs::is_regular_file(dir / "summary.json"))
+    in.summary = read_json_file((dir / "summary.json").string());
+  return in;
+}
+
+// All shards of one sweep, each once, holding every job between them.
+void check_shards(const std::vector<Input>& inputs) {
+  std::map<int, const Input*> seen;
+  int count = 0;
+  size_t total = 0, records = 0;
+  bool any = false;
+  for (const auto& in : inputs) any = any || (in.summary.is_object() && in.summary.contains("shard"));
+  if (!any) return;
+  for (const auto& in : inputs) {
+    const std::string file = (in.dir / "summary.json").string();
+    if (!in.summary.is_object() || !in.summary.contains("shard"))
+      throw InputError(file, "/shard", "not a shard, but other inputs are shards");
+    const json& s = in.summary.at("shard");
+    const int k = s.value("index", 0), n = s.value("count", 0);
+    const size_t jobs = s.value("jobs_total", size_t{0});
+    if (count != 0 && (n != count || jobs != total))
+      throw InputError(file, "/shard",
+                       "shard of a different sweep (" + std::to_string(k) + "/" + std::to_string(n) + ", " +
+                           std::to_string(jobs) + " jobs)");
+    count = n;
+    total = jobs;
+    if (auto [it, fresh] = seen.emplace(k, &in); !fresh)
+      throw InputError(
+          file, "/shard",
+          "shard " + std::to_string(k) + "/" + std::to_string(n) + " is also in " + it->second->dir.string());
+    records += in.results.records.size();
+  }
+  for (int k = 1; k <= count; ++k)
+    if (!seen.count(k))
+      throw InputError(inputs.front().dir.string(), "",
+                       "shard " + std::to_string(k) + "/" + std::to_string(count) + " is missing");
+  if (records != total)
+    throw InputError(
+        inputs.front().dir.string(), "",
+        "the shards hold " + std::to_string(records) + " calls, the sweep has " + std::to_string(total));
+}
+
+// Copies (or hard-links) a call folder's files into place, replacing what was there.
+void copy_call(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  if (fs::equivalent(from, to, ec)) return;
+  fs::remove_all(to);
+  fs::create_directories(to);
+  for (const auto& e : fs::recursive_directory_iterator(from)) {
+    const fs::path target = to / fs::relative(e.path(), from);
+    if (e.is_directory()) {
+      fs::create_directories(target);
+      continue;
+    }
+    fs::create_hard_link(e.path(), target, ec);
+    if (ec) fs::copy_file(e.path(), target, fs::copy_options::overwrite_existing);
+  }
+}
+
+std::vector<Entry> ordered_entries(const std::vector<Input>& inputs) {
+  std::vector<Entry> all;
+  for (const auto& in : inputs)
+    for (size_t i = 0; i < in.results.lines.size(); ++i)
+      all.push_back({in.results.lines[i], &in.results.records[i], &in});
+  auto id = [](const Entry& e) { return e.record->at("id").get<std::string>(); };
+  std::stable_sort(all.begin(), all.end(),
+                   [&](const Entry& a, const Entry& b) { return natural_less(id(a), id(b)); });
+  std::vector<Entry> unique;
+  for (const auto& e : all) {
+    if (!unique.empty() && id(unique.back()) == id(e)) {
+      if (unique.back().line == e.line) continue;
+      throw InputError((e.input->dir / "results.jsonl").string(), "/id",
+                       "call '" + id(e) + "' differs from the one in " + unique.back().input->dir.string());
+    }
+    unique.push_back(e);
+  }
+  return unique;
+}
+
+}  // namespace
+
+MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out) {
+  if (dirs.empty()) throw InputError("merge", "", "no input folders");
+  std::vector<Input> inputs;
+  for (const auto& d : dirs) inputs.push_back(read_input(d));
+  check_shards(inputs);
+  const std::vector<Entry> entries = ordered_entries(inputs);
+
+  fs::create_directories(out);
+  MergeReport report;
+  std::vector<std::string> lines;
+  std::vector<json> records;
+  for (const auto& e : entries) {
+    const json& r = *e.record;
+    if (r.contains("dir") && r.at("dir").is_string())
+      copy_call(e.input->dir / r.at("dir").get<std::string>(), out / r.at("dir").get<std::string>());
+    lines.push_back(e.line);
+    records.push_back(r);
+    ++report.calls;
+    if (r.contains("error"))
+      ++report.errors;
+    else if (r.value("passed", false))
+      ++report.passed;
+    else
+      ++report.failed;
+  }
+  write_results(out, lines);
+  json summary = summarize_records(records);
+  json merged_from = json::array();
+  for (const auto& in : inputs)
+    merged_from.push_back({{"dir", in.dir.string()},
+                           {"timing", in.summary.is_object() ? in.summary.value("timing", json()) : json()}});
+  summary["timing"] = {{"merged_from", merged_from}};
+  write_summary(out, summary);
+  return report;
+}
+
+}  // namespace callsim::harness

@@ -1,0 +1,186 @@
+#include "harness/sweep/sweep.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "harness/sweep/encode_cache.h"
+#include "harness/sweep/progress.h"
+#include "harness/sweep/results_io.h"
+#include "call/call_output.h"
+#include "call/call_runner.h"
+#include "json/json_node.h"
+#include "sim/random.h"
+
+namespace callsim::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// Bump when a change to the sweep makes earlier call folders unusable for --resume.
+constexpr const char* kFingerprintVersion = "callsim-sweep-1";
+
+struct Outcome {
+  RunStatus status = RunStatus::kError;
+  bool resumed = false;
+  bool input_error = false;
+  std::string error;
+  double seconds = 0;
+};
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+json read_result(const fs::path& dir) { return read_json_file((dir / "result.json").string()); }
+
+// A call folder from an earlier run that this run may keep.
+bool is_complete(const fs::path& dir, const std::string& fingerprint, bool audio) {
+  std::ifstream in(dir / "job.json", std::ios::binary);
+  if (!in) return false;
+  const json marker = json::parse(in, nullptr, false);
+  if (marker.is_discarded() || !marker.is_object()) return false;
+  return marker.value("fingerprint", std::string()) == fingerprint &&
+         (!audio || marker.value("audio", false)) && fs::is_regular_file(dir / "result.json");
+}
+
+Outcome run_one(const Job& job, const SweepOptions& o, const call::EncodeCache& cache) {
+  const fs::path dir = call_dir(o.out_dir, job.id);
+  const std::string fingerprint = job_fingerprint(job, o.score);
+  Outcome out;
+  if (o.resume && is_complete(dir, fingerprint, o.audio)) {
+    out.resumed = true;
+    out.status = read_result(dir).value("passed", false) ? RunStatus::kPassed : RunStatus::kFailed;
+    return out;
+  }
+  const auto start = Clock::now();
+  try {
+    fs::remove_all(dir);
+    call::RunOptions run;
+    run.score = o.score;
+    run.encode_cache = cache;
+    const call::CallResult result = call::run_call(job.scenario, run);
+    call::OutputOptions output;
+    output.audio = output.pcap = o.audio;
+    call::write_call_outputs(result, dir, output);
+    const json marker = {
+        {"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
+    write_file_atomic(dir / "job.json", marker.dump(2) + "\n");  // last: the call is complete
+    out.status = result.passed ? RunStatus::kPassed : RunStatus::kFailed;
+  } catch (const InputError& e) {
+    out.error = e.what();
+    out.input_error = true;
+  } catch (const std::exception& e) {
+    out.error = e.what();
+  }
+  out.seconds = seconds_since(start);
+  return out;
+}
+
+std::vector<Outcome> run_all(const std::vector<Job>& jobs, const SweepOptions& o, int threads,
+                             const call::EncodeCache& cache, ProgressReporter* progress) {
+  std::vector<Outcome> outcomes(jobs.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next.fetch_add(1); i < jobs.size(); i = next.fetch_add(1)) {
+      outcomes[i] = run_one(jobs[i], o, cache);
+      const Outcome& r = outcomes[i];
+      if (progress) progress->call_done(jobs[i].id, r.status, r.seconds, r.resumed, r.error);
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  }  // joined here, before the outcomes are read
+  return outcomes;
+}
+
+int thread_count(int requested, size_t jobs) {
+  int n = requested > 0 ? requested : static_cast<int>(std::thread::hardware_concurrency());
+  n = std::max(n, 1);
+  return static_cast<int>(std::min<size_t>(static_cast<size_t>(n), std::max<size_t>(jobs, 1)));
+}
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+// The records of every job, in job order; counts the outcomes into `report`.
+std::vector<json> collect_records(const std::vector<Job>& jobs, const std::vector<Outcome>& outcomes,
+                                  const fs::path& out_dir, SweepReport& report) {
+  std::vector<json> records;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const Outcome& r = outcomes[i];
+    records.push_back(r.status == RunStatus::kError
+                          ? error_record(jobs[i], r.error)
+                          : make_record(jobs[i], read_result(call_dir(out_dir, jobs[i].id))));
+    report.input_error = report.input_error || r.input_error;
+    (r.resumed ? report.resumed : report.ran)++;
+    (r.status == RunStatus::kPassed   ? report.passed
+     : r.status == RunStatus::kFailed ? report.failed
+                                      : report.errors)++;
+  }
+  return records;
+}
+
+json timing_json(const SweepReport& r, bool cache_enabled) {
+  return {
+      {"wall_s", round2(r.wall_s)},
+      {"threads", r.threads},
+      {"calls_run", r.ran},
+      {"calls_resumed", r.resumed},
+      {"encode_cache", {{"enabled", cache_enabled}, {"hits", r.encode_hits}, {"misses", r.encode_misses}}}};
+}
+
+}  // namespace
+
+std::string job_fingerprint(const Job& job, bool score) {
+  const uint64_t h =
+      sim::stable_hash(std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
+                       ";score=" + (score ? "1" : "0"));
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
+  const auto start = Clock::now();
+  SweepReport report;
+  report.jobs_total = jobs.size();
+  if (o.shard) jobs = select_shard(std::move(jobs), *o.shard);
+  report.calls = jobs.size();
+  report.threads = thread_count(o.threads, jobs.size());
+  fs::create_directories(o.out_dir);
+
+  EncodeOnceCache cache;
+  std::optional<ProgressReporter> progress;
+  if (o.progress)
+    progress.emplace(*o.progress, o.progress_tty, jobs.size(), [start] { return seconds_since(start); });
+  const std::vector<Outcome> outcomes =
+      run_all(jobs, o, report.threads, o.encode_cache ? cache.hook() : call::EncodeCache(),
+              progress ? &*progress : nullptr);
+  if (progress) progress->finish();
+
+  const std::vector<json> records = collect_records(jobs, outcomes, o.out_dir, report);
+  std::vector<std::string> lines;
+  for (const auto& r : records) lines.push_back(record_line(r));
+  write_results(o.out_dir, lines);
+
+  report.encode_hits = cache.hits();
+  report.encode_misses = cache.misses();
+  report.wall_s = seconds_since(start);
+  json summary = summarize_records(records);
+  summary["timing"] = timing_json(report, o.encode_cache);
+  if (o.shard)
+    summary["shard"] = {
+        {"index", o.shard->index}, {"count", o.shard->count}, {"jobs_total", report.jobs_total}};
+  write_summary(o.out_dir, summary);
+  return report;
+}
+
+}  // namespace callsim::harness

@@ -1,0 +1,50 @@
+// Runs a sweep: the jobs (optionally one shard of them) on N worker threads, each call written to
+// DIR/calls/<id>/ by the worker that ran it; then DIR/results.jsonl (job order) and
+// DIR/summary.json. Calls are independent and seeded only by their scenario, so the files are
+// byte-identical whatever the thread count (wall times go only to summary.json's "timing").
+// Resume: a call whose folder holds a job.json with the same fingerprint (scenario document,
+// scoring on/off) — written after result.json — is not run again.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include "harness/sweep/shard.h"
+#include "harness/sweep/suite.h"
+
+namespace callsim::harness {
+
+struct SweepOptions {
+  std::filesystem::path out_dir = "callsim-out/sweep";
+  int threads = 0;                   // 0: std::thread::hardware_concurrency()
+  bool score = true;                 // P.862 scoring
+  bool audio = true;                 // WAV and pcap files per call (CSV always)
+  bool resume = true;                // skip calls already complete in out_dir
+  bool encode_cache = true;          // encode each distinct talk stream once per sweep
+  std::optional<ShardSpec> shard;    // run only this shard of the jobs
+  std::ostream* progress = nullptr;  // progress lines; nullptr: silent
+  bool progress_tty = false;         // draw a single redrawn line instead of one line per call
+};
+
+struct SweepReport {
+  size_t jobs_total = 0;  // before sharding
+  size_t calls = 0, passed = 0, failed = 0, errors = 0;
+  size_t ran = 0, resumed = 0;
+  bool input_error = false;  // some call failed with an InputError (e.g. unreadable talker file)
+  uint64_t encode_hits = 0, encode_misses = 0;
+  double wall_s = 0;
+  int threads = 0;
+
+  // 0 every call passed, 1 some failed or could not run, 2 a call hit bad input.
+  int exit_code() const { return input_error ? 2 : (failed + errors > 0 ? 1 : 0); }
+};
+
+SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& options);
+
+// The resume fingerprint of a job under these options (hex).
+std::string job_fingerprint(const Job& job, bool score);
+
+}  // namespace callsim::harness
