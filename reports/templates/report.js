@@ -74,6 +74,18 @@
     });
   }
 
+  // Layout, for a headless browser to check that nothing is cut off: the window's content width,
+  // the page's scroll width, and the right edge of the widest table (CSS px, rounded up).
+  function recordLayout(root) {
+    var right = 0;
+    document.querySelectorAll("table").forEach(function (t) {
+      right = Math.max(right, Math.ceil(t.getBoundingClientRect().right));
+    });
+    root.setAttribute("data-layout-viewport", String(root.clientWidth));
+    root.setAttribute("data-layout-scroll-width", String(root.scrollWidth));
+    root.setAttribute("data-layout-table-right", String(right));
+  }
+
   function selfCheck() {
     var images = document.querySelectorAll("img");
     Array.prototype.forEach.call(images, function (img) {
@@ -84,6 +96,7 @@
     var audios = Array.prototype.map.call(document.querySelectorAll("audio"), checkAudio);
     Promise.all(audios).then(function () {
       var root = document.documentElement;
+      recordLayout(root);
       root.setAttribute("data-selfcheck-images", String(images.length));
       root.setAttribute("data-selfcheck-audio", String(audios.length));
       root.setAttribute("data-selfcheck-failures", failures.join(" | "));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace callsim::audio {
@@ -26,6 +27,15 @@ Signal read_audio(const std::filesystem::path& path);
 // Writes 16-bit PCM (WAV or FLAC chosen by extension: .flac → FLAC, otherwise WAV), with
 // rounding and clipping, atomically.
 void write_audio16(const std::filesystem::path& path, const Signal& signal);
+
+// Writes Ogg/Opus (RFC 7845; what browsers play as audio/ogg) with libsndfile at about
+// `bitrate_bps` (VBR; 6000..256000), atomically. Signals at a rate Opus does not run at (8, 12, 16,
+// 24, 48 kHz) are resampled to 48 kHz first. For listening, not for scoring: Opus is lossy. The
+// same signal gives the same bytes (the Ogg serial number is fixed, see ogg_pages.h).
+void write_audio_opus(const std::filesystem::path& path, const Signal& signal, int bitrate_bps);
+
+// The linked audio libraries, e.g. "libsndfile-1.2.0, libsoxr 0.1.3".
+std::string audio_library_versions();
 
 // Float [-1,1) → int16 with rounding and clipping, and back.
 int16_t to_int16(float x);

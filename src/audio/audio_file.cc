@@ -5,9 +5,12 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "audio/audio.h"
+#include "audio/ogg_pages.h"
+#include "audio/resample.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 
@@ -18,6 +21,9 @@ struct SndfileCloser {
   void operator()(SNDFILE* f) const { sf_close(f); }
 };
 using SndfileHandle = std::unique_ptr<SNDFILE, SndfileCloser>;
+
+// The Ogg serial number of every file write_audio_opus makes ("call"): same signal, same bytes.
+constexpr uint32_t kOggSerial = 0x6c6c6163;
 
 uint32_t le32(const unsigned char* p) {
   return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
@@ -103,6 +109,34 @@ std::vector<float> from_int16(std::span<const int16_t> x) {
   return out;
 }
 
+void write_audio_opus(const std::filesystem::path& path, const Signal& signal, int bitrate_bps) {
+  if (bitrate_bps < 6000 || bitrate_bps > 256000)
+    throw std::invalid_argument("write_audio_opus: bitrate must be in [6000, 256000] bps");
+  const int rate = signal.sample_rate_hz;
+  const bool opus_rate = rate == 8000 || rate == 12000 || rate == 16000 || rate == 24000 || rate == 48000;
+  const Signal at_rate = opus_rate ? signal : resample(signal, 48000);
+  AtomicOutput out(path);
+  SF_INFO info{};
+  info.samplerate = at_rate.sample_rate_hz;
+  info.channels = 1;
+  info.format = SF_FORMAT_OGG | SF_FORMAT_OPUS;
+  {
+    SndfileHandle handle(sf_open(out.temp_path().c_str(), SFM_WRITE, &info));
+    if (!handle) throw EnvironmentError(path.string() + ": cannot write audio: " + sf_strerror(nullptr));
+    // libsndfile maps its compression level q in [0, 1] to (1 - q) * 250 kbit/s + 6 kbit/s per channel.
+    double level = 1.0 - (bitrate_bps - 6000) / 250000.0;
+    sf_command(handle.get(), SFC_SET_COMPRESSION_LEVEL, &level, sizeof level);
+    const auto n = static_cast<sf_count_t>(at_rate.samples.size());
+    if (sf_write_float(handle.get(), at_rate.samples.data(), n) != n)
+      throw EnvironmentError(path.string() + ": short write: " + sf_strerror(handle.get()));
+    if (sf_close(handle.release()) != 0)  // writes the last Ogg page
+      throw EnvironmentError(path.string() + ": cannot finish the Ogg stream");
+  }
+  std::ifstream written(out.temp_path(), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(written)), std::istreambuf_iterator<char>());
+  write_file_atomic(path, with_ogg_serial(bytes, kOggSerial));  // `out` removes the temporary
+}
+
 void write_audio16(const std::filesystem::path& path, const Signal& signal) {
   AtomicOutput out(path);
   SF_INFO info{};
@@ -112,11 +146,11 @@ void write_audio16(const std::filesystem::path& path, const Signal& signal) {
   info.format = (flac ? SF_FORMAT_FLAC : SF_FORMAT_WAV) | SF_FORMAT_PCM_16;
   {
     SndfileHandle handle(sf_open(out.temp_path().c_str(), SFM_WRITE, &info));
-    if (!handle) throw std::runtime_error(path.string() + ": cannot write audio: " + sf_strerror(nullptr));
+    if (!handle) throw EnvironmentError(path.string() + ": cannot write audio: " + sf_strerror(nullptr));
     const std::vector<int16_t> pcm = to_int16(signal.samples);
     if (sf_write_short(handle.get(), pcm.data(), static_cast<sf_count_t>(pcm.size())) !=
         static_cast<sf_count_t>(pcm.size()))
-      throw std::runtime_error(path.string() + ": short write: " + sf_strerror(handle.get()));
+      throw EnvironmentError(path.string() + ": short write: " + sf_strerror(handle.get()));
   }
   out.commit();
 }

@@ -1,5 +1,6 @@
 #include "audio/resample.h"
 
+#include <sndfile.h>
 #include <soxr.h>
 
 #include <cmath>
@@ -7,6 +8,11 @@
 #include <string>
 
 namespace callsim::audio {
+
+// Here because this is the one file that sees both libraries' headers (audio_file.cc: sndfile).
+std::string audio_library_versions() {
+  return std::string(sf_version_string()) + ", " + soxr_version();
+}
 
 std::vector<float> resample(std::span<const float> in, int from_hz, int to_hz) {
   if (from_hz <= 0 || to_hz <= 0) throw std::invalid_argument("resample: rates must be positive");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,9 @@ struct DirectionResult {
 
 struct CallResult {
   std::string scenario_name, scenario_file;
+  std::string scenario_description, scenario_source;  // as the scenario states them ("" if absent)
+  std::vector<std::string> scenario_tags;
+  std::map<std::string, nlohmann::json> link_settings;  // per link, as configured (scenario.h)
   uint64_t seed = 0;
   double duration_s = 0;
   std::vector<DirectionResult> directions;

@@ -98,6 +98,10 @@ CallResult run_call(const scenario::Scenario& s, const RunOptions& options) {
   CallResult result;
   result.scenario_name = s.name;
   result.scenario_file = s.file;
+  result.scenario_description = s.description;
+  result.scenario_source = s.source;
+  result.scenario_tags = s.tags;
+  result.link_settings = s.link_settings;
   result.seed = s.seed;
   result.duration_s = s.duration.to_seconds();
   const std::string trace_text = trace.str();

@@ -8,6 +8,9 @@
 #include <string>
 
 namespace callsim::codec {
+
+std::string opus_library_version() { return opus_get_version_string(); }
+
 namespace {
 
 constexpr int kMaxPacketBytes = 4000;  // libopus's recommended output buffer for any frame size

@@ -11,11 +11,15 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "codec/codec.h"
 
 namespace callsim::codec {
+
+// The linked libopus, e.g. "libopus 1.3.1" (scores depend on it).
+std::string opus_library_version();
 
 // True for the rates libopus runs at: 8000, 12000, 16000, 24000, 48000 Hz.
 bool is_opus_sample_rate(int sample_rate_hz);

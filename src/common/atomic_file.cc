@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/error.h"
+
 namespace callsim {
 namespace {
 
@@ -19,8 +21,9 @@ std::filesystem::path temp_name_for(const std::filesystem::path& target) {
   return target.parent_path() / name;
 }
 
-[[noreturn]] void fail(const std::string& what, const std::filesystem::path& p) {
-  throw std::runtime_error(p.string() + ": " + what + ": " + std::strerror(errno));
+// Names the file the user asked for (not the temporary beside it) and the system's reason.
+[[noreturn]] void fail(const std::string& what, const std::filesystem::path& target) {
+  throw EnvironmentError(target.string() + ": " + what + ": " + std::strerror(errno));
 }
 
 }  // namespace
@@ -28,18 +31,18 @@ std::filesystem::path temp_name_for(const std::filesystem::path& target) {
 void write_file_atomic(const std::filesystem::path& path, std::string_view data) {
   AtomicOutput out(path);
   const int fd = ::open(out.temp_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("cannot create", out.temp_path());
+  if (fd < 0) fail("cannot write", out.target());
   size_t done = 0;
   while (done < data.size()) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       ::close(fd);
-      fail("write failed", out.temp_path());
+      fail("write failed", out.target());
     }
     done += static_cast<size_t>(n);
   }
-  if (::close(fd) != 0) fail("close failed", out.temp_path());
+  if (::close(fd) != 0) fail("write failed", out.target());
   out.commit();
 }
 
@@ -56,7 +59,7 @@ AtomicOutput::~AtomicOutput() {
 void AtomicOutput::commit() {
   std::error_code ec;
   std::filesystem::rename(temp_, target_, ec);
-  if (ec) throw std::runtime_error(target_.string() + ": cannot rename into place: " + ec.message());
+  if (ec) throw EnvironmentError(target_.string() + ": cannot rename into place: " + ec.message());
   committed_ = true;
 }
 

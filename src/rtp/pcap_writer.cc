@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
+
 namespace callsim::rtp {
 namespace {
 
@@ -36,7 +38,7 @@ PcapWriter::PcapWriter(std::filesystem::path path, PcapConfig config)
   if (!handles_->pcap) throw std::runtime_error("pcap: cannot create a capture handle");
   handles_->dumper = pcap_dump_open(handles_->pcap, output_.temp_path().c_str());
   if (!handles_->dumper)
-    throw std::runtime_error(output_.temp_path().string() + ": " + pcap_geterr(handles_->pcap));
+    throw EnvironmentError(output_.target().string() + ": " + pcap_geterr(handles_->pcap));
   if (config_.announce_session) {
     SessionDescription session;
     session.media_ip = config_.ip.dst_ip;
@@ -75,7 +77,7 @@ void PcapWriter::commit() {
   const bool failed = pcap_dump_flush(handles_->dumper) != 0 || std::ferror(pcap_dump_file(handles_->dumper));
   pcap_dump_close(handles_->dumper);
   handles_->dumper = nullptr;
-  if (failed) throw std::runtime_error(output_.temp_path().string() + ": write failed");
+  if (failed) throw EnvironmentError(output_.target().string() + ": write failed");
   output_.commit();
 }
 

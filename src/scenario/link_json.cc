@@ -185,6 +185,20 @@ ProfileLocation find_profile(const std::string& ref, const LinkParseContext& ctx
   return {};
 }
 
+nlohmann::json link_settings_json(const JsonNode& node, const LinkParseContext& ctx) {
+  if (!node.is_object() || !node.has("profile")) return node.json();
+  const std::string ref = node.at("profile").string();
+  const ProfileLocation where = find_profile(ref, ctx, nullptr);
+  nlohmann::json out = {{"profile", ref},
+                        {"profile_file", std::filesystem::path(where.file).lexically_normal().string()}};
+  if (!where.file.empty())
+    out["profile_settings"] =
+        where.builtin ? parse_json_text(*find_embedded(where.file), where.file) : read_json_file(where.file);
+  if (auto d = node.find("description")) out["description"] = d->json();
+  if (auto ov = node.find("override")) out["override"] = ov->json();
+  return out;
+}
+
 net::LinkConfig parse_link(const JsonNode& node, const LinkParseContext& ctx) {
   net::LinkConfig cfg;
   if (!node.is_object()) node.fail("expected a link object or {\"profile\": name}");

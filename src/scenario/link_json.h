@@ -27,6 +27,12 @@ struct LinkParseContext {
 
 sim::net::LinkConfig parse_link(const JsonNode& node, const LinkParseContext& ctx);
 
+// The settings of a link as a reader wants them (result.json, the report's call page): an inline
+// link object as written; for a profile reference {"profile": name, "profile_file": where it was
+// found, "profile_settings": the profile's object, "override": as written (if any)}. Call after
+// parse_link accepted `node`.
+nlohmann::json link_settings_json(const JsonNode& node, const LinkParseContext& ctx);
+
 // The file a profile reference resolves to: a name ("3g") is looked up as <name>.json in
 // <base_dir>/profiles, <base_dir>/../profiles, the profile_dirs (or $CALLSIM_PROFILE_PATH), then
 // the built-in copies of scenarios/profiles (returned as "scenarios/profiles/<name>.json" with

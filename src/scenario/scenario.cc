@@ -76,6 +76,7 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, cons
     if (!s.peers.count(to)) node.fail("link receiver '" + to + "' is not a peer");
     if (from == to) node.fail("a link needs two different peers");
     s.links.emplace(key, parse_link(node, link_ctx));
+    s.link_settings.emplace(key, link_settings_json(node, link_ctx));
     s.directions.push_back(Direction{key, from, to});
   }
   if (s.links.empty()) links.fail("a scenario needs at least one link");

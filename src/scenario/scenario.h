@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@ struct Scenario {
   uint64_t seed = 1;
   std::map<std::string, PeerConfig> peers;
   std::map<std::string, sim::net::LinkConfig> links;  // keyed "from->to"
+  std::map<std::string, nlohmann::json> link_settings;  // the same keys: as configured (link_json.h)
   std::vector<Direction> directions;                  // one per link, in key order
   ScoringConfig scoring;
   std::vector<Expectation> expectations;

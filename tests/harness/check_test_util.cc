@@ -120,6 +120,20 @@ void write_direction_files(const fs::path& dir, double loss) {
   audio::write_audio16(dir / "degraded.wav", s);
 }
 
+// result.json's scenario/links: alice->bob a profile with an override, bob->alice inline.
+json scenario_links(double loss) {
+  const json profile = {{"description", "A test profile."},
+                        {"delay", {{"base_ms", 40}, {"jitter_ms", 10}, {"distribution", "normal"}}},
+                        {"loss", {{"model", "bernoulli"}, {"p", loss}}},
+                        {"phases", {{{"name", "outage"}, {"start_s", 1.0}, {"end_s", 1.2}, {"outage", true}}}}};
+  return {{"alice->bob",
+           {{"profile", "test_profile"},
+            {"profile_file", "scenarios/profiles/test_profile.json"},
+            {"profile_settings", profile},
+            {"override", {{"rate", {{"kbps", 64}}}}}}},
+          {"bob->alice", {{"delay", {{"base_ms", 40}}}, {"loss", {{"model", "bernoulli"}, {"p", loss}}}}}};
+}
+
 CallRecord sweep_record(const SweepCall& c) {
   auto m = good_metrics();
   m["mos_lqo_nb"] = m["mos_lqo_wb"] = c.mos;
@@ -225,7 +239,11 @@ fs::path write_sweep(const fs::path& dir, const std::vector<SweepCall>& calls) {
         {"callsim_version", "0.1.0"},
         {"passed", c.passed},
         {"expectations", record_json(r)["expectations"]},
-        {"scenario", {{"name", r.scenario}, {"file", r.file}, {"seed", 1}, {"duration_s", 4.0}}},
+        {"scenario", {{"name", r.scenario}, {"file", r.file}, {"seed", 1}, {"duration_s", 4.0},
+                      {"description", "Synthetic call <" + c.id + "> for the report tests."},
+                      {"source", "Formulas in tests/harness/check_test_util.cc."},
+                      {"tags", {"synthetic", c.codec}},
+                      {"links", scenario_links(c.loss)}}},
         {"directions", directions}};
     write_file(dir / r.dir / "result.json", result.dump(2) + "\n");
   }

@@ -53,7 +53,9 @@ struct SweepCall {
 
 // A sweep folder: results.jsonl plus, per call, calls/<id>/result.json and two directions with
 // timeline.csv (4 s in 100 ms bins), frames.csv, packets.csv, reference.wav and degraded.wav
-// (1 s, 16 kHz). Returns the folder.
+// (1 s, 16 kHz, the same two signals in every call), and in result.json the scenario's
+// description, source, tags and link settings (a profile with an override, and an inline link).
+// Returns the folder.
 std::filesystem::path write_sweep(const std::filesystem::path& dir, const std::vector<SweepCall>& calls);
 
 // Runs `<build>/callsim args...` with stdout+stderr to `log`; returns the exit code.

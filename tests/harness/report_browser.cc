@@ -1,8 +1,10 @@
 // The report opened in headless Chromium, as a person would open it: from file://, offline. The
 // page's own self-check (report.js) marks every <img> that decoded with a size and every <audio>
 // that loaded its metadata, and records script errors; --dump-dom shows the result, and
-// Chromium's console log (stderr) must be empty. Screenshots go to the build folder:
-// <build>/report-screenshot.png (index) and <build>/report-call-screenshot.png (a call page).
+// Chromium's console log (stderr) must be empty. The overview must fit a 1400 px window (report.js
+// records the layout). Screenshots (1400 px wide) go to the build folder: <build>/report-screenshot.png
+// (index), <build>/report-1400-screenshot.png (index with baseline and trend) and
+// <build>/report-call-screenshot.png (a call page).
 // Skipped, with a message, when /usr/bin/chromium is not installed (tools/setup.sh installs it).
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -15,6 +17,7 @@
 #include <thread>
 
 #include "check_test_util.h"
+#include "harness/check/baseline.h"
 #include "harness/report/report.h"
 
 namespace callsim::harness {
@@ -86,8 +89,9 @@ class ReportBrowser : public ::testing::Test {
   }
 
   // The DOM after the page's self-check, and the console lines Chromium logged.
-  std::pair<std::string, std::vector<std::string>> open(const fs::path& page) {
+  std::pair<std::string, std::vector<std::string>> open(const fs::path& page, const std::string& window = "") {
     auto args = common_args();
+    if (!window.empty()) args.push_back("--window-size=" + window);
     args.insert(args.end(), {"--virtual-time-budget=15000", "--dump-dom", "file://" + page.string()});
     EXPECT_EQ(run_chromium(args, dir.path() / "dom.html", dir.path() / "stderr.txt"), 0)
         << read_file(dir.path() / "stderr.txt");
@@ -101,7 +105,7 @@ class ReportBrowser : public ::testing::Test {
 
   void screenshot(const fs::path& page, const fs::path& png) {
     auto args = common_args();
-    args.insert(args.end(), {"--window-size=1280,2000", "--virtual-time-budget=5000", "--hide-scrollbars",
+    args.insert(args.end(), {"--window-size=1400,2000", "--virtual-time-budget=5000", "--hide-scrollbars",
                              "--screenshot=" + png.string(), "file://" + page.string()});
     fs::remove(png);
     EXPECT_EQ(run_chromium(args, dir.path() / "shot.txt", dir.path() / "shot-err.txt"), 0)
@@ -129,6 +133,49 @@ TEST_F(ReportBrowser, IndexLoadsWithEveryPlotAndNoConsoleErrors) {
   // The overview table was made sortable by report.js.
   EXPECT_NE(dom.find("<th class=\"sortable\">MOS-LQO NB</th>"), std::string::npos);
   screenshot(report / "index.html", fs::path(CALLSIM_BINARY_DIR) / "report-screenshot.png");
+}
+
+int int_attribute(const std::string& dom, const std::string& name) {
+  const std::string v = attribute(dom, name);
+  return v == "<absent>" || v.empty() ? -1 : std::stoi(v);
+}
+
+TEST_F(ReportBrowser, OverviewWithBaselineAndTrendFitsA1400PxWindow) {
+  // The widest overview: the gate's longest ids, sweep parameters, a baseline every row regressed
+  // against (two metrics listed per row) and a trend over an earlier night.
+  const std::vector<checkutil::SweepCall> calls = {
+      {"library/g1050_unmanaged_link_failure", "wb24fec", 0.08, 3.1, 420},
+      {"library/bandwidth_collapse_bufferbloat", "wb24fec", 0.12, 1.6, 2450},
+      {"smoke/bursty_loss/wb24fec", "wb24fec", 0.05, 3.4, 160},
+      {"smoke/good_wifi/nb12", "nb12", 0.01, 4.1, 150, false}};
+  checkutil::write_sweep(dir.path() / "night1", calls);
+  ReportOptions o;
+  o.output = dir.path() / "report1";
+  write_report({dir.path() / "night1"}, o);
+  save_baseline(update_baseline(nullptr, load_calls({dir.path() / "night1"}), false, nullptr),
+                dir.path() / "baseline.json");
+  std::vector<checkutil::SweepCall> worse = calls;
+  for (auto& c : worse) {
+    c.mos -= 0.35;
+    c.mouth_to_ear *= 1.3;
+  }
+  checkutil::write_sweep(dir.path() / "night2", worse);
+  o.output = dir.path() / "report2";
+  o.baseline = dir.path() / "baseline.json";
+  o.history = {dir.path() / "report1"};
+  o.date = "2026-11-27";
+  write_report({dir.path() / "night2"}, o);
+
+  const auto [dom, console] = open(dir.path() / "report2/index.html", "1400,1000");
+  EXPECT_EQ(attribute(dom, "data-selfcheck"), "ok") << attribute(dom, "data-selfcheck-failures");
+  const int viewport = int_attribute(dom, "data-layout-viewport");
+  EXPECT_GE(viewport, 1380);  // 1400 less a scrollbar
+  EXPECT_LE(viewport, 1400);
+  EXPECT_LE(int_attribute(dom, "data-layout-table-right"), viewport) << "the overview is cut off";
+  EXPECT_LE(int_attribute(dom, "data-layout-scroll-width"), viewport) << "the page scrolls sideways";
+  EXPECT_NE(dom.find("\u25BC mos_<wbr>lqo_<wbr>nb -0.350"), std::string::npos);  // the regressions are there...
+  EXPECT_NE(dom.find("class=\"spark\""), std::string::npos);  // ...and the trend
+  screenshot(dir.path() / "report2/index.html", fs::path(CALLSIM_BINARY_DIR) / "report-1400-screenshot.png");
 }
 
 TEST_F(ReportBrowser, CallPagesPlayTheirAudioAndShowEveryPlot) {

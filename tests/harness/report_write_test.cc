@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <regex>
 
+#include "audio/audio.h"
 #include "check_test_util.h"
 #include "common/error.h"
 #include "harness/check/baseline.h"
@@ -87,8 +89,10 @@ TEST_F(ReportWrite, WritesIndexCallPagesPlotsAndAudioThatAllResolve) {
         "plots/mos_nb_vs_loss.dat", "calls/fec_random1_plain/index.html",
         "calls/fec_random1_plain/plots/call.gp", "calls/fec_random1_plain/plots/alice-to-bob_delay.svg",
         "calls/fec_random1_plain/plots/bob-to-alice_cdf.svg",
-        "calls/fec_random1_plain/audio/alice-to-bob-degraded.wav"})
+        "audio/fec_random1_plain_alice-to-bob_reference.opus", "audio/fec_random1_plain_alice-to-bob_degraded.opus"})
     EXPECT_TRUE(fs::exists(r / f)) << f;
+  // Every call of the fixture has the same reference and the same degraded signal: stored once each.
+  EXPECT_EQ(std::distance(fs::directory_iterator(r / "audio"), fs::directory_iterator()), 2);
   EXPECT_EQ(broken_references(r), std::vector<std::string>{});
   EXPECT_FALSE(fs::exists(dir.path() / (".report.tmp-" + std::to_string(::getpid()))));
 
@@ -97,6 +101,19 @@ TEST_F(ReportWrite, WritesIndexCallPagesPlotsAndAudioThatAllResolve) {
   EXPECT_EQ(count(call, "<img class=\"plot\""), 8);
   EXPECT_NE(call.find("<link rel=\"stylesheet\" href=\"../../report.css\">"), std::string::npos);
   EXPECT_NE(call.find("expectation failed"), std::string::npos);  // fec/random5/fec failed
+  EXPECT_NE(call.find("src=\"../../audio/fec_random1_plain_alice-to-bob_degraded.opus\""), std::string::npos);
+  // The scenario: description, source, tags, and each link's settings.
+  EXPECT_NE(call.find("<p class=\"description\">Synthetic call &lt;fec/random5/fec&gt; for the report tests.</p>"),
+            std::string::npos);
+  EXPECT_NE(call.find("<b>Source:</b> Formulas in tests/harness/check_test_util.cc.</p>"), std::string::npos);
+  EXPECT_NE(call.find("<b>Tags:</b> synthetic, fec</p>"), std::string::npos);
+  EXPECT_NE(call.find("Profile <b>test_profile</b> (scenarios/profiles/test_profile.json), with the override"),
+            std::string::npos);
+  EXPECT_NE(call.find("<td>delay.jitter_ms</td><td>10</td>"), std::string::npos);
+  EXPECT_NE(call.find("<td>loss.p</td><td>0.05</td>"), std::string::npos);
+  EXPECT_NE(call.find("<td>phases[0]</td><td>outage: end_s=1.2, outage=true, start_s=1.0</td>"), std::string::npos);
+  EXPECT_NE(call.find("<td>override.rate.kbps</td><td>64</td>"), std::string::npos);
+  EXPECT_NE(call.find("<h3>bob-&gt;alice</h3>"), std::string::npos);
   const std::string index = read_file(r / "index.html");
   EXPECT_EQ(count(index, "<tr>"), 1 + 4 * 2);  // header + one row per call direction
   EXPECT_NE(index.find("<table class=\"sortable\" id=\"overview\">"), std::string::npos);
@@ -157,12 +174,59 @@ TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   const ReportSummary s = write_report({worse}, o);
   EXPECT_EQ(s.plots, 35 + 8);  // one sparkline per call direction
   const std::string index = read_file(dir.path() / "night2/index.html");
-  EXPECT_EQ(count(index, "&#9660; mos_lqo_nb -0.300"), 8);
+  EXPECT_EQ(count(index, "&#9660; mos_<wbr>lqo_<wbr>nb -0.300"), 8);
   EXPECT_EQ(count(index, "<img class=\"spark\""), 8);
   EXPECT_NE(index.find("mos_lqo_wb: 4.200 → 3.900"), std::string::npos);
   EXPECT_NE(index.find("<li>2026-11-26 (night1)</li>"), std::string::npos);
   EXPECT_NE(index.find("FAILED</b>CI check"), std::string::npos);
   EXPECT_EQ(broken_references(dir.path() / "night2"), std::vector<std::string>{});
+}
+
+double rms(const audio::Signal& s) {
+  double e = 0;
+  for (float x : s.samples) e += static_cast<double>(x) * x;
+  return std::sqrt(e / static_cast<double>(std::max<size_t>(s.samples.size(), 1)));
+}
+
+TEST_F(ReportWrite, AudioIsEncodedOncePerDistinctSignalAsOpusFlacOrWav) {
+  // One call's alice->bob degraded signal differs from all others: three distinct files.
+  const fs::path odd = sweep / "calls/fec/random5/plain/alice-to-bob/degraded.wav";
+  audio::Signal louder = audio::read_audio(odd);
+  for (float& x : louder.samples) x *= 1.5f;
+  audio::write_audio16(odd, louder);
+
+  write_report({sweep}, options("opus"));
+  const fs::path opus_dir = dir.path() / "opus/audio";
+  EXPECT_EQ(std::distance(fs::directory_iterator(opus_dir), fs::directory_iterator()), 3);
+  const fs::path odd_opus = opus_dir / "fec_random5_plain_alice-to-bob_degraded.opus";
+  ASSERT_TRUE(fs::exists(odd_opus));
+  EXPECT_NE(read_file(dir.path() / "opus/calls/fec_random5_plain/index.html")
+                .find("src=\"../../audio/fec_random5_plain_alice-to-bob_degraded.opus\""),
+            std::string::npos);
+  // Ogg/Opus at about 48 kbit/s: 1 s of 16 kHz audio in well under a quarter of the 32 kB WAV, and
+  // the same signal back (length within 10 ms, level within 0.5 dB).
+  EXPECT_EQ(read_file(odd_opus).substr(0, 4), "OggS");
+  EXPECT_LT(fs::file_size(odd_opus), fs::file_size(odd) / 4);
+  const audio::Signal back = audio::read_audio(odd_opus);
+  EXPECT_NEAR(back.duration_seconds(), louder.duration_seconds(), 0.010);
+  EXPECT_NEAR(20 * std::log10(rms(back) / rms(louder)), 0.0, 0.5);
+
+  ReportOptions flac = options("flac");
+  flac.audio = AudioMode::kFlac;
+  write_report({sweep}, flac);
+  const audio::Signal lossless = audio::read_audio(dir.path() / "flac/audio/fec_random5_plain_alice-to-bob_degraded.flac");
+  EXPECT_EQ(lossless.samples, audio::read_audio(odd).samples);
+
+  ReportOptions wav = options("wav");
+  wav.audio = AudioMode::kWav;
+  write_report({sweep}, wav);
+  EXPECT_EQ(read_file(dir.path() / "wav/audio/fec_random5_plain_alice-to-bob_degraded.wav"), read_file(odd));
+
+  ReportOptions none = options("none");
+  none.audio = AudioMode::kNone;
+  write_report({sweep}, none);
+  EXPECT_FALSE(fs::exists(dir.path() / "none/audio"));
+  EXPECT_EQ(count(read_file(dir.path() / "none/calls/fec_random5_plain/index.html"), "<audio"), 0);
 }
 
 TEST_F(ReportWrite, RunFolderAndMissingFilesGiveNotesNotFailures) {

@@ -53,7 +53,7 @@ Command add_baseline(CLI::App& app) {
       sub->add_subcommand("update", "Rewrite the baseline from results (keeps tolerance overrides)");
   auto a = std::make_shared<BaselineArgs>();
   update->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
-  update->add_option("-o,--output", a->output, "Baseline file to write")->capture_default_str();
+  update->add_option("-o,--out", a->output, "Baseline file to write")->capture_default_str();
   update->add_flag("--keep-missing", a->keep_missing, "Keep baseline calls that are not in the results");
   return {sub, [a, update] { return update->parsed() ? run_update(*a) : 2; }};
 }

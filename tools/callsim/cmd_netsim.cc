@@ -138,7 +138,7 @@ Command add_netsim(CLI::App& app) {
                   "RTP packet size in bytes (default 80; the link adds its overhead)");
   sub->add_option("--duration", o->duration_s, "Seconds (default: the scenario's duration, or 20)");
   sub->add_option("--seed", o->seed, "Seed (default: the scenario's)");
-  sub->add_option("-o,--output", o->output,
+  sub->add_option("-o,--out", o->output,
                   "Per-packet trace CSV: id,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted");
   sub->add_flag("--json", o->json, "Print the statistics as JSON");
   return {sub, [o] { return run_netsim(*o); }};

@@ -1,6 +1,6 @@
 // `callsim report RESULTS… -o DIR [--baseline FILE] [--history DIR…] [--date TEXT]`: the nightly
-// HTML report (see harness/report.h). Exit 0 when written, 2 on bad input, 3 when gnuplot is
-// missing or fails.
+// HTML report (see harness/report.h). Exit 0 when written, 2 on bad input, an unusable output
+// folder, or when gnuplot is missing or fails.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -14,7 +14,7 @@ namespace {
 
 struct ReportArgs {
   std::vector<std::string> results, history, series;
-  std::string output, baseline, date, audio = "copy", gnuplot = "gnuplot";
+  std::string output, baseline, date, audio = "opus", gnuplot = "gnuplot";
   double tolerance_scale = 1.0;
   bool quiet = false;
 };
@@ -28,7 +28,9 @@ int run_report(const ReportArgs& a) {
   o.gnuplot = a.gnuplot;
   o.audio = a.audio == "link"   ? harness::AudioMode::kLink
             : a.audio == "none" ? harness::AudioMode::kNone
-                                : harness::AudioMode::kCopy;
+            : a.audio == "flac" ? harness::AudioMode::kFlac
+            : a.audio == "wav"  ? harness::AudioMode::kWav
+                                : harness::AudioMode::kOpus;
   o.tolerance_scale = a.tolerance_scale;
   o.series_axes = a.series;
   const std::vector<std::filesystem::path> results(a.results.begin(), a.results.end());
@@ -46,13 +48,15 @@ Command add_report(CLI::App& app) {
   auto* sub = app.add_subcommand("report", "Nightly HTML report: overview, sweep plots, a page per call");
   auto a = std::make_shared<ReportArgs>();
   sub->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
-  sub->add_option("-o,--output", a->output, "Report folder to write (replaced if it is an earlier report)")
+  sub->add_option("-o,--out", a->output, "Report folder to write (replaced if it is an earlier report)")
       ->required();
   sub->add_option("--baseline", a->baseline, "Baseline file: show regressions and improvements");
   sub->add_option("--history", a->history, "Earlier report or result folders, oldest first: trends");
   sub->add_option("--date", a->date, "Run date to show (the report never reads the clock)");
-  sub->add_option("--audio", a->audio, "Audio files: copy into the report, link relatively, or none")
-      ->check(CLI::IsMember({"copy", "link", "none"}))
+  sub->add_option("--audio", a->audio,
+                  "Audio of the call pages: encoded into the report as Ogg/Opus 48 kbit/s (opus), FLAC "
+                  "(flac) or copied as WAV (wav); linked to the call folders (link); or none")
+      ->check(CLI::IsMember({"opus", "flac", "wav", "link", "none"}))
       ->capture_default_str();
   sub->add_option("--series", a->series,
                   "Sweep axes that name a codec setting (default: axes containing 'codec')");

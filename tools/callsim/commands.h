@@ -1,10 +1,13 @@
 // The `callsim` subcommands. Each add_* declares a subcommand with its options on the app and
-// returns the function that runs it. Exit codes: 0 success (expectations hold), 1 an expectation
-// or check failed, 2 bad input (InputError, thrown and mapped in main).
+// returns the function that runs it. Every command that writes a file or folder takes it as
+// `-o,--out`. Exit codes (common/error.h): 0 success (expectations hold), 1 an expectation or check
+// failed, 2 bad input, an unusable output path or a missing tool (InputError, EnvironmentError:
+// thrown and mapped in main), 3 a bug.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace callsim::cli {
@@ -26,5 +29,10 @@ Command add_baseline(CLI::App& app);
 Command add_report(CLI::App& app);
 Command add_sweep(CLI::App& app);
 Command add_merge(CLI::App& app);
+
+// "callsim X.Y.Z\nlibopus …, libsndfile-…, libsoxr …": `callsim version` and `callsim --version`.
+std::string version_text();
+// Puts the exit codes at the end of the help of the app and of every subcommand.
+void add_exit_codes_footer(CLI::App& app);
 
 }  // namespace callsim::cli

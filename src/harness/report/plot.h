@@ -8,12 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
+
 namespace callsim::harness {
 
-// Thrown when gnuplot cannot be started or fails; the message says what to do.
-class PlotError : public std::runtime_error {
+// Thrown when gnuplot cannot be started or fails; the message says what to do. Exit code 2.
+class PlotError : public EnvironmentError {
  public:
-  using std::runtime_error::runtime_error;
+  using EnvironmentError::EnvironmentError;
 };
 
 // Runs `gnuplot <script file name>` with `dir` as working directory (`script` lives in `dir`),

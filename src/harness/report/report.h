@@ -3,8 +3,10 @@
 //                         loss, concealment, pass/fail, change vs baseline, trend vs history;
 //                         sortable), sweep plots (MOS-LQO vs loss and vs mouth-to-ear delay, one
 //                         point set per codec setting)
-//   calls/<slug>/         one page per call: timeline and delay-CDF plots, audio players for the
-//                         reference and degraded signal of each direction, statistics tables
+//   calls/<slug>/         one page per call: the scenario's description, source and link settings,
+//                         timeline and delay-CDF plots, audio players for the reference and
+//                         degraded signal of each direction, statistics tables
+//   audio/                the audio of every page (Ogg/Opus by default), each distinct file once
 //   plots/, calls/<slug>/plots/   SVGs with the gnuplot scripts and data files that made them
 //   report.css, report.js the page style and the table sorting / self-check script
 //   results.jsonl, report.json    the records shown (without call folders) and the run date, so
@@ -19,7 +21,10 @@
 
 namespace callsim::harness {
 
-enum class AudioMode { kCopy, kLink, kNone };
+// How call pages carry audio: encoded into the report's audio/ folder as Ogg/Opus (small, what
+// browsers play), as FLAC (lossless), as the WAV itself; linked relatively to the call folders; or
+// not at all.
+enum class AudioMode { kOpus, kFlac, kWav, kLink, kNone };
 
 struct ReportOptions {
   std::filesystem::path output;
@@ -27,7 +32,7 @@ struct ReportOptions {
   std::vector<std::filesystem::path> history;  // earlier report or result folders, oldest first
   std::string date;                            // shown as given ("" = none); never the wall clock
   std::string gnuplot = "gnuplot";             // program name or path
-  AudioMode audio = AudioMode::kCopy;
+  AudioMode audio = AudioMode::kOpus;
   double tolerance_scale = 1.0;
   std::vector<std::string> series_axes;  // sweep axes naming a codec setting; empty: "codec" axes
 };

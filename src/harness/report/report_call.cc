@@ -1,5 +1,6 @@
-// One call's page: summary and check verdict, expectations, then per direction the audio players
-// (reference and degraded), the plots, and statistics tables from result.json.
+// One call's page: summary and check verdict, expectations, the scenario (description, source, link
+// settings), then per direction the audio players (reference and degraded), the plots, and
+// statistics tables from result.json.
 #include <cstdio>
 #include <system_error>
 
@@ -95,30 +96,6 @@ std::string expectations_section(const CallRecord& call) {
          html_table({"direction", "expectation", "measured", "result"}, rows, true);
 }
 
-// An <audio> player for files/<key> of a direction: copied next to the page, linked, or left out.
-std::string audio_player(Context& ctx, const CallRecord& call, const json* d, const std::string& direction,
-                         const std::string& key, const std::string& label, const fs::path& page_dir) {
-  const fs::path src = call_file(call, d, direction, key, key + ".wav");
-  std::error_code ec;
-  if (ctx.options.audio == AudioMode::kNone) return "";
-  if (call.dir.empty() || !fs::exists(src, ec)) {
-    ctx.summary.warnings.push_back(call.id + " " + direction + ": no " + key + " audio (" + src.string() +
-                                   ")");
-    return "<div><label>" + html_escape(label) + "</label><span class=\"note\">not recorded</span></div>\n";
-  }
-  std::string href;
-  if (ctx.options.audio == AudioMode::kCopy) {
-    const std::string name = folder_of(direction) + "-" + key + ".wav";
-    fs::create_directories(page_dir / "audio");
-    fs::copy_file(src, page_dir / "audio" / name, fs::copy_options::overwrite_existing);
-    href = "audio/" + name;
-  } else {
-    href = fs::relative(fs::absolute(src), fs::absolute(page_dir)).generic_string();
-  }
-  return "<div><label>" + html_escape(label) + "</label><audio controls preload=\"metadata\" src=\"" +
-         html_escape(url_path(href)) + "\"></audio></div>\n";
-}
-
 std::string direction_section(Context& ctx, const CallRecord& call, const std::string& direction,
                               const json* d, const std::vector<Figure>& figures,
                               const std::vector<std::string>& notes, const fs::path& page_dir) {
@@ -171,6 +148,8 @@ void write_call_page(Context& ctx, const CallRecord& call) {
   std::string body = summary_section(ctx, call) + expectations_section(call);
   if (!result)
     body += "<p class=\"note\">result.json of this call not found: metrics only, no plots or audio.</p>\n";
+  else
+    body += scenario_section(&*result);
   std::vector<std::string> directions;
   if (result && result->contains("directions"))
     for (const auto& [name, d] : result->at("directions").items()) directions.push_back(name);

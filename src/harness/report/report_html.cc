@@ -57,6 +57,17 @@ std::string_view report_asset(const std::string& name) {
   return *text;
 }
 
+std::string html_breakable(std::string_view text) {
+  std::string out;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '/' || text[i] == '_') {
+      out += html_escape(text.substr(start, i + 1 - start)) + "<wbr>";
+      start = i + 1;
+    }
+  return out + html_escape(text.substr(start));
+}
+
 std::string render_page(const PageInfo& info, const std::string& body_html) {
   return render_template(report_asset("page.html"), {{"title", html_escape(info.title)},
                                                      {"root", html_escape(info.root)},

@@ -11,6 +11,9 @@
 namespace callsim::harness {
 
 std::string html_escape(std::string_view text);
+// html_escape with a <wbr> (a line-break opportunity) after every '/' and '_', so long call ids and
+// metric names wrap between words instead of widening a table or breaking mid-word.
+std::string html_breakable(std::string_view text);
 // A relative file path as a URL path: every byte but unreserved characters and '/' %-encoded.
 std::string url_path(std::string_view path);
 

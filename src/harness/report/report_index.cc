@@ -78,7 +78,7 @@ Cell baseline_cell(const Context& ctx, const CallRecord& call, const std::string
     const std::string delta =
         ch.now ? (ch.delta >= 0 ? "+" : "") + format_metric(ch.metric, ch.delta) : "not measured";
     html += std::string("<div class=\"") + (bad ? "regression" : "improved") + "\">" +
-            (bad ? "&#9660; " : "&#9650; ") + html_escape(ch.metric + " " + delta) + "</div>";
+            (bad ? "&#9660; " : "&#9650; ") + html_breakable(ch.metric) + " " + html_escape(delta) + "</div>";
   }
   if (html.empty()) return Cell{"= baseline", "0", "muted"};
   return Cell{html, std::to_string(-regressions), ""};
@@ -105,22 +105,32 @@ Cell trend_cell(const Context& ctx, const CallRecord& call, const std::string& d
   if (auto it = sparklines.find({call.id, direction}); it != sparklines.end())
     html += "<img class=\"spark\" src=\"" + html_escape(url_path(it->second)) +
             "\" width=\"120\" height=\"30\" alt=\"" + html_escape(metric) + " trend\"> ";
-  html += arrow + "<span class=\"values\">" + html_escape(metric + ": " + text) + "</span></span>";
+  html += arrow + "</span><div class=\"values\">" + html_escape(metric + ": " + text) + "</div>";
   return Cell{html, sort_key, ""};
+}
+
+// The call's link, then (smaller) its scenario when the id does not already name it, and its sweep
+// parameters: one column instead of three, so the table fits a 1400 px window.
+Cell call_cell(const Context& ctx, const CallRecord& call) {
+  const std::string href = "calls/" + ctx.slugs.at(call.id) + "/index.html";
+  std::string html = "<a href=\"" + html_escape(url_path(href)) + "\">" + html_breakable(call.id) + "</a>";
+  if (!call.scenario.empty() && call.id.find(call.scenario) == std::string::npos)
+    html += "<div class=\"sub\">scenario " + html_escape(call.scenario) + "</div>";
+  if (const std::string params = params_text(call.params); !params.empty())
+    html += "<div class=\"sub\">" + html_escape(params) + "</div>";
+  return Cell{html, call.id, "call"};
 }
 
 std::string overview_table(const Context& ctx,
                            const std::map<std::pair<std::string, std::string>, std::string>& sparklines) {
   std::vector<std::vector<Cell>> rows;
   for (const auto& call : ctx.calls) {
-    const std::string href = "calls/" + ctx.slugs.at(call.id) + "/index.html";
-    const Cell link{"<a href=\"" + html_escape(url_path(href)) + "\">" + html_escape(call.id) + "</a>", "",
-                    ""};
+    const Cell link = call_cell(ctx, call);
     std::vector<std::string> directions;
     for (const auto& [d, m] : call.metrics) directions.push_back(d);
     if (directions.empty()) directions.push_back("");  // a call that did not run still gets a row
     for (const auto& d : directions) {
-      rows.push_back({link, text_cell(call.scenario), text_cell(params_text(call.params)), text_cell(d),
+      rows.push_back({link, text_cell(d, "direction"),
                       metric_cell(call, d, "mos_lqo_nb"), metric_cell(call, d, "mos_lqo_wb"),
                       metric_cell(call, d, "emodel_r"), metric_cell(call, d, "mouth_to_ear_p95_ms"),
                       ratio_percent_cell(call, d, "packet_loss_ratio"),
@@ -128,7 +138,7 @@ std::string overview_table(const Context& ctx,
                       baseline_cell(ctx, call, d), trend_cell(ctx, call, d, sparklines)});
     }
   }
-  return html_table({"call", "scenario", "parameters", "direction", "MOS-LQO NB", "MOS-LQO WB", "E-model R",
+  return html_table({"call", "direction", "MOS-LQO NB", "MOS-LQO WB", "E-model R",
                      "mouth-to-ear p95 (ms)", "loss (%)", "concealed (%)", "result", "vs baseline", "trend"},
                     rows, true, "overview");
 }

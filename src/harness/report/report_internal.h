@@ -31,6 +31,7 @@ struct Context {
   std::vector<Night> history;
   std::map<std::string, std::string> slugs;  // call id → folder name under calls/
   std::filesystem::path root;                // the staging folder being written
+  std::map<std::string, std::string> audio_files;  // audio content key → path under root (stored once)
   std::string subtitle, sources;             // page header and footer text
   ReportSummary summary;
 };
@@ -66,6 +67,16 @@ std::vector<std::optional<double>> trend_values(const Context& ctx, const CallRe
 // Sparklines for every (call id, direction) with two or more trend values, in root/plots;
 // returns the image path relative to root per key.
 std::map<std::pair<std::string, std::string>, std::string> make_trend_plots(Context& ctx);
+
+// An <audio> player (label + element) for the `key` ("reference", "degraded") WAV of a direction,
+// per ctx.options.audio (report_audio.cc); a note when the file is missing, "" for kNone.
+std::string audio_player(Context& ctx, const CallRecord& call, const nlohmann::json* direction_json,
+                         const std::string& direction, const std::string& key, const std::string& label,
+                         const std::filesystem::path& page_dir);
+
+// The call page's "Scenario" section from result.json (report_scenario.cc): description, source,
+// tags and each link's settings; a note when result.json predates these fields.
+std::string scenario_section(const nlohmann::json* result);
 
 void write_call_page(Context& ctx, const CallRecord& call);
 void write_index(Context& ctx, const std::map<std::pair<std::string, std::string>, std::string>& sparklines);

@@ -30,7 +30,7 @@ constexpr const char* kFingerprintVersion = "callsim-sweep-1";
 struct Outcome {
   RunStatus status = RunStatus::kError;
   bool resumed = false;
-  bool input_error = false;
+  bool input_error = false, internal_error = false;  // exit code 2 / 3 (common/error.h)
   std::string error;
   double seconds = 0;
 };
@@ -74,11 +74,11 @@ Outcome run_one(const Job& job, const SweepOptions& o, const call::EncodeCache& 
         {"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
     write_file_atomic(dir / "job.json", marker.dump(2) + "\n");  // last: the call is complete
     out.status = result.passed ? RunStatus::kPassed : RunStatus::kFailed;
-  } catch (const InputError& e) {
-    out.error = e.what();
-    out.input_error = true;
-  } catch (const std::exception& e) {
-    out.error = e.what();
+  } catch (...) {
+    const std::exception_ptr error = std::current_exception();
+    out.error = describe_error(error);
+    out.input_error = exit_code_of(error) == kExitBadInput;
+    out.internal_error = !out.input_error;
   }
   out.seconds = seconds_since(start);
   return out;
@@ -120,6 +120,7 @@ std::vector<json> collect_records(const std::vector<Job>& jobs, const std::vecto
                           ? error_record(jobs[i], r.error)
                           : make_record(jobs[i], read_result(call_dir(out_dir, jobs[i].id))));
     report.input_error = report.input_error || r.input_error;
+    report.internal_error = report.internal_error || r.internal_error;
     (r.resumed ? report.resumed : report.ran)++;
     (r.status == RunStatus::kPassed   ? report.passed
      : r.status == RunStatus::kFailed ? report.failed

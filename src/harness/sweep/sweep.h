@@ -33,13 +33,15 @@ struct SweepReport {
   size_t jobs_total = 0;  // before sharding
   size_t calls = 0, passed = 0, failed = 0, errors = 0;
   size_t ran = 0, resumed = 0;
-  bool input_error = false;  // some call failed with an InputError (e.g. unreadable talker file)
+  bool input_error = false;     // a call hit bad input or an unusable output path (exit code 2)
+  bool internal_error = false;  // a call hit a bug in callsim (exit code 3)
   uint64_t encode_hits = 0, encode_misses = 0;
   double wall_s = 0;
   int threads = 0;
 
-  // 0 every call passed, 1 some failed or could not run, 2 a call hit bad input.
-  int exit_code() const { return input_error ? 2 : (failed + errors > 0 ? 1 : 0); }
+  // 0 every call passed, 1 some failed, 2 a call hit bad input or an unusable output path, 3 a
+  // call hit a bug (the most severe wins).
+  int exit_code() const { return internal_error ? 3 : input_error ? 2 : (failed + errors > 0 ? 1 : 0); }
 };
 
 SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& options);

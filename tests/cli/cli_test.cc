@@ -1,0 +1,92 @@
+// The command line's surface: `callsim --version` and `callsim version` agree; every command that
+// writes a file or folder takes it as -o/--out (and really writes there); --help of the program and
+// of each command ends with the exit codes.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "cli_test_util.h"
+#include "common/version.h"
+
+namespace callsim::clitest {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A 2 s one-way call without scoring: fast enough to run several times per test.
+constexpr const char* kTinyScenario = R"({
+  "name": "tiny", "duration_s": 2, "seed": 3,
+  "peers": {"alice": {"talker": "en_female"}, "bob": {}},
+  "links": {"alice->bob": {"delay": {"base_ms": 30}}},
+  "scoring": {"pesq": false},
+  "expect": {"all": ["mouth_to_ear_p95_ms <= 1000"]}
+})";
+
+TEST(Cli, VersionFlagAndVersionCommandPrintTheSameVersion) {
+  const CliRun flag = callsim({"--version"});
+  const CliRun command = callsim({"version"});
+  EXPECT_EQ(flag.exit_code, 0) << flag.err;
+  EXPECT_EQ(command.exit_code, 0) << command.err;
+  EXPECT_EQ(flag.out, command.out);
+  EXPECT_EQ(flag.out.substr(0, flag.out.find('\n')), std::string("callsim ") + kVersion);
+  // The libraries that can move scores are named with their versions.
+  EXPECT_TRUE(std::regex_search(flag.out, std::regex(R"(\nlibopus \d+\.\d+)"))) << flag.out;
+  EXPECT_TRUE(std::regex_search(flag.out, std::regex(R"(libsndfile-\d+\.\d+)"))) << flag.out;
+  EXPECT_EQ(flag.err, "");
+}
+
+TEST(Cli, HelpOfTheProgramAndOfEveryCommandStatesTheExitCodes) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--help"},          {"run", "--help"},    {"validate", "--help"},
+                                             {"score", "--help"}, {"sweep", "--help"},  {"check", "--help"},
+                                             {"report", "--help"}, {"netsim", "--help"}, {"level", "--help"},
+                                             {"merge", "--help"}, {"baseline", "update", "--help"}}) {
+    const CliRun r = callsim(args);
+    const std::string what = args.front();
+    EXPECT_EQ(r.exit_code, 0) << what;
+    const std::string text = std::regex_replace(r.out, std::regex(R"(\s+)"), " ");
+    for (const char* code :
+         {"Exit codes: 0 ran, every expectation and check held;",
+          "1 an expectation, check or regression failed;",
+          "2 bad input, an unusable output path or a missing tool", "3 internal error, a bug in callsim"})
+      EXPECT_NE(text.find(code), std::string::npos) << what << " --help lacks '" << code << "':\n" << r.out;
+  }
+}
+
+TEST(Cli, EveryCommandThatWritesTakesDashOAndDashDashOut) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"run", "--help"}, {"sweep", "--help"}, {"merge", "--help"}, {"netsim", "--help"},
+           {"level", "--help"}, {"report", "--help"}, {"baseline", "update", "--help"}}) {
+    const CliRun r = callsim(args);
+    EXPECT_NE(r.out.find("-o,--out"), std::string::npos) << args.front() << ":\n" << r.out;
+  }
+  // No command spells it differently.
+  for (const char* command : {"run", "validate", "score", "sweep", "check", "report", "netsim", "level", "merge"})
+    EXPECT_EQ(callsim({command, "--help"}).out.find("--output"), std::string::npos) << command;
+}
+
+TEST(Cli, EveryCommandThatWritesWritesToDashDashOut) {
+  Scratch dir("cli-out");
+  write_text(dir / "tiny.json", kTinyScenario);
+  const auto path = [&](const std::string& name) { return (dir / name).string(); };
+  const auto ok = [](const CliRun& r) { return ::testing::AssertionResult(r.exit_code == 0) << r.out << r.err; };
+
+  EXPECT_TRUE(ok(callsim({"run", path("tiny.json"), "--no-audio", "-q", "--out", path("run")})));
+  EXPECT_TRUE(fs::is_regular_file(dir / "run/result.json"));
+  EXPECT_TRUE(ok(callsim({"sweep", path("tiny.json"), "-q", "-j", "1", "--no-audio", "--out",
+                          path("sweep")})));
+  EXPECT_TRUE(fs::is_regular_file(dir / "sweep/results.jsonl"));
+  EXPECT_TRUE(ok(callsim({"merge", path("sweep"), "-q", "--out", path("merged")})));
+  EXPECT_TRUE(fs::is_regular_file(dir / "merged/results.jsonl"));
+  EXPECT_TRUE(ok(callsim({"baseline", "update", path("merged"), "--out", path("baseline.json")})));
+  EXPECT_TRUE(fs::is_regular_file(dir / "baseline.json"));
+  EXPECT_TRUE(ok(callsim({"report", path("merged"), "-q", "--audio", "none", "--out", path("report")})));
+  EXPECT_TRUE(fs::is_regular_file(dir / "report/index.html"));
+  EXPECT_TRUE(ok(callsim({"netsim", path("tiny.json"), "--duration", "1", "--out", path("trace.csv")})));
+  EXPECT_EQ(read_text(dir / "trace.csv").substr(0, 3), "id,");
+  EXPECT_TRUE(ok(callsim({"level", "builtin:en_female", "--normalize", "-26", "--out", path("talker.flac")})));
+  EXPECT_TRUE(fs::is_regular_file(dir / "talker.flac"));
+}
+
+}  // namespace
+}  // namespace callsim::clitest

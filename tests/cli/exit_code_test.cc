@@ -1,0 +1,125 @@
+// Exit codes as documented: 0 ran and held, 1 an expectation or check failed, 2 bad input, an
+// unusable output path or a missing tool (with a message naming it), 3 only for a bug. The CLI
+// cases run the binary; the mapping from exception types to codes is also tested in process,
+// since a correct build offers no input that reaches a bug.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <new>
+
+#include "cli_test_util.h"
+#include "common/error.h"
+#include "harness/sweep/sweep.h"
+
+namespace callsim::clitest {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kTiny = R"({
+  "name": "tiny", "duration_s": 2, "seed": 3,
+  "peers": {"alice": {"talker": "en_female"}, "bob": {}},
+  "links": {"alice->bob": {"delay": {"base_ms": 30}}},
+  "scoring": {"pesq": false},
+  "expect": {"all": ["mouth_to_ear_p95_ms <= LIMIT"]}
+})";
+
+std::string tiny(const std::string& limit) {
+  std::string s = kTiny;
+  s.replace(s.find("LIMIT"), 5, limit);
+  return s;
+}
+
+class ExitCodes : public ::testing::Test {
+ protected:
+  Scratch dir{"cli-exit"};
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+};
+
+TEST_F(ExitCodes, ZeroWhenEveryExpectationHoldsOneWhenOneFails) {
+  write_text(dir / "pass.json", tiny("1000"));
+  write_text(dir / "fail.json", tiny("1"));
+  const CliRun pass = callsim({"run", path("pass.json"), "--no-audio", "-o", path("pass")});
+  EXPECT_EQ(pass.exit_code, 0) << pass.out << pass.err;
+  const CliRun fail = callsim({"run", path("fail.json"), "--no-audio", "-o", path("fail")});
+  EXPECT_EQ(fail.exit_code, 1) << fail.out << fail.err;
+  EXPECT_TRUE(fs::is_regular_file(dir / "fail/result.json"));  // a failed expectation is a result
+}
+
+TEST_F(ExitCodes, TwoForBadInputNamingTheFileAndPointer) {
+  write_text(dir / "bad.json", R"({"name": "x", "peers": {}, "links": {}, "duration_s": "long"})");
+  const CliRun validate = callsim({"validate", path("bad.json")});
+  const CliRun run = callsim({"run", path("bad.json"), "-o", path("out")});
+  for (const CliRun& r : {validate, run}) {
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(path("bad.json") + ": /duration_s"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  const CliRun missing = callsim({"run", path("nonexistent.json")});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_NE(missing.err.find("nonexistent.json"), std::string::npos) << missing.err;
+  // Command-line mistakes are bad input too.
+  EXPECT_EQ(callsim({"run", "--no-such-option"}).exit_code, 2);
+  EXPECT_EQ(callsim({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(callsim({}).exit_code, 2);
+  EXPECT_EQ(callsim({"check"}).exit_code, 2);  // RESULTS is required
+}
+
+TEST_F(ExitCodes, TwoForAnUnusableOutputPathNamingIt) {
+  write_text(dir / "pass.json", tiny("1000"));
+  write_text(dir / "a_file", "not a folder\n");
+  // A file where the output folder should be.
+  const CliRun run = callsim({"run", path("pass.json"), "--no-audio", "-o", path("a_file")});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find(path("a_file")), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("internal error"), std::string::npos) << run.err;
+  EXPECT_EQ(read_text(dir / "a_file"), "not a folder\n");
+  // A folder that does not exist for a file output.
+  const CliRun netsim = callsim({"netsim", path("pass.json"), "--duration", "1", "-o", path("no/such/dir/t.csv")});
+  EXPECT_EQ(netsim.exit_code, 2) << netsim.err;
+  EXPECT_NE(netsim.err.find(path("no/such/dir/t.csv")), std::string::npos) << netsim.err;
+  // JUnit output of `check` under a file.
+  ASSERT_EQ(callsim({"run", path("pass.json"), "--no-audio", "-q", "-o", path("run")}).exit_code, 0);
+  const CliRun check = callsim({"check", path("run"), "--junit", path("a_file/junit.xml")});
+  EXPECT_EQ(check.exit_code, 2) << check.out << check.err;
+  EXPECT_NE(check.err.find(path("a_file/junit.xml")), std::string::npos) << check.err;
+}
+
+TEST_F(ExitCodes, TwoWhenGnuplotIsMissing) {
+  write_text(dir / "pass.json", tiny("1000"));
+  ASSERT_EQ(callsim({"run", path("pass.json"), "--no-audio", "-q", "-o", path("run")}).exit_code, 0);
+  const CliRun r = callsim({"report", path("run"), "--gnuplot", path("no-gnuplot"), "-o", path("report")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("cannot run '" + path("no-gnuplot") + "'"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "report"));
+}
+
+TEST(ExitCodeMapping, OnlyUnclassifiedExceptionsAreBugs) {
+  const auto code = [](auto e) { return exit_code_of(std::make_exception_ptr(e)); };
+  EXPECT_EQ(code(InputError("f.json", "/a", "bad")), kExitBadInput);
+  EXPECT_EQ(code(EnvironmentError("out/x: cannot create: Read-only file system")), kExitBadInput);
+  EXPECT_EQ(code(fs::filesystem_error("create_directories", fs::path("out"),
+                                      std::make_error_code(std::errc::file_exists))),
+            kExitBadInput);
+  EXPECT_EQ(code(std::bad_alloc()), kExitBadInput);
+  EXPECT_EQ(code(std::logic_error("Simulator: event scheduled in the past")), kExitBug);
+  EXPECT_EQ(code(std::runtime_error("opus_encode_float: internal error")), kExitBug);
+  EXPECT_EQ(code(42), kExitBug);
+  EXPECT_EQ(describe_error(std::make_exception_ptr(std::logic_error("boom"))),
+            "internal error (a bug in callsim, please report it): boom");
+  EXPECT_EQ(describe_error(std::make_exception_ptr(InputError("f.json", "/a", "bad"))), "f.json: /a: bad");
+}
+
+TEST(ExitCodeMapping, SweepReportsTheMostSevereOutcome) {
+  harness::SweepReport r;
+  EXPECT_EQ(r.exit_code(), 0);
+  r.failed = 1;
+  EXPECT_EQ(r.exit_code(), 1);
+  r.input_error = true;
+  EXPECT_EQ(r.exit_code(), 2);
+  r.internal_error = true;
+  EXPECT_EQ(r.exit_code(), 3);
+}
+
+}  // namespace
+}  // namespace callsim::clitest
