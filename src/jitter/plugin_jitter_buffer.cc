@@ -86,7 +86,7 @@ PluginJitterBuffer::PluginJitterBuffer(const std::string& path, const std::strin
 }
 
 void PluginJitterBuffer::fail(const std::string& what) const {
-  throw InputError(library_.path(), "", "plugin " + what + "() failed");  // the user's plugin: exit 2
+  throw InputError(library_.path(), "", "plugin " + what + " failed");  // the user's plugin: exit 2
 }
 
 void PluginJitterBuffer::insert(ReceivedPacket p) {
