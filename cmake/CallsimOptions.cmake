@@ -6,6 +6,12 @@ target_compile_options(callsim_options INTERFACE
 if(CALLSIM_WERROR)
   target_compile_options(callsim_options INTERFACE -Werror)
 endif()
+if(CALLSIM_FUZZ)
+  # libFuzzer coverage on every callsim library; ASan + UBSan, and a UB report is a crash.
+  target_compile_options(callsim_options INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(callsim_options INTERFACE -fsanitize=address,undefined)
+endif()
 if(CALLSIM_SANITIZE)
   target_compile_options(callsim_options INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

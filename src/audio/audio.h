@@ -1,10 +1,12 @@
 // Audio signals and files. A Signal is mono PCM as float in [-1, 1) at a known rate; 16-bit
-// files map exactly (x / 32768). Files are read with libsndfile (WAV, FLAC, any format it knows),
-// multi-channel input is downmixed by averaging; writes are atomic.
+// files map exactly (x / 32768). Files are read with libsndfile (WAV, FLAC, any format it knows,
+// from disk or memory: audio_source.h), multi-channel input is downmixed by averaging; writes
+// are atomic.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,8 +22,45 @@ struct Signal {
   }
 };
 
-// Reads any libsndfile-supported file. Throws InputError naming the file (and, for malformed
-// WAV headers, the byte offset of the bad chunk).
+// Limits of every audio input (README.md, "Limits"): sample rates 8-384 kHz, 1-32 channels
+// (mixed down to mono by averaging), at most kMaxAudioFrames frames (about 3.1 h at 48 kHz);
+// only regular files. Errors are InputError naming the file.
+constexpr int64_t kMinSampleRateHz = 8000;
+constexpr int64_t kMaxSampleRateHz = 384000;
+constexpr int64_t kMaxChannels = 32;
+constexpr int64_t kMaxAudioFrames = int64_t{1} << 29;
+
+// What an audio file's header says.
+struct AudioInfo {
+  int sample_rate_hz = 0;
+  int channels = 0;
+  int64_t frames = 0;  // per channel
+};
+
+struct DecodedAudio {
+  Signal signal;  // mono (channels averaged)
+  AudioInfo info;
+};
+
+struct DecodeLimits {
+  // Read only this much from the start (a talker needs no more than the call); unset: the whole
+  // file, which must be within kMaxAudioFrames.
+  std::optional<double> max_seconds;
+};
+
+class ByteSource;  // audio_source.h
+
+// Throws InputError unless the rate and channel count are within the limits above.
+void check_audio_format(const std::string& label, int64_t rate, int64_t channels);
+
+// Header only: format, rate, channels and length, checked against the limits.
+AudioInfo probe_audio(const ByteSource& source);
+AudioInfo probe_audio(const std::filesystem::path& path);
+
+// Decodes any libsndfile format. Throws InputError naming the file (and, for malformed WAV
+// headers, the byte offset of the bad chunk).
+DecodedAudio decode_audio(const ByteSource& source, const DecodeLimits& limits = {});
+DecodedAudio read_audio_file(const std::filesystem::path& path, const DecodeLimits& limits = {});
 Signal read_audio(const std::filesystem::path& path);
 
 // Writes 16-bit PCM (WAV or FLAC chosen by extension: .flac → FLAC, otherwise WAV), with
@@ -42,8 +81,9 @@ int16_t to_int16(float x);
 std::vector<int16_t> to_int16(std::span<const float> x);
 std::vector<float> from_int16(std::span<const int16_t> x);
 
-// Checks the RIFF/WAVE structure of a .wav file before libsndfile sees it, so errors can name
-// the byte offset. Throws InputError; does nothing for non-RIFF files.
-void check_wav_structure(const std::filesystem::path& path);
+// Checks the RIFF/WAVE structure of a WAV source before libsndfile sees it, so errors can name
+// the byte offset (also the sample rate and channel count against the limits). Throws
+// InputError; does nothing for non-RIFF sources.
+void check_wav_structure(const ByteSource& source);
 
 }  // namespace callsim::audio

@@ -1,3 +1,4 @@
+// WAV header checks with byte offsets, reading files through audio_decode.cc, and writing.
 #include <sndfile.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "audio/audio.h"
 #include "audio/ogg_pages.h"
 #include "audio/resample.h"
+#include "audio/audio_source.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 
@@ -30,67 +32,70 @@ uint32_t le32(const unsigned char* p) {
          (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
 }
 
+std::string at_byte(uint64_t pos) { return "byte " + std::to_string(pos); }
+
+// The fmt chunk at `pos` (its 8-byte header included): channels and rate within the limits.
+void check_fmt(const ByteSource& src, uint64_t pos, uint64_t size) {
+  const std::string& file = src.label();
+  if (size < 16)
+    throw InputError(file, at_byte(pos), "fmt chunk too short (" + std::to_string(size) + " bytes)");
+  unsigned char f[16];
+  if (src.read_at(pos + 8, f, 16) < 16) throw InputError(file, at_byte(pos), "fmt chunk truncated");
+  const unsigned channels = f[2] | (f[3] << 8);
+  const uint32_t rate = le32(f + 4);
+  if (channels == 0) throw InputError(file, at_byte(pos + 10), "WAV has 0 channels");
+  if (rate == 0) throw InputError(file, at_byte(pos + 12), "WAV has sample rate 0");
+  try {
+    check_audio_format(file, rate, 1);
+  } catch (const InputError& e) {
+    throw InputError(file, at_byte(pos + 12), e.message());
+  }
+  try {
+    check_audio_format(file, kMinSampleRateHz, channels);
+  } catch (const InputError& e) {
+    throw InputError(file, at_byte(pos + 10), e.message());
+  }
+}
+
 }  // namespace
 
-void check_wav_structure(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "", "cannot open file");
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string file = path.string();
-  if (bytes.size() < 12 || std::memcmp(bytes.data(), "RIFF", 4) != 0) return;  // not RIFF: libsndfile decides
-  if (std::memcmp(bytes.data() + 8, "WAVE", 4) != 0)
+void check_wav_structure(const ByteSource& src) {
+  const std::string& file = src.label();
+  unsigned char head[12];
+  if (src.read_at(0, head, 12) < 12 || std::memcmp(head, "RIFF", 4) != 0)
+    return;  // not RIFF: libsndfile decides
+  if (std::memcmp(head + 8, "WAVE", 4) != 0)
     throw InputError(file, "byte 8", "RIFF file is not of form WAVE");
-  size_t pos = 12;
-  bool have_fmt = false, have_data = false;
-  while (pos + 8 <= bytes.size()) {
-    const std::string id(reinterpret_cast<const char*>(bytes.data() + pos), 4);
-    const uint64_t size = le32(bytes.data() + pos + 4);
+  constexpr int kMaxChunks = 4096;  // before the data chunk; real files have a handful
+  uint64_t pos = 12;
+  bool have_fmt = false;
+  for (int n = 0; pos + 8 <= src.size(); ++n) {
+    if (n == kMaxChunks) throw InputError(file, at_byte(pos), "more than 4096 chunks before the data chunk");
+    unsigned char chunk[8];
+    src.read_at(pos, chunk, 8);
+    const std::string id(reinterpret_cast<const char*>(chunk), 4);
+    const uint64_t size = le32(chunk + 4);
     if (id == "fmt ") {
-      if (size < 16) throw InputError(file, "byte " + std::to_string(pos), "fmt chunk too short (" + std::to_string(size) + " bytes)");
-      if (pos + 8 + 16 > bytes.size()) throw InputError(file, "byte " + std::to_string(pos), "fmt chunk truncated");
-      const unsigned char* f = bytes.data() + pos + 8;
-      const unsigned channels = f[2] | (f[3] << 8);
-      const uint32_t rate = le32(f + 4);
-      if (channels == 0) throw InputError(file, "byte " + std::to_string(pos + 10), "WAV has 0 channels");
-      if (rate == 0) throw InputError(file, "byte " + std::to_string(pos + 12), "WAV has sample rate 0");
+      check_fmt(src, pos, size);
       have_fmt = true;
     } else if (id == "data") {
-      if (!have_fmt) throw InputError(file, "byte " + std::to_string(pos), "data chunk before fmt chunk");
-      have_data = true;
+      if (!have_fmt) throw InputError(file, at_byte(pos), "data chunk before fmt chunk");
       // A data chunk running past the end is common in streamed WAVs; libsndfile reads what exists.
-      break;
+      return;
     }
     pos += 8 + size + (size & 1);
   }
   if (!have_fmt) throw InputError(file, "byte 12", "WAV has no fmt chunk");
-  if (!have_data) throw InputError(file, "byte " + std::to_string(std::min(pos, bytes.size())), "WAV has no data chunk");
+  throw InputError(file, at_byte(std::min<uint64_t>(pos, src.size())), "WAV has no data chunk");
 }
 
-Signal read_audio(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  if (!std::filesystem::exists(path)) throw InputError(file, "", "no such file");
-  check_wav_structure(path);
-  SF_INFO info{};
-  SndfileHandle handle(sf_open(file.c_str(), SFM_READ, &info));
-  if (!handle) throw InputError(file, "", std::string("cannot read audio: ") + sf_strerror(nullptr));
-  if (info.samplerate <= 0 || info.channels <= 0)
-    throw InputError(file, "", "audio has an invalid sample rate or channel count");
-  std::vector<float> interleaved(static_cast<size_t>(info.frames) * static_cast<size_t>(info.channels));
-  const sf_count_t got = sf_readf_float(handle.get(), interleaved.data(), info.frames);
-  if (got < 0) throw InputError(file, "", "read error");
-  Signal out;
-  out.sample_rate_hz = info.samplerate;
-  out.samples.resize(static_cast<size_t>(got));
-  const auto ch = static_cast<size_t>(info.channels);
-  for (size_t i = 0; i < out.samples.size(); ++i) {
-    float acc = 0.0f;
-    for (size_t c = 0; c < ch; ++c) acc += interleaved[i * ch + c];
-    out.samples[i] = acc / static_cast<float>(ch);
-  }
-  for (float v : out.samples)
-    if (!std::isfinite(v)) throw InputError(file, "", "audio contains NaN or infinite samples");
-  return out;
+AudioInfo probe_audio(const std::filesystem::path& path) { return probe_audio(FileSource(path.string())); }
+
+DecodedAudio read_audio_file(const std::filesystem::path& path, const DecodeLimits& limits) {
+  return decode_audio(FileSource(path.string()), limits);
 }
+
+Signal read_audio(const std::filesystem::path& path) { return read_audio_file(path).signal; }
 
 int16_t to_int16(float x) {
   const float v = std::nearbyint(x * 32768.0f);
@@ -122,15 +127,15 @@ void write_audio_opus(const std::filesystem::path& path, const Signal& signal, i
   info.format = SF_FORMAT_OGG | SF_FORMAT_OPUS;
   {
     SndfileHandle handle(sf_open(out.temp_path().c_str(), SFM_WRITE, &info));
-    if (!handle) throw EnvironmentError(path.string() + ": cannot write audio: " + sf_strerror(nullptr));
+    if (!handle) throw OutputError(path.string(), std::string("cannot write audio: ") + sf_strerror(nullptr));
     // libsndfile maps its compression level q in [0, 1] to (1 - q) * 250 kbit/s + 6 kbit/s per channel.
     double level = 1.0 - (bitrate_bps - 6000) / 250000.0;
     sf_command(handle.get(), SFC_SET_COMPRESSION_LEVEL, &level, sizeof level);
     const auto n = static_cast<sf_count_t>(at_rate.samples.size());
     if (sf_write_float(handle.get(), at_rate.samples.data(), n) != n)
-      throw EnvironmentError(path.string() + ": short write: " + sf_strerror(handle.get()));
+      throw OutputError(path.string(), std::string("short write: ") + sf_strerror(handle.get()));
     if (sf_close(handle.release()) != 0)  // writes the last Ogg page
-      throw EnvironmentError(path.string() + ": cannot finish the Ogg stream");
+      throw OutputError(path.string(), "cannot finish the Ogg stream");
   }
   std::ifstream written(out.temp_path(), std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(written)), std::istreambuf_iterator<char>());
@@ -144,14 +149,19 @@ void write_audio16(const std::filesystem::path& path, const Signal& signal) {
   info.channels = 1;
   const bool flac = path.extension() == ".flac";
   info.format = (flac ? SF_FORMAT_FLAC : SF_FORMAT_WAV) | SF_FORMAT_PCM_16;
-  {
-    SndfileHandle handle(sf_open(out.temp_path().c_str(), SFM_WRITE, &info));
-    if (!handle) throw EnvironmentError(path.string() + ": cannot write audio: " + sf_strerror(nullptr));
-    const std::vector<int16_t> pcm = to_int16(signal.samples);
-    if (sf_write_short(handle.get(), pcm.data(), static_cast<sf_count_t>(pcm.size())) !=
-        static_cast<sf_count_t>(pcm.size()))
-      throw EnvironmentError(path.string() + ": short write: " + sf_strerror(handle.get()));
-  }
+  SNDFILE* f = sf_open(out.temp_path().c_str(), SFM_WRITE, &info);
+  if (!f) throw OutputError(path.string(), std::string("cannot write audio: ") + sf_strerror(nullptr));
+  const std::vector<int16_t> pcm = to_int16(signal.samples);
+  const bool complete = sf_write_short(f, pcm.data(), static_cast<sf_count_t>(pcm.size())) ==
+                        static_cast<sf_count_t>(pcm.size());
+  const std::string reason = sf_strerror(f);
+  // The header is finished at close; a full disk can fail it there too.
+  if (sf_close(f) != 0 || !complete)
+    throw OutputError(path.string(),
+                      "cannot write audio: " + (complete ? std::string("close failed") : reason));
+  std::error_code ec;
+  if (!flac && std::filesystem::file_size(out.temp_path(), ec) < 2 * pcm.size())
+    throw OutputError(path.string(), "cannot write audio: the file is short (disk full?)");
   out.commit();
 }
 

@@ -15,7 +15,10 @@ std::string audio_library_versions() {
 }
 
 std::vector<float> resample(std::span<const float> in, int from_hz, int to_hz) {
-  if (from_hz <= 0 || to_hz <= 0) throw std::invalid_argument("resample: rates must be positive");
+  // Inputs are checked against audio.h's limits before they get here; anything else is a bug.
+  if (from_hz < 1000 || to_hz < 1000 || from_hz > 1000000 || to_hz > 1000000)
+    throw std::invalid_argument("resample: rates " + std::to_string(from_hz) + " -> " +
+                                std::to_string(to_hz) + " Hz are outside 1-1000 kHz");
   if (from_hz == to_hz) return {in.begin(), in.end()};
   const auto out_len = static_cast<size_t>(std::llround(static_cast<double>(in.size()) * to_hz / from_hz));
   std::vector<float> out(out_len);

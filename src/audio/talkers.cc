@@ -1,15 +1,12 @@
 #include "audio/talkers.h"
 
-#include <sndfile.h>
-
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "audio/audio_source.h"
 #include "common/embedded.h"
 #include "common/error.h"
 
@@ -18,40 +15,6 @@ namespace {
 
 constexpr std::string_view kPrefix = "assets/talkers/";
 constexpr std::string_view kSuffix = ".flac";
-
-// A read-only file in memory, for libsndfile's virtual I/O.
-struct MemoryFile {
-  const char* data;
-  sf_count_t size;
-  sf_count_t pos = 0;
-};
-
-MemoryFile& mem(void* user) { return *static_cast<MemoryFile*>(user); }
-
-sf_count_t vio_length(void* user) { return mem(user).size; }
-
-sf_count_t vio_seek(sf_count_t offset, int whence, void* user) {
-  MemoryFile& f = mem(user);
-  const sf_count_t base = whence == SEEK_CUR ? f.pos : whence == SEEK_END ? f.size : 0;
-  f.pos = std::clamp<sf_count_t>(base + offset, 0, f.size);
-  return f.pos;
-}
-
-sf_count_t vio_read(void* ptr, sf_count_t count, void* user) {
-  MemoryFile& f = mem(user);
-  const sf_count_t n = std::clamp<sf_count_t>(count, 0, f.size - f.pos);
-  if (n > 0) std::memcpy(ptr, f.data + f.pos, static_cast<size_t>(n));
-  f.pos += n;
-  return n;
-}
-
-sf_count_t vio_write(const void*, sf_count_t, void*) { return 0; }
-
-sf_count_t vio_tell(void* user) { return mem(user).pos; }
-
-struct SndfileCloser {
-  void operator()(SNDFILE* f) const { sf_close(f); }
-};
 
 std::string joined_names() {
   std::string out;
@@ -62,25 +25,7 @@ std::string joined_names() {
 }  // namespace
 
 Signal decode_audio_bytes(std::span<const char> bytes, std::string_view label) {
-  const std::string file(label);
-  MemoryFile mf{bytes.data(), static_cast<sf_count_t>(bytes.size())};
-  SF_VIRTUAL_IO io{vio_length, vio_seek, vio_read, vio_write, vio_tell};
-  SF_INFO info{};
-  std::unique_ptr<SNDFILE, SndfileCloser> handle(sf_open_virtual(&io, SFM_READ, &info, &mf));
-  if (!handle) throw InputError(file, "", std::string("cannot decode audio: ") + sf_strerror(nullptr));
-  if (info.samplerate <= 0 || info.channels <= 0 || info.frames <= 0)
-    throw InputError(file, "", "audio has no samples or an invalid format");
-  const auto channels = static_cast<size_t>(info.channels);
-  std::vector<float> interleaved(static_cast<size_t>(info.frames) * channels);
-  const sf_count_t got = sf_readf_float(handle.get(), interleaved.data(), info.frames);
-  if (got != info.frames) throw InputError(file, "", "truncated audio data");
-  Signal out{info.samplerate, std::vector<float>(static_cast<size_t>(got))};
-  for (size_t i = 0; i < out.samples.size(); ++i) {
-    float acc = 0.0f;
-    for (size_t c = 0; c < channels; ++c) acc += interleaved[i * channels + c];
-    out.samples[i] = acc / static_cast<float>(channels);
-  }
-  return out;
+  return decode_audio(MemorySource(bytes, std::string(label))).signal;
 }
 
 std::vector<std::string> builtin_talker_names() {

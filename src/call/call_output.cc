@@ -5,7 +5,10 @@
 #include <sstream>
 
 #include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/staged_dir.h"
 #include "common/version.h"
+#include "json/json_node.h"
 #include "rtp/pcap_writer.h"
 
 namespace callsim::call {
@@ -206,11 +209,25 @@ json result_to_json(const CallResult& r) {
           {"event_trace_digest", r.event_trace_digest}};
 }
 
-void write_call_outputs(const CallResult& r, const std::filesystem::path& dir, const OutputOptions& options) {
-  std::filesystem::create_directories(dir);
+namespace {
+
+// What may be replaced by a call's outputs: nothing, an empty folder, or an earlier call's
+// output folder (it has a result.json). Anything else is the user's and is left alone.
+void check_replaceable(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(dir, ec);
+  if (ec || !fs::exists(st)) return;
+  if (!fs::is_directory(st)) throw OutputError(dir.string(), "exists and is not a folder");
+  if (fs::is_empty(dir, ec) || fs::is_regular_file(dir / "result.json")) return;
+  throw OutputError(dir.string(),
+                    "exists and is not a call's output folder (no result.json); remove it or choose another");
+}
+
+void write_files(const CallResult& r, const std::filesystem::path& out, const OutputOptions& options) {
   for (const auto& d : r.directions) {
-    const auto sub = dir / direction_folder(d.name);
-    std::filesystem::create_directories(sub);
+    const auto sub = out / direction_folder(d.name);
+    create_folder(sub);
     if (options.audio) {
       audio::write_audio16(sub / "reference.wav", d.reference);
       audio::write_audio16(sub / "degraded.wav", d.degraded);
@@ -226,7 +243,24 @@ void write_call_outputs(const CallResult& r, const std::filesystem::path& dir, c
       pcap.commit();
     }
   }
-  write_file_atomic(dir / "result.json", result_to_json(r).dump(2) + "\n");
+  write_file_atomic(out / "result.json", json_text(result_to_json(r), 2) + "\n");
+  for (const auto& [name, content] : options.extra_files) write_file_atomic(out / name, content);
+}
+
+}  // namespace
+
+void write_call_outputs(const CallResult& r, const std::filesystem::path& dir, const OutputOptions& options) {
+  if (!options.replace_any) check_replaceable(dir);
+  StagedDir staged(dir);  // complete or absent: written aside, synced, then swapped into place
+  try {
+    write_files(r, staged.path(), options);
+  } catch (const OutputError& e) {  // name the file as the user will look for it
+    std::string file = e.path();
+    if (const std::string tmp = staged.path().string(); file.starts_with(tmp))
+      file = staged.target().string() + file.substr(tmp.size());
+    throw OutputError(file, e.reason());
+  }
+  staged.commit();
 }
 
 std::string summarize(const CallResult& r) {

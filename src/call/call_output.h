@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "call/call_result.h"
 
@@ -21,9 +23,17 @@ struct OutputOptions {
   bool audio = true;
   bool pcap = true;
   bool csv = true;
+  // More files for the folder, written last (name, content): the sweep's job.json.
+  std::vector<std::pair<std::string, std::string>> extra_files;
+  // Replace whatever is at the folder (a sweep's own calls/<id>); otherwise only an empty folder or
+  // an earlier call's output is replaced.
+  bool replace_any = false;
 };
 
 nlohmann::json result_to_json(const CallResult& result);
+// The folder is complete or absent (common/staged_dir.h): written aside, synced, then swapped in
+// place of an earlier call's output. Throws OutputError (exit 2) when `dir` is a file or a folder
+// that is not a call's output, or cannot be written.
 void write_call_outputs(const CallResult& result, const std::filesystem::path& dir, const OutputOptions& options = {});
 
 // "alice->bob" → "alice-to-bob" (a folder name without shell-hostile characters).

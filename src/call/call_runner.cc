@@ -4,16 +4,21 @@
 
 #include "audio/resample.h"
 #include "audio/talkers.h"
+#include "call/call_metrics.h"
 #include "peer/direction.h"
 #include "peer/talk_schedule.h"
-#include "call/call_metrics.h"
+#include "sim/hash_stream.h"
 #include "sim/random.h"
 
 namespace callsim::call {
 namespace {
 
-audio::Signal load_talker(const scenario::TalkerSource& t, int rate) {
-  const audio::Signal clip = t.builtin.empty() ? audio::read_audio(t.file) : audio::load_builtin_talker(t.builtin);
+// A talker file is read only as far as the call can use it (plus a second, so resampling near the
+// end sees the same neighbourhood as with the whole file).
+audio::Signal load_talker(const scenario::TalkerSource& t, int rate, sim::Duration duration) {
+  const audio::Signal clip = t.builtin.empty()
+                                 ? audio::read_audio_file(t.file, {duration.to_seconds() + 1.0}).signal
+                                 : audio::load_builtin_talker(t.builtin);
   return audio::resample(clip, rate);
 }
 
@@ -21,7 +26,7 @@ audio::Signal reference_signal(const scenario::PeerConfig& talker, sim::Duration
   const int rate = talker.codec.sample_rate_hz;
   std::vector<peer::TalkSpan> spans;
   for (const auto& ti : talker.talk) spans.push_back({ti.start, ti.end});
-  return peer::build_talk_signal(load_talker(talker.talker, rate), spans, duration, rate);
+  return peer::build_talk_signal(load_talker(talker.talker, rate, duration), spans, duration, rate);
 }
 
 std::string hex64(uint64_t v) {
@@ -67,7 +72,7 @@ std::string encode_key(const scenario::PeerConfig& p, sim::Duration duration) {
 
 CallResult run_call(const scenario::Scenario& s, const RunOptions& options) {
   sim::Simulator simulator;
-  std::ostringstream trace;
+  sim::HashStream trace(options.event_trace);  // digest only: a long call's trace is not kept
   simulator.set_trace(&trace);
 
   std::vector<audio::Signal> references;
@@ -104,9 +109,7 @@ CallResult run_call(const scenario::Scenario& s, const RunOptions& options) {
   result.link_settings = s.link_settings;
   result.seed = s.seed;
   result.duration_s = s.duration.to_seconds();
-  const std::string trace_text = trace.str();
-  result.event_trace_digest = hex64(sim::stable_hash(trace_text));
-  if (options.event_trace) *options.event_trace << trace_text;
+  result.event_trace_digest = hex64(trace.digest());
 
   std::map<std::string, std::map<std::string, double>> metrics;
   for (size_t i = 0; i < directions.size(); ++i) {

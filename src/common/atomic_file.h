@@ -7,8 +7,8 @@
 
 namespace callsim {
 
-// Write `data` to `path` atomically (temp file + rename). Throws EnvironmentError (common/error.h)
-// naming the path when it cannot be written.
+// Write `data` to `path` atomically (temp file ".<name>.tmp-<pid>-<n>" + rename). Throws
+// OutputError naming the path (exit code 2) when it cannot be written.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data);
 
 // For writers that need a path to write to (libsndfile, libpcap): hands out a temporary path;

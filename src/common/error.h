@@ -39,6 +39,19 @@ class EnvironmentError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The EnvironmentError of an output path that cannot be written (a file where a folder should be,
+// read-only, disk full), with the path and the system's reason apart: "<path>: <reason>".
+class OutputError : public EnvironmentError {
+ public:
+  OutputError(std::string path, std::string reason)
+      : EnvironmentError(path + ": " + reason), path_(std::move(path)), reason_(std::move(reason)) {}
+  const std::string& path() const { return path_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string path_, reason_;
+};
+
 // "file: location: message", skipping empty parts.
 std::string format_input_error(const std::string& file, const std::string& location,
                                const std::string& message);

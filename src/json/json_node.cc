@@ -1,7 +1,7 @@
 #include "json/json_node.h"
 
 #include <cmath>
-#include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "common/error.h"
@@ -48,6 +48,10 @@ std::string Range::describe() const {
   if (has_lo) return std::string(lo_open ? "> " : ">= ") + format_number(lo);
   if (has_hi) return std::string(hi_open ? "< " : "<= ") + format_number(hi);
   return "any number";
+}
+
+std::string json_text(const nlohmann::json& value, int indent) {
+  return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string escape_pointer_token(std::string_view token) {
@@ -151,7 +155,12 @@ int64_t JsonNode::integer(Range range) const {
   }
   const double v = value_->get<double>();
   if (!range.contains(v)) fail(out_of_range(*value_, range));
-  return value_->get<int64_t>();
+  // Beyond ±2^63 a conversion would be undefined (or wrap, for a large unsigned).
+  constexpr double kLimit = 9223372036854775807.0;
+  if (!(v > -kLimit && v < kLimit) ||
+      (value_->is_number_unsigned() && value_->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)))
+    fail(value_->dump() + " is too large for an integer setting");
+  return value_->is_number_float() ? static_cast<int64_t>(v) : value_->get<int64_t>();
 }
 
 uint64_t JsonNode::unsigned_integer() const {
@@ -208,39 +217,6 @@ std::string JsonNode::choice_or(std::string_view key, std::string fallback,
                                 std::initializer_list<std::string_view> choices) const {
   auto n = find(key);
   return n ? n->choice(choices) : fallback;
-}
-
-nlohmann::json parse_json_text(std::string_view text, const std::string& file) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.byte is 1-based: the position just after the offending character.
-    const size_t byte = e.byte > 0 ? e.byte - 1 : 0;
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i < byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    std::string what = e.what();
-    const auto pos = what.find("syntax error");
-    if (pos != std::string::npos) what = what.substr(pos);
-    throw InputError(file,
-                     "byte " + std::to_string(byte) + " (line " + std::to_string(line) + ", column " +
-                         std::to_string(col) + ")",
-                     "malformed JSON: " + what);
-  }
-}
-
-nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_json_text(ss.str(), path);
 }
 
 }  // namespace callsim

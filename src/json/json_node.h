@@ -82,12 +82,23 @@ class JsonNode {
   std::string pointer_;
 };
 
+// Serializes for an output file: like dump(indent), but bytes that are not UTF-8 (a path from a
+// non-UTF-8 file system) become U+FFFD instead of an exception, so the output is always valid JSON.
+std::string json_text(const nlohmann::json& value, int indent = -1);
+
 // JSON pointer token escaping (RFC 6901): '~' → "~0", '/' → "~1".
 std::string escape_pointer_token(std::string_view token);
 
-// Parses JSON text; syntax errors name the byte offset and line:column.
+// Limits of the JSON reader (README.md, "Limits"): documents up to kMaxJsonFileBytes
+// (common/file_read.h), nesting up to kMaxJsonDepth levels, keys up to kMaxJsonKeyBytes.
+constexpr int kMaxJsonDepth = 64;
+constexpr size_t kMaxJsonKeyBytes = 256;
+
+// Parses JSON text (json_reader.cc). Syntax errors and numbers out of double range name the byte
+// offset and line:column; a duplicate key, too deep nesting or an overlong key name the JSON
+// pointer. Throws InputError.
 nlohmann::json parse_json_text(std::string_view text, const std::string& file);
-// Reads and parses a JSON file (InputError when unreadable).
+// Reads and parses a JSON file: a regular file of at most kMaxJsonFileBytes (InputError otherwise).
 nlohmann::json read_json_file(const std::string& path);
 
 }  // namespace callsim

@@ -37,8 +37,7 @@ PcapWriter::PcapWriter(std::filesystem::path path, PcapConfig config)
   handles_->pcap = pcap_open_dead_with_tstamp_precision(dlt, kSnapLength, PCAP_TSTAMP_PRECISION_NANO);
   if (!handles_->pcap) throw std::runtime_error("pcap: cannot create a capture handle");
   handles_->dumper = pcap_dump_open(handles_->pcap, output_.temp_path().c_str());
-  if (!handles_->dumper)
-    throw EnvironmentError(output_.target().string() + ": " + pcap_geterr(handles_->pcap));
+  if (!handles_->dumper) throw OutputError(output_.target().string(), pcap_geterr(handles_->pcap));
   if (config_.announce_session) {
     SessionDescription session;
     session.media_ip = config_.ip.dst_ip;
@@ -77,7 +76,7 @@ void PcapWriter::commit() {
   const bool failed = pcap_dump_flush(handles_->dumper) != 0 || std::ferror(pcap_dump_file(handles_->dumper));
   pcap_dump_close(handles_->dumper);
   handles_->dumper = nullptr;
-  if (failed) throw EnvironmentError(output_.target().string() + ": write failed");
+  if (failed) throw OutputError(output_.target().string(), "cannot write (disk full?)");
   output_.commit();
 }
 

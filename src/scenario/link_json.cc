@@ -1,5 +1,6 @@
 #include "scenario/link_json.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -30,13 +31,14 @@ const RampName kRamps[] = {
     {"loss.r", net::RampParam::kLossR, Range::probability()},
     {"loss.one_minus_h", net::RampParam::kLossOneMinusH, Range::probability()},
     {"loss.one_minus_k", net::RampParam::kLossOneMinusK, Range::probability()},
-    {"delay.base_ms", net::RampParam::kDelayBaseMs, Range::at_least(0)},
-    {"delay.jitter_ms", net::RampParam::kDelayJitterMs, Range::at_least(0)},
-    {"rate.kbps", net::RampParam::kRateKbps, Range::positive()},
+    {"delay.base_ms", net::RampParam::kDelayBaseMs, Range::closed(0, link_detail::kMaxLinkDelayMs)},
+    {"delay.jitter_ms", net::RampParam::kDelayJitterMs, Range::closed(0, link_detail::kMaxLinkDelayMs)},
+    {"rate.kbps", net::RampParam::kRateKbps, link_detail::kRateKbps},
     {"duplicate.p", net::RampParam::kDuplicateP, Range::probability()},
     {"corrupt.p", net::RampParam::kCorruptP, Range::probability()},
     {"reorder.p", net::RampParam::kReorderP, Range::probability()},
-    {"cross_traffic.kbps", net::RampParam::kCrossTrafficKbps, Range::at_least(0)},
+    {"cross_traffic.kbps", net::RampParam::kCrossTrafficKbps,
+     Range::closed(0, link_detail::kMaxCrossTrafficKbps)},
 };
 
 // Why `param` cannot ramp the phase's models, or "" when it can.
@@ -72,6 +74,8 @@ void parse_ramps(const JsonNode& node, const net::LinkModels& effective, net::Ph
     const double from = value[0].number(ramp->range), to = value[1].number(ramp->range);
     if (const std::string why = ramp_conflict(ramp->param, effective); !why.empty())
       value.fail("ramp " + why);
+    if (ramp->param == net::RampParam::kCrossTrafficKbps)
+      link_detail::check_cross_traffic_rate(value, std::max(from, to), effective.cross_traffic.packet_bytes);
     phase.ramps.push_back({ramp->param, from, to});
   }
 }
@@ -125,8 +129,7 @@ std::shared_ptr<const net::PacketTrace> parse_trace(const JsonNode& n, const std
   try {
     trace = read_packet_trace(resolve_path(base_dir, name));
   } catch (const InputError& e) {
-    if (!e.location().empty()) throw;
-    file.fail("cannot read packet trace '" + name + "': " + e.message());
+    file.fail("packet trace '" + name + "': " + e.what());  // e names the resolved path
   }
   auto copy = std::make_shared<net::PacketTrace>(*trace);
   copy->loop = n.boolean_or("loop", true);
@@ -199,6 +202,29 @@ nlohmann::json link_settings_json(const JsonNode& node, const LinkParseContext& 
   return out;
 }
 
+namespace {
+
+// A profile's own link into `cfg`; returns its phases (nodes into `doc`). Errors name the
+// scenario's reference first, then the profile file and the place in it.
+std::optional<JsonNode> load_profile(const JsonNode& ref_node, const ProfileLocation& where,
+                                     nlohmann::json& doc, net::LinkConfig& cfg) {
+  try {
+    doc =
+        where.builtin ? parse_json_text(*find_embedded(where.file), where.file) : read_json_file(where.file);
+    const JsonNode profile(doc, where.file);
+    if (profile.is_object() && profile.has("profile"))
+      profile.at("profile").fail("a profile cannot refer to another profile");
+    if (!profile.is_object()) profile.fail("expected a link object");
+    profile.expect_keys(kInlineKeys);
+    parse_body(profile, std::filesystem::path(where.file).parent_path().string(), cfg);
+    return profile.find("phases");
+  } catch (const InputError& e) {
+    ref_node.fail("profile '" + ref_node.string() + "': " + e.what());
+  }
+}
+
+}  // namespace
+
 net::LinkConfig parse_link(const JsonNode& node, const LinkParseContext& ctx) {
   net::LinkConfig cfg;
   if (!node.is_object()) node.fail("expected a link object or {\"profile\": name}");
@@ -218,28 +244,26 @@ net::LinkConfig parse_link(const JsonNode& node, const LinkParseContext& ctx) {
     for (const auto& t : tried) list += (list.empty() ? "" : ", ") + t;
     ref_node.fail("profile '" + ref + "' not found (looked in: " + list + ")");
   }
-  const nlohmann::json doc =
-      where.builtin ? parse_json_text(*find_embedded(where.file), where.file) : read_json_file(where.file);
-  const JsonNode profile(doc, where.file);
-  if (profile.is_object() && profile.has("profile"))
-    profile.at("profile").fail("a profile cannot refer to another profile");
-  if (!profile.is_object()) profile.fail("expected a link object");
-  profile.expect_keys(kInlineKeys);
-  const std::string profile_dir = std::filesystem::path(where.file).parent_path().string();
-  parse_body(profile, profile_dir, cfg);
-  std::optional<JsonNode> phases = profile.find("phases");
-  std::string phases_dir = profile_dir;
+  nlohmann::json doc;
+  const std::optional<JsonNode> profile_phases = load_profile(ref_node, where, doc, cfg);
+  std::optional<JsonNode> own_phases;
   if (auto ov = node.find("override")) {
     ov->expect_keys(kOverrideKeys);
     link_detail::apply_sections(*ov, cfg, ctx.base_dir);
     if (auto t = ov->find("trace")) cfg.trace = parse_trace(*t, ctx.base_dir);
-    if (auto p = ov->find("phases")) {
-      phases = p;
-      phases_dir = ctx.base_dir;
-    }
+    own_phases = ov->find("phases");
   }
   if (auto d = node.find("description")) d->string();
-  if (phases) cfg.phases = parse_phases(*phases, cfg, phases_dir, ctx.duration);
+  if (own_phases) {
+    cfg.phases = parse_phases(*own_phases, cfg, ctx.base_dir, ctx.duration);
+  } else if (profile_phases) {
+    try {  // the profile's own phases, checked against this call's length
+      cfg.phases = parse_phases(*profile_phases, cfg,
+                                std::filesystem::path(where.file).parent_path().string(), ctx.duration);
+    } catch (const InputError& e) {
+      ref_node.fail("profile '" + ref + "': " + e.what());
+    }
+  }
   return cfg;
 }
 

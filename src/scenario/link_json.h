@@ -45,12 +45,21 @@ struct ProfileLocation {
 ProfileLocation find_profile(const std::string& ref, const LinkParseContext& ctx,
                              std::vector<std::string>* tried);
 
-// Trace files (errors name the file and "byte N (line L)").
+// Trace files (errors name the file and "byte N (line L)"): regular files of at most
+// kMaxTraceFileBytes (common/file_read.h) with at most kMaxTraceEntries entries.
+constexpr size_t kMaxTraceEntries = 4000000;
 // Per-packet CSV: a header "index,delay_ms" or "send_time_ms,delay_ms", then one line per packet:
 // "<key>,<delay ms>" or "<key>,lost". Index keys count 0, 1, 2, ...; send times increase.
+// Delays 0 to 60 000 ms, send times 0 to 86 400 000 ms (a day).
 // Blank lines and lines starting with '#' are skipped.
 std::shared_ptr<const sim::net::PacketTrace> read_packet_trace(const std::string& path);
-// Mahimahi: one integer millisecond timestamp per line, non-decreasing, the last one > 0.
+// Mahimahi: one integer millisecond timestamp per line (0 to 86 400 000), non-decreasing, the last
+// one > 0.
 std::shared_ptr<const sim::net::DeliveryTrace> read_delivery_trace(const std::string& path);
+// The same, from text already read (`path` names it in errors).
+std::shared_ptr<const sim::net::PacketTrace> parse_packet_trace(const std::string& text,
+                                                                const std::string& path);
+std::shared_ptr<const sim::net::DeliveryTrace> parse_delivery_trace(const std::string& text,
+                                                                    const std::string& path);
 
 }  // namespace callsim::scenario

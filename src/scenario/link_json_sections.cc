@@ -1,5 +1,6 @@
 #include "scenario/link_json_sections.h"
 
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -13,12 +14,23 @@ namespace {
 const Range kProbability = Range::probability();
 const Range kCorrelation{0.0, 1.0, false, true};  // [0, 1): ρ = 1 would freeze the stream
 const Range kNonNegative = Range::at_least(0.0);
+// Bounds that keep every derived time finite and every event rate sane (README.md, "Limits").
+const Range kDelayMs = Range::closed(0, kMaxLinkDelayMs);
+const Range kCrossKbps = Range::closed(0, kMaxCrossTrafficKbps);
+const Range kPeriodMs = Range::closed(0, 3600000);
 
 double prob_or(const JsonNode& n, std::string_view key, double fallback) {
   return n.number_or(key, fallback, kProbability);
 }
 
 }  // namespace
+
+void check_cross_traffic_rate(const JsonNode& n, double kbps, int64_t packet_bytes) {
+  const double pps = kbps * 1000.0 / 8.0 / static_cast<double>(packet_bytes);
+  if (pps > kMaxCrossTrafficPps)
+    n.fail(format_number(kbps) + " kbit/s in " + std::to_string(packet_bytes) + "-byte packets is " +
+           format_number(std::round(pps)) + " packets/s; the limit is " + format_number(kMaxCrossTrafficPps));
+}
 
 std::string format_number(double v) {
   std::ostringstream os;
@@ -28,8 +40,14 @@ std::string format_number(double v) {
 }
 
 std::string resolve_path(const std::string& base_dir, const std::string& path) {
-  if (path.empty() || std::filesystem::path(path).is_absolute() || base_dir.empty()) return path;
-  return (std::filesystem::path(base_dir) / path).string();
+  if (path.empty()) return path;
+  std::filesystem::path p = std::filesystem::path(path).is_absolute() || base_dir.empty()
+                                ? std::filesystem::path(path)
+                                : std::filesystem::path(base_dir) / path;
+  p = p.lexically_normal();
+  // "../../x" is shown (and opened) as the absolute path it reaches.
+  if (!p.empty() && *p.begin() == "..") p = std::filesystem::absolute(p).lexically_normal();
+  return p.string();
 }
 
 net::LossConfig parse_loss(const JsonNode& n) {
@@ -66,8 +84,8 @@ net::LossConfig parse_loss(const JsonNode& n) {
 net::DelayConfig parse_delay(const JsonNode& n, net::DelayConfig c) {
   n.expect_keys(
       {"base_ms", "jitter_ms", "distribution", "correlation", "correlation_mode", "reorder_by_jitter"});
-  c.base_ms = n.number_or("base_ms", c.base_ms, kNonNegative);
-  c.jitter_ms = n.number_or("jitter_ms", c.jitter_ms, kNonNegative);
+  c.base_ms = n.number_or("base_ms", c.base_ms, kDelayMs);
+  c.jitter_ms = n.number_or("jitter_ms", c.jitter_ms, kDelayMs);
   if (auto d = n.find("distribution")) {
     const std::string s = d->choice({"uniform", "normal", "pareto", "paretonormal"});
     c.distribution = s == "uniform"  ? net::JitterDistribution::kUniform
@@ -87,7 +105,7 @@ net::ReorderConfig parse_reorder(const JsonNode& n, net::ReorderConfig c) {
   n.expect_keys({"p", "correlation", "gap"});
   c.p = prob_or(n, "p", c.p);
   c.correlation = n.number_or("correlation", c.correlation, kCorrelation);
-  c.gap = n.integer_or("gap", c.gap, Range::at_least(1));
+  c.gap = n.integer_or("gap", c.gap, Range::closed(1, 1000000));
   return c;
 }
 
@@ -111,6 +129,8 @@ net::RateConfig parse_rate(const JsonNode& n, net::RateConfig c, const std::stri
   if (n.has("kbps") && n.has("trace")) n.fail("give either \"kbps\" or \"trace\", not both");
   if (auto k = n.find("kbps")) {
     c.kbps = k->number(kNonNegative);
+    if (c.kbps != 0.0 && !kRateKbps.contains(c.kbps))
+      k->fail(k->json().dump() + " is not 0 (unlimited) or in " + kRateKbps.describe());
     c.trace = nullptr;
   }
   if (auto t = n.find("trace")) {
@@ -119,32 +139,32 @@ net::RateConfig parse_rate(const JsonNode& n, net::RateConfig c, const std::stri
     try {
       c.trace = read_delivery_trace(resolve_path(base_dir, file));
     } catch (const InputError& e) {
-      if (!e.location().empty()) throw;
-      t->fail("cannot read Mahimahi trace '" + file + "': " + e.message());
+      t->fail("Mahimahi trace '" + file + "': " + e.what());  // e names the resolved path
     }
     c.kbps = 0.0;
   }
   c.bytes_per_opportunity =
-      n.integer_or("bytes_per_opportunity", c.bytes_per_opportunity, Range::at_least(1));
+      n.integer_or("bytes_per_opportunity", c.bytes_per_opportunity, Range::closed(1, 1000000));
   c.overhead_bytes = n.integer_or("overhead_bytes", c.overhead_bytes, Range::closed(0, 1000));
   if (auto q = n.find("queue")) {
     q->expect_keys({"limit_packets", "limit_bytes", "limit_ms"});
-    c.queue.limit_packets = q->integer_or("limit_packets", c.queue.limit_packets, Range::at_least(0));
-    c.queue.limit_bytes = q->integer_or("limit_bytes", c.queue.limit_bytes, Range::at_least(0));
-    c.queue.limit_ms = q->number_or("limit_ms", c.queue.limit_ms, kNonNegative);
+    c.queue.limit_packets = q->integer_or("limit_packets", c.queue.limit_packets, Range::closed(0, 1e9));
+    c.queue.limit_bytes = q->integer_or("limit_bytes", c.queue.limit_bytes, Range::closed(0, 1e12));
+    c.queue.limit_ms = q->number_or("limit_ms", c.queue.limit_ms, kPeriodMs);
   }
   return c;
 }
 
 net::CrossTrafficConfig parse_cross_traffic(const JsonNode& n, net::CrossTrafficConfig c) {
   n.expect_keys({"kbps", "packet_bytes", "pattern", "on_ms", "off_ms"});
-  c.kbps = n.number_or("kbps", c.kbps, kNonNegative);
+  c.kbps = n.number_or("kbps", c.kbps, kCrossKbps);
   c.packet_bytes = n.integer_or("packet_bytes", c.packet_bytes, Range::closed(1, 65535));
   if (auto p = n.find("pattern"))
     c.pattern = p->choice({"constant", "on_off"}) == "constant" ? net::CrossPattern::kConstant
                                                                 : net::CrossPattern::kOnOff;
-  c.on_ms = n.number_or("on_ms", c.on_ms, Range::positive());
-  c.off_ms = n.number_or("off_ms", c.off_ms, kNonNegative);
+  c.on_ms = n.number_or("on_ms", c.on_ms, Range::closed(1, 3600000));
+  c.off_ms = n.number_or("off_ms", c.off_ms, kPeriodMs);
+  check_cross_traffic_rate(n, c.kbps, c.packet_bytes);
   return c;
 }
 

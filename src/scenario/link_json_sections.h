@@ -10,6 +10,13 @@
 
 namespace callsim::scenario::link_detail {
 
+// Limits (README.md, "Limits"): a bottleneck rate is 0 (unlimited) or 1 kbit/s to 10 Gbit/s;
+// delays up to a minute; cross traffic up to 1 Gbit/s and 100 000 packets/s.
+constexpr double kMaxLinkDelayMs = 60000;
+constexpr double kMaxCrossTrafficKbps = 1e6;
+constexpr double kMaxCrossTrafficPps = 100000;
+inline const Range kRateKbps = Range::closed(1, 1e7);
+
 inline const std::vector<std::string> kSectionKeys = {"loss",    "delay", "reorder",      "duplicate",
                                                       "corrupt", "rate",  "cross_traffic"};
 
@@ -29,6 +36,8 @@ struct SectionsPresent {
 SectionsPresent apply_sections(const JsonNode& object, sim::net::LinkModels& models,
                                const std::string& base_dir);
 
+// Fails at `n` when kbps in packets of packet_bytes exceeds kMaxCrossTrafficPps.
+void check_cross_traffic_rate(const JsonNode& n, double kbps, int64_t packet_bytes);
 // "12.5" style number for messages.
 std::string format_number(double v);
 // base_dir / path unless path is absolute.

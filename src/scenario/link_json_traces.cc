@@ -1,10 +1,10 @@
 // Readers of the trace files a link can replay: per-packet delay/loss CSV and Mahimahi
 // delivery-opportunity schedules. Errors name the file and "byte N (line L)".
 #include <charconv>
-#include <fstream>
-#include <sstream>
+#include <cmath>
 
 #include "common/error.h"
+#include "common/file_read.h"
 #include "scenario/link_json.h"
 
 namespace callsim::scenario {
@@ -16,19 +16,16 @@ struct Line {
   size_t byte = 0, number = 0;
 };
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// Values a trace may hold (README.md, "Limits"): delays up to a minute, times up to a day.
+constexpr double kMaxTraceDelayMs = 60000.0;
+constexpr double kMaxTraceTimeMs = 86400000.0;
 
-// Non-blank, non-comment lines with their position; trailing '\r' and spaces trimmed.
-std::vector<Line> content_lines(const std::string& text) {
+// Non-blank, non-comment lines with their position; trailing '\r' and spaces trimmed. Stops after
+// `limit` lines (the caller reports "more than ...").
+std::vector<Line> content_lines(const std::string& text, size_t limit) {
   std::vector<Line> out;
   size_t start = 0, number = 1;
-  while (start <= text.size()) {
+  while (start <= text.size() && out.size() < limit) {
     size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
     std::string_view line(text.data() + start, end - start);
@@ -59,8 +56,17 @@ bool parse_number(std::string_view s, T& out) {
 }  // namespace
 
 std::shared_ptr<const net::PacketTrace> read_packet_trace(const std::string& path) {
-  const std::string text = read_all(path);
-  const auto lines = content_lines(text);
+  return parse_packet_trace(read_regular_file(path, kMaxTraceFileBytes, "trace file"), path);
+}
+
+std::shared_ptr<const net::DeliveryTrace> read_delivery_trace(const std::string& path) {
+  return parse_delivery_trace(read_regular_file(path, kMaxTraceFileBytes, "trace file"), path);
+}
+
+std::shared_ptr<const net::PacketTrace> parse_packet_trace(const std::string& text, const std::string& path) {
+  const auto lines = content_lines(text, kMaxTraceEntries + 2);
+  if (lines.size() > kMaxTraceEntries + 1)
+    fail_at(path, lines[kMaxTraceEntries + 1], "more than " + std::to_string(kMaxTraceEntries) + " packets");
   if (lines.empty())
     throw InputError(path, "",
                      "empty trace: expected a header \"index,delay_ms\" or \"send_time_ms,delay_ms\"");
@@ -84,7 +90,8 @@ std::shared_ptr<const net::PacketTrace> read_packet_trace(const std::string& pat
         fail_at(path, l, "expected packet index " + std::to_string(trace->entries.size()));
     } else {
       double ms = 0;
-      if (!parse_number(key, ms) || ms < 0) fail_at(path, l, "expected a send time in ms >= 0");
+      if (!parse_number(key, ms) || !(ms >= 0 && ms <= kMaxTraceTimeMs))
+        fail_at(path, l, "expected a send time in ms (0 to 86400000)");
       e.key = sim::Duration::from_ms(ms).ns();
       if (!trace->entries.empty() && e.key <= trace->entries.back().key)
         fail_at(path, l, "send times must increase");
@@ -93,7 +100,8 @@ std::shared_ptr<const net::PacketTrace> read_packet_trace(const std::string& pat
       e.lost = true;
     } else {
       double ms = 0;
-      if (!parse_number(value, ms) || ms < 0) fail_at(path, l, "expected a delay in ms >= 0 or \"lost\"");
+      if (!parse_number(value, ms) || !(ms >= 0 && ms <= kMaxTraceDelayMs))
+        fail_at(path, l, "expected a delay in ms (0 to 60000) or \"lost\"");
       e.delay = sim::Duration::from_ms(ms);
     }
     trace->entries.push_back(e);
@@ -102,15 +110,18 @@ std::shared_ptr<const net::PacketTrace> read_packet_trace(const std::string& pat
   return trace;
 }
 
-std::shared_ptr<const net::DeliveryTrace> read_delivery_trace(const std::string& path) {
-  const std::string text = read_all(path);
+std::shared_ptr<const net::DeliveryTrace> parse_delivery_trace(const std::string& text,
+                                                               const std::string& path) {
   auto trace = std::make_shared<net::DeliveryTrace>();
   trace->file = path;
   int64_t previous = 0;
-  for (const Line& l : content_lines(text)) {
+  const auto lines = content_lines(text, kMaxTraceEntries + 1);
+  if (lines.size() > kMaxTraceEntries)
+    fail_at(path, lines[kMaxTraceEntries], "more than " + std::to_string(kMaxTraceEntries) + " timestamps");
+  for (const Line& l : lines) {
     int64_t ms = 0;
-    if (!parse_number(l.text, ms) || ms < 0)
-      fail_at(path, l, "expected a millisecond timestamp (integer >= 0)");
+    if (!parse_number(l.text, ms) || ms < 0 || ms > static_cast<int64_t>(kMaxTraceTimeMs))
+      fail_at(path, l, "expected a millisecond timestamp (integer, 0 to 86400000)");
     if (ms < previous) fail_at(path, l, "timestamps must not decrease");
     previous = ms;
     trace->opportunities.push_back(sim::Duration::millis(ms));

@@ -1,14 +1,23 @@
 #include "scenario/peer_json.h"
 
+#include <algorithm>
 #include <filesystem>
+
+#include "audio/audio.h"
+#include "audio/talkers.h"
+#include "common/error.h"
+#include "common/file_read.h"
 
 namespace callsim::scenario {
 namespace {
 
 std::string resolve_path(const std::string& base_dir, const std::string& p) {
-  const std::filesystem::path path(p);
-  if (path.is_absolute() || base_dir.empty()) return path.lexically_normal().string();
-  return (std::filesystem::path(base_dir) / path).lexically_normal().string();
+  std::filesystem::path path(p);
+  if (!path.is_absolute() && !base_dir.empty()) path = std::filesystem::path(base_dir) / path;
+  path = path.lexically_normal();
+  // "../../x" is shown (and opened) as the absolute path it reaches.
+  if (!path.empty() && *path.begin() == "..") path = std::filesystem::absolute(path).lexically_normal();
+  return path.string();
 }
 
 codec::Bandwidth parse_bandwidth(const JsonNode& n) {
@@ -20,19 +29,40 @@ codec::Bandwidth parse_bandwidth(const JsonNode& n) {
   return codec::Bandwidth::kFullband;
 }
 
+std::string check_builtin_talker(const JsonNode& n) {
+  const std::string name = n.string();
+  const std::vector<std::string> known = audio::builtin_talker_names();
+  if (std::find(known.begin(), known.end(), name) != known.end()) return name;
+  std::string list;
+  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  n.fail("unknown built-in talker '" + name.substr(0, 64) + "' (built-in talkers: " + list + ")");
+}
+
+// A talker file must be a regular file libsndfile can read, with a rate, channel count and length
+// within audio.h's limits: the same checks reading it for the call makes, on its header only.
+void check_talker_file(const JsonNode& f, TalkerSource& t) {
+  try {
+    const audio::AudioInfo info = audio::probe_audio(t.file);
+    t.channels = info.channels;
+  } catch (const InputError& e) {
+    f.fail("talker file '" + f.string() + "': " + e.what());  // e names the resolved path
+  }
+}
+
 TalkerSource parse_talker(const JsonNode& n, const PeerParseContext& ctx) {
   TalkerSource t;
   if (n.is_string()) {
-    t.builtin = n.string();
-    if (t.builtin.empty()) n.fail("talker name must not be empty");
+    if (n.string().empty()) n.fail("talker name must not be empty");
+    t.builtin = check_builtin_talker(n);
     return t;
   }
   n.expect_keys({"builtin", "file"});
   if (n.has("builtin") == n.has("file")) n.fail("give exactly one of 'builtin' or 'file'");
-  if (auto b = n.find("builtin")) t.builtin = b->string();
+  if (auto b = n.find("builtin")) t.builtin = check_builtin_talker(*b);
   if (auto f = n.find("file")) {
+    if (f->string().empty()) f->fail("expected an audio file name");
     t.file = resolve_path(ctx.base_dir, f->string());
-    if (!std::filesystem::exists(t.file)) f->fail("audio file '" + t.file + "' does not exist");
+    check_talker_file(*f, t);
   }
   return t;
 }
@@ -93,7 +123,11 @@ jitter::JitterBufferConfig parse_jitter_buffer(const JsonNode& n, const PeerPars
     j.kind = jitter::JitterBufferKind::kPlugin;
     const JsonNode plugin = n.at("plugin");
     j.plugin_path = resolve_path(ctx.base_dir, plugin.string());
-    if (!std::filesystem::exists(j.plugin_path)) plugin.fail("plugin library '" + j.plugin_path + "' does not exist");
+    try {
+      require_regular_file(j.plugin_path, "a plugin library");
+    } catch (const InputError& e) {
+      plugin.fail("plugin library '" + plugin.string() + "': " + e.what());
+    }
     j.plugin_config_json = "{}";
     if (auto c = n.find("config")) {
       if (!c->is_object()) c->fail("expected an object");

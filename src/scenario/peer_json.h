@@ -22,6 +22,7 @@ struct TalkInterval {
 struct TalkerSource {
   std::string builtin;  // e.g. "en_female"; empty when `file` is set
   std::string file;     // absolute, resolved against the scenario's folder
+  int channels = 1;     // of the file (mixed down to mono); 1 for built-in talkers
 };
 
 struct PeerConfig {

@@ -3,13 +3,24 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "codec/codec.h"
 #include "common/embedded.h"
 #include "common/error.h"
-#include "scenario/link_json.h"
+#include "jitter/jitter_buffer.h"
 #include "json/schema.h"
+#include "scenario/link_json.h"
 
 namespace callsim::scenario {
 namespace {
+
+constexpr size_t kMaxExpectationLength = 200;
+constexpr const char* kNameCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
+constexpr const char* kPeerNameCharacters =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+
+std::string too_long_note(const std::string& s) {
+  return s.size() > 40 ? " (this one has " + std::to_string(s.size()) + ")" : "";
+}
 
 std::pair<std::string, std::string> split_direction(const JsonNode& node, const std::string& key) {
   const auto arrow = key.find("->");
@@ -26,6 +37,8 @@ std::vector<Expectation> parse_expectations(const JsonNode& n,
       list.fail("no link '" + direction + "' in this scenario");
     for (const JsonNode& item : list.elements()) {
       std::string error;
+      if (item.string().size() > kMaxExpectationLength)
+        item.fail("an expectation is at most " + std::to_string(kMaxExpectationLength) + " characters");
       auto e = parse_expectation(item.string(), &error);
       if (!e) item.fail(error);
       e->direction = direction;
@@ -36,51 +49,44 @@ std::vector<Expectation> parse_expectations(const JsonNode& n,
   return out;
 }
 
-}  // namespace
+std::string checked_name(const JsonNode& n) {
+  const std::string name = n.string();
+  if (name.empty() || name.size() > kMaxNameLength ||
+      name.find_first_not_of(kNameCharacters) != std::string::npos || name == "." || name == "..")
+    n.fail("name must be 1 to " + std::to_string(kMaxNameLength) +
+           " letters, digits, '_', '.', '-' (it names folders)" + too_long_note(name));
+  return name;
+}
 
-Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, const std::string& base_dir) {
-  const JsonNode root(doc, file);
-  root.expect_keys({"$schema", "name", "description", "source", "duration_s", "seed", "peers", "links",
-                    "scoring", "expect", "tags"});
-  Scenario s;
-  s.file = file;
-  s.name = root.at("name").string();
-  if (s.name.empty() ||
-      s.name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
-          std::string::npos)
-    root.at("name").fail("name must be non-empty and use only letters, digits, '_', '.', '-'");
-  s.description = root.string_or("description", "");
-  s.source = root.string_or("source", "");
-  if (auto t = root.find("tags"))
-    for (const JsonNode& tag : t->elements()) s.tags.push_back(tag.string());
-  s.duration =
-      sim::Duration::from_seconds(root.number_or("duration_s", 20.0, Range{0.0, 7200.0, true, false}));
-  if (s.duration < sim::Duration::seconds(1)) root.at("duration_s").fail("a call must last at least 1 s");
-  if (auto seed = root.find("seed")) s.seed = seed->unsigned_integer();
-
-  const PeerParseContext peer_ctx{base_dir, s.duration};
-  const JsonNode peers = root.at("peers");
+void parse_peers(const JsonNode& peers, const PeerParseContext& ctx, Scenario& s) {
   for (const auto& [name, node] : peers.members()) {
-    if (name.empty() || name.find("->") != std::string::npos) node.fail("invalid peer name");
-    s.peers.emplace(name, parse_peer(name, node, peer_ctx));
+    if (name.empty() || name.size() > kMaxPeerNameLength ||
+        name.find_first_not_of(kPeerNameCharacters) != std::string::npos)
+      node.fail("a peer name must be 1 to " + std::to_string(kMaxPeerNameLength) +
+                " letters, digits, '_', '-' (it names folders)" + too_long_note(name));
+    s.peers.emplace(name, parse_peer(name, node, ctx));
   }
   if (s.peers.empty()) peers.fail("a scenario needs at least one peer");
+}
 
-  LinkParseContext link_ctx;
-  link_ctx.base_dir = base_dir;
-  link_ctx.duration = s.duration;
-  const JsonNode links = root.at("links");
+void parse_links(const JsonNode& links, const std::string& base_dir, Scenario& s) {
+  LinkParseContext ctx;
+  ctx.base_dir = base_dir;
+  ctx.duration = s.duration;
   for (const auto& [key, node] : links.members()) {
     auto [from, to] = split_direction(node, key);
     if (!s.peers.count(from)) node.fail("link sender '" + from + "' is not a peer");
     if (!s.peers.count(to)) node.fail("link receiver '" + to + "' is not a peer");
     if (from == to) node.fail("a link needs two different peers");
-    s.links.emplace(key, parse_link(node, link_ctx));
-    s.link_settings.emplace(key, link_settings_json(node, link_ctx));
+    s.links.emplace(key, parse_link(node, ctx));
+    s.link_settings.emplace(key, link_settings_json(node, ctx));
     s.directions.push_back(Direction{key, from, to});
   }
   if (s.links.empty()) links.fail("a scenario needs at least one link");
-  // Receive-side settings on a peer that receives nothing would silently do nothing.
+}
+
+// Receive-side settings on a peer that receives nothing would silently do nothing.
+void check_receiver_settings(const JsonNode& peers, const Scenario& s) {
   for (const auto& [name, node] : peers.members()) {
     const bool receives = std::any_of(s.directions.begin(), s.directions.end(),
                                       [&, &peer = name](const Direction& d) { return d.to == peer; });
@@ -90,6 +96,46 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, cons
         setting->fail("'" + name + "' receives no direction of this call; " + key +
                       " is a receiver setting and would have no effect");
   }
+}
+
+// A jitter-buffer plugin is loaded and created with its config at the decoder rate it will get,
+// as the call does, so `validate` refuses what `run` would.
+void check_plugins(const Scenario& s, const JsonNode& peers) {
+  for (const Direction& d : s.directions) {
+    const jitter::JitterBufferConfig& jb = s.peers.at(d.to).jitter_buffer;
+    if (jb.kind != jitter::JitterBufferKind::kPlugin) continue;
+    const int rate = s.peers.at(d.from).codec.sample_rate_hz;
+    try {
+      (void)jitter::make_jitter_buffer(jb, codec::make_opus_decoder(rate), rate);
+    } catch (const std::exception& e) {
+      peers.at(d.to).at("jitter_buffer").fail("plugin cannot be used: " + std::string(e.what()));
+    }
+  }
+}
+
+}  // namespace
+
+Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, const std::string& base_dir) {
+  const JsonNode root(doc, file);
+  root.expect_keys({"$schema", "name", "description", "source", "duration_s", "seed", "peers", "links",
+                    "scoring", "expect", "tags"});
+  Scenario s;
+  s.file = file;
+  s.name = checked_name(root.at("name"));
+  s.description = root.string_or("description", "");
+  s.source = root.string_or("source", "");
+  if (auto t = root.find("tags"))
+    for (const JsonNode& tag : t->elements()) s.tags.push_back(tag.string());
+  s.duration =
+      sim::Duration::from_seconds(root.number_or("duration_s", 20.0, Range{0.0, 7200.0, true, false}));
+  if (s.duration < sim::Duration::seconds(1)) root.at("duration_s").fail("a call must last at least 1 s");
+  if (auto seed = root.find("seed")) s.seed = seed->unsigned_integer();
+
+  const JsonNode peers = root.at("peers");
+  parse_peers(peers, PeerParseContext{base_dir, s.duration}, s);
+  parse_links(root.at("links"), base_dir, s);
+  check_receiver_settings(peers, s);
+  check_plugins(s, peers);
 
   if (auto sc = root.find("scoring")) {
     sc->expect_keys({"pesq", "window_s"});
@@ -98,7 +144,8 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, cons
   }
   if (auto e = root.find("expect")) s.expectations = parse_expectations(*e, s.links);
 
-  // The C++ rules passed; the published schema must agree.
+  // The C++ rules passed (they bound every string the schema matches against a pattern, so the
+  // regex engine's recursion stays shallow); the published schema must agree.
   if (auto v = check_schema(doc, "scenario.schema.json"))
     throw InputError(file, v->pointer.empty() ? "/" : v->pointer, "schema: " + v->message);
   return s;
@@ -108,6 +155,16 @@ Scenario load_scenario(const std::string& path) {
   const nlohmann::json doc = read_json_file(path);
   // Errors name the file as the user gave it; relative references resolve next to it.
   return parse_scenario(doc, path, std::filesystem::path(path).parent_path().string());
+}
+
+std::vector<std::string> input_notes(const Scenario& s) {
+  std::vector<std::string> out;
+  for (const auto& [name, peer] : s.peers)
+    if (!peer.talker.file.empty() && peer.talker.channels > 1)
+      out.push_back(format_input_error(s.file, "/peers/" + name + "/talker",
+                                       peer.talker.file + " has " + std::to_string(peer.talker.channels) +
+                                           " channels; mixed down to mono (their average)"));
+  return out;
 }
 
 Scenario default_scenario() {

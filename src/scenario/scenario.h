@@ -43,8 +43,16 @@ struct Scenario {
   std::vector<Expectation> expectations;
 };
 
+// Name limits (README.md, "Limits"): they become folder names (output folder, sweep job id,
+// "<from>-to-<to>" direction folders), so they stay well inside a file name's 255 bytes.
+constexpr size_t kMaxNameLength = 100;
+constexpr size_t kMaxPeerNameLength = 48;
+
 // Loads and validates a scenario file. Throws InputError (file + JSON pointer) on any problem.
 Scenario load_scenario(const std::string& path);
+// Remarks about the inputs worth a line on stderr (a talker file with several channels is mixed
+// down to mono): "s.json: /peers/alice/talker: talk.wav has 2 channels; mixed down to mono".
+std::vector<std::string> input_notes(const Scenario& s);
 // The built-in default: a two-way 20 s call over a moderately bad mobile network.
 Scenario default_scenario();
 // Parses an already-read document; `base_dir` resolves relative paths (talker files, profiles,

@@ -40,7 +40,9 @@ TEST(CallPlugin, ScenarioPlaysThroughTheExamplePlugin) {
     parse_scenario(plugin_scenario("/nonexistent/libnope.so", 70), "plugin.json", "");
     FAIL() << "no error";
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "plugin.json: /peers/bob/jitter_buffer/plugin: plugin library '/nonexistent/libnope.so' does not exist");
+    EXPECT_STREQ(e.what(),
+                 "plugin.json: /peers/bob/jitter_buffer/plugin: plugin library '/nonexistent/libnope.so': "
+                 "/nonexistent/libnope.so: no such file");
   }
 #endif
 }

@@ -1,6 +1,8 @@
 // Sweeps: byte-identical results whatever the thread count, resume, exit codes, record contents.
 #include <gtest/gtest.h>
 
+#include "audio/audio.h"
+#include "common/error.h"
 #include "harness/sweep/results_io.h"
 #include "harness/sweep/suite.h"
 #include "harness/sweep/sweep.h"
@@ -127,8 +129,8 @@ TEST(Sweep, FailedExpectationsAndBrokenInputsSetTheExitCode) {
   failing["expect"] = {{"all", {"packets_sent <= 1"}}};  // about 100 are sent
   testutil::write_json(dir / "failing.json", failing);
   json broken = testutil::short_call("broken");
-  testutil::write_text(dir / "garbage.wav", "this is not audio");
-  broken["peers"]["alice"]["talker"] = {{"file", "garbage.wav"}};
+  audio::write_audio16(dir / "talker.wav", audio::Signal{16000, std::vector<float>(16000, 0.1f)});
+  broken["peers"]["alice"]["talker"] = {{"file", "talker.wav"}};
   testutil::write_json(dir / "broken.json", broken);
   testutil::write_json(dir / "ok.json", testutil::short_call("ok"));
 
@@ -136,13 +138,27 @@ TEST(Sweep, FailedExpectationsAndBrokenInputsSetTheExitCode) {
                             quiet_options(dir / "a", 2));
   EXPECT_EQ(r.failed, 1u);
   EXPECT_EQ(r.exit_code(), 1);
-  r = run_sweep(expand_suites({dir.path().string()}), quiet_options(dir / "b", 2));
+  // A bad talker file is refused before anything runs ...
+  testutil::write_text(dir / "garbage.wav", "this is not audio");
+  broken["peers"]["alice"]["talker"] = {{"file", "garbage.wav"}};
+  testutil::write_json(dir / "garbage.json", broken);
+  try {
+    (void)expand_suites({(dir / "garbage.json").string()});
+    ADD_FAILURE() << "garbage.wav was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("garbage.wav: cannot read audio"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(dir / "garbage.json");
+  // ... and one that goes bad after the sweep started is an error record of that call (exit 2).
+  std::vector<Job> jobs = expand_suites({dir.path().string()});
+  testutil::write_text(dir / "talker.wav", "this is not audio any more");
+  r = run_sweep(std::move(jobs), quiet_options(dir / "b", 2));
   EXPECT_EQ(r.errors, 1u);
   EXPECT_EQ(r.exit_code(), 2);
   const ResultLines lines = read_results(dir / "b" / "results.jsonl");
   ASSERT_EQ(lines.records.size(), 3u);
   EXPECT_EQ(lines.records[0].at("id"), "broken");
-  EXPECT_NE(lines.records[0].at("error").get<std::string>().find("garbage.wav"), std::string::npos);
+  EXPECT_NE(lines.records[0].at("error").get<std::string>().find("talker.wav"), std::string::npos);
   EXPECT_FALSE(lines.records[0].contains("dir"));
 }
 

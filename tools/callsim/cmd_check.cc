@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_numbers.h"
 #include "commands.h"
 #include "common/atomic_file.h"
 #include "harness/check/check.h"
@@ -45,7 +46,7 @@ Command add_check(CLI::App& app) {
                   "expectations are checked");
   sub->add_option("--junit", a->junit, "Also write JUnit XML to this file");
   sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every tolerance by this factor")
-      ->check(CLI::PositiveNumber);
+      ->check(Number(0, 1000, true));
   sub->add_flag("-v,--verbose", a->verbose, "Also list metrics that moved within tolerance");
   return {sub, [a] { return run_check_command(*a); }};
 }

@@ -11,6 +11,7 @@
 #include "audio/audio.h"
 #include "audio/level.h"
 #include "audio/talkers.h"
+#include "cli_numbers.h"
 #include "commands.h"
 #include "common/error.h"
 
@@ -71,7 +72,8 @@ Command add_level(CLI::App& app) {
   auto* sub = app.add_subcommand("level", "Measure the ITU-T P.56 active speech level (dBov) of audio files");
   auto o = std::make_shared<LevelOptions>();
   sub->add_option("files", o->files, "Audio files (WAV, FLAC, ...) or builtin:<talker>")->required();
-  sub->add_option("--normalize", o->normalize_dbov, "Scale to this active level in dBov (e.g. -26)");
+  sub->add_option("--normalize", o->normalize_dbov, "Scale to this active level in dBov (e.g. -26)")
+      ->check(Number(-100, 0));
   sub->add_option("-o,--out", o->output, "Where to write the normalised audio (16-bit; .flac or .wav)");
   return {sub, [o] { return run_level(*o); }};
 }

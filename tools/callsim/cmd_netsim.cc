@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "cli_numbers.h"
 #include "commands.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -116,7 +117,7 @@ int run_netsim(const NetsimOptions& o) {
     nlohmann::json out = stats_json(r.stats);
     out["link"] = link.name;
     out["seed"] = link.seed;
-    std::cout << out.dump(2) << '\n';
+    std::cout << json_text(out, 2) << '\n';
   } else {
     std::cout << "link " << link.name << ", seed " << link.seed << ", " << o.pps << " pps x " << o.size_bytes
               << " B for " << link.duration.to_seconds() << " s\n"
@@ -133,11 +134,13 @@ Command add_netsim(CLI::App& app) {
   auto o = std::make_shared<NetsimOptions>();
   sub->add_option("file", o->file, "Scenario file, or a link / profile file")->required();
   sub->add_option("--link", o->link, "Link of the scenario, e.g. alice->bob (default: the only one)");
-  sub->add_option("--pps", o->pps, "Packets per second (default 50)");
+  sub->add_option("--pps", o->pps, "Packets per second (default 50)")->check(Number(0, 1e6, true));
   sub->add_option("--size", o->size_bytes,
-                  "RTP packet size in bytes (default 80; the link adds its overhead)");
-  sub->add_option("--duration", o->duration_s, "Seconds (default: the scenario's duration, or 20)");
-  sub->add_option("--seed", o->seed, "Seed (default: the scenario's)");
+                  "RTP packet size in bytes (default 80; the link adds its overhead)")
+      ->transform(Integer(1, 65507));
+  sub->add_option("--duration", o->duration_s, "Seconds (default: the scenario's duration, or 20)")
+      ->check(Number(0, 7200, true));
+  sub->add_option("--seed", o->seed, "Seed (default: the scenario's)")->transform(Unsigned());
   sub->add_option("-o,--out", o->output,
                   "Per-packet trace CSV: id,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted");
   sub->add_flag("--json", o->json, "Print the statistics as JSON");

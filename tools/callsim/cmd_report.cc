@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_numbers.h"
 #include "commands.h"
 #include "harness/report/report.h"
 
@@ -61,7 +62,7 @@ Command add_report(CLI::App& app) {
   sub->add_option("--series", a->series,
                   "Sweep axes that name a codec setting (default: axes containing 'codec')");
   sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every baseline tolerance by this factor")
-      ->check(CLI::PositiveNumber);
+      ->check(Number(0, 1000, true));
   sub->add_option("--gnuplot", a->gnuplot, "gnuplot program")->capture_default_str();
   sub->add_flag("-q,--quiet", a->quiet, "Print only warnings and errors");
   return {sub, [a] { return run_report(*a); }};

@@ -3,9 +3,10 @@
 #include <optional>
 #include <string>
 
-#include "commands.h"
 #include "call/call_output.h"
 #include "call/call_runner.h"
+#include "cli_numbers.h"
+#include "commands.h"
 #include "scenario/scenario.h"
 
 namespace callsim::cli {
@@ -25,13 +26,15 @@ Command add_run(CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
   sub->add_option("scenario", a->scenario, "Scenario JSON file (default: the embedded default scenario)");
   sub->add_option("-o,--out", a->out, "Output folder (default: callsim-out/<scenario name>)");
-  sub->add_option("--seed", a->seed, "Override the scenario's seed");
+  sub->add_option("--seed", a->seed, "Override the scenario's seed")->transform(Unsigned());
   sub->add_flag("--no-score", a->no_score, "Skip P.862 scoring (E-model and statistics only)");
   sub->add_flag("--no-audio", a->no_audio, "Do not write WAV and pcap files");
   sub->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
   return {sub, [a] {
     scenario::Scenario s = a->scenario.empty() ? scenario::default_scenario() : scenario::load_scenario(a->scenario);
     if (a->seed) s.seed = *a->seed;
+    if (!a->quiet)
+      for (const auto& note : scenario::input_notes(s)) std::cerr << "callsim: note: " << note << '\n';
     call::RunOptions options;
     options.score = !a->no_score;
     const call::CallResult result = call::run_call(s, options);

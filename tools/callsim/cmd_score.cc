@@ -10,8 +10,10 @@
 
 #include "audio/audio.h"
 #include "audio/resample.h"
+#include "cli_numbers.h"
 #include "commands.h"
 #include "common/error.h"
+#include "json/json_node.h"
 #include "quality/pesq.h"
 
 namespace callsim::cli {
@@ -29,17 +31,15 @@ std::string num(double v, int decimals = 3) {
   return buf;
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
+// A JSON string: escaped, and valid UTF-8 whatever bytes the path has (U+FFFD replaces the rest).
+std::string quoted(const std::string& s) { return json_text(nlohmann::json(s)); }
+
+audio::Signal read_input(const std::string& path) {
+  const audio::DecodedAudio a = audio::read_audio_file(path);
+  if (a.info.channels > 1)
+    std::cerr << "callsim score: " << path << ": " << a.info.channels
+              << " channels; mixed down to mono (their average)\n";
+  return a.signal;
 }
 
 // The rate P.862 runs at: the files' own rate when it is 8 or 16 kHz (wideband: 16 kHz only).
@@ -115,7 +115,7 @@ void print_timeline(const ScoreOptions& o, const quality::PesqTimeline& t) {
 int run_score(const ScoreOptions& o) {
   const quality::PesqMode mode =
       o.mode == "wb" ? quality::PesqMode::kWideband : quality::PesqMode::kNarrowband;
-  const audio::Signal ref_in = audio::read_audio(o.ref), deg_in = audio::read_audio(o.deg);
+  const audio::Signal ref_in = read_input(o.ref), deg_in = read_input(o.deg);
   const int rate = model_rate(ref_in, deg_in, mode);
   const audio::Signal ref = at_rate(ref_in, rate, o.ref), deg = at_rate(deg_in, rate, o.deg);
   const quality::PesqInputNames names{o.ref, o.deg};
@@ -153,7 +153,7 @@ Command add_score(CLI::App& app) {
   sub->add_flag("--json", o->json, "Print a JSON object");
   sub->add_flag("--windows", o->windows, "Score consecutive ~10 s windows of a long call");
   sub->add_option("--bench", o->bench, "Score N times and print the time per run on stderr")
-      ->check(CLI::PositiveNumber);
+      ->transform(Integer(1, 1000000));
   return {sub, [o] { return run_score(*o); }};
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_numbers.h"
 #include "commands.h"
 #include "harness/sweep/progress.h"
 #include "harness/sweep/shard.h"
@@ -21,6 +22,7 @@ struct SweepArgs {
   int jobs = 0;
   std::string out = "callsim-out/sweep";
   std::string shard;
+  size_t max_calls = harness::kDefaultMaxCalls;
   bool no_audio = false, no_score = false, resume = true, no_encode_cache = false, list = false,
        quiet = false;
 };
@@ -50,7 +52,7 @@ Command add_sweep(CLI::App& app) {
   auto a = std::make_shared<SweepArgs>();
   sub->add_option("suites", a->suites, "Scenario files, folders (every scenario below), globs, matrix files")
       ->required();
-  sub->add_option("-j,--jobs", a->jobs, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("-j,--jobs", a->jobs, "Worker threads (default: all cores)")->transform(Integer(0, 256));
   sub->add_option("-o,--out", a->out, "Output folder (default: callsim-out/sweep)");
   sub->add_option("--shard", a->shard,
                   "Run only shard K of N (\"K/N\", 1-based): the jobs with index % N == K-1");
@@ -60,12 +62,16 @@ Command add_sweep(CLI::App& app) {
                 "Keep calls already complete in the output folder (default on)");
   sub->add_flag("--no-encode-cache", a->no_encode_cache,
                 "Encode every call's audio, even when another call already did");
+  sub->add_option("--max-calls", a->max_calls,
+                  "Refuse suites that expand to more calls than this (counted before any runs)")
+      ->transform(Integer(1, 100000000))
+      ->capture_default_str();
   sub->add_flag("--list", a->list, "Print the job ids (of the shard) and exit");
   sub->add_flag("-q,--quiet", a->quiet, "No progress output");
   return {sub, [a] {
             std::optional<harness::ShardSpec> shard;
             if (!a->shard.empty()) shard = harness::parse_shard(a->shard);
-            std::vector<harness::Job> jobs = harness::expand_suites(a->suites);
+            std::vector<harness::Job> jobs = harness::expand_suites(a->suites, a->max_calls);
             if (a->list) return list_jobs(jobs, shard);
             harness::SweepOptions o;
             o.out_dir = a->out;

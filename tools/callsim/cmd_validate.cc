@@ -20,6 +20,7 @@ Command add_validate(CLI::App& app) {
     for (const auto& f : *files) {
       try {
         const scenario::Scenario s = scenario::load_scenario(f);
+        for (const auto& note : scenario::input_notes(s)) std::cerr << "note: " << note << '\n';
         std::cout << f << ": ok (" << s.name << ", " << s.directions.size() << " direction"
                   << (s.directions.size() == 1 ? "" : "s") << ", " << s.duration.to_seconds() << " s)\n";
       } catch (const InputError& e) {

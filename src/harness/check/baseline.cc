@@ -168,7 +168,7 @@ json baseline_to_json(const Baseline& b) {
 }
 
 void save_baseline(const Baseline& b, const std::filesystem::path& path) {
-  write_file_atomic(path, baseline_to_json(b).dump(2) + "\n");
+  write_file_atomic(path, json_text(baseline_to_json(b), 2) + "\n");
 }
 
 Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>& calls, bool keep_missing,

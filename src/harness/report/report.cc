@@ -8,6 +8,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/staged_dir.h"
 #include "harness/report/report_html.h"
 #include "harness/report/report_internal.h"
 #include "json/json_node.h"
@@ -60,7 +61,7 @@ json record_json(const CallRecord& c) {
 
 void write_data_files(const Context& ctx, const std::vector<fs::path>& results) {
   std::string lines;
-  for (const auto& c : ctx.calls) lines += record_json(c).dump() + "\n";
+  for (const auto& c : ctx.calls) lines += json_text(record_json(c)) + "\n";
   write_file_atomic(ctx.root / "results.jsonl", lines);
   json sources = json::array();
   for (const auto& r : results) sources.push_back(r.string());
@@ -69,7 +70,7 @@ void write_data_files(const Context& ctx, const std::vector<fs::path>& results) 
                      {"calls", ctx.calls.size()},
                      {"sources", sources},
                      {"baseline", ctx.options.baseline ? ctx.options.baseline->string() : ""}};
-  write_file_atomic(ctx.root / "report.json", meta.dump(2) + "\n");
+  write_file_atomic(ctx.root / "report.json", json_text(meta, 2) + "\n");
 }
 
 // The target may be absent, empty, or an earlier report; anything else is not ours to replace.
@@ -121,6 +122,7 @@ ReportSummary write_report(const std::vector<fs::path>& results, const ReportOpt
   check_target(target);
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   fs::create_directories(parent);
+  remove_stale_temporaries(parent);  // left by a report that was killed
   ctx.root = parent / ("." + folder_name(target) + ".tmp-" + std::to_string(::getpid()));
   fs::remove_all(ctx.root);
   fs::create_directories(ctx.root);

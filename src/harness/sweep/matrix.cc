@@ -1,5 +1,6 @@
 #include "harness/sweep/matrix.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -165,17 +166,42 @@ Job combination(const std::string& matrix, const Base& base, const std::vector<A
   return job;
 }
 
+// Counts the calls before any is built: the product of the axis sizes, then (when that is over
+// the limit but small enough to enumerate) the combinations left after the exclusions.
+void check_call_count(const std::vector<Axis>& axes, const std::vector<Exclusion>& exclusions,
+                      size_t max_calls, const JsonNode& root) {
+  constexpr uint64_t kEnumerable = 100000000;
+  uint64_t product = 1;
+  for (const auto& axis : axes) product = product > kEnumerable ? product : product * axis.entries.size();
+  if (product <= max_calls) return;
+  const std::string limit = "; the limit is " + std::to_string(max_calls) + " (raise it with --max-calls)";
+  if (product > kEnumerable || exclusions.empty())
+    root.at("axes").fail("the matrix expands to " + (product > kEnumerable ? "more than " : std::string()) +
+                         std::to_string(std::min(product, kEnumerable)) + " calls" + limit);
+  uint64_t count = 0;
+  std::vector<size_t> pick(axes.size(), 0);
+  for (;;) {
+    if (!excluded(exclusions, axes, pick) && ++count > max_calls) break;
+    size_t a = axes.size();
+    while (a > 0 && ++pick[a - 1] == axes[a - 1].entries.size()) pick[--a] = 0;
+    if (a == 0) return;
+  }
+  root.at("axes").fail("the matrix expands to more than " + std::to_string(max_calls) + " calls" + limit);
+}
+
 }  // namespace
 
-std::vector<Job> expand_matrix(const json& matrix, const std::string& file) {
+std::vector<Job> expand_matrix(const json& matrix, const std::string& file, size_t max_calls) {
   const JsonNode root(matrix, file);
   root.expect_keys({"$schema", "matrix", "description", "base", "patch", "apply_to", "axes", "exclude"});
   const std::string name = root.at("matrix").string();
   if (!valid_id_part(name))
-    root.at("matrix").fail("'" + name + "' cannot be a job id (use letters, digits, '_', '.', '-')");
+    root.at("matrix").fail("'" + excerpt(name) +
+                           "' cannot be a job id (use 1 to 100 letters, digits, '_', '.', '-')");
   root.string_or("description", "");
   const std::vector<Axis> axes = parse_axes(matrix, file);
   const std::vector<Exclusion> exclusions = parse_exclusions(root.find("exclude"), axes);
+  check_call_count(axes, exclusions, max_calls, root);
   const Base base = load_base(root, file);
   const std::vector<std::string> directions = select_directions(root.find("apply_to"), base.doc);
   check_entries(base, axes, directions, file);

@@ -53,7 +53,9 @@ std::vector<Axis> parse_axes(const nlohmann::json& matrix, const std::string& fi
 std::vector<std::string> apply_entry(const Axis& axis, const AxisEntry& entry, nlohmann::json& doc,
                                      const std::vector<std::string>& directions);
 
-// Expands a matrix document read from `file` into its jobs (unsorted).
-std::vector<Job> expand_matrix(const nlohmann::json& matrix, const std::string& file);
+// Expands a matrix document read from `file` into its jobs (unsorted). A matrix of more than
+// `max_calls` calls is an InputError before any call is built.
+std::vector<Job> expand_matrix(const nlohmann::json& matrix, const std::string& file,
+                               size_t max_calls = kDefaultMaxCalls);
 
 }  // namespace callsim::harness

@@ -27,7 +27,8 @@ bool valid_axis_name(const std::string& name) {
 
 void check_entry_name(const JsonNode& where, const std::string& name) {
   if (!valid_id_part(name))
-    where.fail("'" + name + "' cannot be part of a job id (use letters, digits, '_', '.', '-')");
+    where.fail("'" + excerpt(name) +
+               "' cannot be part of a job id (use 1 to 100 letters, digits, '_', '.', '-')");
 }
 
 // {"name": value, ...}: values must be objects, except talkers (a string or an object).

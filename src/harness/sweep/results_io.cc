@@ -93,7 +93,7 @@ json error_record(const Job& job, const std::string& message) {
           {"error", message}};
 }
 
-std::string record_line(const json& record) { return record.dump() + "\n"; }
+std::string record_line(const json& record) { return json_text(record) + "\n"; }
 
 void write_results(const std::filesystem::path& dir, const std::vector<std::string>& lines) {
   std::string text;
@@ -152,7 +152,7 @@ json summarize_records(const std::vector<json>& records) {
 }
 
 void write_summary(const std::filesystem::path& dir, const json& summary) {
-  write_file_atomic(dir / "summary.json", summary.dump(2) + "\n");
+  write_file_atomic(dir / "summary.json", json_text(summary, 2) + "\n");
 }
 
 }  // namespace callsim::harness

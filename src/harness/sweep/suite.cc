@@ -57,15 +57,16 @@ std::string clean(const fs::path& p) {
 
 Job scenario_job(const std::string& path, const nlohmann::json& doc) {
   Job job = make_job(doc.value("name", std::string()), path, doc, fs::path(path).parent_path().string());
-  if (!valid_id_part(job.id)) throw InputError(path, "/name", "'" + job.id + "' cannot name a job folder");
+  if (!valid_id_part(job.id))
+    throw InputError(path, "/name", "'" + excerpt(job.id) + "' cannot name a job folder");
   return job;
 }
 
-void add_file(const std::string& path, bool named, std::vector<Job>& jobs) {
+void add_file(const std::string& path, bool named, std::vector<Job>& jobs, size_t max_calls) {
   const nlohmann::json doc = read_json_file(path);
   switch (classify(doc)) {
     case FileKind::kMatrix: {
-      std::vector<Job> m = expand_matrix(doc, path);
+      std::vector<Job> m = expand_matrix(doc, path, max_calls - std::min(max_calls, jobs.size()));
       jobs.insert(jobs.end(), std::make_move_iterator(m.begin()), std::make_move_iterator(m.end()));
       return;
     }
@@ -102,7 +103,7 @@ void add_folder(const fs::path& dir, std::vector<Job>& jobs) {
   if (found == 0) throw InputError(dir.string(), "", "no scenario files below this folder");
 }
 
-void add_argument(const std::string& arg, std::vector<Job>& jobs) {
+void add_argument(const std::string& arg, std::vector<Job>& jobs, size_t max_calls) {
   std::vector<std::string> paths;
   if (is_glob(arg)) {
     paths = GlobMatches(arg).paths();
@@ -117,9 +118,9 @@ void add_argument(const std::string& arg, std::vector<Job>& jobs) {
     if (fs::is_directory(st)) {
       add_folder(p, jobs);
     } else if (!is_glob(arg)) {
-      add_file(clean(p), true, jobs);
+      add_file(clean(p), true, jobs, max_calls);
     } else if (fs::path(p).extension() == ".json") {
-      add_file(clean(p), false, jobs);  // a glob may also match other JSON: skipped
+      add_file(clean(p), false, jobs, max_calls);  // a glob may also match other JSON: skipped
     }
   }
 }
@@ -153,9 +154,13 @@ bool natural_less(std::string_view a, std::string_view b) {
 }
 
 bool valid_id_part(std::string_view part) {
-  if (part.empty() || part == "." || part == "..") return false;
+  if (part.empty() || part.size() > kMaxIdPartLength || part == "." || part == "..") return false;
   return part.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") ==
          std::string_view::npos;
+}
+
+std::string excerpt(std::string_view s) {
+  return s.size() <= 40 ? std::string(s) : std::string(s.substr(0, 40)) + "...";
 }
 
 Job make_job(std::string id, const std::string& file, const nlohmann::json& document,
@@ -192,9 +197,15 @@ void sort_and_check_ids(std::vector<Job>& jobs) {
             "job id '" + it->first + "' is a folder of job '" + j.id + "' (from " + j.file + "); rename one");
 }
 
-std::vector<Job> expand_suites(const std::vector<std::string>& suites) {
+std::vector<Job> expand_suites(const std::vector<std::string>& suites, size_t max_calls) {
   std::vector<Job> jobs;
-  for (const auto& s : suites) add_argument(s, jobs);
+  for (const auto& s : suites) {
+    add_argument(s, jobs, max_calls);
+    if (jobs.size() > max_calls)
+      throw InputError(s, "",
+                       "the sweep reaches " + std::to_string(jobs.size()) + " calls here; the limit is " +
+                           std::to_string(max_calls) + " (raise it with --max-calls)");
+  }
   sort_and_check_ids(jobs);
   return jobs;
 }

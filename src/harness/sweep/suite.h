@@ -24,9 +24,14 @@ struct Job {
   scenario::Scenario scenario;  // parsed and validated
 };
 
+// The most calls one sweep expands to unless raised (`callsim sweep --max-calls`): counted
+// before any is built, so a matrix of 10^7 combinations is refused at once.
+constexpr size_t kDefaultMaxCalls = 100000;
+
 // Expands suite arguments into jobs sorted by id. Throws InputError on an unreadable or invalid
-// file, a glob matching nothing, or two different jobs with the same id.
-std::vector<Job> expand_suites(const std::vector<std::string>& suites);
+// file, a glob matching nothing, two different jobs with the same id, or more than `max_calls`
+// jobs.
+std::vector<Job> expand_suites(const std::vector<std::string>& suites, size_t max_calls = kDefaultMaxCalls);
 
 // Builds a job from an already-read scenario document (also used by the matrix expansion).
 // `file` names it in errors and in the results; `base_dir` resolves its relative paths.
@@ -39,7 +44,11 @@ bool natural_less(std::string_view a, std::string_view b);
 // Sorts by id (natural order) and rejects duplicates and ids that are a folder prefix of another.
 void sort_and_check_ids(std::vector<Job>& jobs);
 
-// An id is one or more '/'-separated parts of letters, digits, '_', '.', '-' (not "." or "..").
+// An id is one or more '/'-separated parts of 1 to kMaxIdPartLength letters, digits, '_', '.',
+// '-' (not "." or ".."): each part is a folder name.
+constexpr size_t kMaxIdPartLength = 100;
 bool valid_id_part(std::string_view part);
+// For messages: the first 40 characters of `s`, with "..." when cut.
+std::string excerpt(std::string_view s);
 
 }  // namespace callsim::harness

@@ -4,16 +4,17 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <optional>
 #include <thread>
 
+#include "call/call_output.h"
+#include "call/call_runner.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/staged_dir.h"
 #include "harness/sweep/encode_cache.h"
 #include "harness/sweep/progress.h"
 #include "harness/sweep/results_io.h"
-#include "call/call_output.h"
-#include "call/call_runner.h"
 #include "json/json_node.h"
 #include "sim/random.h"
 
@@ -41,38 +42,49 @@ double seconds_since(Clock::time_point start) {
 
 json read_result(const fs::path& dir) { return read_json_file((dir / "result.json").string()); }
 
-// A call folder from an earlier run that this run may keep.
-bool is_complete(const fs::path& dir, const std::string& fingerprint, bool audio) {
-  std::ifstream in(dir / "job.json", std::ios::binary);
-  if (!in) return false;
-  const json marker = json::parse(in, nullptr, false);
-  if (marker.is_discarded() || !marker.is_object()) return false;
-  return marker.value("fingerprint", std::string()) == fingerprint &&
-         (!audio || marker.value("audio", false)) && fs::is_regular_file(dir / "result.json");
+// The result of a call folder from an earlier run that this run may keep: its job.json has this
+// run's fingerprint and its result.json reads back into a record. Anything else (a folder
+// damaged by a crash, a truncated file) is run again.
+std::optional<json> kept_result(const Job& job, const fs::path& dir, const std::string& fingerprint,
+                                bool audio) {
+  try {
+    const json marker = read_json_file((dir / "job.json").string());
+    if (!marker.is_object() || marker.value("fingerprint", std::string()) != fingerprint ||
+        (audio && !marker.value("audio", false)))
+      return std::nullopt;
+    json result = read_result(dir);
+    (void)make_record(job, result);
+    return result;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 Outcome run_one(const Job& job, const SweepOptions& o, const call::EncodeCache& cache) {
   const fs::path dir = call_dir(o.out_dir, job.id);
   const std::string fingerprint = job_fingerprint(job, o.score);
   Outcome out;
-  if (o.resume && is_complete(dir, fingerprint, o.audio)) {
-    out.resumed = true;
-    out.status = read_result(dir).value("passed", false) ? RunStatus::kPassed : RunStatus::kFailed;
-    return out;
+  if (o.resume) {
+    if (const auto kept = kept_result(job, dir, fingerprint, o.audio)) {
+      out.resumed = true;
+      out.status = kept->value("passed", false) ? RunStatus::kPassed : RunStatus::kFailed;
+      return out;
+    }
   }
   const auto start = Clock::now();
   try {
-    fs::remove_all(dir);
     call::RunOptions run;
     run.score = o.score;
     run.encode_cache = cache;
     const call::CallResult result = call::run_call(job.scenario, run);
     call::OutputOptions output;
     output.audio = output.pcap = o.audio;
-    call::write_call_outputs(result, dir, output);
+    output.replace_any = true;
     const json marker = {
         {"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
-    write_file_atomic(dir / "job.json", marker.dump(2) + "\n");  // last: the call is complete
+    // job.json inside the folder, which appears complete (and synced) or not at all.
+    output.extra_files.emplace_back("job.json", json_text(marker, 2) + "\n");
+    call::write_call_outputs(result, dir, output);
     out.status = result.passed ? RunStatus::kPassed : RunStatus::kFailed;
   } catch (...) {
     const std::exception_ptr error = std::current_exception();
@@ -110,21 +122,31 @@ int thread_count(int requested, size_t jobs) {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
+// The record of a call that completed. A result.json that cannot be read back (changed on disk
+// since) makes an error record rather than stopping the sweep.
+json read_record(const Job& job, const fs::path& out_dir) {
+  try {
+    return make_record(job, read_result(call_dir(out_dir, job.id)));
+  } catch (const std::exception& e) {
+    return error_record(job, std::string("cannot read back the call's result.json: ") + e.what());
+  }
+}
+
 // The records of every job, in job order; counts the outcomes into `report`.
 std::vector<json> collect_records(const std::vector<Job>& jobs, const std::vector<Outcome>& outcomes,
                                   const fs::path& out_dir, SweepReport& report) {
   std::vector<json> records;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Outcome& r = outcomes[i];
-    records.push_back(r.status == RunStatus::kError
-                          ? error_record(jobs[i], r.error)
-                          : make_record(jobs[i], read_result(call_dir(out_dir, jobs[i].id))));
+    records.push_back(r.status == RunStatus::kError ? error_record(jobs[i], r.error)
+                                                    : read_record(jobs[i], out_dir));
+    const RunStatus status = records.back().contains("error") ? RunStatus::kError : r.status;
     report.input_error = report.input_error || r.input_error;
     report.internal_error = report.internal_error || r.internal_error;
     (r.resumed ? report.resumed : report.ran)++;
-    (r.status == RunStatus::kPassed   ? report.passed
-     : r.status == RunStatus::kFailed ? report.failed
-                                      : report.errors)++;
+    (status == RunStatus::kPassed   ? report.passed
+     : status == RunStatus::kFailed ? report.failed
+                                    : report.errors)++;
   }
   return records;
 }
@@ -156,7 +178,7 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   if (o.shard) jobs = select_shard(std::move(jobs), *o.shard);
   report.calls = jobs.size();
   report.threads = thread_count(o.threads, jobs.size());
-  fs::create_directories(o.out_dir);
+  create_folder(o.out_dir);
 
   EncodeOnceCache cache;
   std::optional<ProgressReporter> progress;

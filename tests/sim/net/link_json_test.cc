@@ -156,8 +156,9 @@ TEST(LinkJson, ProfileSearchOrder) {
 }
 
 TEST(LinkJson, PhasesOfAProfileMustFitTheCall) {
+  // The scenario's reference first, then the profile file and the place in it.
   EXPECT_EQ(error_of(R"({"profile": "lte_handover"})", call(10, CALLSIM_SOURCE_DIR "/scenarios")),
-            CALLSIM_SOURCE_DIR
+            "x.json: /links/a->b/profile: profile 'lte_handover': " CALLSIM_SOURCE_DIR
             "/scenarios/profiles/lte_handover.json: /phases/2: phase [14, 14.06) s is outside the "
             "call (0 to 10 s)");
 }
@@ -183,7 +184,8 @@ TEST(LinkJson, ExactErrors) {
             "x.json: /links/a->b/loss: p13 + p14 = 1.1 exceeds 1");
   EXPECT_EQ(error_of(R"({"delay": {"correlation": 1}})", ctx),
             "x.json: /links/a->b/delay/correlation: 1 is not in [0, 1)");
-  EXPECT_EQ(error_of(R"({"reorder": {"gap": 0}})", ctx), "x.json: /links/a->b/reorder/gap: 0 is not >= 1");
+  EXPECT_EQ(error_of(R"({"reorder": {"gap": 0}})", ctx),
+            "x.json: /links/a->b/reorder/gap: 0 is not in [1, 1000000]");
   EXPECT_EQ(error_of(R"({"rate": {"kbps": 64, "trace": "t.mahi"}})", ctx),
             "x.json: /links/a->b/rate: give either \"kbps\" or \"trace\", not both");
   EXPECT_EQ(error_of(R"({"phases": [{"start_s": 18, "end_s": 25, "outage": true}]})", ctx),
@@ -197,7 +199,7 @@ TEST(LinkJson, ExactErrors) {
   EXPECT_EQ(error_of(R"({"phases": [{"start_s": 1, "end_s": 2, "ramp": {"delay.base_ms": [40]}}]})", ctx),
             "x.json: /links/a->b/phases/0/ramp/delay.base_ms: expected [from, to]: an array of 2 numbers");
   EXPECT_EQ(error_of(R"({"phases": [{"start_s": 1, "end_s": 2, "set": {"delay": {"jitter_ms": -1}}}]})", ctx),
-            "x.json: /links/a->b/phases/0/set/delay/jitter_ms: -1 is not >= 0");
+            "x.json: /links/a->b/phases/0/set/delay/jitter_ms: -1 is not in [0, 60000]");
   EXPECT_EQ(error_of(R"({"profile": "lte_handover", "loss": {"model": "none"}})", ctx),
             "x.json: /links/a->b/loss: unknown key 'loss'; expected one of: profile, override, description");
   EXPECT_EQ(
@@ -216,10 +218,13 @@ TEST(LinkJson, MissingProfileAndErrorsInsideAProfile) {
                 "/../profiles/nope.json, /nonexistent/nope.json, the built-in profiles)");
   write(dir / "profiles" / "bad.json", R"({"description": "x", "delay": {"jitter_ms": -3}})");
   EXPECT_EQ(error_of(R"({"profile": "bad"})", call(20, d)),
-            d + "/profiles/bad.json: /delay/jitter_ms: -3 is not >= 0");
+            "x.json: /links/a->b/profile: profile 'bad': " + d +
+                "/profiles/bad.json: /delay/jitter_ms: -3 is not in "
+                "[0, 60000]");
   write(dir / "profiles" / "chain.json", R"({"profile": "bad"})");
   EXPECT_EQ(error_of(R"({"profile": "chain"})", call(20, d)),
-            d + "/profiles/chain.json: /profile: a profile cannot refer to another profile");
+            "x.json: /links/a->b/profile: profile 'chain': " + d +
+                "/profiles/chain.json: /profile: a profile cannot refer to another profile");
 }
 
 TEST(LinkJson, TraceFiles) {
@@ -234,19 +239,22 @@ TEST(LinkJson, TraceFiles) {
   EXPECT_FALSE(c.trace->loop);
   write(dir / "bad.csv", "index,delay_ms\n0,10\n1,-4\n");
   EXPECT_EQ(error_of(R"({"trace": {"file": "bad.csv"}})", call(20, d)),
-            d + "/bad.csv: byte 20 (line 3): expected a delay in ms >= 0 or \"lost\"");
+            "x.json: /links/a->b/trace/file: packet trace 'bad.csv': " + d +
+                "/bad.csv: byte 20 (line 3): expected a delay in ms (0 to 60000) or \"lost\"");
   write(dir / "gap.csv", "index,delay_ms\n0,10\n2,10\n");
   EXPECT_EQ(error_of(R"({"trace": {"file": "gap.csv"}})", call(20, d)),
-            d + "/gap.csv: byte 20 (line 3): expected packet index 1");
+            "x.json: /links/a->b/trace/file: packet trace 'gap.csv': " + d +
+                "/gap.csv: byte 20 (line 3): expected packet index 1");
   EXPECT_EQ(error_of(R"({"trace": {"file": "none.csv"}})", call(20, d)),
-            "x.json: /links/a->b/trace/file: cannot read packet trace 'none.csv': cannot open file");
+            "x.json: /links/a->b/trace/file: packet trace 'none.csv': " + d + "/none.csv: no such file");
   write(dir / "link.mahi", "1\n1\n3\n");
   const auto m = parse(R"({"rate": {"trace": "link.mahi", "queue": {"limit_packets": 10}}})", call(20, d));
   ASSERT_TRUE(m.rate.trace);
   EXPECT_EQ(m.rate.trace->opportunities.size(), 3u);
   write(dir / "back.mahi", "5\n3\n");
   EXPECT_EQ(error_of(R"({"rate": {"trace": "back.mahi"}})", call(20, d)),
-            d + "/back.mahi: byte 2 (line 2): timestamps must not decrease");
+            "x.json: /links/a->b/rate/trace: Mahimahi trace 'back.mahi': " + d +
+                "/back.mahi: byte 2 (line 2): timestamps must not decrease");
 }
 
 }  // namespace

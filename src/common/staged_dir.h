@@ -1,0 +1,46 @@
+// Output folders that are complete or absent. Files go into a temporary folder beside the target
+// (".<name>.tmp-<pid>-<n>"); commit() flushes them to disk (fsync: what a resumed sweep relies
+// on survives a power cut), then swaps the folder into place — atomically with renameat2
+// RENAME_EXCHANGE when a previous output is there, so a reader sees the old folder or the new
+// one, never a mix — and removes the previous one. Without commit() the destructor removes the
+// temporary folder; a killed process leaves it behind for remove_stale_temporaries().
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace callsim {
+
+class StagedDir {
+ public:
+  // Creates the parent folders and the temporary folder (InputError naming the path on failure).
+  explicit StagedDir(std::filesystem::path target);
+  ~StagedDir();
+  StagedDir(const StagedDir&) = delete;
+  StagedDir& operator=(const StagedDir&) = delete;
+
+  const std::filesystem::path& path() const { return temp_; }  // write here
+  const std::filesystem::path& target() const { return target_; }
+  // Syncs every file and folder below path() when `durable`, then moves it to target(),
+  // replacing what was there.
+  void commit(bool durable = true);
+
+ private:
+  std::filesystem::path target_, temp_;
+  bool committed_ = false;
+};
+
+// A name for a temporary sibling of `target`: ".<name>.tmp-<pid>-<n>".
+std::filesystem::path temporary_sibling(const std::filesystem::path& target);
+
+// Removes the temporaries (".<name>.tmp-<pid>" or ".<name>.tmp-<pid>-<n>", files or folders) in
+// `folder` whose process no longer runs. Best effort: errors are ignored. Returns how many.
+int remove_stale_temporaries(const std::filesystem::path& folder);
+
+// create_directories, with OutputError naming the path (a file in the way, no permission).
+void create_folder(const std::filesystem::path& path);
+
+// fsync of one file or folder (InputError naming it on failure).
+void sync_path(const std::filesystem::path& path);
+
+}  // namespace callsim

@@ -1,0 +1,49 @@
+// Test support for the hardening tests: run the built `callsim` binary with a time limit and
+// capture its exit code, stdout and stderr; scratch folders; writing hostile input files.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace callsim::hardening {
+
+struct CliResult {
+  int exit_code = -1;  // -1: killed (timeout or signal)
+  bool timed_out = false;
+  std::string out, err;
+};
+
+// Runs `callsim args...` (the binary of this build), killing it after `timeout_s` seconds.
+// `extra_env` entries ("NAME=value") are added to the environment; `fsize_limit_bytes` > 0 sets
+// RLIMIT_FSIZE with SIGXFSZ ignored, so writes beyond it fail with EFBIG as on a full disk.
+CliResult run_cli(const std::vector<std::string>& args, double timeout_s = 60, long fsize_limit_bytes = 0);
+
+// A fresh folder under the temp dir, removed with its contents on destruction.
+class Scratch {
+ public:
+  explicit Scratch(const std::string& tag);
+  ~Scratch();
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void write_text(const std::filesystem::path& path, const std::string& text);
+std::string read_text(const std::filesystem::path& path);
+
+// A valid two-peer, one-link scenario of `seconds` (alice talks en_female to bob), for edits.
+nlohmann::json small_scenario(const std::string& name = "hostile", double seconds = 1.0);
+// A 16-bit PCM WAV whose header says `rate` Hz and `channels` channels, with `frames` frames of a
+// 440 Hz tone.
+void write_wav(const std::filesystem::path& path, uint32_t rate, int frames, int channels = 1);
+
+// "<text> (to stderr: ...)" for gtest messages.
+std::string describe(const CliResult& r);
+
+}  // namespace callsim::hardening

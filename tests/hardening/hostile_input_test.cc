@@ -1,0 +1,143 @@
+// Inputs that used to crash, hang or eat memory (issue 11, "Crashes, hangs, runaway memory"):
+// each is now exit code 2 with a message naming the file and the place in it, before anything is
+// written, and quickly (the time limits would catch a hang or a 20 GB allocation).
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "hardening_util.h"
+
+namespace callsim::hardening {
+namespace {
+
+class HostileInput : public ::testing::Test {
+ protected:
+  Scratch dir{"hostile"};
+  std::string scenario(const std::string& name, const nlohmann::json& doc) {
+    write_text(dir / name, doc.dump());
+    return dir / name;
+  }
+  std::string with_talker(const std::string& name, const std::string& talker_file) {
+    auto doc = small_scenario();
+    doc["peers"]["alice"]["talker"] = {{"file", talker_file}};
+    return scenario(name, doc);
+  }
+  std::string with_trace(const std::string& name, const std::string& trace_file) {
+    auto doc = small_scenario();
+    doc["links"]["alice->bob"] = {{"trace", {{"file", trace_file}}}};
+    return scenario(name, doc);
+  }
+};
+
+void expect_refused(const CliResult& r, const std::string& message) {
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_NE(r.err.find(message), std::string::npos) << "expected: " << message << "\n" << describe(r);
+}
+
+TEST_F(HostileInput, WavClaiming2147483647HzIsRefusedByScoreRunAndValidate) {
+  write_wav(dir.path() / "huge.wav", 2147483647u, 1000);
+  write_wav(dir.path() / "ok.wav", 8000, 8000);
+  const std::string msg =
+      "huge.wav: byte 24: sample rate 2147483647 Hz is outside the supported 8000-384000 Hz";
+  expect_refused(run_cli({"score", dir / "huge.wav", dir / "ok.wav"}), msg);
+  const std::string s = with_talker("s.json", "huge.wav");
+  expect_refused(run_cli({"validate", s}),
+                 "s.json: /peers/alice/talker/file: talker file 'huge.wav': " + dir / "huge.wav");
+  expect_refused(run_cli({"validate", s}), msg);
+  expect_refused(run_cli({"run", s, "-o", dir / "out"}), msg);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
+
+TEST_F(HostileInput, WavClaiming1HzIsRefusedAsTalkerAndAsDegradedFile) {
+  write_wav(dir.path() / "one.wav", 1, 50);
+  write_wav(dir.path() / "ok.wav", 8000, 8000);
+  const std::string msg = "one.wav: byte 24: sample rate 1 Hz is outside the supported 8000-384000 Hz";
+  expect_refused(run_cli({"score", dir / "ok.wav", dir / "one.wav"}, 20), msg);
+  expect_refused(run_cli({"run", with_talker("s.json", "one.wav"), "-o", dir / "out"}, 20), msg);
+}
+
+TEST_F(HostileInput, TooManyChannelsAreRefusedAndAStereoTalkerIsMixedDownWithANote) {
+  write_wav(dir.path() / "wide.wav", 8000, 10, 40);
+  expect_refused(run_cli({"validate", with_talker("a.json", "wide.wav")}),
+                 "wide.wav: byte 22: 40 channels; supported are 1 to 32");
+  write_wav(dir.path() / "stereo.wav", 16000, 16000, 2);
+  const CliResult r = run_cli({"validate", with_talker("b.json", "stereo.wav")});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.err.find("note: " + dir / "b.json" + ": /peers/alice/talker: " + dir / "stereo.wav" +
+                       " has 2 channels; mixed down to mono (their average)"),
+            std::string::npos)
+      << describe(r);
+}
+
+TEST_F(HostileInput, ScenarioNameOf50000And5MCharactersIsRefusedWithoutRecursion) {
+  for (size_t length : {size_t{300}, size_t{50000}, size_t{5000000}}) {
+    auto doc = small_scenario();
+    doc["name"] = std::string(length, 'n');
+    const std::string s = scenario("long.json", doc);
+    const std::string msg =
+        "long.json: /name: name must be 1 to 100 letters, digits, '_', '.', '-' (it names "
+        "folders) (this one has " +
+        std::to_string(length) + ")";
+    expect_refused(run_cli({"validate", s}), msg);
+    expect_refused(run_cli({"run", s, "-o", dir / "out"}), msg);
+  }
+}
+
+TEST_F(HostileInput, DevZeroAndFifosAreNeverRead) {
+  expect_refused(
+      run_cli({"validate", with_talker("a.json", "/dev/zero")}, 20),
+      "a.json: /peers/alice/talker/file: talker file '/dev/zero': /dev/zero: audio file is a character "
+      "device; only regular files are read");
+  expect_refused(run_cli({"run", dir / "a.json", "-o", dir / "out"}, 20), "only regular files are read");
+  expect_refused(run_cli({"validate", with_trace("b.json", "/dev/zero")}, 20),
+                 "b.json: /links/alice->bob/trace/file: packet trace '/dev/zero': /dev/zero: trace file is a "
+                 "character device; only regular files are read");
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0600), 0);
+  expect_refused(run_cli({"run", with_talker("c.json", "fifo"), "-o", dir / "out"}, 20),
+                 "audio file is a FIFO; only regular files are read");
+  expect_refused(run_cli({"validate", dir / "fifo"}, 20),
+                 "fifo: JSON file is a FIFO; only regular files are read");
+  expect_refused(run_cli({"score", dir / "fifo", dir / "fifo"}, 20), "audio file is a FIFO");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
+
+TEST_F(HostileInput, ValuesThatPassedValidateButBrokeTheSimulatorAreRefusedByValidate) {
+  auto doc = small_scenario();
+  doc["links"]["alice->bob"] = {{"rate", {{"kbps", 1e-300}}}};
+  expect_refused(run_cli({"validate", scenario("rate.json", doc)}),
+                 "rate.json: /links/alice->bob/rate/kbps: 1e-300 is not 0 (unlimited) or in [1, 10000000]");
+  for (const std::string v : {"nan", "inf", "1e15", "-0.5"}) {
+    write_text(dir.path() / ("t_" + v + ".csv"), "index,delay_ms\n0,10\n1," + v + "\n2,10\n");
+    const std::string s = with_trace("t_" + v + ".json", "t_" + v + ".csv");
+    expect_refused(run_cli({"validate", s}),
+                   "t_" + v + ".json: /links/alice->bob/trace/file: packet trace 't_" + v +
+                       ".csv': " + dir / "t_" + v +
+                       ".csv: byte 20 (line 3): expected a delay in ms (0 to 60000) or \"lost\"");
+    expect_refused(run_cli({"run", s, "-o", dir / "out"}), "expected a delay in ms (0 to 60000)");
+  }
+  doc["links"]["alice->bob"] = {{"cross_traffic", {{"kbps", 900000}, {"packet_bytes", 1}}}};
+  expect_refused(run_cli({"validate", scenario("cross.json", doc)}),
+                 "cross.json: /links/alice->bob/cross_traffic: 900000 kbit/s in 1-byte packets is 112500000 "
+                 "packets/s; the limit is 100000");
+  doc["links"]["alice->bob"] = {{"delay", {{"base_ms", 1e15}}}};
+  expect_refused(run_cli({"validate", scenario("delay.json", doc)}),
+                 "delay.json: /links/alice->bob/delay/base_ms: 1e+15 is not in [0, 60000]");
+}
+
+TEST_F(HostileInput, NumberBeyondDoubleRangeNamesTheFileAndByte) {
+  write_text(dir.path() / "big.json", R"({"name": "x", "duration_s": 1e400, "peers": {}, "links": {}})");
+  expect_refused(run_cli({"validate", dir / "big.json"}),
+                 dir / "big.json" + ": byte 28 (line 1, column 29): number overflow parsing '1e400'");
+  expect_refused(run_cli({"run", dir / "big.json"}), "number overflow parsing '1e400'");
+}
+
+TEST_F(HostileInput, DuplicateKeysAreAnErrorAtTheirPointer) {
+  write_text(dir.path() / "dup.json",
+             R"({"name": "x", "peers": {"a": {"talker": "en_male", "talker": "de_male"}, "b": {}},
+                 "links": {"a->b": {}}})");
+  expect_refused(run_cli({"validate", dir / "dup.json"}),
+                 dir / "dup.json" + ": /peers/a/talker: duplicate key 'talker'");
+}
+
+}  // namespace
+}  // namespace callsim::hardening

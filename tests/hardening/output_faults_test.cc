@@ -1,0 +1,134 @@
+// Faults around outputs (issue 11, "Outputs"): an output folder is complete or absent; rerunning
+// into the same folder replaces it whole; a folder that is not a call's output is left alone;
+// I/O failures (a file in the way, no permission, a full disk) are exit code 2 naming the path;
+// temporaries of killed runs are cleaned; a damaged call folder in a sweep is run again.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "hardening_util.h"
+
+namespace callsim::hardening {
+namespace fs = std::filesystem;
+namespace {
+
+class OutputFaults : public ::testing::Test {
+ protected:
+  Scratch dir{"outputs"};
+  std::string scenario(const std::string& name, const nlohmann::json& doc) {
+    write_text(dir / name, doc.dump());
+    return dir / name;
+  }
+};
+
+TEST_F(OutputFaults, RerunningIntoTheSameFolderReplacesItWhole) {
+  auto one_way = small_scenario("first");
+  ASSERT_EQ(run_cli({"run", scenario("a.json", one_way), "-o", dir / "out", "-q"}).exit_code, 0);
+  ASSERT_TRUE(fs::exists(dir.path() / "out/alice-to-bob/frames.csv"));
+  auto other = small_scenario("second");
+  other["peers"] = {{"carol", {{"talker", "de_male"}}}, {"dave", nlohmann::json::object()}};
+  other["links"] = {{"carol->dave", nlohmann::json::object()}};
+  const CliResult r = run_cli({"run", scenario("b.json", other), "-o", dir / "out", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(fs::exists(dir.path() / "out/carol-to-dave/frames.csv"));
+  EXPECT_FALSE(fs::exists(dir.path() / "out/alice-to-bob")) << "the old scenario's folder must go";
+  EXPECT_NE(read_text(dir.path() / "out/result.json").find("\"name\": \"second\""), std::string::npos);
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+TEST_F(OutputFaults, AFolderThatIsNotACallOutputIsLeftAlone) {
+  const std::string s = scenario("s.json", small_scenario());
+  fs::create_directory(dir.path() / "mine");
+  write_text(dir.path() / "mine/thesis.tex", "precious");
+  const CliResult r = run_cli({"run", s, "-o", dir / "mine"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find(dir / "mine" + ": exists and is not a call's output folder (no result.json)"),
+            std::string::npos)
+      << describe(r);
+  EXPECT_EQ(read_text(dir.path() / "mine/thesis.tex"), "precious");
+}
+
+TEST_F(OutputFaults, IoFailuresAreExitCode2NamingThePath) {
+  const std::string s = scenario("s.json", small_scenario());
+  write_text(dir.path() / "file", "x");
+  CliResult r = run_cli({"run", s, "-o", dir / "file"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find(dir / "file" + ": exists and is not a folder"), std::string::npos) << describe(r);
+  r = run_cli({"run", s, "-o", dir / "file/out"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find(dir / "file" + ": cannot create folder"), std::string::npos) << describe(r);
+  r = run_cli({"sweep", s, "-o", dir / "file/sweep", "-q"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find("cannot create folder"), std::string::npos) << describe(r);
+  r = run_cli({"netsim", s, "-o", dir / "file/trace.csv"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find(dir / "file/trace.csv" + ": cannot create"), std::string::npos) << describe(r);
+  // /proc refuses new entries even to root: a folder we may not write.
+  r = run_cli({"run", s, "-o", "/proc/callsim-no-such-place/out"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find("/proc/callsim-no-such-place"), std::string::npos) << describe(r);
+}
+
+TEST_F(OutputFaults, AFullDiskLeavesNoPartialFolder) {
+  const std::string s = scenario("s.json", small_scenario());
+  // Writes beyond 20 kB fail with EFBIG, as they would with ENOSPC on a full disk.
+  const CliResult r = run_cli({"run", s, "-o", dir / "out"}, 60, 20000);
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find("callsim: " + dir / "out"), std::string::npos) << describe(r);
+  EXPECT_NE(r.err.find("File too large"), std::string::npos) << describe(r);
+  EXPECT_FALSE(fs::exists(dir.path() / "out")) << "no reference.wav without result.json";
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+TEST_F(OutputFaults, TemporariesOfKilledRunsAreRemoved) {
+  const std::string s = scenario("s.json", small_scenario());
+  // pid 2^22 + 1 is above Linux's pid_max limit: no such process can exist.
+  const std::string dead = ".out.tmp-4194305-0", dead_report = ".rep.tmp-4194305",
+                    alive = ".out.tmp-" + std::to_string(::getpid()) + "-0";
+  for (const auto& name : {dead, dead_report, alive}) fs::create_directories(dir.path() / name / "sub");
+  write_text(dir.path() / ".result.json.tmp-4194305-7", "partial");
+  const CliResult r = run_cli({"run", s, "-o", dir / "out", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_FALSE(fs::exists(dir.path() / dead));
+  EXPECT_FALSE(fs::exists(dir.path() / dead_report));
+  EXPECT_FALSE(fs::exists(dir.path() / ".result.json.tmp-4194305-7"));
+  EXPECT_TRUE(fs::exists(dir.path() / alive)) << "a running process's temporary stays";
+}
+
+TEST_F(OutputFaults, ADamagedResultInASweepFolderIsRunAgain) {
+  const std::string s = scenario("s.json", small_scenario("resumable"));
+  ASSERT_EQ(run_cli({"sweep", s, "-o", dir / "sweep", "-q", "-j1"}).exit_code, 0);
+  const fs::path result = dir.path() / "sweep/calls/resumable/result.json";
+  const std::string good = read_text(result);
+  write_text(result, good.substr(0, good.size() / 2));  // truncated, as after a node crash
+  const CliResult r = run_cli({"sweep", s, "-o", dir / "sweep", "-j1"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.err.find("(1 run, 0 resumed"), std::string::npos) << describe(r);
+  EXPECT_EQ(read_text(result), good);
+  // An unchanged folder is resumed.
+  const CliResult again = run_cli({"sweep", s, "-o", dir / "sweep", "-j1"});
+  EXPECT_NE(again.err.find("(0 run, 1 resumed"), std::string::npos) << describe(again);
+}
+
+TEST_F(OutputFaults, NonUtf8PathsGiveValidJsonOutputs) {
+  const fs::path odd = dir.path() / "caf\xe9";
+  fs::create_directory(odd);
+  write_text(odd / "s\xff.json", small_scenario("odd").dump());
+  const CliResult r = run_cli({"run", (odd / "s\xff.json").string(), "-o", (odd / "out").string(), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const nlohmann::json result = nlohmann::json::parse(read_text(odd / "out/result.json"));  // strict UTF-8
+  EXPECT_NE(result["scenario"]["file"].get<std::string>().find("caf\xef\xbf\xbd/s\xef\xbf\xbd.json"),
+            std::string::npos);
+  write_wav(odd / "r\xff.wav", 8000, 8000);
+  const CliResult score =
+      run_cli({"score", (odd / "r\xff.wav").string(), (odd / "r\xff.wav").string(), "--json"});
+  EXPECT_EQ(score.exit_code, 0) << describe(score);
+  EXPECT_NO_THROW({
+    const auto j = nlohmann::json::parse(score.out);  // strict: valid UTF-8
+    EXPECT_TRUE(j.is_object());
+  }) << score.out;
+}
+
+}  // namespace
+}  // namespace callsim::hardening
