@@ -2,7 +2,9 @@
 // order). A packet counts as delivered when any copy arrived; its delay is that of the first copy
 // to arrive. Delay percentiles are exact order statistics of the stored delays (nearest-rank:
 // the ⌈q·n⌉-th smallest). Jitter is RFC 3550's interarrival jitter (J += (|D| - J)/16, with the send
-// time as the RTP timestamp) over first copies in arrival order. A packet is "reordered" when a
+// time as the RTP timestamp) over first copies in arrival order. PDV (RFC 5481 section 4.2, ITU-T
+// Y.1540) is each delay minus the smallest delay; IPDV (RFC 3393) is the delay of a packet minus
+// that of the packet sent just before it, for pairs where both arrived. A packet is "reordered" when a
 // packet sent after it arrived before it. Burst lengths count consecutive lost packets in send
 // order, whatever the cause.
 #pragma once
@@ -29,6 +31,9 @@ struct LinkStats {
   double delay_mean_ms = 0.0, delay_p50_ms = 0.0, delay_p95_ms = 0.0, delay_p99_ms = 0.0;
   double delay_min_ms = 0.0, delay_max_ms = 0.0;
   double jitter_ms = 0.0;                 // RFC 3550, final value
+  double pdv_p95_ms = 0.0, pdv_p99_ms = 0.0;            // delay - min delay, percentiles
+  double ipdv_abs_mean_ms = 0.0, ipdv_abs_p99_ms = 0.0;  // |IPDV| of consecutive sent pairs
+  uint64_t ipdv_pairs = 0;                               // pairs that both arrived
   std::vector<uint64_t> burst_histogram;  // [k] = number of loss bursts of length k (index 0 unused)
   double mean_burst_length = 0.0;
   QueueStats queue;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "audio/resample.h"
+#include "call/residual_loss.h"
 #include "common/error.h"
 
 namespace callsim::call {
@@ -112,15 +113,17 @@ void score_direction(DirectionResult& d, const scenario::ScoringConfig& scoring)
 
 void rate_direction(DirectionResult& d, const codec::EncoderConfig& codec) {
   const auto m2e = mouth_to_ear(d);
+  if (m2e.empty()) {
+    d.notes.push_back("E-model: not rated, no audio from received packets was played (mouth-to-ear delay unmeasured)");
+    return;
+  }
   quality::CallMeasurements m;
   m.mouth_to_ear_delay_ms = mean(m2e);
-  const double expected = static_cast<double>(std::max<int64_t>(d.rtp.expected, 1));
-  const double lost = static_cast<double>(std::max<int64_t>(d.rtp.lost, 0)) + static_cast<double>(d.jitter.packets_discarded);
-  m.packet_loss_pct = 100.0 * std::min(1.0, lost / expected);
-  std::vector<uint8_t> pattern;
-  for (const auto& p : d.packets)
-    if (!p.delivery.duplicate) pattern.push_back(p.delivery.delivered() ? 0 : 1);
-  m.burst_ratio = quality::burst_ratio(pattern);
+  // Ppl and BurstR from the residual loss: frames neither played from their own packet nor
+  // rebuilt by FEC (network loss and late discards alike), over the frames sent.
+  const ResidualLoss r = residual_loss(frame_fates(d, d.frame_ticks));
+  m.packet_loss_pct = r.sent > 0 ? 100.0 * static_cast<double>(r.missing) / static_cast<double>(r.sent) : 0.0;
+  m.burst_ratio = quality::burst_ratio(r.missing_pattern);
   m.bitrate_bps = codec.bitrate_bps;
   m.mode = codec.rate_control == codec::RateControl::kCbr ? quality::OpusRateMode::kCbr : quality::OpusRateMode::kVbr;
   using B = codec::Bandwidth;
@@ -131,8 +134,9 @@ void rate_direction(DirectionResult& d, const codec::EncoderConfig& codec) {
   d.emodel = quality::rate_call(m);
 }
 
-void collect_metrics(DirectionResult& d) {
-  auto& m = d.metrics;
+namespace {
+
+void quality_metrics(const DirectionResult& d, std::map<std::string, double>& m) {
   if (d.pesq_nb) {
     m["mos_lqo_nb"] = d.pesq_nb->mos_lqo;
     m["pesq_raw_nb"] = d.pesq_nb->raw;
@@ -143,9 +147,12 @@ void collect_metrics(DirectionResult& d) {
     m["mos_lqo_wb_min_window"] = min_window_mos(*d.pesq_wb);
   }
   if (d.emodel) {
-    m["emodel_r"] = d.emodel->result.r;
-    m["emodel_mos"] = d.emodel->result.mos;
+    m["emodel_mos_cqe"] = d.emodel->result.mos;
+    m[emodel_r_metric(d.emodel->scale)] = d.emodel->result.r;
   }
+}
+
+void delay_metrics(const DirectionResult& d, std::map<std::string, double>& m) {
   const auto m2e = mouth_to_ear(d);
   if (!m2e.empty()) {
     m["mouth_to_ear_mean_ms"] = mean(m2e);
@@ -153,30 +160,84 @@ void collect_metrics(DirectionResult& d) {
     m["mouth_to_ear_max_ms"] = *std::max_element(m2e.begin(), m2e.end());
   }
   const auto& j = d.jitter;
-  m["jitter_buffer_delay_mean_ms"] = j.mean_delay_ms();
-  m["jitter_buffer_delay_p95_ms"] = j.jitter_buffer_delay_p95_ms;
-  m["target_delay_mean_ms"] = j.jitter_buffer_emitted_count
-      ? 1000.0 * j.jitter_buffer_target_delay_s / static_cast<double>(j.jitter_buffer_emitted_count) : 0.0;
-  const double sent = static_cast<double>(d.packets_sent);
-  m["packets_sent"] = sent;
-  m["packets_received"] = static_cast<double>(d.rtp.received);
-  m["packets_lost"] = static_cast<double>(d.rtp.lost);
-  m["packet_loss_ratio"] = d.rtp.expected > 0 ? static_cast<double>(std::max<int64_t>(d.rtp.lost, 0)) / static_cast<double>(d.rtp.expected) : 0.0;
-  m["packets_discarded_late"] = static_cast<double>(j.packets_discarded);
-  m["late_discard_ratio"] = d.rtp.received > 0 ? static_cast<double>(j.packets_discarded) / static_cast<double>(d.rtp.received) : 0.0;
+  if (j.jitter_buffer_emitted_count > 0) {
+    m["jitter_buffer_delay_mean_ms"] = j.mean_delay_ms();
+    m["jitter_buffer_delay_p95_ms"] = j.jitter_buffer_delay_p95_ms;
+    m["target_delay_mean_ms"] = 1000.0 * j.jitter_buffer_target_delay_s / static_cast<double>(j.jitter_buffer_emitted_count);
+  }
+  if (d.link.delivered > 0) {
+    m["network_delay_mean_ms"] = d.link.delay_mean_ms;
+    m["network_delay_p95_ms"] = d.link.delay_p95_ms;
+    m["pdv_p95_ms"] = d.link.pdv_p95_ms;
+    m["pdv_p99_ms"] = d.link.pdv_p99_ms;
+  }
+  if (d.link.ipdv_pairs > 0) {
+    m["ipdv_abs_mean_ms"] = d.link.ipdv_abs_mean_ms;
+    m["ipdv_abs_p99_ms"] = d.link.ipdv_abs_p99_ms;
+  }
+  if (d.rtp.jitter_updates > 0) {
+    m["interarrival_jitter_mean_ms"] = d.rtp.mean_jitter_ms;
+    m["interarrival_jitter_max_ms"] = d.rtp.max_jitter_ms;
+    m["interarrival_jitter_final_ms"] = d.rtp.jitter_ms;
+  }
+}
+
+void loss_metrics(const DirectionResult& d, std::map<std::string, double>& m) {
+  const Losses l = losses(d);
+  m["packets_sent"] = static_cast<double>(l.sent);
+  m["packets_received"] = static_cast<double>(l.received);
+  m["packets_lost"] = static_cast<double>(l.lost);
+  m["packets_discarded_late"] = static_cast<double>(l.late);
   m["packets_duplicated"] = static_cast<double>(d.rtp.duplicates);
-  m["effective_loss_ratio"] = d.rtp.expected > 0
-      ? std::min(1.0, (static_cast<double>(std::max<int64_t>(d.rtp.lost, 0)) + static_cast<double>(j.packets_discarded)) / static_cast<double>(d.rtp.expected)) : 0.0;
-  m["network_delay_mean_ms"] = d.link.delay_mean_ms;
-  m["network_delay_p95_ms"] = d.link.delay_p95_ms;
-  m["network_jitter_ms"] = d.rtp.jitter_ms;
+  m["fec_frames_recovered"] = static_cast<double>(d.jitter.fec_packets_used);
+  if (l.sent == 0) return;  // nothing was sent: no ratio of it
+  const auto sent = static_cast<double>(l.sent);
+  m["packet_loss_ratio"] = static_cast<double>(l.lost) / sent;
+  m["late_discard_ratio"] = static_cast<double>(l.late) / sent;
+  m["effective_loss_ratio"] = std::min(1.0, static_cast<double>(l.lost + l.late) / sent);
+  const ResidualLoss r = residual_loss(frame_fates(d, d.frame_ticks));
+  m["residual_loss_ratio"] = static_cast<double>(r.missing) / static_cast<double>(r.sent);
+}
+
+void playout_metrics(const DirectionResult& d, std::map<std::string, double>& m) {
+  const auto& j = d.jitter;
   m["concealed_samples"] = static_cast<double>(j.concealed_samples);
-  m["concealed_ratio"] = j.total_samples_received ? static_cast<double>(j.concealed_samples) / static_cast<double>(j.total_samples_received) : 0.0;
   m["concealment_events"] = static_cast<double>(j.concealment_events);
   m["silent_concealed_samples"] = static_cast<double>(j.silent_concealed_samples);
   m["inserted_samples_for_deceleration"] = static_cast<double>(j.inserted_samples_for_deceleration);
   m["removed_samples_for_acceleration"] = static_cast<double>(j.removed_samples_for_acceleration);
-  m["fec_packets_used"] = static_cast<double>(j.fec_packets_used);
+  // A stream that never played a decoded sample has no concealment ratio (as getStats has no
+  // inbound-rtp object for it): not measured rather than a reassuring 0.
+  if (j.jitter_buffer_emitted_count > 0 && j.total_samples_received > 0)
+    m["concealed_ratio"] = static_cast<double>(j.concealed_samples) / static_cast<double>(j.total_samples_received);
+}
+
+}  // namespace
+
+std::string emodel_r_metric(quality::EModelScale scale) {
+  switch (scale) {
+    case quality::EModelScale::kNarrowband: return "emodel_r_nb";
+    case quality::EModelScale::kWideband: return "emodel_r_wb";
+    case quality::EModelScale::kSuperwideband: return "emodel_r_swb";
+  }
+  return "emodel_r_nb";
+}
+
+Losses losses(const DirectionResult& d) {
+  Losses l;
+  l.sent = d.packets_sent;
+  // Distinct packets the receiver accepted (RFC 3550 "received" counts duplicates).
+  l.received = std::clamp<int64_t>(d.rtp.received - d.rtp.duplicates, 0, l.sent);
+  l.lost = l.sent - l.received;
+  l.late = static_cast<int64_t>(d.jitter.packets_discarded);
+  return l;
+}
+
+void collect_metrics(DirectionResult& d) {
+  quality_metrics(d, d.metrics);
+  delay_metrics(d, d.metrics);
+  loss_metrics(d, d.metrics);
+  playout_metrics(d, d.metrics);
 }
 
 }  // namespace callsim::call

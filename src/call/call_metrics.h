@@ -16,7 +16,20 @@ void score_direction(DirectionResult& d, const scenario::ScoringConfig& scoring)
 // E-model rating from the measured delay, loss and codec settings.
 void rate_direction(DirectionResult& d, const codec::EncoderConfig& codec);
 
-// Fills d.metrics from everything above.
+// Packet fates counted against what the sender sent.
+struct Losses {
+  int64_t sent = 0;      // packets the sender sent
+  int64_t received = 0;  // distinct ones the receiver accepted
+  int64_t lost = 0;      // sent - received
+  int64_t late = 0;      // received but discarded by the jitter buffer
+};
+Losses losses(const DirectionResult& d);
+
+// The metric that carries R on the scale of `scale` (emodel_r_nb / _wb / _swb).
+std::string emodel_r_metric(quality::EModelScale scale);
+
+// Fills d.metrics (names from results/metric_table.h) from everything above. A figure that could
+// not be measured (nothing arrived, nothing played) is left out, never set to 0.
 void collect_metrics(DirectionResult& d);
 
 }  // namespace callsim::call

@@ -7,7 +7,6 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/staged_dir.h"
-#include "common/version.h"
 #include "json/json_node.h"
 #include "rtp/pcap_writer.h"
 
@@ -16,126 +15,10 @@ namespace {
 
 using nlohmann::json;
 
-// Rounds to `decimals` so outputs are stable and readable.
-double rnd(double v, int decimals = 4) {
-  if (!std::isfinite(v)) return 0.0;
-  const double k = std::pow(10.0, decimals);
-  const double r = std::round(v * k) / k;
-  return r == 0.0 ? 0.0 : r;  // no "-0"
-}
-
 std::string fixed(double v, int decimals = 3) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
-}
-
-json network_json(const sim::net::LinkStats& s) {
-  json causes = json::object();
-  for (size_t c = 1; c < sim::net::kDropCauseCount; ++c)
-    causes[sim::net::to_string(static_cast<sim::net::DropCause>(c))] = s.lost_by_cause[c];
-  return {{"sent", s.sent},
-          {"delivered", s.delivered},
-          {"lost", s.lost},
-          {"lost_by_cause", causes},
-          {"loss_rate", rnd(s.loss_rate, 6)},
-          {"duplicated", s.duplicated},
-          {"reordered", s.reordered},
-          {"corrupted_delivered", s.corrupted_delivered},
-          {"delay_ms",
-           {{"mean", rnd(s.delay_mean_ms)},
-            {"p50", rnd(s.delay_p50_ms)},
-            {"p95", rnd(s.delay_p95_ms)},
-            {"p99", rnd(s.delay_p99_ms)},
-            {"min", rnd(s.delay_min_ms)},
-            {"max", rnd(s.delay_max_ms)}}},
-          {"jitter_ms", rnd(s.jitter_ms)},
-          {"burst_histogram", s.burst_histogram},
-          {"mean_burst_length", rnd(s.mean_burst_length)}};
-}
-
-json rtp_json(const DirectionResult& d) {
-  const auto& r = d.rtp;
-  return {{"packetsSent", d.packets_sent},   {"packetsReceived", r.received},
-          {"expected", r.expected},          {"packetsLost", r.lost},
-          {"duplicates", r.duplicates},      {"reordered", r.reordered},
-          {"jitter_ms", rnd(r.jitter_ms)},   {"max_jitter_ms", rnd(r.max_jitter_ms)},
-          {"malformed", d.malformed_packets}};
-}
-
-json jitter_json(const jitter::JitterStats& j) {
-  return {{"packetsReceived", j.packets_received},
-          {"packetsDiscarded", j.packets_discarded},
-          {"packetsDuplicated", j.packets_duplicated},
-          {"fecPacketsReceived", j.fec_packets_received},
-          {"fecPacketsUsed", j.fec_packets_used},
-          {"jitterBufferDelay", rnd(j.jitter_buffer_delay_s, 6)},
-          {"jitterBufferTargetDelay", rnd(j.jitter_buffer_target_delay_s, 6)},
-          {"jitterBufferEmittedCount", j.jitter_buffer_emitted_count},
-          {"jitterBufferDelayMean_ms", rnd(j.mean_delay_ms())},
-          {"jitterBufferDelayP95_ms", rnd(j.jitter_buffer_delay_p95_ms)},
-          {"totalSamplesReceived", j.total_samples_received},
-          {"concealedSamples", j.concealed_samples},
-          {"silentConcealedSamples", j.silent_concealed_samples},
-          {"concealmentEvents", j.concealment_events},
-          {"insertedSamplesForDeceleration", j.inserted_samples_for_deceleration},
-          {"removedSamplesForAcceleration", j.removed_samples_for_acceleration},
-          {"comfortNoiseSamples", j.comfort_noise_samples},
-          {"interruptionCount", j.interruption_count},
-          {"totalInterruptionDuration", rnd(j.total_interruption_duration_s, 6)}};
-}
-
-json pesq_json(const quality::PesqTimeline& t) {
-  json windows = json::array();
-  for (const auto& w : t.windows) {
-    json jw = {{"start_s", rnd(w.start_s, 3)},
-               {"end_s", rnd(w.end_s, 3)},
-               {"speech_fraction", rnd(w.speech_fraction, 3)},
-               {"scored", w.scored}};
-    if (w.scored) {
-      jw["raw"] = rnd(w.raw, 3);
-      jw["mos_lqo"] = rnd(w.mos_lqo, 3);
-    } else {
-      jw["note"] = w.note;
-    }
-    windows.push_back(jw);
-  }
-  return {{"sample_rate_hz", t.sample_rate_hz}, {"raw", rnd(t.raw, 3)},
-          {"mos_lqo", rnd(t.mos_lqo, 3)},       {"scored_windows", t.scored_windows},
-          {"speech_s", rnd(t.speech_s, 3)},     {"windows", windows}};
-}
-
-json emodel_json(const quality::CallRating& c) {
-  const auto& r = c.result;
-  return {{"model", c.model},          {"ie", rnd(c.codec.ie, 2)}, {"bpl", rnd(c.codec.bpl_random, 2)},
-          {"r", rnd(r.r, 2)},          {"mos_cqe", rnd(r.mos, 3)}, {"id", rnd(r.id, 2)},
-          {"ie_eff", rnd(r.ie_eff, 2)}};
-}
-
-json direction_json(const DirectionResult& d) {
-  json metrics = json::object();
-  for (const auto& [k, v] : d.metrics) metrics[k] = rnd(v);
-  json quality = json::object();
-  if (d.pesq_nb) quality["pesq_nb"] = pesq_json(*d.pesq_nb);
-  if (d.pesq_wb) quality["pesq_wb"] = pesq_json(*d.pesq_wb);
-  if (d.emodel) quality["emodel"] = emodel_json(*d.emodel);
-  const std::string f = direction_folder(d.name) + "/";
-  return {{"from", d.from},
-          {"to", d.to},
-          {"sample_rate_hz", d.sample_rate_hz},
-          {"metrics", metrics},
-          {"network", network_json(d.link)},
-          {"rtp", rtp_json(d)},
-          {"jitter_buffer", jitter_json(d.jitter)},
-          {"quality", quality},
-          {"notes", d.notes},
-          {"files",
-           {{"reference", f + "reference.wav"},
-            {"degraded", f + "degraded.wav"},
-            {"timeline", f + "timeline.csv"},
-            {"frames", f + "frames.csv"},
-            {"packets", f + "packets.csv"},
-            {"pcap", f + "receiver.pcap"}}}};
 }
 
 std::string timeline_csv(const DirectionResult& d) {
@@ -182,31 +65,6 @@ std::string direction_folder(const std::string& direction) {
   const auto arrow = direction.find("->");
   return arrow == std::string::npos ? direction
                                     : direction.substr(0, arrow) + "-to-" + direction.substr(arrow + 2);
-}
-
-json result_to_json(const CallResult& r) {
-  json expectations = json::array();
-  for (const auto& e : r.expectations) {
-    json je = {{"direction", e.direction}, {"expect", e.expectation.text}, {"passed", e.passed}};
-    je["measured"] = e.measured ? json(rnd(*e.measured)) : json(nullptr);
-    expectations.push_back(je);
-  }
-  json directions = json::object();
-  for (const auto& d : r.directions) directions[d.name] = direction_json(d);
-  return {{"callsim_version", kVersion},
-          {"scenario",
-           {{"name", r.scenario_name},
-            {"file", r.scenario_file},
-            {"description", r.scenario_description},
-            {"source", r.scenario_source},
-            {"tags", r.scenario_tags},
-            {"links", r.link_settings},
-            {"seed", r.seed},
-            {"duration_s", rnd(r.duration_s, 3)}}},
-          {"passed", r.passed},
-          {"expectations", expectations},
-          {"directions", directions},
-          {"event_trace_digest", r.event_trace_digest}};
 }
 
 namespace {
@@ -261,32 +119,6 @@ void write_call_outputs(const CallResult& r, const std::filesystem::path& dir, c
     throw OutputError(file, e.reason());
   }
   staged.commit();
-}
-
-std::string summarize(const CallResult& r) {
-  std::ostringstream os;
-  os << "scenario " << r.scenario_name << " (seed " << r.seed << ", " << fixed(r.duration_s, 1) << " s)\n";
-  for (const auto& d : r.directions) {
-    auto m = [&](const char* k) {
-      auto it = d.metrics.find(k);
-      return it == d.metrics.end() ? std::string("n/a") : fixed(it->second, 2);
-    };
-    os << "  " << d.name << ":  MOS-LQO nb " << m("mos_lqo_nb") << "  wb " << m("mos_lqo_wb")
-       << "  E-model R " << m("emodel_r") << " (MOS-CQE " << m("emodel_mos") << ")\n"
-       << "    network: loss " << fixed(100.0 * d.link.loss_rate, 1) << "%  delay mean "
-       << fixed(d.link.delay_mean_ms, 1) << " ms, p95 " << fixed(d.link.delay_p95_ms, 1) << " ms  jitter "
-       << fixed(d.rtp.jitter_ms, 1) << " ms\n"
-       << "    receiver: mouth-to-ear mean " << m("mouth_to_ear_mean_ms") << " ms, p95 "
-       << m("mouth_to_ear_p95_ms") << " ms  buffer " << m("jitter_buffer_delay_mean_ms") << " ms  concealed "
-       << fixed(100.0 * d.metrics.at("concealed_ratio"), 1) << "%  late " << m("packets_discarded_late")
-       << "  FEC used " << m("fec_packets_used") << "\n";
-    for (const auto& n : d.notes) os << "    note: " << n << "\n";
-  }
-  for (const auto& e : r.expectations)
-    os << "  " << (e.passed ? "PASS " : "FAIL ") << e.direction << ": " << e.expectation.text
-       << "  (measured " << (e.measured ? fixed(*e.measured, 3) : std::string("nothing")) << ")\n";
-  os << (r.passed ? "PASSED" : "FAILED") << "\n";
-  return os.str();
 }
 
 }  // namespace callsim::call

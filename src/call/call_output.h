@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "call/call_result.h"
+#include "results/call_record.h"
 
 namespace callsim::call {
 
@@ -31,6 +32,9 @@ struct OutputOptions {
 };
 
 nlohmann::json result_to_json(const CallResult& result);
+// The call's record (id = scenario name, no params, no folder), its figures rounded as stored:
+// what results.jsonl holds for it.
+results::CallRecord make_record(const CallResult& result);
 // The folder is complete or absent (common/staged_dir.h): written aside, synced, then swapped in
 // place of an earlier call's output. Throws OutputError (exit 2) when `dir` is a file or a folder
 // that is not a call's output, or cannot be written.
@@ -39,7 +43,8 @@ void write_call_outputs(const CallResult& result, const std::filesystem::path& d
 // "alice->bob" → "alice-to-bob" (a folder name without shell-hostile characters).
 std::string direction_folder(const std::string& direction);
 
-// A short human-readable summary, one block per direction.
+// A short human-readable summary, one block per direction: MOS-LQO, E-model MOS-CQE with R on its
+// scale, network loss/delay/PDV/jitter, receiver figures, notes and expectation outcomes.
 std::string summarize(const CallResult& result);
 
 }  // namespace callsim::call

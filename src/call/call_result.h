@@ -46,11 +46,12 @@ struct DirectionResult {
   rtp::ReceiveCounts rtp;
   int64_t packets_sent = 0;
   int64_t malformed_packets = 0;
+  uint32_t frame_ticks = 960;  // one sent frame in 48 kHz RTP time
   jitter::JitterStats jitter;
   std::vector<TimelineBin> timeline;
   std::optional<quality::PesqTimeline> pesq_nb, pesq_wb;
   std::optional<quality::CallRating> emodel;
-  std::map<std::string, double> metrics;  // names from known_metrics()
+  std::map<std::string, double> metrics;  // names from results/metric_table.h; unmeasured ones absent
   std::vector<std::string> notes;         // e.g. why a score is missing
 };
 
@@ -63,7 +64,8 @@ struct CallResult {
   double duration_s = 0;
   std::vector<DirectionResult> directions;
   std::vector<scenario::ExpectationOutcome> expectations;
-  bool passed = true;
+  bool passed = true;       // no expectation failed (skipped ones do not fail)
+  bool pesq_scored = true;  // P.862 scoring ran (off with --no-score or "scoring": {"pesq": false})
   std::string event_trace_digest;  // FNV-1a of the simulator's event trace, hex
 };
 

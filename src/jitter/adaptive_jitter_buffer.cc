@@ -103,6 +103,7 @@ PlayoutFrame AdaptiveJitterBuffer::emit(sim::Timestamp now) {
   queue_.pop(static_cast<size_t>(frame_), frame.samples, metas);
   frame.type = frame_type(metas);
   frame.playout_rtp_timestamp = playout_timestamp(metas, intake_);
+  frame.played = played_spans(metas, intake_);
   stats_.frame_emitted(now, metas, deps_.delay_manager->target_delay_ms(now));
   return frame;
 }

@@ -68,6 +68,7 @@ PlayoutFrame FixedJitterBuffer::pull(sim::Timestamp now) {
   queue_.pop(static_cast<size_t>(frame_), frame.samples, metas);
   frame.type = frame_type(metas);
   frame.playout_rtp_timestamp = playout_timestamp(metas, intake_);
+  frame.played = played_spans(metas, intake_);
   stats_.frame_emitted(now, metas, config_.delay_ms);
   return frame;
 }

@@ -48,6 +48,15 @@ struct PlayoutFrame {
   // or FEC) audio, as NetEq's GetPlayoutTimestamp: mouth-to-ear delay of the frame is
   // now - send_time(playout_rtp_timestamp).
   std::optional<uint32_t> playout_rtp_timestamp;
+  // The real audio in this frame as runs of consecutive RTP time [rtp_timestamp, +ticks) (48 kHz
+  // ticks), decoded from the frame's own packet or (fec) rebuilt from the next packet's in-band
+  // FEC. Tells which sent frames were played at all (the call's residual loss).
+  struct PlayedSpan {
+    uint32_t rtp_timestamp = 0;
+    uint32_t ticks = 0;
+    bool fec = false;
+  };
+  std::vector<PlayedSpan> played;
 };
 
 const char* to_string(PlayoutFrame::Type type);
@@ -141,8 +150,9 @@ struct JitterBufferConfig {
   std::string plugin_path;                // kind == kPlugin: shared library implementing callsim_jb_plugin.h
   std::string plugin_config_json = "{}";  // handed to the plugin's create()
   FecProbe fec_probe;                     // empty = codec::has_lbrr
-  // Seeds the comfort noise: sim::RandomStream(seed, "jitter/comfort_noise"). Give each receiver
-  // its own (e.g. scenario seed ^ stable_hash(peer name)) so two peers do not share noise.
+  // Seeds the comfort noise: sim::RandomStream(seed, "jitter/comfort_noise"); it replaces the
+  // seeds of `adaptive` and `speex`. peer::Direction sets it from (scenario seed, "jitter/<direction>")
+  // so two directions never share noise.
   uint64_t seed = 0;
 };
 

@@ -52,4 +52,23 @@ std::optional<uint32_t> playout_timestamp(std::span<const SampleMeta> metas, con
   return intake.rtp_timestamp(metas[0].position);
 }
 
+std::vector<PlayoutFrame::PlayedSpan> played_spans(std::span<const SampleMeta> metas, const PacketIntake& intake) {
+  std::vector<PlayoutFrame::PlayedSpan> out;
+  int64_t next = -1;  // the position that would continue the current run
+  for (const auto& m : metas) {
+    if (m.position < 0 || !is_decoded(m.kind)) {
+      next = -1;
+      continue;
+    }
+    const bool fec = m.kind == SampleKind::kFec;
+    if (m.position == next && out.back().fec == fec) {
+      out.back().ticks += static_cast<uint32_t>(intake.ticks_per_sample());
+    } else {
+      out.push_back({intake.rtp_timestamp(m.position), static_cast<uint32_t>(intake.ticks_per_sample()), fec});
+    }
+    next = m.position + 1;
+  }
+  return out;
+}
+
 }  // namespace callsim::jitter

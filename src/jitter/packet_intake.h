@@ -41,5 +41,7 @@ class PacketIntake {
 
 // The RTP timestamp of a frame's first sample when it is real audio.
 std::optional<uint32_t> playout_timestamp(std::span<const SampleMeta> metas, const PacketIntake& intake);
+// The runs of real (decoded or FEC) audio in a frame, in RTP time (PlayoutFrame::played).
+std::vector<PlayoutFrame::PlayedSpan> played_spans(std::span<const SampleMeta> metas, const PacketIntake& intake);
 
 }  // namespace callsim::jitter

@@ -105,7 +105,11 @@ PlayoutFrame PluginJitterBuffer::pull(sim::Timestamp now) {
   if (type < CALLSIM_JB_NORMAL || type > CALLSIM_JB_SILENCE)
     fail("pull (frame type " + std::to_string(type) + ")");
   frame.type = static_cast<PlayoutFrame::Type>(type);
-  if (valid) frame.playout_rtp_timestamp = ts;
+  if (valid) {
+    frame.playout_rtp_timestamp = ts;
+    // A plugin reports only where the frame starts: count its 10 ms from there.
+    frame.played.push_back({ts, 480, frame.type == PlayoutFrame::kFecRecovered});
+  }
   return frame;
 }
 

@@ -104,6 +104,7 @@ PlayoutFrame SpeexJitterBuffer::pull(sim::Timestamp now) {
   queue_.pop(static_cast<size_t>(frame_), frame.samples, metas);
   frame.type = frame_type(metas);
   frame.playout_rtp_timestamp = playout_timestamp(metas, intake_);
+  frame.played = played_spans(metas, intake_);
   const auto left = static_cast<int64_t>(queue_.size());
   if (put_ > 0)
     jitter_buffer_remaining_span(jb_.get(), static_cast<spx_uint32_t>(left * intake_.ticks_per_sample()));

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "codec/opus_codec.h"
+#include "sim/random.h"
 
 namespace callsim::peer {
 namespace {
@@ -15,9 +16,14 @@ rtp::Packetizer make_packetizer(const DirectionSetup& s) {
   return rtp::Packetizer(rtp::PacketizerConfig{}, sim::RandomStream(s.seed, "rtp/" + s.name));
 }
 
+// The buffer's random streams (comfort noise) are seeded from the scenario seed and this
+// direction's name, like the link's and the packetizer's: the two directions of a call never
+// share noise, and the scenario seed changes it.
 std::unique_ptr<jitter::JitterBuffer> make_buffer(const DirectionSetup& s) {
   const int rate = s.stream->sample_rate_hz;
-  return jitter::make_jitter_buffer(s.jitter_buffer, codec::make_opus_decoder(rate), rate);
+  jitter::JitterBufferConfig config = s.jitter_buffer;
+  config.seed = sim::RandomStream(s.seed, "jitter/" + s.name).next_u64();
+  return jitter::make_jitter_buffer(config, codec::make_opus_decoder(rate), rate);
 }
 
 }  // namespace
@@ -59,7 +65,7 @@ void Direction::send_frame(size_t k) {
     scratch_.clear();
     link_.send(now, sim::net::PacketInfo{k, static_cast<int64_t>(packet->bytes.size())}, scratch_);
     for (const auto& d : scratch_) {
-      packets_.push_back(PacketRecord{packet->sequence, d});
+      packets_.push_back(PacketRecord{packet->sequence, packet->timestamp, d});
       stats_.add(d);
       if (d.duplicate) ++duplicates_;
       if (!d.delivered()) continue;

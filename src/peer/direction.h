@@ -36,6 +36,7 @@ struct DirectionSetup {
 // A delivered or dropped packet, as the network saw it.
 struct PacketRecord {
   uint16_t sequence = 0;
+  uint32_t rtp_timestamp = 0;  // 48 kHz RTP time of the frame's first sample
   sim::net::Delivery delivery;
 };
 

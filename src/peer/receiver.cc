@@ -32,6 +32,7 @@ void Receiver::on_tick(sim::Timestamp now) {
   FrameRecord record;
   record.play_time = now;
   record.type = frame.type;
+  record.played = std::move(frame.played);
   if (frame.playout_rtp_timestamp) {
     const sim::Timestamp captured = capture_clock_(*frame.playout_rtp_timestamp);
     record.mouth_to_ear_ms = (now - captured).to_ms();

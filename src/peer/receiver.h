@@ -24,6 +24,7 @@ struct FrameRecord {
   std::optional<double> mouth_to_ear_ms;  // for frames starting with real (decoded/FEC) audio
   double buffer_delay_ms = 0.0;
   double target_delay_ms = 0.0;
+  std::vector<jitter::PlayoutFrame::PlayedSpan> played;  // the real audio in it, in RTP time
 };
 
 struct ArrivalRecord {

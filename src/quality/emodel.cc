@@ -110,7 +110,7 @@ double mos_from_r(double r) {
   if (std::isnan(r)) return r;
   if (r <= 0.0) return 1.0;
   if (r >= 100.0) return 4.5;
-  return 1.0 + 0.035 * r + r * (r - 60.0) * (100.0 - r) * 7.0e-6;
+  return std::clamp(1.0 + 0.035 * r + r * (r - 60.0) * (100.0 - r) * 7.0e-6, 1.0, 4.5);
 }
 
 double mos_from_r_wb(double r_wb) { return mos_from_r(r_wb / 1.29); }

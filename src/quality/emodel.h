@@ -66,7 +66,8 @@ EModelResult evaluate_g107_1(const EModelParams& p);
 EModelResult evaluate_wideband_structure(const EModelParams& p, double ro);
 
 // Annex B of G.107: MOS-CQE = 1 + 0.035 R + R (R - 60)(100 - R) 7e-6 for 0 < R < 100; 1 below,
-// 4.5 above.
+// 4.5 above. The polynomial dips below 1 for R < 6.5; the result is clamped to [1, 4.5], the
+// range G.107 gives MOS-CQE.
 double mos_from_r(double r);
 // G.107.1 Annex A: the same polynomial of R / 1.29.
 double mos_from_r_wb(double r_wb);
@@ -82,7 +83,7 @@ double delay_impairment_idd(double ta_ms, double mt_ms = 100.0, double st = 1.0)
 // Burst ratio (G.107 section 7.5 / G.113 Appendix I, after McGowan 2005): the mean length of the
 // observed runs of lost packets divided by the mean run length random (Bernoulli) loss of the same
 // rate Ppl would give, 1 / (1 - Ppl); i.e. BurstR = mean_run_length * (1 - Ppl). `lost[i]` != 0
-// marks packet i as lost (after the jitter buffer: lost or discarded late). Returns 1 when nothing
+// marks frame i as lost (after the jitter buffer and FEC: the residual loss). Returns 1 when nothing
 // is lost, and the run length itself (the sequence length) when everything is.
 double burst_ratio(std::span<const uint8_t> lost);
 
@@ -112,8 +113,8 @@ OpusImpairment opus_impairment(int bitrate_bps, OpusRateMode mode, OpusMaxBand m
 // What a finished call measured, one direction.
 struct CallMeasurements {
   double mouth_to_ear_delay_ms = 0.0;  // mean Ta: capture to playout, including codec + buffer
-  double packet_loss_pct = 0.0;        // lost + discarded late, after the jitter buffer
-  double burst_ratio = 1.0;            // from burst_ratio() over the same packets
+  double packet_loss_pct = 0.0;        // residual loss: frames neither received in time nor rebuilt by FEC, % of sent
+  double burst_ratio = 1.0;            // from burst_ratio() over the same frames
   int bitrate_bps = 32000;
   OpusRateMode mode = OpusRateMode::kVbr;
   OpusMaxBand max_band = OpusMaxBand::kSuperwideband;
@@ -123,8 +124,13 @@ struct CallRating {
   EModelScale scale = EModelScale::kNarrowband;
   std::string model;  // "G.107", "G.107.1", or "G.107.1-structure on the 148 scale (provisional)"
   OpusImpairment codec;
-  EModelResult result;
+  EModelResult result;     // result.r clamped to [0, Ro] of the scale; result.mos from that R
+  double r_unclamped = 0;  // Ro - Is - Id - Ie,eff + A before clamping (may be negative)
+  CallMeasurements inputs;
 };
+
+// The top of a scale: 100 (G.107), 129 (G.107.1), 148 (super-wideband).
+double scale_max(EModelScale scale);
 
 // Rates a call with G.107 defaults for everything not measured. Delay mapping (echo cancelled,
 // symmetric path): Ta = measured mouth-to-ear delay, T = Ta, Tr = 2 Ta, TELR 65 dB, WEPL 110 dB.

@@ -152,7 +152,17 @@ CallRating rate_call(const CallMeasurements& m) {
       out.result = evaluate_wideband_structure(p, 148.0);
       break;
   }
+  // The rating is reported on its scale's range (G.107: 0..100, G.107.1: 0..129); the terms
+  // above stay as computed for auditing, MOS-CQE follows the clamped R.
+  out.inputs = m;
+  out.r_unclamped = out.result.r;
+  out.result.r = std::clamp(out.result.r, 0.0, scale_max(out.scale));
+  out.result.mos = mos_from_r(out.result.r * 100.0 / scale_max(out.scale));
   return out;
+}
+
+double scale_max(EModelScale scale) {
+  return scale == EModelScale::kNarrowband ? 100.0 : scale == EModelScale::kWideband ? 129.0 : 148.0;
 }
 
 }  // namespace callsim::quality

@@ -132,6 +132,8 @@ void ReceiveStatistics::update_jitter(uint32_t rtp_timestamp, sim::Timestamp arr
     const double d = std::abs(arrival_ticks - timestamp_ticks);
     jitter_ += (d - jitter_) / 16;
     max_jitter_ = std::max(max_jitter_, jitter_);
+    jitter_sum_ += jitter_;
+    ++jitter_updates_;
   }
   have_previous_ = true;
   previous_arrival_ = arrival;
@@ -153,6 +155,8 @@ ReceiveCounts ReceiveStatistics::counts() const {
   c.jitter_ticks = jitter_;
   c.jitter_ms = jitter_ * 1000.0 / config_.clock_rate_hz;
   c.max_jitter_ms = max_jitter_ * 1000.0 / config_.clock_rate_hz;
+  c.jitter_updates = jitter_updates_;
+  c.mean_jitter_ms = jitter_updates_ ? jitter_sum_ / static_cast<double>(jitter_updates_) * 1000.0 / config_.clock_rate_hz : 0.0;
   return c;
 }
 

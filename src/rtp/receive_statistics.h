@@ -46,6 +46,8 @@ struct ReceiveCounts {
   double jitter_ticks = 0;  // A.8 estimate, timestamp units
   double jitter_ms = 0;
   double max_jitter_ms = 0;  // largest estimate seen
+  double mean_jitter_ms = 0;  // mean of the estimate after each update (every packet but the first)
+  int64_t jitter_updates = 0;
 
   // RTCP report-block forms: 24-bit clamped cumulative loss, integer jitter.
   int32_t rtcp_cumulative_lost() const;
@@ -86,7 +88,8 @@ class ReceiveStatistics {
   bool have_previous_ = false;
   sim::Timestamp previous_arrival_;
   uint32_t previous_timestamp_ = 0;
-  double jitter_ = 0, max_jitter_ = 0;
+  double jitter_ = 0, max_jitter_ = 0, jitter_sum_ = 0;
+  int64_t jitter_updates_ = 0;
 };
 
 }  // namespace callsim::rtp

@@ -1,23 +1,11 @@
 #include "scenario/expectation.h"
 
-#include <algorithm>
 #include <cmath>
 #include <regex>
 
-namespace callsim::scenario {
+#include "results/metric_table.h"
 
-const std::vector<std::string>& known_metrics() {
-  static const std::vector<std::string> names = {
-      "mos_lqo_nb", "mos_lqo_wb", "pesq_raw_nb", "mos_lqo_nb_min_window", "mos_lqo_wb_min_window",
-      "emodel_r", "emodel_mos", "mouth_to_ear_mean_ms", "mouth_to_ear_p95_ms", "mouth_to_ear_max_ms",
-      "jitter_buffer_delay_mean_ms", "jitter_buffer_delay_p95_ms", "target_delay_mean_ms",
-      "packets_sent", "packets_received", "packets_lost", "packet_loss_ratio", "packets_discarded_late",
-      "late_discard_ratio", "packets_duplicated", "network_delay_mean_ms", "network_delay_p95_ms",
-      "network_jitter_ms", "concealed_samples", "concealed_ratio", "concealment_events",
-      "silent_concealed_samples", "inserted_samples_for_deceleration", "removed_samples_for_acceleration",
-      "fec_packets_used", "effective_loss_ratio"};
-  return names;
-}
+namespace callsim::scenario {
 
 std::string op_symbol(CompareOp op) {
   switch (op) {
@@ -39,9 +27,8 @@ std::optional<Expectation> parse_expectation(const std::string& text, std::strin
   }
   Expectation e;
   e.metric = m[1];
-  const auto& names = known_metrics();
-  if (std::find(names.begin(), names.end(), e.metric) == names.end()) {
-    *error = "unknown metric '" + e.metric + "'";
+  if (!results::find_metric(e.metric)) {
+    *error = "unknown metric '" + e.metric + "' (`callsim metrics` lists them)";
     return std::nullopt;
   }
   const std::string op = m[2];
@@ -64,23 +51,48 @@ bool compare(double measured, CompareOp op, double threshold) {
   return false;
 }
 
+namespace {
+
+std::string unmeasured_note(const std::string& direction, const MeasurementContext& context) {
+  std::string note = "not measured in " + direction;
+  if (auto it = context.notes.find(direction); it != context.notes.end() && !it->second.empty()) {
+    note += ": ";
+    for (size_t i = 0; i < it->second.size(); ++i) note += (i ? "; " : "") + it->second[i];
+  }
+  return note;
+}
+
+}  // namespace
+
 std::vector<ExpectationOutcome> evaluate(
     const std::vector<Expectation>& expectations,
-    const std::map<std::string, std::map<std::string, double>>& metrics_by_direction) {
+    const std::map<std::string, std::map<std::string, double>>& metrics_by_direction,
+    const MeasurementContext& context) {
+  using results::ExpectationStatus;
   std::vector<ExpectationOutcome> out;
   for (const auto& e : expectations) {
+    const results::MetricInfo* info = results::find_metric(e.metric);
     for (const auto& [direction, metrics] : metrics_by_direction) {
       if (e.direction != "all" && e.direction != direction) continue;
-      ExpectationOutcome o{e, direction, std::nullopt, false};
+      ExpectationOutcome o{e, direction, std::nullopt, ExpectationStatus::kFailed, ""};
       auto it = metrics.find(e.metric);
-      if (it != metrics.end()) {
+      if (it != metrics.end() && std::isfinite(it->second)) {
         o.measured = it->second;
-        o.passed = compare(it->second, e.op, e.value);
+        o.status = compare(it->second, e.op, e.value) ? ExpectationStatus::kPassed : ExpectationStatus::kFailed;
+      } else if (info && info->needs_pesq && !context.pesq_scored) {
+        o.status = ExpectationStatus::kSkipped;
+        o.note = "skipped: " + e.metric + " needs P.862 scoring, which was off (--no-score or \"scoring\": {\"pesq\": false})";
+      } else {
+        o.note = unmeasured_note(direction, context);
       }
       out.push_back(std::move(o));
     }
   }
   return out;
+}
+
+results::ExpectationResult to_result(const ExpectationOutcome& o) {
+  return results::ExpectationResult{o.direction, o.expectation.text, o.measured, o.status, o.note};
 }
 
 }  // namespace callsim::scenario

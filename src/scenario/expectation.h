@@ -1,12 +1,17 @@
 // Expectations: per-direction thresholds on call metrics, written as "metric op value"
-// (e.g. "mos_lqo_wb >= 3.6", "mouth_to_ear_p95_ms <= 250", "concealed_ratio <= 0.03").
-// A scenario passes when every expectation holds; a metric that was not measured fails.
+// (e.g. "mos_lqo_wb >= 3.6", "mouth_to_ear_p95_ms <= 250", "concealed_ratio <= 0.03"); the
+// metric names are those of results/metric_table.h. A scenario passes when no expectation
+// fails. An expectation on a metric that was not measured fails (with a note saying so), except
+// when the metric needs P.862 scoring and scoring was off: then it is skipped, with a note, and
+// does not fail the call.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "results/call_record.h"
 
 namespace callsim::scenario {
 
@@ -25,11 +30,17 @@ struct ExpectationOutcome {
   Expectation expectation;
   std::string direction;  // the concrete direction it was checked on
   std::optional<double> measured;
-  bool passed = false;
+  results::ExpectationStatus status = results::ExpectationStatus::kFailed;
+  std::string note;  // why nothing was measured / why skipped
+  bool failed() const { return status == results::ExpectationStatus::kFailed; }
 };
 
-// The metrics an expectation may name (the per-direction scalars of result.json).
-const std::vector<std::string>& known_metrics();
+// What evaluate() needs to know about how a call was measured.
+struct MeasurementContext {
+  bool pesq_scored = true;  // P.862 scoring ran
+  // Per direction, why some figures are missing (e.g. "nb: no window had enough speech to score").
+  std::map<std::string, std::vector<std::string>> notes;
+};
 
 // Parses "metric op value"; nullopt with `error` set when malformed or the metric is unknown.
 std::optional<Expectation> parse_expectation(const std::string& text, std::string* error);
@@ -39,6 +50,10 @@ bool compare(double measured, CompareOp op, double threshold);
 
 // Checks every expectation against the measured metrics of each direction.
 std::vector<ExpectationOutcome> evaluate(const std::vector<Expectation>& expectations,
-                                         const std::map<std::string, std::map<std::string, double>>& metrics_by_direction);
+                                         const std::map<std::string, std::map<std::string, double>>& metrics_by_direction,
+                                         const MeasurementContext& context = {});
+
+// The record form of an outcome (results.jsonl, result.json).
+results::ExpectationResult to_result(const ExpectationOutcome& outcome);
 
 }  // namespace callsim::scenario

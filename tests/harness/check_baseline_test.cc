@@ -63,13 +63,23 @@ TEST(Baseline, ErrorsNameTheFileAndPointer) {
   d["defaults"]["mos_lqo_wb"]["worse"] = "up";
   EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_wb/worse: 'up' is not one of: lower, higher");
   d = minimal();
-  d["defaults"]["mos_lqo_super"] = {{"worse", "lower"}, {"absolute", 1}};
-  EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_super: unknown metric 'mos_lqo_super'");
+  d["defaults"]["mos_lqo_wb"]["worse"] = "higher";  // the metric table says lower is worse
+  EXPECT_EQ(error_of(d),
+            "base.json: /defaults/mos_lqo_wb/worse: 'mos_lqo_wb': lower is worse (results/metric_table.h), not higher");
   d = minimal();
-  d["calls"]["smoke/3g/nb12"]["directions"]["alice->bob"]["emodel_r"] = 80;
+  d["defaults"]["packets_sent"] = {{"absolute", 1}};
+  EXPECT_EQ(error_of(d), "base.json: /defaults/packets_sent: metric 'packets_sent' has no worse direction; it cannot be tracked");
+  d = minimal();
+  d["defaults"]["mos_lqo_wb"].erase("worse");  // optional: the table's
+  EXPECT_EQ(parse_baseline(d, "base.json").defaults.at("mos_lqo_wb").worse, Worse::kLower);
+  d = minimal();
+  d["defaults"]["mos_lqo_super"] = {{"worse", "lower"}, {"absolute", 1}};
+  EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_super: unknown metric 'mos_lqo_super' (`callsim metrics` lists them)");
+  d = minimal();
+  d["calls"]["smoke/3g/nb12"]["directions"]["alice->bob"]["emodel_r_wb"] = 80;
   EXPECT_EQ(
       error_of(d),
-      "base.json: /calls/smoke~13g~1nb12/directions/alice->bob/emodel_r: metric 'emodel_r' has no policy in "
+      "base.json: /calls/smoke~13g~1nb12/directions/alice->bob/emodel_r_wb: metric 'emodel_r_wb' has no policy in "
       "/defaults");
   d = minimal();
   d["format"] = "callsim-baseline/2";
@@ -120,7 +130,7 @@ TEST(Baseline, UpdateSaveLoadRoundTrip) {
 
 TEST(Baseline, UpdateKeepsOverridesAndPoliciesDropsOrKeepsMissingCalls) {
   Baseline old = update_baseline(nullptr, {make_call("a"), make_call("gone")}, false, nullptr);
-  old.defaults["emodel_r"].tolerance = Tolerance{5.0, std::nullopt};
+  old.defaults["emodel_r_wb"].tolerance = Tolerance{5.0, std::nullopt};
   old.description = "from the smoke suite";
   old.calls["a"].directions["bob->alice"]["mos_lqo_nb"].override_tolerance = Tolerance{std::nullopt, 0.05};
   auto m = good_metrics();
@@ -131,7 +141,7 @@ TEST(Baseline, UpdateKeepsOverridesAndPoliciesDropsOrKeepsMissingCalls) {
   EXPECT_EQ(s.added, (std::vector<std::string>{"new"}));
   EXPECT_EQ(s.removed, (std::vector<std::string>{"gone"}));
   EXPECT_EQ(next.calls.count("gone"), 0u);
-  EXPECT_EQ(*next.defaults.at("emodel_r").tolerance.absolute, 5.0);
+  EXPECT_EQ(*next.defaults.at("emodel_r_wb").tolerance.absolute, 5.0);
   EXPECT_EQ(next.description, "from the smoke suite");
   EXPECT_EQ(baseline_to_json(next).at("description"), "from the smoke suite");
   const BaselineMetric& nb = next.calls.at("a").directions.at("bob->alice").at("mos_lqo_nb");

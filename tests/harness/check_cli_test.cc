@@ -67,10 +67,10 @@ TEST_F(CheckCli, UpdateThenCheckPassesRegressionFailsBadBaselineIsInputError) {
       << log();
   checkutil::write_file(
       dir.path() / "typed.json",
-      "{\"format\": \"callsim-baseline/1\", \"defaults\": {\"emodel_r\": {\"worse\": \"lower\", "
+      "{\"format\": \"callsim-baseline/1\", \"defaults\": {\"emodel_r_wb\": {\"worse\": \"lower\", "
       "\"absolute\": \"2\"}}, \"calls\": {}}");
   EXPECT_EQ(callsim({"check", path("night1.jsonl"), "--baseline", path("typed.json")}), 2);
-  EXPECT_NE(log().find(path("typed.json") + ": /defaults/emodel_r/absolute: expected a number, got a string"),
+  EXPECT_NE(log().find(path("typed.json") + ": /defaults/emodel_r_wb/absolute: expected a number, got a string"),
             std::string::npos)
       << log();
   EXPECT_EQ(callsim({"check", path("nothing.jsonl")}), 2);
@@ -80,17 +80,17 @@ TEST_F(CheckCli, UpdateKeepsHandEditedOverrides) {
   write_results(dir.path() / "r.jsonl", {make_call("a")});
   ASSERT_EQ(callsim({"baseline", "update", path("r.jsonl"), "-o", path("baseline.json")}), 0) << log();
   Baseline b = load_baseline(path("baseline.json"));
-  b.calls["a"].directions["alice->bob"]["emodel_r"].override_tolerance.absolute = 9.0;
+  b.calls["a"].directions["alice->bob"]["emodel_r_wb"].override_tolerance.absolute = 9.0;
   save_baseline(b, path("baseline.json"));
   auto m = good_metrics();
-  m["emodel_r"] = 80.0;
+  m["emodel_r_wb"] = 80.0;
   write_results(dir.path() / "r.jsonl", {make_call("a", m)});
   ASSERT_EQ(callsim({"baseline", "update", path("r.jsonl"), "-o", path("baseline.json")}), 0) << log();
   const Baseline after = load_baseline(path("baseline.json"));
-  const BaselineMetric& r = after.calls.at("a").directions.at("alice->bob").at("emodel_r");
+  const BaselineMetric& r = after.calls.at("a").directions.at("alice->bob").at("emodel_r_wb");
   EXPECT_EQ(r.value, 80.0);
   EXPECT_EQ(*r.override_tolerance.absolute, 9.0);
-  EXPECT_NE(read_file(dir.path() / "baseline.json").find("\"emodel_r\": {\n            \"absolute\": 9.0,\n"),
+  EXPECT_NE(read_file(dir.path() / "baseline.json").find("\"emodel_r_wb\": {\n            \"absolute\": 9.0,\n"),
             std::string::npos);
 }
 

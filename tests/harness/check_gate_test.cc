@@ -144,7 +144,7 @@ TEST(CheckTable, RegressionsFirstWorstFirstThenImprovementsAligned) {
   const Baseline b = baseline_of({make_call("a"), make_call("b")});
   auto ma = good_metrics(), mb = good_metrics();
   ma["mos_lqo_wb"] = 4.0;           // -0.2: 2x the tolerance
-  mb["emodel_r"] = 70.0;            // -15: 7.5x
+  mb["emodel_r_wb"] = 70.0;            // -15: 7.5x
   mb["concealed_ratio"] = 0.0;      // -0.01: within (exactly at the tolerance)
   ma["mouth_to_ear_p95_ms"] = 150;  // -50 ms: improved
   const CheckReport r = run_check({make_call("a", ma), make_call("b", mb)}, &b, {});
@@ -157,9 +157,9 @@ TEST(CheckTable, RegressionsFirstWorstFirstThenImprovementsAligned) {
   EXPECT_EQ(lines[1], "metrics vs baseline: 4 regressed, 2 improved, 18 within tolerance");
   const size_t header = 3;
   EXPECT_EQ(lines[header].rfind("verdict", 0), 0u);
-  // Worst first: emodel_r of b (both directions), then mos_lqo_wb of a; then improvements.
-  EXPECT_EQ(lines[header + 1].rfind("REGRESSION  b   alice->bob  emodel_r", 0), 0u) << table;
-  EXPECT_EQ(lines[header + 2].rfind("REGRESSION  b   bob->alice  emodel_r", 0), 0u) << table;
+  // Worst first: emodel_r_wb of b (both directions), then mos_lqo_wb of a; then improvements.
+  EXPECT_EQ(lines[header + 1].rfind("REGRESSION  b   alice->bob  emodel_r_wb [R/129]", 0), 0u) << table;
+  EXPECT_EQ(lines[header + 2].rfind("REGRESSION  b   bob->alice  emodel_r_wb [R/129]", 0), 0u) << table;
   EXPECT_NE(lines[header + 3].find("mos_lqo_wb"), std::string::npos) << table;
   EXPECT_EQ(lines[header + 5].rfind("improved", 0), 0u) << table;
   EXPECT_NE(lines[header + 1].find("85.00  70.00  -15.00 (-17.6%)  2 abs (lower worse)"), std::string::npos)
@@ -188,12 +188,74 @@ TEST(CheckTable, ListsFailedExpectationsMissingAndNewCalls) {
   EXPECT_EQ(table.find("verdict"), std::string::npos);  // nothing moved: no table
 }
 
+TEST(CheckGate, ChangeBelowDisplayPrecisionIsNotImproved) {
+  // A zero tolerance would call any move a change; 4.2300 -> 4.2304 prints 4.230 both times.
+  Baseline b = baseline_of({with("a", "mos_lqo_nb", 4.2300)});
+  b.defaults.at("mos_lqo_nb").tolerance = Tolerance{0.0, std::nullopt};
+  CheckReport r = run_check({with("a", "mos_lqo_nb", 4.2304)}, &b, {});
+  EXPECT_EQ(change(r, "a", "alice->bob", "mos_lqo_nb")->verdict, Verdict::kWithin);
+  EXPECT_EQ(format_check_table(r, false).find("improved  a"), std::string::npos);
+  r = run_check({with("a", "mos_lqo_nb", 4.2296)}, &b, {});
+  EXPECT_EQ(change(r, "a", "alice->bob", "mos_lqo_nb")->verdict, Verdict::kWithin);
+  EXPECT_TRUE(r.passed());
+  // A change that shows is judged by the tolerance.
+  r = run_check({with("a", "mos_lqo_nb", 4.231)}, &b, {});
+  EXPECT_EQ(change(r, "a", "alice->bob", "mos_lqo_nb")->verdict, Verdict::kImproved);
+  r = run_check({with("a", "mos_lqo_nb", 4.229)}, &b, {});
+  EXPECT_EQ(change(r, "a", "alice->bob", "mos_lqo_nb")->verdict, Verdict::kRegression);
+}
+
+TEST(CheckGate, AllowMissingPassesASubsetRunAndSaysSo) {
+  const Baseline b = baseline_of({make_call("a"), make_call("b")});
+  CheckReport r = run_check({make_call("a")}, &b, {});
+  EXPECT_FALSE(r.passed());  // b is missing
+  r = run_check({make_call("a")}, &b, CheckOptions{1.0, true});
+  EXPECT_TRUE(r.passed());
+  ASSERT_NE(r.find("b"), nullptr);
+  EXPECT_EQ(r.find("b")->status, CallStatus::kMissing);
+  const std::string table = format_check_table(r, false);
+  EXPECT_NE(table.find("callsim check: 1 call: 1 pass, 0 fail, 0 did not run, 0 new; 1 missing (allowed)\n"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("Not in this run (in the baseline; --allow-missing):\n  b  (scenario smoke_call)\n"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("CHECK PASSED"), std::string::npos);
+}
+
+TEST(CheckGate, UnscoredCallsSkipScoringMetricsAndExpectations) {
+  const Baseline b = baseline_of({make_call("a")});
+  auto m = good_metrics();
+  m.erase("mos_lqo_nb");
+  m.erase("mos_lqo_wb");
+  CallRecord unscored = make_call("a", m);
+  unscored.pesq_scored = false;
+  unscored.expectations[0].status = results::ExpectationStatus::kSkipped;
+  unscored.expectations[0].note = "skipped: needs P.862 scoring";
+  CheckReport r = run_check({unscored}, &b, {});
+  EXPECT_TRUE(r.passed());
+  EXPECT_EQ(r.count(Verdict::kSkipped), 4);  // two MOS metrics x two directions
+  EXPECT_EQ(r.count(Verdict::kRegression), 0);
+  ASSERT_EQ(r.calls[0].skipped_expectations.size(), 1u);
+  const std::string table = format_check_table(r, false);
+  EXPECT_NE(table.find(", 4 skipped (not scored)"), std::string::npos) << table;
+  EXPECT_NE(table.find("Skipped expectations (not failures):\n  a  alice->bob: mos_lqo_nb >= 3 (skipped: needs P.862 scoring)"),
+            std::string::npos)
+      << table;
+  // A scored call that lost its MOS is a regression.
+  CallRecord scored = make_call("a", m);
+  r = run_check({scored}, &b, {});
+  EXPECT_EQ(r.count(Verdict::kRegression), 4);
+  EXPECT_FALSE(r.passed());
+}
+
 TEST(CheckFormat, DecimalsFollowTheUnit) {
   EXPECT_EQ(format_metric("mouth_to_ear_p95_ms", 191.79), "191.8");
   EXPECT_EQ(format_metric("concealed_ratio", 0.01234), "0.0123");
   EXPECT_EQ(format_metric("mos_lqo_wb", 4.1234), "4.123");
-  EXPECT_EQ(format_metric("emodel_r", 93.456), "93.46");
+  EXPECT_EQ(format_metric("emodel_r_wb", 93.456), "93.46");
   EXPECT_EQ(format_metric("packets_lost", 12.0), "12");
+  EXPECT_EQ(format_metric("fec_frames_recovered", 5.0), "5");  // a count, not "5.00"
 }
 
 }  // namespace

@@ -142,6 +142,24 @@ TEST(JunitXml, FailureMessagesListExpectationsAndRegressions) {
             std::string::npos);
   EXPECT_EQ(xpath(doc.get(), "string(//property[@name='smoke/3g/nb12 bob->alice mos_lqo_wb']/@value)"),
             "4.200");
+  // R carries its scale: in the property name, and in the readable block.
+  EXPECT_EQ(xpath(doc.get(), "string(//property[@name='smoke/3g/nb12 bob->alice emodel_r_wb [R/129]']/@value)"),
+            "85.00");
+  EXPECT_NE(xpath(doc.get(), "string(//testcase[@name='smoke/3g/nb12']/system-out)").find("emodel_r_wb=85.00 (R/129)"),
+            std::string::npos);
+}
+
+TEST(JunitXml, AllowedMissingCallsAreSkippedNotFailed) {
+  std::vector<CallRecord> calls = {make_call("smoke/3g/nb12")};
+  const Baseline baseline = update_baseline(nullptr, {make_call("smoke/3g/nb12"), make_call("smoke/3g/gone")}, false, nullptr);
+  const CheckReport report = run_check(calls, &baseline, CheckOptions{1.0, true});
+  Doc doc = parse(junit_xml(report));
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(validate(doc.get()), "");
+  EXPECT_EQ(xpath(doc.get(), "string(/testsuites/@skipped)"), "1");
+  EXPECT_EQ(xpath(doc.get(), "string(/testsuites/@failures)"), "0");
+  EXPECT_EQ(xpath(doc.get(), "string(//testcase[@name='smoke/3g/gone']/skipped/@message)"),
+            "not in this run (--allow-missing)");
 }
 
 TEST(JunitXml, HostileTextIsEscapedAndMadeValid) {

@@ -175,7 +175,7 @@ std::string read_file(const fs::path& path) {
 std::map<std::string, double> good_metrics() {
   return {{"mos_lqo_nb", 4.0},
           {"mos_lqo_wb", 4.2},
-          {"emodel_r", 85.0},
+          {"emodel_r_wb", 85.0},
           {"mouth_to_ear_p95_ms", 200.0},
           {"mouth_to_ear_mean_ms", 150.0},
           {"packet_loss_ratio", 0.02},
@@ -193,29 +193,12 @@ CallRecord make_call(const std::string& id, const std::map<std::string, double>&
   c.metrics["bob->alice"] = metrics;
   c.expectations.push_back(
       {"alice->bob", "mos_lqo_nb >= 3",
-       metrics.count("mos_lqo_nb") ? std::optional(metrics.at("mos_lqo_nb")) : std::nullopt, passed});
+       metrics.count("mos_lqo_nb") ? std::optional(metrics.at("mos_lqo_nb")) : std::nullopt,
+       passed ? results::ExpectationStatus::kPassed : results::ExpectationStatus::kFailed, ""});
   return c;
 }
 
-json record_json(const CallRecord& c) {
-  json r = {{"id", c.id}, {"scenario", c.scenario}, {"file", c.file}, {"seed", c.seed}, {"params", c.params}};
-  if (!c.error.empty()) {
-    r["error"] = c.error;
-    r["passed"] = false;
-    return r;
-  }
-  json exps = json::array();
-  for (const auto& e : c.expectations)
-    exps.push_back({{"direction", e.direction},
-                    {"expect", e.expect},
-                    {"passed", e.passed},
-                    {"measured", e.measured ? json(*e.measured) : json(nullptr)}});
-  r["passed"] = c.passed;
-  r["expectations"] = exps;
-  r["metrics"] = c.metrics;
-  if (!c.dir.empty()) r["dir"] = c.dir.string();
-  return r;
-}
+json record_json(const CallRecord& c) { return results::record_to_json(c); }
 
 void write_results(const fs::path& file, const std::vector<CallRecord>& calls) {
   std::string text;

@@ -31,7 +31,7 @@ class ScratchDir {
 void write_file(const std::filesystem::path& path, const std::string& text);
 std::string read_file(const std::filesystem::path& path);
 
-// Good metrics of one direction: MOS nb 4.0 / wb 4.2, R 85, mouth-to-ear p95 200 ms, 2% loss,
+// Good metrics of one direction: MOS nb 4.0 / wb 4.2, R 85 (wideband scale), mouth-to-ear p95 200 ms, 2% loss,
 // concealed 0.01. Tests change single values from here.
 std::map<std::string, double> good_metrics();
 
@@ -39,7 +39,7 @@ std::map<std::string, double> good_metrics();
 CallRecord make_call(const std::string& id, const std::map<std::string, double>& metrics = good_metrics(),
                      bool passed = true);
 
-// The results.jsonl line of a record (the fields `callsim sweep` writes).
+// The results.jsonl line of a record (results::record_to_json, as `callsim sweep` writes it).
 nlohmann::json record_json(const CallRecord& call);
 void write_results(const std::filesystem::path& file, const std::vector<CallRecord>& calls);
 

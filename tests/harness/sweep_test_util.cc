@@ -1,5 +1,7 @@
 #include "sweep_test_util.h"
 
+#include "results/call_record.h"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -91,3 +93,14 @@ json summary_without_timing(const fs::path& sweep_dir) {
 }
 
 }  // namespace callsim::harness::testutil
+
+namespace callsim::harness {
+
+ResultLines read_results(const std::filesystem::path& file) {
+  ResultLines out;
+  out.lines = results::read_results_file(file).lines;
+  for (const auto& l : out.lines) out.records.push_back(nlohmann::json::parse(l));
+  return out;
+}
+
+}  // namespace callsim::harness

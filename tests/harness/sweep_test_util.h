@@ -45,3 +45,15 @@ int run(const std::vector<std::string>& argv, const std::filesystem::path& log);
 nlohmann::json summary_without_timing(const std::filesystem::path& sweep_dir);
 
 }  // namespace callsim::harness::testutil
+
+namespace callsim::harness {
+
+// A results.jsonl read by the product's reader (results::read_results_file), with each line also
+// as plain JSON for assertions on the exact keys written.
+struct ResultLines {
+  std::vector<std::string> lines;
+  std::vector<nlohmann::json> records;
+};
+ResultLines read_results(const std::filesystem::path& file);
+
+}  // namespace callsim::harness

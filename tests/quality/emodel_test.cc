@@ -45,6 +45,15 @@ TEST(EModelTest, MosMatchesAnnexBTable) {
   EXPECT_EQ(mos_from_r(0.0), 1.0);
   EXPECT_EQ(mos_from_r(100.0), 4.5);
   EXPECT_EQ(mos_from_r(120.0), 4.5);
+  // The Annex B polynomial dips below 1 for 0 < R < 6.5 (R = 1 gives 0.994): clamped to 1.
+  EXPECT_LT(1.0 + 0.035 + 1.0 * (1.0 - 60.0) * 99.0 * 7e-6, 1.0);
+  EXPECT_EQ(mos_from_r(1.0), 1.0);
+  EXPECT_EQ(mos_from_r(3.0), 1.0);
+  EXPECT_GT(mos_from_r(7.0), 1.0);
+  for (double r = -50; r <= 150; r += 0.25) {
+    EXPECT_GE(mos_from_r(r), 1.0) << r;
+    EXPECT_LE(mos_from_r(r), 4.5) << r;
+  }
 }
 
 TEST(EModelTest, G729AtTwoPercentRandomLossFromG113) {
@@ -191,6 +200,25 @@ TEST(RateCallTest, UsesTheModelOfTheCodedBand) {
   EXPECT_EQ(swb.scale, EModelScale::kSuperwideband);
   EXPECT_NEAR(swb.result.r, 148.0 - swb.result.idle - swb.codec.ie, 1e-9);
   EXPECT_NEAR(swb.result.mos, mos_from_r(swb.result.r / 1.48), 1e-12);
+}
+
+TEST(RateCallTest, RatingStaysOnItsScaleAndMosInItsRange) {
+  // Total loss and a long delay drive R far below 0 (the unclamped sum is kept for auditing).
+  CallMeasurements dead;
+  dead.mouth_to_ear_delay_ms = 1500.0;
+  dead.packet_loss_pct = 100.0;
+  dead.burst_ratio = 8.0;
+  for (int kbps : {8, 12, 32}) {
+    dead.bitrate_bps = kbps * 1000;
+    const CallRating c = rate_call(dead);
+    EXPECT_LT(c.r_unclamped, -20.0) << kbps;
+    EXPECT_EQ(c.result.r, 0.0) << kbps;
+    EXPECT_EQ(c.result.mos, 1.0) << kbps;
+    EXPECT_EQ(c.inputs.packet_loss_pct, 100.0);
+  }
+  EXPECT_EQ(scale_max(EModelScale::kNarrowband), 100.0);
+  EXPECT_EQ(scale_max(EModelScale::kWideband), 129.0);
+  EXPECT_EQ(scale_max(EModelScale::kSuperwideband), 148.0);
 }
 
 TEST(RateCallTest, MosFallsWithDelayLossAndBurstiness) {

@@ -165,6 +165,30 @@ TEST(ReceiveStatistics, JitterFollowsTheA8Recursion) {
   EXPECT_EQ(c.rtcp_jitter(), 47u);
 }
 
+// A hand-computed series for the mean / max / final figures: transit alternates 10, 30, 10, ... ms
+// for packets 0..19 (|D| = 20 ms, 960 ticks, at every step), then stays at 10 ms for packets
+// 20..39 (the step 19 -> 20 is the last |D| = 20 ms, then D = 0). With q = 15/16:
+//   J_k = 20 (1 - q^k) ms for k = 1..20, J_{20+m} = J_20 q^m for m = 1..19,
+//   max = J_20, final = J_20 q^19, mean = (sum_k J_k + sum_m J_{20+m}) / 39, with
+//   sum_{k=1..n} q^k = q (1 - q^n) / (1 - q).
+TEST(ReceiveStatistics, JitterMeanMaxAndFinalOfAHandComputedSeries) {
+  Feeder f;
+  for (int k = 0; k < 40; ++k) f.feed(static_cast<uint16_t>(k), k, 20.0 * k + (k < 20 && k % 2 ? 30.0 : 10.0));
+  const ReceiveCounts c = f.stats.counts();
+  const double q = 15.0 / 16.0;
+  auto geometric = [&](int n) { return q * (1 - std::pow(q, n)) / (1 - q); };
+  const double j20 = 20.0 * (1 - std::pow(q, 20));
+  const double sum_rise = 20.0 * (20 - geometric(20));
+  const double sum_decay = j20 * geometric(19);
+  EXPECT_EQ(c.jitter_updates, 39);
+  EXPECT_NEAR(c.max_jitter_ms, j20, 1e-9);
+  EXPECT_NEAR(c.jitter_ms, j20 * std::pow(q, 19), 1e-9);
+  EXPECT_NEAR(c.mean_jitter_ms, (sum_rise + sum_decay) / 39.0, 1e-9);
+  // The three differ: the final value alone says little about the call.
+  EXPECT_GT(c.max_jitter_ms, c.mean_jitter_ms + 2.0);
+  EXPECT_GT(c.mean_jitter_ms, c.jitter_ms + 2.0);
+}
+
 TEST(ReceiveStatistics, JitterIgnoresTimestampWrap) {
   Feeder f({}, 0xFFFFFFFFu - 960 * 3);  // timestamps wrap after the 4th packet
   for (int k = 0; k < 10; ++k) f.feed(static_cast<uint16_t>(k), k, 20.0 * k + 35.0);

@@ -1,10 +1,22 @@
-// Expectations: "metric op value" parsing and evaluation against measured metrics.
+// Expectations: "metric op value" parsing against the metric table, and evaluation: pass, fail,
+// fail when the metric was not measured (with a note), skipped when it needs P.862 scoring and
+// scoring was off.
 #include "scenario/expectation.h"
 
 #include <gtest/gtest.h>
 
 namespace callsim::scenario {
 namespace {
+
+using results::ExpectationStatus;
+
+Expectation parsed(const std::string& text, const std::string& direction) {
+  std::string error;
+  auto e = parse_expectation(text, &error);
+  EXPECT_TRUE(e) << error;
+  e->direction = direction;
+  return *e;
+}
 
 TEST(Expectation, ParsesAndEvaluates) {
   std::string error;
@@ -16,22 +28,36 @@ TEST(Expectation, ParsesAndEvaluates) {
   e->direction = "all";
   auto out = evaluate({*e}, {{"a->b", {{"mos_lqo_wb", 3.7}}}, {"b->a", {{"mos_lqo_wb", 3.5}}}});
   ASSERT_EQ(out.size(), 2u);
-  EXPECT_TRUE(out[0].passed);
-  EXPECT_FALSE(out[1].passed);
+  EXPECT_EQ(out[0].status, ExpectationStatus::kPassed);
+  EXPECT_EQ(out[1].status, ExpectationStatus::kFailed);
   EXPECT_FALSE(parse_expectation("mos_lqo_wbb >= 3", &error));
-  EXPECT_EQ(error, "unknown metric 'mos_lqo_wbb'");
+  EXPECT_EQ(error, "unknown metric 'mos_lqo_wbb' (`callsim metrics` lists them)");
+  EXPECT_FALSE(parse_expectation("emodel_r > 70", &error));  // R names its scale now
   EXPECT_FALSE(parse_expectation("mos_lqo_wb => 3", &error));
 }
 
-TEST(Expectation, UnmeasuredMetricFails) {
-  std::string error;
-  auto e = parse_expectation("emodel_r > 70", &error);
-  ASSERT_TRUE(e);
-  e->direction = "a->b";
-  auto out = evaluate({*e}, {{"a->b", {}}});
+TEST(Expectation, UnmeasuredMetricFailsWithANote) {
+  const auto out = evaluate({parsed("emodel_r_wb > 70", "a->b")}, {{"a->b", {}}},
+                            MeasurementContext{true, {{"a->b", {"nothing arrived"}}}});
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_FALSE(out[0].passed);
+  EXPECT_EQ(out[0].status, ExpectationStatus::kFailed);
   EXPECT_FALSE(out[0].measured.has_value());
+  EXPECT_EQ(out[0].note, "not measured in a->b: nothing arrived");
+}
+
+TEST(Expectation, NeedsScoringAndScoringOffIsSkippedNotFailed) {
+  const std::vector<Expectation> e = {parsed("mos_lqo_nb >= 3", "a->b"), parsed("concealed_ratio <= 0.1", "a->b")};
+  // Scoring off: the MOS expectation is skipped; a non-P.862 metric that is missing still fails.
+  auto out = evaluate(e, {{"a->b", {}}}, MeasurementContext{false, {}});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].status, ExpectationStatus::kSkipped);
+  EXPECT_FALSE(out[0].failed());
+  EXPECT_NE(out[0].note.find("needs P.862 scoring"), std::string::npos) << out[0].note;
+  EXPECT_EQ(out[1].status, ExpectationStatus::kFailed);
+  // Scoring on but nothing scored (e.g. no speech): the MOS expectation fails.
+  out = evaluate(e, {{"a->b", {{"concealed_ratio", 0.0}}}}, MeasurementContext{true, {}});
+  EXPECT_EQ(out[0].status, ExpectationStatus::kFailed);
+  EXPECT_EQ(out[1].status, ExpectationStatus::kPassed);
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "bad.json: /links/alice->bob/phases/0: phase [2, 9) s is outside the call (0 to 4 s)",
                 nullptr},
         BadCase{"/expect/alice->bob/0", "mos_lqo_wbb >= 3",
-                "bad.json: /expect/alice->bob/0: unknown metric 'mos_lqo_wbb'", nullptr},
+                "bad.json: /expect/alice->bob/0: unknown metric 'mos_lqo_wbb' (`callsim metrics` lists them)", nullptr},
         BadCase{"/name", nullptr, "bad.json: /: missing required key 'name'", ""}));
 
 TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {

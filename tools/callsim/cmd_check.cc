@@ -1,7 +1,7 @@
 // `callsim check RESULTS… [--baseline FILE] [--junit FILE] [--tolerance-scale X]`: the CI gate.
 // RESULTS are results.jsonl files, sweep folders or `callsim run` folders. Prints what moved
-// against the baseline (regressions first), failed expectations, missing and new calls; exit 1
-// when a call failed, regressed or is missing, 2 on bad input.
+// against the baseline (regressions first), failed and skipped expectations, missing and new calls;
+// exit 1 when a call failed, regressed or is missing (unless --allow-missing), 2 on bad input.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -21,6 +21,7 @@ struct CheckArgs {
   std::string baseline, junit;
   double tolerance_scale = 1.0;
   bool verbose = false;
+  bool allow_missing = false;
 };
 
 int run_check_command(const CheckArgs& a) {
@@ -29,7 +30,7 @@ int run_check_command(const CheckArgs& a) {
   std::optional<harness::Baseline> baseline;
   if (!a.baseline.empty()) baseline = harness::load_baseline(a.baseline);
   const auto report =
-      harness::run_check(calls, baseline ? &*baseline : nullptr, harness::CheckOptions{a.tolerance_scale});
+      harness::run_check(calls, baseline ? &*baseline : nullptr, harness::CheckOptions{a.tolerance_scale, a.allow_missing});
   std::cout << harness::format_check_table(report, a.verbose);
   if (!a.junit.empty()) write_file_atomic(a.junit, harness::junit_xml(report));
   return report.passed() ? 0 : 1;
@@ -48,6 +49,9 @@ Command add_check(CLI::App& app) {
   sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every tolerance by this factor")
       ->check(Number(0, 1000, true));
   sub->add_flag("-v,--verbose", a->verbose, "Also list metrics that moved within tolerance");
+  sub->add_flag("--allow-missing", a->allow_missing,
+                "Baseline calls absent from the results do not fail the check (a subset run against a full "
+                "baseline); they are listed, and <skipped> in JUnit");
   return {sub, [a] { return run_check_command(*a); }};
 }
 

@@ -14,6 +14,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "json/json_node.h"
+#include "results/link_stats_json.h"
 #include "scenario/link_json.h"
 #include "scenario/scenario.h"
 #include "sim/net/stream.h"
@@ -72,39 +73,6 @@ LoadedLink load(const NetsimOptions& o) {
   return out;
 }
 
-nlohmann::json stats_json(const net::LinkStats& s) {
-  nlohmann::json causes = nlohmann::json::object();
-  for (size_t c = 1; c < net::kDropCauseCount; ++c)
-    causes[net::to_string(static_cast<net::DropCause>(c))] = s.lost_by_cause[c];
-  nlohmann::json bursts = nlohmann::json::object();
-  for (size_t k = 1; k < s.burst_histogram.size(); ++k)
-    if (s.burst_histogram[k]) bursts[std::to_string(k)] = s.burst_histogram[k];
-  return {{"sent", s.sent},
-          {"delivered", s.delivered},
-          {"lost", s.lost},
-          {"loss_rate", s.loss_rate},
-          {"lost_by_cause", causes},
-          {"duplicated", s.duplicated},
-          {"duplicates_delivered", s.duplicates_delivered},
-          {"corrupted_delivered", s.corrupted_delivered},
-          {"reordered", s.reordered},
-          {"delay_ms",
-           {{"mean", s.delay_mean_ms},
-            {"p50", s.delay_p50_ms},
-            {"p95", s.delay_p95_ms},
-            {"p99", s.delay_p99_ms},
-            {"min", s.delay_min_ms},
-            {"max", s.delay_max_ms}}},
-          {"jitter_ms", s.jitter_ms},
-          {"loss_bursts", bursts},
-          {"mean_burst_length", s.mean_burst_length},
-          {"queue",
-           {{"max_packets", s.queue.max_packets},
-            {"max_bytes", s.queue.max_bytes},
-            {"max_sojourn_ms", s.queue.max_sojourn.to_ms()}}},
-          {"cross_traffic", {{"sent", s.cross_traffic.sent}, {"dropped", s.cross_traffic.dropped}}}};
-}
-
 int run_netsim(const NetsimOptions& o) {
   if (!(o.pps > 0 && o.pps <= 1e6)) throw InputError("", "--pps", "must be in (0, 1e6]");
   if (o.size_bytes < 1 || o.size_bytes > 65507) throw InputError("", "--size", "must be in [1, 65507] bytes");
@@ -114,7 +82,7 @@ int run_netsim(const NetsimOptions& o) {
       net::run_link_stream(link.config, link.seed, link.name, o.pps, o.size_bytes, link.duration);
   if (!o.output.empty()) write_file_atomic(o.output, net::trace_to_csv(r.trace));
   if (o.json) {
-    nlohmann::json out = stats_json(r.stats);
+    nlohmann::json out = results::link_stats_json(r.stats);
     out["link"] = link.name;
     out["seed"] = link.seed;
     std::cout << json_text(out, 2) << '\n';

@@ -29,6 +29,7 @@ Command add_baseline(CLI::App& app);
 Command add_report(CLI::App& app);
 Command add_sweep(CLI::App& app);
 Command add_merge(CLI::App& app);
+Command add_metrics(CLI::App& app);
 
 // "callsim X.Y.Z\nlibopus …, libsndfile-…, libsoxr …": `callsim version` and `callsim --version`.
 std::string version_text();

@@ -7,7 +7,6 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "scenario/expectation.h"
 #include "json/json_node.h"
 #include "json/schema.h"
 
@@ -27,9 +26,10 @@ std::string trimmed(double v, int decimals) {
   return s;
 }
 
-void check_known_metric(const JsonNode& node, const std::string& name) {
-  const auto& known = scenario::known_metrics();
-  if (std::find(known.begin(), known.end(), name) == known.end()) node.fail("unknown metric '" + name + "'");
+const results::MetricInfo& known_metric(const JsonNode& node, const std::string& name) {
+  const results::MetricInfo* info = results::find_metric(name);
+  if (!info) node.fail("unknown metric '" + name + "' (`callsim metrics` lists them)");
+  return *info;
 }
 
 Tolerance parse_tolerance(const JsonNode& n) {
@@ -39,10 +39,18 @@ Tolerance parse_tolerance(const JsonNode& n) {
   return t;
 }
 
-MetricPolicy parse_policy(const JsonNode& n) {
+// "worse" may be left out; when given it must agree with the metric table.
+MetricPolicy parse_policy(const JsonNode& n, const results::MetricInfo& info) {
   n.expect_keys({"worse", "absolute", "relative"});
   MetricPolicy p;
-  p.worse = n.at("worse").choice({"lower", "higher"}) == "lower" ? Worse::kLower : Worse::kHigher;
+  if (info.worse == Worse::kNeither) n.fail("metric '" + info.name + "' has no worse direction; it cannot be tracked");
+  p.worse = info.worse;
+  if (auto w = n.find("worse")) {
+    const Worse given = w->choice({"lower", "higher"}) == "lower" ? Worse::kLower : Worse::kHigher;
+    if (given != info.worse)
+      w->fail("'" + info.name + "': " + to_string(info.worse) + " is worse (results/metric_table.h), not " +
+              to_string(given));
+  }
   p.tolerance = parse_tolerance(n);
   if (p.tolerance.empty()) n.fail("a policy needs an 'absolute' or 'relative' tolerance");
   return p;
@@ -65,7 +73,7 @@ BaselineCall parse_call(const JsonNode& n, const Baseline& b) {
       metrics.fail("'" + direction + "' is not a direction name ('sender->receiver')");
     auto& out = c.directions[direction];
     for (const auto& [name, value] : metrics.members()) {
-      check_known_metric(value, name);
+      known_metric(value, name);
       if (!b.defaults.count(name)) value.fail("metric '" + name + "' has no policy in /defaults");
       out[name] = parse_metric(value);
     }
@@ -83,19 +91,10 @@ json tolerance_fields(const Tolerance& t) {
 }  // namespace
 
 std::map<std::string, MetricPolicy> default_policies() {
-  auto abs = [](Worse w, double a) { return MetricPolicy{w, Tolerance{a, std::nullopt}}; };
-  auto rel = [](Worse w, double r) { return MetricPolicy{w, Tolerance{std::nullopt, r}}; };
-  return {{"mos_lqo_nb", abs(Worse::kLower, 0.1)},
-          {"mos_lqo_wb", abs(Worse::kLower, 0.1)},
-          {"mos_lqo_nb_min_window", abs(Worse::kLower, 0.2)},
-          {"mos_lqo_wb_min_window", abs(Worse::kLower, 0.2)},
-          {"emodel_r", abs(Worse::kLower, 2.0)},
-          {"mouth_to_ear_mean_ms", rel(Worse::kHigher, 0.10)},
-          {"mouth_to_ear_p95_ms", rel(Worse::kHigher, 0.10)},
-          {"jitter_buffer_delay_p95_ms", rel(Worse::kHigher, 0.10)},
-          {"concealed_ratio", abs(Worse::kHigher, 0.01)},
-          {"late_discard_ratio", abs(Worse::kHigher, 0.01)},
-          {"effective_loss_ratio", abs(Worse::kHigher, 0.01)}};
+  std::map<std::string, MetricPolicy> out;
+  for (const auto& m : results::metric_table())
+    if (m.tracked) out[m.name] = MetricPolicy{m.worse, m.tolerance};
+  return out;
 }
 
 double allowed_change(const Tolerance& t, double value, double scale) {
@@ -112,8 +111,6 @@ std::string describe_tolerance(const Tolerance& t, double scale) {
   return a.empty() ? r : a;
 }
 
-std::string to_string(Worse worse) { return worse == Worse::kLower ? "lower" : "higher"; }
-
 Baseline parse_baseline(const json& doc, const std::string& file) {
   const JsonNode root(doc, file);
   root.expect_keys({"$schema", "format", "description", "defaults", "calls"});
@@ -122,10 +119,8 @@ Baseline parse_baseline(const json& doc, const std::string& file) {
     format.fail("unsupported format '" + format.string() + "'; expected '" + kBaselineFormat + "'");
   Baseline b;
   if (auto d = root.find("description")) b.description = d->string();
-  for (const auto& [name, policy] : root.at("defaults").members()) {
-    check_known_metric(policy, name);
-    b.defaults[name] = parse_policy(policy);
-  }
+  for (const auto& [name, policy] : root.at("defaults").members())
+    b.defaults[name] = parse_policy(policy, known_metric(policy, name));
   for (const auto& [id, call] : root.at("calls").members()) b.calls[id] = parse_call(call, b);
   // The C++ rules above give the precise messages; the schema is the published contract.
   if (auto v = check_schema(doc, "baseline.schema.json"))
@@ -151,10 +146,10 @@ json baseline_to_json(const Baseline& b) {
       json d = json::object();
       for (const auto& [name, m] : metrics) {
         if (m.override_tolerance.empty()) {
-          d[name] = m.value;
+          d[name] = results::metric_value_json(name, m.value);
         } else {
           json j = tolerance_fields(m.override_tolerance);
-          j["value"] = m.value;
+          j["value"] = results::metric_value_json(name, m.value);
           d[name] = j;
         }
       }

@@ -1,6 +1,7 @@
 // The committed baseline that `callsim check` compares results against (reports/baseline.json,
 // schema scenarios/schema/baseline.schema.json). Per call id and direction it holds metric
-// values; per metric a default policy says which way is worse and how far a value may move:
+// values; per tracked metric a policy says which way is worse (always the metric table's, see
+// results/metric_table.h) and how far a value may move:
 //   allowed = scale * max(absolute, relative * |baseline value|)   (in the metric's own unit)
 // A metric entry may override the tolerance ({"value": v, "absolute": a, "relative": r}); an
 // override replaces the default tolerance and survives `callsim baseline update`.
@@ -14,16 +15,12 @@
 #include <vector>
 
 #include "harness/check/check_results.h"
+#include "results/metric_table.h"
 
 namespace callsim::harness {
 
-enum class Worse { kLower, kHigher };  // which direction of change is a regression
-
-struct Tolerance {
-  std::optional<double> absolute;  // in the metric's unit
-  std::optional<double> relative;  // fraction of |baseline value|
-  bool empty() const { return !absolute && !relative; }
-};
+using results::Tolerance;
+using results::Worse;  // kLower / kHigher here: a metric whose worse is kNeither cannot be tracked
 
 struct MetricPolicy {
   Worse worse = Worse::kLower;
@@ -48,14 +45,14 @@ struct Baseline {
 
 inline constexpr const char* kBaselineFormat = "callsim-baseline/1";
 
-// The built-in policies a new baseline starts from (MOS, E-model R, delay, concealment).
+// The policies a new baseline starts from: the metric table's tracked metrics with their default
+// tolerances.
 std::map<std::string, MetricPolicy> default_policies();
 
 // The allowed movement of a metric whose baseline value is `value`.
 double allowed_change(const Tolerance& tolerance, double value, double scale);
 // "0.100 abs", "10% rel", "max(2 abs, 10% rel)".
 std::string describe_tolerance(const Tolerance& tolerance, double scale);
-std::string to_string(Worse worse);
 
 // Reads and validates a baseline file. Throws InputError naming the file and JSON pointer.
 Baseline load_baseline(const std::filesystem::path& path);

@@ -8,12 +8,6 @@
 namespace callsim::harness {
 namespace {
 
-std::string fmt(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 // Beyond tolerance means strictly beyond, with room for the decimal rounding of result files.
 bool beyond(double bad_move, double allowed, double value) {
   return bad_move > allowed + 1e-9 * std::max(1.0, std::fabs(value));
@@ -21,7 +15,7 @@ bool beyond(double bad_move, double allowed, double value) {
 
 MetricChange compare_metric(const std::string& id, const std::string& direction, const std::string& metric,
                             const BaselineMetric& bm, const MetricPolicy& policy, std::optional<double> now,
-                            double scale) {
+                            double scale, bool pesq_scored) {
   const Tolerance& t = bm.override_tolerance.empty() ? policy.tolerance : bm.override_tolerance;
   MetricChange c{id,
                  direction,
@@ -35,10 +29,12 @@ MetricChange compare_metric(const std::string& id, const std::string& direction,
                  Verdict::kWithin};
   if (!now || !std::isfinite(*now)) {
     c.now = std::nullopt;
-    c.verdict = Verdict::kRegression;
+    const results::MetricInfo* info = results::find_metric(metric);
+    c.verdict = info && info->needs_pesq && !pesq_scored ? Verdict::kSkipped : Verdict::kRegression;
     return c;
   }
   c.delta = *now - bm.value;
+  if (results::same_at_display_precision(metric, *now, bm.value)) return c;  // no visible change
   const double bad_move = policy.worse == Worse::kLower ? -c.delta : c.delta;
   if (beyond(bad_move, c.allowed, bm.value))
     c.verdict = Verdict::kRegression;
@@ -52,8 +48,8 @@ void compare_call(const CallRecord& call, const BaselineCall& base, const Baseli
   for (const auto& [direction, metrics] : base.directions) {
     for (const auto& [metric, bm] : metrics) {
       const MetricPolicy& policy = baseline.defaults.at(metric);
-      MetricChange c = compare_metric(call.id, direction, metric, bm, policy,
-                                      find_metric(call, direction, metric), options.tolerance_scale);
+      MetricChange c = compare_metric(call.id, direction, metric, bm, policy, find_metric(call, direction, metric),
+                                      options.tolerance_scale, call.pesq_scored);
       if (c.verdict == Verdict::kRegression) check->regressions.push_back(c);
       report->changes.push_back(std::move(c));
     }
@@ -68,9 +64,16 @@ CallCheck check_call(const CallRecord& call, const Baseline* baseline, const Che
   cc.record = &call;
   cc.error = call.error;
   for (const auto& e : call.expectations) {
-    if (e.passed) continue;
-    cc.failed_expectations.push_back(e.direction + ": " + e.expect + " (measured " +
-                                     (e.measured ? fmt(*e.measured, 3) : std::string("nothing")) + ")");
+    if (e.status == results::ExpectationStatus::kSkipped) {
+      cc.skipped_expectations.push_back(e.direction + ": " + e.expect + " (" + e.note + ")");
+      continue;
+    }
+    if (!e.failed()) continue;
+    const std::string metric = e.expect.substr(0, e.expect.find_first_of(" <>="));
+    cc.failed_expectations.push_back(
+        e.direction + ": " + e.expect + " (" +
+        (e.measured ? "measured " + format_metric(metric, *e.measured) : "measured nothing" + (e.note.empty() ? "" : ": " + e.note)) +
+        ")");
   }
   if (!call.passed && call.error.empty() && cc.failed_expectations.empty())
     cc.failed_expectations.push_back("the call is marked as failed");
@@ -99,7 +102,8 @@ double MetricChange::severity() const {
 
 std::vector<std::string> CallCheck::problems() const {
   std::vector<std::string> out;
-  if (status == CallStatus::kMissing) out.push_back("missing: in the baseline but not in the results");
+  if (status == CallStatus::kMissing)
+    out.push_back(missing_allowed ? "not in this run (--allow-missing)" : "missing: in the baseline but not in the results");
   if (!error.empty()) out.push_back("did not run: " + error);
   for (const auto& e : failed_expectations) out.push_back("expectation failed: " + e);
   for (const auto& r : regressions) {
@@ -140,6 +144,7 @@ CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* base
                       const CheckOptions& options) {
   CheckReport report;
   report.has_baseline = baseline != nullptr;
+  report.allow_missing = options.allow_missing;
   std::set<std::string> seen;
   for (const auto& call : calls) {
     report.calls.push_back(check_call(call, baseline, options, &report));
@@ -152,6 +157,7 @@ CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* base
       missing.id = id;
       missing.scenario = base.scenario.empty() ? id : base.scenario;
       missing.status = CallStatus::kMissing;
+      missing.missing_allowed = options.allow_missing;
       report.calls.push_back(std::move(missing));
     }
   }
@@ -166,6 +172,8 @@ std::string to_string(Verdict verdict) {
       return "improved";
     case Verdict::kWithin:
       return "within";
+    case Verdict::kSkipped:
+      return "skipped";
   }
   return "?";
 }
@@ -184,18 +192,6 @@ std::string to_string(CallStatus status) {
       return "ERROR";
   }
   return "?";
-}
-
-std::string format_metric(const std::string& metric, double value) {
-  auto ends_with = [&](const std::string& s) {
-    return metric.size() >= s.size() && metric.compare(metric.size() - s.size(), s.size(), s) == 0;
-  };
-  if (ends_with("_ms")) return fmt(value, 1);
-  if (metric.find("ratio") != std::string::npos) return fmt(value, 4);
-  if (metric.rfind("mos", 0) == 0 || metric.rfind("pesq", 0) == 0 || metric == "emodel_mos")
-    return fmt(value, 3);
-  if (metric == "emodel_r") return fmt(value, 2);
-  return value == std::floor(value) ? fmt(value, 0) : fmt(value, 3);
 }
 
 }  // namespace callsim::harness

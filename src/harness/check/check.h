@@ -1,7 +1,10 @@
 // The CI gate: compares a set of calls with their expectations and with a baseline. A call fails
 // when one of its expectations failed, when it did not run, or when a tracked metric moved the
-// bad way by more than its tolerance (or is no longer measured). Baseline calls absent from the
-// results are failures ("missing"); calls absent from the baseline are "new" (not failures).
+// bad way by more than its tolerance (or is no longer measured). A change that does not show at
+// the metric's display precision is "within", whatever the tolerance. Expectations and baseline
+// metrics that need P.862 are "skipped" (not failures) for calls run without P.862 scoring.
+// Baseline calls absent from the results are failures ("missing") unless allow_missing (a subset
+// run); calls absent from the baseline are "new" (not failures).
 #pragma once
 
 #include <optional>
@@ -13,7 +16,12 @@
 
 namespace callsim::harness {
 
-enum class Verdict { kRegression, kImproved, kWithin };
+enum class Verdict {
+  kRegression,
+  kImproved,
+  kWithin,
+  kSkipped,  // needs P.862 scoring, which was off for this call
+};
 
 // One tracked metric of one call direction, baseline versus now (units of the metric).
 struct MetricChange {
@@ -34,12 +42,15 @@ struct CallCheck {
   std::string id, scenario;
   const CallRecord* record = nullptr;  // null for a missing call
   CallStatus status = CallStatus::kPass;
-  std::vector<std::string> failed_expectations;  // "alice->bob: mos_lqo_wb >= 3.6 (measured 3.214)"
+  std::vector<std::string> failed_expectations;   // "alice->bob: mos_lqo_wb >= 3.6 (measured 3.214)"
+  std::vector<std::string> skipped_expectations;  // "alice->bob: mos_lqo_wb >= 3.6 (skipped: ...)"
   std::vector<MetricChange> regressions;
   std::string error;    // why the job did not run
-  bool is_new = false;  // not in the baseline (status kNew unless it failed otherwise)
+  bool is_new = false;           // not in the baseline (status kNew unless it failed otherwise)
+  bool missing_allowed = false;  // kMissing under --allow-missing: reported, not a failure
   bool failed() const {
-    return status == CallStatus::kFail || status == CallStatus::kMissing || status == CallStatus::kError;
+    return status == CallStatus::kFail || status == CallStatus::kError ||
+           (status == CallStatus::kMissing && !missing_allowed);
   }
   // One line per problem, for JUnit failure messages and the report.
   std::vector<std::string> problems() const;
@@ -47,12 +58,14 @@ struct CallCheck {
 
 struct CheckOptions {
   double tolerance_scale = 1.0;
+  bool allow_missing = false;  // baseline calls absent from the results do not fail the check
 };
 
 struct CheckReport {
   std::vector<CallCheck> calls;       // results order, then missing calls in id order
   std::vector<MetricChange> changes;  // every compared metric
   bool has_baseline = false;
+  bool allow_missing = false;
   int count(CallStatus status) const;
   int count(Verdict verdict) const;
   bool passed() const;
@@ -66,8 +79,10 @@ CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* base
 std::string to_string(Verdict verdict);
 std::string to_string(CallStatus status);
 
-// A metric value with decimals that suit its unit (ms: 1, ratios: 4, MOS: 3, counts: 0).
-std::string format_metric(const std::string& metric, double value);
+// A metric value with the display decimals of its kind (results/metric_table.h).
+inline std::string format_metric(const std::string& metric, double value) {
+  return results::format_metric(metric, value);
+}
 
 // The readable summary: a headline, an aligned table (verdict, id, direction, metric, baseline,
 // now, delta, tolerance) with regressions first (worst first) then improvements — and, when

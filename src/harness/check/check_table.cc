@@ -19,15 +19,23 @@ std::string percent(double delta, double base) {
   return buf;
 }
 
+// The metric with its unit where the unit is not obvious from the name (R and its scale, MOS kind).
+std::string metric_label(const std::string& metric) {
+  const results::MetricInfo* info = results::find_metric(metric);
+  if (!info || info->kind == results::MetricKind::kMilliseconds || info->kind == results::MetricKind::kRatio ||
+      info->kind == results::MetricKind::kCount)
+    return metric;
+  return metric + " [" + std::string(results::unit_label(info->kind)) + "]";
+}
+
 Row change_row(const MetricChange& c) {
   std::string now = c.now ? format_metric(c.metric, *c.now) : "n/a";
-  std::string delta =
-      c.now ? (c.delta >= 0 ? "+" : "") + format_metric(c.metric, c.delta) + percent(c.delta, c.baseline)
-            : "not measured";
+  std::string delta = c.now ? (c.delta >= 0 ? "+" : "") + format_metric(c.metric, c.delta) + percent(c.delta, c.baseline)
+                      : c.verdict == Verdict::kSkipped ? "not scored" : "not measured";
   return {to_string(c.verdict),
           c.id,
           c.direction,
-          c.metric,
+          metric_label(c.metric),
           format_metric(c.metric, c.baseline),
           now,
           delta,
@@ -52,12 +60,15 @@ std::string render(const std::vector<Row>& rows) {
   return out;
 }
 
-int verdict_rank(Verdict v) { return v == Verdict::kRegression ? 0 : v == Verdict::kImproved ? 1 : 2; }
+int verdict_rank(Verdict v) {
+  return v == Verdict::kRegression ? 0 : v == Verdict::kImproved ? 1 : v == Verdict::kSkipped ? 2 : 3;
+}
 
 std::vector<MetricChange> moved(const CheckReport& report, bool verbose) {
   std::vector<MetricChange> out;
   for (const auto& c : report.changes)
-    if (c.verdict != Verdict::kWithin || (verbose && c.delta != 0)) out.push_back(c);
+    if ((c.verdict != Verdict::kWithin && c.verdict != Verdict::kSkipped) || (verbose && c.delta != 0))
+      out.push_back(c);
   std::stable_sort(out.begin(), out.end(), [](const MetricChange& a, const MetricChange& b) {
     if (verdict_rank(a.verdict) != verdict_rank(b.verdict))
       return verdict_rank(a.verdict) < verdict_rank(b.verdict);
@@ -67,17 +78,23 @@ std::vector<MetricChange> moved(const CheckReport& report, bool verbose) {
   return out;
 }
 
+std::string plural(long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 std::string headline(const CheckReport& r) {
   std::ostringstream os;
   const int in_results = static_cast<int>(r.calls.size()) - r.count(CallStatus::kMissing);
   const auto added =
       std::count_if(r.calls.begin(), r.calls.end(), [](const CallCheck& c) { return c.is_new; });
-  os << "callsim check: " << in_results << " calls: " << r.count(CallStatus::kPass) << " pass, "
+  os << "callsim check: " << plural(in_results, "call", "calls") << ": " << r.count(CallStatus::kPass) << " pass, "
      << r.count(CallStatus::kFail) << " fail, " << r.count(CallStatus::kError) << " did not run";
   if (r.has_baseline) {
-    os << ", " << added << " new; " << r.count(CallStatus::kMissing) << " missing\n"
+    os << ", " << added << " new; " << r.count(CallStatus::kMissing) << " missing"
+       << (r.allow_missing && r.count(CallStatus::kMissing) ? " (allowed)" : "") << "\n"
        << "metrics vs baseline: " << r.count(Verdict::kRegression) << " regressed, "
        << r.count(Verdict::kImproved) << " improved, " << r.count(Verdict::kWithin) << " within tolerance";
+    if (const int skipped = r.count(Verdict::kSkipped)) os << ", " << skipped << " skipped (not scored)";
   } else {
     os << " (no baseline: expectations only)";
   }
@@ -101,16 +118,20 @@ std::string format_check_table(const CheckReport& report, bool verbose) {
     for (const auto& c : rows) table.push_back(change_row(c));
     os << "\n" << render(table);
   }
-  std::vector<std::string> failed, errors, missing, added;
+  std::vector<std::string> failed, skipped, errors, missing, added;
   for (const auto& c : report.calls) {
     for (const auto& e : c.failed_expectations) failed.push_back(c.id + "  " + e);
+    for (const auto& e : c.skipped_expectations) skipped.push_back(c.id + "  " + e);
     if (c.status == CallStatus::kError) errors.push_back(c.id + "  " + c.error);
     if (c.status == CallStatus::kMissing) missing.push_back(c.id + "  (scenario " + c.scenario + ")");
     if (c.is_new) added.push_back(c.id + "  (scenario " + c.scenario + ")");
   }
   list_section(os, "Failed expectations:", failed);
+  list_section(os, "Skipped expectations (not failures):", skipped);
   list_section(os, "Did not run:", errors);
-  list_section(os, "Missing (in the baseline, not in the results):", missing);
+  list_section(os, report.allow_missing ? "Not in this run (in the baseline; --allow-missing):"
+                                        : "Missing (in the baseline, not in the results):",
+               missing);
   list_section(os, "New (not in the baseline; `callsim baseline update` adds them):", added);
   os << "\n" << (report.passed() ? "CHECK PASSED" : "CHECK FAILED") << "\n";
   return os.str();

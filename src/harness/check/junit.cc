@@ -102,9 +102,10 @@ std::string system_out(const CallCheck& c, const Improvements& improved, const J
     os << direction << ":";
     for (const auto& m : o.property_metrics)
       if (auto it = metrics.find(m); it != metrics.end())
-        os << "  " << m << "=" << format_metric(m, it->second);
+        os << "  " << m << "=" << results::format_metric_with_unit(m, it->second);
     os << "\n";
   }
+  for (const auto& e : c.skipped_expectations) os << "skipped expectation: " << e << "\n";
   if (c.is_new) os << "new: not in the baseline\n";
   if (auto it = improved.find(c.id); it != improved.end())
     for (const MetricChange* ch : it->second)
@@ -117,7 +118,9 @@ void write_testcase(std::ostringstream& os, const CallCheck& c, const Improvemen
                     const JunitOptions& o) {
   os << "    <testcase name=\"" << xml_attr(c.id) << "\" classname=\"callsim." << xml_attr(c.scenario)
      << "\" time=\"0\">\n";
-  if (c.status == CallStatus::kError) {
+  if (c.status == CallStatus::kMissing && c.missing_allowed) {
+    os << "      <skipped message=\"" << xml_attr("not in this run (--allow-missing)") << "\"/>\n";
+  } else if (c.status == CallStatus::kError) {
     os << "      <error message=\"" << xml_attr("did not run: " + c.error) << "\" type=\"callsim.error\">"
        << xml_text(join_lines(c.problems())) << "</error>\n";
   } else if (c.failed()) {
@@ -128,6 +131,13 @@ void write_testcase(std::ostringstream& os, const CallCheck& c, const Improvemen
   os << "    </testcase>\n";
 }
 
+// The metric name, with the scale for an E-model R ("emodel_r_wb [R/129]").
+std::string property_label(const std::string& metric) {
+  const results::MetricInfo* info = results::find_metric(metric);
+  if (!info || !results::is_rating(info->kind)) return metric;
+  return metric + " [" + std::string(results::unit_label(info->kind)) + "]";
+}
+
 void write_properties(std::ostringstream& os, const std::vector<const CallCheck*>& cases,
                       const JunitOptions& o) {
   std::ostringstream props;
@@ -136,24 +146,26 @@ void write_properties(std::ostringstream& os, const std::vector<const CallCheck*
     for (const auto& [direction, metrics] : c->record->metrics)
       for (const auto& m : o.property_metrics)
         if (auto it = metrics.find(m); it != metrics.end())
-          props << "      <property name=\"" << xml_attr(c->id + " " + direction + " " + m) << "\" value=\""
+          props << "      <property name=\"" << xml_attr(c->id + " " + direction + " " + property_label(m)) << "\" value=\""
                 << format_metric(m, it->second) << "\"/>\n";
   }
   if (!props.str().empty()) os << "    <properties>\n" << props.str() << "    </properties>\n";
 }
 
 struct Counts {
-  size_t tests = 0, failures = 0, errors = 0;
+  size_t tests = 0, failures = 0, errors = 0, skipped = 0;
   void add(const CallCheck& c) {
     ++tests;
-    if (c.status == CallStatus::kError)
+    if (c.status == CallStatus::kMissing && c.missing_allowed)
+      ++skipped;
+    else if (c.status == CallStatus::kError)
       ++errors;
     else if (c.failed())
       ++failures;
   }
   std::string attributes() const {
     return "tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
-           std::to_string(errors) + "\" skipped=\"0\" time=\"0\"";
+           std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\" time=\"0\"";
   }
 };
 

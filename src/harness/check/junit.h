@@ -1,7 +1,9 @@
 // JUnit XML for CI systems (Jenkins, GitLab, GitHub test reporters): one <testsuite> per matrix
 // (the first part of a sweep id: "smoke/3g/nb12" → "smoke") or per scenario, one <testcase> per
 // call. A failed call carries one <failure> whose message lists its failed expectations and
-// regressions; a call that did not run carries an <error>. Key metrics of every call are
+// regressions; a call that did not run carries an <error>; a baseline call absent from a subset
+// run under --allow-missing is <skipped>. Expectations skipped because P.862 scoring was off are
+// listed in <system-out> (they are not failures). Key metrics of every call are
 // <property> entries of its suite and a readable block in <system-out>. Text is escaped and made
 // valid XML 1.0 (control characters and invalid UTF-8 become U+FFFD). No wall times (time="0"),
 // so the same check gives the same file.
@@ -17,8 +19,10 @@ namespace callsim::harness {
 
 struct JunitOptions {
   std::string name = "callsim check";  // the <testsuites> name
-  std::vector<std::string> property_metrics = {"mos_lqo_nb",          "mos_lqo_wb",        "emodel_r",
-                                               "mouth_to_ear_p95_ms", "packet_loss_ratio", "concealed_ratio"};
+  // Values are plain numbers; an E-model R property's name carries its scale ("... emodel_r_wb [R/129]").
+  std::vector<std::string> property_metrics = {"mos_lqo_nb",  "mos_lqo_wb",          "emodel_mos_cqe",    "emodel_r_nb",
+                                               "emodel_r_wb", "emodel_r_swb",        "mouth_to_ear_p95_ms",
+                                               "packet_loss_ratio", "effective_loss_ratio", "concealed_ratio"};
 };
 
 std::string junit_xml(const CheckReport& report, const JunitOptions& options = {});

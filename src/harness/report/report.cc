@@ -41,27 +41,14 @@ report_detail::Night load_night(const fs::path& path) {
 }
 
 // The results.jsonl record of a call, without its folder (the report does not carry call folders).
-json record_json(const CallRecord& c) {
-  json r = {{"id", c.id},     {"scenario", c.scenario}, {"file", c.file},
-            {"seed", c.seed}, {"params", c.params},     {"passed", c.passed}};
-  if (!c.error.empty()) {
-    r["error"] = c.error;
-    return r;
-  }
-  json exps = json::array();
-  for (const auto& e : c.expectations)
-    exps.push_back({{"direction", e.direction},
-                    {"expect", e.expect},
-                    {"passed", e.passed},
-                    {"measured", e.measured ? json(*e.measured) : json(nullptr)}});
-  r["expectations"] = exps;
-  r["metrics"] = c.metrics;
-  return r;
+std::string record_line_without_dir(CallRecord c) {
+  c.dir.clear();
+  return results::record_line(c);
 }
 
 void write_data_files(const Context& ctx, const std::vector<fs::path>& results) {
   std::string lines;
-  for (const auto& c : ctx.calls) lines += json_text(record_json(c)) + "\n";
+  for (const auto& c : ctx.calls) lines += record_line_without_dir(c);
   write_file_atomic(ctx.root / "results.jsonl", lines);
   json sources = json::array();
   for (const auto& r : results) sources.push_back(r.string());

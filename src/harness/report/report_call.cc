@@ -86,14 +86,17 @@ std::string summary_section(const Context& ctx, const CallRecord& call) {
 std::string expectations_section(const CallRecord& call) {
   if (call.expectations.empty()) return "";
   std::vector<std::vector<Cell>> rows;
-  for (const auto& e : call.expectations)
+  for (const auto& e : call.expectations) {
+    const std::string metric = e.expect.substr(0, e.expect.find_first_of(" <>="));
+    const bool skipped = e.status == results::ExpectationStatus::kSkipped;
     rows.push_back({text_cell(e.direction), text_cell(e.expect),
-                    text_cell(e.measured ? metric_text(e.expect.substr(0, e.expect.find(' ')), e.measured)
-                                         : "not measured",
-                              "num"),
-                    text_cell(e.passed ? "pass" : "FAIL", e.passed ? "pass" : "fail")});
+                    text_cell(e.measured ? metric_text(metric, e.measured) : "not measured", "num"),
+                    text_cell(skipped ? "skipped" : e.failed() ? "FAIL" : "pass",
+                              skipped ? "muted" : e.failed() ? "fail" : "pass"),
+                    text_cell(e.note, "muted")});
+  }
   return "<h2>Expectations</h2>\n" +
-         html_table({"direction", "expectation", "measured", "result"}, rows, true);
+         html_table({"direction", "expectation", "measured", "result", "note"}, rows, true);
 }
 
 std::string direction_section(Context& ctx, const CallRecord& call, const std::string& direction,
@@ -116,8 +119,12 @@ std::string direction_section(Context& ctx, const CallRecord& call, const std::s
   out += "</div>\n<div class=\"stats\">\n";
   if (auto m = call.metrics.find(direction); m != call.metrics.end()) {
     std::vector<std::vector<Cell>> rows;
-    for (const auto& [name, value] : m->second) rows.push_back({text_cell(name), number_cell(name, &value)});
-    out += "<div><h3>Metrics</h3>\n" + html_table({"metric", "value"}, rows, false) + "</div>\n";
+    for (const auto& [name, value] : m->second) {
+      const results::MetricInfo* info = results::find_metric(name);
+      rows.push_back({Cell{"<span title=\"" + html_escape(info ? info->meaning : "") + "\">" + html_escape(name) + "</span>", "", ""},
+                      number_cell(name, &value), text_cell(info ? std::string(results::unit_label(info->kind)) : "", "muted")});
+    }
+    out += "<div><h3>Metrics</h3>\n" + html_table({"metric", "value", "unit"}, rows, false) + "</div>\n";
   }
   if (d) {
     if (d->contains("network")) out += stats_table("Network", d->at("network"));

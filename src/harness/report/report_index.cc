@@ -59,6 +59,17 @@ Cell metric_cell(const CallRecord& call, const std::string& direction, const std
   return number_cell(metric, v ? &*v : nullptr);
 }
 
+// MOS-CQE (comparable across codec bands) with R on its own scale below it.
+Cell emodel_cell(const CallRecord& call, const std::string& direction) {
+  const auto mos = find_metric(call, direction, "emodel_mos_cqe");
+  if (!mos) return Cell{"n/a", "", "num muted"};
+  std::string html = html_escape(format_metric("emodel_mos_cqe", *mos));
+  for (const char* r : {"emodel_r_nb", "emodel_r_wb", "emodel_r_swb"})
+    if (const auto v = find_metric(call, direction, r))
+      html += "<br><small class=\"muted\">R " + html_escape(results::format_metric_with_unit(r, *v)) + "</small>";
+  return Cell{html, format_metric("emodel_mos_cqe", *mos), "num"};
+}
+
 Cell result_cell(const CallRecord& call) {
   if (!call.error.empty()) return text_cell("ERROR", "fail");
   return call.passed ? text_cell("PASS", "pass") : text_cell("FAIL", "fail");
@@ -132,13 +143,13 @@ std::string overview_table(const Context& ctx,
     for (const auto& d : directions) {
       rows.push_back({link, text_cell(d, "direction"),
                       metric_cell(call, d, "mos_lqo_nb"), metric_cell(call, d, "mos_lqo_wb"),
-                      metric_cell(call, d, "emodel_r"), metric_cell(call, d, "mouth_to_ear_p95_ms"),
+                      emodel_cell(call, d), metric_cell(call, d, "mouth_to_ear_p95_ms"),
                       ratio_percent_cell(call, d, "packet_loss_ratio"),
                       ratio_percent_cell(call, d, "concealed_ratio"), result_cell(call),
                       baseline_cell(ctx, call, d), trend_cell(ctx, call, d, sparklines)});
     }
   }
-  return html_table({"call", "direction", "MOS-LQO NB", "MOS-LQO WB", "E-model R",
+  return html_table({"call", "direction", "MOS-LQO NB", "MOS-LQO WB", "E-model MOS-CQE (R)",
                      "mouth-to-ear p95 (ms)", "loss (%)", "concealed (%)", "result", "vs baseline", "trend"},
                     rows, true, "overview");
 }

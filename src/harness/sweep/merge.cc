@@ -18,20 +18,20 @@ using nlohmann::json;
 
 struct Input {
   fs::path dir;
-  ResultLines results;
+  results::ResultsFile results;
   json summary;  // null when absent
 };
 
 struct Entry {
   std::string line;
-  const json* record;
+  const results::CallRecord* record;
   const Input* input;
 };
 
 Input read_input(const fs::path& dir) {
   if (!fs::is_regular_file(dir / "results.jsonl"))
     throw InputError(dir.string(), "", "not a sweep folder (no results.jsonl)");
-  Input in{dir, read_results(dir / "results.jsonl"), json()};
+  Input in{dir, results::read_results_file(dir / "results.jsonl"), json()};
   if (fs::is_regular_file(dir / "summary.json"))
     in.summary = read_json_file((dir / "summary.json").string());
   return in;
@@ -96,7 +96,7 @@ std::vector<Entry> ordered_entries(const std::vector<Input>& inputs) {
   for (const auto& in : inputs)
     for (size_t i = 0; i < in.results.lines.size(); ++i)
       all.push_back({in.results.lines[i], &in.results.records[i], &in});
-  auto id = [](const Entry& e) { return e.record->at("id").get<std::string>(); };
+  auto id = [](const Entry& e) { return e.record->id; };
   std::stable_sort(all.begin(), all.end(),
                    [&](const Entry& a, const Entry& b) { return natural_less(id(a), id(b)); });
   std::vector<Entry> unique;
@@ -123,17 +123,16 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
   fs::create_directories(out);
   MergeReport report;
   std::vector<std::string> lines;
-  std::vector<json> records;
+  std::vector<results::CallRecord> records;
   for (const auto& e : entries) {
-    const json& r = *e.record;
-    if (r.contains("dir") && r.at("dir").is_string())
-      copy_call(e.input->dir / r.at("dir").get<std::string>(), out / r.at("dir").get<std::string>());
+    const results::CallRecord& r = *e.record;
+    if (!r.dir.empty()) copy_call(r.dir, out / fs::relative(r.dir, e.input->dir));
     lines.push_back(e.line);
     records.push_back(r);
     ++report.calls;
-    if (r.contains("error"))
+    if (!r.error.empty())
       ++report.errors;
-    else if (r.value("passed", false))
+    else if (r.passed)
       ++report.passed;
     else
       ++report.failed;

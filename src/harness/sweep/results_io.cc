@@ -1,60 +1,61 @@
 #include "harness/sweep/results_io.h"
 
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "common/atomic_file.h"
-#include "common/error.h"
-#include "json/json_node.h"
+#include "results/metric_table.h"
 
 namespace callsim::harness {
 namespace {
 
 using nlohmann::json;
 
-// Running means of named metrics, in a fixed (sorted) order.
-class Means {
+// Per metric: the mean of its values, or for a count the sum, in sorted order.
+class Aggregate {
  public:
-  void add(const json& metrics) {
-    for (const auto& [name, v] : metrics.items())
-      if (v.is_number()) {
-        auto& [sum, n] = acc_[name];
-        sum += v.get<double>();
-        ++n;
-      }
+  void add(const results::MetricValues& metrics) {
+    for (const auto& [name, v] : metrics) {
+      if (!std::isfinite(v)) continue;
+      auto& [sum, n] = acc_[name];
+      sum += v;
+      ++n;
+    }
   }
-  json to_json() const {
+  json means() const { return collect(false); }
+  json totals() const { return collect(true); }
+
+ private:
+  static bool is_count(const std::string& name) {
+    const results::MetricInfo* info = results::find_metric(name);
+    return info && info->kind == results::MetricKind::kCount;
+  }
+  json collect(bool counts) const {
     json out = json::object();
     for (const auto& [name, acc] : acc_) {
-      const double mean = acc.first / static_cast<double>(acc.second);
-      const double r = std::round(mean * 1e4) / 1e4;
-      out[name] = r == 0.0 ? 0.0 : r;
+      if (is_count(name) != counts) continue;
+      out[name] = results::metric_value_json(name, counts ? acc.first : acc.first / static_cast<double>(acc.second));
     }
     return out;
   }
-
- private:
   std::map<std::string, std::pair<double, long>> acc_;
 };
 
-// Counts and means of one group of calls (a scenario, or an axis entry).
+// Counts and aggregates of one group of calls (a scenario, or an axis entry).
 struct Group {
   long calls = 0, passed = 0, failed = 0, errors = 0;
-  std::map<std::string, Means> by_direction;  // direction → metric means
-  Means all_directions;
+  std::map<std::string, Aggregate> by_direction;
+  Aggregate all_directions;
 
-  void add(const json& r) {
+  void add(const results::CallRecord& r) {
     ++calls;
-    if (r.contains("error"))
+    if (!r.error.empty())
       ++errors;
-    else if (r.value("passed", false))
+    else if (r.passed)
       ++passed;
     else
       ++failed;
-    if (!r.contains("metrics")) return;
-    for (const auto& [direction, m] : r.at("metrics").items()) {
+    for (const auto& [direction, m] : r.metrics) {
       by_direction[direction].add(m);
       all_directions.add(m);
     }
@@ -72,28 +73,26 @@ std::filesystem::path call_dir(const std::filesystem::path& sweep_dir, const std
   return sweep_dir / "calls" / id;
 }
 
-json make_record(const Job& job, const json& result) {
-  json metrics = json::object();
-  for (const auto& [direction, d] : result.at("directions").items()) metrics[direction] = d.at("metrics");
-  return {{"id", job.id},
-          {"scenario", result.at("scenario").at("name")},
-          {"file", job.file},
-          {"seed", result.at("scenario").at("seed")},
-          {"params", job.params},
-          {"passed", result.at("passed")},
-          {"expectations", result.at("expectations")},
-          {"metrics", metrics},
-          {"dir", "calls/" + job.id}};
+results::CallRecord job_record(const Job& job, results::CallRecord record) {
+  record.id = job.id;
+  record.file = job.file;
+  record.params = job.params;
+  record.dir = "calls/" + job.id;
+  record.origin.clear();
+  return record;
 }
 
-json error_record(const Job& job, const std::string& message) {
-  return {{"id", job.id},         {"scenario", job.scenario.name},
-          {"file", job.file},     {"seed", job.scenario.seed},
-          {"params", job.params}, {"passed", false},
-          {"error", message}};
+results::CallRecord error_record(const Job& job, const std::string& message) {
+  results::CallRecord r;
+  r.id = job.id;
+  r.scenario = job.scenario.name;
+  r.file = job.file;
+  r.seed = job.scenario.seed;
+  r.params = job.params;
+  r.passed = false;
+  r.error = message;
+  return r;
 }
-
-std::string record_line(const json& record) { return json_text(record) + "\n"; }
 
 void write_results(const std::filesystem::path& dir, const std::vector<std::string>& lines) {
   std::string text;
@@ -101,42 +100,28 @@ void write_results(const std::filesystem::path& dir, const std::vector<std::stri
   write_file_atomic(dir / "results.jsonl", text);
 }
 
-ResultLines read_results(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(file.string(), "", "cannot open file");
-  ResultLines out;
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    if (line.empty()) continue;
-    const std::string where = file.string() + ":" + std::to_string(n);
-    json record = parse_json_text(line, where);
-    if (!record.is_object() || !record.contains("id") || !record.at("id").is_string())
-      throw InputError(where, "/id", "a results record needs a string \"id\"");
-    out.lines.push_back(line + "\n");
-    out.records.push_back(std::move(record));
-  }
-  return out;
-}
-
-json summarize_records(const std::vector<json>& records) {
+json summarize_records(const std::vector<results::CallRecord>& records) {
   Group total;
   std::map<std::string, Group> by_scenario;
   std::map<std::string, std::map<std::string, Group>> by_param;
   json failed_ids = json::array();
   for (const auto& r : records) {
     total.add(r);
-    by_scenario[r.value("scenario", std::string())].add(r);
-    const json record_params = r.value("params", json::object());
-    for (const auto& [axis, value] : record_params.items()) by_param[axis][param_key(value)].add(r);
-    if (r.contains("error") || !r.value("passed", false)) failed_ids.push_back(r.at("id"));
+    by_scenario[r.scenario].add(r);
+    for (const auto& [axis, value] : r.params.items()) by_param[axis][param_key(value)].add(r);
+    if (!r.error.empty() || !r.passed) failed_ids.push_back(r.id);
   }
   json summary = total.counts();
   summary["failed_ids"] = failed_ids;
   json scenarios = json::object();
   for (const auto& [name, g] : by_scenario) {
     json s = g.counts();
-    s["metrics"] = json::object();
-    for (const auto& [direction, means] : g.by_direction) s["metrics"][direction] = means.to_json();
+    s["means"] = json::object();
+    s["totals"] = json::object();
+    for (const auto& [direction, agg] : g.by_direction) {
+      s["means"][direction] = agg.means();
+      s["totals"][direction] = agg.totals();
+    }
     scenarios[name] = s;
   }
   summary["by_scenario"] = scenarios;
@@ -144,7 +129,8 @@ json summarize_records(const std::vector<json>& records) {
   for (const auto& [axis, entries] : by_param)
     for (const auto& [entry, g] : entries) {
       json p = g.counts();
-      p["metrics"] = g.all_directions.to_json();  // means over every direction of the group's calls
+      p["means"] = g.all_directions.means();  // over every direction of the group's calls
+      p["totals"] = g.all_directions.totals();
       params[axis][entry] = p;
     }
   summary["by_param"] = params;

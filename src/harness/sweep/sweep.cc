@@ -26,10 +26,11 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 // Bump when a change to the sweep makes earlier call folders unusable for --resume.
-constexpr const char* kFingerprintVersion = "callsim-sweep-1";
+constexpr const char* kFingerprintVersion = "callsim-sweep-2";  // 2: result.json with the metric table
 
 struct Outcome {
   RunStatus status = RunStatus::kError;
+  results::CallRecord record;  // the call's record (from memory, or its result.json when resumed)
   bool resumed = false;
   bool input_error = false, internal_error = false;  // exit code 2 / 3 (common/error.h)
   std::string error;
@@ -40,21 +41,24 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-json read_result(const fs::path& dir) { return read_json_file((dir / "result.json").string()); }
+// The record of a call folder written by an earlier run.
+results::CallRecord read_record(const fs::path& dir) {
+  const std::string file = (dir / "result.json").string();
+  const json doc = read_json_file(file);
+  return results::record_from_result_json(JsonNode(doc, file), dir);
+}
 
-// The result of a call folder from an earlier run that this run may keep: its job.json has this
+// The record of a call folder from an earlier run that this run may keep: its job.json has this
 // run's fingerprint and its result.json reads back into a record. Anything else (a folder
 // damaged by a crash, a truncated file) is run again.
-std::optional<json> kept_result(const Job& job, const fs::path& dir, const std::string& fingerprint,
-                                bool audio) {
+std::optional<results::CallRecord> kept_record(const Job& job, const fs::path& dir, const std::string& fingerprint,
+                                               bool audio) {
   try {
     const json marker = read_json_file((dir / "job.json").string());
     if (!marker.is_object() || marker.value("fingerprint", std::string()) != fingerprint ||
         (audio && !marker.value("audio", false)))
       return std::nullopt;
-    json result = read_result(dir);
-    (void)make_record(job, result);
-    return result;
+    return job_record(job, read_record(dir));
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -65,9 +69,10 @@ Outcome run_one(const Job& job, const SweepOptions& o, const call::EncodeCache& 
   const std::string fingerprint = job_fingerprint(job, o.score);
   Outcome out;
   if (o.resume) {
-    if (const auto kept = kept_result(job, dir, fingerprint, o.audio)) {
+    if (auto kept = kept_record(job, dir, fingerprint, o.audio)) {
       out.resumed = true;
-      out.status = kept->value("passed", false) ? RunStatus::kPassed : RunStatus::kFailed;
+      out.record = std::move(*kept);
+      out.status = out.record.passed ? RunStatus::kPassed : RunStatus::kFailed;
       return out;
     }
   }
@@ -83,8 +88,10 @@ Outcome run_one(const Job& job, const SweepOptions& o, const call::EncodeCache& 
     const json marker = {
         {"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
     // job.json inside the folder, which appears complete (and synced) or not at all.
-    output.extra_files.emplace_back("job.json", json_text(marker, 2) + "\n");
+    output.extra_files.emplace_back("job.json", json_text(marker, 2) + "
+");
     call::write_call_outputs(result, dir, output);
+    out.record = job_record(job, call::make_record(result));
     out.status = result.passed ? RunStatus::kPassed : RunStatus::kFailed;
   } catch (...) {
     const std::exception_ptr error = std::current_exception();
@@ -122,25 +129,14 @@ int thread_count(int requested, size_t jobs) {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
-// The record of a call that completed. A result.json that cannot be read back (changed on disk
-// since) makes an error record rather than stopping the sweep.
-json read_record(const Job& job, const fs::path& out_dir) {
-  try {
-    return make_record(job, read_result(call_dir(out_dir, job.id)));
-  } catch (const std::exception& e) {
-    return error_record(job, std::string("cannot read back the call's result.json: ") + e.what());
-  }
-}
-
 // The records of every job, in job order; counts the outcomes into `report`.
-std::vector<json> collect_records(const std::vector<Job>& jobs, const std::vector<Outcome>& outcomes,
-                                  const fs::path& out_dir, SweepReport& report) {
-  std::vector<json> records;
+std::vector<results::CallRecord> collect_records(const std::vector<Job>& jobs, const std::vector<Outcome>& outcomes,
+                                                SweepReport& report) {
+  std::vector<results::CallRecord> records;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Outcome& r = outcomes[i];
-    records.push_back(r.status == RunStatus::kError ? error_record(jobs[i], r.error)
-                                                    : read_record(jobs[i], out_dir));
-    const RunStatus status = records.back().contains("error") ? RunStatus::kError : r.status;
+    records.push_back(r.status == RunStatus::kError ? error_record(jobs[i], r.error) : r.record);
+    const RunStatus status = r.status;
     report.input_error = report.input_error || r.input_error;
     report.internal_error = report.internal_error || r.internal_error;
     (r.resumed ? report.resumed : report.ran)++;
@@ -189,9 +185,9 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
               progress ? &*progress : nullptr);
   if (progress) progress->finish();
 
-  const std::vector<json> records = collect_records(jobs, outcomes, o.out_dir, report);
+  const std::vector<results::CallRecord> records = collect_records(jobs, outcomes, report);
   std::vector<std::string> lines;
-  for (const auto& r : records) lines.push_back(record_line(r));
+  for (const auto& r : records) lines.push_back(results::record_line(r));
   write_results(o.out_dir, lines);
 
   report.encode_hits = cache.hits();

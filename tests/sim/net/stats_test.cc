@@ -73,5 +73,28 @@ TEST(LinkStats, BurstsReorderingAndDuplicates) {
   EXPECT_DOUBLE_EQ(s.loss_rate, 0.4);
 }
 
+// PDV (delay - min delay) and IPDV (delay difference of consecutively sent packets that both
+// arrived, RFC 3393) on a hand-made series: delays 10, 14, lost, 30, 12, 11 ms.
+// PDV values: 0, 4, 20, 2, 1 -> sorted 0, 1, 2, 4, 20: p95 = p99 = 20 (nearest rank 5 of 5).
+// IPDV pairs (1,2): +4; (2,3) and (3,4): a packet lost, no pair; (4,5): -18; (5,6): -1 ->
+// |IPDV| 4, 18, 1: mean 23/3, p99 18.
+TEST(LinkStats, PdvAndIpdvOnAKnownSeries) {
+  LinkStatsCollector c;
+  const double delays[] = {10, 14, -1, 30, 12, 11};
+  for (int i = 0; i < 6; ++i) c.add(packet(static_cast<uint64_t>(i), 20.0 * i, delays[i]));
+  const LinkStats s = c.finish();
+  EXPECT_NEAR(s.pdv_p95_ms, 20.0, 1e-9);
+  EXPECT_NEAR(s.pdv_p99_ms, 20.0, 1e-9);
+  EXPECT_EQ(s.ipdv_pairs, 3u);
+  EXPECT_NEAR(s.ipdv_abs_mean_ms, 23.0 / 3.0, 1e-9);
+  EXPECT_NEAR(s.ipdv_abs_p99_ms, 18.0, 1e-9);
+  // A delay that grows steadily (a filling queue): small IPDV, large PDV.
+  LinkStatsCollector ramp;
+  for (int i = 0; i < 100; ++i) ramp.add(packet(static_cast<uint64_t>(i), 20.0 * i, 40.0 + 10.0 * i));
+  const LinkStats r = ramp.finish();
+  EXPECT_NEAR(r.ipdv_abs_mean_ms, 10.0, 1e-9);
+  EXPECT_NEAR(r.pdv_p95_ms, 940.0, 1e-9);  // rank 95 of 100: delay 980 - 40
+}
+
 }  // namespace
 }  // namespace callsim::sim::net

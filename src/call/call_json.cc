@@ -1,0 +1,173 @@
+// result.json of a call, and the call's results::CallRecord. The record's sections (expectations,
+// per-direction metrics, scoring) are written by the results module's writers, so result.json and
+// a sweep's results.jsonl line hold the same bytes for them.
+#include <cmath>
+
+#include "call/call_output.h"
+#include "call/call_metrics.h"
+#include "common/version.h"
+#include "results/link_stats_json.h"
+
+namespace callsim::call {
+namespace {
+
+using nlohmann::json;
+
+// Rounds to `decimals` so outputs are stable and readable.
+double rnd(double v, int decimals = 4) {
+  if (!std::isfinite(v)) return 0.0;
+  const double k = std::pow(10.0, decimals);
+  const double r = std::round(v * k) / k;
+  return r == 0.0 ? 0.0 : r;  // no "-0"
+}
+
+// RFC 3550 receiver accounting (A.1, A.3, A.8), what RTCP receiver reports would carry. It counts
+// from the first packet that arrived, so it cannot see a lost head of the stream; the loss metrics
+// count against what the sender sent.
+json rtp_json(const DirectionResult& d) {
+  const auto& r = d.rtp;
+  return {{"received", r.received},
+          {"expected", r.expected},
+          {"cumulative_lost", r.lost},
+          {"duplicates", r.duplicates},
+          {"reordered", r.reordered},
+          {"malformed", d.malformed_packets},
+          {"interarrival_jitter_ms",
+           {{"final", rnd(r.jitter_ms)}, {"mean", rnd(r.mean_jitter_ms)}, {"max", rnd(r.max_jitter_ms)}}}};
+}
+
+// "getStats" holds only members that mirror W3C RTCInboundRtpStreamStats (same meaning, same
+// units: seconds for the delay sums); the rest are callsim's own, in snake_case.
+json jitter_json(const jitter::JitterStats& j) {
+  const json get_stats = {{"packetsReceived", j.packets_received},
+                          {"packetsDiscarded", j.packets_discarded},
+                          {"fecPacketsReceived", j.fec_packets_received},
+                          {"jitterBufferDelay", rnd(j.jitter_buffer_delay_s, 6)},
+                          {"jitterBufferTargetDelay", rnd(j.jitter_buffer_target_delay_s, 6)},
+                          {"jitterBufferEmittedCount", j.jitter_buffer_emitted_count},
+                          {"totalSamplesReceived", j.total_samples_received},
+                          {"concealedSamples", j.concealed_samples},
+                          {"silentConcealedSamples", j.silent_concealed_samples},
+                          {"concealmentEvents", j.concealment_events},
+                          {"insertedSamplesForDeceleration", j.inserted_samples_for_deceleration},
+                          {"removedSamplesForAcceleration", j.removed_samples_for_acceleration}};
+  return {{"getStats", get_stats},
+          {"packets_duplicated", j.packets_duplicated},
+          {"fec_frames_recovered", j.fec_packets_used},
+          {"delay_mean_ms", rnd(j.mean_delay_ms())},
+          {"delay_p95_ms", rnd(j.jitter_buffer_delay_p95_ms)},
+          {"comfort_noise_samples", j.comfort_noise_samples},
+          {"interruption_count", j.interruption_count},
+          {"interruption_duration_s", rnd(j.total_interruption_duration_s, 6)}};
+}
+
+json pesq_json(const quality::PesqTimeline& t) {
+  json windows = json::array();
+  for (const auto& w : t.windows) {
+    json jw = {{"start_s", rnd(w.start_s, 3)},
+               {"end_s", rnd(w.end_s, 3)},
+               {"speech_fraction", rnd(w.speech_fraction, 3)},
+               {"scored", w.scored}};
+    if (w.scored) {
+      jw["raw"] = rnd(w.raw, 3);
+      jw["mos_lqo"] = rnd(w.mos_lqo, 3);
+    } else {
+      jw["note"] = w.note;
+    }
+    windows.push_back(jw);
+  }
+  return {{"sample_rate_hz", t.sample_rate_hz}, {"raw", rnd(t.raw, 3)},
+          {"mos_lqo", rnd(t.mos_lqo, 3)},       {"scored_windows", t.scored_windows},
+          {"speech_s", rnd(t.speech_s, 3)},     {"windows", windows}};
+}
+
+const char* scale_text(quality::EModelScale s) {
+  switch (s) {
+    case quality::EModelScale::kNarrowband: return "G.107 narrowband, R 0..100";
+    case quality::EModelScale::kWideband: return "G.107.1 wideband, R 0..129";
+    case quality::EModelScale::kSuperwideband: return "super-wideband, R 0..148 (provisional)";
+  }
+  return "?";
+}
+
+json emodel_json(const quality::CallRating& c) {
+  const auto& r = c.result;
+  return {{"model", c.model},
+          {"scale", scale_text(c.scale)},
+          {"r_max", quality::scale_max(c.scale)},
+          {"r", rnd(r.r, 2)},
+          {"r_unclamped", rnd(c.r_unclamped, 2)},
+          {"mos_cqe", rnd(r.mos, 3)},
+          {"ie", rnd(c.codec.ie, 2)},
+          {"bpl", rnd(c.codec.bpl_random, 2)},
+          {"id", rnd(r.id, 2)},
+          {"ie_eff", rnd(r.ie_eff, 2)},
+          {"inputs",
+           {{"ta_ms", rnd(c.inputs.mouth_to_ear_delay_ms, 3)},
+            {"ppl_pct", rnd(c.inputs.packet_loss_pct, 4)},
+            {"burst_r", rnd(c.inputs.burst_ratio, 4)},
+            {"bitrate_bps", c.inputs.bitrate_bps}}}};
+}
+
+json direction_json(const DirectionResult& d) {
+  json quality = json::object();
+  if (d.pesq_nb) quality["pesq_nb"] = pesq_json(*d.pesq_nb);
+  if (d.pesq_wb) quality["pesq_wb"] = pesq_json(*d.pesq_wb);
+  if (d.emodel) quality["emodel"] = emodel_json(*d.emodel);
+  const std::string f = direction_folder(d.name) + "/";
+  return {{"from", d.from},
+          {"to", d.to},
+          {"sample_rate_hz", d.sample_rate_hz},
+          {"metrics", results::metrics_to_json(d.metrics)},
+          {"network", results::link_stats_json(d.link)},
+          {"rtp", rtp_json(d)},
+          {"jitter_buffer", jitter_json(d.jitter)},
+          {"quality", quality},
+          {"notes", d.notes},
+          {"files",
+           {{"reference", f + "reference.wav"},
+            {"degraded", f + "degraded.wav"},
+            {"timeline", f + "timeline.csv"},
+            {"frames", f + "frames.csv"},
+            {"packets", f + "packets.csv"},
+            {"pcap", f + "receiver.pcap"}}}};
+}
+
+}  // namespace
+
+results::CallRecord make_record(const CallResult& r) {
+  results::CallRecord c;
+  c.id = r.scenario_name;
+  c.scenario = r.scenario_name;
+  c.file = r.scenario_file;
+  c.seed = r.seed;
+  c.passed = r.passed;
+  c.pesq_scored = r.pesq_scored;
+  for (const auto& e : r.expectations) c.expectations.push_back(scenario::to_result(e));
+  for (const auto& d : r.directions) c.metrics[d.name] = d.metrics;
+  results::round_for_storage(c);
+  return c;
+}
+
+json result_to_json(const CallResult& r) {
+  const results::CallRecord record = make_record(r);
+  json directions = json::object();
+  for (const auto& d : r.directions) directions[d.name] = direction_json(d);
+  return {{"callsim_version", kVersion},
+          {"scenario",
+           {{"name", r.scenario_name},
+            {"file", r.scenario_file},
+            {"description", r.scenario_description},
+            {"source", r.scenario_source},
+            {"tags", r.scenario_tags},
+            {"links", r.link_settings},
+            {"seed", r.seed},
+            {"duration_s", rnd(r.duration_s, 3)}}},
+          {"passed", r.passed},
+          {"scoring", {{"pesq", r.pesq_scored}}},
+          {"expectations", results::expectations_to_json(record.expectations)},
+          {"directions", directions},
+          {"event_trace_digest", r.event_trace_digest}};
+}
+
+}  // namespace callsim::call

@@ -1,0 +1,199 @@
+#include "results/call_record.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+#include "results/metric_table.h"
+
+namespace callsim::results {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+ExpectationStatus parse_status(const JsonNode& e) {
+  if (auto s = e.find("status")) {
+    const std::string v = s->choice({"pass", "fail", "skipped"});
+    return v == "pass" ? ExpectationStatus::kPassed : v == "fail" ? ExpectationStatus::kFailed : ExpectationStatus::kSkipped;
+  }
+  // results written before expectations had a status
+  return e.at("passed").boolean() ? ExpectationStatus::kPassed : ExpectationStatus::kFailed;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string(), "", "cannot open file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool read_pesq_scored(const JsonNode& n) {
+  if (auto s = n.find("scoring"))
+    if (auto p = s->find("pesq")) return p->boolean();
+  return true;
+}
+
+}  // namespace
+
+json metric_value_json(const std::string& name, double value) {
+  if (!std::isfinite(value)) return json(nullptr);
+  const MetricInfo* info = find_metric(name);
+  const double v = round_for_storage(name, value);
+  if (info && info->kind == MetricKind::kCount) return json(static_cast<int64_t>(std::llround(v)));
+  return json(v);
+}
+
+void round_for_storage(CallRecord& record) {
+  for (auto& [direction, metrics] : record.metrics)
+    for (auto& [name, value] : metrics) value = results::round_for_storage(name, value);
+  for (auto& e : record.expectations)
+    if (e.measured) e.measured = results::round_for_storage(e.expect.substr(0, e.expect.find_first_of(" <>=")), *e.measured);
+}
+
+std::string to_string(ExpectationStatus status) {
+  switch (status) {
+    case ExpectationStatus::kPassed: return "pass";
+    case ExpectationStatus::kFailed: return "fail";
+    case ExpectationStatus::kSkipped: return "skipped";
+  }
+  return "?";
+}
+
+json metrics_to_json(const MetricValues& metrics) {
+  json out = json::object();
+  for (const auto& [name, value] : metrics) out[name] = metric_value_json(name, value);
+  return out;
+}
+
+json expectations_to_json(const std::vector<ExpectationResult>& expectations) {
+  json out = json::array();
+  for (const auto& e : expectations) {
+    const std::string metric = e.expect.substr(0, e.expect.find_first_of(" <>="));
+    json j = {{"direction", e.direction},
+              {"expect", e.expect},
+              {"measured", e.measured ? metric_value_json(metric, *e.measured) : json(nullptr)},
+              {"status", to_string(e.status)}};
+    if (!e.note.empty()) j["note"] = e.note;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+MetricValues metrics_from_json(const JsonNode& node) {
+  MetricValues out;
+  for (const auto& [name, value] : node.members()) {
+    if (value.json().is_null()) continue;  // not measured
+    out[name] = value.number();
+  }
+  return out;
+}
+
+std::vector<ExpectationResult> expectations_from_json(const JsonNode& node) {
+  std::vector<ExpectationResult> out;
+  for (const auto& e : node.elements()) {
+    ExpectationResult r;
+    r.direction = e.at("direction").string();
+    r.expect = e.at("expect").string();
+    if (auto m = e.find("measured"); m && !m->json().is_null()) r.measured = m->number();
+    r.status = parse_status(e);
+    r.note = e.string_or("note", "");
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+json record_to_json(const CallRecord& r) {
+  json out = {{"id", r.id},     {"scenario", r.scenario}, {"file", r.file},
+              {"seed", r.seed}, {"params", r.params},     {"passed", r.passed && r.error.empty()}};
+  if (!r.error.empty()) {
+    out["error"] = r.error;
+    return out;
+  }
+  out["scoring"] = {{"pesq", r.pesq_scored}};
+  out["expectations"] = expectations_to_json(r.expectations);
+  json metrics = json::object();
+  for (const auto& [direction, m] : r.metrics) metrics[direction] = metrics_to_json(m);
+  out["metrics"] = metrics;
+  if (!r.dir.empty()) out["dir"] = r.dir.generic_string();
+  return out;
+}
+
+std::string record_line(const CallRecord& record) { return json_text(record_to_json(record)) + "\n"; }
+
+CallRecord record_from_json(const JsonNode& n, const fs::path& base_dir) {
+  if (!n.is_object()) n.fail("expected an object (one call per line)");
+  CallRecord c;
+  c.id = n.at("id").string();
+  if (c.id.empty()) n.at("id").fail("the call id is empty");
+  c.scenario = n.string_or("scenario", c.id);
+  c.file = n.string_or("file", "");
+  if (auto s = n.find("seed")) c.seed = s->unsigned_integer();
+  if (auto p = n.find("params")) {
+    p->members();  // must be an object
+    c.params = p->json();
+  }
+  if (auto e = n.find("error"); e && !e->json().is_null()) c.error = e->string();
+  c.passed = c.error.empty() ? n.at("passed").boolean() : n.boolean_or("passed", false);
+  c.pesq_scored = read_pesq_scored(n);
+  if (auto e = n.find("expectations")) c.expectations = expectations_from_json(*e);
+  if (auto m = n.find("metrics"))
+    for (const auto& [direction, metrics] : m->members()) c.metrics[direction] = metrics_from_json(metrics);
+  if (auto d = n.find("dir"); d && !d->json().is_null()) c.dir = base_dir / d->string();
+  return c;
+}
+
+CallRecord record_from_result_json(const JsonNode& n, const fs::path& dir) {
+  CallRecord c;
+  const JsonNode sc = n.at("scenario");
+  c.scenario = sc.at("name").string();
+  c.id = c.scenario;
+  c.file = sc.string_or("file", "");
+  if (auto s = sc.find("seed")) c.seed = s->unsigned_integer();
+  c.passed = n.at("passed").boolean();
+  c.pesq_scored = read_pesq_scored(n);
+  if (auto e = n.find("expectations")) c.expectations = expectations_from_json(*e);
+  for (const auto& [direction, d] : n.at("directions").members()) c.metrics[direction] = metrics_from_json(d.at("metrics"));
+  c.dir = dir;
+  return c;
+}
+
+ResultsFile read_results_file(const fs::path& path) {
+  const std::string text = read_text(path);
+  ResultsFile out;
+  size_t line_start = 0;
+  for (int line = 1; line_start < text.size(); ++line) {
+    size_t end = text.find('\n', line_start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view view(text.data() + line_start, end - line_start);
+    const std::string origin = path.string() + ":" + std::to_string(line);
+    if (view.find_first_not_of(" \t\r") != std::string_view::npos) {
+      json doc;
+      try {
+        doc = json::parse(view);
+      } catch (const json::parse_error& e) {
+        const size_t column = e.byte > 0 ? e.byte : 1;
+        throw InputError(origin,
+                         "byte " + std::to_string(line_start + column - 1) + " (column " + std::to_string(column) + ")",
+                         "malformed JSON line");
+      }
+      out.records.push_back(record_from_json(JsonNode(doc, origin), path.parent_path()));
+      out.records.back().origin = origin;
+      out.lines.push_back(std::string(view) + "\n");
+    }
+    line_start = end + 1;
+  }
+  return out;
+}
+
+std::optional<double> find_value(const CallRecord& call, const std::string& direction, const std::string& metric) {
+  auto d = call.metrics.find(direction);
+  if (d == call.metrics.end()) return std::nullopt;
+  auto m = d->second.find(metric);
+  if (m == d->second.end()) return std::nullopt;
+  return m->second;
+}
+
+}  // namespace callsim::results

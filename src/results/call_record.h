@@ -1,0 +1,100 @@
+// The record of one call's result: what results.jsonl holds per call and what `callsim check`,
+// `callsim baseline`, `callsim report` and summary.json read. One type, one JSON writer
+// (record_to_json; result.json's "expectations" and per-direction "metrics" are written by the
+// same functions) and one reader (record_from_json for a results.jsonl line,
+// record_from_result_json for a `callsim run` folder's result.json, sharing the section readers).
+//
+// results.jsonl line (keys sorted, compact):
+//   {"id", "scenario", "file", "seed", "params", "passed", "scoring": {"pesq": bool},
+//    "expectations": [{"direction", "expect", "measured", "status", "note"?}],
+//    "metrics": {direction: {metric: value}}, "dir"}
+//   a call that could not run has "error" instead of expectations / metrics / dir.
+// Metric values are stored rounded (results::round_for_storage): counts as JSON integers.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "json/json_node.h"
+
+namespace callsim::results {
+
+enum class ExpectationStatus {
+  kPassed,
+  kFailed,   // did not hold, or the metric could not be measured (see note)
+  kSkipped,  // the metric needs P.862 scoring and scoring was off: no verdict, no failure
+};
+
+struct ExpectationResult {
+  std::string direction;  // "alice->bob"
+  std::string expect;     // "mos_lqo_wb >= 3.6", as written
+  std::optional<double> measured;
+  ExpectationStatus status = ExpectationStatus::kFailed;
+  std::string note;  // why a failed one measured nothing, why one was skipped
+  bool failed() const { return status == ExpectationStatus::kFailed; }
+};
+
+// metric → value for one direction; direction → those.
+using MetricValues = std::map<std::string, double>;
+using DirectionMetrics = std::map<std::string, MetricValues>;
+
+struct CallRecord {
+  std::string id;        // unique within a result set; the baseline key
+  std::string scenario;  // scenario name: the JUnit test suite and report grouping
+  std::string file;      // scenario file as recorded ("" when unknown)
+  uint64_t seed = 0;
+  nlohmann::json params = nlohmann::json::object();  // sweep axis → value
+  bool passed = false;
+  bool pesq_scored = true;  // P.862 scoring ran (false with --no-score or "scoring": {"pesq": false})
+  std::string error;        // the job failed to run ("" when it ran)
+  std::vector<ExpectationResult> expectations;
+  DirectionMetrics metrics;
+  // The call's output folder (holds result.json): as written, relative to the results.jsonl
+  // ("calls/<id>"); as read, resolved against the folder of the file it was read from.
+  std::filesystem::path dir;
+  std::string origin;  // "results.jsonl:3" — where the record was read, for messages (not written)
+};
+
+std::string to_string(ExpectationStatus status);  // "pass", "fail", "skipped"
+
+// One metric value as result files store it: rounded (round_for_storage), counts as integers,
+// null when not finite.
+nlohmann::json metric_value_json(const std::string& name, double value);
+
+// Rounds every metric value and measured figure as result files store them, so a record built in
+// memory aggregates (summary.json) exactly like the same record read back from its file.
+void round_for_storage(CallRecord& record);
+
+// Sections shared with result.json.
+nlohmann::json metrics_to_json(const MetricValues& metrics);  // counts as integers, sorted keys
+nlohmann::json expectations_to_json(const std::vector<ExpectationResult>& expectations);
+MetricValues metrics_from_json(const JsonNode& node);  // null values: not measured, left out
+std::vector<ExpectationResult> expectations_from_json(const JsonNode& node);
+
+nlohmann::json record_to_json(const CallRecord& record);
+// One results.jsonl line: compact, sorted keys, '\n'-terminated.
+std::string record_line(const CallRecord& record);
+// A results.jsonl record; `dir` is resolved against `base_dir`. Unknown keys are allowed (a newer
+// writer may record more). Throws InputError naming the place.
+CallRecord record_from_json(const JsonNode& node, const std::filesystem::path& base_dir);
+// A `callsim run` result.json: a one-call record whose id is the scenario name and whose dir is
+// `dir` (the folder holding the file).
+CallRecord record_from_result_json(const JsonNode& node, const std::filesystem::path& dir);
+
+// A results.jsonl file read back: the raw lines (kept byte for byte, '\n'-terminated) and their
+// records. Throws InputError ("file:line", byte offset) on a malformed line.
+struct ResultsFile {
+  std::vector<std::string> lines;
+  std::vector<CallRecord> records;
+};
+ResultsFile read_results_file(const std::filesystem::path& file);
+
+// The value of `metric` in `direction`, if measured.
+std::optional<double> find_value(const CallRecord& call, const std::string& direction, const std::string& metric);
+
+}  // namespace callsim::results

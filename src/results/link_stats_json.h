@@ -1,0 +1,22 @@
+// The JSON form of one link's statistics (sim::net::LinkStats), written by `callsim netsim --json`
+// and as each direction's "network" object in result.json: one writer, so the two never drift.
+//   {"sent", "delivered", "lost", "loss_rate" (lost / sent), "lost_by_cause": {cause: count},
+//    "duplicated", "duplicates_delivered", "corrupted_delivered", "reordered",
+//    "delay_ms": {"mean", "p50", "p95", "p99", "min", "max"},
+//    "delay_variation_ms": {"pdv_p95", "pdv_p99", "ipdv_abs_mean", "ipdv_abs_p99"},
+//    "interarrival_jitter_final_ms" (RFC 3550 with the send time as timestamp),
+//    "loss_bursts": {"<length>": count}, "mean_burst_length" (packets),
+//    "queue": {"max_packets", "max_bytes", "max_sojourn_ms", "overflow_drops"},
+//    "cross_traffic": {"sent", "dropped"}}
+// Counts are integers; ms figures are rounded to 4 decimals, loss_rate to 6.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "sim/net/link_stats.h"
+
+namespace callsim::results {
+
+nlohmann::json link_stats_json(const sim::net::LinkStats& stats);
+
+}  // namespace callsim::results

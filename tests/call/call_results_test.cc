@@ -1,0 +1,250 @@
+// What a call's result says, checked on whole calls: a dead direction reads loss 1.0 and fails its
+// loss gate (and the CI check); an outage at the head of a direction loses as much as the same
+// outage at its tail (loss counted against what the sender sent); without P.862 scoring a MOS
+// expectation is skipped, not failed; the comfort noise of the two directions differs and follows
+// the scenario seed; frames.csv frame types are the ones the README lists.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "call/call_output.h"
+#include "call/call_runner.h"
+#include "harness/check/check.h"
+#include "jitter/jitter_buffer.h"
+#include "scenario/scenario.h"
+
+namespace callsim::call {
+namespace {
+
+using nlohmann::json;
+using results::ExpectationStatus;
+
+CallResult run(const json& doc, bool score = true) {
+  const scenario::Scenario s = scenario::parse_scenario(doc, doc.at("name").get<std::string>(), "");
+  RunOptions o;
+  o.score = score;
+  return run_call(s, o);
+}
+
+const DirectionResult& direction(const CallResult& r, const std::string& name) {
+  for (const auto& d : r.directions)
+    if (d.name == name) return d;
+  throw std::runtime_error("no direction " + name);
+}
+
+const scenario::ExpectationOutcome& outcome(const CallResult& r, const std::string& direction,
+                                            const std::string& text) {
+  for (const auto& e : r.expectations)
+    if (e.direction == direction && e.expectation.text == text) return e;
+  throw std::runtime_error("no expectation " + text);
+}
+
+json two_way(const std::string& name, const json& ab, const json& ba) {
+  return {{"name", name},
+          {"duration_s", 6},
+          {"seed", 3},
+          {"peers", {{"alice", {{"talker", "en_male"}}}, {"bob", {{"talker", "en_female"}}}}},
+          {"links", {{"alice->bob", ab}, {"bob->alice", ba}}},
+          {"scoring", {{"pesq", false}}},
+          {"expect", {{"all", {"effective_loss_ratio <= 0.05", "concealed_ratio <= 0.03"}}}}};
+}
+
+TEST(CallResults, DeadDirectionReadsLossOneAndFailsItsGate) {
+  const CallResult r =
+      run(two_way("dead", {{"loss", {{"model", "bernoulli"}, {"p", 1.0}}}}, json::object()));
+  const DirectionResult& dead = direction(r, "alice->bob");
+  const auto& m = dead.metrics;
+  ASSERT_GT(m.at("packets_sent"), 250.0);  // 6 s of 20 ms frames
+  EXPECT_EQ(m.at("packets_lost"), m.at("packets_sent"));
+  EXPECT_EQ(m.at("packets_received"), 0.0);
+  EXPECT_EQ(m.at("packet_loss_ratio"), 1.0);
+  EXPECT_EQ(m.at("effective_loss_ratio"), 1.0);
+  // Nothing was played from packets: no concealment ratio, delay or E-model, rather than a
+  // reassuring 0 or a rating computed from a delay of 0.
+  for (const char* absent : {"concealed_ratio", "mouth_to_ear_mean_ms", "network_delay_mean_ms",
+                             "interarrival_jitter_mean_ms", "emodel_mos_cqe", "emodel_r_swb"})
+    EXPECT_EQ(m.count(absent), 0u) << absent;
+  EXPECT_FALSE(dead.emodel.has_value());
+
+  EXPECT_EQ(outcome(r, "alice->bob", "effective_loss_ratio <= 0.05").status, ExpectationStatus::kFailed);
+  const auto& unmeasured = outcome(r, "alice->bob", "concealed_ratio <= 0.03");
+  EXPECT_EQ(unmeasured.status, ExpectationStatus::kFailed);
+  EXPECT_NE(unmeasured.note.find("nothing arrived"), std::string::npos) << unmeasured.note;
+  EXPECT_EQ(outcome(r, "bob->alice", "effective_loss_ratio <= 0.05").status, ExpectationStatus::kPassed);
+  EXPECT_FALSE(r.passed);
+
+  // The CI check counts the call as failed.
+  const harness::CheckReport check = harness::run_check({make_record(r)}, nullptr, {});
+  ASSERT_EQ(check.calls.size(), 1u);
+  EXPECT_EQ(check.calls[0].status, harness::CallStatus::kFail);
+  EXPECT_FALSE(check.passed());
+}
+
+json outage_call(double start_s, double end_s) {
+  return {{"name", "outage"},
+          {"duration_s", 12},
+          {"seed", 4},
+          {"peers", {{"alice", {{"talker", "en_male"}}}, {"bob", json::object()}}},
+          {"links", {{"alice->bob", {{"phases", {{{"start_s", start_s}, {"end_s", end_s}, {"outage", true}}}}}}}},
+          {"scoring", {{"pesq", false}}}};
+}
+
+TEST(CallResults, HeadAndTailOutagesLoseTheSame) {
+  const CallResult head = run(outage_call(0.0, 2.4));
+  const CallResult tail = run(outage_call(9.6, 12.0));
+  const auto& h = head.directions.at(0).metrics;
+  const auto& t = tail.directions.at(0).metrics;
+  EXPECT_EQ(h.at("packets_sent"), 600.0);
+  EXPECT_EQ(t.at("packets_sent"), 600.0);
+  EXPECT_NEAR(h.at("packets_lost"), 120.0, 1.0);  // 2.4 s of 20 ms packets
+  EXPECT_NEAR(t.at("packets_lost"), 120.0, 1.0);
+  EXPECT_NEAR(h.at("packet_loss_ratio"), 0.2, 0.002);
+  EXPECT_NEAR(h.at("packet_loss_ratio"), t.at("packet_loss_ratio"), 1.0 / 600 + 1e-12);
+  EXPECT_NEAR(h.at("effective_loss_ratio"), t.at("effective_loss_ratio"), 2.0 / 600 + 1e-12);
+  // Why the RFC 3550 receiver count is not the loss figure: it starts at the first packet that
+  // arrived, so it cannot see the head outage at all, while it sees the same outage at the tail
+  // (the frame sent at 12.0 s arrives after it).
+  EXPECT_EQ(head.directions.at(0).rtp.lost, 0);
+  EXPECT_NEAR(static_cast<double>(tail.directions.at(0).rtp.lost), 120.0, 1.0);
+}
+
+TEST(CallResults, WithoutScoringMosExpectationsAreSkippedNotFailed) {
+  json doc = two_way("noscore", json::object(), json::object());
+  doc["expect"] = {{"all", {"mos_lqo_nb >= 3", "packets_sent >= 100"}}};
+  doc.erase("scoring");
+  const CallResult r = run(doc, /*score=*/false);
+  EXPECT_TRUE(r.passed);
+  EXPECT_FALSE(r.pesq_scored);
+  const auto& skipped = outcome(r, "alice->bob", "mos_lqo_nb >= 3");
+  EXPECT_EQ(skipped.status, ExpectationStatus::kSkipped);
+  EXPECT_NE(skipped.note.find("--no-score"), std::string::npos) << skipped.note;
+  EXPECT_EQ(outcome(r, "alice->bob", "packets_sent >= 100").status, ExpectationStatus::kPassed);
+  const json j = result_to_json(r);
+  EXPECT_EQ(j.at("scoring").at("pesq"), false);
+  EXPECT_EQ(j.at("expectations").at(0).at("status"), "skipped");
+  EXPECT_TRUE(harness::run_check({make_record(r)}, nullptr, {}).passed());
+  // The same call with scoring on but a direction that never played speech fails instead.
+  json dead = two_way("dead_scored", {{"loss", {{"model", "bernoulli"}, {"p", 1.0}}}}, json::object());
+  dead["expect"] = {{"all", {"emodel_mos_cqe >= 1"}}};
+  const CallResult d = run(dead, false);
+  EXPECT_EQ(outcome(d, "alice->bob", "emodel_mos_cqe >= 1").status, ExpectationStatus::kFailed);
+  EXPECT_FALSE(d.passed);
+}
+
+// A symmetric two-way call with DTX and talk pauses over perfect links: both directions carry the
+// same encoded stream, so their outputs can differ only through the receivers' comfort noise.
+json dtx_call(uint64_t seed) {
+  const json peer = {{"talker", "en_male"},
+                     {"talk", {{{"start_s", 0.0}, {"end_s", 2.0}}, {{"start_s", 4.0}, {"end_s", 5.5}}}},
+                     {"codec", {{"sample_rate_hz", 16000}, {"dtx", true}}}};
+  return {{"name", "noise"},
+          {"duration_s", 7},
+          {"seed", seed},
+          {"peers", {{"alice", peer}, {"bob", peer}}},
+          {"links", {{"alice->bob", json::object()}, {"bob->alice", json::object()}}},
+          {"scoring", {{"pesq", false}}}};
+}
+
+// The samples of the comfort-noise frames of a direction, and of its decoded (normal) frames.
+std::pair<std::vector<float>, std::vector<float>> split_noise(const DirectionResult& d) {
+  std::vector<float> noise, normal;
+  const size_t n = static_cast<size_t>(d.sample_rate_hz / 100);
+  for (size_t i = 0; i < d.frames.size(); ++i) {
+    std::vector<float>* to = d.frames[i].type == jitter::PlayoutFrame::kComfortNoise ? &noise
+                           : d.frames[i].type == jitter::PlayoutFrame::kNormal      ? &normal
+                                                                                    : nullptr;
+    if (!to) continue;
+    to->insert(to->end(), d.degraded.samples.begin() + static_cast<long>(i * n),
+               d.degraded.samples.begin() + static_cast<long>((i + 1) * n));
+  }
+  return {noise, normal};
+}
+
+TEST(CallResults, ComfortNoiseDiffersBetweenDirectionsAndFollowsTheSeed) {
+  const CallResult one = run(dtx_call(1)), two = run(dtx_call(2));
+  const auto [ab_noise, ab_normal] = split_noise(direction(one, "alice->bob"));
+  const auto [ba_noise, ba_normal] = split_noise(direction(one, "bob->alice"));
+  const auto [ab2_noise, ab2_normal] = split_noise(direction(two, "alice->bob"));
+  ASSERT_GT(ab_noise.size(), 16000u);  // over a second of comfort noise
+  ASSERT_EQ(ab_noise.size(), ba_noise.size());
+  ASSERT_EQ(ab_noise.size(), ab2_noise.size());
+  // Same decoded audio (the setup is symmetric and the seed changes no network draw here) ...
+  EXPECT_EQ(ab_normal, ba_normal);
+  EXPECT_EQ(ab_normal, ab2_normal);
+  // ... but the noise is the receiver's own: another direction or another scenario seed, other noise.
+  EXPECT_NE(ab_noise, ba_noise);
+  EXPECT_NE(ab_noise, ab2_noise);
+  // The same seed gives the same noise.
+  EXPECT_EQ(split_noise(direction(run(dtx_call(1)), "alice->bob")).first, ab_noise);
+}
+
+// The FEC twins of the library: same network and seed, only in-band FEC differs. The network loss
+// is the same; the residual loss (what the E-model rates) falls by exactly the frames FEC rebuilt,
+// as concealment falls; without FEC every lost frame is residual.
+TEST(CallResults, FecTwinsDifferInResidualLossAsConcealmentDoes) {
+  auto load = [](const std::string& name) {
+    RunOptions o;
+    o.score = false;
+    return run_call(scenario::load_scenario(std::string(CALLSIM_SOURCE_DIR) + "/scenarios/library/" + name + ".json"), o);
+  };
+  const CallResult on = load("fec_on_random_loss"), off = load("fec_off_random_loss");
+  for (const char* name : {"alice->bob", "bob->alice"}) {
+    const auto& a = direction(on, name).metrics;
+    const auto& b = direction(off, name).metrics;
+    const double sent = a.at("packets_sent");
+    ASSERT_EQ(sent, b.at("packets_sent"));
+    EXPECT_EQ(a.at("effective_loss_ratio"), b.at("effective_loss_ratio")) << name;  // same network
+    EXPECT_GT(b.at("effective_loss_ratio"), 0.03) << name;
+    EXPECT_NEAR(b.at("residual_loss_ratio"), b.at("effective_loss_ratio"), 1e-12) << name;
+    ASSERT_GT(a.at("fec_frames_recovered"), 10.0) << name;
+    EXPECT_NEAR(a.at("residual_loss_ratio"), a.at("effective_loss_ratio") - a.at("fec_frames_recovered") / sent, 1e-12)
+        << name;
+    // Both fall with FEC, each by more than a quarter.
+    EXPECT_LT(a.at("residual_loss_ratio"), 0.75 * b.at("residual_loss_ratio")) << name;
+    EXPECT_LT(a.at("concealed_ratio"), 0.75 * b.at("concealed_ratio")) << name;
+    // The E-model sees it (it used to rate both twins the same).
+    EXPECT_GT(a.at("emodel_mos_cqe"), b.at("emodel_mos_cqe") + 0.1) << name;
+    EXPECT_NEAR(direction(on, name).emodel->inputs.packet_loss_pct, 100.0 * a.at("residual_loss_ratio"), 1e-9);
+  }
+}
+
+// Late discards are residual loss like network loss: a fixed 20 ms buffer behind 40 ms of normal
+// jitter discards many packets that all arrived.
+TEST(CallResults, LateDiscardsCountAsResidualLoss) {
+  const json doc = {
+      {"name", "late"},
+      {"duration_s", 6},
+      {"seed", 8},
+      {"peers", {{"alice", {{"talker", "en_male"}}}, {"bob", {{"jitter_buffer", {{"type", "fixed"}, {"delay_ms", 20}}}}}}},
+      {"links", {{"alice->bob", {{"delay", {{"base_ms", 40}, {"jitter_ms", 40}, {"distribution", "normal"}}}}}}},
+      {"scoring", {{"pesq", false}}}};
+  const CallResult r = run(doc);
+  const auto& m = r.directions.at(0).metrics;
+  EXPECT_EQ(m.at("packet_loss_ratio"), 0.0);
+  EXPECT_GT(m.at("late_discard_ratio"), 0.05);
+  EXPECT_NEAR(m.at("residual_loss_ratio"), m.at("late_discard_ratio"), 1.0 / m.at("packets_sent") + 1e-12);
+  EXPECT_NEAR(r.directions.at(0).emodel->inputs.packet_loss_pct, 100.0 * m.at("residual_loss_ratio"), 1e-9);
+}
+
+TEST(CallResults, FrameTypesInFramesCsvAreTheOnesTheReadmeLists) {
+  std::ifstream in(std::string(CALLSIM_SOURCE_DIR) + "/README.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string readme = ss.str();
+  const auto row = readme.find("| `.../frames.csv` |");
+  ASSERT_NE(row, std::string::npos);
+  const std::string line = readme.substr(row, readme.find('\n', row) - row);
+  std::set<std::string> listed;
+  const std::regex code("`([a-z_]+)`");
+  for (std::sregex_iterator it(line.begin(), line.end(), code), end; it != end; ++it) listed.insert((*it)[1]);
+  std::set<std::string> produced;
+  for (int t = jitter::PlayoutFrame::kNormal; t <= jitter::PlayoutFrame::kSilence; ++t)
+    produced.insert(jitter::to_string(static_cast<jitter::PlayoutFrame::Type>(t)));
+  EXPECT_EQ(listed, produced) << line;
+}
+
+}  // namespace
+}  // namespace callsim::call
