@@ -88,8 +88,7 @@ Outcome run_one(const Job& job, const SweepOptions& o, const call::EncodeCache& 
     const json marker = {
         {"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
     // job.json inside the folder, which appears complete (and synced) or not at all.
-    output.extra_files.emplace_back("job.json", json_text(marker, 2) + "
-");
+    output.extra_files.emplace_back("job.json", json_text(marker, 2) + "\n");
     call::write_call_outputs(result, dir, output);
     out.record = job_record(job, call::make_record(result));
     out.status = result.passed ? RunStatus::kPassed : RunStatus::kFailed;
