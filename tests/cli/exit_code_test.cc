@@ -46,6 +46,36 @@ TEST_F(ExitCodes, ZeroWhenEveryExpectationHoldsOneWhenOneFails) {
   EXPECT_TRUE(fs::is_regular_file(dir / "fail/result.json"));  // a failed expectation is a result
 }
 
+// --no-score: a MOS expectation cannot be measured, so it is skipped with a note (exit 0); an
+// expectation that does not need P.862 still gates.
+TEST_F(ExitCodes, NoScoreSkipsMosExpectationsAndStillGatesTheRest) {
+  const auto scored_tiny = [](const std::string& limit) {
+    std::string s = tiny(limit);
+    const std::string off = "  \"scoring\": {\"pesq\": false},\n";
+    s.erase(s.find(off), off.size());
+    s.insert(s.find("\"mouth_to_ear_p95_ms"), "\"mos_lqo_nb >= 4.4\", ");
+    return s;
+  };
+  write_text(dir / "pass.json", scored_tiny("1000"));
+  write_text(dir / "fail.json", scored_tiny("1"));
+  const CliRun run = callsim({"run", path("pass.json"), "--no-score", "--no-audio", "-o", path("run")});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("SKIP alice->bob: mos_lqo_nb >= 4.4  (skipped: mos_lqo_nb needs P.862"), std::string::npos)
+      << run.out;
+  EXPECT_NE(read_text(dir / "run/result.json").find(R"("status": "skipped")"), std::string::npos);
+  const CliRun sweep = callsim({"sweep", path("pass.json"), "--no-score", "--no-audio", "-q", "-o", path("sweep")});
+  EXPECT_EQ(sweep.exit_code, 0) << sweep.out << sweep.err;
+  const CliRun check = callsim({"check", path("sweep")});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("Skipped expectations (not failures)"), std::string::npos) << check.out;
+  const CliRun fail = callsim({"run", path("fail.json"), "--no-score", "--no-audio", "-o", path("fail")});
+  EXPECT_EQ(fail.exit_code, 1) << fail.out << fail.err;  // mouth_to_ear_p95_ms <= 1 still fails
+  // With scoring on, the same MOS expectation is measured (and 4.4 on NB is out of reach).
+  const CliRun scored = callsim({"run", path("pass.json"), "--no-audio", "-o", path("scored")});
+  EXPECT_EQ(scored.exit_code, 1) << scored.out << scored.err;
+  EXPECT_NE(scored.out.find("FAIL alice->bob: mos_lqo_nb >= 4.4"), std::string::npos) << scored.out;
+}
+
 TEST_F(ExitCodes, TwoForBadInputNamingTheFileAndPointer) {
   write_text(dir / "bad.json", R"({"name": "x", "peers": {}, "links": {}, "duration_s": "long"})");
   const CliRun validate = callsim({"validate", path("bad.json")});

@@ -11,6 +11,7 @@
 
 #include "check_test_util.h"
 #include "harness/check/junit.h"
+#include "results/metric_table.h"
 
 namespace callsim::harness {
 namespace {
@@ -90,6 +91,14 @@ CheckReport sample_report(std::vector<CallRecord>* storage) {
   static Baseline baseline;
   baseline = update_baseline(nullptr, base_calls, false, nullptr);
   return run_check(*storage, &baseline, {});
+}
+
+// The metrics JUnit writes as properties by default are names of the one metric table (a renamed
+// metric would otherwise silently vanish from every CI server's property list).
+TEST(JunitXml, DefaultPropertyMetricsAreInTheMetricTable) {
+  const JunitOptions defaults;
+  ASSERT_FALSE(defaults.property_metrics.empty());
+  for (const auto& name : defaults.property_metrics) EXPECT_NE(results::find_metric(name), nullptr) << name;
 }
 
 TEST(JunitXml, WellFormedValidAndCountsAgree) {

@@ -1,0 +1,48 @@
+// summary.json aggregates each metric only with itself: R on the narrowband scale (of 93.2/100),
+// the wideband one (of 129) and super-wideband (of 148) never share a mean; counts are summed as
+// integers, everything else averaged; a direction that did not measure a metric does not pull its
+// mean toward zero.
+#include <gtest/gtest.h>
+
+#include "harness/sweep/results_io.h"
+
+namespace callsim::harness {
+namespace {
+
+using nlohmann::json;
+
+results::CallRecord record(const std::string& id, const std::string& band, double r, double mos_cqe,
+                           double recovered) {
+  results::CallRecord c;
+  c.id = id;
+  c.scenario = "mixed";
+  c.params = {{"codec", band}};
+  c.passed = true;
+  c.metrics["a->b"] = {{"emodel_r_" + band, r}, {"emodel_mos_cqe", mos_cqe}, {"fec_frames_recovered", recovered}};
+  return c;
+}
+
+TEST(Summary, EachRScaleIsAveragedOnlyWithItselfAndCountsAreSummed) {
+  const std::vector<results::CallRecord> records = {
+      record("c1", "nb", 80.0, 4.0, 3), record("c2", "wb", 120.0, 4.2, 4), record("c3", "wb", 100.0, 3.9, 5),
+      record("c4", "swb", 140.0, 4.4, 0)};
+  const json summary = summarize_records(records);
+  const json& means = summary.at("by_scenario").at("mixed").at("means").at("a->b");
+  EXPECT_DOUBLE_EQ(means.at("emodel_r_nb").get<double>(), 80.0);   // one NB call: itself
+  EXPECT_DOUBLE_EQ(means.at("emodel_r_wb").get<double>(), 110.0);  // two WB calls, not 4 or 3 of any R
+  EXPECT_DOUBLE_EQ(means.at("emodel_r_swb").get<double>(), 140.0);
+  EXPECT_NEAR(means.at("emodel_mos_cqe").get<double>(), (4.0 + 4.2 + 3.9 + 4.4) / 4, 1e-9);  // one scale
+  EXPECT_FALSE(means.contains("fec_frames_recovered"));  // a count is not averaged ...
+  const json& totals = summary.at("by_scenario").at("mixed").at("totals").at("a->b");
+  ASSERT_TRUE(totals.at("fec_frames_recovered").is_number_integer()) << totals.dump();  // ... but summed
+  EXPECT_EQ(totals.at("fec_frames_recovered").get<long>(), 12);
+  EXPECT_FALSE(totals.contains("emodel_r_wb"));
+  const json& wb = summary.at("by_param").at("codec").at("wb");
+  EXPECT_EQ(wb.at("calls"), 2);
+  EXPECT_DOUBLE_EQ(wb.at("means").at("emodel_r_wb").get<double>(), 110.0);
+  EXPECT_FALSE(wb.at("means").contains("emodel_r_nb"));
+  EXPECT_EQ(wb.at("totals").at("fec_frames_recovered").get<long>(), 9);
+}
+
+}  // namespace
+}  // namespace callsim::harness
