@@ -30,6 +30,7 @@ fuzz_one() {
   local dict=()
   case "$t" in scenario | matrix) dict=(-dict=tests/fuzz/json.dict) ;; esac
   local rc=0
+  [ -x /usr/lib/llvm-15/bin/llvm-symbolizer ] && export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-15/bin/llvm-symbolizer
   ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}" \
   UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
     nice -n 10 "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 \

@@ -151,16 +151,21 @@ void write_audio16(const std::filesystem::path& path, const Signal& signal) {
   info.format = (flac ? SF_FORMAT_FLAC : SF_FORMAT_WAV) | SF_FORMAT_PCM_16;
   SNDFILE* f = sf_open(out.temp_path().c_str(), SFM_WRITE, &info);
   if (!f) throw OutputError(path.string(), std::string("cannot write audio: ") + sf_strerror(nullptr));
-  const std::vector<int16_t> pcm = to_int16(signal.samples);
-  const bool complete = sf_write_short(f, pcm.data(), static_cast<sf_count_t>(pcm.size())) ==
-                        static_cast<sf_count_t>(pcm.size());
+  // In blocks: a 2-hour call's audio is not copied whole into 16-bit first.
+  const std::span<const float> all(signal.samples);
+  bool complete = true;
+  for (size_t at = 0; complete && at < all.size(); at += 65536) {
+    const std::vector<int16_t> pcm = to_int16(all.subspan(at, std::min<size_t>(65536, all.size() - at)));
+    complete = sf_write_short(f, pcm.data(), static_cast<sf_count_t>(pcm.size())) ==
+               static_cast<sf_count_t>(pcm.size());
+  }
   const std::string reason = sf_strerror(f);
   // The header is finished at close; a full disk can fail it there too.
   if (sf_close(f) != 0 || !complete)
     throw OutputError(path.string(),
                       "cannot write audio: " + (complete ? std::string("close failed") : reason));
   std::error_code ec;
-  if (!flac && std::filesystem::file_size(out.temp_path(), ec) < 2 * pcm.size())
+  if (!flac && std::filesystem::file_size(out.temp_path(), ec) < 2 * all.size())
     throw OutputError(path.string(), "cannot write audio: the file is short (disk full?)");
   out.commit();
 }

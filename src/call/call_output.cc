@@ -118,7 +118,9 @@ void write_call_outputs(const CallResult& r, const std::filesystem::path& dir, c
       file = staged.target().string() + file.substr(tmp.size());
     throw OutputError(file, e.reason());
   }
-  staged.commit();
+  std::vector<std::filesystem::path> markers = {"result.json"};
+  for (const auto& [name, content] : options.extra_files) markers.emplace_back(name);
+  staged.commit(options.sync_markers_only ? &markers : nullptr);
 }
 
 }  // namespace callsim::call

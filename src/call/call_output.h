@@ -29,6 +29,8 @@ struct OutputOptions {
   // Replace whatever is at the folder (a sweep's own calls/<id>); otherwise only an empty folder or
   // an earlier call's output is replaced.
   bool replace_any = false;
+  // Sync only result.json and the extra files (what a sweep's resume reads) instead of every file.
+  bool sync_markers_only = false;
 };
 
 nlohmann::json result_to_json(const CallResult& result);

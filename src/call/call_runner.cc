@@ -38,16 +38,17 @@ std::string hex64(uint64_t v) {
   return os.str();
 }
 
-DirectionResult collect(const peer::Direction& dir, const scenario::Direction& names) {
+// Moves the direction's records into the result (a 2-hour call's audio is not copied).
+DirectionResult collect(peer::Direction& dir, const scenario::Direction& names) {
   DirectionResult d;
   d.name = names.name;
   d.from = names.from;
   d.to = names.to;
   d.sample_rate_hz = dir.setup().stream->sample_rate_hz;
-  d.degraded = dir.receiver().output();
-  d.frames = dir.receiver().frames();
+  d.degraded = dir.receiver().take_output();
+  d.frames = dir.receiver().take_frames();
   d.packets = dir.packets();
-  d.arrivals = dir.receiver().arrivals();
+  d.arrivals = dir.receiver().take_arrivals();
   d.link = dir.link_stats();
   d.rtp = dir.receiver().depacketizer().statistics().counts();
   d.packets_sent = dir.packets_sent();

@@ -116,8 +116,13 @@ StagedDir::~StagedDir() {
   fs::remove_all(temp_, ec);
 }
 
-void StagedDir::commit(bool durable) {
-  if (durable) sync_tree(temp_);
+void StagedDir::commit(const std::vector<fs::path>* only) {
+  if (only) {
+    for (const auto& f : *only) sync_path(temp_ / f);
+    sync_path(temp_);
+  } else {
+    sync_tree(temp_);
+  }
   const fs::path parent = temp_.parent_path();
   std::error_code ec;
   const bool existed = fs::exists(fs::symlink_status(target_, ec));
@@ -133,7 +138,7 @@ void StagedDir::commit(bool durable) {
     if (::rename(temp_.c_str(), target_.c_str()) != 0) io_failure(target_, "cannot move into place", errno);
     committed_ = true;
   }
-  if (durable) sync_path(parent);
+  sync_path(parent);
 }
 
 }  // namespace callsim

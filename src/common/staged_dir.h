@@ -1,13 +1,17 @@
 // Output folders that are complete or absent. Files go into a temporary folder beside the target
-// (".<name>.tmp-<pid>-<n>"); commit() flushes them to disk (fsync: what a resumed sweep relies
-// on survives a power cut), then swaps the folder into place — atomically with renameat2
-// RENAME_EXCHANGE when a previous output is there, so a reader sees the old folder or the new
-// one, never a mix — and removes the previous one. Without commit() the destructor removes the
-// temporary folder; a killed process leaves it behind for remove_stale_temporaries().
+// (".<name>.tmp-<pid>-<n>"); commit() syncs them to disk (fsync), then swaps the folder into
+// place — atomically with renameat2 RENAME_EXCHANGE when a previous output is there, so a reader
+// sees the old folder or the new one, never a mix — removes the previous one and syncs the parent
+// folder. A process that dies (or a disk that fills up) before commit() leaves no folder at the
+// target; the destructor removes the temporary, and a killed process's temporary is removed by
+// remove_stale_temporaries(). What is synced is the caller's choice: every file (the default), or
+// only the files a later reader relies on (a sweep syncs result.json and job.json, what resume
+// reads, at 4 fsyncs per call instead of about 18).
 #pragma once
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace callsim {
 
@@ -21,9 +25,9 @@ class StagedDir {
 
   const std::filesystem::path& path() const { return temp_; }  // write here
   const std::filesystem::path& target() const { return target_; }
-  // Syncs every file and folder below path() when `durable`, then moves it to target(),
-  // replacing what was there.
-  void commit(bool durable = true);
+  // Syncs every file and folder below path() (or, when `only` is given, those files relative to
+  // path() and path() itself), then moves it to target(), replacing what was there.
+  void commit(const std::vector<std::filesystem::path>* only = nullptr);
 
  private:
   std::filesystem::path target_, temp_;

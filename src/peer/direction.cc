@@ -35,6 +35,9 @@ Direction::Direction(DirectionSetup setup, sim::Simulator& simulator)
       link_(setup_.link, setup_.seed, setup_.name) {
   receiver_ = std::make_unique<Receiver>(make_buffer(setup_), setup_.stream->sample_rate_hz,
                                          [this](uint32_t ts) { return capture_time(ts); });
+  // The call's length plus a second of playout drain.
+  const auto rate = static_cast<size_t>(setup_.stream->sample_rate_hz);
+  receiver_->reserve_output(static_cast<size_t>(setup_.duration.to_seconds() + 1.0) * rate);
 }
 
 void Direction::start() {

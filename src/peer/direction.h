@@ -48,6 +48,7 @@ class Direction {
 
   const DirectionSetup& setup() const { return setup_; }
   const Receiver& receiver() const { return *receiver_; }
+  Receiver& receiver() { return *receiver_; }
   const Sender& sender() const { return sender_; }
   const std::vector<PacketRecord>& packets() const { return packets_; }
   sim::net::LinkStats link_stats() const;

@@ -43,6 +43,14 @@ class Receiver {
   void on_tick(sim::Timestamp now);
 
   const audio::Signal& output() const { return output_; }
+  // Hands the recorded audio, frames and arrivals over (the receiver is done; a long call's
+  // records are not copied). Afterwards those accessors return empty records.
+  audio::Signal take_output() { return std::move(output_); }
+  std::vector<FrameRecord> take_frames() { return std::move(frames_); }
+  std::vector<ArrivalRecord> take_arrivals() { return std::move(arrivals_); }
+  // Room for this many output samples up front (the call's length), so a long call's output does
+  // not grow by doubling.
+  void reserve_output(size_t samples) { output_.samples.reserve(samples); }
   const std::vector<FrameRecord>& frames() const { return frames_; }
   const std::vector<ArrivalRecord>& arrivals() const { return arrivals_; }
   const rtp::Depacketizer& depacketizer() const { return depacketizer_; }

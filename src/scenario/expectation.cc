@@ -1,5 +1,6 @@
 #include "scenario/expectation.h"
 
+#include <charconv>
 #include <cmath>
 #include <regex>
 
@@ -34,7 +35,13 @@ std::optional<Expectation> parse_expectation(const std::string& text, std::strin
   const std::string op = m[2];
   e.op = op == "<" ? CompareOp::kLess : op == "<=" ? CompareOp::kLessEqual : op == ">" ? CompareOp::kGreater
        : op == ">=" ? CompareOp::kGreaterEqual : CompareOp::kEqual;
-  e.value = std::stod(m[3]);
+  const std::string value = m[3];
+  const char* first = value.data() + (value[0] == '+' ? 1 : 0);  // from_chars takes no '+'
+  const auto [end, ec] = std::from_chars(first, value.data() + value.size(), e.value);
+  if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(e.value)) {
+    *error = "value '" + value + "' is out of range";  // e.g. 1e400 (std::stod threw: exit 3)
+    return std::nullopt;
+  }
   e.text = text;
   return e;
 }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -35,16 +36,31 @@ namespace {
   ::_exit(127);
 }
 
-// Reads both pipes until the child closes them or the deadline passes.
-bool drain(int out_fd, int err_fd, CliResult& r, std::chrono::steady_clock::time_point deadline) {
+long rss_kb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  long value = 0;
+  while (in >> key) {
+    if (key == "VmRSS:" && in >> value) return value;
+    in.ignore(1 << 12, '\n');
+  }
+  return 0;
+}
+
+// Reads both pipes until the child closes them or the deadline passes, sampling its memory.
+bool drain(pid_t pid, int out_fd, int err_fd, CliResult& r, std::chrono::steady_clock::time_point deadline,
+           const std::function<void(long)>& on_sample) {
   pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   int open_fds = 2;
   char buf[65536];
   while (open_fds > 0) {
+    const long rss = rss_kb(pid);
+    r.peak_rss_kb = std::max(r.peak_rss_kb, rss);
+    if (on_sample && rss > 0) on_sample(rss);
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
-    if (::poll(fds, 2, static_cast<int>(left.count())) <= 0) continue;
+    if (::poll(fds, 2, static_cast<int>(std::min<long>(left.count(), 500))) <= 0) continue;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
       const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
@@ -61,7 +77,8 @@ bool drain(int out_fd, int err_fd, CliResult& r, std::chrono::steady_clock::time
 
 }  // namespace
 
-CliResult run_cli(const std::vector<std::string>& args, double timeout_s, long fsize_limit_bytes) {
+CliResult run_cli(const std::vector<std::string>& args, double timeout_s, long fsize_limit_bytes,
+                  const std::function<void(long)>& on_sample) {
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe");
@@ -71,9 +88,9 @@ CliResult run_cli(const std::vector<std::string>& args, double timeout_s, long f
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   CliResult r;
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(std::llround(timeout_s * 1000));
-  if (!drain(out_pipe[0], err_pipe[0], r, deadline)) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::milliseconds(std::llround(timeout_s * 1000));
+  if (!drain(pid, out_pipe[0], err_pipe[0], r, deadline, on_sample)) {
     r.timed_out = true;
     ::kill(pid, SIGKILL);
   }
@@ -82,6 +99,7 @@ CliResult run_cli(const std::vector<std::string>& args, double timeout_s, long f
   int status = 0;
   ::waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
 

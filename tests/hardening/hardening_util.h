@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -13,12 +14,16 @@ struct CliResult {
   int exit_code = -1;  // -1: killed (timeout or signal)
   bool timed_out = false;
   std::string out, err;
+  long peak_rss_kb = 0;  // highest VmRSS seen (sampled at least every 0.5 s)
+  double wall_s = 0;
 };
 
 // Runs `callsim args...` (the binary of this build), killing it after `timeout_s` seconds.
-// `extra_env` entries ("NAME=value") are added to the environment; `fsize_limit_bytes` > 0 sets
-// RLIMIT_FSIZE with SIGXFSZ ignored, so writes beyond it fail with EFBIG as on a full disk.
-CliResult run_cli(const std::vector<std::string>& args, double timeout_s = 60, long fsize_limit_bytes = 0);
+// `fsize_limit_bytes` > 0 sets RLIMIT_FSIZE with SIGXFSZ ignored, so writes beyond it fail with
+// EFBIG as on a full disk.
+// `on_sample`, when set, is called with each memory sample (resident kB) while the command runs.
+CliResult run_cli(const std::vector<std::string>& args, double timeout_s = 60, long fsize_limit_bytes = 0,
+                  const std::function<void(long rss_kb)>& on_sample = {});
 
 // A fresh folder under the temp dir, removed with its contents on destruction.
 class Scratch {

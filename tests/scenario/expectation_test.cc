@@ -34,6 +34,14 @@ TEST(Expectation, ParsesAndEvaluates) {
   EXPECT_EQ(error, "unknown metric 'mos_lqo_wbb' (`callsim metrics` lists them)");
   EXPECT_FALSE(parse_expectation("emodel_r > 70", &error));  // R names its scale now
   EXPECT_FALSE(parse_expectation("mos_lqo_wb => 3", &error));
+  // Found by fuzzing (tests/fuzz/corpus/scenario/crash-expectation-value-1e400.json): std::stod
+  // threw out_of_range, exit 3.
+  EXPECT_FALSE(parse_expectation("mos_lqo_nb > 1e400", &error));
+  EXPECT_EQ(error, "value '1e400' is out of range");
+  EXPECT_FALSE(parse_expectation("mos_lqo_nb > 1e-400", &error));
+  e = parse_expectation("packets_lost <= +2e1", &error);  // a '+' sign is still accepted
+  ASSERT_TRUE(e) << error;
+  EXPECT_DOUBLE_EQ(e->value, 20.0);
 }
 
 TEST(Expectation, UnmeasuredMetricFailsWithANote) {

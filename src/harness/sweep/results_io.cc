@@ -1,9 +1,13 @@
 #include "harness/sweep/results_io.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <map>
 
 #include "common/atomic_file.h"
+#include "common/error.h"
 #include "results/metric_table.h"
 
 namespace callsim::harness {
@@ -47,7 +51,9 @@ struct Group {
   std::map<std::string, Aggregate> by_direction;
   Aggregate all_directions;
 
-  void add(const results::CallRecord& r) {
+  // Axis-entry groups report aggregates over all directions only, so they skip the per-direction
+  // ones (a seed axis of thousands of entries would otherwise keep thousands of maps).
+  void add(const results::CallRecord& r, bool per_direction = true) {
     ++calls;
     if (!r.error.empty())
       ++errors;
@@ -56,7 +62,7 @@ struct Group {
     else
       ++failed;
     for (const auto& [direction, m] : r.metrics) {
-      by_direction[direction].add(m);
+      if (per_direction) by_direction[direction].add(m);
       all_directions.add(m);
     }
   }
@@ -95,26 +101,33 @@ results::CallRecord error_record(const Job& job, const std::string& message) {
 }
 
 void write_results(const std::filesystem::path& dir, const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& l : lines) text += l;
-  write_file_atomic(dir / "results.jsonl", text);
+  ResultsWriter writer(dir);
+  for (const auto& l : lines) writer.add(l);
+  writer.commit();
 }
 
-json summarize_records(const std::vector<results::CallRecord>& records) {
+struct SummaryBuilder::State {
   Group total;
   std::map<std::string, Group> by_scenario;
   std::map<std::string, std::map<std::string, Group>> by_param;
   json failed_ids = json::array();
-  for (const auto& r : records) {
-    total.add(r);
-    by_scenario[r.scenario].add(r);
-    for (const auto& [axis, value] : r.params.items()) by_param[axis][param_key(value)].add(r);
-    if (!r.error.empty() || !r.passed) failed_ids.push_back(r.id);
-  }
-  json summary = total.counts();
-  summary["failed_ids"] = failed_ids;
+};
+
+SummaryBuilder::SummaryBuilder() : s_(std::make_unique<State>()) {}
+SummaryBuilder::~SummaryBuilder() = default;
+
+void SummaryBuilder::add(const results::CallRecord& r) {
+  s_->total.add(r);
+  s_->by_scenario[r.scenario].add(r);
+  for (const auto& [axis, value] : r.params.items()) s_->by_param[axis][param_key(value)].add(r, false);
+  if (!r.error.empty() || !r.passed) s_->failed_ids.push_back(r.id);
+}
+
+json SummaryBuilder::finish() const {
+  json summary = s_->total.counts();
+  summary["failed_ids"] = s_->failed_ids;
   json scenarios = json::object();
-  for (const auto& [name, g] : by_scenario) {
+  for (const auto& [name, g] : s_->by_scenario) {
     json s = g.counts();
     s["means"] = json::object();
     s["totals"] = json::object();
@@ -126,7 +139,7 @@ json summarize_records(const std::vector<results::CallRecord>& records) {
   }
   summary["by_scenario"] = scenarios;
   json params = json::object();
-  for (const auto& [axis, entries] : by_param)
+  for (const auto& [axis, entries] : s_->by_param)
     for (const auto& [entry, g] : entries) {
       json p = g.counts();
       p["means"] = g.all_directions.means();  // over every direction of the group's calls
@@ -135,6 +148,37 @@ json summarize_records(const std::vector<results::CallRecord>& records) {
     }
   summary["by_param"] = params;
   return summary;
+}
+
+json summarize_records(const std::vector<results::CallRecord>& records) {
+  SummaryBuilder builder;
+  for (const auto& r : records) builder.add(r);
+  return builder.finish();
+}
+
+ResultsWriter::ResultsWriter(const std::filesystem::path& dir)
+    : out_(dir / "results.jsonl"), file_(std::fopen(out_.temp_path().c_str(), "wb")) {
+  if (!file_)
+    throw OutputError(out_.target().string(), std::string("cannot create: ") + std::strerror(errno));
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (file_) std::fclose(file_);
+}
+
+void ResultsWriter::add(const std::string& line) {
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size())
+    throw OutputError(out_.target().string(), std::string("cannot write: ") + std::strerror(errno));
+}
+
+void ResultsWriter::commit() {
+  const bool failed = std::fflush(file_) != 0 || std::ferror(file_);
+  const int err = errno;
+  const bool close_failed = std::fclose(file_) != 0;
+  file_ = nullptr;
+  if (failed || close_failed)
+    throw OutputError(out_.target().string(), std::string("cannot write: ") + std::strerror(err));
+  out_.commit();
 }
 
 void write_summary(const std::filesystem::path& dir, const json& summary) {

@@ -14,11 +14,14 @@
 // the calls, not on thread count, completion order or which run produced a call.
 #pragma once
 
+#include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "common/atomic_file.h"
 #include "harness/sweep/suite.h"
 #include "results/call_record.h"
 
@@ -35,6 +38,34 @@ void write_results(const std::filesystem::path& dir, const std::vector<std::stri
 
 // summary.json without "timing".
 nlohmann::json summarize_records(const std::vector<results::CallRecord>& records);
+// The same, one record at a time: the summary's memory grows with the scenarios and axis entries,
+// not with the calls.
+class SummaryBuilder {
+ public:
+  SummaryBuilder();
+  ~SummaryBuilder();
+  void add(const results::CallRecord& record);
+  nlohmann::json finish() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+// results.jsonl written line by line into a temporary file, renamed into place by commit().
+class ResultsWriter {
+ public:
+  explicit ResultsWriter(const std::filesystem::path& dir);
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+  void add(const std::string& line);
+  void commit();
+
+ private:
+  AtomicOutput out_;
+  std::FILE* file_;
+};
 void write_summary(const std::filesystem::path& dir, const nlohmann::json& summary);
 
 // The folder of a call inside a sweep folder.

@@ -85,6 +85,7 @@ Outcome run_one(const Job& job, const SweepOptions& o, const call::EncodeCache& 
     call::OutputOptions output;
     output.audio = output.pcap = o.audio;
     output.replace_any = true;
+    output.sync_markers_only = true;  // resume reads result.json and job.json; see sweep.h
     const json marker = {
         {"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
     // job.json inside the folder, which appears complete (and synced) or not at all.
@@ -128,13 +129,15 @@ int thread_count(int requested, size_t jobs) {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
-// The records of every job, in job order; counts the outcomes into `report`.
-std::vector<results::CallRecord> collect_records(const std::vector<Job>& jobs, const std::vector<Outcome>& outcomes,
-                                                SweepReport& report) {
-  std::vector<results::CallRecord> records;
+// Writes every job's record to results.jsonl in job order and adds it to the summary, one at a
+// time (no second copy of every record, no results.jsonl held in memory); counts the outcomes
+// into `report`.
+void write_records(const std::vector<Job>& jobs, const std::vector<Outcome>& outcomes,
+                   const fs::path& out_dir, SweepReport& report, SummaryBuilder& summary) {
+  ResultsWriter writer(out_dir);
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Outcome& r = outcomes[i];
-    records.push_back(r.status == RunStatus::kError ? error_record(jobs[i], r.error) : r.record);
+    const results::CallRecord record = r.status == RunStatus::kError ? error_record(jobs[i], r.error) : r.record;
     const RunStatus status = r.status;
     report.input_error = report.input_error || r.input_error;
     report.internal_error = report.internal_error || r.internal_error;
@@ -142,8 +145,10 @@ std::vector<results::CallRecord> collect_records(const std::vector<Job>& jobs, c
     (status == RunStatus::kPassed   ? report.passed
      : status == RunStatus::kFailed ? report.failed
                                     : report.errors)++;
+    writer.add(results::record_line(record));
+    summary.add(record);
   }
-  return records;
+  writer.commit();
 }
 
 json timing_json(const SweepReport& r, bool cache_enabled) {
@@ -184,15 +189,13 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
               progress ? &*progress : nullptr);
   if (progress) progress->finish();
 
-  const std::vector<results::CallRecord> records = collect_records(jobs, outcomes, report);
-  std::vector<std::string> lines;
-  for (const auto& r : records) lines.push_back(results::record_line(r));
-  write_results(o.out_dir, lines);
+  SummaryBuilder builder;
+  write_records(jobs, outcomes, o.out_dir, report, builder);
 
   report.encode_hits = cache.hits();
   report.encode_misses = cache.misses();
   report.wall_s = seconds_since(start);
-  json summary = summarize_records(records);
+  json summary = builder.finish();
   summary["timing"] = timing_json(report, o.encode_cache);
   if (o.shard)
     summary["shard"] = {

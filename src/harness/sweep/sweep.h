@@ -3,7 +3,12 @@
 // DIR/summary.json. Calls are independent and seeded only by their scenario, so the files are
 // byte-identical whatever the thread count (wall times go only to summary.json's "timing").
 // Resume: a call whose folder holds a job.json with the same fingerprint (scenario document,
-// scoring on/off) — written after result.json — is not run again.
+// scoring on/off) and a result.json that reads back is not run again; anything else (a folder
+// damaged by a crash) is run again. A call folder appears complete or not at all (written aside,
+// then renamed into place, common/staged_dir.h); result.json and job.json, what resume reads, are
+// fsynced before the rename, so they survive a power cut (the WAV/CSV files of the last calls
+// before one may not: `--no-resume` reruns everything). results.jsonl and summary.json are written
+// one record at a time from the calls' records (kept in memory: a few kB per call).
 #pragma once
 
 #include <cstdint>
