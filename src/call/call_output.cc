@@ -113,10 +113,7 @@ void write_call_outputs(const CallResult& r, const std::filesystem::path& dir, c
   try {
     write_files(r, staged.path(), options);
   } catch (const OutputError& e) {  // name the file as the user will look for it
-    std::string file = e.path();
-    if (const std::string tmp = staged.path().string(); file.starts_with(tmp))
-      file = staged.target().string() + file.substr(tmp.size());
-    throw OutputError(file, e.reason());
+    throw OutputError(staged.as_target(e.path()), e.reason());
   }
   std::vector<std::filesystem::path> markers = {"result.json"};
   for (const auto& [name, content] : options.extra_files) markers.emplace_back(name);

@@ -116,6 +116,11 @@ StagedDir::~StagedDir() {
   fs::remove_all(temp_, ec);
 }
 
+std::string StagedDir::as_target(const std::string& path) const {
+  const std::string tmp = temp_.string();
+  return path.starts_with(tmp) ? target_.string() + path.substr(tmp.size()) : path;
+}
+
 void StagedDir::commit(const std::vector<fs::path>* only) {
   if (only) {
     for (const auto& f : *only) sync_path(temp_ / f);

@@ -28,6 +28,9 @@ class StagedDir {
   // Syncs every file and folder below path() (or, when `only` is given, those files relative to
   // path() and path() itself), then moves it to target(), replacing what was there.
   void commit(const std::vector<std::filesystem::path>* only = nullptr);
+  // `path` with the temporary folder replaced by the target: how an error names a file (the user
+  // looks for it where it was going to be).
+  std::string as_target(const std::string& path) const;
 
  private:
   std::filesystem::path target_, temp_;

@@ -1,7 +1,8 @@
 // Faults around outputs (issue 11, "Outputs"): an output folder is complete or absent; rerunning
 // into the same folder replaces it whole; a folder that is not a call's output is left alone;
 // I/O failures (a file in the way, no permission, a full disk) are exit code 2 naming the path;
-// temporaries of killed runs are cleaned; a damaged call folder in a sweep is run again.
+// temporaries of killed runs (also of report) are cleaned; a damaged call folder in a sweep is run
+// again.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -94,6 +95,44 @@ TEST_F(OutputFaults, TemporariesOfKilledRunsAreRemoved) {
   EXPECT_FALSE(fs::exists(dir.path() / dead_report));
   EXPECT_FALSE(fs::exists(dir.path() / ".result.json.tmp-4194305-7"));
   EXPECT_TRUE(fs::exists(dir.path() / alive)) << "a running process's temporary stays";
+}
+
+// report, check --junit and baseline update: a path that cannot be written is exit 2 naming it;
+// a report replaces an earlier report whole and removes a killed report's temporary (26-102 MB
+// folders were left behind before).
+TEST_F(OutputFaults, ReportCheckAndBaselineOutputs) {
+  const std::string s = scenario("s.json", small_scenario("reported"));
+  ASSERT_EQ(run_cli({"sweep", s, "-o", dir / "sweep", "-q", "-j1"}).exit_code, 0);
+  const std::string results = dir / "sweep";
+  write_text(dir.path() / "file", "x");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"report", results, "--audio", "none", "-q", "-o", dir / "file/rep"},
+        {"check", results, "--junit", dir / "file/junit.xml"},
+        {"baseline", "update", results, "-o", dir / "file/baseline.json"}}) {
+    const CliResult r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_NE(r.err.find(dir / "file"), std::string::npos) << describe(r);
+  }
+  CliResult r = run_cli({"report", results, "--audio", "none", "-q", "-o", dir / "file"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find(dir / "file" + ": exists and is not a folder"), std::string::npos) << describe(r);
+  r = run_cli({"report", results, "--audio", "none", "-q", "-o", "/proc/callsim-no-such-place/rep"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find("/proc/callsim-no-such-place"), std::string::npos) << describe(r);
+
+  // pid 2^22 + 1 is above Linux's pid_max limit: a report killed while writing.
+  fs::create_directories(dir.path() / ".rep.tmp-4194305/calls/x");
+  write_text(dir.path() / ".rep.tmp-4194305/calls/x/index.html", std::string(100000, 'x'));
+  r = run_cli({"report", results, "--audio", "none", "-q", "-o", dir / "rep"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_FALSE(fs::exists(dir.path() / ".rep.tmp-4194305"));
+  write_text(dir.path() / "rep/stale.txt", "from an earlier report");
+  r = run_cli({"report", results, "--audio", "none", "-q", "-o", dir / "rep"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(fs::exists(dir.path() / "rep/index.html"));
+  EXPECT_FALSE(fs::exists(dir.path() / "rep/stale.txt")) << "an earlier report is replaced whole";
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
 }
 
 TEST_F(OutputFaults, ADamagedResultInASweepFolderIsRunAgain) {

@@ -1,8 +1,7 @@
 // `callsim report` orchestration: load results, baseline and history, write every page into a
-// staging folder beside the target, then move it into place.
+// staging folder beside the target, then swap it into place (common/staged_dir.h).
 #include "harness/report/report.h"
 
-#include <unistd.h>
 
 #include <system_error>
 
@@ -107,21 +106,16 @@ ReportSummary write_report(const std::vector<fs::path>& results, const ReportOpt
   fs::path target = options.output.lexically_normal();
   if (target.filename().empty()) target = target.parent_path();  // "out/" → "out"
   check_target(target);
-  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  fs::create_directories(parent);
-  remove_stale_temporaries(parent);  // left by a report that was killed
-  ctx.root = parent / ("." + folder_name(target) + ".tmp-" + std::to_string(::getpid()));
-  fs::remove_all(ctx.root);
-  fs::create_directories(ctx.root);
+  // Complete or absent: written aside, synced, then swapped into place (common/staged_dir.h);
+  // a killed report's temporary is removed by the next run in the same folder.
+  StagedDir staged(target);
+  ctx.root = staged.path();
   try {
     build(ctx, results);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(ctx.root, ec);
-    throw;
+  } catch (const OutputError& e) {
+    throw OutputError(staged.as_target(e.path()), e.reason());
   }
-  fs::remove_all(target);
-  fs::rename(ctx.root, target);
+  staged.commit();
   ctx.summary.calls = static_cast<int>(ctx.calls.size());
   return ctx.summary;
 }
