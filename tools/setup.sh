@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   build-essential cmake pkg-config git
-  libopus-dev libsndfile1-dev libsoxr-dev libspeexdsp-dev libfftw3-dev libeigen3-dev
+  libopus-dev libsndfile1-dev libsoxr-dev libspeexdsp-dev libeigen3-dev
   nlohmann-json3-dev libvalijson-dev libcli11-dev libboost-dev libpcap-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox flac sox espeak-ng tshark chromium libxml2-dev

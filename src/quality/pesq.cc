@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "quality/det_math.h"
 #include "quality/pesq_align.h"
 #include "quality/pesq_filter.h"
 #include "quality/pesq_score.h"
@@ -56,15 +57,15 @@ Track to_track(const audio::Signal& s, long max_length, const RateSetup& r) {
   return t;
 }
 
-// Level alignment (clause 10.1.1) and the input filter (clause 10.1.2 / P.862.2).
-void condition(InputConditioner& ic, Track& t, long max_length, PesqMode mode, const RateSetup& r,
-               bool is_ref, const PesqInputNames& n) {
+// Level alignment (clause 10.1.1) and the narrowband input filter (clause 10.1.2); the P.862.2
+// wideband filter runs on both tracks afterwards.
+void condition(InputConditioner& ic, Track& t, long max_length, PesqMode mode, bool is_ref,
+               const PesqInputNames& n) {
   const std::span<const CurvePoint> irs = irs_receive_curve();
   const double power = ic.condition(t, max_length, mode == PesqMode::kNarrowband ? &irs : nullptr,
                                     kTargetPower, kSilentBandPower);
   if (power < kSilentBandPower && is_ref)
     throw InputError(n.reference, "", "reference is silent (no signal in the 350-3250 Hz band)");
-  if (mode == PesqMode::kWideband) apply_wideband_filter(t, r);
 }
 
 [[noreturn]] void no_utterance(const AlignContext& c, long crude, const PesqInputNames& n) {
@@ -93,8 +94,7 @@ std::vector<PesqUtterance> describe(const std::vector<Utterance>& utts, const Ra
 std::vector<Utterance> time_align(const Track& tr, const Track& td, const RateSetup& r, FftSet& ffts,
                                   const PesqInputNames& names) {
   Track ar = tr, ad = td;
-  apply_alignment_filter(ar, r);
-  apply_alignment_filter(ad, r);
+  apply_alignment_filter(ar, ad, r);
   const Envelope er = speech_envelope(ar, r), ed = speech_envelope(ad, r);
   const AlignContext c{ar, ad, er, ed, r, ffts};
   const long crude = crude_delay(c);
@@ -106,8 +106,8 @@ std::vector<Utterance> time_align(const Track& tr, const Track& td, const RateSe
 }  // namespace
 
 double mos_lqo_from_raw(double raw, PesqMode mode) {
-  if (mode == PesqMode::kNarrowband) return 0.999 + 4.0 / (1.0 + std::exp(-1.4945 * raw + 4.6607));
-  return 0.999 + 4.0 / (1.0 + std::exp(-1.3669 * raw + 3.8224));
+  if (mode == PesqMode::kNarrowband) return 0.999 + 4.0 / (1.0 + detmath::exp(-1.4945 * raw + 4.6607));
+  return 0.999 + 4.0 / (1.0 + detmath::exp(-1.3669 * raw + 3.8224));
 }
 
 PesqResult pesq(const audio::Signal& ref, const audio::Signal& deg, PesqMode mode,
@@ -119,9 +119,10 @@ PesqResult pesq(const audio::Signal& ref, const audio::Signal& deg, PesqMode mod
   Track tr = to_track(ref, max_length, r), td = to_track(deg, max_length, r);
   {
     InputConditioner ic(r);  // its whole-file transform buffers are freed at the end of the scope
-    condition(ic, tr, max_length, mode, r, true, names);
-    condition(ic, td, max_length, mode, r, false, names);
+    condition(ic, tr, max_length, mode, true, names);
+    condition(ic, td, max_length, mode, false, names);
   }
+  if (mode == PesqMode::kWideband) apply_wideband_filter(tr, td, r);
   FftSet ffts;
   const std::vector<Utterance> utts = time_align(tr, td, r, ffts, names);
   const ModelScore m = perceptual_score(tr, td, utts, r, ffts);

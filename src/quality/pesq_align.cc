@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
+
+#include "quality/det_math.h"
 
 namespace callsim::quality::pesq_detail {
 
@@ -15,7 +16,7 @@ DelayHistogram::DelayHistogram(const RateSetup& r, FftSet& ffts, std::span<const
   const int n = r.align_fft;
   if (!window_.empty()) return;
   window_.resize(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) window_[i] = 0.5 * (1.0 - std::cos(2.0 * std::numbers::pi * i / n));
+  for (int i = 0; i < n; ++i) window_[i] = 0.5 * (1.0 - detmath::cos_2pi(i, n));
 }
 
 std::span<const Complex> DelayHistogram::spectrum(const double* x) {
@@ -33,12 +34,12 @@ void DelayHistogram::add(std::span<const Complex> ref_spectrum, const double* de
   const int n = r_.align_fft;
   spectrum(deg);
   std::span<Complex> s = fft_.spectrum();
-  for (size_t k = 0; k < s.size(); ++k) s[k] *= std::conj(ref_spectrum[k]);
+  for (size_t k = 0; k < s.size(); ++k) s[k] = multiply_conj(s[k], ref_spectrum[k]);
   const std::span<const double> xc = fft_.inverse();
   double peak = 0;
   for (double v : xc) peak = std::max(peak, std::fabs(v));
   peak *= 0.99;
-  const double vote = std::pow(peak, 0.125);
+  const double vote = detmath::pow(peak, 0.125);
   const int kernel = n / 64;  // triangular smoothing over +-kernel lags
   for (int lag = 0; lag < n; ++lag) {
     if (std::fabs(xc[lag]) <= peak) continue;

@@ -1,10 +1,10 @@
-// FFTW (double precision) wrapped once for the P.862 implementation. Transforms of any size are
-// planned with FFTW_ESTIMATE only (FFTW_MEASURE times candidate algorithms and so is not
-// reproducible run to run); each size is planned once per process under a mutex (the FFTW
-// planner is not thread-safe) and the plans are shared. Executing a plan is thread-safe, so each
-// RealFft owns its own aligned scratch buffers and may be used by one thread at a time.
+// The FFT of the P.862 implementation: real transforms of power-of-two sizes, computed by our own
+// Stockham radix-4 complex transform of half the size (see pesq_fft.cc), with twiddle factors
+// from det_math.h. No run-time choice of algorithm or CPU-specific code path: the same input
+// gives the same bits on every x86-64 CPU and with or without compiler vectorisation. Tables are
+// made once per size per process under a mutex and shared; each RealFft owns its buffers and may
+// be used by one thread at a time.
 // Conventions: forward = sum x[n] e^{-2 pi i k n / N} (unnormalised), inverse includes 1/N.
-// Internally a real transform of size N is a complex FFTW transform of size N/2 (see pesq_fft.cc).
 #pragma once
 
 #include <complex>
@@ -29,10 +29,11 @@ class RealFft {
 
   // Forward transform of `in` (at most n samples; missing samples are zero) into n/2+1 bins.
   std::span<const Complex> forward(std::span<const double> in);
-  // Writable spectrum of the last forward() call (or any spectrum the caller places there).
+  // Writable spectrum of the last forward() call, for the caller to modify before inverse().
   std::span<Complex> spectrum();
-  // Inverse transform of spectrum() into n real samples, scaled by 1/n. The result is valid until
-  // the next forward() or inverse() call.
+  // Inverse transform of spectrum() into n real samples, scaled by 1/n; consumes the spectrum
+  // (spectrum() is invalid until the next forward()). The result is valid until the next
+  // forward() or inverse() call.
   std::span<const double> inverse();
 
  private:
@@ -41,6 +42,15 @@ class RealFft {
   const void* plans_;
   std::unique_ptr<Buffers> buf_;
 };
+
+// a * b and a * conj(b) as plain double arithmetic (std::complex's operator* may take a library
+// path for NaN results); the same bits however the caller is compiled.
+inline Complex multiply(Complex a, Complex b) {
+  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+inline Complex multiply_conj(Complex a, Complex b) {
+  return {a.real() * b.real() + a.imag() * b.imag(), a.imag() * b.real() - a.real() * b.imag()};
+}
 
 // Keeps one RealFft per size for one computation (one thread).
 class FftSet {

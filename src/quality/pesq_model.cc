@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
+
+#include "quality/det_math.h"
 
 namespace callsim::quality::pesq_detail {
 namespace {
@@ -14,7 +15,7 @@ constexpr double kDeadZone = 0.25;                 // clause 10.2.9 masking shar
 double loudness(const BarkScale& s, int band, double p) {
   const double thr = s.hearing_threshold[band];
   if (p <= thr) return 0.0;
-  return s.loudness_factor[band] * (std::pow(0.5 + 0.5 * p / thr, s.zwicker_exponent[band]) - 1.0);
+  return s.loudness_factor[band] * (detmath::pow(0.5 + 0.5 * p / thr, s.zwicker_exponent[band]) - 1.0);
 }
 
 // Bark-width-weighted L2 (p = 2) or L1 (p = 1) norm over bands 1.. (clause 10.2.11).
@@ -34,7 +35,7 @@ double band_norm(const BarkScale& s, const std::vector<double>& d, int p) {
 double asymmetry(double ref, double deg) {
   const double ratio = (deg + 50.0) / (ref + 50.0);
   if (ratio < 2.49) return 0.0;  // 2.49^1.2 < 3: skips the power for most cells
-  const double h = std::pow(ratio, 1.2);
+  const double h = detmath::pow(ratio, 1.2);
   return h > 12.0 ? 12.0 : (h < 3.0 ? 0.0 : h);
 }
 
@@ -42,7 +43,7 @@ double asymmetry(double ref, double deg) {
 
 FrameAnalyzer::FrameAnalyzer(const RateSetup& r, FftSet& ffts)
     : scale_(bark_scale(r.fs)), fft_(ffts.get(r.frame)), window_(r.frame), chunk_(r.frame) {
-  for (int n = 0; n < r.frame; ++n) window_[n] = 0.5 * (1.0 - std::cos(2.0 * std::numbers::pi * n / r.frame));
+  for (int n = 0; n < r.frame; ++n) window_[n] = 0.5 * (1.0 - detmath::cos_2pi(n, r.frame));
 }
 
 void FrameAnalyzer::analyze(const double* x, Eigen::Ref<Eigen::ArrayXd> out) {

@@ -129,7 +129,7 @@ std::pair<long, double> envelope_correlation_delay(std::span<const double> a, st
   for (long i = 0; i < n; ++i) mag[i] = std::fabs(b[i]);
   fft.forward(mag);
   std::span<Complex> s = fft.spectrum();
-  for (size_t k = 0; k < s.size(); ++k) s[k] *= std::conj(spec_a[k]);
+  for (size_t k = 0; k < s.size(); ++k) s[k] = multiply_conj(s[k], spec_a[k]);
   const std::span<const double> y = fft.inverse();
   const double norm = std::sqrt(ea * eb);
   long best = 0;

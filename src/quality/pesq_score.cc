@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "quality/det_math.h"
+
 namespace callsim::quality::pesq_detail {
 namespace {
 
@@ -41,7 +43,7 @@ double aggregate(const std::vector<double>& d, const std::vector<double>& time_w
       const double d2 = d[f] * d[f];
       sum += d2 * d2 * d2;
     }
-    const double interval = std::pow(sum / kSyllableFrames, 1.0 / 6.0);
+    const double interval = detmath::pow(sum / kSyllableFrames, 1.0 / 6.0);
     const double w = time_weight[s - first];  // indexed from the first frame, as specified
     acc += (w * interval) * (w * interval);
     weights += w * w;
@@ -107,7 +109,7 @@ ModelScore perceptual_score(Track& ref, Track& deg, const std::vector<Utterance>
 
   const long frames = st.stop_frame + 1;
   for (long f = 0; f < frames; ++f) {
-    const double h = std::pow((st.dist.ref_power[f] + 1e5) / 1e7, 0.04);  // emphasis on soft parts
+    const double h = detmath::pow((st.dist.ref_power[f] + 1e5) / 1e7, 0.04);  // emphasis on soft parts
     st.dist.symmetric[f] = std::min(st.dist.symmetric[f] / h, kMaxFrameDisturbance);
     st.dist.asymmetric[f] = std::min(st.dist.asymmetric[f] / h, kMaxFrameDisturbance);
   }

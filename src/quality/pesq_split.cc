@@ -7,10 +7,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
-#include <numbers>
 #include <span>
 #include <unordered_map>
 
+#include "quality/det_math.h"
 #include "quality/pesq_align.h"
 
 namespace callsim::quality::pesq_detail {
@@ -56,7 +56,7 @@ std::vector<long> breakpoints(const AlignContext& c, long speech_start, long spe
 class SplitWindow {
  public:
   explicit SplitWindow(int n) : offset_(3L * n + 6), window_(static_cast<size_t>(n)) {
-    for (int i = 0; i < n; ++i) window_[i] = 0.5 * (1.0 - std::cos(2.0 * std::numbers::pi * i / n));
+    for (int i = 0; i < n; ++i) window_[i] = 0.5 * (1.0 - detmath::cos_2pi(i, n));
   }
   void overlay(const std::vector<double>& corr) {
     for (long k = 0; offset_ + k < static_cast<long>(corr.size()) && k < static_cast<long>(window_.size());

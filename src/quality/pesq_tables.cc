@@ -5,6 +5,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "quality/det_math.h"
+
 namespace callsim::quality::pesq_detail {
 namespace {
 
@@ -66,9 +68,9 @@ void derive(BarkScale& s) {
     edge += s.width_bark[b];
     const double c = s.centre_bark.back();
     const double h = c < 4 ? std::min(6.0 / (c + 2.0), 2.0) : 1.0;
-    s.zwicker_exponent.push_back(kZwickerPower * std::pow(h, 0.15));
+    s.zwicker_exponent.push_back(kZwickerPower * detmath::pow(h, 0.15));
     s.loudness_factor.push_back(s.loudness_scale *
-                                std::pow(s.hearing_threshold[b] / 0.5, s.zwicker_exponent.back()));
+                                detmath::pow(s.hearing_threshold[b] / 0.5, s.zwicker_exponent.back()));
   }
 }
 
@@ -145,9 +147,10 @@ std::span<const Biquad> alignment_prefilter(int sample_rate_hz) {
 }
 
 Biquad wideband_input_filter(int sample_rate_hz) {
-  constexpr double kCutoffHz = 100.0;
+  constexpr long kCutoffHz = 100;
   constexpr double kGain = 2.818;
-  const double k = std::tan(std::numbers::pi * kCutoffHz / sample_rate_hz);
+  // tan(pi fc / fs) = sin / cos of 2 pi fc / (2 fs)
+  const double k = detmath::sin_2pi(kCutoffHz, 2L * sample_rate_hz) / detmath::cos_2pi(kCutoffHz, 2L * sample_rate_hz);
   const double norm = 1.0 / (1.0 + std::numbers::sqrt2 * k + k * k);
   return {kGain * norm, -2.0 * kGain * norm, kGain * norm, 2.0 * (k * k - 1.0) * norm,
           (1.0 - std::numbers::sqrt2 * k + k * k) * norm};

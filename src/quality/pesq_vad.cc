@@ -4,6 +4,8 @@
 #include <cmath>
 #include <functional>
 
+#include "quality/det_math.h"
+
 namespace callsim::quality::pesq_detail {
 namespace {
 
@@ -66,7 +68,11 @@ void add_ramps(std::vector<double>& v) {
 std::vector<double> block_powers(const Track& t, const RateSetup& r, double& floor) {
   const long n = t.length / r.block;
   std::vector<double> v(static_cast<size_t>(n));
-  for (long c = 0; c < n; ++c) v[c] = t.x.segment(c * r.block, r.block).square().sum() / r.block;
+  for (long c = 0; c < n; ++c) {
+    double sum = 0;
+    for (long i = c * r.block; i < (c + 1) * r.block; ++i) sum += t.x[i] * t.x[i];
+    v[c] = sum / r.block;
+  }
   const double peak = *std::max_element(v.begin(), v.end());
   floor = peak > 0 ? peak * 1.0e-4 : 1.0;
   for (double& p : v) p = std::max(p, floor);
@@ -148,7 +154,7 @@ Envelope speech_envelope(const Track& t, const RateSetup& r) {
 
   Envelope env;
   env.log_envelope.resize(v.size());
-  for (size_t c = 0; c < v.size(); ++c) env.log_envelope[c] = v[c] <= thr ? 0.0 : std::log(v[c] / thr);
+  for (size_t c = 0; c < v.size(); ++c) env.log_envelope[c] = v[c] <= thr ? 0.0 : detmath::log(v[c] / thr);
   env.activity = std::move(v);
   return env;
 }

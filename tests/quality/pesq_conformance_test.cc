@@ -5,10 +5,15 @@
 // Criteria (per data set and mode): Annex A test 2 - at most 1 of 40 pairs off by more than 0.05,
 // none by more than 0.5; calibration - at most 5% of pairs off by more than 0.05 and none by more
 // than 0.1 beyond the pair's own instability (stability.csv). Failures print the worst pairs.
+// Determinism: every score must also equal, bit for bit, the one recorded in
+// tests/quality/data/pesq_bits_*.csv (the same on every CPU, with or without SIMD; see
+// src/quality/README.md). After a deliberate change of the algorithm, rewrite those files with
+// CALLSIM_UPDATE_PESQ_BITS=1 and say in the commit why the scores moved.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -137,6 +142,36 @@ void expect_annex_a(const std::string& name, const std::vector<Outcome>& v) {
   EXPECT_LT(mean, 0.005) << name << '\n' << worst_table(v);
 }
 
+// Every raw and MOS figure of `v` bit for bit against tests/quality/data/pesq_bits_<name>.csv
+// (rows: degraded file name, mode, raw, mos_lqo as %.17g, which reads back exactly).
+void expect_bits(const std::string& name, const std::vector<Outcome>& v) {
+  const fs::path golden = fs::path(CALLSIM_SOURCE_DIR) / "tests" / "quality" / "data" / ("pesq_bits_" + name + ".csv");
+  auto row = [](const Outcome& o) {
+    char line[200];
+    std::snprintf(line, sizeof line, "%s,%s,%.17g,%.17g", fs::path(o.c.deg).filename().c_str(), o.c.mode.c_str(),
+                  o.raw, o.mos);
+    return std::string(line);
+  };
+  if (std::getenv("CALLSIM_UPDATE_PESQ_BITS")) {
+    std::ofstream out(golden);
+    out << "deg,mode,raw,mos_lqo\n";
+    for (const Outcome& o : v) out << row(o) << '\n';
+    std::printf("rewrote %s\n", golden.c_str());
+    return;
+  }
+  std::ifstream in(golden);
+  ASSERT_TRUE(in) << golden << " missing (CALLSIM_UPDATE_PESQ_BITS=1 writes it)";
+  std::string line;
+  std::getline(in, line);
+  int differ = 0;
+  for (const Outcome& o : v) {
+    ASSERT_TRUE(std::getline(in, line)) << golden << " has fewer rows than the data set";
+    if (line != row(o) && ++differ <= 5) ADD_FAILURE() << "not bit-identical: expected " << line << ", got " << row(o);
+  }
+  EXPECT_EQ(differ, 0) << "scores differ from " << golden
+                       << " in the last bits: a CPU- or build-dependent result, or a change of the algorithm";
+}
+
 TEST(PesqConformance, WavSamplesEqualTheReferenceReader) {
   // The reference skips a fixed 44-byte header and reads 16-bit PCM; we parse the header.
   const fs::path dir = shared_dir() / "conformance" / "p862";
@@ -164,6 +199,7 @@ TEST(PesqConformance, AnnexATest2b_Voip8k) {
   REQUIRE_DATA(dir);
   const std::vector<Outcome> v = score_all(read_cases(dir / "expected_extra.csv", dir));
   expect_annex_a("P.862 test 2(b) nb8", v);
+  expect_bits("annex_a_8k", v);
 }
 
 TEST(PesqConformance, AnnexATest2a_Voip16k_NarrowbandAndWideband) {
@@ -174,6 +210,7 @@ TEST(PesqConformance, AnnexATest2a_Voip16k_NarrowbandAndWideband) {
   for (const Outcome& o : all) (o.c.mode == "wb16" ? wb : nb).push_back(o);
   expect_annex_a("P.862 test 2(a) nb16", nb);
   expect_annex_a("P.862.2 voip wb16 (MOS)", wb);
+  expect_bits("annex_a_16k", all);
 }
 
 TEST(PesqConformance, CalibrationCorpus) {
@@ -193,6 +230,7 @@ TEST(PesqConformance, CalibrationCorpus) {
   }
   for (Case& c : cases) c.instability = instability.at(c.deg + " " + c.mode);
   const std::vector<Outcome> all = score_all(cases);
+  expect_bits("calibration", all);
   for (const std::string mode : {"nb8", "nb16", "wb16"}) {
     std::vector<Outcome> v;
     for (const Outcome& o : all)

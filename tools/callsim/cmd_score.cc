@@ -1,5 +1,7 @@
 // `callsim score REF DEG`: P.862 raw score and MOS-LQO (P.862.1 narrowband, P.862.2 wideband) of
 // a degraded recording against its reference; --windows scores a long call window by window.
+#include <malloc.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -113,6 +115,10 @@ void print_timeline(const ScoreOptions& o, const quality::PesqTimeline& t) {
 }
 
 int run_score(const ScoreOptions& o) {
+  // One process, one pair: keep freed memory for reuse instead of returning it to the system
+  // (each fresh page costs a fault; about 5% of a 10 s pair).
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   const quality::PesqMode mode =
       o.mode == "wb" ? quality::PesqMode::kWideband : quality::PesqMode::kNarrowband;
   const audio::Signal ref_in = read_input(o.ref), deg_in = read_input(o.deg);
