@@ -1,29 +1,33 @@
 // `callsim score REF DEG`: P.862 raw score and MOS-LQO (P.862.1 narrowband, P.862.2 wideband) of
-// a degraded recording against its reference; --windows scores a long call window by window.
+// a degraded recording against its reference, through the same scoring path as `callsim run`
+// (src/scoring): the whole file, or windows (automatic, or explicit with delay hints, as the
+// command lines in a call's result.json give them).
 #include <malloc.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <sstream>
+#include <optional>
 #include <string>
 
-#include "audio/audio.h"
-#include "audio/resample.h"
 #include "cli_numbers.h"
 #include "commands.h"
 #include "common/error.h"
 #include "json/json_node.h"
-#include "quality/pesq.h"
+#include "scoring/audio_stream.h"
+#include "scoring/score_json.h"
+#include "scoring/scorer.h"
 
 namespace callsim::cli {
 namespace {
 
-struct ScoreOptions {
-  std::string ref, deg, mode = "nb";
-  bool json = false, windows = false;
+struct ScoreArgs {
+  std::string ref, deg, mode = "nb", windows;
+  int rate = 0;  // 0: from the files
+  bool json = false, windows_given = false;
+  double window_length = 10.0;
+  std::optional<double> max_delay;
   int bench = 0;
 };
 
@@ -33,117 +37,98 @@ std::string num(double v, int decimals = 3) {
   return buf;
 }
 
-// A JSON string: escaped, and valid UTF-8 whatever bytes the path has (U+FFFD replaces the rest).
-std::string quoted(const std::string& s) { return json_text(nlohmann::json(s)); }
-
-audio::Signal read_input(const std::string& path) {
-  const audio::DecodedAudio a = audio::read_audio_file(path);
-  if (a.info.channels > 1)
-    std::cerr << "callsim score: " << path << ": " << a.info.channels
-              << " channels; mixed down to mono (their average)\n";
-  return a.signal;
-}
-
-// The rate P.862 runs at: the files' own rate when it is 8 or 16 kHz (wideband: 16 kHz only).
-int model_rate(const audio::Signal& a, const audio::Signal& b, quality::PesqMode mode) {
+// The rate P.862 runs at by default: the files' own rate when both are 8 or 16 kHz (wideband:
+// 16 kHz only), else 16 kHz when either is at least 16 kHz.
+int default_rate(int a, int b, quality::PesqMode mode) {
   if (mode == quality::PesqMode::kWideband) return 16000;
-  if (a.sample_rate_hz == b.sample_rate_hz && (a.sample_rate_hz == 8000 || a.sample_rate_hz == 16000))
-    return a.sample_rate_hz;
-  return std::max(a.sample_rate_hz, b.sample_rate_hz) >= 16000 ? 16000 : 8000;
+  if (a == b && (a == 8000 || a == 16000)) return a;
+  return std::max(a, b) >= 16000 ? 16000 : 8000;
 }
 
-audio::Signal at_rate(const audio::Signal& s, int rate, const std::string& name) {
-  if (s.sample_rate_hz == rate) return s;
-  std::cerr << "callsim score: " << name << ": resampling " << s.sample_rate_hz << " Hz to " << rate
-            << " Hz for P.862\n";
-  return audio::resample(s, rate);
-}
-
-void print_result(const ScoreOptions& o, const quality::PesqResult& r) {
-  const bool nb = r.mode == quality::PesqMode::kNarrowband;
-  if (!o.json) {
-    std::cout << (nb ? "P.862" : "P.862.2") << " raw " << num(r.raw) << "  MOS-LQO " << num(r.mos_lqo) << " ("
-              << o.mode << ", " << r.sample_rate_hz << " Hz)\n";
-    return;
+scoring::ScoreOptions options(const ScoreArgs& a, const scoring::AudioStream& ref, const scoring::AudioStream& deg) {
+  scoring::ScoreOptions o;
+  o.mode = a.mode == "wb" ? quality::PesqMode::kWideband : quality::PesqMode::kNarrowband;
+  o.rate_hz = a.rate ? a.rate : default_rate(ref.sample_rate_hz(), deg.sample_rate_hz(), o.mode);
+  o.window_s = a.window_length;
+  o.max_delay_s = a.max_delay;
+  if (a.windows_given && (a.windows.empty() || a.windows == "auto")) {
+    o.windowing = scoring::Windowing::kAutomatic;
+  } else if (a.windows_given) {
+    o.windowing = scoring::Windowing::kExplicit;
+    o.windows = scoring::parse_windows(a.windows);
   }
-  std::ostringstream js;
-  js << "{\"reference\": " << quoted(o.ref) << ", \"degraded\": " << quoted(o.deg) << ", \"mode\": \""
-     << o.mode << "\", \"sample_rate_hz\": " << r.sample_rate_hz << ", \"raw\": " << num(r.raw, 4)
-     << ", \"mos_lqo\": " << num(r.mos_lqo, 4) << ", \"utterances\": [";
-  for (size_t i = 0; i < r.utterances.size(); ++i) {
-    const auto& u = r.utterances[i];
-    js << (i ? ", " : "") << "{\"start_s\": " << num(u.start_s) << ", \"end_s\": " << num(u.end_s)
-       << ", \"delay_ms\": " << num(u.delay_ms) << ", \"confidence\": " << num(u.confidence) << "}";
+  for (const auto* s : {&ref, &deg}) {
+    if (s->channels() > 1)
+      std::cerr << "callsim score: " << s->name() << ": " << s->channels()
+                << " channels; mixed down to mono (their average)\n";
+    if (s->sample_rate_hz() != o.rate_hz)
+      std::cerr << "callsim score: " << s->name() << ": resampling " << s->sample_rate_hz() << " Hz to "
+                << o.rate_hz << " Hz for P.862\n";
   }
-  js << "]}";
-  std::cout << js.str() << '\n';
+  return o;
 }
 
-void print_timeline(const ScoreOptions& o, const quality::PesqTimeline& t) {
-  if (!o.json) {
-    for (const auto& w : t.windows) {
-      std::cout << num(w.start_s, 2) << "-" << num(w.end_s, 2) << " s  speech "
-                << num(100 * w.speech_fraction, 0) << "%  ";
-      if (w.scored)
+void print_text(const scoring::ScoreReport& r) {
+  const bool whole = r.windowing == "whole file";
+  for (const scoring::WindowScore& w : r.windows) {
+    if (!whole) {
+      std::cout << num(w.start_s, 2) << "-" << num(w.end_s, 2) << " s";
+      if (w.delay)
+        std::cout << "  delay " << num(w.delay->min_ms, 0)
+                  << (w.delay->max_ms != w.delay->min_ms ? ".." + num(w.delay->max_ms, 0) : "") << " ms ("
+                  << w.delay_source << ")";
+      std::cout << "  speech " << num(w.reference_speech_s, 1) << " s, received "
+                << num(100 * w.speech_received_ratio, 0) << "%  ";
+      if (w.status == scoring::WindowStatus::kScored)
         std::cout << "raw " << num(w.raw) << "  MOS-LQO " << num(w.mos_lqo) << '\n';
       else
-        std::cout << "not scored: " << w.note << '\n';
+        std::cout << w.note << '\n';
+    } else if (w.status != scoring::WindowStatus::kScored) {
+      std::cout << w.note << '\n';
     }
-    std::cout << "overall MOS-LQO " << num(t.mos_lqo) << " (raw " << num(t.raw) << ", " << t.scored_windows
-              << " windows, " << num(t.speech_s, 1) << " s speech; " << o.mode << ", " << t.sample_rate_hz
-              << " Hz)\n";
-    return;
   }
-  std::ostringstream js;
-  js << "{\"reference\": " << quoted(o.ref) << ", \"degraded\": " << quoted(o.deg) << ", \"mode\": \""
-     << o.mode << "\", \"sample_rate_hz\": " << t.sample_rate_hz << ", \"raw\": " << num(t.raw, 4)
-     << ", \"mos_lqo\": " << num(t.mos_lqo, 4) << ", \"scored_windows\": " << t.scored_windows
-     << ", \"speech_s\": " << num(t.speech_s, 2) << ", \"windows\": [";
-  for (size_t i = 0; i < t.windows.size(); ++i) {
-    const auto& w = t.windows[i];
-    js << (i ? ", " : "") << "{\"start_s\": " << num(w.start_s) << ", \"end_s\": " << num(w.end_s)
-       << ", \"speech_fraction\": " << num(w.speech_fraction)
-       << ", \"scored\": " << (w.scored ? "true" : "false");
-    if (w.scored)
-      js << ", \"raw\": " << num(w.raw, 4) << ", \"mos_lqo\": " << num(w.mos_lqo, 4);
-    else
-      js << ", \"note\": " << quoted(w.note);
-    js << "}";
-  }
-  js << "]}";
-  std::cout << js.str() << '\n';
+  const std::string model = r.mode == quality::PesqMode::kWideband ? "P.862.2" : "P.862";
+  if (r.complete && whole)
+    std::cout << model << " raw " << num(r.raw) << "  MOS-LQO " << num(r.mos_lqo) << " ("
+              << scoring::mode_name(r.mode) << ", " << r.rate_hz << " Hz)\n";
+  else if (r.complete)
+    std::cout << "call: MOS-LQO " << num(r.mos_lqo) << " (speech-weighted mean of " << r.scored_windows
+              << " windows), worst window " << num(r.mos_lqo_min_window) << "; raw " << num(r.raw) << "; "
+              << model << ", " << scoring::mode_name(r.mode) << ", " << r.rate_hz << " Hz, " << r.windowing
+              << " windows\n";
+  for (const std::string& n : r.notes) std::cout << "note: " << n << '\n';
 }
 
-int run_score(const ScoreOptions& o) {
+int run_score(const ScoreArgs& a) {
   // One process, one pair: keep freed memory for reuse instead of returning it to the system
   // (each fresh page costs a fault; about 5% of a 10 s pair).
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  const quality::PesqMode mode =
-      o.mode == "wb" ? quality::PesqMode::kWideband : quality::PesqMode::kNarrowband;
-  const audio::Signal ref_in = read_input(o.ref), deg_in = read_input(o.deg);
-  const int rate = model_rate(ref_in, deg_in, mode);
-  const audio::Signal ref = at_rate(ref_in, rate, o.ref), deg = at_rate(deg_in, rate, o.deg);
-  const quality::PesqInputNames names{o.ref, o.deg};
+  const std::unique_ptr<scoring::AudioStream> ref = scoring::open_audio_stream(a.ref);
+  const std::unique_ptr<scoring::AudioStream> deg = scoring::open_audio_stream(a.deg);
+  const scoring::ScoreOptions o = options(a, *ref, *deg);
   const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 1; i < o.bench; ++i) {
-    if (o.windows)
-      (void)quality::score_windows(ref, deg, mode, {}, names);
-    else
-      (void)quality::pesq(ref, deg, mode, names);
-  }
-  if (o.windows) {
-    const quality::PesqTimeline t = quality::score_windows(ref, deg, mode, {}, names);
-    if (t.scored_windows == 0) throw InputError(o.ref, "", "no window has enough reference speech to score");
-    print_timeline(o, t);
-  } else {
-    print_result(o, quality::pesq(ref, deg, mode, names));
-  }
-  if (o.bench > 0) {
+  for (int i = 1; i < a.bench; ++i) (void)scoring::score_pair(*ref, *deg, o);
+  const scoring::ScoreReport r = scoring::score_pair(*ref, *deg, o);
+  if (a.bench > 0) {
     const std::chrono::duration<double, std::milli> dt = std::chrono::steady_clock::now() - t0;
-    std::cerr << "callsim score: " << o.bench << " runs, " << num(dt.count() / o.bench, 2) << " ms per run\n";
+    std::cerr << "callsim score: " << a.bench << " runs, " << num(dt.count() / a.bench, 2) << " ms per run\n";
   }
-  return 0;
+  if (r.scored_windows + r.unscorable_windows == 0)
+    throw InputError(a.ref, "", "no window has 1 s of reference speech: nothing to score");
+  if (a.json) {
+    nlohmann::json j = scoring::report_json(r);
+    j["reference"] = a.ref;
+    j["degraded"] = a.deg;
+    j["command"] = scoring::score_command(a.ref, a.deg, r);
+    std::cout << json_text(j, 2) << '\n';  // valid UTF-8 whatever bytes the paths have
+  } else {
+    print_text(r);
+  }
+  if (r.complete) return 0;
+  std::cerr << "callsim score: no call-level score: " << r.unscorable_windows
+            << " window(s) with reference speech could not be scored (see the notes)\n";
+  return 1;
 }
 
 }  // namespace
@@ -151,15 +136,27 @@ int run_score(const ScoreOptions& o) {
 Command add_score(CLI::App& app) {
   auto* sub =
       app.add_subcommand("score", "P.862 / P.862.2 (PESQ) score of a degraded recording vs its reference");
-  auto o = std::make_shared<ScoreOptions>();
+  auto o = std::make_shared<ScoreArgs>();
   sub->add_option("ref", o->ref, "Reference audio (WAV, FLAC)")->required();
   sub->add_option("deg", o->deg, "Degraded audio (WAV, FLAC)")->required();
-  sub->add_option("--mode", o->mode, "nb: P.862 + P.862.1 (8 or 16 kHz); wb: P.862.2 (16 kHz)")
-      ->check(CLI::IsMember({"nb", "wb"}));
+  sub->add_option("--mode", o->mode, "nb: P.862 + P.862.1; wb: P.862.2 (16 kHz)")->check(CLI::IsMember({"nb", "wb"}));
+  sub->add_option("--rate", o->rate, "Rate P.862 runs at, 8000 or 16000 (default: the files' rate, else 16000)")
+      ->transform(Integer(8000, 16000))
+      ->check(CLI::IsMember({8000, 16000}));
+  sub->add_option("--windows", o->windows,
+                  "Score windows: 'auto' (about 10 s, cut in pauses; also alone) or START:END[@DELAY_MS[:MAX_MS]],... "
+                  "(seconds; END may be 'end'; the degraded lags by DELAY). Default: the whole file, automatic "
+                  "windows beyond 30 s of speech or 60 s of audio")
+      ->expected(0, 1);
+  sub->add_option("--window-length", o->window_length, "Length of automatic windows in seconds (default 10)")
+      ->check(Number(2.0, 60.0));
+  sub->add_option("--max-delay", o->max_delay,
+                  "Delay search range in seconds, either way (default: the file length)")
+      ->check(Number(0.0, 36000.0));
   sub->add_flag("--json", o->json, "Print a JSON object");
-  sub->add_flag("--windows", o->windows, "Score consecutive ~10 s windows of a long call");
   sub->add_option("--bench", o->bench, "Score N times and print the time per run on stderr")
       ->transform(Integer(1, 1000000));
+  sub->final_callback([o, sub] { o->windows_given = sub->count("--windows") > 0; });
   return {sub, [o] { return run_score(*o); }};
 }
 

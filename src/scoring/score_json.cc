@@ -1,0 +1,86 @@
+#include "scoring/score_json.h"
+
+#include <cmath>
+
+namespace callsim::scoring {
+namespace {
+
+using nlohmann::json;
+
+double rnd(double v, int decimals) {
+  const double k = std::pow(10.0, decimals);
+  const double r = std::round(v * k) / k;
+  return r == 0.0 ? 0.0 : r;  // no "-0"
+}
+
+std::string status_name(WindowStatus s) {
+  switch (s) {
+    case WindowStatus::kScored: return "scored";
+    case WindowStatus::kTooLittleSpeech: return "too little reference speech";
+    case WindowStatus::kNoSpeechReceived: return "no speech received";
+    case WindowStatus::kNotScorable: return "not scorable";
+  }
+  return "";
+}
+
+json window_json(const WindowScore& w) {
+  json j = {{"start_s", rnd(w.start_s, 2)},
+            {"end_s", rnd(w.end_s, 2)},
+            {"delay_ms", nullptr},
+            {"reference_speech_s", rnd(w.reference_speech_s, 2)},
+            {"speech_received_ratio", rnd(w.speech_received_ratio, 4)},
+            {"status", status_name(w.status)},
+            {"raw", nullptr},
+            {"mos_lqo", nullptr}};
+  if (w.delay) j["delay_ms"] = {{"min", w.delay->min_ms}, {"max", w.delay->max_ms}, {"source", w.delay_source}};
+  if (w.status == WindowStatus::kScored) {
+    j["raw"] = rnd(w.raw, 4);
+    j["mos_lqo"] = rnd(w.mos_lqo, 4);
+  } else {
+    j["note"] = w.note;
+  }
+  return j;
+}
+
+std::string shell_quoted(const std::string& s) {
+  bool plain = !s.empty();
+  for (char c : s) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || std::string("._/-+=:,@").find(c) != std::string::npos);
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::string mode_name(quality::PesqMode mode) { return mode == quality::PesqMode::kWideband ? "wb" : "nb"; }
+
+json report_json(const ScoreReport& r) {
+  json windows = json::array();
+  for (const WindowScore& w : r.windows) windows.push_back(window_json(w));
+  json j = {{"mode", mode_name(r.mode)},
+            {"sample_rate_hz", r.rate_hz},
+            {"windowing", r.windowing},
+            {"scored_windows", r.scored_windows},
+            {"unscorable_windows", r.unscorable_windows},
+            {"speech_s", rnd(r.speech_s, 2)},
+            {"speech_received_ratio", rnd(r.speech_received_ratio, 4)},
+            {"raw", nullptr},
+            {"mos_lqo", nullptr},
+            {"mos_lqo_min_window", nullptr},
+            {"windows", windows},
+            {"notes", r.notes}};
+  if (r.complete) {
+    j["raw"] = rnd(r.raw, 4);
+    j["mos_lqo"] = rnd(r.mos_lqo, 4);
+    j["mos_lqo_min_window"] = rnd(r.mos_lqo_min_window, 4);
+  }
+  return j;
+}
+
+std::string score_command(const std::string& ref, const std::string& deg, const ScoreReport& r) {
+  return "callsim score " + shell_quoted(ref) + " " + shell_quoted(deg) + " --rate " + std::to_string(r.rate_hz) +
+         " --mode " + mode_name(r.mode) + " --windows " + shell_quoted(format_windows(r.plan())) + " --json";
+}
+
+}  // namespace callsim::scoring

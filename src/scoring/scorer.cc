@@ -1,0 +1,234 @@
+#include "scoring/scorer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "audio/resample.h"
+#include "common/error.h"
+#include "scoring/delay_search.h"
+
+namespace callsim::scoring {
+namespace {
+
+constexpr double kMaxWindowS = 120.0;  // longer windows are refused (P.862: 8-12 s of speech)
+constexpr int64_t kGuardMs = 100;      // resampling guard around each window
+
+std::string num(double v, int decimals) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// Model-rate samples [a, b) of a stream at another rate: the source span plus a guard, resampled,
+// cut on the model grid. The source span starts on a frame that falls on the model grid, so the
+// cut is exact; the same span always gives the same samples.
+std::vector<float> read_at_rate(AudioStream& s, int64_t a, int64_t b, int rate) {
+  a = std::max<int64_t>(a, 0);
+  b = std::max(b, a);
+  const int64_t src = s.sample_rate_hz();
+  if (src == rate) return s.read(a, b - a);
+  const int64_t step = src / std::gcd(src, static_cast<int64_t>(rate));  // source frames per grid point
+  const int64_t guard = (src * kGuardMs / 1000 + step - 1) / step * step;
+  const int64_t first = std::max<int64_t>(0, (a * src / rate - guard) / step * step);
+  const int64_t last = b * src / rate + guard + 1;
+  const std::vector<float> x = s.read(first, last - first);
+  const std::vector<float> y = audio::resample(x, static_cast<int>(src), rate);
+  const int64_t offset = a - first * rate / src;
+  const int64_t from = std::min<int64_t>(offset, static_cast<int64_t>(y.size()));
+  const int64_t to = std::min<int64_t>(offset + (b - a), static_cast<int64_t>(y.size()));
+  return {y.begin() + from, y.begin() + to};
+}
+
+void validate(const AudioStream& ref, const ScoreOptions& o) {
+  if (o.rate_hz != 8000 && o.rate_hz != 16000)
+    throw InputError("--rate", "", "P.862 runs at 8000 or 16000 Hz, not " + std::to_string(o.rate_hz));
+  if (o.mode == quality::PesqMode::kWideband && o.rate_hz != 16000)
+    throw InputError("--rate", "", "P.862.2 wideband mode needs --rate 16000");
+  if (o.max_delay_s && !(*o.max_delay_s >= 0)) throw InputError("--max-delay", "", "must be >= 0");
+  if (ref.frames() == 0) throw InputError(ref.name(), "", "no audio");
+}
+
+// The window's end, checked against the reference.
+double resolve_end(const WindowSpec& w, const AudioStream& ref) {
+  const double end = w.end_s ? std::min(*w.end_s, ref.duration_s()) : ref.duration_s();
+  const std::string item = num(w.start_s, 2) + ":" + (w.end_s ? num(*w.end_s, 2) : "end");
+  if (w.start_s >= ref.duration_s())
+    throw InputError("--windows", item, "starts after the reference ends (" + num(ref.duration_s(), 2) + " s)");
+  if (end - w.start_s > kMaxWindowS)
+    throw InputError("--windows", item, "is " + num(end - w.start_s, 1) +
+                                            " s long; P.862 is defined for 8-12 s of speech (at most 120 s accepted)");
+  return end;
+}
+
+// A window without a hint that covers the whole reference, with a degraded file short enough
+// to be scored whole: P.862 aligns it over the whole degraded file.
+bool uses_whole_degraded(const WindowSpec& w, double end, const AudioStream& ref, const AudioStream& deg) {
+  return !w.delay && w.start_s == 0 && end >= ref.duration_s() && deg.duration_s() <= kMaxWindowS;
+}
+
+void fill_delays(const std::vector<WindowSpec>& windows, const std::vector<double>& ends, const AudioStream& ref,
+                 const AudioStream& deg, const PairLevels& levels, const ScoreOptions& o,
+                 std::vector<WindowScore>& out) {
+  std::vector<WindowFrames> frames;
+  bool any_search = false;
+  for (size_t i = 0; i < windows.size(); ++i) {
+    frames.push_back({frame_at(windows[i].start_s, levels.ref.db.size()), frame_at(ends[i], levels.ref.db.size())});
+    out[i].start_s = windows[i].start_s;
+    out[i].end_s = ends[i];
+    out[i].delay = windows[i].delay;
+    out[i].delay_source = windows[i].delay ? o.delay_source : "";
+    any_search = any_search || (!windows[i].delay && !uses_whole_degraded(windows[i], ends[i], ref, deg));
+  }
+  if (!any_search) return;
+  const std::vector<double> found = search_delays(levels.ref, levels.deg, levels.deg_threshold_db, frames, o.max_delay_s);
+  for (size_t i = 0; i < windows.size(); ++i) {
+    if (out[i].delay || uses_whole_degraded(windows[i], ends[i], ref, deg)) continue;
+    const double ms = std::round(found[i]);
+    out[i].delay = DelayHint{ms, ms};
+    out[i].delay_source = "search";
+  }
+}
+
+// Reference speech and the share of it the degraded signal carries; decides whether to score.
+void check_speech(WindowScore& w, const AudioStream& deg, const PairLevels& levels) {
+  const size_t nr = levels.ref.db.size(), nd = levels.deg.db.size();
+  w.reference_speech_s = levels.ref.active_seconds(frame_at(w.start_s, nr), frame_at(w.end_s, nr));
+  const double d0 = w.delay ? w.start_s + w.delay->min_ms / 1000.0 : 0.0;
+  const double d1 = w.delay ? w.end_s + w.delay->max_ms / 1000.0 : deg.duration_s();
+  const double received = levels.deg.seconds_above(frame_at(d0, nd), frame_at(d1, nd), levels.deg_threshold_db);
+  w.speech_received_ratio = w.reference_speech_s > 0 ? std::min(1.0, received / w.reference_speech_s) : 0.0;
+  if (w.reference_speech_s < kMinSpeechS) {
+    w.status = WindowStatus::kTooLittleSpeech;
+    w.note = "only " + num(w.reference_speech_s, 2) + " s of reference speech (at least " + num(kMinSpeechS, 1) +
+             " s are needed): not scored";
+  } else if (w.speech_received_ratio < kMinSpeechReceived) {
+    w.status = WindowStatus::kNoSpeechReceived;
+    w.note = "no speech received: the degraded signal carries speech for " +
+             num(100.0 * w.speech_received_ratio, 0) + "% of the reference's " + num(w.reference_speech_s, 1) +
+             " s of speech (less than " + num(100.0 * kMinSpeechReceived, 0) +
+             "%); P.862 would rate the silence as if it were speech";
+  } else {
+    w.status = WindowStatus::kScored;
+  }
+}
+
+void score_one(WindowScore& w, AudioStream& ref, AudioStream& deg, const ScoreOptions& o) {
+  const int rate = o.rate_hz;
+  audio::Signal r{rate, read_at_rate(ref, std::llround(w.start_s * rate), std::llround(w.end_s * rate), rate)};
+  int64_t a = 0, b = deg.frames() * rate / deg.sample_rate_hz() + rate;  // whole degraded file
+  if (w.delay) {
+    a = std::llround((w.start_s + w.delay->min_ms / 1000.0 - kMarginS) * rate);
+    b = std::llround((w.end_s + w.delay->max_ms / 1000.0 + kMarginS) * rate);
+  } else if (o.max_delay_s) {
+    a = std::llround((w.start_s - *o.max_delay_s) * rate);
+    b = std::llround((w.end_s + *o.max_delay_s) * rate);
+  }
+  audio::Signal d{rate, read_at_rate(deg, a, b, rate)};
+  try {
+    const quality::PesqResult p = quality::pesq(r, d, o.mode, {ref.name(), deg.name()});
+    w.raw = p.raw;
+    w.mos_lqo = p.mos_lqo;
+  } catch (const InputError& e) {
+    w.status = WindowStatus::kNotScorable;
+    w.note = "not scored: " + e.message();
+  }
+}
+
+void aggregate(ScoreReport& rep) {
+  double speech = 0, received = 0, raw = 0, mos = 0, worst = 5.0;
+  for (const WindowScore& w : rep.windows) {
+    if (w.status == WindowStatus::kTooLittleSpeech) continue;
+    speech += w.reference_speech_s;
+    received += w.reference_speech_s * w.speech_received_ratio;
+    if (w.status != WindowStatus::kScored) {
+      ++rep.unscorable_windows;
+      continue;
+    }
+    ++rep.scored_windows;
+    rep.speech_s += w.reference_speech_s;
+    raw += w.reference_speech_s * w.raw;
+    mos += w.reference_speech_s * w.mos_lqo;
+    worst = std::min(worst, w.mos_lqo);
+  }
+  rep.speech_received_ratio = speech > 0 ? received / speech : 0.0;
+  rep.complete = rep.scored_windows > 0 && rep.unscorable_windows == 0;
+  if (rep.complete) {
+    rep.raw = raw / rep.speech_s;
+    rep.mos_lqo = mos / rep.speech_s;
+    rep.mos_lqo_min_window = worst;
+  } else if (rep.scored_windows + rep.unscorable_windows == 0) {
+    rep.notes.push_back("no window has " + num(kMinSpeechS, 1) + " s of reference speech: nothing to score");
+  } else {
+    rep.notes.push_back(std::to_string(rep.unscorable_windows) + " of " +
+                        std::to_string(rep.scored_windows + rep.unscorable_windows) +
+                        " windows with reference speech could not be scored: no call-level figure");
+  }
+}
+
+}  // namespace
+
+std::vector<WindowSpec> ScoreReport::plan() const {
+  std::vector<WindowSpec> out;
+  for (size_t i = 0; i < windows.size(); ++i) {
+    WindowSpec w{windows[i].start_s, std::nullopt, windows[i].delay};
+    if (i + 1 < windows.size() || windows[i].end_s < windows_end_s) w.end_s = windows[i].end_s;
+    out.push_back(w);
+  }
+  return out;
+}
+
+PairLevels measure(AudioStream& ref, AudioStream& deg) {
+  PairLevels p{frame_levels(ref), frame_levels(deg)};
+  const double quieter = std::max(0.0, p.ref.p95_db - p.deg.p95_db);
+  p.deg_threshold_db = std::max(kAbsoluteFloorDb, p.ref.threshold_db - quieter);
+  return p;
+}
+
+std::vector<WindowSpec> plan_windows(const AudioStream& ref, const AudioStream& deg, const PairLevels& levels,
+                                     const ScoreOptions& o, std::vector<std::string>& notes) {
+  if (o.windowing == Windowing::kExplicit) return canonical(o.windows);
+  if (o.windowing == Windowing::kAutomatic) return automatic_windows(levels.ref, o.window_s);
+  const double speech = levels.ref.active_seconds(0, static_cast<long>(levels.ref.db.size()));
+  if (speech <= kWholeFileMaxSpeechS && ref.duration_s() <= kWholeFileMaxLengthS &&
+      deg.duration_s() <= kWholeFileMaxLengthS)
+    return {WindowSpec{}};
+  notes.push_back("the reference has " + num(speech, 1) + " s of speech in " + num(ref.duration_s(), 1) +
+                  " s; P.862 is defined for 8-12 s of speech: scored in automatic windows of about " +
+                  num(o.window_s, 0) + " s (--windows to choose them)");
+  return automatic_windows(levels.ref, o.window_s);
+}
+
+ScoreReport score_windows(AudioStream& ref, AudioStream& deg, const PairLevels& levels,
+                          const std::vector<WindowSpec>& windows, const ScoreOptions& o,
+                          std::vector<std::string> notes) {
+  validate(ref, o);
+  ScoreReport rep;
+  rep.mode = o.mode;
+  rep.rate_hz = o.rate_hz;
+  rep.windows_end_s = ref.duration_s();
+  rep.notes = std::move(notes);
+  std::vector<double> ends;
+  for (const WindowSpec& w : windows) ends.push_back(resolve_end(w, ref));
+  rep.windows.resize(windows.size());
+  fill_delays(windows, ends, ref, deg, levels, o, rep.windows);
+  const bool whole = windows.size() == 1 && uses_whole_degraded(windows[0], ends[0], ref, deg);
+  rep.windowing = o.windowing == Windowing::kExplicit ? "explicit" : whole ? "whole file" : "automatic";
+  for (WindowScore& w : rep.windows) {
+    check_speech(w, deg, levels);
+    if (w.status == WindowStatus::kScored) score_one(w, ref, deg, o);
+  }
+  aggregate(rep);
+  return rep;
+}
+
+ScoreReport score_pair(AudioStream& ref, AudioStream& deg, const ScoreOptions& o) {
+  validate(ref, o);
+  const PairLevels levels = measure(ref, deg);
+  std::vector<std::string> notes;
+  const std::vector<WindowSpec> windows = plan_windows(ref, deg, levels, o, notes);
+  return score_windows(ref, deg, levels, windows, o, std::move(notes));
+}
+
+}  // namespace callsim::scoring
