@@ -5,8 +5,10 @@
 
 #include "call/call_output.h"
 #include "call/call_metrics.h"
+#include "call/call_scoring.h"
 #include "common/version.h"
 #include "results/link_stats_json.h"
+#include "scoring/score_json.h"
 
 namespace callsim::call {
 namespace {
@@ -61,24 +63,12 @@ json jitter_json(const jitter::JitterStats& j) {
           {"interruption_duration_s", rnd(j.total_interruption_duration_s, 6)}};
 }
 
-json pesq_json(const quality::PesqTimeline& t) {
-  json windows = json::array();
-  for (const auto& w : t.windows) {
-    json jw = {{"start_s", rnd(w.start_s, 3)},
-               {"end_s", rnd(w.end_s, 3)},
-               {"speech_fraction", rnd(w.speech_fraction, 3)},
-               {"scored", w.scored}};
-    if (w.scored) {
-      jw["raw"] = rnd(w.raw, 3);
-      jw["mos_lqo"] = rnd(w.mos_lqo, 3);
-    } else {
-      jw["note"] = w.note;
-    }
-    windows.push_back(jw);
-  }
-  return {{"sample_rate_hz", t.sample_rate_hz}, {"raw", rnd(t.raw, 3)},
-          {"mos_lqo", rnd(t.mos_lqo, 3)},       {"scored_windows", t.scored_windows},
-          {"speech_s", rnd(t.speech_s, 3)},     {"windows", windows}};
+// A P.862 block (src/scoring's report: every window, the call-level figures or why there are
+// none) and the `callsim score` command line, relative to the call's folder, that reproduces it.
+json pesq_json(const std::string& direction, const scoring::ScoreReport& r) {
+  json j = scoring::report_json(r);
+  j["command"] = reproduce_command(direction, r);
+  return j;
 }
 
 const char* scale_text(quality::EModelScale s) {
@@ -111,8 +101,8 @@ json emodel_json(const quality::CallRating& c) {
 
 json direction_json(const DirectionResult& d) {
   json quality = json::object();
-  if (d.pesq_nb) quality["pesq_nb"] = pesq_json(*d.pesq_nb);
-  if (d.pesq_wb) quality["pesq_wb"] = pesq_json(*d.pesq_wb);
+  if (d.pesq_nb) quality["pesq_nb"] = pesq_json(d.name, *d.pesq_nb);
+  if (d.pesq_wb) quality["pesq_wb"] = pesq_json(d.name, *d.pesq_wb);
   if (d.emodel) quality["emodel"] = emodel_json(*d.emodel);
   const std::string f = direction_folder(d.name) + "/";
   return {{"from", d.from},

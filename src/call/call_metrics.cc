@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "audio/resample.h"
 #include "call/residual_loss.h"
 #include "common/error.h"
 
@@ -30,32 +29,6 @@ std::vector<double> mouth_to_ear(const DirectionResult& d) {
   for (const auto& f : d.frames)
     if (f.mouth_to_ear_ms) out.push_back(*f.mouth_to_ear_ms);
   return out;
-}
-
-std::optional<quality::PesqTimeline> score_mode(const DirectionResult& d, quality::PesqMode mode, int rate,
-                                                const scenario::ScoringConfig& scoring, std::vector<std::string>& notes) {
-  const audio::Signal ref = audio::resample(d.reference, rate);
-  const audio::Signal deg = audio::resample(d.degraded, rate);
-  quality::PesqWindowOptions options;
-  options.window_s = scoring.window_s;
-  try {
-    auto t = quality::score_windows(ref, deg, mode, options, {d.name + " reference", d.name + " degraded"});
-    if (t.scored_windows == 0) {
-      notes.push_back(std::string(mode == quality::PesqMode::kWideband ? "wb" : "nb") + ": no window had enough speech to score");
-      return std::nullopt;
-    }
-    return t;
-  } catch (const InputError& e) {
-    notes.push_back(std::string(mode == quality::PesqMode::kWideband ? "wb" : "nb") + ": not scored: " + e.message());
-    return std::nullopt;
-  }
-}
-
-double min_window_mos(const quality::PesqTimeline& t) {
-  double m = 5.0;
-  for (const auto& w : t.windows)
-    if (w.scored) m = std::min(m, w.mos_lqo);
-  return m;
 }
 
 }  // namespace
@@ -105,12 +78,6 @@ std::vector<TimelineBin> build_timeline(const DirectionResult& d, double duratio
   return out;
 }
 
-void score_direction(DirectionResult& d, const scenario::ScoringConfig& scoring) {
-  if (!scoring.pesq) return;
-  d.pesq_nb = score_mode(d, quality::PesqMode::kNarrowband, 8000, scoring, d.notes);
-  if (d.sample_rate_hz >= 16000) d.pesq_wb = score_mode(d, quality::PesqMode::kWideband, 16000, scoring, d.notes);
-}
-
 void rate_direction(DirectionResult& d, const codec::EncoderConfig& codec) {
   const auto m2e = mouth_to_ear(d);
   if (m2e.empty()) {
@@ -136,16 +103,23 @@ void rate_direction(DirectionResult& d, const codec::EncoderConfig& codec) {
 
 namespace {
 
+// P.862 figures. The call-level MOS exists only when every window with enough reference speech
+// was scored (report.complete); the speech received and the unscorable windows are measured
+// whenever scoring ran, so a dead direction reads speech_received_ratio 0, not a MOS.
+void pesq_metrics(const std::optional<scoring::ScoreReport>& r, bool wide, std::map<std::string, double>& m) {
+  if (!r) return;
+  const std::string band = wide ? "wb" : "nb";
+  m["unscorable_windows_" + band] = r->unscorable_windows;
+  if (!wide && (r->scored_windows > 0 || r->unscorable_windows > 0)) m["speech_received_ratio"] = r->speech_received_ratio;
+  if (!r->complete) return;
+  m["mos_lqo_" + band] = r->mos_lqo;
+  m["mos_lqo_" + band + "_min_window"] = r->mos_lqo_min_window;
+  if (!wide) m["pesq_raw_nb"] = r->raw;
+}
+
 void quality_metrics(const DirectionResult& d, std::map<std::string, double>& m) {
-  if (d.pesq_nb) {
-    m["mos_lqo_nb"] = d.pesq_nb->mos_lqo;
-    m["pesq_raw_nb"] = d.pesq_nb->raw;
-    m["mos_lqo_nb_min_window"] = min_window_mos(*d.pesq_nb);
-  }
-  if (d.pesq_wb) {
-    m["mos_lqo_wb"] = d.pesq_wb->mos_lqo;
-    m["mos_lqo_wb_min_window"] = min_window_mos(*d.pesq_wb);
-  }
+  pesq_metrics(d.pesq_nb, false, m);
+  pesq_metrics(d.pesq_wb, true, m);
   if (d.emodel) {
     m["emodel_mos_cqe"] = d.emodel->result.mos;
     m[emodel_r_metric(d.emodel->scale)] = d.emodel->result.r;

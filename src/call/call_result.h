@@ -14,6 +14,7 @@
 #include "peer/direction.h"
 #include "quality/emodel.h"
 #include "quality/pesq.h"
+#include "scoring/scorer.h"
 #include "rtp/receive_statistics.h"
 #include "scenario/expectation.h"
 #include "sim/net/link_stats.h"
@@ -49,7 +50,7 @@ struct DirectionResult {
   uint32_t frame_ticks = 960;  // one sent frame in 48 kHz RTP time
   jitter::JitterStats jitter;
   std::vector<TimelineBin> timeline;
-  std::optional<quality::PesqTimeline> pesq_nb, pesq_wb;
+  std::optional<scoring::ScoreReport> pesq_nb, pesq_wb;  // P.862 / P.862.2 windows and call-level figures
   std::optional<quality::CallRating> emodel;
   std::map<std::string, double> metrics;  // names from results/metric_table.h; unmeasured ones absent
   std::vector<std::string> notes;         // e.g. why a score is missing

@@ -8,6 +8,7 @@
 #include "peer/direction.h"
 #include "peer/talk_schedule.h"
 #include "sim/hash_stream.h"
+#include "call/call_scoring.h"
 #include "sim/random.h"
 
 namespace callsim::call {

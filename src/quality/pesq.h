@@ -1,6 +1,7 @@
 // Objective speech quality per ITU-T P.862 (PESQ, narrowband), its P.862.1 mapping to MOS-LQO,
-// and the P.862.2 wideband extension; plus a windowed scorer for calls longer than the 8-12 s
-// P.862 is defined for. An independent implementation of the Recommendations' algorithm.
+// and the P.862.2 wideband extension. An independent implementation of the Recommendations'
+// algorithm. Calls longer than the 8-12 s P.862 is defined for are scored in windows by
+// src/scoring (the one scoring path of `run` and `score`).
 //
 //   PesqResult r = pesq(ref, deg, PesqMode::kNarrowband);   // r.raw, r.mos_lqo
 //
@@ -49,38 +50,5 @@ PesqResult pesq(const audio::Signal& ref, const audio::Signal& deg, PesqMode mod
 
 // P.862.1 (narrowband) / P.862.2 (wideband) mapping of a raw score to MOS-LQO.
 double mos_lqo_from_raw(double raw, PesqMode mode);
-
-// ----- Long calls -------------------------------------------------------------------------------
-
-// How score_windows() cuts a call (seconds on the reference timeline).
-struct PesqWindowOptions {
-  double window_s = 10.0;          // nominal window length on the reference timeline
-  double margin_s = 0.5;           // extra degraded audio on each side: delays up to this still fit
-  double boundary_search_s = 2.0;  // window edges move to the quietest reference point within this
-  double min_speech_s = 1.0;       // windows with less reference speech are reported, not scored
-};
-
-// One window of a call: its span, reference speech share and score (or why it has none).
-struct PesqWindow {
-  double start_s = 0, end_s = 0;  // reference timeline
-  double speech_fraction = 0;     // share of the window with reference speech activity
-  bool scored = false;
-  double raw = 0, mos_lqo = 0;  // valid when scored
-  std::string note;             // why a window was not scored
-};
-
-// Scores consecutive windows of the call. The overall figures are means over the scored windows
-// weighted by their seconds of reference speech; zero (with scored_windows == 0) if none.
-struct PesqTimeline {
-  PesqMode mode = PesqMode::kNarrowband;
-  int sample_rate_hz = 0;
-  std::vector<PesqWindow> windows;
-  int scored_windows = 0;
-  double speech_s = 0;  // reference speech in the scored windows
-  double raw = 0, mos_lqo = 0;
-};
-
-PesqTimeline score_windows(const audio::Signal& ref, const audio::Signal& deg, PesqMode mode,
-                           const PesqWindowOptions& options = {}, const PesqInputNames& names = {});
 
 }  // namespace callsim::quality

@@ -1,6 +1,7 @@
 #include "scoring/score_json.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace callsim::scoring {
 namespace {
@@ -29,6 +30,7 @@ json window_json(const WindowScore& w) {
             {"delay_ms", nullptr},
             {"reference_speech_s", rnd(w.reference_speech_s, 2)},
             {"speech_received_ratio", rnd(w.speech_received_ratio, 4)},
+            {"scored", w.status == WindowStatus::kScored},
             {"status", status_name(w.status)},
             {"raw", nullptr},
             {"mos_lqo", nullptr}};
@@ -51,6 +53,12 @@ std::string shell_quoted(const std::string& s) {
   return out + "'";
 }
 
+std::string fmt_margin(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 }  // namespace
 
 std::string mode_name(quality::PesqMode mode) { return mode == quality::PesqMode::kWideband ? "wb" : "nb"; }
@@ -61,6 +69,7 @@ json report_json(const ScoreReport& r) {
   json j = {{"mode", mode_name(r.mode)},
             {"sample_rate_hz", r.rate_hz},
             {"windowing", r.windowing},
+            {"margin_s", r.margin_s},
             {"scored_windows", r.scored_windows},
             {"unscorable_windows", r.unscorable_windows},
             {"speech_s", rnd(r.speech_s, 2)},
@@ -80,7 +89,8 @@ json report_json(const ScoreReport& r) {
 
 std::string score_command(const std::string& ref, const std::string& deg, const ScoreReport& r) {
   return "callsim score " + shell_quoted(ref) + " " + shell_quoted(deg) + " --rate " + std::to_string(r.rate_hz) +
-         " --mode " + mode_name(r.mode) + " --windows " + shell_quoted(format_windows(r.plan())) + " --json";
+         " --mode " + mode_name(r.mode) + " --windows " + shell_quoted(format_windows(r.plan())) +
+         (r.margin_s != kMarginS ? " --margin " + fmt_margin(r.margin_s) : std::string()) + " --json";
 }
 
 }  // namespace callsim::scoring

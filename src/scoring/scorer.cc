@@ -47,6 +47,7 @@ void validate(const AudioStream& ref, const ScoreOptions& o) {
   if (o.mode == quality::PesqMode::kWideband && o.rate_hz != 16000)
     throw InputError("--rate", "", "P.862.2 wideband mode needs --rate 16000");
   if (o.max_delay_s && !(*o.max_delay_s >= 0)) throw InputError("--max-delay", "", "must be >= 0");
+  if (!(o.margin_s >= 0 && o.margin_s <= 10)) throw InputError("--margin", "", "must be within 0-10 s");
   if (ref.frames() == 0) throw InputError(ref.name(), "", "no audio");
 }
 
@@ -119,8 +120,8 @@ void score_one(WindowScore& w, AudioStream& ref, AudioStream& deg, const ScoreOp
   audio::Signal r{rate, read_at_rate(ref, std::llround(w.start_s * rate), std::llround(w.end_s * rate), rate)};
   int64_t a = 0, b = deg.frames() * rate / deg.sample_rate_hz() + rate;  // whole degraded file
   if (w.delay) {
-    a = std::llround((w.start_s + w.delay->min_ms / 1000.0 - kMarginS) * rate);
-    b = std::llround((w.end_s + w.delay->max_ms / 1000.0 + kMarginS) * rate);
+    a = std::llround((w.start_s + w.delay->min_ms / 1000.0 - o.margin_s) * rate);
+    b = std::llround((w.end_s + w.delay->max_ms / 1000.0 + o.margin_s) * rate);
   } else if (o.max_delay_s) {
     a = std::llround((w.start_s - *o.max_delay_s) * rate);
     b = std::llround((w.end_s + *o.max_delay_s) * rate);
@@ -154,7 +155,11 @@ void aggregate(ScoreReport& rep) {
   }
   rep.speech_received_ratio = speech > 0 ? received / speech : 0.0;
   rep.complete = rep.scored_windows > 0 && rep.unscorable_windows == 0;
-  if (rep.complete) {
+  if (rep.complete && rep.scored_windows == 1) {  // exactly the window's figures
+    for (const WindowScore& w : rep.windows)
+      if (w.status == WindowStatus::kScored) rep.raw = w.raw, rep.mos_lqo = w.mos_lqo;
+    rep.mos_lqo_min_window = worst;
+  } else if (rep.complete) {
     rep.raw = raw / rep.speech_s;
     rep.mos_lqo = mos / rep.speech_s;
     rep.mos_lqo_min_window = worst;
@@ -207,6 +212,7 @@ ScoreReport score_windows(AudioStream& ref, AudioStream& deg, const PairLevels& 
   ScoreReport rep;
   rep.mode = o.mode;
   rep.rate_hz = o.rate_hz;
+  rep.margin_s = o.margin_s;
   rep.windows_end_s = ref.duration_s();
   rep.notes = std::move(notes);
   std::vector<double> ends;

@@ -25,7 +25,7 @@ namespace callsim::scoring {
 
 constexpr double kMinSpeechS = 1.0;            // reference speech a window needs to be scored
 constexpr double kMinSpeechReceived = 0.5;     // below this share the window is unscorable
-constexpr double kMarginS = 0.5;               // degraded audio beyond the hinted delays
+constexpr double kMarginS = 0.5;               // degraded audio beyond the hinted delays (default)
 constexpr double kWholeFileMaxSpeechS = 30.0;  // above this (or files > 60 s): automatic windows
 constexpr double kWholeFileMaxLengthS = 60.0;
 
@@ -38,6 +38,7 @@ struct ScoreOptions {
   std::vector<WindowSpec> windows;            // with Windowing::kExplicit
   double window_s = 10.0;                     // automatic window length
   std::optional<double> max_delay_s;          // delay search range (default: the file length)
+  double margin_s = kMarginS;                 // degraded audio beyond each window's hinted delays
   std::string delay_source = "given";         // what explicit hints are ("simulator" for run)
 };
 
@@ -66,6 +67,7 @@ struct ScoreReport {
   quality::PesqMode mode = quality::PesqMode::kNarrowband;
   int rate_hz = 0;
   std::string windowing;  // "whole file", "automatic", "explicit"
+  double margin_s = kMarginS;
   std::vector<WindowScore> windows;
   int scored_windows = 0;
   int unscorable_windows = 0;        // enough reference speech, but no score

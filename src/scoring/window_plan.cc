@@ -1,5 +1,6 @@
 #include "scoring/window_plan.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,9 @@ std::string fmt(const char* f, double v) {
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
 }
+
+// t on the 10 ms grid, as its text form reads back.
+double snap(double t) { return std::strtod(fmt("%.2f", t).c_str(), nullptr); }
 
 double number(const std::string& s, const std::string& option, const std::string& item) {
   char* end = nullptr;
@@ -75,7 +79,47 @@ std::vector<size_t> window_edges(const std::vector<double>& levels, double windo
   return edges;
 }
 
+// The range of the track's delays over frames [from, to) (10 ms grid), or the fallback.
+DelayHint range_in(const std::vector<DelaySample>& track, long from, long to, double fallback) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (const DelaySample& d : track) {
+    const long f = std::lround(d.reference_s / kFrameS);
+    if (f >= from && f < to) lo = std::min(lo, d.delay_ms), hi = std::max(hi, d.delay_ms);
+  }
+  if (!std::isfinite(lo)) return {fallback, fallback};
+  return {std::floor(lo), std::ceil(hi)};
+}
+
 }  // namespace
+
+std::vector<double> delay_jump_cuts(std::vector<DelaySample> track, const FrameLevels& ref) {
+  std::sort(track.begin(), track.end(),
+            [](const DelaySample& a, const DelaySample& b) { return a.reference_s < b.reference_s; });
+  const double end = static_cast<double>(ref.db.size()) * kFrameS;
+  std::vector<double> cuts;
+  for (size_t i = 1; i < track.size(); ++i) {
+    if (std::fabs(track[i].delay_ms - track[i - 1].delay_ms) < kDelayJumpMs) continue;
+    // the first frame at the new delay (what the jitter buffer played in between, concealment of
+    // the late audio, carries no reference audio: re-timed, it falls between the two windows)
+    const double t = snap(static_cast<double>(std::lround(track[i].reference_s / kFrameS)) * kFrameS);
+    if (t < kMinSplitS || end - t < kMinSplitS) continue;
+    if (!cuts.empty() && t - cuts.back() < kMinSplitS) continue;
+    cuts.push_back(t);
+  }
+  return cuts;
+}
+
+std::vector<WindowSpec> with_delay_track(std::vector<WindowSpec> windows, const std::vector<DelaySample>& track,
+                                         double reference_s) {
+  std::vector<double> delays;
+  for (const DelaySample& d : track) delays.push_back(d.delay_ms);
+  std::nth_element(delays.begin(), delays.begin() + static_cast<long>(delays.size() / 2), delays.end());
+  const double median = delays.empty() ? 0.0 : std::round(delays[delays.size() / 2]);
+  for (WindowSpec& w : windows)
+    w.delay = range_in(track, std::lround(w.start_s / kFrameS), std::lround(w.end_s.value_or(reference_s) / kFrameS),
+                       median);
+  return canonical(windows);
+}
 
 std::vector<WindowSpec> parse_windows(const std::string& text, const std::string& option) {
   std::vector<WindowSpec> out;
@@ -107,10 +151,22 @@ std::vector<WindowSpec> canonical(const std::vector<WindowSpec>& windows) {
   return windows.empty() ? windows : parse_windows(format_windows(windows));
 }
 
-std::vector<WindowSpec> automatic_windows(const FrameLevels& ref, double window_s) {
-  std::vector<WindowSpec> out;
+std::vector<WindowSpec> automatic_windows(const FrameLevels& ref, double window_s, const std::vector<double>& cuts) {
   if (ref.db.empty()) return {WindowSpec{}};
-  const std::vector<size_t> edges = window_edges(ref.db, window_s);
+  std::vector<size_t> bounds{0};
+  for (double c : cuts) {
+    const size_t f = static_cast<size_t>(frame_at(c, ref.db.size()));
+    if (f > bounds.back() && f < ref.db.size()) bounds.push_back(f);
+  }
+  bounds.push_back(ref.db.size());
+  std::vector<size_t> edges;
+  for (size_t s = 0; s + 1 < bounds.size(); ++s) {  // windows between forced cuts
+    const std::vector<double> part(ref.db.begin() + static_cast<long>(bounds[s]), ref.db.begin() + static_cast<long>(bounds[s + 1]));
+    const std::vector<size_t> e = window_edges(part, window_s);
+    for (size_t i = 0; i + 1 < e.size(); ++i) edges.push_back(bounds[s] + e[i]);
+  }
+  edges.push_back(ref.db.size());
+  std::vector<WindowSpec> out;
   for (size_t i = 0; i + 1 < edges.size(); ++i) {
     WindowSpec w;
     w.start_s = static_cast<double>(edges[i]) * kFrameS;

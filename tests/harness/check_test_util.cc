@@ -67,7 +67,7 @@ json pesq_json(double mos) {
   for (int w = 0; w < 4; ++w)
     windows.push_back({{"start_s", w},
                        {"end_s", w + 1},
-                       {"speech_fraction", 0.6},
+                       {"reference_speech_s", 0.6},
                        {"scored", true},
                        {"raw", mos - 0.2},
                        {"mos_lqo", mos - 0.1 * w}});

@@ -28,6 +28,7 @@ struct ScoreArgs {
   bool json = false, windows_given = false;
   double window_length = 10.0;
   std::optional<double> max_delay;
+  double margin = scoring::kMarginS;
   int bench = 0;
 };
 
@@ -51,6 +52,7 @@ scoring::ScoreOptions options(const ScoreArgs& a, const scoring::AudioStream& re
   o.rate_hz = a.rate ? a.rate : default_rate(ref.sample_rate_hz(), deg.sample_rate_hz(), o.mode);
   o.window_s = a.window_length;
   o.max_delay_s = a.max_delay;
+  o.margin_s = a.margin;
   if (a.windows_given && (a.windows.empty() || a.windows == "auto")) {
     o.windowing = scoring::Windowing::kAutomatic;
   } else if (a.windows_given) {
@@ -153,6 +155,9 @@ Command add_score(CLI::App& app) {
   sub->add_option("--max-delay", o->max_delay,
                   "Delay search range in seconds, either way (default: the file length)")
       ->check(Number(0.0, 36000.0));
+  sub->add_option("--margin", o->margin,
+                  "Degraded audio taken beyond each window's delay hint, seconds (default 0.5)")
+      ->check(Number(0.0, 10.0));
   sub->add_flag("--json", o->json, "Print a JSON object");
   sub->add_option("--bench", o->bench, "Score N times and print the time per run on stderr")
       ->transform(Integer(1, 1000000));

@@ -1,0 +1,56 @@
+#include "call/call_scoring.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "call/call_output.h"
+#include "common/error.h"
+#include "scoring/audio_stream.h"
+#include "scoring/score_json.h"
+#include "scoring/scorer.h"
+
+namespace callsim::call {
+
+std::vector<scoring::DelaySample> delay_track(const std::vector<peer::FrameRecord>& frames) {
+  std::vector<scoring::DelaySample> out;
+  for (const auto& f : frames)
+    if (f.mouth_to_ear_ms) out.push_back({(f.play_time.to_ms() - *f.mouth_to_ear_ms) / 1000.0, *f.mouth_to_ear_ms});
+  return out;
+}
+
+std::string reproduce_command(const std::string& direction, const scoring::ScoreReport& report) {
+  const std::string f = direction_folder(direction) + "/";
+  return scoring::score_command(f + "reference.wav", f + "degraded.wav", report);
+}
+
+void score_direction(DirectionResult& d, const scenario::ScoringConfig& config) {
+  if (!config.pesq) return;
+  // The samples the WAV files will hold, so that `callsim score` on them reads the same.
+  const auto ref = scoring::memory_stream(scoring::quantize16(d.reference), d.name + " reference");
+  const auto deg = scoring::memory_stream(scoring::quantize16(d.degraded), d.name + " degraded");
+  try {
+    const scoring::PairLevels levels = scoring::measure(*ref, *deg);
+    const std::vector<scoring::DelaySample> track = delay_track(d.frames);
+    const auto windows = scoring::with_delay_track(
+        scoring::automatic_windows(levels.ref, config.window_s, scoring::delay_jump_cuts(track, levels.ref)), track,
+        ref->duration_s());
+    for (const auto mode : {quality::PesqMode::kNarrowband, quality::PesqMode::kWideband}) {
+      const bool wide = mode == quality::PesqMode::kWideband;
+      if (wide && d.sample_rate_hz < 16000) continue;
+      scoring::ScoreOptions o;
+      o.rate_hz = wide ? 16000 : 8000;
+      o.mode = mode;
+      o.windowing = scoring::Windowing::kExplicit;
+      o.windows = windows;
+      o.delay_source = "simulator";
+      o.margin_s = 0.0;  // the hints are the exact delays of the audio played for each window
+      scoring::ScoreReport r = scoring::score_windows(*ref, *deg, levels, windows, o);
+      for (const std::string& n : r.notes) d.notes.push_back(scoring::mode_name(mode) + ": " + n);
+      (wide ? d.pesq_wb : d.pesq_nb) = std::move(r);
+    }
+  } catch (const InputError& e) {
+    d.notes.push_back("not scored: " + e.message());
+  }
+}
+
+}  // namespace callsim::call

@@ -1,0 +1,174 @@
+// `run` scores through the one scoring path: every P.862 figure in result.json is reproduced bit
+// for bit by the `callsim score` command line written next to it; a constant delay of 0.2, 0.8,
+// 2 or 5 s does not change the score; a delay spike absorbed by a fixed buffer scores exactly as
+// P.862 on the whole files; a direction that receives nothing has no MOS at all.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "call/call_output.h"
+#include "call/call_runner.h"
+#include "scenario/scenario.h"
+#include "scoring/audio_stream.h"
+#include "scoring/scorer.h"
+
+namespace callsim::call {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+json one_way(const json& link, const json& jitter_buffer, double duration_s, double talk_s, double window_s) {
+  return {{"name", "scoring"},
+          {"duration_s", duration_s},
+          {"seed", 5},
+          {"peers",
+           {{"alice",
+             {{"talker", "en_female"},
+              {"talk", {{{"start_s", 0}, {"end_s", talk_s}}}},
+              {"codec", {{"sample_rate_hz", 48000}, {"bitrate_kbps", 24}}}}},
+            {"bob", {{"jitter_buffer", jitter_buffer}}}}},
+          {"links", {{"alice->bob", link}}},
+          {"scoring", {{"window_s", window_s}}}};
+}
+
+CallResult run(const json& doc) { return run_call(scenario::parse_scenario(doc, "scoring.json", "")); }
+
+// Runs `command` (a result.json command line) with the built binary in `dir`; its JSON output.
+json run_command(const fs::path& dir, std::string command) {
+  const std::string prefix = "callsim ";
+  EXPECT_EQ(command.rfind(prefix, 0), 0u) << command;
+  command = "cd '" + dir.string() + "' && '" + CALLSIM_BINARY_DIR + "/callsim' " + command.substr(prefix.size()) +
+            " > score.json 2> score.err";
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  std::ifstream in(dir / "score.json");
+  return json::parse(in);
+}
+
+// The figures of a report block (not its wording: run says "simulator" where the command says "given").
+json figures(const json& report) {
+  json out = {{"raw", report["raw"]},
+              {"mos_lqo", report["mos_lqo"]},
+              {"mos_lqo_min_window", report["mos_lqo_min_window"]},
+              {"speech_s", report["speech_s"]},
+              {"speech_received_ratio", report["speech_received_ratio"]},
+              {"scored_windows", report["scored_windows"]},
+              {"sample_rate_hz", report["sample_rate_hz"]},
+              {"windows", json::array()}};
+  for (const json& w : report["windows"]) {
+    json d = w["delay_ms"].is_null() ? json(nullptr) : json({w["delay_ms"]["min"], w["delay_ms"]["max"]});
+    out["windows"].push_back({w["start_s"], w["end_s"], d, w["reference_speech_s"], w["speech_received_ratio"],
+                              w["status"], w["raw"], w["mos_lqo"]});
+  }
+  return out;
+}
+
+TEST(CallScoring, EveryFigureIsReproducedByItsCommandLineBitForBit) {
+  const fs::path dir = fs::temp_directory_path() / "callsim_call_scoring_repro";
+  fs::remove_all(dir);
+  const CallResult r = run_call(scenario::default_scenario());
+  write_call_outputs(r, dir);
+  std::ifstream in(dir / "result.json");
+  const json result = json::parse(in);
+  int compared = 0;
+  for (const auto& [name, direction] : result["directions"].items()) {
+    for (const std::string key : {"pesq_nb", "pesq_wb"}) {
+      ASSERT_TRUE(direction["quality"].contains(key)) << name << " " << key;
+      const json& block = direction["quality"][key];
+      const json reproduced = run_command(dir, block["command"].get<std::string>());
+      EXPECT_EQ(figures(reproduced), figures(block)) << name << " " << key << "\n" << block["command"];
+      EXPECT_EQ(reproduced["command"], block["command"]) << "the command reproduces itself";
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 4);
+  // In process, the very doubles: the written files scored again equal what run computed.
+  for (const DirectionResult& d : r.directions) {
+    const fs::path sub = dir / direction_folder(d.name);
+    auto ref = scoring::open_audio_stream(sub / "reference.wav"), deg = scoring::open_audio_stream(sub / "degraded.wav");
+    scoring::ScoreOptions o;
+    o.windowing = scoring::Windowing::kExplicit;
+    o.windows = d.pesq_nb->plan();
+    o.margin_s = d.pesq_nb->margin_s;
+    const scoring::ScoreReport again = scoring::score_pair(*ref, *deg, o);
+    ASSERT_EQ(again.windows.size(), d.pesq_nb->windows.size());
+    for (size_t i = 0; i < again.windows.size(); ++i) EXPECT_EQ(again.windows[i].raw, d.pesq_nb->windows[i].raw);
+    EXPECT_EQ(again.mos_lqo, d.pesq_nb->mos_lqo);
+  }
+  fs::remove_all(dir);
+}
+
+TEST(CallScoring, ConstantDelayDoesNotLeakIntoTheScore) {
+  double first = 0;
+  for (int delay_ms : {200, 800, 2000, 5000}) {
+    const CallResult r = run(one_way({{"delay", {{"base_ms", delay_ms}}}}, {{"type", "adaptive"}}, 22, 15, 10));
+    const DirectionResult& d = r.directions.at(0);
+    ASSERT_TRUE(d.pesq_nb && d.pesq_nb->complete) << delay_ms;
+    ASSERT_GE(d.pesq_nb->windows.size(), 2u);
+    for (const auto& w : d.pesq_nb->windows) EXPECT_NEAR(w.delay->min_ms, delay_ms + 30, 40) << delay_ms;
+    if (first == 0) first = d.pesq_nb->mos_lqo;
+    EXPECT_NEAR(d.pesq_nb->mos_lqo, first, 0.01) << delay_ms;
+    EXPECT_GT(d.pesq_nb->mos_lqo, 3.8) << delay_ms;
+    // The same pair with the delay removed (the degraded signal advanced by the delay) scores the same.
+    audio::Signal advanced = d.degraded;
+    advanced.samples.erase(advanced.samples.begin(), advanced.samples.begin() + delay_ms * 48);
+    std::vector<scoring::WindowSpec> windows = d.pesq_nb->plan();
+    for (auto& w : windows) w.delay = scoring::DelayHint{w.delay->min_ms - delay_ms, w.delay->max_ms - delay_ms};
+    scoring::ScoreOptions o;
+    o.windowing = scoring::Windowing::kExplicit;
+    o.windows = windows;
+    o.margin_s = 0.0;
+    auto ref = scoring::memory_stream(scoring::quantize16(d.reference), "ref");
+    auto deg = scoring::memory_stream(scoring::quantize16(advanced), "deg");
+    EXPECT_NEAR(scoring::score_pair(*ref, *deg, o).mos_lqo, d.pesq_nb->mos_lqo, 0.01) << delay_ms;
+  }
+}
+
+TEST(CallScoring, SpikeAbsorbedByAFixedBufferScoresAsP862OnTheFiles) {
+  // 40 ms, then a 500 ms spike at 5 s draining over 0.5 s (FIFO), into a fixed 500 ms buffer.
+  const json link = {{"delay", {{"base_ms", 40}}},
+                     {"phases", {{{"name", "spike"}, {"start_s", 5.0}, {"end_s", 5.5},
+                                  {"ramp", {{"delay.base_ms", {540, 40}}}}}}}};
+  const CallResult r = run(one_way(link, {{"type", "fixed"}, {"delay_ms", 500}}, 12, 11, 12));
+  const DirectionResult& d = r.directions.at(0);
+  ASSERT_TRUE(d.pesq_nb && d.pesq_nb->complete);
+  ASSERT_EQ(d.pesq_nb->windows.size(), 1u);
+  auto ref = scoring::memory_stream(scoring::quantize16(d.reference), "ref");
+  auto deg = scoring::memory_stream(scoring::quantize16(d.degraded), "deg");
+  const scoring::ScoreReport whole = scoring::score_pair(*ref, *deg, {});  // P.862 on the whole files
+  ASSERT_EQ(whole.windowing, "whole file");
+  EXPECT_NEAR(d.pesq_nb->mos_lqo, whole.mos_lqo, 0.01);
+  EXPECT_GT(d.pesq_nb->mos_lqo, 3.8);
+}
+
+TEST(CallScoring, ADeadDirectionHasNoMos) {
+  json doc = one_way({{"loss", {{"model", "bernoulli"}, {"p", 1.0}}}}, {{"type", "adaptive"}}, 10, 9.5, 10);
+  doc["expect"] = {{"all", {"mos_lqo_nb >= 2.5"}}};
+  const CallResult r = run(doc);
+  const DirectionResult& d = r.directions.at(0);
+  ASSERT_TRUE(d.pesq_nb.has_value());
+  EXPECT_FALSE(d.pesq_nb->complete);
+  EXPECT_LT(d.pesq_nb->speech_received_ratio, 0.05);
+  EXPECT_EQ(d.pesq_nb->windows.at(0).status, scoring::WindowStatus::kNoSpeechReceived);
+  EXPECT_EQ(d.metrics.count("mos_lqo_nb"), 0u);
+  EXPECT_EQ(d.metrics.count("mos_lqo_wb"), 0u);
+  // What was measured instead, in the metric table's names.
+  EXPECT_LT(d.metrics.at("speech_received_ratio"), 0.05);
+  EXPECT_EQ(d.metrics.at("unscorable_windows_nb"), 1.0);
+  EXPECT_EQ(d.metrics.at("unscorable_windows_wb"), 1.0);
+  EXPECT_FALSE(r.passed) << "a MOS expectation on a dead direction fails";
+}
+
+TEST(CallScoring, AHealthyDirectionReceivesItsSpeech) {
+  const CallResult r = run(one_way({{"delay", {{"base_ms", 40}}}}, {{"type", "adaptive"}}, 10, 9.5, 10));
+  const DirectionResult& d = r.directions.at(0);
+  EXPECT_GT(d.metrics.at("speech_received_ratio"), 0.9);
+  EXPECT_EQ(d.metrics.at("unscorable_windows_nb"), 0.0);
+  EXPECT_EQ(d.metrics.count("mos_lqo_nb"), 1u);
+}
+
+}  // namespace
+}  // namespace callsim::call

@@ -1,0 +1,61 @@
+// Window lists: the text form round-trips, errors name the option and the item, automatic
+// windows tile the reference and cut in pauses.
+#include "scoring/window_plan.h"
+
+#include <gtest/gtest.h>
+
+#include "../quality/pesq_test_util.h"
+#include "common/error.h"
+#include "scoring/audio_stream.h"
+
+namespace callsim::scoring {
+namespace {
+
+using namespace quality::test;
+
+TEST(WindowPlan, TextFormRoundTrips) {
+  const std::vector<WindowSpec> w = parse_windows("0:10.02@523,10.02:20.5@-40:1040,20.5:end");
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[0].start_s, 0.0);
+  EXPECT_EQ(*w[0].end_s, 10.02);
+  EXPECT_EQ(w[0].delay, (DelayHint{523, 523}));
+  EXPECT_EQ(w[1].delay, (DelayHint{-40, 1040}));
+  EXPECT_FALSE(w[2].end_s.has_value());
+  EXPECT_FALSE(w[2].delay.has_value());
+  EXPECT_EQ(format_windows(w), "0.00:10.02@523,10.02:20.50@-40:1040,20.50:end");
+  EXPECT_EQ(format_windows(parse_windows(format_windows(w))), format_windows(w));
+}
+
+TEST(WindowPlan, BadItemsAreInputErrorsNamingTheItem) {
+  for (const std::string bad : {"", "5", "a:3", "3:2", "-1:4", "0:4@x", "0:4@50:10", "0:4,", "0:4@1:2:3"}) {
+    try {
+      (void)parse_windows(bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), "--windows") << bad;
+    }
+  }
+}
+
+TEST(WindowPlan, AutomaticWindowsTileTheCallAndCutInPauses) {
+  const audio::Signal ref = concat({talker("en_female", 8000), talker("de_male", 8000), talker("en_male", 8000),
+                                    talker("de_female", 8000)});  // about 41 s
+  auto s = memory_stream(ref, "ref");
+  const FrameLevels levels = frame_levels(*s);
+  const std::vector<WindowSpec> w = automatic_windows(levels, 10.0);
+  ASSERT_GE(w.size(), 3u);
+  EXPECT_EQ(w.front().start_s, 0.0);
+  EXPECT_FALSE(w.back().end_s.has_value()) << "the last window runs to the end";
+  for (size_t i = 0; i + 1 < w.size(); ++i) {
+    ASSERT_TRUE(w[i].end_s.has_value());
+    EXPECT_EQ(*w[i].end_s, w[i + 1].start_s) << "windows tile the call";
+    EXPECT_GE(*w[i].end_s - w[i].start_s, 5.0);
+    EXPECT_LE(*w[i].end_s - w[i].start_s, 15.0);
+    // the cut is in the quietest 20 ms nearby: far below the loud frames
+    const size_t f = static_cast<size_t>(std::lround(*w[i].end_s / kFrameS));
+    EXPECT_LT(levels.db[f], levels.p95_db - 20.0) << "cut at " << *w[i].end_s;
+  }
+}
+
+}  // namespace
+}  // namespace callsim::scoring
