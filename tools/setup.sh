@@ -10,6 +10,7 @@ PACKAGES=(
   nlohmann-json3-dev libvalijson-dev libcli11-dev libboost-dev libpcap-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox flac sox espeak-ng tshark chromium libxml2-dev
+  hyperfine time
 )
 
 missing=()

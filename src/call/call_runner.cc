@@ -5,10 +5,10 @@
 #include "audio/resample.h"
 #include "audio/talkers.h"
 #include "call/call_metrics.h"
+#include "call/call_scoring.h"
 #include "peer/direction.h"
 #include "peer/talk_schedule.h"
 #include "sim/hash_stream.h"
-#include "call/call_scoring.h"
 #include "sim/random.h"
 
 namespace callsim::call {

@@ -13,7 +13,8 @@ DelayHistogram::DelayHistogram(const RateSetup& r, FftSet& ffts, std::span<const
       window_(window.begin(), window.end()),
       hist_(r.align_fft, 0.0),
       chunk_(r.align_fft) {
-  const int n = r.align_fft;
+  const int n = r.align_fft, kernel = n / 64;
+  for (int k = 1 - kernel; k < kernel; ++k) weights_.push_back(1.0 - std::abs(k) / static_cast<double>(kernel));
   if (!window_.empty()) return;
   window_.resize(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) window_[i] = 0.5 * (1.0 - detmath::cos_2pi(i, n));
@@ -40,12 +41,14 @@ void DelayHistogram::add(std::span<const Complex> ref_spectrum, const double* de
   for (double v : xc) peak = std::max(peak, std::fabs(v));
   peak *= 0.99;
   const double vote = detmath::pow(peak, 0.125);
-  const int kernel = n / 64;  // triangular smoothing over +-kernel lags
+  const int kernel = n / 64;  // triangular smoothing over +-kernel lags (weights_[k + kernel - 1])
   for (int lag = 0; lag < n; ++lag) {
     if (std::fabs(xc[lag]) <= peak) continue;
     total_ += vote;
-    for (int k = 1 - kernel; k < kernel; ++k)
-      hist_[(lag + k + n) % n] += vote * (1.0 - std::abs(k) / static_cast<double>(kernel));
+    for (int k = 1 - kernel; k < kernel; ++k) {
+      const int i = lag + k;
+      hist_[i < 0 ? i + n : i >= n ? i - n : i] += vote * weights_[k + kernel - 1];
+    }
   }
 }
 

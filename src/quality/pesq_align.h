@@ -48,7 +48,7 @@ class DelayHistogram {
  private:
   const RateSetup& r_;
   RealFft& fft_;
-  std::vector<double> window_, hist_, chunk_;
+  std::vector<double> window_, hist_, chunk_, weights_;
   std::vector<Complex> ref_spec_;
   double total_ = 0;
 };
