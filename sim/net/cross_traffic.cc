@@ -20,6 +20,7 @@ void CrossTraffic::advance(Timestamp now, PhaseSchedule& schedule, Bottleneck& b
     if (c.kbps <= 0.0 || c.packet_bytes <= 0) {
       // Idle until the conditions may change.
       next_ = schedule.next_change_after(next_);
+      waiting_ = true;
       continue;
     }
     const Timestamp send = next_on_time(c, next_);
@@ -27,11 +28,13 @@ void CrossTraffic::advance(Timestamp now, PhaseSchedule& schedule, Bottleneck& b
       // In an "off" period: resume at the next "on" time (or an earlier phase change).
       const Timestamp change = schedule.next_change_after(next_);
       next_ = change < send ? change : send;
+      waiting_ = true;
       continue;
     }
     ++stats_.sent;
     stats_.bytes_sent += c.packet_bytes;
     if (!bottleneck.enqueue(send, c.packet_bytes, m.rate)) ++stats_.dropped;
+    waiting_ = false;
     next_ = send + Duration::nanos(std::llround(static_cast<double>(c.packet_bytes) * 8e6 / c.kbps));
   }
 }

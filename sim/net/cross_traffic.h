@@ -23,12 +23,18 @@ class CrossTraffic {
   // Sends every cross packet due at or before `now` (ties go before the link's own packet).
   void advance(Timestamp now, PhaseSchedule& schedule, Bottleneck& bottleneck);
   const CrossTrafficStats& stats() const { return stats_; }
+  // The conditions may change at t (a phase added at run time): when idle or in an "off" period
+  // (waiting for a change), look again from t at the latest. A packet's CBR spacing is kept.
+  void wake_at(Timestamp t) {
+    if (waiting_ && t < next_) next_ = t;
+  }
 
  private:
   // The first time ≥ t at which `c` lets a packet out (skips "off" periods); infinite if never.
   static Timestamp next_on_time(const CrossTrafficConfig& c, Timestamp t);
 
-  Timestamp next_;  // next candidate send time
+  Timestamp next_;        // next candidate send time
+  bool waiting_ = false;  // next_ is a wait for a change, not the spacing after a packet
   CrossTrafficStats stats_;
 };
 

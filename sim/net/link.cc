@@ -83,6 +83,18 @@ void Link::emit(const Delivery& d, std::vector<Delivery>& out) {
   out.push_back(d);
 }
 
+void Link::add_phase(Phase phase) {
+  assert(Timestamp::zero() + phase.start >= last_now_ && "Link::add_phase: the past cannot change");
+  cross_.wake_at(Timestamp::zero() + phase.start);
+  schedule_.add_phase(std::move(phase));
+}
+
+size_t Link::end_added_phases(Timestamp t) {
+  assert(t >= last_now_ && "Link::end_added_phases: the past cannot change");
+  cross_.wake_at(t);
+  return schedule_.end_added_phases(t);
+}
+
 void Link::send(Timestamp now, const PacketInfo& packet, std::vector<Delivery>& out) {
   assert(now >= last_now_ && "Link::send: time must not go backwards");
   last_now_ = now;

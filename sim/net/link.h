@@ -69,6 +69,18 @@ class Link {
   // Appends the fate of `packet`, sent at `now`, to `out`.
   void send(Timestamp now, const PacketInfo& packet, std::vector<Delivery>& out);
 
+  // Run-time control (the live relay): `phase` applies from phase.start, which must not precede
+  // the last send() time; as the newest phase it wins over the configured ones while it lasts.
+  // end_added_phases(t) ends every added phase still in force at t. models_at(t) gives the models
+  // in force at t (t not before the last send() time). Offline replays call these at the same
+  // points of the packet sequence to reproduce a live run.
+  void add_phase(Phase phase);
+  size_t end_added_phases(Timestamp t);
+  const LinkModels& models_at(Timestamp t) { return schedule_.at(t); }
+  const std::vector<Phase>& phases() const { return schedule_.config().phases; }
+  size_t configured_phases() const { return schedule_.configured_phases(); }
+  Timestamp last_send_time() const { return last_now_; }
+
   const std::string& name() const { return name_; }
   const LinkCounters& counters() const { return counters_; }
   const QueueStats& queue_stats() const { return bottleneck_.stats(); }

@@ -42,14 +42,42 @@ void set_ramp_param(LinkModels& m, RampParam param, double value) {
   }
 }
 
-PhaseSchedule::PhaseSchedule(LinkConfig config) : config_(std::move(config)) {
+PhaseSchedule::PhaseSchedule(LinkConfig config) : config_(std::move(config)), configured_(config_.phases.size()) {
+  collect_boundaries();
+  rebuild(Timestamp::zero());
+}
+
+void PhaseSchedule::collect_boundaries() {
+  boundaries_.clear();
   for (const auto& phase : config_.phases) {
     boundaries_.push_back(Timestamp::zero() + phase.start);
     boundaries_.push_back(Timestamp::zero() + phase.end);
   }
   std::sort(boundaries_.begin(), boundaries_.end());
   boundaries_.erase(std::unique(boundaries_.begin(), boundaries_.end()), boundaries_.end());
-  rebuild(Timestamp::zero());
+}
+
+void PhaseSchedule::add_phase(Phase phase) {
+  ramping_.clear();  // points into config_.phases, which may move
+  config_.phases.push_back(std::move(phase));
+  collect_boundaries();
+  segment_end_ = Timestamp::from_ns(INT64_MIN);  // forces a rebuild at the next at()
+}
+
+size_t PhaseSchedule::end_added_phases(Timestamp t) {
+  size_t cut = 0;
+  for (size_t i = configured_; i < config_.phases.size(); ++i) {
+    Phase& p = config_.phases[i];
+    if (Timestamp::zero() + p.end <= t) continue;
+    p.end = std::max(p.start, t.since_start());
+    ++cut;
+  }
+  if (cut) {
+    ramping_.clear();
+    collect_boundaries();
+    segment_end_ = Timestamp::from_ns(INT64_MIN);
+  }
+  return cut;
 }
 
 Timestamp PhaseSchedule::next_change_after(Timestamp t) const {

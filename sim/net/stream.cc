@@ -1,22 +1,10 @@
 #include "sim/net/stream.h"
 
 #include <cmath>
-#include <cstdio>
+
+#include "sim/net/fate_log.h"
 
 namespace callsim::sim::net {
-namespace {
-
-// Exact decimal milliseconds of an integer nanosecond count (no floating point).
-void append_ms(std::string& out, int64_t ns) {
-  char buf[40];
-  const bool negative = ns < 0;
-  const uint64_t a = negative ? static_cast<uint64_t>(-(ns + 1)) + 1 : static_cast<uint64_t>(ns);
-  std::snprintf(buf, sizeof buf, "%s%llu.%06llu", negative ? "-" : "",
-                static_cast<unsigned long long>(a / 1000000), static_cast<unsigned long long>(a % 1000000));
-  out += buf;
-}
-
-}  // namespace
 
 StreamResult run_link_stream(const LinkConfig& config, uint64_t seed, std::string_view link_name, double pps,
                              int64_t size_bytes, Duration duration) {
@@ -40,12 +28,12 @@ std::string trace_to_csv(const std::vector<Delivery>& trace) {
   for (const auto& d : trace) {
     out += std::to_string(d.id);
     out += ',';
-    append_ms(out, d.sent.ns());
+    append_exact_ms(out, d.sent.ns());
     out += ',';
     if (d.delivered()) {
-      append_ms(out, d.arrival.ns());
+      append_exact_ms(out, d.arrival.ns());
       out += ',';
-      append_ms(out, (d.arrival - d.sent).ns());
+      append_exact_ms(out, (d.arrival - d.sent).ns());
     } else {
       out += ',';
     }

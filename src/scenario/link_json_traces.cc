@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/file_read.h"
 #include "scenario/link_json.h"
+#include "sim/net/fate_log.h"
 
 namespace callsim::scenario {
 namespace net = sim::net;
@@ -53,6 +54,29 @@ bool parse_number(std::string_view s, T& out) {
   return ec == std::errc() && ptr == s.data() + s.size();
 }
 
+// A live relay's fate log (sim/net/fate_log.h) as an index trace: each original copy's fate, its
+// delay = due - arrival (the link's whole delay, queueing included); duplicate copies are skipped.
+std::shared_ptr<const net::PacketTrace> fate_log_trace(const std::string& path, const std::vector<Line>& lines) {
+  auto trace = std::make_shared<net::PacketTrace>();
+  trace->file = path;
+  trace->key = net::PacketTrace::Key::kIndex;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::string error;
+    const auto r = net::parse_fate_line(lines[i].text, error);
+    if (!r) fail_at(path, lines[i], error);
+    if (r->duplicate) continue;
+    if (r->index != trace->entries.size())
+      fail_at(path, lines[i], "expected packet index " + std::to_string(trace->entries.size()));
+    net::PacketTraceEntry e;
+    e.key = static_cast<int64_t>(r->index);
+    e.lost = r->fate != net::DropCause::kNone;
+    if (!e.lost) e.delay = r->due - r->arrival;
+    trace->entries.push_back(e);
+  }
+  if (trace->entries.empty()) throw InputError(path, "", "the fate log has a header but no packets");
+  return trace;
+}
+
 }  // namespace
 
 std::shared_ptr<const net::PacketTrace> read_packet_trace(const std::string& path) {
@@ -70,6 +94,7 @@ std::shared_ptr<const net::PacketTrace> parse_packet_trace(const std::string& te
   if (lines.empty())
     throw InputError(path, "",
                      "empty trace: expected a header \"index,delay_ms\" or \"send_time_ms,delay_ms\"");
+  if (lines[0].text == net::kFateLogHeader) return fate_log_trace(path, lines);
   auto trace = std::make_shared<net::PacketTrace>();
   trace->file = path;
   if (lines[0].text == "index,delay_ms") {

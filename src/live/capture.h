@@ -1,0 +1,42 @@
+// A pcap of one side of one relayed direction (rtp::PcapWriter: IPv4/UDP with correct checksums,
+// nanosecond timestamps): "in" holds the datagrams as the relay received them from the sender
+// (source = the sender, destination = the relay's port), "out" those it released towards the
+// receiver (source = the relay's port, destination = the receiver). Timestamps are the wall-clock
+// times the relay read (received) or sent (released) them. The writer opens at the first packet:
+// when that is RTP with a known rtpmap, the capture starts with a SAP/SDP announcement of it, so
+// Wireshark decodes a dynamic payload type and computes jitter with the right clock. The file is
+// renamed into place by commit() (an empty capture when nothing was seen).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+
+#include "live/endpoint.h"
+#include "live/packet_class.h"
+#include "live/stream_stats.h"
+#include "rtp/pcap_writer.h"
+#include "sim/time.h"
+
+namespace callsim::live {
+
+class SideCapture {
+ public:
+  SideCapture(std::filesystem::path path, int64_t unix_ns_at_zero, const PayloadTypes* types);
+  // `relay_time`: ns since the relay started.
+  void write(sim::Timestamp relay_time, const Endpoint& src, const Endpoint& dst, std::span<const uint8_t> data,
+             const Classified& c);
+  void commit();
+  int64_t packets() const { return writer_ ? writer_->packets() : 0; }
+
+ private:
+  void open(const rtp::Ipv4UdpConfig& ip, const Classified& c);
+
+  std::filesystem::path path_;
+  int64_t epoch_seconds_, offset_ns_;
+  const PayloadTypes* types_;
+  std::unique_ptr<rtp::PcapWriter> writer_;
+};
+
+}  // namespace callsim::live

@@ -1,0 +1,146 @@
+#include "live/control_channel.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <deque>
+#include <filesystem>
+#include <list>
+
+#include "common/error.h"
+
+namespace callsim::live {
+namespace asio = boost::asio;
+using local = asio::local::stream_protocol;
+
+namespace {
+constexpr size_t kMaxLine = 4096;
+}
+
+struct ControlChannel::Impl : std::enable_shared_from_this<ControlChannel::Impl> {
+  struct Session {
+    explicit Session(asio::io_context& io) : socket(io), in(kMaxLine) {}
+    local::socket socket;
+    asio::streambuf in;
+    std::string out;
+    bool writing = false;
+    std::deque<std::string> pending;
+  };
+
+  Impl(asio::io_context& io_, Handler h) : io(io_), handler(std::move(h)), input(io_), acceptor(io_) {}
+
+  template <typename Stream>
+  void read_lines(Stream& stream, asio::streambuf& buf, std::function<void(const std::string&)> deliver,
+                  std::function<void()> on_error) {
+    auto self = shared_from_this();
+    asio::async_read_until(stream, buf, '\n', [this, self, &stream, &buf, deliver, on_error](auto ec, size_t n) {
+      if (closed) return;
+      if (ec) {
+        if (ec == asio::error::not_found) deliver("");  // longer than kMaxLine: refused below
+        return on_error();
+      }
+      std::string line(asio::buffers_begin(buf.data()), asio::buffers_begin(buf.data()) + static_cast<long>(n));
+      buf.consume(n);
+      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+      if (!line.empty()) deliver(line);
+      read_lines(stream, buf, deliver, on_error);
+    });
+  }
+
+  void start_stdin() {
+    input.assign(::dup(STDIN_FILENO));
+    read_lines(input, stdin_buf, [this](const std::string& line) { handler(line, nullptr); }, [] {});
+  }
+
+  void send(const std::shared_ptr<Session>& s, std::string line) {
+    s->pending.push_back(std::move(line) + "\n");
+    if (s->writing) return;
+    s->writing = true;
+    write_next(s);
+  }
+
+  void write_next(const std::shared_ptr<Session>& s) {
+    if (s->pending.empty() || closed) {
+      s->writing = false;
+      return;
+    }
+    s->out = std::move(s->pending.front());
+    s->pending.pop_front();
+    auto self = shared_from_this();
+    asio::async_write(s->socket, asio::buffer(s->out), [this, self, s](auto ec, size_t) {
+      if (ec) return;
+      write_next(s);
+    });
+  }
+
+  void accept() {
+    auto self = shared_from_this();
+    auto s = std::make_shared<Session>(io);
+    acceptor.async_accept(s->socket, [this, self, s](auto ec) {
+      if (closed || ec) return;
+      sessions.push_back(s);
+      std::weak_ptr<Session> weak = s;
+      read_lines(
+          s->socket, s->in,
+          [this, weak](const std::string& line) {
+            auto session = weak.lock();
+            if (!session) return;
+            handler(line, [this, weak](const std::string& reply) {
+              if (auto sp = weak.lock()) send(sp, reply);
+            });
+          },
+          [this, weak] { sessions.remove_if([&](const auto& x) { return x == weak.lock(); }); });
+      accept();
+    });
+  }
+
+  asio::io_context& io;
+  Handler handler;
+  asio::posix::stream_descriptor input;
+  asio::streambuf stdin_buf{kMaxLine};
+  local::acceptor acceptor;
+  std::string path;
+  std::list<std::shared_ptr<Session>> sessions;
+  bool closed = false;
+};
+
+ControlChannel::ControlChannel(asio::io_context& io, bool use_stdin, const std::string& socket_path, Handler on_line)
+    : impl_(std::make_shared<Impl>(io, std::move(on_line))) {
+  if (use_stdin) impl_->start_stdin();
+  if (socket_path.empty()) return;
+  struct stat st {};
+  if (::lstat(socket_path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode))
+      throw InputError("", "--control", "'" + socket_path + "' exists and is not a socket; not replacing it");
+    std::filesystem::remove(socket_path);  // a stale socket of an earlier run
+  }
+  boost::system::error_code ec;
+  impl_->acceptor.open(local(), ec);
+  if (!ec) impl_->acceptor.bind(local::endpoint(socket_path), ec);
+  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw InputError("", "--control", "cannot listen on '" + socket_path + "': " + ec.message());
+  ::chmod(socket_path.c_str(), 0600);
+  impl_->path = socket_path;
+  impl_->accept();
+}
+
+ControlChannel::~ControlChannel() { close(); }
+
+void ControlChannel::close() {
+  if (!impl_ || impl_->closed) return;
+  impl_->closed = true;
+  boost::system::error_code ec;
+  impl_->input.close(ec);
+  impl_->acceptor.close(ec);
+  for (auto& s : impl_->sessions) s->socket.close(ec);
+  impl_->sessions.clear();
+  std::error_code fs_ec;
+  if (!impl_->path.empty()) std::filesystem::remove(impl_->path, fs_ec);
+}
+
+}  // namespace callsim::live

@@ -1,0 +1,161 @@
+#include "live/stream_stats.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "common/error.h"
+
+namespace callsim::live {
+namespace {
+
+using json = nlohmann::json;
+
+rtp::ReceiveConfig receive_config(int clock_rate_hz) {
+  rtp::ReceiveConfig c;
+  c.clock_rate_hz = clock_rate_hz > 0 ? clock_rate_hz : 8000;  // unknown: jitter not reported
+  return c;
+}
+
+json ms_or_null(bool known, double ms) { return known ? json(ms) : json(nullptr); }
+
+}  // namespace
+
+PayloadTypes::PayloadTypes() {
+  // RFC 3551 table 4/5 (audio and video static payload types).
+  const struct {
+    uint8_t pt;
+    const char* map;
+    int rate;
+  } statics[] = {{0, "PCMU/8000", 8000},  {3, "GSM/8000", 8000},    {4, "G723/8000", 8000},
+                 {5, "DVI4/8000", 8000},  {6, "DVI4/16000", 16000}, {7, "LPC/8000", 8000},
+                 {8, "PCMA/8000", 8000},  {9, "G722/8000", 8000},   {10, "L16/44100/2", 44100},
+                 {11, "L16/44100", 44100}, {12, "QCELP/8000", 8000}, {13, "CN/8000", 8000},
+                 {14, "MPA/90000", 90000}, {15, "G728/8000", 8000},  {16, "DVI4/11025", 11025},
+                 {17, "DVI4/22050", 22050}, {18, "G729/8000", 8000}, {25, "CelB/90000", 90000},
+                 {26, "JPEG/90000", 90000}, {28, "nv/90000", 90000}, {31, "H261/90000", 90000},
+                 {32, "MPV/90000", 90000}, {33, "MP2T/90000", 90000}, {34, "H263/90000", 90000}};
+  for (const auto& s : statics) {
+    rate_[s.pt] = s.rate;
+    map_[s.pt] = s.map;
+  }
+}
+
+void PayloadTypes::add(const std::string& spec, const std::string& option) {
+  const size_t eq = spec.find('=');
+  const size_t slash1 = spec.find('/', eq == std::string::npos ? 0 : eq);
+  const size_t slash2 = slash1 == std::string::npos ? slash1 : spec.find('/', slash1 + 1);
+  unsigned pt = 0;
+  int rate = 0;
+  const char* p = spec.data();
+  const bool pt_ok = eq != std::string::npos && std::from_chars(p, p + eq, pt).ptr == p + eq && eq > 0 && pt < 128;
+  const size_t rate_end = slash2 == std::string::npos ? spec.size() : slash2;
+  const bool rate_ok = slash1 != std::string::npos && slash1 > eq + 1 && rate_end > slash1 + 1 &&
+                       std::from_chars(p + slash1 + 1, p + rate_end, rate).ptr == p + rate_end && rate >= 1000 &&
+                       rate <= 10000000;
+  if (!pt_ok || !rate_ok)
+    throw InputError("", option,
+                     "'" + spec + "': expected PT=ENCODING/RATE[/CHANNELS], PT 0..127, RATE 1000..10000000 Hz "
+                     "(e.g. 111=opus/48000/2)");
+  rate_[pt] = rate;
+  map_[pt] = spec.substr(eq + 1);
+}
+
+RtpStreamStats::RtpStreamStats(uint32_t ssrc, uint8_t payload_type, int clock_rate_hz)
+    : ssrc_(ssrc),
+      payload_type_(payload_type),
+      clock_rate_hz_(clock_rate_hz),
+      rfc_(receive_config(clock_rate_hz)),
+      wireshark_(clock_rate_hz > 0 ? clock_rate_hz : 8000) {}
+
+void RtpStreamStats::on_packet(const RtpFields& rtp, sim::Timestamp t) {
+  const bool validated_before = rfc_.validated();
+  const rtp::Arrival a = rfc_.on_packet(rtp.sequence, rtp.timestamp, t);
+  wireshark_.on_packet(rtp.sequence, rtp.timestamp, rtp.marker, t);
+  if (!rfc_.validated()) return;
+  if (!validated_before || a.kind == rtp::ArrivalKind::kRestart) {
+    highest_ = rfc_.counts().highest_extended_sequence;
+  } else if (a.kind == rtp::ArrivalKind::kInOrder) {
+    const int64_t skipped = a.extended_sequence - highest_ - 1;
+    if (skipped > 0) {
+      ++gaps_;
+      gap_packets_ += skipped;
+      max_gap_ = std::max(max_gap_, skipped);
+    }
+    highest_ = a.extended_sequence;
+  }
+  // The mean of the A.8 estimate after each counted packet but the first (which has none yet).
+  if (a.kind != rtp::ArrivalKind::kBadJump && a.kind != rtp::ArrivalKind::kProbation && counted_++ > 0) {
+    jitter_sum_ms_ += rfc_.counts().jitter_ms;
+    ++jitter_samples_;
+  }
+}
+
+json RtpStreamStats::to_json() const {
+  const rtp::ReceiveCounts c = rfc_.counts();
+  const rtp::CaptureFigures& w = wireshark_.figures();
+  const bool clock = clock_rate_hz_ > 0;
+  char ssrc[16];
+  std::snprintf(ssrc, sizeof ssrc, "0x%08x", ssrc_);
+  json rfc = {{"validated", rfc_.validated()},
+              {"received", c.received},
+              {"expected", c.expected},
+              {"lost", c.lost},
+              {"loss_fraction", c.expected > 0 ? json(static_cast<double>(c.lost) / c.expected) : json(nullptr)},
+              {"duplicates", c.duplicates},
+              {"reordered", c.reordered},
+              {"gaps", gaps_},
+              {"gap_packets", gap_packets_},
+              {"max_gap_packets", max_gap_},
+              {"ignored", c.ignored},
+              {"restarts", c.restarts},
+              {"jitter_ms", ms_or_null(clock, c.jitter_ms)},
+              {"jitter_mean_ms", ms_or_null(clock && jitter_samples_ > 0, jitter_sum_ms_ / std::max<int64_t>(1, jitter_samples_))},
+              {"jitter_max_ms", ms_or_null(clock, c.max_jitter_ms)}};
+  const bool regular = w.max_jitter_ms >= 0 && w.min_jitter_ms >= 0;
+  json ws = {{"packets", w.packets},
+             {"lost", w.lost},
+             {"max_delta_ms", regular ? json(w.max_delta_ms) : json(nullptr)},
+             {"mean_jitter_ms", ms_or_null(clock && regular, w.mean_jitter_ms)},
+             {"max_jitter_ms", ms_or_null(clock && regular, w.max_jitter_ms)}};
+  return {{"ssrc", ssrc},
+          {"payload_type", payload_type_},
+          {"clock_rate_hz", clock ? json(clock_rate_hz_) : json(nullptr)},
+          {"rfc3550", rfc},
+          {"wireshark", ws}};
+}
+
+void SideStats::on_packet(sim::Timestamp t, size_t size, const Classified& c) {
+  ++total_packets_;
+  total_bytes_ += size;
+  const size_t k = static_cast<size_t>(c.cls);
+  ++packets_[k];
+  bytes_[k] += size;
+  turn_channel_ += c.turn_channel;
+  if (c.cls != PacketClass::kRtp) return;
+  for (auto& s : streams_) {
+    if (s->ssrc() == c.rtp.ssrc) return s->on_packet(c.rtp, t);
+  }
+  if (streams_.size() >= kMaxStreams) {
+    ++untracked_rtp_;
+    return;
+  }
+  streams_.push_back(std::make_unique<RtpStreamStats>(c.rtp.ssrc, c.rtp.payload_type,
+                                                      types_->clock_rate_hz(c.rtp.payload_type)));
+  streams_.back()->on_packet(c.rtp, t);
+}
+
+json SideStats::to_json() const {
+  json classes = json::object();
+  for (size_t k = 0; k < kPacketClassCount; ++k)
+    classes[to_string(static_cast<PacketClass>(k))] = {{"packets", packets_[k]}, {"bytes", bytes_[k]}};
+  json rtp = json::array();
+  for (const auto& s : streams_) rtp.push_back(s->to_json());
+  return {{"packets", total_packets_},
+          {"bytes", total_bytes_},
+          {"by_class", classes},
+          {"turn_channel_data", turn_channel_},
+          {"rtp_streams", rtp},
+          {"rtp_untracked_packets", untracked_rtp_}};
+}
+
+}  // namespace callsim::live

@@ -1,0 +1,108 @@
+#include "live/verify.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+#include "live/control.h"
+#include "sim/net/link.h"
+
+namespace callsim::live {
+namespace net = sim::net;
+
+FateLog read_fate_log(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string(), "", "cannot open the fate log");
+  FateLog log;
+  log.file = path.string();
+  std::string line, error;
+  bool header = false;
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::string where = "line " + std::to_string(number);
+    if (line.starts_with(net::kFateLogControlPrefix)) {
+      auto c = net::parse_control_line(line, error);
+      if (!c) throw InputError(path.string(), where, error);
+      log.controls.push_back(*c);
+    } else if (line.empty() || line.front() == '#') {
+      continue;
+    } else if (!header) {
+      if (line != net::kFateLogHeader)
+        throw InputError(path.string(), where, "expected the header \"" + std::string(net::kFateLogHeader) + "\"");
+      header = true;
+    } else {
+      auto r = net::parse_fate_line(line, error);
+      if (!r) throw InputError(path.string(), where, error);
+      log.records.push_back(std::move(*r));
+    }
+  }
+  if (!header) throw InputError(path.string(), "", "not a fate log (no header line)");
+  return log;
+}
+
+namespace {
+
+std::string describe(const net::FateRecord& r) {
+  std::string s = "index " + std::to_string(r.index) + (r.duplicate ? " (duplicate)" : "") + ": " + net::fate_name(r.fate);
+  if (!r.due.is_infinite()) {
+    s += " due ";
+    net::append_exact_ms(s, r.due.ns());
+    s += " ms";
+  }
+  return s + (r.corrupted ? " corrupted" : "");
+}
+
+bool same(const net::FateRecord& r, const net::Delivery& d) {
+  return r.fate == d.cause && r.duplicate == d.duplicate && r.corrupted == d.corrupted &&
+         (r.fate != net::DropCause::kNone || r.due == d.arrival);
+}
+
+}  // namespace
+
+VerifyOutcome verify_fate_log(const FateLog& log, const net::LinkConfig& config, uint64_t seed,
+                              const std::string& link_name) {
+  net::Link link(config, seed, link_name);
+  VerifyOutcome out;
+  std::vector<net::Delivery> deliveries;
+  size_t next_control = 0, i = 0;
+  auto mismatch = [&](const std::string& text) {
+    ++out.mismatches;
+    if (out.first_mismatches.size() < 10) out.first_mismatches.push_back(text);
+  };
+  while (i < log.records.size()) {
+    const net::FateRecord& first = log.records[i];
+    while (next_control < log.controls.size() && log.controls[next_control].index <= first.index) {
+      const net::FateControl& c = log.controls[next_control++];
+      std::string error;
+      const auto command = parse_link_command(c.command, error);
+      if (!command) throw InputError(log.file, "control index=" + std::to_string(c.index), error);
+      if (c.time < link.last_send_time())
+        throw InputError(log.file, "control index=" + std::to_string(c.index), "time goes backwards");
+      const std::string failed = apply_link_command(*command, link, c.time);
+      if (!failed.empty()) mismatch("control '" + c.command + "': " + failed);
+    }
+    if (first.arrival < link.last_send_time())
+      throw InputError(log.file, "index " + std::to_string(first.index), "arrival time goes backwards");
+    deliveries.clear();
+    link.send(first.arrival, {first.index, first.size_bytes}, deliveries);
+    ++out.packets;
+    size_t k = 0;
+    for (; i < log.records.size() && log.records[i].index == first.index; ++i, ++k) {
+      ++out.copies;
+      if (k >= deliveries.size()) {
+        mismatch(describe(log.records[i]) + " — the model made no such copy");
+      } else if (!same(log.records[i], deliveries[k])) {
+        net::FateRecord model = log.records[i];
+        model.fate = deliveries[k].cause;
+        model.due = deliveries[k].arrival;
+        model.duplicate = deliveries[k].duplicate;
+        model.corrupted = deliveries[k].corrupted;
+        mismatch(describe(log.records[i]) + " — the model says " + describe(model));
+      }
+    }
+    if (k < deliveries.size()) mismatch("index " + std::to_string(first.index) + ": the model made another copy");
+  }
+  return out;
+}
+
+}  // namespace callsim::live

@@ -1,0 +1,188 @@
+// `callsim relay` as a user runs it: a subprocess on loopback, controlled over its Unix socket,
+// stopped by SIGTERM. It must exit 0 having written the final statistics (stdout and relay.json),
+// the per-second lines, the events with each control's effective time, fate logs that
+// `callsim relay verify` reproduces, and pcaps that tshark reads with the same packet, loss and
+// jitter figures as the relay's own statistics. Bad options exit 2 naming the option.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "loopback_util.h"
+
+namespace callsim::live {
+namespace {
+using namespace testing;
+using nlohmann::json;
+
+// A child process whose stdout we read line by line.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& args) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(fds[1], STDOUT_FILENO);
+      ::close(fds[0]);
+      std::vector<char*> argv;
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    out_ = ::fdopen(fds[0], "r");
+  }
+  ~Child() {
+    if (pid_ > 0 && !waited_) {
+      ::kill(pid_, SIGKILL);
+      wait();
+    }
+    if (out_) ::fclose(out_);
+  }
+  std::optional<std::string> line() {
+    char* buf = nullptr;
+    size_t cap = 0;
+    const ssize_t n = ::getline(&buf, &cap, out_);
+    std::optional<std::string> s;
+    if (n > 0) s = std::string(buf, static_cast<size_t>(n - (buf[n - 1] == '\n')));
+    ::free(buf);
+    return s;
+  }
+  void signal(int sig) { ::kill(pid_, sig); }
+  int wait() {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    waited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+  bool waited_ = false;
+};
+
+json control(const std::string& socket_path, const std::string& command) {
+  boost::asio::io_context io;
+  boost::asio::local::stream_protocol::socket s(io);
+  s.connect(boost::asio::local::stream_protocol::endpoint(socket_path));
+  boost::asio::write(s, boost::asio::buffer(command + "\n"));
+  boost::asio::streambuf buf;
+  boost::asio::read_until(s, buf, '\n');
+  std::istream in(&buf);
+  std::string line;
+  std::getline(in, line);
+  return json::parse(line);
+}
+
+struct TsharkStream {
+  int64_t packets = 0, lost = 0;
+  double max_jitter = 0, mean_jitter = 0;
+};
+
+std::optional<TsharkStream> tshark(const std::filesystem::path& pcap) {
+  const std::string cmd = "tshark -r " + pcap.string() + " -q -z rtp,streams 2>/dev/null";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return std::nullopt;
+  std::string text;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) text.append(buf, n);
+  ::pclose(p);
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream in(line);
+    std::vector<std::string> t;
+    for (std::string w; in >> w;) t.push_back(w);
+    if (t.size() < 17 || t[6].rfind("0x", 0) != 0) continue;
+    return TsharkStream{std::stoll(t[8]), std::stoll(t[9]), std::stod(t[16]), std::stod(t[15])};
+  }
+  return std::nullopt;
+}
+
+int run_status(const std::string& command) {
+  const int status = std::system((command + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(RelayCli, ControlSignalStopVerifyAndPcaps) {
+  const auto dir = fresh_dir("relay-cli");
+  const std::string sock = (dir / "control.sock").string();
+  Peer alice, bob;
+  Child relay({callsim_binary(), "relay", "--b", bob.endpoint().to_string(), "-o", (dir / "out").string(),
+               "--control", sock, "--stats-interval", "0.2", "--seed", "9"});
+  const auto first = relay.line();
+  ASSERT_TRUE(first);
+  const json listening = json::parse(*first);
+  ASSERT_EQ(listening["type"], "listening");
+  const Endpoint port_a = parse_endpoint(listening["calls"][0]["a"].get<std::string>(), "a");
+
+  alice.send_rtp(port_a, 100, std::chrono::milliseconds(4), 0xA11CE);  // 0.4 s
+  const json reply = control(sock, "dir a->b loss 100%");
+  EXPECT_EQ(reply["ok"], true) << reply.dump();
+  EXPECT_EQ(reply["applied"][0]["before_index"], 100);
+  alice.send_rtp(port_a, 50, std::chrono::milliseconds(4), 0xA11CE);  // all lost
+  EXPECT_EQ(control(sock, "warp 9")["ok"], false);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  relay.signal(SIGTERM);
+  std::vector<json> lines;
+  while (auto l = relay.line()) lines.push_back(json::parse(*l));
+  EXPECT_EQ(relay.wait(), 0);
+  ASSERT_FALSE(lines.empty());
+  const json& final_json = lines.back();
+  ASSERT_EQ(final_json["type"], "final");
+  EXPECT_EQ(final_json["stop_reason"], "SIGTERM");
+  const json& ab = final_json["calls"][0]["a->b"];
+  EXPECT_EQ(ab["packets"], 150);
+  EXPECT_EQ(ab["released"], bob.received_count());
+  EXPECT_EQ(ab["released"], 100);  // a perfect link, then everything lost
+  EXPECT_EQ(ab["fates"]["random_loss"], 50);
+  int stats_lines = 0;
+  for (const auto& l : lines) stats_lines += l["type"] == "stats";
+  EXPECT_GE(stats_lines, 2);
+
+  const auto out = dir / "out";
+  std::ifstream record(out / "relay.json");
+  ASSERT_TRUE(record) << "relay.json was not written";
+  EXPECT_EQ(json::parse(record)["calls"][0]["a->b"]["packets"], 150);
+  std::ifstream events(out / "events.jsonl");
+  std::string events_text((std::istreambuf_iterator<char>(events)), std::istreambuf_iterator<char>());
+  EXPECT_NE(events_text.find("\"command\":\"dir a->b loss 100%\""), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(sock)) << "the control socket is removed at exit";
+  EXPECT_EQ(run_status(callsim_binary() + " relay verify " + out.string()), 0);
+
+  if (run_status("command -v tshark") != 0) GTEST_SKIP() << "tshark is not installed: pcaps not cross-checked";
+  for (const char* side : {"in", "out"}) {
+    const auto ts = tshark(out / "call0" / (std::string("a-to-b.") + side + ".pcap"));
+    ASSERT_TRUE(ts) << side;
+    const json& ours = ab[side]["rtp_streams"][0]["wireshark"];
+    EXPECT_EQ(ts->packets, ours["packets"].get<int64_t>()) << side;
+    EXPECT_EQ(ts->lost, ours["lost"].get<int64_t>()) << side;
+    EXPECT_NEAR(ts->max_jitter, ours["max_jitter_ms"].get<double>(), 0.0005 + 1e-9) << side;
+    EXPECT_NEAR(ts->mean_jitter, ours["mean_jitter_ms"].get<double>(), 0.0005 + 1e-9) << side;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RelayCli, BadOptionsExit2) {
+  const std::string relay = callsim_binary() + " relay --duration 1 --stats-interval 0 ";
+  for (const char* bad : {"--calls 0", "--a nonsense", "--b 300.1.1.1:5", "--bind ::1", "--rtpmap 96=opus",
+                          "--learn-from 10.0.0.0/40", "--max-size 0", "--profile no_such_profile",
+                          "/no/such/scenario.json", "--spin-us -1", "--a 127.0.0.1:5000 --a 127.0.0.1:5001"})
+    EXPECT_EQ(run_status(relay + bad), 2) << bad;
+  // A port already taken.
+  boost::asio::io_context io;
+  boost::asio::ip::udp::socket taken(io, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  EXPECT_EQ(run_status(relay + "--port " + std::to_string(taken.local_endpoint().port())), 2);
+}
+
+}  // namespace
+}  // namespace callsim::live

@@ -1,0 +1,77 @@
+// Control commands: the parser's forms and refusals, and what each does to a link from the
+// moment it applies (a named phase replayed for its length, loss, delay, rate, outage, clear).
+#include <gtest/gtest.h>
+
+#include "live/control.h"
+
+namespace callsim::live {
+namespace {
+namespace net = sim::net;
+
+TEST(Control, ParsesTargetsAndCanonicalText) {
+  std::string error;
+  auto c = parse_control("call 2 dir b->a loss 5%", error);
+  ASSERT_TRUE(c) << error;
+  EXPECT_EQ(c->call, 2);
+  EXPECT_EQ(c->direction, 1);
+  EXPECT_EQ(c->link.text(), "loss 0.05");
+  c = parse_control("  delay 80   20 ", error);
+  ASSERT_TRUE(c) << error;
+  EXPECT_FALSE(c->call);
+  EXPECT_EQ(c->link.text(), "delay 80 20");
+  EXPECT_EQ(parse_control("stop", error)->kind, ControlCommand::Kind::kStop);
+  EXPECT_EQ(parse_control("loss off", error)->link.text(), "loss 0");
+  const auto again = parse_link_command("delay 80 20", error);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->jitter_ms, 20);
+  for (const char* bad : {"", "loss", "loss 2", "loss -1%", "delay", "delay x", "delay 1 2 3", "rate -5",
+                          "outage 0", "phase", "call x loss 1", "dir up loss 1", "warp 9", "clear now", "loss nan"})
+    EXPECT_FALSE(parse_control(bad, error)) << bad;
+}
+
+std::vector<net::Delivery> send_range(net::Link& link, int from, int to) {
+  std::vector<net::Delivery> out;
+  for (int i = from; i < to; ++i)
+    link.send(sim::Timestamp::zero() + sim::Duration::millis(20) * i, {static_cast<uint64_t>(i), 100}, out);
+  return out;
+}
+
+sim::Timestamp at(int packet) { return sim::Timestamp::zero() + sim::Duration::millis(20) * packet; }
+
+TEST(Control, CommandsChangeTheLinkFromTheirTime) {
+  net::LinkConfig config;
+  config.delay.base_ms = 50;
+  net::Phase handover;
+  handover.name = "handover";
+  handover.start = sim::Duration::seconds(30);
+  handover.end = sim::Duration::seconds(31);
+  handover.outage = true;
+  config.phases.push_back(handover);
+  net::Link link(config, 1, "a->b");
+  std::string error;
+  auto apply = [&](const char* text, int packet) {
+    const auto c = parse_link_command(text, error);
+    ASSERT_TRUE(c) << error;
+    EXPECT_EQ(apply_link_command(*c, link, at(packet)), "");
+  };
+  for (const auto& d : send_range(link, 0, 10)) EXPECT_EQ(d.delay(), sim::Duration::millis(50));
+  apply("delay 120", 10);
+  for (const auto& d : send_range(link, 10, 20)) EXPECT_EQ(d.delay(), sim::Duration::millis(120));
+  apply("phase handover", 20);  // a 1 s outage from packet 20: packets 20..69
+  for (const auto& d : send_range(link, 20, 75))
+    EXPECT_EQ(d.cause, d.id < 70 ? net::DropCause::kOutage : net::DropCause::kNone) << d.id;
+  apply("loss 1", 75);
+  for (const auto& d : send_range(link, 75, 80)) EXPECT_EQ(d.cause, net::DropCause::kRandomLoss);
+  apply("rate 8", 80);  // 8 kbit/s: a (100 + 28)-byte packet takes 128 ms to serialize
+  apply("loss 0", 80);
+  const auto slow = send_range(link, 80, 82);
+  EXPECT_EQ(slow[0].delay(), sim::Duration::millis(120 + 128));
+  apply("clear", 82);  // back to the configured link: 50 ms, no rate limit (FIFO behind the queue)
+  const auto back = send_range(link, 100, 101);
+  EXPECT_EQ(back[0].delay(), sim::Duration::millis(50));
+  const auto c = parse_link_command("phase nope", error);
+  EXPECT_NE(apply_link_command(*c, link, at(101)).find("no phase named 'nope'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace callsim::live

@@ -1,0 +1,305 @@
+// Benchmark of the live relay (run it on a quiet machine; figures go into the notes):
+//  throughput  — one call, every link model on (Gilbert-Elliott loss, correlated normal jitter,
+//                reordering, duplication, corruption delivered, a rate-limited queue with cross
+//                traffic, a phase), the relay thread pinned to CPU 0 and the test's sender and
+//                receiver on CPU 1. The sender offers R packets/s; reported: packets/s the relay
+//                handled per second of its own thread's CPU time (its one-core capacity), and
+//                whether it kept up with the offered rate (kernel drops, copies released).
+//  timing      — 100 calls × 50 packets/s in each direction (10 000 packets/s, calls' phases
+//                spread over the 20 ms frame), every model on; the relay's release-time error
+//                p50/p99/p99.9/max; then the same with a 100 000 datagram/s flood from an unknown
+//                source at the calls' ports.
+// Usage: relay_bench [--seconds S] [--rate R] [--realtime] [--spin-us N] [--outputs DIR]
+#include <pthread.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "live/relay.h"
+#include "rtp/rtp_header.h"
+#include "sim/random.h"
+
+namespace {
+using namespace callsim;
+using namespace callsim::live;
+namespace net = sim::net;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  double seconds = 5, rate = 100000;
+  bool realtime = false;
+  int spin_us = 0;
+  std::string outputs;
+};
+
+net::LinkConfig every_model() {
+  net::LinkConfig c;
+  c.loss.model = net::LossModel::kGilbertElliott;
+  c.loss.p = 0.01;
+  c.loss.r = 0.5;
+  c.delay.base_ms = 40;
+  c.delay.jitter_ms = 8;
+  c.delay.distribution = net::JitterDistribution::kNormal;
+  c.delay.correlation = 0.3;
+  c.delay.correlation_mode = net::CorrelationMode::kMarginal;
+  c.reorder.p = 0.005;
+  c.duplicate.p = 0.005;
+  c.corrupt.p = 0.001;
+  c.corrupt.deliver = true;
+  c.rate.kbps = 400000;  // 400 Mbit/s: above the offered load, so the queue works but rarely drops
+  c.rate.queue.limit_ms = 100;
+  c.cross_traffic.kbps = 50000;
+  net::Phase spike;
+  spike.name = "spike";
+  spike.start = sim::Duration::seconds(1);
+  spike.end = sim::Duration::from_seconds(1.5);
+  spike.delay = c.delay;
+  spike.delay->base_ms = 80;
+  c.phases.push_back(spike);
+  return c;
+}
+
+void pin(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+int udp_socket(uint16_t* port) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in sa = Endpoint{0x7F000001, 0}.to_sockaddr();
+  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  socklen_t len = sizeof sa;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  *port = ntohs(sa.sin_port);
+  const int buffer = 4 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer);
+  const timeval timeout{0, 20000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  return fd;
+}
+
+// Counts datagrams arriving on fd until stopped.
+void receive_loop(int fd, std::atomic<bool>& stop, std::atomic<uint64_t>& count) {
+  std::vector<uint8_t> buf(2048);
+  while (!stop) {
+    if (::recv(fd, buf.data(), buf.size(), 0) > 0) count.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+double thread_cpu_seconds(pthread_t t) {
+  clockid_t id;
+  timespec ts{};
+  if (pthread_getcpuclockid(t, &id) != 0 || clock_gettime(id, &ts) != 0) return -1;
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+RelayConfig base_config(const Options& o, int calls, Endpoint a, Endpoint b) {
+  RelayConfig c;
+  for (int k = 0; k < calls; ++k) {
+    CallSetup s;
+    s.index = k;
+    s.links = {every_model(), every_model()};
+    s.link_names = {"alice->bob", "bob->alice"};
+    s.seed = 1 + static_cast<uint64_t>(k);
+    s.given = {a, b};
+    c.calls.push_back(s);
+  }
+  c.cpu = 0;
+  c.realtime = o.realtime;
+  c.spin = sim::Duration::micros(o.spin_us);
+  c.stats_interval = sim::Duration::zero();
+  c.handle_signals = false;
+  c.max_inflight = 1 << 20;
+  if (!o.outputs.empty()) c.outputs.dir = o.outputs;
+  return c;
+}
+
+void throughput(const Options& o) {
+  uint16_t pa = 0, pb = 0;
+  const int fa = udp_socket(&pa), fb = udp_socket(&pb);
+  Relay relay(base_config(o, 1, {0x7F000001, pa}, {0x7F000001, pb}));
+  const Endpoint target = relay.calls()[0].local[0];
+  nlohmann::json result;
+  std::thread relay_thread([&] { result = relay.run(); });
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> received{0};
+  std::thread receiver([&] {
+    pin(1);
+    receive_loop(fb, stop, received);
+  });
+  pin(1);
+  const double cpu0 = thread_cpu_seconds(relay_thread.native_handle());
+  const sockaddr_in sa = target.to_sockaddr();
+  constexpr int kBatch = 32;
+  std::vector<std::vector<uint8_t>> packets;
+  for (int i = 0; i < kBatch; ++i) packets.push_back(rtp::serialize({}, std::vector<uint8_t>(160, 0xD5)));
+  uint64_t sent = 0;
+  const auto start = Clock::now();
+  for (uint64_t batch = 0;; ++batch) {
+    const auto due = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(batch * kBatch / o.rate));
+    if (std::chrono::duration<double>(due - start).count() >= o.seconds) break;
+    std::this_thread::sleep_until(due);
+    std::array<mmsghdr, kBatch> msgs{};
+    std::array<iovec, kBatch> iov{};
+    for (int i = 0; i < kBatch; ++i) {
+      packets[i][2] = static_cast<uint8_t>((sent + i) >> 8);  // sequence number
+      packets[i][3] = static_cast<uint8_t>(sent + i);
+      iov[i] = {packets[i].data(), packets[i].size()};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_name = const_cast<sockaddr_in*>(&sa);
+      msgs[i].msg_hdr.msg_namelen = sizeof sa;
+    }
+    const int n = ::sendmmsg(fa, msgs.data(), kBatch, 0);
+    if (n > 0) sent += static_cast<uint64_t>(n);
+  }
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double cpu = thread_cpu_seconds(relay_thread.native_handle()) - cpu0;
+  relay.request_stop();
+  relay_thread.join();
+  stop = true;
+  receiver.join();
+  const auto& ab = result["calls"][0]["a->b"];
+  const uint64_t handled = result["calls"][0]["a"]["datagrams"];
+  const uint64_t kernel = result["calls"][0]["a"]["dropped"]["kernel_receive_queue"];
+  std::printf("throughput: offered %.0f pkt/s for %.1f s (%llu sent); relay read %llu, kernel dropped %llu, "
+              "released %llu (received %llu)\n",
+              sent / elapsed, elapsed, static_cast<unsigned long long>(sent), static_cast<unsigned long long>(handled),
+              static_cast<unsigned long long>(kernel), static_cast<unsigned long long>(ab["released"].get<uint64_t>()),
+              static_cast<unsigned long long>(received.load()));
+  std::printf("throughput: relay thread CPU %.3f s -> %.0f packets/s per core (read + model + release)\n", cpu,
+              cpu > 0 ? static_cast<double>(handled) / cpu : 0.0);
+  std::printf("throughput: release error %s\n", result["release_error_us"].dump().c_str());
+  std::printf("throughput: thread %s\n", result["thread"].dump().c_str());
+  ::close(fa);
+  ::close(fb);
+}
+
+// 100 calls, both directions, 50 packets/s each; optional flood.
+void timing(const Options& o, bool with_flood) {
+  constexpr int kCalls = 100;
+  uint16_t pa = 0, pb = 0;
+  const int fa = udp_socket(&pa), fb = udp_socket(&pb);
+  Relay relay(base_config(o, kCalls, {0x7F000001, pa}, {0x7F000001, pb}));
+  std::vector<sockaddr_in> ports;
+  for (const auto& c : relay.calls()) ports.push_back(c.local[0].to_sockaddr()), ports.push_back(c.local[1].to_sockaddr());
+  nlohmann::json result;
+  std::thread relay_thread([&] { result = relay.run(); });
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> received{0};
+  std::thread ra([&] { pin(1); receive_loop(fa, stop, received); });
+  std::thread rb([&] { pin(1); receive_loop(fb, stop, received); });
+  std::thread flooder;
+  std::atomic<uint64_t> flooded{0};
+  if (with_flood) {
+    flooder = std::thread([&] {
+      pin(1);
+      const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+      std::vector<uint8_t> junk(200, 0xEE);
+      const auto start = Clock::now();
+      // 100 datagrams every millisecond, spread over every port.
+      constexpr int kBatch = 100;
+      std::array<mmsghdr, kBatch> msgs{};
+      iovec iov{junk.data(), junk.size()};
+      for (uint64_t k = 0; !stop; ++k) {
+        std::this_thread::sleep_until(start + std::chrono::milliseconds(1) * static_cast<int64_t>(k));
+        for (int i = 0; i < kBatch; ++i) {
+          msgs[i].msg_hdr.msg_iov = &iov;
+          msgs[i].msg_hdr.msg_iovlen = 1;
+          msgs[i].msg_hdr.msg_name = &ports[(k * kBatch + i) % ports.size()];
+          msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+        }
+        const int n = ::sendmmsg(fd, msgs.data(), kBatch, 0);
+        if (n > 0) flooded += static_cast<uint64_t>(n);
+      }
+      ::close(fd);
+    });
+  }
+  pin(1);
+  // Each call direction starts at its own offset within the 20 ms frame.
+  sim::RandomStream rng(1, "bench/offsets");
+  std::vector<int64_t> offset_us;
+  for (size_t p = 0; p < ports.size(); ++p) offset_us.push_back(static_cast<int64_t>(rng.below(20000)));
+  std::vector<std::pair<int64_t, size_t>> schedule;
+  const int frames = static_cast<int>(o.seconds * 50);
+  for (int f = 0; f < frames; ++f)
+    for (size_t p = 0; p < ports.size(); ++p) schedule.push_back({f * 20000 + offset_us[p], p});
+  std::sort(schedule.begin(), schedule.end());
+  auto packet = rtp::serialize({}, std::vector<uint8_t>(160, 0xD5));
+  const auto start = Clock::now();
+  std::vector<uint16_t> seq(ports.size(), 0);
+  for (const auto& [us, p] : schedule) {
+    std::this_thread::sleep_until(start + std::chrono::microseconds(us));
+    packet[2] = static_cast<uint8_t>(seq[p] >> 8);
+    packet[3] = static_cast<uint8_t>(seq[p]++);
+    ::sendto(p % 2 ? fb : fa, packet.data(), packet.size(), 0, reinterpret_cast<const sockaddr*>(&ports[p]),
+             sizeof ports[p]);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  relay.request_stop();
+  relay_thread.join();
+  stop = true;
+  ra.join();
+  rb.join();
+  if (flooder.joinable()) flooder.join();
+  const auto& e = result["release_error_us"];
+  std::printf("timing%s: %d calls x 2 directions x 50 pkt/s for %.0f s: %llu released; release error p50 %.0f us, "
+              "p90 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us, over 1 ms %llu, early %llu\n",
+              with_flood ? " under flood" : "", kCalls, o.seconds, static_cast<unsigned long long>(e["count"].get<uint64_t>()),
+              e["p50_us"].get<double>(), e["p90_us"].get<double>(), e["p99_us"].get<double>(),
+              e["p999_us"].get<double>(), e["max_us"].get<double>(),
+              static_cast<unsigned long long>(e["over_1ms"].get<uint64_t>()),
+              static_cast<unsigned long long>(e["early"].get<uint64_t>()));
+  if (with_flood) {
+    uint64_t unknown = 0, kernel = 0;
+    for (const auto& c : result["calls"])
+      for (const char* s : {"a", "b"}) {
+        unknown += c[s]["dropped"]["unknown_source"].get<uint64_t>();
+        kernel += c[s]["dropped"]["kernel_receive_queue"].get<uint64_t>();
+      }
+    std::printf("timing under flood: %.0f flood datagrams/s offered; relay dropped %llu as unknown source, kernel %llu\n",
+                flooded.load() / o.seconds, static_cast<unsigned long long>(unknown), static_cast<unsigned long long>(kernel));
+  }
+  std::printf("timing: thread %s\n", result["thread"].dump().c_str());
+  ::close(fa);
+  ::close(fb);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  std::string only;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (a == "--seconds") o.seconds = std::stod(next());
+    else if (a == "--rate") o.rate = std::stod(next());
+    else if (a == "--realtime") o.realtime = true;
+    else if (a == "--spin-us") o.spin_us = std::stoi(next());
+    else if (a == "--outputs") o.outputs = next();
+    else if (a == "--only") only = next();
+    else {
+      std::fprintf(stderr, "usage: relay_bench [--seconds S] [--rate R] [--realtime] [--spin-us N] [--outputs DIR] [--only throughput|timing|flood]\n");
+      return 2;
+    }
+  }
+  if (only.empty() || only == "throughput") throughput(o);
+  if (only.empty() || only == "timing") timing(o, false);
+  if (only.empty() || only == "flood") timing(o, true);
+  return 0;
+}
