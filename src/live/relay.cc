@@ -132,6 +132,7 @@ bool Relay::Engine::drain_port(size_t p) {
     const sim::Timestamp now = clock.now();
     datagrams += n;
     for (size_t i = 0; i < n; ++i) handle_datagram(p, i, now);
+    release_due();  // copies due meanwhile do not wait for the rest of a busy port
     if (n < UdpPort::kBatch) return false;
   }
   return true;
@@ -177,13 +178,19 @@ void Relay::Engine::arm(sim::Timestamp wake) {
   });
 }
 
+// Sends every copy due by now; returns the time of the last clock read.
+sim::Timestamp Relay::Engine::release_due() {
+  sim::Timestamp now = clock.now();
+  while (!queue.empty() && queue.top().copy.due <= now) {
+    release(queue.pop());
+    now = clock.now();
+  }
+  return now;
+}
+
 void Relay::Engine::on_release_timer() {
   for (;;) {
-    sim::Timestamp now = clock.now();
-    while (!queue.empty() && queue.top().copy.due <= now) {
-      release(queue.pop());
-      now = clock.now();
-    }
+    const sim::Timestamp now = release_due();
     if (queue.empty()) {
       if (stopping) finish();
       return;

@@ -33,6 +33,7 @@ struct Relay::Engine {
   void handle_datagram(size_t port, size_t i, sim::Timestamp now);
   void arm(sim::Timestamp wake);
   void on_release_timer();
+  sim::Timestamp release_due();
   void release(const PendingRelease& p);
   void begin_stop(const std::string& reason);
   void finish();

@@ -69,11 +69,18 @@ net::LinkConfig every_model() {
   return c;
 }
 
+bool g_realtime = false;  // --realtime: the test's own threads also run SCHED_FIFO (a steady offered load)
+
 void pin(int cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
   pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+  if (g_realtime) {
+    sched_param param{};
+    param.sched_priority = 40;
+    pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
+  }
 }
 
 int udp_socket(uint16_t* port) {
@@ -183,6 +190,8 @@ void throughput(const Options& o) {
               static_cast<unsigned long long>(received.load()));
   std::printf("throughput: relay thread CPU %.3f s -> %.0f packets/s per core (read + model + release)\n", cpu,
               cpu > 0 ? static_cast<double>(handled) / cpu : 0.0);
+  std::printf("throughput: fates %s, a-side drops %s, not sent %s\n", ab["fates"].dump().c_str(),
+              result["calls"][0]["a"]["dropped"].dump().c_str(), ab["not_sent"].dump().c_str());
   std::printf("throughput: release error %s\n", result["release_error_us"].dump().c_str());
   std::printf("throughput: thread %s\n", result["thread"].dump().c_str());
   ::close(fa);
@@ -298,6 +307,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  g_realtime = o.realtime;
   if (only.empty() || only == "throughput") throughput(o);
   if (only.empty() || only == "timing") timing(o, false);
   if (only.empty() || only == "flood") timing(o, true);
