@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 CALLSIM=${CALLSIM:-build/callsim}
 OUT=${1:-/tmp/callsim-relay-example}
 rm -rf "$OUT" && mkdir -p "$OUT"
-A_PORT=${A_PORT:-41000} B_PORT=${B_PORT:-41002}  # the endpoints' own RTP ports
+A_PORT=${A_PORT:-31000} B_PORT=${B_PORT:-31002}  # the endpoints' RTP ports (below the ephemeral range)
 CAPS="application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload=96"
 
 # 1. The relay: links alice->bob (a->b) and bob->alice (b->a) of the default scenario. gst-launch's
