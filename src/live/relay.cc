@@ -78,6 +78,8 @@ void Relay::Engine::tune_thread() {
 }
 
 void Relay::Engine::start() {
+  // A reader of stdout that goes away must not kill the relay before it writes its outputs.
+  std::signal(SIGPIPE, SIG_IGN);
   tune_thread();
   json listening = {{"type", "listening"}, {"t_s", clock.now().to_seconds()}, {"utc", format_utc(clock.unix_ns_at_zero())}};
   json list = json::array();

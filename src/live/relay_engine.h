@@ -42,6 +42,8 @@ struct Relay::Engine {
   // relay_report.cc
   void on_tick();
   void emit_stats(bool interval);
+  void continue_stats_line();
+  void finish_stats_line();
   void emit_events();
   void emit(LineWriter::Kind kind, const nlohmann::json& j);
   void handle_control(const std::string& line, const ControlChannel::Reply& reply);
@@ -72,6 +74,12 @@ struct Relay::Engine {
   bool stopping = false, finished = false;
   std::string stop_reason;
   sim::Timestamp stopped_at;
+  struct StatsLine {
+    std::string text;
+    bool interval = false;
+    size_t next = 0;  // next call to add
+  };
+  std::unique_ptr<StatsLine> stats_line;  // the statistics line being built
   nlohmann::json thread_setup;  // what tune_thread obtained
   nlohmann::json result;
 };

@@ -46,8 +46,8 @@ json Relay::Engine::relay_json() const {
 // One statistics line. Each call's figures are built in its own handler, so releases due
 // meanwhile are not held up by a large line (each call is a consistent snapshot of itself).
 void Relay::Engine::emit_stats(bool interval) {
+  if (stats_line) finish_stats_line();  // one line at a time
   const sim::Timestamp now = clock.now();
-  auto text = std::make_shared<std::string>();
   json head = {{"type", "stats"},
                {"t_s", now.to_seconds()},
                {"utc", format_utc(clock.unix_ns_at_zero() + now.ns())},
@@ -57,28 +57,36 @@ void Relay::Engine::emit_stats(bool interval) {
     head["interval_release_error_us"] = interval_error.to_json();
     interval_error.clear();
   }
-  *text = head.dump();
-  text->pop_back();  // reopen the object for "calls"
-  *text += ",\"calls\":[";
-  auto step = std::make_shared<std::function<void(size_t)>>();
-  *step = [this, text, step, interval](size_t k) {
-    if (finished) return;
-    if (k > 0) *text += ',';
-    *text += calls[k]->to_json(interval).dump();
-    if (k + 1 < calls.size()) {
-      asio::post(io, [step, k] { (*step)(k + 1); });
-      return;
-    }
-    *text += "]}";
-    lines->write(LineWriter::Kind::kStats, std::move(*text));
-    *step = nullptr;  // breaks the self-reference
-  };
-  if (calls.empty()) {
-    *text += "]}";
-    lines->write(LineWriter::Kind::kStats, std::move(*text));
+  stats_line = std::make_unique<StatsLine>();
+  stats_line->interval = interval;
+  stats_line->text = head.dump();
+  stats_line->text.pop_back();  // reopen the object for "calls"
+  stats_line->text += ",\"calls\":[";
+  continue_stats_line();
+}
+
+void Relay::Engine::continue_stats_line() {
+  if (!stats_line || finished) return;
+  StatsLine& line = *stats_line;
+  if (line.next < calls.size()) {
+    if (line.next > 0) line.text += ',';
+    line.text += calls[line.next++]->to_json(line.interval).dump();
+  }
+  if (line.next < calls.size()) {
+    asio::post(io, [this] { continue_stats_line(); });
     return;
   }
-  (*step)(0);
+  line.text += "]}";
+  lines->write(LineWriter::Kind::kStats, std::move(line.text));
+  stats_line.reset();
+}
+
+void Relay::Engine::finish_stats_line() {
+  while (stats_line) {
+    const size_t pending = stats_line->next;
+    continue_stats_line();
+    if (stats_line && stats_line->next == pending) break;  // finished: nothing more is built
+  }
 }
 
 void Relay::Engine::handle_control(const std::string& line, const ControlChannel::Reply& reply) {

@@ -98,14 +98,6 @@ int udp_socket(uint16_t* port) {
   return fd;
 }
 
-// Counts datagrams arriving on fd until stopped.
-void receive_loop(int fd, std::atomic<bool>& stop, std::atomic<uint64_t>& count) {
-  std::vector<uint8_t> buf(2048);
-  while (!stop) {
-    if (::recv(fd, buf.data(), buf.size(), 0) > 0) count.fetch_add(1, std::memory_order_relaxed);
-  }
-}
-
 double thread_cpu_seconds(pthread_t t) {
   clockid_t id;
   timespec ts{};
@@ -134,158 +126,167 @@ RelayConfig base_config(const Options& o, int calls, Endpoint a, Endpoint b) {
   return c;
 }
 
-void throughput(const Options& o) {
-  uint16_t pa = 0, pb = 0;
-  const int fa = udp_socket(&pa), fb = udp_socket(&pb);
-  Relay relay(base_config(o, 1, {0x7F000001, pa}, {0x7F000001, pb}));
-  const Endpoint target = relay.calls()[0].local[0];
-  nlohmann::json result;
-  std::thread relay_thread([&] { result = relay.run(); });
+// The relay on CPU 0 with `calls` calls whose endpoints are two test sockets (side a, side b), and
+// receive threads on CPU 1 counting what comes back.
+struct Rig {
+  Rig(const Options& o, int calls) {
+    uint16_t pa = 0, pb = 0;
+    fa = udp_socket(&pa);
+    fb = udp_socket(&pb);
+    relay = std::make_unique<Relay>(base_config(o, calls, {0x7F000001, pa}, {0x7F000001, pb}));
+    relay_thread = std::thread([this] { result = relay->run(); });
+    for (int fd : {fa, fb})
+      receivers.emplace_back([this, fd] {
+        pin(1);
+        std::vector<uint8_t> buf(2048);
+        while (!stop)
+          if (::recv(fd, buf.data(), buf.size(), 0) > 0) received.fetch_add(1, std::memory_order_relaxed);
+      });
+  }
+  nlohmann::json finish() {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // in-flight copies leave
+    relay->request_stop();
+    relay_thread.join();
+    stop = true;
+    for (auto& t : receivers) t.join();
+    ::close(fa);
+    ::close(fb);
+    return result;
+  }
+  int fa = -1, fb = -1;
+  std::unique_ptr<Relay> relay;
+  std::thread relay_thread;
+  std::vector<std::thread> receivers;
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> received{0};
-  std::thread receiver([&] {
-    pin(1);
-    receive_loop(fb, stop, received);
-  });
-  pin(1);
-  const double cpu0 = thread_cpu_seconds(relay_thread.native_handle());
-  const sockaddr_in sa = target.to_sockaddr();
+  nlohmann::json result;
+};
+
+// Sends `packet` in sendmmsg batches of 32 to `to` (round robin), `rate` per second, for `seconds`
+// or until `stop`; returns how many were sent. The RTP sequence number counts up when `number`.
+uint64_t send_paced(int fd, std::vector<sockaddr_in>& to, std::vector<uint8_t> packet, double rate,
+                    double seconds, const std::atomic<bool>* stop, bool number) {
   constexpr int kBatch = 32;
-  std::vector<std::vector<uint8_t>> packets;
-  for (int i = 0; i < kBatch; ++i) packets.push_back(rtp::serialize({}, std::vector<uint8_t>(160, 0xD5)));
+  std::vector<std::vector<uint8_t>> copies(kBatch, packet);
   uint64_t sent = 0;
   const auto start = Clock::now();
-  for (uint64_t batch = 0;; ++batch) {
-    const auto due = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(batch * kBatch / o.rate));
-    if (std::chrono::duration<double>(due - start).count() >= o.seconds) break;
-    std::this_thread::sleep_until(due);
+  for (uint64_t batch = 0; !(stop && *stop); ++batch) {
+    const double at = static_cast<double>(batch * kBatch) / rate;
+    if (at >= seconds) break;
+    std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at)));
     std::array<mmsghdr, kBatch> msgs{};
     std::array<iovec, kBatch> iov{};
     for (int i = 0; i < kBatch; ++i) {
-      packets[i][2] = static_cast<uint8_t>((sent + i) >> 8);  // sequence number
-      packets[i][3] = static_cast<uint8_t>(sent + i);
-      iov[i] = {packets[i].data(), packets[i].size()};
+      if (number) {
+        copies[i][2] = static_cast<uint8_t>((sent + i) >> 8);
+        copies[i][3] = static_cast<uint8_t>(sent + i);
+      }
+      iov[i] = {copies[i].data(), copies[i].size()};
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
-      msgs[i].msg_hdr.msg_name = const_cast<sockaddr_in*>(&sa);
-      msgs[i].msg_hdr.msg_namelen = sizeof sa;
+      msgs[i].msg_hdr.msg_name = &to[(batch * kBatch + i) % to.size()];
+      msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
     }
-    const int n = ::sendmmsg(fa, msgs.data(), kBatch, 0);
+    const int n = ::sendmmsg(fd, msgs.data(), kBatch, 0);
     if (n > 0) sent += static_cast<uint64_t>(n);
   }
-  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const double cpu = thread_cpu_seconds(relay_thread.native_handle()) - cpu0;
-  relay.request_stop();
-  relay_thread.join();
-  stop = true;
-  receiver.join();
-  const auto& ab = result["calls"][0]["a->b"];
-  const uint64_t handled = result["calls"][0]["a"]["datagrams"];
-  const uint64_t kernel = result["calls"][0]["a"]["dropped"]["kernel_receive_queue"];
-  std::printf("throughput: offered %.0f pkt/s for %.1f s (%llu sent); relay read %llu, kernel dropped %llu, "
-              "released %llu (received %llu)\n",
-              sent / elapsed, elapsed, static_cast<unsigned long long>(sent), static_cast<unsigned long long>(handled),
-              static_cast<unsigned long long>(kernel), static_cast<unsigned long long>(ab["released"].get<uint64_t>()),
-              static_cast<unsigned long long>(received.load()));
-  std::printf("throughput: relay thread CPU %.3f s -> %.0f packets/s per core (read + model + release)\n", cpu,
-              cpu > 0 ? static_cast<double>(handled) / cpu : 0.0);
-  std::printf("throughput: fates %s, a-side drops %s, not sent %s\n", ab["fates"].dump().c_str(),
-              result["calls"][0]["a"]["dropped"].dump().c_str(), ab["not_sent"].dump().c_str());
-  std::printf("throughput: release error %s\n", result["release_error_us"].dump().c_str());
-  std::printf("throughput: thread %s\n", result["thread"].dump().c_str());
-  ::close(fa);
-  ::close(fb);
+  return sent;
 }
 
-// 100 calls, both directions, 50 packets/s each; optional flood.
-void timing(const Options& o, bool with_flood) {
-  constexpr int kCalls = 100;
-  uint16_t pa = 0, pb = 0;
-  const int fa = udp_socket(&pa), fb = udp_socket(&pb);
-  Relay relay(base_config(o, kCalls, {0x7F000001, pa}, {0x7F000001, pb}));
-  std::vector<sockaddr_in> ports;
-  for (const auto& c : relay.calls()) ports.push_back(c.local[0].to_sockaddr()), ports.push_back(c.local[1].to_sockaddr());
-  nlohmann::json result;
-  std::thread relay_thread([&] { result = relay.run(); });
-  std::atomic<bool> stop{false};
-  std::atomic<uint64_t> received{0};
-  std::thread ra([&] { pin(1); receive_loop(fa, stop, received); });
-  std::thread rb([&] { pin(1); receive_loop(fb, stop, received); });
-  std::thread flooder;
-  std::atomic<uint64_t> flooded{0};
-  if (with_flood) {
-    flooder = std::thread([&] {
-      pin(1);
-      const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-      std::vector<uint8_t> junk(200, 0xEE);
-      const auto start = Clock::now();
-      // 100 datagrams every millisecond, spread over every port.
-      constexpr int kBatch = 100;
-      std::array<mmsghdr, kBatch> msgs{};
-      iovec iov{junk.data(), junk.size()};
-      for (uint64_t k = 0; !stop; ++k) {
-        std::this_thread::sleep_until(start + std::chrono::milliseconds(1) * static_cast<int64_t>(k));
-        for (int i = 0; i < kBatch; ++i) {
-          msgs[i].msg_hdr.msg_iov = &iov;
-          msgs[i].msg_hdr.msg_iovlen = 1;
-          msgs[i].msg_hdr.msg_name = &ports[(k * kBatch + i) % ports.size()];
-          msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
-        }
-        const int n = ::sendmmsg(fd, msgs.data(), kBatch, 0);
-        if (n > 0) flooded += static_cast<uint64_t>(n);
-      }
-      ::close(fd);
-    });
-  }
+std::vector<uint8_t> voice_packet() { return rtp::serialize({}, std::vector<uint8_t>(160, 0xD5)); }
+
+void throughput(const Options& o) {
+  Rig rig(o, 1);
+  std::vector<sockaddr_in> target = {rig.relay->calls()[0].local[0].to_sockaddr()};
   pin(1);
-  // Each call direction starts at its own offset within the 20 ms frame.
+  const double cpu0 = thread_cpu_seconds(rig.relay_thread.native_handle());
+  const auto start = Clock::now();
+  const uint64_t sent = send_paced(rig.fa, target, voice_packet(), o.rate, o.seconds, nullptr, true);
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double cpu = thread_cpu_seconds(rig.relay_thread.native_handle()) - cpu0;
+  const nlohmann::json result = rig.finish();
+  const auto& ab = result["calls"][0]["a->b"];
+  const uint64_t handled = result["calls"][0]["a"]["datagrams"];
+  std::printf("throughput: offered %.0f pkt/s for %.1f s (%llu sent); relay read %llu, released %llu (received %llu)\n",
+              static_cast<double>(sent) / elapsed, elapsed, static_cast<unsigned long long>(sent),
+              static_cast<unsigned long long>(handled), static_cast<unsigned long long>(ab["released"].get<uint64_t>()),
+              static_cast<unsigned long long>(rig.received.load()));
+  std::printf("throughput: relay thread CPU %.3f s -> %.0f packets/s per core (read + model + release)\n", cpu,
+              cpu > 0 ? static_cast<double>(handled) / cpu : 0.0);
+  std::printf("throughput: fates %s\nthroughput: a-side drops %s, not sent %s\n", ab["fates"].dump().c_str(),
+              result["calls"][0]["a"]["dropped"].dump().c_str(), ab["not_sent"].dump().c_str());
+  std::printf("throughput: release error %s\nthroughput: thread %s\n", result["release_error_us"].dump().c_str(),
+              result["thread"].dump().c_str());
+}
+
+// Every call direction sends one packet per 20 ms at its own offset within the frame.
+void send_calls(const Rig& rig, std::vector<sockaddr_in>& ports, double seconds) {
   sim::RandomStream rng(1, "bench/offsets");
+  std::vector<std::pair<int64_t, size_t>> schedule;
   std::vector<int64_t> offset_us;
   for (size_t p = 0; p < ports.size(); ++p) offset_us.push_back(static_cast<int64_t>(rng.below(20000)));
-  std::vector<std::pair<int64_t, size_t>> schedule;
-  const int frames = static_cast<int>(o.seconds * 50);
-  for (int f = 0; f < frames; ++f)
+  for (int f = 0; f < static_cast<int>(seconds * 50); ++f)
     for (size_t p = 0; p < ports.size(); ++p) schedule.push_back({f * 20000 + offset_us[p], p});
   std::sort(schedule.begin(), schedule.end());
-  auto packet = rtp::serialize({}, std::vector<uint8_t>(160, 0xD5));
-  const auto start = Clock::now();
+  auto packet = voice_packet();
   std::vector<uint16_t> seq(ports.size(), 0);
+  const auto start = Clock::now();
   for (const auto& [us, p] : schedule) {
     std::this_thread::sleep_until(start + std::chrono::microseconds(us));
     packet[2] = static_cast<uint8_t>(seq[p] >> 8);
     packet[3] = static_cast<uint8_t>(seq[p]++);
-    ::sendto(p % 2 ? fb : fa, packet.data(), packet.size(), 0, reinterpret_cast<const sockaddr*>(&ports[p]),
+    ::sendto(p % 2 ? rig.fb : rig.fa, packet.data(), packet.size(), 0, reinterpret_cast<const sockaddr*>(&ports[p]),
              sizeof ports[p]);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  relay.request_stop();
-  relay_thread.join();
-  stop = true;
-  ra.join();
-  rb.join();
-  if (flooder.joinable()) flooder.join();
+}
+
+void report_timing(const nlohmann::json& result, const Options& o, int calls, double flood_rate) {
   const auto& e = result["release_error_us"];
   std::printf("timing%s: %d calls x 2 directions x 50 pkt/s for %.0f s: %llu released; release error p50 %.0f us, "
               "p90 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us, over 1 ms %llu, early %llu\n",
-              with_flood ? " under flood" : "", kCalls, o.seconds, static_cast<unsigned long long>(e["count"].get<uint64_t>()),
-              e["p50_us"].get<double>(), e["p90_us"].get<double>(), e["p99_us"].get<double>(),
-              e["p999_us"].get<double>(), e["max_us"].get<double>(),
-              static_cast<unsigned long long>(e["over_1ms"].get<uint64_t>()),
+              flood_rate > 0 ? " under flood" : "", calls, o.seconds,
+              static_cast<unsigned long long>(e["count"].get<uint64_t>()), e["p50_us"].get<double>(),
+              e["p90_us"].get<double>(), e["p99_us"].get<double>(), e["p999_us"].get<double>(),
+              e["max_us"].get<double>(), static_cast<unsigned long long>(e["over_1ms"].get<uint64_t>()),
               static_cast<unsigned long long>(e["early"].get<uint64_t>()));
-  if (with_flood) {
+  if (flood_rate > 0) {
     uint64_t unknown = 0, kernel = 0;
     for (const auto& c : result["calls"])
       for (const char* s : {"a", "b"}) {
         unknown += c[s]["dropped"]["unknown_source"].get<uint64_t>();
         kernel += c[s]["dropped"]["kernel_receive_queue"].get<uint64_t>();
       }
-    std::printf("timing under flood: %.0f flood datagrams/s offered; relay dropped %llu as unknown source, kernel %llu\n",
-                flooded.load() / o.seconds, static_cast<unsigned long long>(unknown), static_cast<unsigned long long>(kernel));
+    std::printf("timing under flood: %.0f flood datagrams/s; relay dropped %llu as unknown source, kernel %llu\n",
+                flood_rate, static_cast<unsigned long long>(unknown), static_cast<unsigned long long>(kernel));
   }
   std::printf("timing: thread %s\n", result["thread"].dump().c_str());
-  ::close(fa);
-  ::close(fb);
+}
+
+// 100 calls, both directions, 50 packets/s each; optionally a 100 000/s flood from an unknown source.
+void timing(const Options& o, bool with_flood) {
+  constexpr int kCalls = 100;
+  Rig rig(o, kCalls);
+  std::vector<sockaddr_in> ports;
+  for (const auto& c : rig.relay->calls()) {
+    ports.push_back(c.local[0].to_sockaddr());
+    ports.push_back(c.local[1].to_sockaddr());
+  }
+  std::atomic<uint64_t> flooded{0};
+  std::thread flooder([&] {
+    if (!with_flood) return;
+    pin(1);
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    std::atomic<bool> never{false};
+    auto targets = ports;
+    flooded = send_paced(fd, targets, std::vector<uint8_t>(200, 0xEE), 100000, o.seconds, &never, false);
+    ::close(fd);
+  });
+  pin(1);
+  send_calls(rig, ports, o.seconds);
+  flooder.join();
+  const nlohmann::json result = rig.finish();
+  report_timing(result, o, kCalls, with_flood ? static_cast<double>(flooded.load()) / o.seconds : 0.0);
 }
 
 }  // namespace
