@@ -109,6 +109,7 @@ class CallRelay {
   int index() const { return setup_.index; }
   // Events (learned, forgotten, ...) since the last call, for the engine to print and log.
   std::vector<nlohmann::json> take_events() { return std::exchange(events_, {}); }
+  bool has_events() const { return !events_.empty(); }
   // Statistics so far; `interval` adds and resets the release-error histograms of the interval.
   nlohmann::json to_json(bool interval);
   const DurationHistogram& release_error(int direction) const { return dirs_[direction]->release_error; }

@@ -26,12 +26,16 @@ Relay::Engine::Engine(RelayConfig config)
   for (auto& b : scratch) b = pool.get();
   bind_ports();
   cfg.outputs.unix_ns_at_zero = clock.unix_ns_at_zero();
-  if (!cfg.outputs.dir.empty()) std::filesystem::create_directories(cfg.outputs.dir);
-  for (const CallSetup& setup : cfg.calls)
-    calls.push_back(std::make_unique<CallRelay>(setup, &cfg.policy, &cfg.payload_types, cfg.outputs));
   const auto& dir = cfg.outputs.dir;
-  lines = std::make_unique<LineWriter>(cfg.lines, dir.empty() ? dir : dir / "stats.jsonl",
-                                       dir.empty() ? dir : dir / "events.jsonl");
+  try {
+    if (!dir.empty()) std::filesystem::create_directories(dir);
+    for (const CallSetup& setup : cfg.calls)
+      calls.push_back(std::make_unique<CallRelay>(setup, &cfg.policy, &cfg.payload_types, cfg.outputs));
+    lines = std::make_unique<LineWriter>(cfg.lines, dir.empty() ? dir : dir / "stats.jsonl",
+                                         dir.empty() ? dir : dir / "events.jsonl");
+  } catch (const std::exception& e) {  // an output folder that cannot be written is bad input
+    throw InputError(dir.string(), "", std::string("cannot create the relay's outputs: ") + e.what());
+  }
   if (cfg.control_stdin || !cfg.control_socket.empty())
     control = std::make_unique<ControlChannel>(io, cfg.control_stdin, cfg.control_socket,
                                                [this](const std::string& line, ControlChannel::Reply reply) {
@@ -148,6 +152,7 @@ void Relay::Engine::handle_datagram(size_t p, size_t i, sim::Timestamp now) {
   const bool room = queue.size() + 2 <= cfg.max_inflight;
   const auto verdict =
       call.on_datagram(side, now, r.from, {scratch[i], r.copied}, r.size, room, copies);
+  if (call.has_events()) emit_events();  // an endpoint learned: say so at once
   if (verdict != CallRelay::Verdict::kAccepted || copies.empty()) return;
   // Extra copies first (from the unmodified bytes), then each copy's own corruption.
   std::array<uint8_t*, 2> buffers = {scratch[i], nullptr};
