@@ -33,8 +33,8 @@ Relay::Engine::Engine(RelayConfig config)
       calls.push_back(std::make_unique<CallRelay>(setup, &cfg.policy, &cfg.payload_types, cfg.outputs));
     lines = std::make_unique<LineWriter>(cfg.lines, dir.empty() ? dir : dir / "stats.jsonl",
                                          dir.empty() ? dir : dir / "events.jsonl");
-  } catch (const std::exception& e) {  // an output folder that cannot be written is bad input
-    throw InputError(dir.string(), "", std::string("cannot create the relay's outputs: ") + e.what());
+  } catch (const std::exception& e) {  // e.g. a file where the folder should be, read-only
+    throw EnvironmentError(dir.string() + ": cannot create the relay's outputs: " + e.what());
   }
   if (cfg.control_stdin || !cfg.control_socket.empty())
     control = std::make_unique<ControlChannel>(io, cfg.control_stdin, cfg.control_socket,
@@ -265,11 +265,15 @@ void Relay::Engine::finish() {
   tick_timer.cancel();
   if (signals) signals->cancel(ec);
   result = final_json();
-  for (auto& call : calls) call->finish();
-  if (!cfg.outputs.dir.empty()) write_file_atomic(cfg.outputs.dir / "relay.json", result.dump(2) + "\n");
-  emit(LineWriter::Kind::kOther, result);
-  lines->close();
   io.stop();
+  emit(LineWriter::Kind::kOther, result);
+  try {
+    for (auto& call : calls) call->finish();
+    if (!cfg.outputs.dir.empty()) write_file_atomic(cfg.outputs.dir / "relay.json", result.dump(2) + "\n");
+    lines->close();
+  } catch (const std::exception& e) {  // disk full, folder removed meanwhile
+    throw EnvironmentError(cfg.outputs.dir.string() + ": writing the relay's outputs failed: " + e.what());
+  }
 }
 
 Relay::Relay(RelayConfig config) : engine_(std::make_unique<Engine>(std::move(config))) {}

@@ -49,14 +49,16 @@ struct RelayConfig {
 
 class Relay {
  public:
-  // Binds every port. Throws InputError when a port cannot be bound or an output cannot be made.
+  // Binds every port. Throws EnvironmentError when a port cannot be bound or an output cannot be
+  // made (InputError for bad options is the caller's).
   explicit Relay(RelayConfig config);
   ~Relay();
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
 
   const std::vector<CallSetup>& calls() const;  // with the bound local endpoints
-  // Runs until stopped; returns the final JSON (also written to <dir>/relay.json).
+  // Runs until stopped; returns the final JSON (also written to <dir>/relay.json). Throws
+  // EnvironmentError when the outputs cannot be written.
   nlohmann::json run();
   // Thread-safe: stops as a signal would.
   void request_stop();

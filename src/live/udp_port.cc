@@ -11,7 +11,7 @@ namespace asio = boost::asio;
 UdpPort::UdpPort(asio::io_context& io, Endpoint local, const char* option) : socket_(io), local_(local) {
   boost::system::error_code ec;
   socket_.open(asio::ip::udp::v4(), ec);
-  if (ec) throw std::runtime_error("cannot open a UDP socket: " + ec.message());
+  if (ec) throw EnvironmentError("cannot open a UDP socket: " + ec.message());
   const int fd = socket_.native_handle();
   const int on = 1, buffer = 4 << 20;
   // Best effort: the kernel caps the buffers at net.core.{r,w}mem_max.
@@ -20,7 +20,7 @@ UdpPort::UdpPort(asio::io_context& io, Endpoint local, const char* option) : soc
   setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on);
   const sockaddr_in sa = local.to_sockaddr();
   if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0)
-    throw InputError("", option, "cannot bind " + local.to_string() + ": " + std::strerror(errno));
+    throw EnvironmentError(std::string(option) + ": cannot bind " + local.to_string() + ": " + std::strerror(errno));
   sockaddr_in bound{};
   socklen_t len = sizeof bound;
   getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);

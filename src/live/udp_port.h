@@ -27,7 +27,7 @@ class UdpPort {
     size_t copied = 0;  // bytes in the buffer
   };
 
-  // Throws InputError naming `option` when the address cannot be bound.
+  // Throws EnvironmentError naming `option` when the address cannot be bound.
   UdpPort(boost::asio::io_context& io, Endpoint local, const char* option);
 
   const Endpoint& local() const { return local_; }

@@ -40,7 +40,8 @@ TEST(Cli, HelpOfTheProgramAndOfEveryCommandStatesTheExitCodes) {
        std::vector<std::vector<std::string>>{{"--help"},          {"run", "--help"},    {"validate", "--help"},
                                              {"score", "--help"}, {"sweep", "--help"},  {"check", "--help"},
                                              {"report", "--help"}, {"netsim", "--help"}, {"level", "--help"},
-                                             {"merge", "--help"}, {"baseline", "update", "--help"}}) {
+                                             {"merge", "--help"}, {"baseline", "update", "--help"},
+                                             {"relay", "--help"}, {"relay", "verify", "--help"}}) {
     const CliRun r = callsim(args);
     const std::string what = args.front();
     EXPECT_EQ(r.exit_code, 0) << what;
@@ -56,12 +57,12 @@ TEST(Cli, HelpOfTheProgramAndOfEveryCommandStatesTheExitCodes) {
 TEST(Cli, EveryCommandThatWritesTakesDashOAndDashDashOut) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"run", "--help"}, {"sweep", "--help"}, {"merge", "--help"}, {"netsim", "--help"},
-           {"level", "--help"}, {"report", "--help"}, {"baseline", "update", "--help"}}) {
+           {"level", "--help"}, {"report", "--help"}, {"baseline", "update", "--help"}, {"relay", "--help"}}) {
     const CliRun r = callsim(args);
     EXPECT_NE(r.out.find("-o,--out"), std::string::npos) << args.front() << ":\n" << r.out;
   }
   // No command spells it differently.
-  for (const char* command : {"run", "validate", "score", "sweep", "check", "report", "netsim", "level", "merge"})
+  for (const char* command : {"run", "validate", "score", "sweep", "check", "report", "netsim", "level", "merge", "relay"})
     EXPECT_EQ(callsim({command, "--help"}).out.find("--output"), std::string::npos) << command;
 }
 
