@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_read.h"
 #include "live/control.h"
 #include "sim/net/link.h"
 
@@ -11,6 +12,7 @@ namespace callsim::live {
 namespace net = sim::net;
 
 FateLog read_fate_log(const std::filesystem::path& path) {
+  require_regular_file(path.string(), "fate log");  // streamed: a long call's log may be large
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string(), "", "cannot open the fate log");
   FateLog log;

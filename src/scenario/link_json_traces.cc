@@ -71,6 +71,8 @@ std::shared_ptr<const net::PacketTrace> fate_log_trace(const std::string& path, 
     e.key = static_cast<int64_t>(r->index);
     e.lost = r->fate != net::DropCause::kNone;
     if (!e.lost) e.delay = r->due - r->arrival;
+    if (!e.lost && !(e.delay >= sim::Duration::zero() && e.delay.to_ms() <= kMaxTraceDelayMs))
+      fail_at(path, lines[i], "due_ms - arrival_ms must be a delay of 0 to 60000 ms");
     trace->entries.push_back(e);
   }
   if (trace->entries.empty()) throw InputError(path, "", "the fate log has a header but no packets");
