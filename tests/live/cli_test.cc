@@ -126,6 +126,7 @@ TEST(RelayCli, ControlSignalStopVerifyAndPcaps) {
   const Endpoint port_a = parse_endpoint(listening["calls"][0]["a"].get<std::string>(), "a");
 
   alice.send_rtp(port_a, 100, std::chrono::milliseconds(4), 0xA11CE);  // 0.4 s
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the relay has read them all
   const json reply = control(sock, "dir a->b loss 100%");
   EXPECT_EQ(reply["ok"], true) << reply.dump();
   EXPECT_EQ(reply["applied"][0]["before_index"], 100);
@@ -142,7 +143,7 @@ TEST(RelayCli, ControlSignalStopVerifyAndPcaps) {
   EXPECT_EQ(final_json["stop_reason"], "SIGTERM");
   const json& ab = final_json["calls"][0]["a->b"];
   EXPECT_EQ(ab["packets"], 150);
-  EXPECT_EQ(ab["released"], bob.received_count());
+  EXPECT_EQ(ab["released"], bob.wait_for(ab["released"].get<size_t>()));
   EXPECT_EQ(ab["released"], 100);  // a perfect link, then everything lost
   EXPECT_EQ(ab["fates"]["random_loss"], 50);
   int stats_lines = 0;

@@ -4,10 +4,13 @@
 //  - exactly: every packet's fate equals the offline link's over the same arrival sequence
 //    (verify_fate_log), the receivers got exactly the copies the fate log says were delivered, in
 //    exactly the order of their due times (FIFO: in sequence);
-//  - statistically, against the offline model of an ideal 500 packet/s stream with the same seed:
-//    loss rate within 4 binomial standard deviations of p (and the same lost sequence numbers,
-//    since loss draws once per packet), link delays with a Kolmogorov-Smirnov distance < 0.15 and
-//    medians within 2 ms (the live sender's timing noise moves the FIFO clamp a little);
+//  - statistically: the loss rate is within 4 binomial standard deviations of p, and the same
+//    packets are lost as in an ideal 500 packet/s stream with the same seed (loss draws once per
+//    packet, whatever the timing); the live link delays follow the model's delay distribution
+//    for the arrival times the relay saw: Kolmogorov-Smirnov distance < 0.12 and medians within
+//    1 ms against 20 offline runs over those arrival times with other seeds (the FIFO clamp makes
+//    the distribution depend on the sender's pacing, which a loaded machine disturbs, so the
+//    reference must use the same arrivals; an ideal stream's distance is only printed);
 //  - on the wire: each packet's one-way delay measured by the test is at least the model's delay
 //    (the relay never releases early) and exceeds it by < 5 ms at the median (typically ~0.1 ms;
 //    lenient because other jobs share this machine's two cores).
@@ -62,6 +65,25 @@ double ks_distance(std::vector<double> a, std::vector<double> b) {
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
+}
+
+// Link delays (ms) of the delivered copies when the log's arrival times go through `config`
+// with seeds first_seed .. first_seed + seeds - 1, pooled.
+std::vector<double> delays_over_arrivals(const FateLog& log, const net::LinkConfig& config, uint64_t first_seed,
+                                         int seeds) {
+  std::vector<double> out;
+  std::vector<net::Delivery> d;
+  for (int s = 0; s < seeds; ++s) {
+    net::Link link(config, first_seed + static_cast<uint64_t>(s), "alice->bob");
+    for (const auto& r : log.records) {
+      if (r.duplicate) continue;
+      d.clear();
+      link.send(r.arrival, {r.index, r.size_bytes}, d);
+      for (const auto& c : d)
+        if (c.delivered() && !c.duplicate) out.push_back(c.delay().to_ms());
+    }
+  }
+  return out;
 }
 
 struct Direction {
@@ -125,6 +147,8 @@ TEST(Loopback, TwoWayCallMatchesTheOfflineModel) {
   const nlohmann::json final_json = relay.stop();
   ab.log = read_fate_log(dir / "call0" / "a-to-b.fates.csv");
   ba.log = read_fate_log(dir / "call0" / "b-to-a.fates.csv");
+  bob.wait_for(final_json["calls"][0]["a->b"]["released"].get<size_t>());
+  alice.wait_for(final_json["calls"][0]["b->a"]["released"].get<size_t>());
   ab.received = bob.received();
   ba.received = alice.received();
 
@@ -144,7 +168,7 @@ TEST(Loopback, TwoWayCallMatchesTheOfflineModel) {
     reordered += static_cast<int16_t>(ba.received[i].sequence() - ba.received[i - 1].sequence()) < 0;
   EXPECT_GT(reordered, 20);  // netem-style jitter really reorders (sd 4 ms at 2 ms spacing)
 
-  // Statistical: against an ideal 500 packet/s stream through the same link and seed.
+  // Statistical: loss against p and an ideal 500 packet/s stream with the same seed.
   const auto ideal = net::run_link_stream(a_to_b(), 21, "alice->bob", 500, 172, sim::Duration::seconds(2));
   std::vector<double> live_delay, ideal_delay;
   int live_lost = 0, same_fate = 0;
@@ -158,8 +182,13 @@ TEST(Loopback, TwoWayCallMatchesTheOfflineModel) {
   const double rate = static_cast<double>(live_lost) / kPackets, sd = std::sqrt(0.1 * 0.9 / kPackets);
   EXPECT_NEAR(rate, 0.1, 4 * sd);
   EXPECT_EQ(same_fate, kPackets);  // loss draws once per packet: the same packets are lost
-  EXPECT_LT(ks_distance(live_delay, ideal_delay), 0.15);
-  EXPECT_NEAR(median(live_delay), median(ideal_delay), 2.0);
+  // Delay distribution: against the model over the same arrival times with 20 other seeds.
+  const std::vector<double> model_delay = delays_over_arrivals(ab.log, a_to_b(), 1000, 20);
+  const double ks = ks_distance(live_delay, model_delay), ks_ideal = ks_distance(live_delay, ideal_delay);
+  EXPECT_LT(ks, 0.12);
+  EXPECT_NEAR(median(live_delay), median(model_delay), 1.0);
+  std::printf("a->b delay: KS distance %.3f to the model over the live arrivals (%.3f to an ideal stream), "
+              "median %.2f ms vs %.2f ms\n", ks, ks_ideal, median(live_delay), median(model_delay));
   std::filesystem::remove_all(dir);
 }
 

@@ -34,8 +34,11 @@ Peer::Peer() : socket_(io_, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0
       const size_t n = socket_.receive_from(asio::buffer(buf), from, 0, ec);
       if (ec || stop_) continue;
       const auto at = Clock::now();
-      std::lock_guard<std::mutex> lock(mutex_);
-      received_.push_back({at, std::vector<uint8_t>(buf.begin(), buf.begin() + static_cast<long>(n))});
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        received_.push_back({at, std::vector<uint8_t>(buf.begin(), buf.begin() + static_cast<long>(n))});
+      }
+      arrived_.notify_all();
     }
   });
 }
@@ -76,7 +79,14 @@ std::vector<Clock::time_point> Peer::send_rtp(const Endpoint& to, int count, std
 }
 
 void Peer::send_raw(const Endpoint& to, const std::vector<uint8_t>& bytes) {
-  socket_.send_to(asio::buffer(bytes), udp::endpoint(asio::ip::address_v4(to.address), to.port));
+  const sockaddr_in sa = to.to_sockaddr();
+  ::sendto(socket_.native_handle(), bytes.data(), bytes.size(), 0, reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
+}
+
+size_t Peer::wait_for(size_t count, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  arrived_.wait_for(lock, timeout, [&] { return received_.size() >= count; });
+  return received_.size();
 }
 
 std::vector<Received> Peer::received() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <chrono>
@@ -54,7 +55,11 @@ class Peer {
   // `interval`, from now on; returns the send time of each sequence number (0..count-1).
   std::vector<Clock::time_point> send_rtp(const Endpoint& to, int count, std::chrono::microseconds interval,
                                          uint32_t ssrc, size_t payload = 160);
+  // Thread-safe (a plain sendto), so it may run while another thread is in send_rtp.
   void send_raw(const Endpoint& to, const std::vector<uint8_t>& bytes);
+  // Waits until `count` datagrams have been received or `timeout` has passed (the relay's last
+  // copies may still be in this socket's queue when the relay stops); returns the count reached.
+  size_t wait_for(size_t count, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
   std::vector<Received> received();
   size_t received_count();
 
@@ -63,6 +68,7 @@ class Peer {
   boost::asio::ip::udp::socket socket_;
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
+  std::condition_variable arrived_;
   std::vector<Received> received_;
   std::thread thread_;
 };
