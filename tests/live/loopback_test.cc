@@ -8,9 +8,11 @@
 //    packets are lost as in an ideal 500 packet/s stream with the same seed (loss draws once per
 //    packet, whatever the timing); the live link delays follow the model's delay distribution
 //    for the arrival times the relay saw: Kolmogorov-Smirnov distance < 0.12 and medians within
-//    1 ms against 20 offline runs over those arrival times with other seeds (the FIFO clamp makes
-//    the distribution depend on the sender's pacing, which a loaded machine disturbs, so the
-//    reference must use the same arrivals; an ideal stream's distance is only printed);
+//    1.5 ms against 20 offline runs over those arrival times with other seeds (offline, over 300
+//    seeds with 2 ms pacing and random stalls up to 30 ms: KS max 0.089, median gap max 0.78 ms;
+//    a wrong jitter width or base delay moves both far more). The FIFO clamp makes the
+//    distribution depend on the sender's pacing, which a loaded machine disturbs, so the reference
+//    uses the same arrivals; the distance to an ideal stream is only printed;
 //  - on the wire: each packet's one-way delay measured by the test is at least the model's delay
 //    (the relay never releases early) and exceeds it by < 5 ms at the median (typically ~0.1 ms;
 //    lenient because other jobs share this machine's two cores).
@@ -186,7 +188,7 @@ TEST(Loopback, TwoWayCallMatchesTheOfflineModel) {
   const std::vector<double> model_delay = delays_over_arrivals(ab.log, a_to_b(), 1000, 20);
   const double ks = ks_distance(live_delay, model_delay), ks_ideal = ks_distance(live_delay, ideal_delay);
   EXPECT_LT(ks, 0.12);
-  EXPECT_NEAR(median(live_delay), median(model_delay), 1.0);
+  EXPECT_NEAR(median(live_delay), median(model_delay), 1.5);
   std::printf("a->b delay: KS distance %.3f to the model over the live arrivals (%.3f to an ideal stream), "
               "median %.2f ms vs %.2f ms\n", ks, ks_ideal, median(live_delay), median(model_delay));
   std::filesystem::remove_all(dir);
