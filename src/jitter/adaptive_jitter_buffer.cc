@@ -10,6 +10,7 @@ namespace {
 constexpr double kStretchIntervalMs = 40;    // at most one active (non-quiet) time stretch per this
 constexpr int64_t kPauseMemoryBlocks = 500;  // a silent 10 ms block within 5 s: pauses are expected
 constexpr double kFlushSlackMs = 200;        // flush when the delay exceeds max_delay + this
+constexpr int kMaxPauseInsertBlocks = 10;    // at most 100 ms of pause inserted at once
 }  // namespace
 
 AdaptiveDependencies make_adaptive_dependencies(const AdaptiveJitterConfig& c, int rate) {
@@ -23,13 +24,14 @@ AdaptiveDependencies make_adaptive_dependencies(const AdaptiveJitterConfig& c, i
   dm.start_delay_ms = std::clamp(c.start_delay_ms, c.min_delay_ms, c.max_delay_ms);
   dm.max_late_fraction = c.max_late_fraction;
   dm.peak_detection = c.peak_detection;
+  dm.fec_margin = c.use_fec;
   d.delay_manager = std::make_unique<DelayManager>(dm);
   d.time_stretcher = std::make_unique<TimeStretcher>(rate);
   DecisionConfig dc;
   dc.sample_rate_hz = rate;
   dc.frame_samples = rate / 100;
   dc.plc_quantum = rate / 400;
-  dc.stretch_samples = d.time_stretcher->input_samples();
+  dc.stretch_samples = d.time_stretcher->min_input_samples();
   dc.time_stretch = c.time_stretch;
   dc.use_fec = c.use_fec;
   d.decision_logic = std::make_unique<DecisionLogic>(dc);
@@ -57,7 +59,14 @@ void AdaptiveJitterBuffer::insert(ReceivedPacket packet) {
   if (!p) return;
   const double relative = history_.insert(p->position, p->arrival);
   const bool late = started_ && p->end() <= next_position_;
-  deps_.delay_manager->packet_arrived(relative, late, p->arrival);
+  PacketArrivalInfo info;
+  info.relative_delay_ms = relative;
+  info.late = late;
+  info.arrival = p->arrival;
+  info.duration_ms = 1000.0 * p->duration / rate_;
+  info.has_fec = p->has_fec && config_.use_fec;
+  info.offset_ms = history_.offset_ms(p->position, p->arrival);
+  deps_.delay_manager->packet_arrived(info);
   if (late) {
     stats_.packets_discarded(1);
     return;
@@ -74,7 +83,7 @@ sim::Timestamp AdaptiveJitterBuffer::queue_end(sim::Timestamp now) const {
 bool AdaptiveJitterBuffer::start_if_due(sim::Timestamp now) {
   const StoredPacket* first = packets_.first();
   if (!first) return false;
-  const sim::Timestamp due = history_.time_for(first->position, deps_.delay_manager->target_delay_ms(now));
+  const sim::Timestamp due = history_.time_for(first->position, effective_target_ms(now));
   const sim::Timestamp frame_end = now + sim::Duration::nanos(int64_t{10000000});
   if (due >= frame_end) return false;
   const auto lead = static_cast<int>(
@@ -104,7 +113,7 @@ PlayoutFrame AdaptiveJitterBuffer::emit(sim::Timestamp now) {
   frame.type = frame_type(metas);
   frame.playout_rtp_timestamp = playout_timestamp(metas, intake_);
   frame.played = played_spans(metas, intake_);
-  stats_.frame_emitted(now, metas, deps_.delay_manager->target_delay_ms(now));
+  stats_.frame_emitted(now, metas, effective_target_ms(now));
   return frame;
 }
 
@@ -116,24 +125,21 @@ DecisionInput AdaptiveJitterBuffer::make_input(sim::Timestamp now) const {
     in.future_duration = f->duration;
     in.future_marker = f->marker;
     in.future_has_fec = f->has_fec;
-    in.delay_if_jump_ms = history_.delay_ms(f->position, now);
+    in.delay_if_jump_ms = history_.delay_ms(f->position, queue_end(now));
   }
   in.concealed_in_gap = concealed_in_gap_;
   in.last_concealment = producer_.last() == AudioProducer::Last::kConcealment;
   in.last_comfort_noise = producer_.last() == AudioProducer::Last::kComfortNoise;
   in.last_decoded_silent = producer_.last_decoded_silent();
-  in.playout_delay_ms = history_.delay_ms(next_position_, now);
-  in.target_ms = deps_.delay_manager->target_delay_ms(now);
-  in.available_samples = static_cast<int64_t>(queue_.size());
-  for (int64_t pos = next_position_; in.available_samples < deps_.decision_logic->config().stretch_samples;) {
-    const StoredPacket* p = packets_.covering(pos);
-    if (!p) break;
-    in.available_samples += p->end() - pos;
-    pos = p->end();
-  }
+  in.dtx_stream = intake_.dtx_seen();
+  in.playout_delay_ms = history_.delay_ms(next_position_, queue_end(now));
+  in.headroom_ms = slack_.headroom_ms(now);
+  in.target_ms = effective_target_ms(now);
+  in.available_samples = available_samples(deps_.decision_logic->config().stretch_samples);
   in.timescale_allowed = (now - last_stretch_).to_ms() >= kStretchIntervalMs;
   in.pauses_expected = producer_.background().blocks_since_silent() <= kPauseMemoryBlocks;
   in.pause_ms = 10.0 * static_cast<double>(producer_.background().silent_run_blocks());
+  in.leading_silence = !producer_.background().heard_sound() && producer_.last_decoded_silent();
   return in;
 }
 
@@ -151,6 +157,7 @@ void AdaptiveJitterBuffer::step(sim::Timestamp now) {
       time_stretch(d, now);
       break;
     case Operation::kExpand:
+      deps_.delay_manager->frame_missing(now);
       producer_.conceal(d.samples, queue_);
       concealed_in_gap_ += d.samples;
       break;
@@ -159,6 +166,7 @@ void AdaptiveJitterBuffer::step(sim::Timestamp now) {
       concealed_in_gap_ += d.samples;
       break;
     case Operation::kFecRecover: {
+      deps_.delay_manager->frame_missing(now);
       const StoredPacket* next = packets_.next_after(next_position_);
       producer_.recover_fec(*next, d.samples, queue_);
       if (next->has_fec) stats_.fec_used();
@@ -173,10 +181,49 @@ void AdaptiveJitterBuffer::step(sim::Timestamp now) {
   }
 }
 
+double AdaptiveJitterBuffer::effective_target_ms(sim::Timestamp now) const {
+  const DelayManager& dm = *deps_.delay_manager;
+  double target = dm.target_delay_ms(now);
+  // FEC: the copy of a lost frame rides in the next packet, so that packet must be there when the
+  // lost frame is due: the headroom must be at least one packet. Measured headroom (SlackTracker)
+  // rather than a fixed margin, because where the packets land in the playout grid decides how
+  // much delay that takes (20 ms on one path, 25 on another).
+  const double fec = dm.fec_margin_ms(now);
+  if (fec > 0) {
+    const std::optional<double> headroom = started_ ? slack_.headroom_ms(now) : std::nullopt;
+    if (headroom)
+      target = std::max(target, history_.delay_ms(next_position_, queue_end(now)) + fec - *headroom);
+    else
+      target += fec;
+  }
+  return std::clamp(target, config_.min_delay_ms, config_.max_delay_ms);
+}
+
+int64_t AdaptiveJitterBuffer::available_samples(int64_t enough) const {
+  auto available = static_cast<int64_t>(queue_.size());
+  for (int64_t pos = next_position_; available < enough;) {
+    const StoredPacket* p = packets_.covering(pos);
+    if (!p) break;
+    available += p->end() - pos;
+    pos = p->end();
+  }
+  return available;
+}
+
+void AdaptiveJitterBuffer::insert_pause(int samples) {
+  const int q = producer_.plc_quantum();
+  const int n = std::clamp((samples + q - 1) / q * q, q, kMaxPauseInsertBlocks * frame_);
+  producer_.insert_plc(n, queue_);
+  stats_.samples_inserted(static_cast<uint64_t>(n));
+  slack_.shift(1000.0 * n / rate_);
+}
+
 bool AdaptiveJitterBuffer::decode_expected() {
   const StoredPacket* p = packets_.covering(next_position_);
   if (!p) return false;
   const StoredPacket packet = *packets_.take(p->position);
+  slack_.taken(last_now_, packet.arrival,
+               sim::Duration::nanos(static_cast<int64_t>(queue_.size()) * 1000000000 / rate_));
   if (producer_.decode(packet, next_position_, queue_) == 0) {
     stats_.packets_discarded(1);  // undecodable: handled as a loss from here on
     return false;
@@ -190,13 +237,18 @@ void AdaptiveJitterBuffer::time_stretch(const Decision& d, sim::Timestamp now) {
   const Operation op = d.op;
   const TimeStretcher& ts = *deps_.time_stretcher;
   const auto need = static_cast<size_t>(ts.input_samples());
+  if (op == Operation::kPreemptiveExpand && d.quiet_only) {
+    // A pause too short of decoded audio to stretch: grow the delay by playing more of the pause.
+    insert_pause(d.samples);
+    return;
+  }
   bool decoded = false;
   while (queue_.size() < need && decode_expected()) decoded = true;
-  if (queue_.size() < need) {
+  if (queue_.size() < static_cast<size_t>(ts.min_input_samples())) {
     if (!decoded) decode_expected();
     return;
   }
-  const auto x = queue_.samples().first(need);
+  const auto x = queue_.samples().first(std::min(need, queue_.size()));
   const double bg = producer_.background().level_rms();
   const TimeStretcher::Result r =
       op == Operation::kPreemptiveExpand
@@ -204,19 +256,20 @@ void AdaptiveJitterBuffer::time_stretch(const Decision& d, sim::Timestamp now) {
           : ts.accelerate(x, bg, op == Operation::kFastAccelerate, d.samples, d.quiet_only);
   if (!r.applied) return;
   const bool accel = op != Operation::kPreemptiveExpand;
-  queue_.replace_head(need, r.output, r.source, r.spliced,
+  queue_.replace_head(x.size(), r.output, r.source, r.spliced,
                       accel ? SampleKind::kAccelerate : SampleKind::kPreemptive);
   if (accel)
     stats_.samples_removed(static_cast<uint64_t>(r.change));
   else
     stats_.samples_inserted(static_cast<uint64_t>(r.change));
+  slack_.shift((accel ? -1000.0 : 1000.0) * r.change / rate_);
   if (!r.low_energy) last_stretch_ = now;
 }
 
 void AdaptiveJitterBuffer::flush_if_too_deep(sim::Timestamp now) {
   const double delay = history_.delay_ms(next_position_, queue_end(now));
   if (delay <= config_.max_delay_ms + kFlushSlackMs) return;
-  const double target = deps_.delay_manager->target_delay_ms(now);
+  const double target = effective_target_ms(now);
   const auto skip = static_cast<int64_t>(std::llround((delay - target) * rate_ / 1000.0));
   const int64_t from_queue = std::min<int64_t>(skip, static_cast<int64_t>(queue_.size()));
   std::vector<float> dropped;

@@ -20,6 +20,7 @@
 #include "jitter/packet_buffer.h"
 #include "jitter/packet_intake.h"
 #include "jitter/playout_queue.h"
+#include "jitter/slack_tracker.h"
 #include "jitter/stats_recorder.h"
 #include "jitter/time_stretcher.h"
 
@@ -46,7 +47,7 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   PlayoutFrame pull(sim::Timestamp now) override;
   JitterStats stats() const override { return stats_.stats(); }
   double current_delay_ms() const override { return current_delay_ms_; }
-  double target_delay_ms() const override { return deps_.delay_manager->target_delay_ms(last_now_); }
+  double target_delay_ms() const override { return effective_target_ms(last_now_); }
 
   // Operations run so far, by Operation index (for tests and traces).
   const std::array<uint64_t, 8>& operation_counts() const { return op_counts_; }
@@ -56,6 +57,13 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   void step(sim::Timestamp now);
   DecisionInput make_input(sim::Timestamp now) const;
   bool decode_expected();
+  // The delay manager's target, raised while FEC is in use until the headroom holds one packet.
+  double effective_target_ms(sim::Timestamp now) const;
+  // Queued plus contiguous stored samples from the next position, counted up to `enough`.
+  int64_t available_samples(int64_t enough) const;
+  // Plays `samples` (rounded to 2.5 ms, at most 100 ms) more of a pause: decoder PLC labelled as
+  // inserted audio (the delay grows as by a preemptive expand).
+  void insert_pause(int samples);
   void time_stretch(const Decision& d, sim::Timestamp now);
   void flush_if_too_deep(sim::Timestamp now);
   sim::Timestamp queue_end(sim::Timestamp now) const;
@@ -71,6 +79,7 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   AudioProducer producer_;
   StatsRecorder stats_;
   PacketIntake intake_;
+  SlackTracker slack_;
 
   bool started_ = false;
   int64_t next_position_ = 0;     // timeline position of the next sample to decode

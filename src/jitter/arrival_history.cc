@@ -12,6 +12,7 @@ int64_t ArrivalHistory::x_of(int64_t position, sim::Timestamp t) const {
 
 double ArrivalHistory::insert(int64_t position, sim::Timestamp arrival) {
   const int64_t x = x_of(position, arrival);
+  if (!origin_ns_) origin_ns_ = x;
   while (!min_queue_.empty() && min_queue_.back().x_ns >= x) min_queue_.pop_back();
   min_queue_.push_back({arrival.ns(), x});
   const int64_t oldest = arrival.ns() - window_.ns();
@@ -23,6 +24,10 @@ double ArrivalHistory::insert(int64_t position, sim::Timestamp arrival) {
 double ArrivalHistory::delay_ms(int64_t position, sim::Timestamp playout_time) const {
   if (!reference_ns_) return 0.0;
   return static_cast<double>(x_of(position, playout_time) - *reference_ns_) / 1e6;
+}
+
+double ArrivalHistory::offset_ms(int64_t position, sim::Timestamp arrival) const {
+  return static_cast<double>(x_of(position, arrival) - origin_ns_.value_or(0)) / 1e6;
 }
 
 sim::Timestamp ArrivalHistory::time_for(int64_t position, double delay_ms) const {

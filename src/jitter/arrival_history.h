@@ -23,6 +23,10 @@ class ArrivalHistory {
   // fastest packet in the window, ms (>= 0).
   double insert(int64_t position, sim::Timestamp arrival);
 
+  // Arrival minus media time of `position` arriving at `arrival`, ms, relative to the first packet
+  // (network delay plus a constant).
+  double offset_ms(int64_t position, sim::Timestamp arrival) const;
+
   bool empty() const { return !reference_ns_.has_value(); }
   // Delay (ms) of the sample at `position` if it is played at `playout_time`.
   double delay_ms(int64_t position, sim::Timestamp playout_time) const;
@@ -39,7 +43,7 @@ class ArrivalHistory {
   int rate_;
   sim::Duration window_;
   std::deque<Entry> min_queue_;  // increasing x, increasing arrival
-  std::optional<int64_t> reference_ns_;
+  std::optional<int64_t> reference_ns_, origin_ns_;
 };
 
 }  // namespace callsim::jitter

@@ -37,6 +37,7 @@ void BackgroundNoise::update(std::span<const float> pcm) {
     last_silent_ = is_silent(r);
     blocks_since_silent_ = last_silent_ ? 0 : blocks_since_silent_ + 1;
     silent_run_blocks_ = last_silent_ ? silent_run_blocks_ + 1 : 0;
+    heard_sound_ = heard_sound_ || !last_silent_;
     used += static_cast<size_t>(block_);
   }
   partial_.erase(partial_.begin(), partial_.begin() + static_cast<std::ptrdiff_t>(used));

@@ -28,6 +28,8 @@ class BackgroundNoise {
   int64_t blocks_since_silent() const { return blocks_since_silent_; }
   // Consecutive silent 10 ms blocks up to the last analysed one (the length of the current pause).
   int64_t silent_run_blocks() const { return silent_run_blocks_; }
+  // True once a non-silent 10 ms block has been analysed (before: leading silence).
+  bool heard_sound() const { return heard_sound_; }
   std::vector<float> comfort_noise(int samples);
 
   static double rms(std::span<const float> pcm);
@@ -39,6 +41,7 @@ class BackgroundNoise {
   bool last_silent_ = false;
   int64_t blocks_since_silent_ = int64_t{1} << 40;
   int64_t silent_run_blocks_ = 0;
+  bool heard_sound_ = false;
   std::vector<float> partial_;
   sim::RandomStream random_;
   float lowpass_state_ = 0.0f;

@@ -4,6 +4,10 @@
 
 namespace callsim::jitter {
 
+namespace {
+constexpr double kHeadroomSafetyMs = 1.0;  // kept above the recent arrivals when accelerating
+}  // namespace
+
 const char* to_string(Operation op) {
   switch (op) {
     case Operation::kNormal:
@@ -29,36 +33,57 @@ const char* to_string(Operation op) {
 Decision DecisionLogic::decide(const DecisionInput& in) const {
   if (in.expected_available) return expected(in);
   if (in.future_gap) return missing(in);
-  return synthetic(in, config_.frame_samples);
+  return dry(in);
+}
+
+Decision DecisionLogic::dry(const DecisionInput& in) const {
+  // Nothing to decode: conceal what this frame lacks; below target, stall up to the deficit now.
+  int64_t n = std::max<int64_t>(1, config_.frame_samples - in.available_samples);
+  const double deficit = in.target_ms - in.playout_delay_ms;
+  if (deficit > 0) n = std::max<int64_t>(n, samples(std::min(config_.max_stall_ms, deficit)));
+  return synthetic(in, n);
 }
 
 Decision DecisionLogic::expected(const DecisionInput& in) const {
-  const bool after_synthetic = in.last_concealment || in.last_comfort_noise;
-  if (!config_.time_stretch || after_synthetic || in.available_samples < config_.stretch_samples)
-    return {Operation::kNormal};
+  if (!config_.time_stretch) return {Operation::kNormal};
   const double excess = in.playout_delay_ms - in.target_ms;
-  if (excess >= config_.fast_accelerate_margin_ms) return {Operation::kFastAccelerate, samples(excess)};
-  if (in.pauses_expected) return with_pauses(in, excess);
+  const bool pause = in.leading_silence || (in.pauses_expected && in.pause_ms >= config_.min_pause_ms);
+  // In a pause the delay is corrected freely: by a quiet splice, or when there is too little
+  // decoded audio to splice, by playing more of the pause (the buffer decides which).
+  if (pause && excess <= -config_.pause_margin_ms) return {Operation::kPreemptiveExpand, samples(-excess), true};
+  const bool after_synthetic = in.last_concealment || in.last_comfort_noise;
+  if (after_synthetic || in.available_samples < config_.stretch_samples) return {Operation::kNormal};
+  if (excess >= config_.fast_accelerate_margin_ms) return accelerate(in, Operation::kFastAccelerate, excess, false);
+  if (in.pauses_expected) return with_pauses(in, excess, pause);
   if (!in.timescale_allowed) return {Operation::kNormal};
   if (excess >= config_.accelerate_margin_ms)
-    return {Operation::kAccelerate, samples(excess + config_.preemptive_margin_ms)};
+    return accelerate(in, Operation::kAccelerate, excess + config_.preemptive_margin_ms, false);
   if (excess < -config_.preemptive_margin_ms)
     return {Operation::kPreemptiveExpand, samples(config_.accelerate_margin_ms - excess)};
   return {Operation::kNormal};
 }
 
-Decision DecisionLogic::with_pauses(const DecisionInput& in, double excess) const {
-  if (in.pause_ms >= config_.min_pause_ms) {
-    if (excess >= config_.pause_margin_ms) return {Operation::kAccelerate, samples(excess), true};
-    if (excess <= -config_.pause_margin_ms) return {Operation::kPreemptiveExpand, samples(-excess), true};
+Decision DecisionLogic::with_pauses(const DecisionInput& in, double excess, bool pause) const {
+  if (pause) {
+    if (excess >= config_.pause_margin_ms) return accelerate(in, Operation::kAccelerate, excess, true);
     return {Operation::kNormal};
   }
   if (!in.timescale_allowed) return {Operation::kNormal};
   if (excess >= config_.speech_accelerate_margin_ms)
-    return {Operation::kAccelerate, samples(excess + config_.preemptive_margin_ms)};
-  if (-excess >= config_.speech_preemptive_margin_ms)
-    return {Operation::kPreemptiveExpand, samples(config_.accelerate_margin_ms - excess)};
+    return accelerate(in, Operation::kAccelerate, excess + config_.preemptive_margin_ms, false);
+  if (in.headroom_ms && *in.headroom_ms < config_.min_headroom_ms && excess < -config_.preemptive_margin_ms)
+    return {Operation::kPreemptiveExpand, samples(std::min(config_.min_headroom_ms - *in.headroom_ms, -excess))};
   return {Operation::kNormal};
+}
+
+Decision DecisionLogic::accelerate(const DecisionInput& in, Operation op, double wanted_ms, bool quiet_only) const {
+  // Never remove more than the headroom over the recent arrivals: below it the next packets are
+  // late and playout stalls (on a steady path the achievable delay is set by where the packets
+  // arrive within the 10 ms playout grid, not by the target).
+  if (in.headroom_ms) wanted_ms = std::min(wanted_ms, *in.headroom_ms - kHeadroomSafetyMs);
+  const int n = samples(wanted_ms);
+  if (n < config_.plc_quantum) return {Operation::kNormal};
+  return {op, n, quiet_only};
 }
 
 int DecisionLogic::samples(double ms) const { return static_cast<int>(ms * config_.sample_rate_hz / 1000.0); }
@@ -87,7 +112,9 @@ Decision DecisionLogic::missing(const DecisionInput& in) const {
 Decision DecisionLogic::synthetic(const DecisionInput& in, int64_t samples) const {
   const int q = config_.plc_quantum;
   const int n = static_cast<int>(std::max<int64_t>(q, (samples + q - 1) / q * q));
-  const bool noise = in.last_comfort_noise || (!in.last_concealment && in.last_decoded_silent);
+  // Comfort noise only on a stream that uses DTX: without DTX every packet is sent, so a missing
+  // one is lost or late even in a quiet stretch, and the decoder's concealment continues it.
+  const bool noise = in.dtx_stream && (in.last_comfort_noise || (!in.last_concealment && in.last_decoded_silent));
   return {noise ? Operation::kComfortNoise : Operation::kExpand, n};
 }
 

@@ -1,15 +1,20 @@
 // DecisionLogic: what the adaptive buffer does next. It is asked each time the playout queue
-// holds less than 10 ms, and answers with one operation (NetEq's decision logic, simplified):
-//   expected packet there  -> normal decode (merged in by the producer after concealment), or
-//                             accelerate / fast accelerate / preemptive expand when the playout
-//                             delay is outside [target - preemptive_margin, target + accelerate_margin),
-//                             by at most what keeps it above target - preemptive_margin
-//                             (below target + accelerate_margin), so it does not oscillate.
-//                             When the stream has pauses (speech), a small correction is only made
-//                             in a quiet segment (Decision::quiet_only): a delay change inside a
-//                             talkspurt is what listeners and P.862 notice, the same change in a
-//                             pause is free. Only an excess of speech_accelerate_margin (deficit of
-//                             speech_preemptive_margin) is corrected inside a talkspurt.
+// holds less than 10 ms, and answers with one operation (NetEq's decision logic, reworked for
+// speech with pauses). Delays are the playout delay of the next undecoded position (after what
+// is queued) and the target, both relative to the fastest recent packet; the headroom is how much
+// earlier the recent packets could have been played (SlackTracker).
+//   expected packet there  -> normal decode (merged in by the producer after concealment), or a
+//                             delay correction:
+//       in a pause (>= min_pause of silence, or the silence before anyone talked): to within
+//       pause_margin of the target, a quiet splice or, short of decoded audio, more of the pause
+//       (Decision::quiet_only; the buffer picks) - a change made in a pause is not heard;
+//       inside a talkspurt (the stream has pauses): accelerate only an excess of
+//       speech_accelerate_margin, grow only while the headroom is under min_headroom and the
+//       delay under target: a delay change inside a talkspurt is what listeners and P.862
+//       notice, so a target raised by a late packet waits for the next pause unless playout is
+//       about to run dry (a rising delay);
+//       a stream without pauses (music, tones): the NetEq rule, +-5 ms around the target;
+//       accelerating never removes more than the headroom (below it the next packet would be late).
 //   packet missing, later one there
 //                          -> DTX resumption (marker bit or comfort noise playing): comfort noise
 //                             until the later packet is due at the target delay, then jump to it;
@@ -17,10 +22,13 @@
 //                             FEC recovery of that frame;
 //                             gap already covered by concealment, or the later packet would play
 //                             above target + jump_margin: jump; otherwise conceal (or comfort
-//                             noise after silence) up to the gap
-//   nothing buffered       -> conceal (comfort noise if the last decoded audio was silent)
+//                             noise after silence on a DTX stream) up to the gap
+//   nothing buffered       -> conceal what the frame lacks, or up to the deficit below target
+//                             (at most max_stall); comfort noise only on a DTX stream whose last
+//                             decoded audio was silent: without DTX every frame is sent, so a
+//                             missing one is lost or late, never a pause
 // Concealment does not advance the timeline, so waiting for a late packet raises the delay, as in
-// NetEq; the time stretcher brings it back.
+// NetEq; the time stretcher brings it back in the next pause.
 #pragma once
 
 #include <cstdint>
@@ -51,19 +59,24 @@ struct DecisionInput {
   bool last_concealment = false;     // last output was concealment of speech
   bool last_comfort_noise = false;   // last output was comfort noise
   bool last_decoded_silent = false;  // the last decoded audio was at background level
+  bool dtx_stream = false;           // the sender has been seen to pause (DTX): silence may be comfort noise
   double playout_delay_ms = 0;       // relative delay the next position would be played with
   double delay_if_jump_ms = 0;       // same for the future packet if it were played next
+  // How much earlier the recent packets could have been played (SlackTracker): how close playout
+  // is to running dry.
+  std::optional<double> headroom_ms;
   double target_ms = 0;
   int64_t available_samples = 0;  // queued + contiguous decodable samples
   bool timescale_allowed = true;  // enough time since the last active time stretch
   bool pauses_expected = false;   // the stream had a quiet stretch recently (speech with pauses)
   double pause_ms = 0;            // how long the decoded audio has been silent (the current pause)
+  bool leading_silence = false;   // nothing but silence decoded so far (the call has not started talking)
 };
 
 struct DecisionConfig {
   int frame_samples = 480;     // 10 ms
   int plc_quantum = 120;       // 2.5 ms
-  int stretch_samples = 1440;  // what one time stretch needs (30 ms)
+  int stretch_samples = 960;   // the least one time stretch works on (20 ms)
   bool time_stretch = true;
   bool use_fec = true;
   int sample_rate_hz = 48000;
@@ -72,11 +85,16 @@ struct DecisionConfig {
   double fast_accelerate_margin_ms = 100;
   double jump_margin_ms = 50;  // skip an unconcealed gap when this far above target
   // With pauses expected: corrections are made in pauses at least this long (to the target, within
-  // pause_margin); inside a talkspurt only an excess / deficit of the speech margins is corrected.
+  // pause_margin); inside a talkspurt only an excess of speech_accelerate_margin is removed.
   double min_pause_ms = 100;
-  double pause_margin_ms = 10;
+  double pause_margin_ms = 3;
   double speech_accelerate_margin_ms = 60;
-  double speech_preemptive_margin_ms = 20;
+  // Inside a talkspurt, grow the delay towards the target when the headroom is below this (a path
+  // whose delay is rising would otherwise run dry before the next pause).
+  double min_headroom_ms = 5;
+  // Playout ran dry while below target: the stall conceals up to the deficit, at most this, in
+  // one go (a few long stalls on a rising delay are heard less than many 10 ms ones).
+  double max_stall_ms = 40;
 };
 
 struct Decision {
@@ -95,9 +113,11 @@ class DecisionLogic {
 
  private:
   Decision expected(const DecisionInput& in) const;
-  Decision with_pauses(const DecisionInput& in, double excess) const;
+  Decision with_pauses(const DecisionInput& in, double excess, bool pause) const;
   int samples(double ms) const;
+  Decision accelerate(const DecisionInput& in, Operation op, double wanted_ms, bool quiet_only) const;
   Decision missing(const DecisionInput& in) const;
+  Decision dry(const DecisionInput& in) const;
   Decision synthetic(const DecisionInput& in, int64_t samples) const;
 
   DecisionConfig config_;

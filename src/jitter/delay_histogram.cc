@@ -13,9 +13,9 @@ DelayHistogram::DelayHistogram(double bucket_ms, int buckets, double forget_fact
     throw std::invalid_argument("DelayHistogram: forget_factor in (0, 1)");
 }
 
-void DelayHistogram::add(double delay_ms) {
+void DelayHistogram::add(double delay_ms, double forget_factor) {
   const double n = static_cast<double>(count_);
-  const double f = std::min(forget_factor_, n / (n + 1.0));
+  const double f = std::min(forget_factor, n / (n + 1.0));
   for (double& m : mass_) m *= f;
   const double pos = std::max(0.0, delay_ms) / bucket_ms_;
   const size_t bucket = std::min(mass_.size() - 1, static_cast<size_t>(pos));

@@ -15,7 +15,9 @@ class DelayHistogram {
   // Buckets of `bucket_ms` covering [0, bucket_ms * buckets); larger values land in the last one.
   DelayHistogram(double bucket_ms, int buckets, double forget_factor);
 
-  void add(double delay_ms);
+  void add(double delay_ms) { add(delay_ms, forget_factor_); }
+  // Same with another forget factor for this sample (e.g. f^n for a sample standing for n packets).
+  void add(double delay_ms, double forget_factor);
   // Smallest delay d with P(delay <= d) >= q, interpolated linearly inside the bucket.
   // Returns 0 before the first add().
   double quantile(double q) const;

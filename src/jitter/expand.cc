@@ -9,7 +9,21 @@ Expand::Expand(codec::Decoder& decoder, BackgroundNoise& noise, int sample_rate_
     : decoder_(decoder),
       noise_(noise),
       fade_start_(std::llround(config.fade_start_ms * sample_rate_hz / 1000.0)),
-      fade_length_(std::max<int64_t>(1, std::llround(config.fade_length_ms * sample_rate_hz / 1000.0))) {}
+      fade_length_(std::max<int64_t>(1, std::llround(config.fade_length_ms * sample_rate_hz / 1000.0))),
+      chunk_(sample_rate_hz / 100) {}
+
+std::vector<float> Expand::plc(int samples) {
+  const int missing = samples - static_cast<int>(reservoir_.size());
+  if (missing > 0) {
+    const int request = (missing + chunk_ - 1) / chunk_ * chunk_;
+    std::vector<float> more = decoder_.conceal(request);
+    more.resize(static_cast<size_t>(request), 0.0f);
+    reservoir_.insert(reservoir_.end(), more.begin(), more.end());
+  }
+  std::vector<float> out(reservoir_.begin(), reservoir_.begin() + samples);
+  reservoir_.erase(reservoir_.begin(), reservoir_.begin() + samples);
+  return out;
+}
 
 Expand::Block Expand::conceal(int samples) {
   Block block;
@@ -21,8 +35,7 @@ Expand::Block Expand::conceal(int samples) {
     concealed_in_row_ += static_cast<int64_t>(n);
     return block;
   }
-  std::vector<float> plc = decoder_.conceal(samples);
-  plc.resize(n, 0.0f);
+  std::vector<float> plc = this->plc(static_cast<int>(n));
   block.pcm.resize(n);
   block.first_silent = n;
   for (size_t i = 0; i < n; ++i) {

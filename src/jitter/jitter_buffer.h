@@ -123,7 +123,7 @@ struct FixedJitterConfig {
 struct AdaptiveJitterConfig {
   double min_delay_ms = 0.0;        // target never below
   double max_delay_ms = 2000.0;     // target never above; larger delays are flushed
-  double start_delay_ms = 80.0;     // target before the histogram has data
+  double start_delay_ms = 20.0;     // floor of the target until 500 ms of arrivals are seen
   double quantile = 0.95;           // target = this quantile of the relative arrival delay
   double forget_factor = 0.9993;    // histogram forgetting per packet (memory ~ 1/(1-f) packets)
   double max_late_fraction = 0.02;  // late packets above this fraction raise the target

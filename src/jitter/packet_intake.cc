@@ -40,11 +40,22 @@ std::optional<StoredPacket> PacketIntake::accept(ReceivedPacket&& packet) {
     return std::nullopt;
   }
   s.marker = packet.marker;
+  note_dtx(s);
   s.has_fec = probe_(packet.payload);
   if (s.has_fec) stats_.fec_packet_received();
   s.payload = std::move(packet.payload);
   s.arrival = packet.arrival;
   return s;
+}
+
+void PacketIntake::note_dtx(const StoredPacket& s) {
+  if (last_sequence_ && s.marker && s.sequence > *last_sequence_) dtx_seen_ = true;
+  if (last_sequence_ && s.sequence == *last_sequence_ + 1 && s.position > *last_end_ + s.duration / 2)
+    dtx_seen_ = true;
+  if (!last_sequence_ || s.sequence > *last_sequence_) {
+    last_sequence_ = s.sequence;
+    last_end_ = s.end();
+  }
 }
 
 std::optional<uint32_t> playout_timestamp(std::span<const SampleMeta> metas, const PacketIntake& intake) {

@@ -28,8 +28,13 @@ class PacketIntake {
     return static_cast<uint32_t>(static_cast<uint64_t>(position * ticks_per_sample_));
   }
   int ticks_per_sample() const { return ticks_per_sample_; }
+  // The sender has been seen to stop sending (DTX): a packet after the first one carried the
+  // marker bit, or the timestamp advanced past the audio sent with consecutive sequence numbers.
+  bool dtx_seen() const { return dtx_seen_; }
 
  private:
+  void note_dtx(const StoredPacket& s);
+
   const codec::Decoder& decoder_;
   int ticks_per_sample_;
   FecProbe probe_;
@@ -37,6 +42,8 @@ class PacketIntake {
   Unwrapper<uint16_t> seq_unwrap_;
   Unwrapper<uint32_t> ts_unwrap_;
   DuplicateDetector duplicates_;
+  bool dtx_seen_ = false;
+  std::optional<int64_t> last_sequence_, last_end_;  // the packet with the highest sequence number
 };
 
 // The RTP timestamp of a frame's first sample when it is real audio.

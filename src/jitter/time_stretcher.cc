@@ -20,6 +20,8 @@ TimeStretcher::TimeStretcher(int sample_rate_hz, TimeStretchConfig config)
       config_(config),
       min_lag_(std::max(2, static_cast<int>(std::lround(config.min_pitch_ms * sample_rate_hz / 1000.0)))),
       max_lag_(static_cast<int>(std::lround(config.max_pitch_ms * sample_rate_hz / 1000.0))),
+      min_input_(2 * std::max(min_lag_ + 1,
+                              static_cast<int>(std::lround(config.min_splice_ms * sample_rate_hz / 1000.0)))),
       decimation_(std::max(1, sample_rate_hz / 4000)) {
   if (max_lag_ <= min_lag_)
     throw std::invalid_argument("TimeStretcher: max_pitch_ms must exceed min_pitch_ms");
@@ -40,15 +42,20 @@ double TimeStretcher::correlation(std::span<const float> x, int start, int lag, 
 TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x) const {
   if (x.size() < static_cast<size_t>(input_samples()))
     throw std::invalid_argument("TimeStretcher: input too short");
+  return find_pitch(x, max_lag_);
+}
+
+// Pitch at splice point s (lags up to s) of x[0, 2s).
+TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x, int s) const {
   // Box-car decimation to ~4 kHz.
-  const int d = decimation_, nd = input_samples() / d;
+  const int d = decimation_, nd = 2 * s / d;
   std::vector<float> xd(static_cast<size_t>(nd));
   for (int m = 0; m < nd; ++m) {
     float acc = 0;
     for (int k = 0; k < d; ++k) acc += x[static_cast<size_t>(m * d + k)];
     xd[static_cast<size_t>(m)] = acc / static_cast<float>(d);
   }
-  const int sd = max_lag_ / d, lo = std::max(1, min_lag_ / d), hi = std::min(sd, (max_lag_ + d - 1) / d);
+  const int sd = s / d, lo = std::max(1, min_lag_ / d), hi = std::min(sd, (s + d - 1) / d);
   std::vector<double> c(static_cast<size_t>(hi + 2), -1.0);
   double best = -1.0;
   for (int lag = lo; lag <= hi; ++lag) {
@@ -57,7 +64,6 @@ TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x) const {
   }
   // Refine every strong coarse peak at the full rate, then take the shortest period whose
   // refined correlation is close to the best (a coarse grid can favour a multiple of the period).
-  const int s = max_lag_;
   std::vector<Pitch> candidates;
   double best_full = -2.0;
   for (int lag = lo; lag <= hi; ++lag) {
@@ -66,7 +72,7 @@ TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x) const {
         v < c[static_cast<size_t>(lag + 1)])
       continue;
     Pitch refined{lag * d, -2.0};
-    for (int l = std::max(min_lag_, lag * d - d); l <= std::min(max_lag_, lag * d + d); ++l) {
+    for (int l = std::max(min_lag_, lag * d - d); l <= std::min(s, lag * d + d); ++l) {
       const double full = correlation(x, s, l, s);
       if (full > refined.correlation) refined = {l, full};
     }
@@ -83,6 +89,12 @@ TimeStretcher::Pitch TimeStretcher::find_pitch(std::span<const float> x) const {
   return p;
 }
 
+int TimeStretcher::splice_point(std::span<const float> x) const {
+  if (x.size() < static_cast<size_t>(min_input_samples()))
+    throw std::invalid_argument("TimeStretcher: input too short");
+  return std::min(max_lag_, static_cast<int>(x.size() / 2));
+}
+
 bool TimeStretcher::quiet(std::span<const float> x, int from, int to, double background_rms) {
   double e = 0;
   for (int i = from; i < to; ++i)
@@ -93,21 +105,20 @@ bool TimeStretcher::quiet(std::span<const float> x, int from, int to, double bac
   return power <= limit && power <= kQuietCapRms * kQuietCapRms;
 }
 
-int TimeStretcher::splice_length(std::span<const float> x, double background_rms, int max_change,
+int TimeStretcher::splice_length(std::span<const float> x, int s, double background_rms, int max_change,
                                  bool quiet_only, bool fast, Result& r) const {
-  const int s = max_lag_;
-  r.low_energy = quiet(x, 0, input_samples(), background_rms);
+  r.low_energy = quiet(x, 0, 2 * s, background_rms);
   if (r.low_energy) {
-    const int len = std::min(max_change, max_lag_);
+    const int len = std::min(max_change, s);
     return len >= min_lag_ ? len : 0;
   }
   if (quiet_only) return 0;
-  const Pitch p = find_pitch(x);
+  const Pitch p = find_pitch(x, s);
   r.lag = p.lag;
   if (p.correlation < config_.correlation_threshold || p.lag > max_change) return 0;
   int len = p.lag;
   if (fast) {
-    const int k = std::min(max_lag_, max_change) / p.lag;
+    const int k = std::min(s, max_change) / p.lag;
     if (k > 1 && correlation(x, s, k * p.lag, k * p.lag) >= config_.correlation_threshold) len = k * p.lag;
   }
   return len;
@@ -115,11 +126,9 @@ int TimeStretcher::splice_length(std::span<const float> x, double background_rms
 
 TimeStretcher::Result TimeStretcher::accelerate(std::span<const float> x, double background_rms, bool fast,
                                                 int max_change, bool quiet_only) const {
-  if (x.size() < static_cast<size_t>(input_samples()))
-    throw std::invalid_argument("TimeStretcher: input too short");
+  const int s = splice_point(x), n = 2 * s;
   Result r;
-  const int s = max_lag_, n = input_samples();
-  const int len = splice_length(x, background_rms, max_change, quiet_only, fast, r);
+  const int len = splice_length(x, s, background_rms, max_change, quiet_only, fast, r);
   if (len == 0) return r;
   for (int i = 0; i < s - len; ++i) r.source.push_back(i), r.spliced.push_back(0);
   for (int j = 0; j < len; ++j) r.source.push_back(s + j), r.spliced.push_back(1);
@@ -138,11 +147,9 @@ TimeStretcher::Result TimeStretcher::accelerate(std::span<const float> x, double
 
 TimeStretcher::Result TimeStretcher::preemptive_expand(std::span<const float> x, double background_rms,
                                                        int max_change, bool quiet_only) const {
-  if (x.size() < static_cast<size_t>(input_samples()))
-    throw std::invalid_argument("TimeStretcher: input too short");
+  const int s = splice_point(x), n = 2 * s;
   Result r;
-  const int s = max_lag_, n = input_samples();
-  const int len = splice_length(x, background_rms, max_change, quiet_only, false, r);
+  const int len = splice_length(x, s, background_rms, max_change, quiet_only, false, r);
   if (len == 0) return r;
   for (int i = 0; i < s; ++i) r.source.push_back(i), r.spliced.push_back(0);
   for (int j = 0; j < len; ++j) r.source.push_back(s - len + j), r.spliced.push_back(1);

@@ -26,14 +26,17 @@ struct TimeStretchConfig {
   double min_pitch_ms = 2.5;
   double max_pitch_ms = 15.0;
   double correlation_threshold = 0.9;
+  double min_splice_ms = 10.0;  // shortest splice point: inputs down to 2 x this are accepted
 };
 
 class TimeStretcher {
  public:
   explicit TimeStretcher(int sample_rate_hz, TimeStretchConfig config = {});
 
-  // Samples one operation needs: 2 x max pitch.
+  // Samples one operation uses at most: 2 x max pitch.
   int input_samples() const { return 2 * max_lag_; }
+  // The shortest input accepted: 2 x min_splice (periods up to min_splice are found in it).
+  int min_input_samples() const { return min_input_; }
 
   struct Pitch {
     int lag = 0;               // samples
@@ -41,6 +44,7 @@ class TimeStretcher {
   };
   // Pitch at the splice point of x (x.size() >= input_samples()).
   Pitch find_pitch(std::span<const float> x) const;
+  Pitch find_pitch(std::span<const float> x, int splice) const;
 
   struct Result {
     bool applied = false;
@@ -51,8 +55,10 @@ class TimeStretcher {
     std::vector<int> source;       // output[i] came from (or was spliced at) input[source[i]]
     std::vector<uint8_t> spliced;  // output[i] is part of the cross-fade / inserted period
   };
-  // Both use the first input_samples() of x and return output for exactly that region. Nothing
-  // is done when the period found is longer than max_change samples.
+  // Both use the first n = min(x.size(), input_samples()) samples of x (rounded down to even,
+  // splice point n / 2, periods up to n / 2) and return output for exactly that region; x must
+  // hold at least min_input_samples(). Nothing is done when the period found is longer than
+  // max_change samples.
   Result accelerate(std::span<const float> x, double background_rms, bool fast, int max_change = 1 << 30,
                     bool quiet_only = false) const;
   Result preemptive_expand(std::span<const float> x, double background_rms, int max_change = 1 << 30,
@@ -65,12 +71,13 @@ class TimeStretcher {
   double correlation(std::span<const float> x, int start, int lag, int length) const;
   // The splice length: a pitch-synchronous one (0 = none) or, in a quiet segment, max_change
   // capped at max_pitch.
-  int splice_length(std::span<const float> x, double background_rms, int max_change, bool quiet_only,
-                    bool fast, Result& r) const;
+  int splice_length(std::span<const float> x, int splice, double background_rms, int max_change,
+                    bool quiet_only, bool fast, Result& r) const;
+  int splice_point(std::span<const float> x) const;
 
   int rate_;
   TimeStretchConfig config_;
-  int min_lag_, max_lag_, decimation_;
+  int min_lag_, max_lag_, min_input_, decimation_;
 };
 
 }  // namespace callsim::jitter

@@ -3,13 +3,15 @@
 // through a fixed 60 ms buffer, on a perfect network and on the default's mobile network.
 //
 // A good adaptive buffer buys lower delay for little quality: it corrects the delay in speech
-// pauses and only stretches inside a talkspurt when it is far off target (60 ms over, 20 ms
-// under). Tolerances, from runs of this exact test (seed 1):
-//   perfect network   NB 3.69 / 3.32 (adaptive) vs 3.75 / 3.32 (fixed): mean -0.03
-//   default network   NB 3.18 / 2.70 (adaptive) vs 3.37 / 2.80 (fixed): mean -0.15,
-//                     mouth-to-ear mean 110 / 108 ms vs 139 / 143 ms
-// Before pause-aware stretching the adaptive buffer scored 2.50 / 2.09 on the default network
-// (mean -0.79), which these bounds reject.
+// pauses and only stretches inside a talkspurt when it is far off target (60 ms over) or about to
+// run dry. Tolerances, from runs of this exact test (seed 1):
+//   perfect network   NB 3.75 / 3.32 (adaptive) vs 3.75 / 3.32 (fixed): mean 0.00, at 43 / 41 ms
+//                     mouth-to-ear against 86.5 ms
+//   default network   NB 3.35 / 2.68 (adaptive) vs 3.37 / 2.80 (fixed): mean -0.07,
+//                     mouth-to-ear mean 112 / 125 ms vs 139 / 143 ms (bob->alice keeps one packet
+//                     of FEC headroom after the handover outage)
+// Before issue 12 (start high, per-packet 95 % quantile): NB 3.18 / 2.70 at 110 / 108 ms; before
+// pause-aware stretching 2.50 / 2.09 (mean -0.79), which these bounds reject.
 #include <gtest/gtest.h>
 
 #include "common/embedded.h"
@@ -57,8 +59,8 @@ TEST(JitterQuality, AdaptiveCostsLittleOnAPerfectNetwork) {
 
 TEST(JitterQuality, AdaptiveTradesLittleQualityForLowerDelayOnTheDefaultNetwork) {
   const Scores a = run_default(false, kAdaptive), f = run_default(false, kFixed60);
-  expect_close_quality(a, f, 0.3);
-  for (size_t i = 0; i < 2; ++i) EXPECT_LT(a.delay_ms[i], f.delay_ms[i] - 20) << "direction " << i;
+  expect_close_quality(a, f, 0.15);
+  for (size_t i = 0; i < 2; ++i) EXPECT_LT(a.delay_ms[i], f.delay_ms[i] - 10) << "direction " << i;
 }
 
 }  // namespace

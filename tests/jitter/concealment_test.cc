@@ -74,6 +74,33 @@ TEST(Expand, FullLevelPlcThenFadeToComfortNoise) {
   EXPECT_EQ(expand.concealed_in_row(), 0);
 }
 
+// libopus conceals worse in 2.5 or 5 ms requests than in 10 ms ones, so Expand asks the decoder
+// for whole 10 ms chunks and keeps what it has not used yet (until real audio resumes).
+TEST(Expand, AsksTheDecoderForWholeTenMillisecondChunks) {
+  testing::FakeDecoder decoder(kRate), reference(kRate);
+  const auto speech = testing::harmonic_signal(kRate, 0.02);
+  const std::vector<uint8_t> payload = testing::fake_encode(speech, {}, false);
+  decoder.decode(payload);
+  reference.decode(payload);
+  BackgroundNoise bg(kRate, 1);
+  Expand expand(decoder, bg, kRate);
+  std::vector<float> out;
+  for (int n : {40, 80, 80, 120}) {  // 2.5 + 5 + 5 + 7.5 ms
+    const auto block = expand.conceal(n);
+    out.insert(out.end(), block.pcm.begin(), block.pcm.end());
+  }
+  EXPECT_EQ(decoder.conceals, 2);  // 20 ms asked for in two 10 ms requests
+  std::vector<float> plc = reference.conceal(160), second = reference.conceal(160);
+  plc.insert(plc.end(), second.begin(), second.end());
+  ASSERT_EQ(out.size(), 320u);
+  for (size_t i = 0; i < out.size(); ++i) ASSERT_FLOAT_EQ(out[i], plc[i]) << i;
+  expand.conceal(40);  // from a fresh chunk
+  EXPECT_EQ(decoder.conceals, 3);
+  expand.reset();  // real audio resumed: the unused 7.5 ms are dropped
+  expand.conceal(40);
+  EXPECT_EQ(decoder.conceals, 4);
+}
+
 TEST(Merge, CrossFadesWithoutAStep) {
   Merge m(kRate);  // 2.5 ms = 40 samples
   std::vector<float> decoded(160, 1.0f), continuation(40, -1.0f);

@@ -5,7 +5,7 @@
 namespace callsim::jitter {
 namespace {
 
-// 48 kHz: frame 480, quantum 120, 30 ms = 1440; margins 5 ms (240 samples).
+// 48 kHz: frame 480, quantum 120, a stretch needs 20 ms = 960; margins 5 ms (240 samples).
 DecisionLogic logic(bool fec = true, bool stretch = true) {
   DecisionConfig c;
   c.use_fec = fec;
@@ -49,21 +49,97 @@ TEST(DecisionLogic, NoTimeStretchWhenDisabledTooSoonShortOrAfterConcealment) {
   in.timescale_allowed = false;
   EXPECT_EQ(logic().decide(in).op, Operation::kFastAccelerate);  // fast ignores the interval
   in = expected(70, 60);
-  in.available_samples = 1439;
+  in.available_samples = 959;
   EXPECT_EQ(logic().decide(in).op, Operation::kNormal);
   in = expected(70, 60);
   in.last_concealment = true;  // the producer merges first
   EXPECT_EQ(logic().decide(in).op, Operation::kNormal);
 }
 
-TEST(DecisionLogic, NothingBufferedConcealsOrPlaysComfortNoiseAfterSilence) {
+TEST(DecisionLogic, NothingBufferedConcealsWhatTheFrameLacks) {
   DecisionInput in;
   EXPECT_EQ(logic().decide(in).op, Operation::kExpand);
   EXPECT_EQ(logic().decide(in).samples, 480);
+  in.available_samples = 200;  // 4.2 ms queued: 5.8 ms missing, rounded up to 2.5 ms
+  EXPECT_EQ(logic().decide(in).samples, 360);
+}
+
+// Comfort noise only where the sender pauses (DTX): without DTX every packet is sent, so a
+// missing one in a quiet stretch of speech is lost or late and the decoder's PLC continues it.
+TEST(DecisionLogic, ComfortNoiseOnlyOnADtxStream) {
+  DecisionInput in;
   in.last_decoded_silent = true;
+  EXPECT_EQ(logic().decide(in).op, Operation::kExpand);
+  in.dtx_stream = true;
   EXPECT_EQ(logic().decide(in).op, Operation::kComfortNoise);
   in.last_concealment = true;  // concealment already running: keep concealing
   EXPECT_EQ(logic().decide(in).op, Operation::kExpand);
+}
+
+// Playout ran dry below its target: the stall covers the deficit at once, up to 40 ms.
+TEST(DecisionLogic, ADryBufferBelowTargetStallsUpToTheDeficit) {
+  DecisionInput in;
+  in.playout_delay_ms = 20;
+  in.target_ms = 45;
+  EXPECT_EQ(logic().decide(in).samples, 25 * 48);
+  in.target_ms = 200;
+  EXPECT_EQ(logic().decide(in).samples, 40 * 48);
+  in.target_ms = 10;  // above target: only what the frame lacks
+  EXPECT_EQ(logic().decide(in).samples, 480);
+}
+
+DecisionInput speech(double delay, double target, double headroom) {
+  DecisionInput in = expected(delay, target);
+  in.pauses_expected = true;
+  in.pause_ms = 0;
+  in.headroom_ms = headroom;
+  return in;
+}
+
+// Inside a talkspurt a target above the delay waits for the next pause, unless playout is about
+// to run dry (headroom under 5 ms): then it grows by what brings the headroom back to 5 ms.
+TEST(DecisionLogic, InsideATalkspurtTheDelayGrowsOnlyWhenAboutToRunDry) {
+  EXPECT_EQ(logic().decide(speech(60, 100, 12)).op, Operation::kNormal);
+  const Decision d = logic().decide(speech(60, 100, 2));
+  EXPECT_EQ(d.op, Operation::kPreemptiveExpand);
+  EXPECT_EQ(d.samples, 3 * 48);
+  EXPECT_FALSE(d.quiet_only);
+  EXPECT_EQ(logic().decide(speech(60, 62, 0)).op, Operation::kNormal);  // within 5 ms of target
+  EXPECT_EQ(logic().decide(speech(100, 60, 50)).op, Operation::kNormal);  // 40 ms over: waits
+  EXPECT_EQ(logic().decide(speech(130, 60, 80)).op, Operation::kAccelerate);  // 70 ms over
+}
+
+// In a pause the delay goes to within 3 ms of the target: quiet operations (the buffer splices or
+// plays more of the pause), never removing more than the headroom.
+TEST(DecisionLogic, InAPauseTheDelayGoesToTheTargetWithinTheHeadroom) {
+  DecisionInput in = speech(60, 100, 30);
+  in.pause_ms = 150;
+  Decision d = logic().decide(in);
+  EXPECT_EQ(d.op, Operation::kPreemptiveExpand);
+  EXPECT_TRUE(d.quiet_only);
+  EXPECT_EQ(d.samples, 40 * 48);
+  in.available_samples = 0;  // nothing decoded to splice: still asked, the buffer inserts
+  EXPECT_EQ(logic().decide(in).op, Operation::kPreemptiveExpand);
+  in = speech(100, 60, 30);
+  in.pause_ms = 150;
+  d = logic().decide(in);
+  EXPECT_EQ(d.op, Operation::kAccelerate);
+  EXPECT_TRUE(d.quiet_only);
+  EXPECT_EQ(d.samples, 29 * 48);  // headroom 30 - 1 ms safety, not the 40 ms excess
+  in.headroom_ms = 1.5;  // the next packets would be late
+  EXPECT_EQ(logic().decide(in).op, Operation::kNormal);
+  in = speech(62, 60, 30);
+  in.pause_ms = 150;
+  EXPECT_EQ(logic().decide(in).op, Operation::kNormal);  // within 3 ms
+}
+
+// Before anyone talked, the silence is a pause however short it is.
+TEST(DecisionLogic, LeadingSilenceIsAPause) {
+  DecisionInput in = speech(20, 80, 10);
+  EXPECT_EQ(logic().decide(in).op, Operation::kNormal);
+  in.leading_silence = true;
+  EXPECT_EQ(logic().decide(in).op, Operation::kPreemptiveExpand);
+  EXPECT_TRUE(logic().decide(in).quiet_only);
 }
 
 DecisionInput missing(int64_t gap, int64_t concealed, bool fec) {
@@ -109,6 +185,7 @@ TEST(DecisionLogic, DtxResumptionWaitsUntilTheTalkspurtIsDue) {
   DecisionInput in = missing(48000, 0, false);
   in.future_marker = true;
   in.last_comfort_noise = true;
+  in.dtx_stream = true;
   in.delay_if_jump_ms = 59;
   EXPECT_EQ(logic().decide(in).op, Operation::kComfortNoise);
   in.delay_if_jump_ms = 60;

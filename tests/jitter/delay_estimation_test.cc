@@ -106,60 +106,116 @@ DelayManagerConfig manager_config() {
   return c;
 }
 
-TEST(DelayManager, StartDelayThenQuantileClampedToMinMax) {
+sim::Timestamp at_packet(int i) { return sim::Timestamp::from_ms(20.0 * i); }
+
+PacketArrivalInfo arrival(double delay_ms, sim::Timestamp t, bool late = false, bool fec = false) {
+  PacketArrivalInfo p;
+  p.relative_delay_ms = delay_ms;
+  p.arrival = t;
+  p.late = late;
+  p.has_fec = fec;
+  p.offset_ms = delay_ms;
+  return p;
+}
+
+// The start delay holds until the first 500 ms interval closes; then the estimate of a steady path
+// (relative delays all 10 ms) is 1.2 x 10 ms (the robust floor: 1.2 x the 75th percentile of the
+// interval maxima, never above the largest), clamped to min_delay.
+TEST(DelayManager, StartDelayThenTheEstimateClampedToMinMax) {
   DelayManager m(manager_config());
-  const auto t = sim::Timestamp::from_ms(1000.0 * (1));
-  for (int i = 0; i < 24; ++i) m.packet_arrived(10, false, t);
-  EXPECT_DOUBLE_EQ(m.target_delay_ms(t), 80.0);  // start delay until 25 packets
-  m.packet_arrived(10, false, t);
-  EXPECT_NEAR(m.target_delay_ms(t), 10.0, 2.0);  // all 10 ms: quantile in the 10 ms bucket
+  EXPECT_DOUBLE_EQ(m.target_delay_ms(at_packet(0)), 80.0);
+  for (int i = 0; i < 25; ++i) m.packet_arrived(arrival(10, at_packet(i)));
+  EXPECT_DOUBLE_EQ(m.target_delay_ms(at_packet(24)), 80.0);  // first interval still open
+  for (int i = 25; i < 100; ++i) m.packet_arrived(arrival(10, at_packet(i)));
+  EXPECT_DOUBLE_EQ(m.target_delay_ms(at_packet(99)), 12.0);
   DelayManagerConfig c = manager_config();
   c.min_delay_ms = 50;
   DelayManager clamped(c);
-  for (int i = 0; i < 100; ++i) clamped.packet_arrived(10, false, t);
-  EXPECT_DOUBLE_EQ(clamped.target_delay_ms(t), 50.0);
+  for (int i = 0; i < 100; ++i) clamped.packet_arrived(arrival(10, at_packet(i)));
+  EXPECT_DOUBLE_EQ(clamped.target_delay_ms(at_packet(99)), 50.0);
 }
 
-// Exponential relative delays with mean 20 ms: the 95th percentile is 20 ln 20 = 59.9 ms.
-TEST(DelayManager, TargetIsTheConfiguredQuantile) {
+// Exponential relative delays, mean 20 ms, 50 packets/s, after the 2 s start-up: the target is
+// the 95th percentile of the per-500-ms maximum (25 packets), i.e. the per-packet quantile
+// 0.95^(1/25) = 0.99795: 20 ln(1 / 0.00205) = 123.8 ms, unless 1.2 x the 75th percentile of the
+// maxima (1.2 x 20 ln(1 / (1 - 0.75^(1/25))) = 1.2 x 89.5 = 107.4 ms) is higher (it is not).
+// Standard error with ~60 effective intervals: about 6 ms; asserted within 15 ms.
+TEST(DelayManager, TargetIsTheQuantileOfTheIntervalMaxima) {
   DelayManager m(manager_config());
   sim::RandomStream r(5, "delay-manager");
-  const auto t = sim::Timestamp::from_ms(1000.0 * (1));
-  for (int i = 0; i < 20000; ++i) m.packet_arrived(r.exponential(20), false, t);
-  // Standard error at n_eff = 1430: sqrt(0.95 0.05 / 1430) / pdf(q95) = 0.0058 / 0.0025 = 2.3 ms.
-  EXPECT_NEAR(m.target_delay_ms(t), 59.9, 8.0);
+  for (int i = 0; i < 20000; ++i) m.packet_arrived(arrival(r.exponential(20), at_packet(i)));
+  EXPECT_NEAR(m.target_delay_ms(at_packet(19999)), 123.8, 15.0);
 }
 
-TEST(DelayManager, RepeatedSpikesRaiseTheTargetToTheSpikeHeight) {
+// One spike far above the target (> 2 x target and > target + 60 ms) is ridden over: it does not
+// enter the underrun estimate. Repeated spikes (every 3 s) hold the target at the spike height.
+TEST(DelayManager, OneSpikeIsRiddenOverRepeatedSpikesRaiseTheTarget) {
   DelayManagerConfig c = manager_config();
-  DelayManager with(c);
+  DelayManager with(c), once(c);
   c.peak_detection = false;
   DelayManager without(c);
   sim::RandomStream r(6, "spikes");
-  sim::Timestamp t;
   for (int i = 0; i < 1500; ++i) {  // 30 s at 50 packets/s; a 400 ms spike every 3 s
-    t = sim::Timestamp::from_ms(20.0 * i);
     const double d = (i % 150 == 0 && i > 0) ? 400.0 : r.uniform(0, 20);
-    with.packet_arrived(d, false, t);
-    without.packet_arrived(d, false, t);
+    with.packet_arrived(arrival(d, at_packet(i)));
+    without.packet_arrived(arrival(d, at_packet(i)));
+    once.packet_arrived(arrival(i == 750 ? 400.0 : d == 400.0 ? 10.0 : d, at_packet(i)));
   }
-  EXPECT_DOUBLE_EQ(with.target_delay_ms(t), 400.0);
-  EXPECT_LT(without.target_delay_ms(t), 25.0);
+  EXPECT_DOUBLE_EQ(with.target_delay_ms(at_packet(1499)), 400.0);
+  EXPECT_LT(once.target_delay_ms(at_packet(1499)), 25.0);
+  EXPECT_GT(without.target_delay_ms(at_packet(1499)), 300.0);  // spikes in the estimate
 }
 
 TEST(DelayManager, LatePacketsAboveTheMaxFractionRaiseTheTarget) {
   DelayManagerConfig c = manager_config();
   c.max_late_fraction = 0.02;
   DelayManager m(c);
-  const auto t = sim::Timestamp::from_ms(1000.0 * (1));
-  for (int i = 0; i < 200; ++i) m.packet_arrived(10, false, t);
-  const double before = m.target_delay_ms(t);
-  for (int i = 0; i < 500; ++i) m.packet_arrived(10, i % 10 == 0, t);  // 10 % late
+  int i = 0;
+  for (; i < 200; ++i) m.packet_arrived(arrival(10, at_packet(i)));
+  const double before = m.target_delay_ms(at_packet(i));
+  for (int k = 0; k < 500; ++k, ++i) m.packet_arrived(arrival(10, at_packet(i), k % 10 == 0));  // 10 % late
   EXPECT_GT(m.late_rate(), 0.02);
-  EXPECT_GT(m.target_delay_ms(t), before + 20.0);
-  const double raised = m.target_delay_ms(t);
-  for (int i = 0; i < 5000; ++i) m.packet_arrived(10, false, t);  // none late: margin decays
-  EXPECT_LT(m.target_delay_ms(t), raised);
+  EXPECT_GT(m.target_delay_ms(at_packet(i)), before + 20.0);
+  const double raised = m.target_delay_ms(at_packet(i));
+  for (int k = 0; k < 5000; ++k, ++i) m.packet_arrived(arrival(10, at_packet(i)));  // none late: decays
+  EXPECT_LT(m.target_delay_ms(at_packet(i)), raised);
+}
+
+// FEC margin (one packet, 20 ms): from the first packet carrying FEC (a sender that adds FEC
+// expects losses), kept while frames go missing, gone 10 s after the last missing frame or 2 s
+// after the last FEC packet; never without FEC, never when the buffer does not use it.
+TEST(DelayManager, FecMarginWhileFecArrivesAndFramesGoMissing) {
+  DelayManager m(manager_config());
+  for (int i = 0; i < 50; ++i) m.packet_arrived(arrival(0, at_packet(i)));
+  EXPECT_DOUBLE_EQ(m.fec_margin_ms(at_packet(50)), 0.0);
+  m.packet_arrived(arrival(0, at_packet(50), false, true));
+  EXPECT_DOUBLE_EQ(m.fec_margin_ms(at_packet(50)), 20.0);
+  int i = 51;
+  for (; i < 600; ++i) m.packet_arrived(arrival(0, at_packet(i), false, true));  // 11 s, no loss
+  EXPECT_DOUBLE_EQ(m.fec_margin_ms(at_packet(i)), 0.0);
+  m.frame_missing(at_packet(i));
+  EXPECT_DOUBLE_EQ(m.fec_margin_ms(at_packet(i)), 20.0);
+  EXPECT_DOUBLE_EQ(m.fec_margin_ms(at_packet(i + 101)), 0.0);  // no FEC packet for 2 s
+  DelayManagerConfig c = manager_config();
+  c.fec_margin = false;
+  DelayManager off(c);
+  off.packet_arrived(arrival(0, at_packet(0), false, true));
+  off.frame_missing(at_packet(1));
+  EXPECT_DOUBLE_EQ(off.fec_margin_ms(at_packet(1)), 0.0);
+}
+
+// A steady rise of the delay (a filling queue) adds slope x 1.5 s to the target.
+TEST(DelayManager, ARisingDelayAddsTheTrendMargin) {
+  DelayManager m(manager_config());
+  for (int i = 0; i < 100; ++i) m.packet_arrived(arrival(0, at_packet(i)));
+  EXPECT_DOUBLE_EQ(m.trend_margin_ms(), 0.0);
+  // 40 ms/s for 2 s; relative delays stay small (the reference follows the ramp).
+  for (int i = 100; i < 200; ++i) {
+    PacketArrivalInfo p = arrival(0.8 * (i - 100) / 5.0, at_packet(i));
+    p.offset_ms = 0.8 * (i - 100);
+    m.packet_arrived(p);
+  }
+  EXPECT_NEAR(m.trend_margin_ms(), 60.0, 3.0);
 }
 
 }  // namespace

@@ -59,6 +59,25 @@ TEST(TimeStretcher, PreemptiveExpandInsertsOnePeriodContinuously) {
   for (size_t i = 720 + 240; i < r.output.size(); ++i) ASSERT_EQ(r.output[i], x[i - 240]);
 }
 
+// A buffer running low has 20 ms, not 30 ms, of decoded audio: the splice point moves to 10 ms
+// and periods up to 10 ms are found (voices above 100 Hz); below 20 ms nothing is attempted.
+TEST(TimeStretcher, WorksOnTwentyMillisecondsWithShorterPeriods) {
+  const TimeStretcher ts(kRate);
+  EXPECT_EQ(ts.min_input_samples(), 960);
+  const auto x = testing::harmonic_signal(kRate, 0.02, 200.0);  // 240-sample period
+  const auto r = ts.preemptive_expand(x, 0.0);
+  ASSERT_TRUE(r.applied);
+  EXPECT_EQ(r.change, 240);
+  EXPECT_EQ(r.output.size(), 960u + 240u);
+  EXPECT_LE(max_step(r.output), 1.05 * max_step(x));
+  for (size_t i = 0; i < 480; ++i) ASSERT_EQ(r.output[i], x[i]);
+  for (size_t i = 480 + 240; i < r.output.size(); ++i) ASSERT_EQ(r.output[i], x[i - 240]);
+  const auto a = ts.accelerate(x, 0.0, false);
+  ASSERT_TRUE(a.applied);
+  EXPECT_EQ(a.change, 240);
+  EXPECT_THROW(ts.preemptive_expand(std::span(x).first(959), 0.0), std::invalid_argument);
+}
+
 TEST(TimeStretcher, FastAccelerateRemovesAllWholePeriodsThatFit) {
   const TimeStretcher ts(kRate);
   const auto x = testing::harmonic_signal(kRate, 0.03, 200.0);  // 240-sample period

@@ -1,0 +1,67 @@
+// UnderrunEstimator: the playout delay (ms above the fastest recent packet) that keeps the
+// adaptive buffer from running dry, from the relative arrival delays of the packets.
+// The delays are reduced to their maximum over each interval of arrival time (500 ms, 25 packets
+// of 20 ms), and these maxima go into a forgetting DelayHistogram whose q-quantile is the
+// estimate (the idea of NetEq's newer underrun optimizer). A quantile of interval maxima covers a
+// far higher share of single packets than the same quantile of single delays (i.i.d. delays,
+// n packets per interval: P(packet <= estimate) = q^(1/n), 0.95 -> 0.998 at n = 25), which is
+// what a buffer needs when every late packet is an audible stall; and a burst of late packets
+// (one spike) counts once, not once per packet.
+// Forgetting is per packet, like the per-packet histogram it replaces: an interval that held n
+// packets scales the old mass by f^n, so the memory stays ~1/(1-f) packets whatever the packet
+// rate. Until the first interval closes, the quantile is replaced by the running maximum.
+// Start-up: a few maxima say little about the tail, so during the first startup_intervals the
+// estimate is at least mean + startup_sigmas x standard deviation of all delays so far (the
+// 99.9 % point of a normal distribution for 3 sigmas): a jittery path gets a safe target from
+// its first packets instead of one stall per new maximum, a steady path stays at its minimum.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+
+#include "jitter/delay_histogram.h"
+#include "sim/time.h"
+
+namespace callsim::jitter {
+
+struct UnderrunConfig {
+  double quantile = 0.95;           // of the interval maxima
+  double forget_factor = 0.9993;    // per packet
+  double bucket_ms = 2.0;           // histogram resolution
+  double range_ms = 2500.0;         // histogram range (larger delays land in the last bucket)
+  double interval_ms = 500.0;       // arrival-time interval whose maximum is one sample
+  double robust_quantile = 0.75;    // the estimate is at least robust_factor x this quantile
+  double robust_factor = 1.2;       // (0: off)
+  int startup_intervals = 4;        // start-up: until this many intervals have closed
+  double startup_sigmas = 5.5;      // start-up floor: this many standard deviations of the delay
+};
+
+class UnderrunEstimator {
+ public:
+  // Throws std::invalid_argument for a quantile outside (0, 1), a forget factor outside (0, 1)
+  // or a non-positive interval, bucket or range.
+  explicit UnderrunEstimator(const UnderrunConfig& config);
+
+  // One packet's relative delay (ms, >= 0) at its arrival time (non-decreasing).
+  void add(double relative_delay_ms, sim::Timestamp arrival);
+
+  // The estimate, ms; nullopt before the first packet.
+  std::optional<double> estimate_ms() const;
+  // Closed intervals so far.
+  uint64_t intervals() const { return intervals_; }
+
+ private:
+  void close_interval();
+
+  UnderrunConfig config_;
+  DelayHistogram histogram_;
+  std::optional<sim::Timestamp> interval_start_;
+  double interval_max_ = 0;
+  int interval_packets_ = 0;
+  uint64_t intervals_ = 0;
+  double n_ = 0, sum_ = 0, sum_sq_ = 0;  // start-up moments
+  std::deque<double> recent_maxima_;     // the last kKeptMaxima interval maxima
+};
+
+}  // namespace callsim::jitter
