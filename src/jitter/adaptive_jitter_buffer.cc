@@ -133,7 +133,7 @@ DecisionInput AdaptiveJitterBuffer::make_input(sim::Timestamp now) const {
   in.last_decoded_silent = producer_.last_decoded_silent();
   in.dtx_stream = intake_.dtx_seen();
   in.playout_delay_ms = history_.delay_ms(next_position_, queue_end(now));
-  in.headroom_ms = slack_.headroom_ms(now);
+  in.headroom_ms = headroom_ms(now);
   in.target_ms = effective_target_ms(now);
   in.available_samples = available_samples(deps_.decision_logic->config().stretch_samples);
   in.timescale_allowed = (now - last_stretch_).to_ms() >= kStretchIntervalMs;
@@ -181,6 +181,12 @@ void AdaptiveJitterBuffer::step(sim::Timestamp now) {
   }
 }
 
+std::optional<double> AdaptiveJitterBuffer::headroom_ms(sim::Timestamp now) const {
+  const std::optional<int64_t> floor = slack_.floor_ns(now);
+  if (!floor) return std::nullopt;
+  return history_.delay_ms(next_position_, queue_end(now)) - history_.delay_of_offset_ms(*floor);
+}
+
 double AdaptiveJitterBuffer::effective_target_ms(sim::Timestamp now) const {
   const DelayManager& dm = *deps_.delay_manager;
   double target = dm.target_delay_ms(now);
@@ -190,11 +196,8 @@ double AdaptiveJitterBuffer::effective_target_ms(sim::Timestamp now) const {
   // much delay that takes (20 ms on one path, 25 on another).
   const double fec = dm.fec_margin_ms(now);
   if (fec > 0) {
-    const std::optional<double> headroom = started_ ? slack_.headroom_ms(now) : std::nullopt;
-    if (headroom)
-      target = std::max(target, history_.delay_ms(next_position_, queue_end(now)) + fec - *headroom);
-    else
-      target += fec;
+    const std::optional<int64_t> floor = started_ ? slack_.floor_ns(now) : std::nullopt;
+    target = floor ? std::max(target, history_.delay_of_offset_ms(*floor) + fec) : target + fec;
   }
   return std::clamp(target, config_.min_delay_ms, config_.max_delay_ms);
 }
@@ -215,15 +218,13 @@ void AdaptiveJitterBuffer::insert_pause(int samples) {
   const int n = std::clamp((samples + q - 1) / q * q, q, kMaxPauseInsertBlocks * frame_);
   producer_.insert_plc(n, queue_);
   stats_.samples_inserted(static_cast<uint64_t>(n));
-  slack_.shift(1000.0 * n / rate_);
 }
 
 bool AdaptiveJitterBuffer::decode_expected() {
   const StoredPacket* p = packets_.covering(next_position_);
   if (!p) return false;
   const StoredPacket packet = *packets_.take(p->position);
-  slack_.taken(last_now_, packet.arrival,
-               sim::Duration::nanos(static_cast<int64_t>(queue_.size()) * 1000000000 / rate_));
+  slack_.taken(last_now_, packet.arrival, queue_end(last_now_) - last_now_, history_.media_ns(packet.position));
   if (producer_.decode(packet, next_position_, queue_) == 0) {
     stats_.packets_discarded(1);  // undecodable: handled as a loss from here on
     return false;
@@ -262,7 +263,6 @@ void AdaptiveJitterBuffer::time_stretch(const Decision& d, sim::Timestamp now) {
     stats_.samples_removed(static_cast<uint64_t>(r.change));
   else
     stats_.samples_inserted(static_cast<uint64_t>(r.change));
-  slack_.shift((accel ? -1000.0 : 1000.0) * r.change / rate_);
   if (!r.low_energy) last_stretch_ = now;
 }
 

@@ -57,8 +57,11 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   void step(sim::Timestamp now);
   DecisionInput make_input(sim::Timestamp now) const;
   bool decode_expected();
-  // The delay manager's target, raised while FEC is in use until the headroom holds one packet.
+  // The delay manager's target, raised while FEC is in use to one packet above the floor (the
+  // lowest delay at which the recent packets were in time: SlackTracker).
   double effective_target_ms(sim::Timestamp now) const;
+  // How much lower the playout delay could be with every recent packet still in time.
+  std::optional<double> headroom_ms(sim::Timestamp now) const;
   // Queued plus contiguous stored samples from the next position, counted up to `enough`.
   int64_t available_samples(int64_t enough) const;
   // Plays `samples` (rounded to 2.5 ms, at most 100 ms) more of a pause: decoder PLC labelled as

@@ -4,11 +4,13 @@
 
 namespace callsim::jitter {
 
-int64_t ArrivalHistory::x_of(int64_t position, sim::Timestamp t) const {
+int64_t ArrivalHistory::media_ns(int64_t position) const {
   // position / rate in ns without overflow for long calls: split whole seconds.
   const int64_t seconds = position / rate_, rest = position % rate_;
-  return t.ns() - (seconds * 1000000000 + rest * 1000000000 / rate_);
+  return seconds * 1000000000 + rest * 1000000000 / rate_;
 }
+
+int64_t ArrivalHistory::x_of(int64_t position, sim::Timestamp t) const { return t.ns() - media_ns(position); }
 
 double ArrivalHistory::insert(int64_t position, sim::Timestamp arrival) {
   const int64_t x = x_of(position, arrival);
@@ -31,9 +33,7 @@ double ArrivalHistory::offset_ms(int64_t position, sim::Timestamp arrival) const
 }
 
 sim::Timestamp ArrivalHistory::time_for(int64_t position, double delay_ms) const {
-  const int64_t seconds = position / rate_, rest = position % rate_;
-  const int64_t pos_ns = seconds * 1000000000 + rest * 1000000000 / rate_;
-  return sim::Timestamp::from_ns(reference_ns_.value_or(0) + pos_ns + std::llround(delay_ms * 1e6));
+  return sim::Timestamp::from_ns(reference_ns_.value_or(0) + media_ns(position) + std::llround(delay_ms * 1e6));
 }
 
 }  // namespace callsim::jitter

@@ -26,6 +26,12 @@ class ArrivalHistory {
   // Arrival minus media time of `position` arriving at `arrival`, ms, relative to the first packet
   // (network delay plus a constant).
   double offset_ms(int64_t position, sim::Timestamp arrival) const;
+  // Media time of a timeline position, ns (position / rate).
+  int64_t media_ns(int64_t position) const;
+  // The relative delay (ms) of an offset "time minus media time" (ns), against the reference.
+  double delay_of_offset_ms(int64_t offset_ns) const {
+    return static_cast<double>(offset_ns - reference_ns_.value_or(0)) / 1e6;
+  }
 
   bool empty() const { return !reference_ns_.has_value(); }
   // Delay (ms) of the sample at `position` if it is played at `playout_time`.

@@ -24,9 +24,10 @@
 //                             above target + jump_margin: jump; otherwise conceal (or comfort
 //                             noise after silence on a DTX stream) up to the gap
 //   nothing buffered       -> conceal what the frame lacks, or up to the deficit below target
-//                             (at most max_stall); comfort noise only on a DTX stream whose last
-//                             decoded audio was silent: without DTX every frame is sent, so a
-//                             missing one is lost or late, never a pause
+//                             (at most max_stall); comfort noise only when the last decoded audio
+//                             was silent on a DTX stream or for a DTX hangover (200 ms): without
+//                             DTX every frame is sent, so one missing in a short quiet stretch of
+//                             speech is lost or late, never a pause
 // Concealment does not advance the timeline, so waiting for a late packet raises the delay, as in
 // NetEq; the time stretcher brings it back in the next pause.
 #pragma once
@@ -95,6 +96,8 @@ struct DecisionConfig {
   // Playout ran dry while below target: the stall conceals up to the deficit, at most this, in
   // one go (a few long stalls on a rising delay are heard less than many 10 ms ones).
   double max_stall_ms = 40;
+  // A silence this long may be the sender's DTX hangover: a gap after it is comfort noise.
+  double dtx_hangover_ms = 200;
 };
 
 struct Decision {

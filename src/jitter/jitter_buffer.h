@@ -139,6 +139,7 @@ struct AdaptiveJitterConfig {
 struct SpeexJitterConfig {
   double margin_ms = 40.0;    // JITTER_BUFFER_SET_MARGIN: extra delay on top of its estimate
   int max_late_rate_pct = 4;  // JITTER_BUFFER_SET_MAX_LATE_RATE
+  bool use_fec = true;        // rebuild a lost frame from the next packet's in-band FEC
   uint64_t seed = 0;          // set by make_jitter_buffer from JitterBufferConfig::seed
 };
 

@@ -4,19 +4,20 @@
 
 namespace callsim::jitter {
 
-void SlackTracker::taken(sim::Timestamp now, sim::Timestamp arrival, sim::Duration queued) {
+void SlackTracker::taken(sim::Timestamp now, sim::Timestamp arrival, sim::Duration queued, int64_t media_ns) {
   const int64_t slack = std::max<int64_t>(0, (now - arrival).ns());
-  const int64_t headroom = queued.ns() + slack / tick_.ns() * tick_.ns() - offset_ns_;
+  const int64_t headroom = queued.ns() + slack / tick_.ns() * tick_.ns();
+  const int64_t floor = now.ns() + queued.ns() - headroom - media_ns;
   const int64_t oldest = now.ns() - window_.ns();
-  while (!min_queue_.empty() && min_queue_.front().time_ns < oldest) min_queue_.pop_front();
-  while (!min_queue_.empty() && min_queue_.back().headroom_ns >= headroom) min_queue_.pop_back();
-  min_queue_.push_back({now.ns(), headroom});
+  while (!max_queue_.empty() && max_queue_.front().time_ns < oldest) max_queue_.pop_front();
+  while (!max_queue_.empty() && max_queue_.back().floor_ns <= floor) max_queue_.pop_back();
+  max_queue_.push_back({now.ns(), floor});
 }
 
-std::optional<double> SlackTracker::headroom_ms(sim::Timestamp now) const {
+std::optional<int64_t> SlackTracker::floor_ns(sim::Timestamp now) const {
   const int64_t oldest = now.ns() - window_.ns();
-  for (const Entry& e : min_queue_)
-    if (e.time_ns >= oldest) return std::max<double>(0.0, static_cast<double>(e.headroom_ns + offset_ns_) / 1e6);
+  for (const Entry& e : max_queue_)
+    if (e.time_ns >= oldest) return e.floor_ns;
   return std::nullopt;
 }
 

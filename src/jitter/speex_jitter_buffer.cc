@@ -18,7 +18,8 @@ SpeexJitterBuffer::SpeexJitterBuffer(const SpeexJitterConfig& config, std::uniqu
       history_(sample_rate_hz, sim::Duration::seconds(2)),
       producer_(*decoder_, sample_rate_hz, config.seed),
       stats_(sample_rate_hz),
-      intake_(*decoder_, sample_rate_hz, std::move(fec_probe), stats_) {
+      intake_(*decoder_, sample_rate_hz, std::move(fec_probe), stats_),
+      use_fec_(config.use_fec) {
   const int step = frame_ * intake_.ticks_per_sample();  // 10 ms in RTP ticks
   jb_.reset(jitter_buffer_init(step));
   if (!jb_) throw std::runtime_error("speexdsp: jitter_buffer_init failed");
@@ -42,7 +43,6 @@ void SpeexJitterBuffer::insert(ReceivedPacket packet) {
   jp.user_data = next_id_;
   jitter_buffer_put(jb_.get(), &jp);  // copies the payload
   max_payload_ = std::max(max_payload_, p->payload.size());
-  p->payload.clear();
   pending_.emplace(next_id_++, Pending{std::move(*p)});
   ++put_;
 }
@@ -65,7 +65,8 @@ void SpeexJitterBuffer::fetch() {
     pending_.erase(it);
     ++returned_;
     packet.payload.assign(buf.begin(), buf.begin() + jp.len);
-    if (offset > 0) producer_.conceal(plc_len(offset), queue_);
+    const int64_t unplayed = std::max<int64_t>(0, packet.position - std::max(next_position_, recovered_until_));
+    if (offset > 0 && unplayed > 0) producer_.conceal(plc_len(std::min<int64_t>(offset, unplayed * k)), queue_);
     if (offset < 0) stats_.samples_removed(static_cast<uint64_t>(-offset / k));
     const int64_t from = packet.position + std::max<int64_t>(0, -offset / k);
     if (producer_.decode(packet, from, queue_) == 0) producer_.conceal(frame_, queue_);
@@ -75,6 +76,10 @@ void SpeexJitterBuffer::fetch() {
   }
   if (!started_) {
     producer_.silence(frame_, queue_);
+  } else if (r == JITTER_BUFFER_MISSING && next_position_ < recovered_until_) {
+    next_position_ += static_cast<int64_t>(jp.span) / k;  // already played from FEC
+  } else if (r == JITTER_BUFFER_MISSING && use_fec_ && recover_fec()) {
+    next_position_ += static_cast<int64_t>(jp.span) / k;
   } else if (r == JITTER_BUFFER_INSERTION) {
     const int n = plc_len(jp.span);
     producer_.insert_plc(n, queue_);
@@ -84,6 +89,21 @@ void SpeexJitterBuffer::fetch() {
     producer_.conceal(n, queue_);
     next_position_ += n;
   }
+}
+
+bool SpeexJitterBuffer::recover_fec() {
+  // The packet after the missing one: the first kept packet starting after the pointer.
+  const Pending* next = nullptr;
+  for (const auto& [id, pending] : pending_)
+    if (pending.packet.position > next_position_ && (!next || pending.packet.position < next->packet.position))
+      next = &pending;
+  if (!next || !next->packet.has_fec) return false;
+  const int64_t gap = next->packet.position - next_position_;
+  if (gap > next->packet.duration || gap % producer_.plc_quantum() != 0) return false;
+  producer_.recover_fec(next->packet, static_cast<int>(gap), queue_);
+  stats_.fec_used();
+  recovered_until_ = next->packet.position;
+  return true;
 }
 
 void SpeexJitterBuffer::forget_old() {

@@ -7,7 +7,11 @@
 // then reports the audio it still holds (jitter_buffer_remaining_span), which drives speexdsp's
 // own delay adaptation. speexdsp drops late packets silently; they are counted as
 // inserted - returned - still buffered. It exposes no target, so target_delay_ms() reports the
-// current delay. No FEC (speexdsp cannot show the next packet).
+// current delay.
+// In-band FEC (use_fec): speexdsp cannot show its next packet, but this class keeps a copy of every
+// packet it put; when speexdsp reports the packet due as MISSING and the packet after it is already
+// here with FEC for it, the lost frame is rebuilt from that FEC, and the MISSING answers speexdsp
+// still gives for the rebuilt span are consumed without playing anything.
 #pragma once
 
 #include <map>
@@ -40,9 +44,11 @@ class SpeexJitterBuffer final : public JitterBuffer {
     void operator()(JitterBuffer_* jb) const;
   };
   struct Pending {
-    StoredPacket packet;  // payload emptied: speexdsp holds its own copy
+    StoredPacket packet;  // with its payload (for FEC); speexdsp holds its own copy
   };
   void fetch();
+  // MISSING at the pointer: rebuilds the frame from the next packet's FEC; false when it cannot.
+  bool recover_fec();
   void forget_old();
 
   std::unique_ptr<codec::Decoder> decoder_;
@@ -58,7 +64,9 @@ class SpeexJitterBuffer final : public JitterBuffer {
   size_t max_payload_ = 0;
   uint64_t put_ = 0, returned_ = 0;
   bool started_ = false;
+  bool use_fec_ = true;
   int64_t next_position_ = 0;
+  int64_t recovered_until_ = INT64_MIN;  // FEC has played the timeline up to here
   double current_delay_ms_ = 0;
 };
 

@@ -142,8 +142,9 @@ jitter::JitterBufferConfig parse_jitter_buffer(const JsonNode& n, const PeerPars
     j.fixed.delay_ms = n.number_or("delay_ms", j.fixed.delay_ms, Range::closed(0, 5000));
     j.fixed.use_fec = n.boolean_or("fec", true);
   } else if (type == "speex") {
-    n.expect_keys({"type", "margin_ms", "max_late_rate_pct"});
+    n.expect_keys({"type", "margin_ms", "max_late_rate_pct", "fec"});
     j.kind = jitter::JitterBufferKind::kSpeex;
+    j.speex.use_fec = n.boolean_or("fec", j.speex.use_fec);
     j.speex.margin_ms = n.number_or("margin_ms", j.speex.margin_ms, Range::closed(0, 5000));
     j.speex.max_late_rate_pct = static_cast<int>(n.integer_or("max_late_rate_pct", j.speex.max_late_rate_pct, Range::closed(0, 100)));
   } else {

@@ -64,12 +64,17 @@ TEST(DecisionLogic, NothingBufferedConcealsWhatTheFrameLacks) {
   EXPECT_EQ(logic().decide(in).samples, 360);
 }
 
-// Comfort noise only where the sender pauses (DTX): without DTX every packet is sent, so a
-// missing one in a quiet stretch of speech is lost or late and the decoder's PLC continues it.
-TEST(DecisionLogic, ComfortNoiseOnlyOnADtxStream) {
+// Comfort noise only where the sender may pause (DTX): without DTX every packet is sent, so a
+// missing one in a short quiet stretch of speech is lost or late and the decoder's PLC continues
+// it. A silence as long as libopus's DTX hangover (200 ms) may be the start of DTX.
+TEST(DecisionLogic, ComfortNoiseOnlyOnADtxStreamOrAfterADtxHangover) {
   DecisionInput in;
   in.last_decoded_silent = true;
+  in.pause_ms = 150;
   EXPECT_EQ(logic().decide(in).op, Operation::kExpand);
+  in.pause_ms = 200;
+  EXPECT_EQ(logic().decide(in).op, Operation::kComfortNoise);
+  in.pause_ms = 150;
   in.dtx_stream = true;
   EXPECT_EQ(logic().decide(in).op, Operation::kComfortNoise);
   in.last_concealment = true;  // concealment already running: keep concealing

@@ -1,5 +1,5 @@
-// SlackTracker: the headroom of a packet on the 10 ms playout grid, its minimum over a window,
-// and how time stretching moves it.
+// SlackTracker: each packet's floor on the 10 ms playout grid, the highest over a window, and
+// floors that do not move when the buffer stretches (they are play-time-minus-media-time offsets).
 #include "jitter/slack_tracker.h"
 
 #include <gtest/gtest.h>
@@ -9,42 +9,44 @@ namespace {
 
 sim::Timestamp ms(double v) { return sim::Timestamp::from_ms(v); }
 sim::Duration dur(double v) { return sim::Duration::from_ms(v); }
+int64_t ns(double v) { return static_cast<int64_t>(v * 1e6); }
 
-// Taken 5 ms after it arrived with 1.9 ms queued: removing more than 1.9 ms makes it needed one
-// tick (10 ms) earlier, when it was not there yet. 25 ms after arrival with nothing queued:
-// 20 ms could go (two ticks earlier, still after it arrived).
-TEST(SlackTracker, HeadroomOnThePlayoutGrid) {
+// Media time 900 ms. Taken at 1000 ms, 5 ms after it arrived, 1.9 ms queued: it plays at
+// 1001.9 ms, offset 101.9 ms; removing more than 1.9 ms makes it needed one tick (10 ms) earlier,
+// before it arrived, so its floor is 100 ms. Taken 25 ms after arrival with nothing queued: 20 ms
+// could go (two ticks earlier, still after it arrived). Taken after the tick it was needed at (it
+// arrived late, playout stalled): only the queued audio could go.
+TEST(SlackTracker, FloorOnThePlayoutGrid) {
   SlackTracker s;
-  s.taken(ms(1000), ms(995), dur(1.9));
-  EXPECT_NEAR(*s.headroom_ms(ms(1000)), 1.9, 1e-9);
+  s.taken(ms(1000), ms(995), dur(1.9), ns(900));
+  EXPECT_EQ(*s.floor_ns(ms(1000)), ns(100));
   SlackTracker t;
-  t.taken(ms(1000), ms(975), dur(0));
-  EXPECT_NEAR(*t.headroom_ms(ms(1000)), 20.0, 1e-9);
+  t.taken(ms(1000), ms(975), dur(0), ns(900));
+  EXPECT_EQ(*t.floor_ns(ms(1000)), ns(80));
   SlackTracker late;
-  late.taken(ms(1000), ms(1003), dur(4));  // arrived after the tick (stall): no slack
-  EXPECT_NEAR(*late.headroom_ms(ms(1000)), 4.0, 1e-9);
+  late.taken(ms(1000), ms(1003), dur(4), ns(900));
+  EXPECT_EQ(*late.floor_ns(ms(1000)), ns(100));
 }
 
-TEST(SlackTracker, MinimumOverTheLastHalfSecond) {
+// The highest floor of the last 500 ms: the latest packet decides how low the delay may go.
+TEST(SlackTracker, HighestFloorOverTheLastHalfSecond) {
   SlackTracker s;
-  EXPECT_FALSE(s.headroom_ms(ms(0)));
-  s.taken(ms(1000), ms(960), dur(0));  // 40
-  s.taken(ms(1020), ms(1008), dur(0));  // 10
-  s.taken(ms(1040), ms(1010), dur(0));  // 30
-  EXPECT_NEAR(*s.headroom_ms(ms(1040)), 10.0, 1e-9);
-  EXPECT_NEAR(*s.headroom_ms(ms(1530)), 30.0, 1e-9);  // the 10 ms one is older than 500 ms
-  EXPECT_FALSE(s.headroom_ms(ms(1600)));
+  EXPECT_FALSE(s.floor_ns(ms(0)));
+  s.taken(ms(1000), ms(960), dur(0), ns(900));   // floor 60
+  s.taken(ms(1020), ms(1008), dur(0), ns(920));  // 10 ms after arrival: floor 90
+  s.taken(ms(1040), ms(1010), dur(0), ns(940));  // floor 70
+  EXPECT_EQ(*s.floor_ns(ms(1040)), ns(90));
+  EXPECT_EQ(*s.floor_ns(ms(1530)), ns(70));  // the 90 ms one is older than 500 ms
+  EXPECT_FALSE(s.floor_ns(ms(1600)));
 }
 
-// Accelerating by 7 ms takes 7 ms off every recorded headroom; growing the delay adds to them.
-TEST(SlackTracker, StretchingShiftsTheHeadroom) {
-  SlackTracker s;
-  s.taken(ms(1000), ms(975), dur(3));  // 23
-  s.shift(-7);
-  EXPECT_NEAR(*s.headroom_ms(ms(1000)), 16.0, 1e-9);
-  s.taken(ms(1020), ms(1010), dur(0));  // 10, recorded after the shift
-  s.shift(5);
-  EXPECT_NEAR(*s.headroom_ms(ms(1020)), 15.0, 1e-9);
+// The same packet taken at another tick, with the queue 10 ms shorter or longer, has the same
+// floor: floors describe the arrivals, not the buffer's state.
+TEST(SlackTracker, TheFloorDoesNotDependOnWhenThePacketIsTaken) {
+  SlackTracker a, b;
+  a.taken(ms(1000), ms(977), dur(3), ns(900));  // plays at 1003
+  b.taken(ms(990), ms(977), dur(13), ns(900));  // taken a tick earlier with 10 ms more queued
+  EXPECT_EQ(*a.floor_ns(ms(1000)), *b.floor_ns(ms(1000)));
 }
 
 }  // namespace

@@ -10,10 +10,11 @@ namespace {
 using namespace testing;
 constexpr int kRate = 16000;
 
-std::unique_ptr<JitterBuffer> make_speex(double margin_ms = 40) {
+std::unique_ptr<JitterBuffer> make_speex(double margin_ms = 40, bool fec = true) {
   JitterBufferConfig c;
   c.kind = JitterBufferKind::kSpeex;
   c.speex.margin_ms = margin_ms;
+  c.speex.use_fec = fec;
   c.fec_probe = fake_has_fec;
   return make_jitter_buffer(c, std::make_unique<FakeDecoder>(kRate), kRate);
 }
@@ -43,7 +44,7 @@ TEST(SpeexJitterBuffer, PerfectNetworkPlaysTheDecodedStreamAfterItsMargin) {
 }
 
 // speexdsp on jittery streams: its own estimator keeps late packets rare (its default allows
-// 4 % late); FEC is not used (speexdsp cannot show the next packet).
+// 4 % late); the stream carries no FEC, so none is used.
 TEST(SpeexJitterBuffer, PlaysJitteryStreamsWithFewLosses) {
   const auto signal = harmonic_signal(kRate, 30.0);
   const auto sent = make_stream(signal, kRate, {});
@@ -59,6 +60,34 @@ TEST(SpeexJitterBuffer, PlaysJitteryStreamsWithFewLosses) {
     EXPECT_LT(mean(m2e), 50.0 + 10 * sd) << sd;
     EXPECT_EQ(s.fec_packets_used, 0u);
   }
+}
+
+// 5 % i.i.d. loss on a 40 ms path with FEC in every packet: with its 40 ms margin speexdsp holds
+// the next packet when a lost one is due, so the lost frames come from FEC instead of PLC (issue
+// 12: speex ignored FEC, 2.10 against 3.14 for a fixed buffer at 5 % loss). Losses are isolated
+// except the few back-to-back pairs (only the second of a pair has FEC for it): measured 126 of
+// 132 losses rebuilt, concealment events 126 -> 6; asserted >= 85 % and <= a fifth.
+TEST(SpeexJitterBuffer, RebuildsLostFramesFromTheNextPacketsFec) {
+  const auto signal = harmonic_signal(kRate, 60.0);
+  StreamOptions opt;
+  opt.fec = true;
+  const auto sent = make_stream(signal, kRate, opt);
+  uint64_t events[2] = {}, used = 0;
+  size_t lost = 0;
+  for (int fec = 0; fec < 2; ++fec) {
+    auto jb = make_speex(40, fec == 1);
+    const auto arrivals = deliver(sent, normal_delay(40, 0, 21, 0.05));
+    lost = sent.size() - arrivals.size();
+    run(*jb, arrivals, sim::Duration::seconds(60));
+    events[fec] = jb->stats().concealment_events;
+    if (fec) used = jb->stats().fec_packets_used;
+  }
+  EXPECT_GE(static_cast<double>(used), 0.85 * static_cast<double>(lost));
+  EXPECT_LE(5 * events[1], events[0]) << "off " << events[0] << " on " << events[1];
+  RecordProperty("events_off", std::to_string(events[0]));
+  RecordProperty("events_on", std::to_string(events[1]));
+  RecordProperty("lost", std::to_string(lost));
+  RecordProperty("fec_used", std::to_string(used));
 }
 
 TEST(SpeexJitterBuffer, CountsDuplicatesAndLatePackets) {

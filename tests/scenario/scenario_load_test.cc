@@ -114,6 +114,20 @@ INSTANTIATE_TEST_SUITE_P(
                 "bad.json: /expect/alice->bob/0: unknown metric 'mos_lqo_wbb' (`callsim metrics` lists them)", nullptr},
         BadCase{"/name", nullptr, "bad.json: /: missing required key 'name'", ""}));
 
+// The speex buffer decodes in-band FEC (issue 12) unless told not to; the adaptive buffer's
+// jitterBufferTarget is min_delay_ms.
+TEST(ScenarioLoad, SpeexFecAndAdaptiveMinimumDelay) {
+  nlohmann::json doc = good();
+  doc["peers"]["bob"]["jitter_buffer"] = {{"type", "speex"}};
+  EXPECT_TRUE(parse_scenario(doc, "x.json", kData).peers.at("bob").jitter_buffer.speex.use_fec);
+  doc["peers"]["bob"]["jitter_buffer"]["fec"] = false;
+  EXPECT_FALSE(parse_scenario(doc, "x.json", kData).peers.at("bob").jitter_buffer.speex.use_fec);
+  doc["peers"]["bob"]["jitter_buffer"] = {{"type", "adaptive"}, {"min_delay_ms", 60}};
+  const Scenario s = parse_scenario(doc, "x.json", kData);
+  EXPECT_DOUBLE_EQ(s.peers.at("bob").jitter_buffer.adaptive.min_delay_ms, 60);
+  EXPECT_DOUBLE_EQ(s.peers.at("bob").jitter_buffer.adaptive.start_delay_ms, 20);
+}
+
 TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
   nlohmann::json doc = good();
   doc["links"]["alice->carol"] = doc["links"]["alice->bob"];
