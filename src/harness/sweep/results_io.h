@@ -9,9 +9,9 @@
 //                   run-specific parts (wall times, threads, cache counters) only under "timing",
 //                   and "shard" for a shard's folder
 //   calls/<id>/     result.json (+ audio, CSV, pcap) and job.json, written last (resume marker)
-// A call's record is made from its in-memory result when it ran and read back from its
-// result.json when it was resumed; both give the same bytes, so results.jsonl depends only on
-// the calls, not on thread count, completion order or which run produced a call.
+// Each call's record is read back from its result.json (whether the call ran now or was resumed),
+// so results.jsonl depends only on the calls, not on thread count, completion order or which run
+// produced a call, and the sweep does not keep every record in memory.
 #pragma once
 
 #include <cstdio>

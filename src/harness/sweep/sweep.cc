@@ -28,9 +28,10 @@ using Clock = std::chrono::steady_clock;
 // Bump when a change to the sweep makes earlier call folders unusable for --resume.
 constexpr const char* kFingerprintVersion = "callsim-sweep-2";  // 2: result.json with the metric table
 
+// What a worker keeps of a job. Not the call's record (some kB each: a sweep's memory would grow
+// with its calls); write_records reads it back from the call's result.json, in job order.
 struct Outcome {
   RunStatus status = RunStatus::kError;
-  results::CallRecord record;  // the call's record (from memory, or its result.json when resumed)
   bool resumed = false;
   bool input_error = false, internal_error = false;  // exit code 2 / 3 (common/error.h)
   std::string error;
@@ -71,8 +72,7 @@ Outcome run_one(const Job& job, const SweepOptions& o, const call::EncodeCache& 
   if (o.resume) {
     if (auto kept = kept_record(job, dir, fingerprint, o.audio)) {
       out.resumed = true;
-      out.record = std::move(*kept);
-      out.status = out.record.passed ? RunStatus::kPassed : RunStatus::kFailed;
+      out.status = kept->passed ? RunStatus::kPassed : RunStatus::kFailed;
       return out;
     }
   }
@@ -91,7 +91,6 @@ Outcome run_one(const Job& job, const SweepOptions& o, const call::EncodeCache& 
     // job.json inside the folder, which appears complete (and synced) or not at all.
     output.extra_files.emplace_back("job.json", json_text(marker, 2) + "\n");
     call::write_call_outputs(result, dir, output);
-    out.record = job_record(job, call::make_record(result));
     out.status = result.passed ? RunStatus::kPassed : RunStatus::kFailed;
   } catch (...) {
     const std::exception_ptr error = std::current_exception();
@@ -129,16 +128,27 @@ int thread_count(int requested, size_t jobs) {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
+// The record of a job's call, read back from its result.json (the same bytes as the record made
+// in memory: Sweep.ResumeKeepsCompleteCallsAndRerunsTheRest). A file that no longer reads back
+// (changed on disk meanwhile) makes an error record rather than stopping the sweep.
+results::CallRecord call_record(const Job& job, const Outcome& r, const fs::path& out_dir) {
+  if (r.status == RunStatus::kError) return error_record(job, r.error);
+  try {
+    return job_record(job, read_record(call_dir(out_dir, job.id)));
+  } catch (const std::exception& e) {
+    return error_record(job, std::string("cannot read back the call's result.json: ") + e.what());
+  }
+}
+
 // Writes every job's record to results.jsonl in job order and adds it to the summary, one at a
-// time (no second copy of every record, no results.jsonl held in memory); counts the outcomes
-// into `report`.
+// time (memory does not grow with the number of calls); counts the outcomes into `report`.
 void write_records(const std::vector<Job>& jobs, const std::vector<Outcome>& outcomes,
                    const fs::path& out_dir, SweepReport& report, SummaryBuilder& summary) {
   ResultsWriter writer(out_dir);
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Outcome& r = outcomes[i];
-    const results::CallRecord record = r.status == RunStatus::kError ? error_record(jobs[i], r.error) : r.record;
-    const RunStatus status = r.status;
+    const results::CallRecord record = call_record(jobs[i], r, out_dir);
+    const RunStatus status = record.error.empty() ? r.status : RunStatus::kError;
     report.input_error = report.input_error || r.input_error;
     report.internal_error = report.internal_error || r.internal_error;
     (r.resumed ? report.resumed : report.ran)++;

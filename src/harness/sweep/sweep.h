@@ -8,7 +8,8 @@
 // then renamed into place, common/staged_dir.h); result.json and job.json, what resume reads, are
 // fsynced before the rename, so they survive a power cut (the WAV/CSV files of the last calls
 // before one may not: `--no-resume` reruns everything). results.jsonl and summary.json are written
-// one record at a time from the calls' records (kept in memory: a few kB per call).
+// at the end, one record at a time, each read back from its call's result.json (memory does not
+// grow with the number of calls).
 #pragma once
 
 #include <cstdint>
