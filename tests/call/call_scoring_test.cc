@@ -3,6 +3,8 @@
 // 2 or 5 s does not change the score; a delay spike absorbed by a fixed buffer scores exactly as
 // P.862 on the whole files; a direction that receives nothing has no MOS at all.
 #include <gtest/gtest.h>
+#include <string>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -67,7 +69,7 @@ json figures(const json& report) {
 }
 
 TEST(CallScoring, EveryFigureIsReproducedByItsCommandLineBitForBit) {
-  const fs::path dir = fs::temp_directory_path() / "callsim_call_scoring_repro";
+  const fs::path dir = fs::temp_directory_path() / ("callsim_call_scoring_repro-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   const CallResult r = run_call(scenario::default_scenario());
   write_call_outputs(r, dir);

@@ -3,6 +3,8 @@
 // destination, in-flight limit), and that the copies' due times are exactly the offline link's
 // fates for the same arrival sequence; the fate log it writes verifies against the model.
 #include <gtest/gtest.h>
+#include <string>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -113,7 +115,7 @@ TEST(CallRelay, IdleTimeoutLearnLimitAndAllowedSources) {
 
 TEST(CallRelay, CopiesAreTheOfflineLinksFatesAndTheLogVerifies) {
   Fixture f;
-  const auto dir = std::filesystem::temp_directory_path() / "callsim-call-relay-test";
+  const auto dir = std::filesystem::temp_directory_path() / ("callsim-call-relay-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   CallOutputs out;
   out.dir = dir;

@@ -2,6 +2,8 @@
 // windows without reference speech are skipped; a degraded window without speech is unscorable
 // (never the ~2.3 P.862 gives silence) and leaves the call without a call-level figure.
 #include "scoring/scorer.h"
+#include <string>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -54,7 +56,7 @@ TEST(Scorer, WholeFileIsP862OnTheSignalsBitForBit) {
 TEST(Scorer, FileAndMemoryGiveTheSameBitsThroughResampling) {
   const audio::Signal ref = quantize16(audio::resample(long_call(16000), 48000));
   const audio::Signal deg = quantize16(with_noise(delayed(ref, 4800), 25.0, 2));
-  const auto dir = std::filesystem::temp_directory_path() / "callsim_scorer_test";
+  const auto dir = std::filesystem::temp_directory_path() / ("callsim_scorer_test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   audio::write_audio16(dir / "ref.wav", ref);
   audio::write_audio16(dir / "deg.wav", deg);

@@ -1,6 +1,8 @@
 // The live relay's fate log format: exact times, every field round-trips, malformed lines are
 // refused with the field named, and a scenario link reads a fate log as a per-packet trace.
 #include <gtest/gtest.h>
+#include <string>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -105,7 +107,7 @@ TEST(FateLog, MalformedLinesNameTheField) {
 }
 
 TEST(FateLog, ScenarioLinksReadItAsAnIndexTrace) {
-  const auto path = std::filesystem::temp_directory_path() / "callsim-fate-trace.csv";
+  const auto path = std::filesystem::temp_directory_path() / ("callsim-fate-trace-" + std::to_string(::getpid()) + ".csv");
   {
     std::ofstream f(path);
     f << "# callsim relay fate log\n" << kFateLogHeader << "\n"
