@@ -15,13 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-// Rounds to `decimals` so outputs are stable and readable.
-double rnd(double v, int decimals = 4) {
-  if (!std::isfinite(v)) return 0.0;
-  const double k = std::pow(10.0, decimals);
-  const double r = std::round(v * k) / k;
-  return r == 0.0 ? 0.0 : r;  // no "-0"
-}
+// Rounds to `decimals` so outputs are stable and readable (results::json_round).
+double rnd(double v, int decimals = 4) { return results::json_round(v, decimals); }
 
 // RFC 3550 receiver accounting (A.1, A.3, A.8), what RTCP receiver reports would carry. It counts
 // from the first packet that arrived, so it cannot see a lost head of the stream; the loss metrics

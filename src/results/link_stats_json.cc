@@ -4,16 +4,19 @@
 #include <string>
 
 namespace callsim::results {
+
+double json_round(double v, int decimals) {
+  if (!std::isfinite(v)) return 0.0;
+  const double k = std::pow(10.0, decimals);
+  const double r = std::round(v * k) / k;
+  return r == 0.0 ? 0.0 : r;  // no "-0"
+}
+
 namespace {
 
 using nlohmann::json;
 
-double rnd(double v, int decimals = 4) {
-  if (!std::isfinite(v)) return 0.0;
-  const double k = std::pow(10.0, decimals);
-  const double r = std::round(v * k) / k;
-  return r == 0.0 ? 0.0 : r;
-}
+double rnd(double v, int decimals = 4) { return json_round(v, decimals); }
 
 }  // namespace
 
