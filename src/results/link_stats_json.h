@@ -19,9 +19,9 @@ namespace callsim::results {
 
 nlohmann::json link_stats_json(const sim::net::LinkStats& stats);
 
-// `v` rounded to `decimals` places for a JSON output (stable, readable; never "-0"). Callers
-// write a figure that could not be measured as absent or null, never through this: a non-finite
-// value becomes 0.
+// `v` rounded to `decimals` places for a JSON output (stable, readable; never "-0"). A non-finite
+// value (a figure that could not be measured, e.g. a mean over no samples) stays NaN, which
+// nlohmann::json writes as null: it is never turned into a plausible 0.
 double json_round(double v, int decimals = 4);
 
 }  // namespace callsim::results
