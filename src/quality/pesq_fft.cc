@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "quality/det_math.h"
+#include "quality/large_block.h"
 
 namespace callsim::quality::pesq_detail {
 namespace {
@@ -16,12 +17,30 @@ namespace {
 // and multiplications of its inputs, so the result does not depend on whether (or how wide) the
 // compiler vectorises the loops.
 struct Plan {
-  int n = 0;                    // real size
-  std::vector<Complex> real_w;  // exp(-2 pi i k / n), k < n/2: the real/complex split
+  explicit Plan(int size);
+  int n = 0;  // real size
+  // The tables, in one block: real_w, then stage_w.
+  size_t stage_doubles = 0;
+  LargeBlock tables;
+  // exp(-2 pi i k / n), k < n/2, as interleaved (re, im): the real/complex split
+  double* real_w = nullptr;
   // Per radix-4 stage of length len = 4m: six arrays of m values, the real and imaginary parts
   // of W^p, W^2p and W^3p (W = exp(-2 pi i / len)), p < m.
-  std::vector<double> stage_w;
+  double* stage_w = nullptr;
 };
+
+size_t stage_table_doubles(long n) {
+  size_t total = 0;
+  for (long len = n / 2; len >= 4; len /= 4) total += static_cast<size_t>(6 * (len / 4));
+  return total;
+}
+
+Plan::Plan(int size)
+    : n(size),
+      stage_doubles(stage_table_doubles(size)),
+      tables(static_cast<size_t>(size) + stage_doubles),
+      real_w(tables.data()),
+      stage_w(tables.data() + size) {}
 
 // Split-format complex buffer.
 struct Split {
@@ -131,7 +150,7 @@ void radix4_stage(Split src, Split dst, long m, long s, const StageTwiddles& w) 
 template <bool kInverse>
 Split complex_fft(Split x, Split y, long h, const Plan& plan) {
   long len = h, s = 1;
-  const double* w = plan.stage_w.data();
+  const double* w = plan.stage_w;
   while (len >= 4) {
     radix4_stage<kInverse>(x, y, len / 4, s, StageTwiddles(w, len / 4));
     w += 6 * (len / 4);
@@ -152,42 +171,57 @@ Split complex_fft(Split x, Split y, long h, const Plan& plan) {
   return x;
 }
 
-// exp(-2 pi i k / n) for k < 3n/4: one octant from the series, the rest by exact symmetries.
-std::vector<Complex> roots(long n) {
-  const long count = std::max(1L, 3 * n / 4);
-  std::vector<Complex> w(static_cast<size_t>(count));
-  if (n % 8 != 0) {
-    for (long k = 0; k < count; ++k) w[k] = {detmath::cos_2pi(k, n), -detmath::sin_2pi(k, n)};
-    return w;
+// exp(-2 pi i k / n) for 0 <= k < 3n/4. Only the first octant comes from the series; the rest
+// follows by exact symmetries (swaps and sign changes), so a table of n/8 + 1 values serves every
+// k and the plan never holds the 3n/4 roots at once (for the whole-file transform of a 10 s pair
+// that was 1.5 MB of memory to fault in and fill per process).
+class Roots {
+ public:
+  explicit Roots(long n) : n_(n), direct_(n % 8 != 0) {
+    if (direct_) return;
+    octant_.resize(static_cast<size_t>(n / 8 + 1));
+    for (long k = 0; k <= n / 8; ++k) octant_[static_cast<size_t>(k)] = {detmath::cos_2pi(k, n), -detmath::sin_2pi(k, n)};
   }
-  const long eighth = n / 8, quarter = n / 4;
-  for (long k = 0; k <= eighth; ++k) w[k] = {detmath::cos_2pi(k, n), -detmath::sin_2pi(k, n)};
-  for (long k = eighth + 1; k <= quarter; ++k) {  // angle pi/2 - t: (sin t, -cos t)
-    const Complex m = w[quarter - k];
-    w[k] = {-m.imag(), -m.real()};
+  Complex operator()(long k) const {
+    if (direct_) return {detmath::cos_2pi(k, n_), -detmath::sin_2pi(k, n_)};
+    const long eighth = n_ / 8, quarter = n_ / 4;
+    int turns = 0;  // quarter turns beyond the first quadrant: times -i each
+    for (; k > quarter; k -= quarter) ++turns;
+    Complex v;
+    if (k <= eighth) {
+      v = octant_[static_cast<size_t>(k)];
+    } else {  // angle pi/2 - t: (sin t, -cos t)
+      const Complex m = octant_[static_cast<size_t>(quarter - k)];
+      v = {-m.imag(), -m.real()};
+    }
+    for (; turns > 0; --turns) v = {v.imag(), -v.real()};
+    return v;
   }
-  for (long k = quarter + 1; k < count; ++k) {  // a quarter turn more: times -i
-    const Complex v = w[k - quarter];
-    w[k] = {v.imag(), -v.real()};
-  }
-  return w;
-}
 
-Plan make_plan(int n) {
-  Plan p;
-  p.n = n;
-  const std::vector<Complex> w = roots(n);
-  p.real_w.assign(w.begin(), w.begin() + n / 2);
+ private:
+  long n_;
+  bool direct_;
+  std::vector<Complex> octant_;
+};
+
+std::unique_ptr<Plan> make_plan(int n) {
+  auto p = std::make_unique<Plan>(n);
+  const Roots w(n);
+  for (long k = 0; k < n / 2; ++k) {
+    const Complex v = w(k);
+    p->real_w[2 * k] = v.real();
+    p->real_w[2 * k + 1] = v.imag();
+  }
+  size_t base = 0;
   for (long len = n / 2; len >= 4; len /= 4) {  // W_len^j = W_n^(j n / len)
     const long step = n / len, m = len / 4;
-    const size_t base = p.stage_w.size();
-    p.stage_w.resize(base + static_cast<size_t>(6 * m));
     for (long r = 1; r <= 3; ++r)
       for (long q = 0; q < m; ++q) {
-        const Complex v = w[static_cast<size_t>(r * q * step)];
-        p.stage_w[base + static_cast<size_t>((2 * r - 2) * m + q)] = v.real();
-        p.stage_w[base + static_cast<size_t>((2 * r - 1) * m + q)] = v.imag();
+        const Complex v = w(r * q * step);
+        p->stage_w[base + static_cast<size_t>((2 * r - 2) * m + q)] = v.real();
+        p->stage_w[base + static_cast<size_t>((2 * r - 1) * m + q)] = v.imag();
       }
+    base += static_cast<size_t>(6 * m);
   }
   return p;
 }
@@ -202,7 +236,7 @@ class PlanCache {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = plans_.find(n);
     if (it != plans_.end()) return it->second.get();
-    return plans_.emplace(n, std::make_unique<Plan>(make_plan(n))).first->second.get();
+    return plans_.emplace(n, make_plan(n)).first->second.get();
   }
 
  private:
@@ -219,7 +253,9 @@ class PlanCache {
 struct RealFft::Buffers {
   // Raw storage, left uninitialised (every transform writes before it reads), viewed as
   // std::complex<double> where it holds a spectrum (array-compatible with double[2]).
-  std::unique_ptr<double[]> a, b;
+  std::unique_ptr<LargeBlock> block;  // a, then b
+  double* a = nullptr;
+  double* b = nullptr;
   long h = 0;
   Complex* spec = nullptr;
   Complex* as_complex(double* d) { return reinterpret_cast<Complex*>(d); }
@@ -227,16 +263,17 @@ struct RealFft::Buffers {
     double* d = reinterpret_cast<double*>(buffer);
     return {d, d + h};
   }
-  Complex* first() { return as_complex(a.get()); }
-  Complex* second() { return as_complex(b.get()); }
-  Complex* other(const double* in) { return in == a.get() ? second() : first(); }
+  Complex* first() { return as_complex(a); }
+  Complex* second() { return as_complex(b); }
+  Complex* other(const double* in) { return in == a ? second() : first(); }
 };
 
 RealFft::RealFft(int n) : n_(n), plans_(PlanCache::instance().plan_for(n)), buf_(new Buffers) {
   assert(n >= 4 && (n & (n - 1)) == 0);
   buf_->h = n / 2;
-  buf_->a.reset(new double[static_cast<size_t>(n + 2)]);
-  buf_->b.reset(new double[static_cast<size_t>(n + 2)]);
+  buf_->block = std::make_unique<LargeBlock>(2 * static_cast<size_t>(n + 2));
+  buf_->a = buf_->block->data();
+  buf_->b = buf_->a + n + 2;
   buf_->spec = buf_->second();
 }
 
@@ -256,7 +293,7 @@ std::span<const Complex> RealFft::forward(std::span<const double> in) {
   const Split zf = complex_fft<false>(z, Buffers::split(buf_->second(), h), h, p);
   buf_->spec = buf_->other(zf.re);
   double* x = reinterpret_cast<double*>(buf_->spec);  // interleaved re, im
-  const double* wr = reinterpret_cast<const double*>(p.real_w.data());
+  const double* wr = p.real_w;
   x[0] = zf.re[0] + zf.im[0];
   x[1] = 0.0;
   x[2 * h] = zf.re[0] - zf.im[0];
@@ -279,7 +316,7 @@ std::span<const double> RealFft::inverse() {
   const Plan& p = *static_cast<const Plan*>(plans_);
   const long h = n_ / 2;
   const double* x = reinterpret_cast<const double*>(buf_->spec);
-  const double* wt = reinterpret_cast<const double*>(p.real_w.data());
+  const double* wt = p.real_w;
   Complex* free_buffer = buf_->other(x);
   const Split z = Buffers::split(free_buffer, h);
   const double scale = 0.5 / static_cast<double>(h);  // the 1/2 of the even/odd split and the 1/h

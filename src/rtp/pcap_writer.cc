@@ -1,8 +1,8 @@
 #include "rtp/pcap_writer.h"
 
-#include <pcap/pcap.h>
-
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,32 +12,55 @@
 namespace callsim::rtp {
 namespace {
 
-constexpr int kSnapLength = 65535;
+// The classic pcap file format (the one libpcap's pcap_dump writes and every capture tool
+// reads): a 24-byte file header, then per packet a 16-byte record header and the frame. All
+// fields little-endian; the magic number 0xa1b23c4d marks nanosecond timestamps. Written here
+// directly rather than through libpcap, whose shared library pulls about ten more libraries
+// (dbus, systemd, gcrypt...) into the start-up of every callsim command, `score` included.
+// The tests read these files back with libpcap and tshark.
+constexpr uint32_t kMagicNanoseconds = 0xa1b23c4d;
+constexpr uint16_t kVersionMajor = 2, kVersionMinor = 4;
+constexpr uint32_t kSnapLength = 65535;
+constexpr uint32_t kLinkTypeEthernet = 1;  // LINKTYPE_ETHERNET
+constexpr uint32_t kLinkTypeRaw = 101;     // LINKTYPE_RAW: the packet starts with the IPv4 header
 constexpr int64_t kNanosPerSecond = 1000000000;
 // Locally administered MAC addresses for the Ethernet framing.
 constexpr uint8_t kEthernetHeader[14] = {0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00};
 
+void put16(std::vector<uint8_t>& out, uint16_t v) {
+  out.push_back(static_cast<uint8_t>(v));
+  out.push_back(static_cast<uint8_t>(v >> 8));
+}
+
+void put32(std::vector<uint8_t>& out, uint32_t v) {
+  for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<uint8_t>(v >> shift));
+}
+
 }  // namespace
 
-struct PcapWriter::Handles {
-  pcap_t* pcap = nullptr;
-  pcap_dumper_t* dumper = nullptr;
-  ~Handles() {
-    if (dumper) pcap_dump_close(dumper);
-    if (pcap) pcap_close(pcap);
+struct PcapWriter::File {
+  std::FILE* f = nullptr;
+  ~File() {
+    if (f) std::fclose(f);
   }
 };
 
 PcapWriter::PcapWriter(std::filesystem::path path, PcapConfig config)
     : config_(config),
       output_(std::move(path)),
-      handles_(std::make_unique<Handles>()),
+      file_(std::make_unique<File>()),
       identification_(config.first_identification) {
-  const int dlt = config_.link == LinkType::kEthernet ? DLT_EN10MB : DLT_RAW;
-  handles_->pcap = pcap_open_dead_with_tstamp_precision(dlt, kSnapLength, PCAP_TSTAMP_PRECISION_NANO);
-  if (!handles_->pcap) throw std::runtime_error("pcap: cannot create a capture handle");
-  handles_->dumper = pcap_dump_open(handles_->pcap, output_.temp_path().c_str());
-  if (!handles_->dumper) throw OutputError(output_.target().string(), pcap_geterr(handles_->pcap));
+  file_->f = std::fopen(output_.temp_path().c_str(), "wb");
+  if (!file_->f) throw OutputError(output_.target().string(), std::strerror(errno));
+  std::vector<uint8_t> header;
+  put32(header, kMagicNanoseconds);
+  put16(header, kVersionMajor);
+  put16(header, kVersionMinor);
+  put32(header, 0);  // time zone offset (always 0)
+  put32(header, 0);  // timestamp accuracy (always 0)
+  put32(header, kSnapLength);
+  put32(header, config_.link == LinkType::kEthernet ? kLinkTypeEthernet : kLinkTypeRaw);
+  std::fwrite(header.data(), 1, header.size(), file_->f);
   if (config_.announce_session) {
     SessionDescription session;
     session.media_ip = config_.ip.dst_ip;
@@ -57,26 +80,28 @@ void PcapWriter::write(sim::Timestamp arrival, std::span<const uint8_t> udp_payl
 void PcapWriter::write_udp(sim::Timestamp arrival, const Ipv4UdpConfig& ip_config,
                            std::span<const uint8_t> udp_payload) {
   if (arrival.ns() < 0) throw std::invalid_argument("pcap: negative arrival time");
-  if (!handles_->dumper) throw std::logic_error("pcap: write after commit");
-  std::vector<uint8_t> frame;
-  if (config_.link == LinkType::kEthernet)
-    frame.assign(std::begin(kEthernetHeader), std::end(kEthernetHeader));
+  if (!file_->f) throw std::logic_error("pcap: write after commit");
   const std::vector<uint8_t> ip = build_ipv4_udp(ip_config, identification_++, udp_payload);
-  frame.insert(frame.end(), ip.begin(), ip.end());
-  pcap_pkthdr header{};
-  header.ts.tv_sec = static_cast<time_t>(config_.epoch_unix_seconds + arrival.ns() / kNanosPerSecond);
-  header.ts.tv_usec = static_cast<suseconds_t>(arrival.ns() % kNanosPerSecond);  // nanoseconds in this file
-  header.caplen = header.len = static_cast<bpf_u_int32>(frame.size());
-  pcap_dump(reinterpret_cast<u_char*>(handles_->dumper), &header, frame.data());
+  const size_t link_bytes = config_.link == LinkType::kEthernet ? sizeof kEthernetHeader : 0;
+  const size_t frame_bytes = link_bytes + ip.size();
+  std::vector<uint8_t> record;
+  record.reserve(16 + frame_bytes);
+  put32(record, static_cast<uint32_t>(config_.epoch_unix_seconds + arrival.ns() / kNanosPerSecond));
+  put32(record, static_cast<uint32_t>(arrival.ns() % kNanosPerSecond));
+  put32(record, static_cast<uint32_t>(frame_bytes));  // captured length
+  put32(record, static_cast<uint32_t>(frame_bytes));  // length on the wire
+  record.insert(record.end(), kEthernetHeader, kEthernetHeader + link_bytes);
+  record.insert(record.end(), ip.begin(), ip.end());
+  std::fwrite(record.data(), 1, record.size(), file_->f);
   ++packets_;
 }
 
 void PcapWriter::commit() {
-  if (!handles_->dumper) throw std::logic_error("pcap: committed twice");
-  const bool failed = pcap_dump_flush(handles_->dumper) != 0 || std::ferror(pcap_dump_file(handles_->dumper));
-  pcap_dump_close(handles_->dumper);
-  handles_->dumper = nullptr;
-  if (failed) throw OutputError(output_.target().string(), "cannot write (disk full?)");
+  if (!file_->f) throw std::logic_error("pcap: committed twice");
+  const bool failed = std::fflush(file_->f) != 0 || std::ferror(file_->f);
+  const bool close_failed = std::fclose(file_->f) != 0;
+  file_->f = nullptr;
+  if (failed || close_failed) throw OutputError(output_.target().string(), "cannot write (disk full?)");
   output_.commit();
 }
 

@@ -1,4 +1,5 @@
-// Writes what a receiver saw to a pcap file (libpcap, nanosecond timestamps): each RTP packet
+// Writes what a receiver saw to a pcap file (the classic libpcap format with nanosecond
+// timestamps, written directly: no libpcap at run time, see pcap_writer.cc): each RTP packet
 // wrapped in IPv4 + UDP (optionally Ethernet), stamped with its arrival time = virtual time +
 // a fixed epoch, so Wireshark shows a sane, reproducible date. By default the file starts with a
 // SAP/SDP announcement at virtual time 0 mapping the payload type to opus/48000/2, so Wireshark
@@ -36,7 +37,7 @@ struct PcapConfig {
 
 class PcapWriter {
  public:
-  // Throws std::runtime_error when libpcap cannot open the temporary file.
+  // Throws OutputError (a std::runtime_error) when the temporary file cannot be created.
   explicit PcapWriter(std::filesystem::path path, PcapConfig config = {});
   ~PcapWriter();
   PcapWriter(const PcapWriter&) = delete;
@@ -53,10 +54,10 @@ class PcapWriter {
   int64_t packets() const { return packets_; }
 
  private:
-  struct Handles;  // libpcap's pcap_t + pcap_dumper_t
+  struct File;  // the open temporary file
   PcapConfig config_;
   AtomicOutput output_;
-  std::unique_ptr<Handles> handles_;
+  std::unique_ptr<File> file_;
   uint16_t identification_ = 0;
   int64_t packets_ = 0;
 };
