@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "quality/det_math.h"
+#include "quality/large_block.h"
 #include "quality/pesq_align.h"
 
 namespace callsim::quality::pesq_detail {
@@ -70,29 +71,50 @@ class SplitWindow {
   std::vector<double> window_;
 };
 
+constexpr size_t kMaxCachedSpectra = 1024;
+
+// Storage for the cached reference spectra, one block for all split searches of one
+// split_utterances call: reused from search to search, and as one LargeBlock its memory is
+// faulted in as a few huge pages where the kernel offers them rather than as a page or two per
+// spectrum (those faults were a quarter of the page faults of a `callsim score`).
+class SpectrumPool {
+ public:
+  explicit SpectrumPool(int align_fft)
+      : bins_(static_cast<size_t>(align_fft / 2 + 1)), block_(2 * kMaxCachedSpectra * bins_) {}
+  size_t bins() const { return bins_; }
+  Complex* slot(size_t i) { return reinterpret_cast<Complex*>(block_.data()) + i * bins_; }
+
+ private:
+  size_t bins_;
+  LargeBlock block_;
+};
+
 // Windowed spectra of reference chunks by start sample, shared by all histograms of one split
 // search (they differ only in the degraded chunks). Bounded so that long utterances cannot
 // exhaust memory; beyond the bound spectra are recomputed.
 class RefSpectra {
  public:
-  RefSpectra(const AlignContext& c, std::span<const double> window)
-      : c_(c), transform_(c.r, c.ffts, window) {}
+  RefSpectra(const AlignContext& c, std::span<const double> window, SpectrumPool& pool)
+      : c_(c), transform_(c.r, c.ffts, window), pool_(pool) {}
   std::span<const Complex> at(long start) {
     auto it = cache_.find(start);
-    if (it != cache_.end()) return it->second;
+    if (it != cache_.end()) return {pool_.slot(it->second), pool_.bins()};
     const std::span<const Complex> s = transform_.spectrum(c_.ref.x.data() + start);
-    if (cache_.size() >= kMaxCached) {
+    if (cache_.size() >= kMaxCachedSpectra) {
       scratch_.assign(s.begin(), s.end());
       return scratch_;
     }
-    return cache_.emplace(start, std::vector<Complex>(s.begin(), s.end())).first->second;
+    const size_t i = cache_.size();
+    std::copy(s.begin(), s.end(), pool_.slot(i));
+    cache_.emplace(start, i);
+    return {pool_.slot(i), pool_.bins()};
   }
 
  private:
-  static constexpr size_t kMaxCached = 1024;
   const AlignContext& c_;
   DelayHistogram transform_;  // used for its windowed transform only
-  std::unordered_map<long, std::vector<Complex>> cache_;
+  SpectrumPool& pool_;
+  std::unordered_map<long, size_t> cache_;  // start sample -> pool slot
   std::vector<Complex> scratch_;
 };
 
@@ -142,7 +164,8 @@ void fit_after(const AlignContext& c, const Utterance& u, const std::vector<long
   }
 }
 
-Split best_split(const AlignContext& c, const Utterance& u, long speech_start, long speech_end) {
+Split best_split(const AlignContext& c, const Utterance& u, long speech_start, long speech_end,
+                 SpectrumPool& pool) {
   const std::vector<long> bps = breakpoints(c, speech_start, speech_end);
   const size_t nb = bps.size();
   std::vector<SideFit> before(nb), after(nb);
@@ -154,7 +177,7 @@ Split best_split(const AlignContext& c, const Utterance& u, long speech_start, l
     after[b].estimate = refine_envelope_delay(c, bps[b], u.end, u.crude_delay, &corr);
     window.overlay(corr);
   }
-  RefSpectra ref(c, window.values());
+  RefSpectra ref(c, window.values(), pool);
   fit_before(c, u, bps, window.values(), ref, before);
   std::vector<bool> wanted(nb);
   for (size_t b = 0; b < nb; ++b) wanted[b] = before[b].confidence > u.confidence;
@@ -183,6 +206,7 @@ std::pair<long, long> speech_extent(const AlignContext& c, const Utterance& u) {
 
 void split_utterances(const AlignContext& c, std::vector<Utterance>& utts) {
   const long blk = c.r.block;
+  SpectrumPool pool(c.r.align_fft);
   size_t id = 0;
   while (id < utts.size() && static_cast<long>(utts.size()) < kMaxUtterances) {
     const Utterance u = utts[id];
@@ -191,7 +215,7 @@ void split_utterances(const AlignContext& c, std::vector<Utterance>& utts) {
       ++id;
       continue;
     }
-    const Split s = best_split(c, u, speech_start, speech_end);
+    const Split s = best_split(c, u, speech_start, speech_end, pool);
     if (!s.found) {
       ++id;
       continue;
