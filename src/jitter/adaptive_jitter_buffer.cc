@@ -134,6 +134,8 @@ DecisionInput AdaptiveJitterBuffer::make_input(sim::Timestamp now) const {
   in.dtx_stream = intake_.dtx_seen();
   in.playout_delay_ms = history_.delay_ms(next_position_, queue_end(now));
   in.headroom_ms = headroom_ms(now);
+  if (const std::optional<int64_t> dry = slack_.dry_floor_ns(now))
+    in.dry_margin_ms = in.playout_delay_ms - history_.delay_of_offset_ms(*dry);
   in.target_ms = effective_target_ms(now);
   in.available_samples = available_samples(deps_.decision_logic->config().stretch_samples);
   in.timescale_allowed = (now - last_stretch_).to_ms() >= kStretchIntervalMs;
@@ -177,6 +179,10 @@ void AdaptiveJitterBuffer::step(sim::Timestamp now) {
     case Operation::kJump:
       next_position_ = packets_.next_after(next_position_)->position;
       concealed_in_gap_ = 0;
+      break;
+    case Operation::kSkip:
+      skip_stale(d.samples);
+      decode_expected();
       break;
   }
 }
@@ -232,6 +238,20 @@ bool AdaptiveJitterBuffer::decode_expected() {
   next_position_ = packet.end();
   concealed_in_gap_ = 0;
   return true;
+}
+
+void AdaptiveJitterBuffer::skip_stale(int64_t samples) {
+  uint64_t dropped = 0;
+  for (const StoredPacket* p = packets_.covering(next_position_); p && p->end() - next_position_ <= samples;) {
+    const StoredPacket* next = packets_.covering(p->end());
+    if (!next) break;
+    samples -= p->end() - next_position_;
+    next_position_ = p->end();
+    packets_.take(p->position);
+    ++dropped;
+    p = next;
+  }
+  stats_.packets_discarded(dropped);
 }
 
 void AdaptiveJitterBuffer::time_stretch(const Decision& d, sim::Timestamp now) {

@@ -50,7 +50,7 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   double target_delay_ms() const override { return effective_target_ms(last_now_); }
 
   // Operations run so far, by Operation index (for tests and traces).
-  const std::array<uint64_t, 8>& operation_counts() const { return op_counts_; }
+  const std::array<uint64_t, 9>& operation_counts() const { return op_counts_; }
 
  private:
   bool start_if_due(sim::Timestamp now);
@@ -68,6 +68,9 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   // inserted audio (the delay grows as by a preemptive expand).
   void insert_pause(int samples);
   void time_stretch(const Decision& d, sim::Timestamp now);
+  // Drops whole stored packets from the next position, at most `samples` in all, keeping the last
+  // of the contiguous run (so there is audio to merge into).
+  void skip_stale(int64_t samples);
   void flush_if_too_deep(sim::Timestamp now);
   sim::Timestamp queue_end(sim::Timestamp now) const;
   PlayoutFrame emit(sim::Timestamp now);
@@ -90,7 +93,7 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   sim::Timestamp last_stretch_ = sim::Timestamp::from_ns(INT64_MIN / 2);
   sim::Timestamp last_now_;
   double current_delay_ms_ = 0;
-  std::array<uint64_t, 8> op_counts_{};
+  std::array<uint64_t, 9> op_counts_{};
 };
 
 }  // namespace callsim::jitter

@@ -26,6 +26,8 @@ const char* to_string(Operation op) {
       return "fec_recover";
     case Operation::kJump:
       return "jump";
+    case Operation::kSkip:
+      return "skip";
   }
   return "?";
 }
@@ -51,6 +53,11 @@ Decision DecisionLogic::expected(const DecisionInput& in) const {
   // In a pause the delay is corrected freely: by a quiet splice, or when there is too little
   // decoded audio to splice, by playing more of the pause (the buffer decides which).
   if (pause && excess <= -config_.pause_margin_ms) return {Operation::kPreemptiveExpand, samples(-excess), true};
+  // A long stall (a delay spike) ends with its late packets arriving in a burst: skip what the
+  // stall added rather than play it late (the audio behind the stall is no longer worth its delay).
+  const double stalled_ms = 1000.0 * static_cast<double>(in.concealed_in_gap) / config_.sample_rate_hz;
+  if (in.last_concealment && stalled_ms >= config_.min_skip_stall_ms && excess >= config_.jump_margin_ms)
+    return {Operation::kSkip, samples(std::min(excess, stalled_ms))};
   const bool after_synthetic = in.last_concealment || in.last_comfort_noise;
   if (after_synthetic || in.available_samples < config_.stretch_samples) return {Operation::kNormal};
   if (excess >= config_.fast_accelerate_margin_ms) return accelerate(in, Operation::kFastAccelerate, excess, false);
@@ -71,8 +78,9 @@ Decision DecisionLogic::with_pauses(const DecisionInput& in, double excess, bool
   if (!in.timescale_allowed) return {Operation::kNormal};
   if (excess >= config_.speech_accelerate_margin_ms)
     return accelerate(in, Operation::kAccelerate, excess + config_.preemptive_margin_ms, false);
-  if (in.headroom_ms && *in.headroom_ms < config_.min_headroom_ms && excess < -config_.preemptive_margin_ms)
-    return {Operation::kPreemptiveExpand, samples(std::min(config_.min_headroom_ms - *in.headroom_ms, -excess))};
+  const std::optional<double> margin = in.dry_margin_ms ? in.dry_margin_ms : in.headroom_ms;
+  if (margin && *margin < config_.min_headroom_ms && excess < -config_.preemptive_margin_ms)
+    return {Operation::kPreemptiveExpand, samples(std::min(config_.speech_grow_ms, -excess))};
   return {Operation::kNormal};
 }
 

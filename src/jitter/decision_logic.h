@@ -3,14 +3,16 @@
 // speech with pauses). Delays are the playout delay of the next undecoded position (after what
 // is queued) and the target, both relative to the fastest recent packet; the headroom is how much
 // earlier the recent packets could have been played (SlackTracker).
-//   expected packet there  -> normal decode (merged in by the producer after concealment), or a
-//                             delay correction:
+//   expected packet there  -> after a stall of min_skip_stall with the delay jump_margin above
+//                             target (a spike's burst): skip the stale audio, at most what the
+//                             stall added; else normal decode (merged in by the producer after
+//                             concealment), or a delay correction:
 //       in a pause (>= min_pause of silence, or the silence before anyone talked): to within
 //       pause_margin of the target, a quiet splice or, short of decoded audio, more of the pause
 //       (Decision::quiet_only; the buffer picks) - a change made in a pause is not heard;
 //       inside a talkspurt (the stream has pauses): accelerate only an excess of
-//       speech_accelerate_margin, grow only while the headroom is under min_headroom and the
-//       delay under target: a delay change inside a talkspurt is what listeners and P.862
+//       speech_accelerate_margin, grow only while the running-dry margin is under min_headroom
+//       and the delay under target: a delay change inside a talkspurt is what listeners and P.862
 //       notice, so a target raised by a late packet waits for the next pause unless playout is
 //       about to run dry (a rising delay);
 //       a stream without pauses (music, tones): the NetEq rule, +-5 ms around the target;
@@ -46,6 +48,7 @@ enum class Operation {
   kComfortNoise,
   kFecRecover,
   kJump,  // skip to the next stored packet
+  kSkip,  // drop up to Decision::samples of stored audio at the next position (stale after a long stall)
 };
 const char* to_string(Operation op);
 
@@ -66,6 +69,9 @@ struct DecisionInput {
   // How much earlier the recent packets could have been played (SlackTracker): how close playout
   // is to running dry.
   std::optional<double> headroom_ms;
+  // How much later the recent packets could have arrived without playout running dry (the
+  // SlackTracker's running-dry floor): what a rising delay eats. Up to 10 ms below the headroom.
+  std::optional<double> dry_margin_ms;
   double target_ms = 0;
   int64_t available_samples = 0;  // queued + contiguous decodable samples
   bool timescale_allowed = true;  // enough time since the last active time stretch
@@ -85,14 +91,22 @@ struct DecisionConfig {
   double preemptive_margin_ms = 5;  // preemptive expand below target - this
   double fast_accelerate_margin_ms = 100;
   double jump_margin_ms = 50;  // skip an unconcealed gap when this far above target
+  // The expected packet arrives after a stall of at least this long (a delay spike) with the delay
+  // at least jump_margin above target: the audio queued behind the stall is skipped, as much as
+  // the stall added (down to the target), instead of being played late. The stall was heard as a
+  // dropout already; playing the burst would keep the spike's delay and shift every word after it.
+  double min_skip_stall_ms = 100;
   // With pauses expected: corrections are made in pauses at least this long (to the target, within
   // pause_margin); inside a talkspurt only an excess of speech_accelerate_margin is removed.
   double min_pause_ms = 100;
   double pause_margin_ms = 3;
   double speech_accelerate_margin_ms = 60;
-  // Inside a talkspurt, grow the delay towards the target when the headroom is below this (a path
-  // whose delay is rising would otherwise run dry before the next pause).
+  // Inside a talkspurt, grow the delay towards the target when the running-dry margin is below
+  // this (a path whose delay is rising would otherwise run dry before the next pause), by one pitch period of
+  // at most speech_grow_ms (the time stretcher inserts whole periods: a cap at the few ms the
+  // headroom lacks would refuse every period longer than that, and playout would run dry).
   double min_headroom_ms = 5;
+  double speech_grow_ms = 15;
   // Playout ran dry while below target: the stall conceals up to the deficit, at most this, in
   // one go (a few long stalls on a rising delay are heard less than many 10 ms ones).
   double max_stall_ms = 40;

@@ -11,7 +11,10 @@ constexpr double kLateRateAlpha = 1.0 / 200;  // EWMA memory in packets
 constexpr double kMarginUpMs = 2.0;           // per late packet while too many are late
 constexpr double kMarginDownMs = 0.01;        // per packet while few are late
 constexpr double kHistogramHeadroomMs = 500;  // histogram range beyond max_delay
-constexpr uint64_t kIntervalsBeforePeaks = 2;  // arrivals seen before a delay can be a peak
+// A delay can be a peak once one interval of arrivals has closed (the first queue spike of a
+// congested path often comes within the first second or two: counted in, it would set the start-up
+// target to the spike's height).
+constexpr uint64_t kIntervalsBeforePeaks = 1;
 constexpr double kMinPeakAboveTargetMs = 60.0;
 constexpr sim::Duration kFecSeenMemory = sim::Duration::seconds(2);
 constexpr sim::Duration kMissingMemory = sim::Duration::seconds(10);

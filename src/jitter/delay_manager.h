@@ -11,8 +11,8 @@
 //               have, so it can only be used if the buffer holds that much more (NetEq gets there
 //               by its 20 ms delay granularity)
 //   held peak   PeakDetector: repeated spikes hold the target at the spike height
-// A delay far above the current target (> 2 x target and > target + 60 ms, once 1 s of arrivals
-// has been seen) is a peak: it goes to the PeakDetector, not into the underrun estimate, so one
+// A delay far above the current target (> 2 x target and > target + 60 ms, once the first 500 ms
+// interval of arrivals has closed) is a peak: it goes to the PeakDetector, not into the underrun estimate, so one
 // spike is ridden over instead of raising the target for the rest of the call.
 #pragma once
 
@@ -40,7 +40,7 @@ struct DelayManagerConfig {
   double max_late_fraction = 0.02;
   bool peak_detection = true;
   bool fec_margin = true;          // add the FEC margin (the buffer uses FEC)
-  double trend_horizon_ms = 1500.0;  // a rising delay adds slope x this to the target
+  double trend_horizon_ms = 2500.0;  // a rising delay adds slope x this to the target
 };
 
 // What the buffer tells the delay manager about one arriving packet.

@@ -74,9 +74,13 @@ TEST(AdaptiveBehaviour, JitterWithLeadingSilenceRarelyRunsDry) {
   RecordProperty("stalls_in_10_calls", std::to_string(stalls));
 }
 
-// The dev set's ramp: 40 ms, rising to 140 ms from 1 s to 4 s, back to 40 ms by 7 s. The trend
-// margin keeps headroom ahead of the rise: fewer stalls than without it (measured 7 vs 11).
-TEST(AdaptiveBehaviour, ARampIsFollowedWithFewerStallsThanWithoutTheTrend) {
+// The dev set's ramp: 40 ms, rising to 140 ms from 1 s to 4 s, back to 40 ms by 7 s. Inside a
+// talkspurt the delay grows by a pitch period whenever the running-dry margin falls under 5 ms
+// and the target is above the delay. Before issue 12's second round it grew only by the few ms
+// the removal headroom (up to 10 ms above the running-dry margin) lacked, which no pitch period
+// fits: 7 stalls here. Now one is left, at 1.68 s: the first 0.7 s of the rise, before the target
+// has risen above the delay (measured; asserted at most 1).
+TEST(AdaptiveBehaviour, ARampIsFollowedWithAtMostOneStall) {
   const auto sent = make_stream(speech_like(10.0), kRate, {});
   const DelayFn ramp = [](size_t, sim::Timestamp t) {
     const double s = t.to_seconds();
@@ -85,21 +89,32 @@ TEST(AdaptiveBehaviour, ARampIsFollowedWithFewerStallsThanWithoutTheTrend) {
     if (s > 4 && s < 7) d = 140 - 100 * (s - 4) / 3;
     return std::optional(sim::Duration::from_ms(d));
   };
-  int stalls[2] = {};
-  for (int trend = 0; trend < 2; ++trend) {
-    AdaptiveDependencies deps = make_adaptive_dependencies({}, kRate);
-    DelayManagerConfig dm;
-    dm.trend_horizon_ms = trend ? 1500 : 0;
-    deps.delay_manager = std::make_unique<DelayManager>(dm);
-    AdaptiveJitterBuffer jb({}, std::make_unique<FakeDecoder>(kRate), kRate, std::move(deps));
-    run(jb, deliver(sent, ramp), sim::Duration::seconds(10));
-    stalls[trend] = static_cast<int>(jb.stats().concealment_events);
-    RecordProperty(trend ? "concealed_with_trend" : "concealed_without_trend",
-                   std::to_string(jb.stats().concealed_samples));
-  }
-  EXPECT_LT(stalls[1], stalls[0]);
-  RecordProperty("stalls_without_trend", std::to_string(stalls[0]));
-  RecordProperty("stalls_with_trend", std::to_string(stalls[1]));
+  auto jb = make_adaptive();
+  run(*jb, deliver(sent, ramp), sim::Duration::seconds(10));
+  EXPECT_LE(jb->stats().concealment_events, 1u);
+  RecordProperty("stalls", std::to_string(jb->stats().concealment_events));
+}
+
+// The dev set's spike inside a talkspurt: 40 ms, the packet sent at 4.4 s takes 390 ms and the 17
+// behind it queue and arrive in one burst with it. The stall is heard as a dropout either way;
+// after it the buffer skips the stale audio and plays on at its pre-spike delay, instead of
+// playing the burst 350 ms late until the next pause (as before: mean delay 351 ms over 5.0-5.6 s).
+TEST(AdaptiveBehaviour, AfterADelaySpikeTheQueuedBurstIsSkipped) {
+  const auto sent = make_stream(speech_like(8.0), kRate, {});
+  auto jb = make_adaptive();
+  const auto r = run(*jb,
+                     deliver(sent,
+                             [](size_t, sim::Timestamp t) {
+                               const double s = t.to_seconds(), late = 390 - 1000 * (s - 4.4);
+                               return std::optional(sim::Duration::from_ms(s >= 4.4 - 1e-9 ? std::max(40.0, late) : 40));
+                             }),
+                     sim::Duration::seconds(8));
+  std::vector<double> before(r.delay_ms.begin() + 380, r.delay_ms.begin() + 440);  // 3.8-4.4 s
+  std::vector<double> after(r.delay_ms.begin() + 500, r.delay_ms.begin() + 560);   // 5.0-5.6 s
+  EXPECT_LE(mean(after), mean(before) + 25.0);
+  EXPECT_GE(jb->stats().packets_discarded, 10u);
+  RecordProperty("delay_before_ms", std::to_string(mean(before)));
+  RecordProperty("delay_after_ms", std::to_string(mean(after)));
 }
 
 // 40 ms steady path, every 25th packet lost, FEC on: the buffer holds one packet of headroom

@@ -204,7 +204,9 @@ TEST(DelayManager, FecMarginWhileFecArrivesAndFramesGoMissing) {
   EXPECT_DOUBLE_EQ(off.fec_margin_ms(at_packet(1)), 0.0);
 }
 
-// A steady rise of the delay (a filling queue) adds slope x 1.5 s to the target.
+// A steady rise of the delay (a filling queue) adds slope x 2.5 s to the target (1.5 s before
+// issue 12's second round: on the dev set's ramp the target then reached the height the rise
+// needed only after the one pause in which it could be raised unheard).
 TEST(DelayManager, ARisingDelayAddsTheTrendMargin) {
   DelayManager m(manager_config());
   for (int i = 0; i < 100; ++i) m.packet_arrived(arrival(0, at_packet(i)));
@@ -215,7 +217,20 @@ TEST(DelayManager, ARisingDelayAddsTheTrendMargin) {
     p.offset_ms = 0.8 * (i - 100);
     m.packet_arrived(p);
   }
-  EXPECT_NEAR(m.trend_margin_ms(), 60.0, 3.0);
+  EXPECT_NEAR(m.trend_margin_ms(), 100.0, 5.0);
+}
+
+// A queue spike in the second interval of arrivals (0.5-1 s) is already a peak and ridden over:
+// counted in (as when peaks were only recognised after two intervals), it set the target of a
+// congested path to the spike's height for the first seconds and held it there.
+TEST(DelayManager, ASpikeInTheSecondIntervalIsAlreadyAPeak) {
+  DelayManager m(manager_config());
+  sim::RandomStream r(7, "early-spike");
+  for (int i = 0; i < 150; ++i) {  // 3 s; the packets at 0.6 s queue 300 ms and drain
+    const double d = (i >= 30 && i < 33) ? 300.0 - 20.0 * (i - 30) : r.uniform(0, 20);
+    m.packet_arrived(arrival(d, at_packet(i)));
+  }
+  EXPECT_LT(m.target_delay_ms(at_packet(149)), 60.0);
 }
 
 }  // namespace

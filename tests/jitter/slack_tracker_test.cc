@@ -49,5 +49,19 @@ TEST(SlackTracker, TheFloorDoesNotDependOnWhenThePacketIsTaken) {
   EXPECT_EQ(*a.floor_ns(ms(1000)), *b.floor_ns(ms(1000)));
 }
 
+// The running-dry floor: a packet taken at the tick it arrived, with 8 ms queued before it, could
+// lose those 8 ms (it is needed at that same tick either way: removal floor 100 ms), but one
+// arriving a moment later would miss the tick: the running-dry floor is its play offset, 108 ms.
+// Taken a tick early (18 ms queued, decoded ahead for a time stretch), the same.
+TEST(SlackTracker, TheRunningDryFloorIsWhereALaterArrivalWouldMissItsTick) {
+  SlackTracker s, early;
+  s.taken(ms(1000), ms(1000), dur(8), ns(900));
+  EXPECT_EQ(*s.floor_ns(ms(1000)), ns(100));
+  EXPECT_EQ(*s.dry_floor_ns(ms(1000)), ns(108));
+  early.taken(ms(990), ms(985), dur(18), ns(900));  // arrived 5 ms before: 15 ms before the tick that needs it
+  EXPECT_EQ(*early.dry_floor_ns(ms(990)), ns(93));
+  EXPECT_EQ(*early.floor_ns(ms(990)), ns(90));
+}
+
 }  // namespace
 }  // namespace callsim::jitter
