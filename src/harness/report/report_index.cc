@@ -176,6 +176,7 @@ void write_index(Context& ctx, const std::map<std::pair<std::string, std::string
               "</figcaption></figure>\n";
     body += "</div>\n";
   }
+  body += frontier_section(ctx);
   body +=
       "<h2>Calls</h2>\n<p class=\"muted\">One row per call and direction; click a column to sort, a call to "
       "open its page.</p>\n" +

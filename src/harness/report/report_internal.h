@@ -78,6 +78,11 @@ std::string audio_player(Context& ctx, const CallRecord& call, const nlohmann::j
 // tags and each link's settings; a note when result.json predates these fields.
 std::string scenario_section(const nlohmann::json* result);
 
+// The index's jitter-buffer frontier section (report_frontier.cc): per trace, MOS-LQO WB against
+// mean mouth-to-ear delay with one point per jitter_buffer setting, the Pareto frontier, a table;
+// "" when no trace has three or more jitter_buffer settings.
+std::string frontier_section(Context& ctx);
+
 void write_call_page(Context& ctx, const CallRecord& call);
 void write_index(Context& ctx, const std::map<std::pair<std::string, std::string>, std::string>& sparklines);
 

@@ -1,0 +1,260 @@
+// The index's "Jitter-buffer frontier" section: per trace (the call parameters other than
+// `jitter_buffer`, and the direction when calls have two), one point per jitter_buffer setting
+// at (mean mouth-to-ear delay, MOS-LQO WB), the Pareto frontier drawn through the settings no
+// other setting of that trace beats on both axes (harness/report/pareto.h), and a table with WB,
+// mean and p95 mouth-to-ear delay and the frontier verdict per setting. Shown when some trace has
+// three or more settings. Plots in root/plots (frontier.gp, frontier.dat, frontier_<n>.svg) and
+// the table as CSV (plots/frontier.csv).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "common/atomic_file.h"
+#include "harness/report/pareto.h"
+#include "harness/report/plot.h"
+#include "harness/report/report_html.h"
+#include "harness/report/report_internal.h"
+
+namespace callsim::harness::report_detail {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kBufferAxis = "jitter_buffer";
+constexpr const char* kQuality = "mos_lqo_wb";
+constexpr const char* kDelay = "mouth_to_ear_mean_ms";
+constexpr const char* kDelayP95 = "mouth_to_ear_p95_ms";
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr size_t kMinSettings = 3;
+
+std::string param_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+std::string num(double v, int decimals) {
+  if (!std::isfinite(v)) return "nan";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// One jitter_buffer setting of a trace.
+struct Setting {
+  std::string buffer, call_id, why_excluded;  // why_excluded: "" when both figures are measured
+  double wb = kNaN, mean = kNaN, p95 = kNaN;
+};
+struct Trace {
+  std::string name;
+  std::vector<Setting> settings;
+};
+
+double metric_or_nan(const CallRecord& call, const std::string& direction, const std::string& metric) {
+  const auto v = find_metric(call, direction, metric);
+  return v ? *v : kNaN;
+}
+
+std::string trace_name(const CallRecord& call, const std::string& direction, bool with_direction) {
+  std::string out;
+  for (const auto& [key, value] : call.params.items())
+    if (key != kBufferAxis) out += (out.empty() ? "" : " ") + key + "=" + param_text(value);
+  if (with_direction) out += (out.empty() ? "" : " ") + direction;
+  return out.empty() ? "all calls" : out;
+}
+
+Setting setting_of(const CallRecord& call, const std::string& direction) {
+  Setting s{param_text(call.params.at(kBufferAxis)), call.id, ""};
+  if (!call.error.empty()) {
+    s.why_excluded = "the call did not run";
+    return s;
+  }
+  s.wb = metric_or_nan(call, direction, kQuality);
+  s.mean = metric_or_nan(call, direction, kDelay);
+  s.p95 = metric_or_nan(call, direction, kDelayP95);
+  if (!std::isfinite(s.wb))
+    s.why_excluded = call.pesq_scored ? "MOS-LQO WB not measured" : "not scored (--no-score)";
+  else if (!std::isfinite(s.mean))
+    s.why_excluded = "mouth-to-ear delay not measured";
+  return s;
+}
+
+// Traces in the order of their first call (job order).
+std::vector<Trace> collect_traces(const Context& ctx) {
+  bool two_way = false;
+  for (const auto& call : ctx.calls) two_way |= call.metrics.size() > 1;
+  std::vector<Trace> out;
+  std::map<std::string, size_t> index;
+  auto add = [&](const std::string& name, Setting s) {
+    auto [it, fresh] = index.try_emplace(name, out.size());
+    if (fresh) out.push_back({name, {}});
+    out[it->second].settings.push_back(std::move(s));
+  };
+  for (const auto& call : ctx.calls) {
+    if (!call.params.is_object() || !call.params.contains(kBufferAxis)) continue;
+    if (call.metrics.empty()) add(trace_name(call, "", false), setting_of(call, ""));
+    for (const auto& [direction, metrics] : call.metrics)
+      add(trace_name(call, direction, two_way), setting_of(call, direction));
+  }
+  return out;
+}
+
+ParetoFrontier frontier_of(const Trace& t) {
+  std::vector<ParetoPoint> points;
+  for (const auto& s : t.settings)
+    points.push_back({s.buffer, s.mean, s.why_excluded.empty() ? s.wb : kNaN});
+  return pareto_frontier(points);
+}
+
+std::vector<size_t> table_order(const Trace& t, const ParetoFrontier& f);
+
+std::string dat_label(std::string label) {
+  for (char& c : label)
+    if (c == '"' || c == '\n' || c == '\r') c = '\'';
+  return "\"" + label + "\"";
+}
+
+// The box around the judged settings: delay x0..x1, WB y0..y1.
+struct Extent {
+  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+};
+Extent extent_of(const Trace& t, const ParetoFrontier& f) {
+  Extent e;
+  for (size_t i = 0; i < t.settings.size(); ++i)
+    if (!f.verdicts[i].excluded) {
+      e.x0 = std::min(e.x0, t.settings[i].mean), e.x1 = std::max(e.x1, t.settings[i].mean);
+      e.y0 = std::min(e.y0, t.settings[i].wb), e.y1 = std::max(e.y1, t.settings[i].wb);
+    }
+  return e;
+}
+
+// The judged settings as labelled points; settings whose labels would print on top of each other
+// (within 9 % of the delay span and 4 % of the WB span of the first of them, by delay) share the
+// first one's point and label.
+std::string labelled_points(const Trace& t, const ParetoFrontier& f) {
+  const Extent e = extent_of(t, f);
+  const double dx = 0.09 * std::max(e.x1 - e.x0, 10.0), dy = 0.04 * std::max(e.y1 - e.y0, 0.5);
+  std::vector<std::pair<size_t, std::string>> points;  // anchor setting, label
+  for (size_t i : table_order(t, f)) {
+    if (f.verdicts[i].excluded) continue;
+    auto near = std::find_if(points.begin(), points.end(), [&](const auto& p) {
+      return std::fabs(t.settings[p.first].mean - t.settings[i].mean) <= dx &&
+             std::fabs(t.settings[p.first].wb - t.settings[i].wb) <= dy;
+    });
+    if (near == points.end())
+      points.push_back({i, t.settings[i].buffer});
+    else
+      near->second += ", " + t.settings[i].buffer;
+  }
+  std::string out;
+  for (const auto& [i, label] : points)
+    out += num(t.settings[i].mean, 2) + " " + num(t.settings[i].wb, 4) + " " + dat_label(label) + "\n";
+  return out;
+}
+
+// WB range with room for labels; never empty (all settings at one WB).
+std::string yrange(const Extent& e) {
+  const double pad = std::max(0.05, 0.12 * (e.y1 - e.y0));
+  return num(e.y0 - pad, 2) + ":" + num(e.y1 + 1.5 * pad, 2);
+}
+
+// Appends two data blocks (the judged settings; the frontier by delay) and the plot commands.
+void add_plot(PlotScript& s, std::string& data, const Trace& t, const ParetoFrontier& f, int n) {
+  data += "# " + t.name + ": settings (mean mouth-to-ear ms, MOS-LQO WB, setting)\n" + labelled_points(t, f);
+  data += "\n\n# " + t.name + ": Pareto frontier\n";
+  for (size_t i : f.frontier) data += num(t.settings[i].mean, 2) + " " + num(t.settings[i].wb, 4) + "\n";
+  data += "\n\n";
+  const std::string block = std::to_string(2 * n), front = std::to_string(2 * n + 1);
+  s.output("frontier_" + std::to_string(n) + ".svg", 600, 380);
+  s.line("set title " + gp_quote(t.name) + "\nset xlabel 'mouth-to-ear delay, mean (ms)'\n"
+         "set ylabel 'MOS-LQO WB (P.862.2)'\nset grid\nset key below\n"
+         "set offsets graph 0.04, graph 0.22, 0, 0\nset yrange [" + yrange(extent_of(t, f)) + "]");
+  s.line("plot 'frontier.dat' index " + front +
+         " using 1:2 with linespoints lw 2 pt 7 ps 1.1 lc rgb '#2f6fb0' title 'Pareto frontier', "
+         "'frontier.dat' index " + block + " using 1:2 with points pt 6 ps 1.0 lc rgb '#555555' title "
+         "'jitter_buffer setting', 'frontier.dat' index " + block +
+         " using 1:2:3 with labels left offset char 0.6,0.5 font ',9' notitle");
+}
+
+std::string verdict_text(const Trace& t, const ParetoFrontier& f, size_t i) {
+  if (f.verdicts[i].excluded) return "not judged: " + t.settings[i].why_excluded;
+  if (f.verdicts[i].on_frontier) return "yes";
+  return "no: dominated by " + t.settings[*f.verdicts[i].dominated_by].buffer;
+}
+
+// Settings by mean delay (unjudged last), as table rows and CSV lines.
+std::vector<size_t> table_order(const Trace& t, const ParetoFrontier& f) {
+  std::vector<size_t> order(t.settings.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (f.verdicts[a].excluded != f.verdicts[b].excluded) return f.verdicts[b].excluded;
+    return !f.verdicts[a].excluded && t.settings[a].mean < t.settings[b].mean;
+  });
+  return order;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string trace_table(const Trace& t, const ParetoFrontier& f, std::string& csv) {
+  std::vector<std::vector<Cell>> rows;
+  for (size_t i : table_order(t, f)) {
+    const Setting& s = t.settings[i];
+    const bool on = f.verdicts[i].on_frontier;
+    rows.push_back({text_cell(s.buffer), number_cell(kQuality, std::isfinite(s.wb) ? &s.wb : nullptr),
+                    number_cell(kDelay, std::isfinite(s.mean) ? &s.mean : nullptr),
+                    number_cell(kDelayP95, std::isfinite(s.p95) ? &s.p95 : nullptr),
+                    text_cell(verdict_text(t, f, i), on ? "pass" : "muted")});
+    csv += csv_field(t.name) + "," + csv_field(s.buffer) + "," + csv_field(s.call_id) + "," + num(s.wb, 4) + "," +
+           num(s.mean, 2) + "," + num(s.p95, 2) + "," +
+           (f.verdicts[i].excluded ? "excluded" : on ? "yes" : "no") + "," +
+           (f.verdicts[i].dominated_by ? csv_field(t.settings[*f.verdicts[i].dominated_by].buffer) : "") + "\n";
+  }
+  return html_table({"jitter_buffer", "MOS-LQO WB", "mouth-to-ear mean (ms)", "mouth-to-ear p95 (ms)", "on the frontier"},
+                    rows, true);
+}
+
+constexpr const char* kIntro =
+    "<p>Per trace (the call's parameters other than <code>jitter_buffer</code>), one point per "
+    "jitter_buffer setting at its mean mouth-to-ear delay and P.862.2 MOS-LQO WB. The Pareto frontier "
+    "joins the settings that no other setting of the same trace beats on both axes (WB at least as high "
+    "and mean delay at most as high, one of them strictly); settings off it name one that dominates "
+    "them. Settings without a measured WB or delay are listed and not judged. The table as CSV: "
+    "<a href=\"plots/frontier.csv\">plots/frontier.csv</a>.</p>\n";
+
+}  // namespace
+
+std::string frontier_section(Context& ctx) {
+  const std::vector<Trace> traces = collect_traces(ctx);
+  bool wanted = false;
+  for (const auto& t : traces) wanted |= t.settings.size() >= kMinSettings;
+  if (!wanted) return "";
+  const fs::path dir = ctx.root / "plots";
+  fs::create_directories(dir);
+  PlotScript script;
+  std::string data, csv = "trace,jitter_buffer,call,mos_lqo_wb,mouth_to_ear_mean_ms,mouth_to_ear_p95_ms,on_frontier,dominated_by\n";
+  std::string html = "<h2>Jitter-buffer frontier</h2>\n" + std::string(kIntro);
+  int plots = 0;
+  for (const auto& t : traces) {
+    const ParetoFrontier f = frontier_of(t);
+    html += "<h3>" + html_escape(t.name) + "</h3>\n";
+    if (!f.frontier.empty()) {
+      add_plot(script, data, t, f, plots);
+      const std::string svg = "plots/frontier_" + std::to_string(plots++) + ".svg";
+      html += "<figure><img class=\"plot\" src=\"" + html_escape(url_path(svg)) + "\" alt=\"" +
+              html_escape("MOS-LQO WB against mean mouth-to-ear delay, " + t.name) + "\"></figure>\n";
+    }
+    if (f.excluded)
+      html += "<p class=\"muted\">" + std::to_string(f.excluded) + " of " + std::to_string(t.settings.size()) +
+              " settings not judged (no measured WB or delay).</p>\n";
+    html += trace_table(t, f, csv);
+  }
+  write_file_atomic(dir / "frontier.csv", csv);
+  if (plots > 0) {
+    write_file_atomic(dir / "frontier.dat", data);
+    run_plot_script(ctx, dir, "frontier.gp", script.text(), script.outputs());
+  }
+  return html;
+}
+
+}  // namespace callsim::harness::report_detail
