@@ -54,21 +54,36 @@ std::vector<long> breakpoints(const AlignContext& c, long speech_start, long spe
 // breakpoints; a correlation longer than the offset overwrites the start of the window with its
 // own values, and the conformance scores depend on it. The window is therefore rebuilt the same
 // way: each correlation, in the order they are computed, overlays its values beyond the offset.
+// Overlaid values are taken as they are in exact arithmetic: a value below 1e-5 of its
+// correlation's peak is FFT rounding noise around an exact zero (the envelopes do not overlap at
+// that lag) and becomes 0. Where that leaves nothing but zeros (an utterance with seconds of
+// silence before or after its speech), the reference reads only its own single-precision
+// rounding noise and its split decision is arbitrary (src/quality/README.md, "Where the
+// reference is unstable"); the Recommendation's Hann window is used instead.
 class SplitWindow {
  public:
-  explicit SplitWindow(int n) : offset_(3L * n + 6), window_(static_cast<size_t>(n)) {
-    for (int i = 0; i < n; ++i) window_[i] = 0.5 * (1.0 - detmath::cos_2pi(i, n));
+  explicit SplitWindow(int n) : offset_(3L * n + 6), hann_(static_cast<size_t>(n)) {
+    for (int i = 0; i < n; ++i) hann_[i] = 0.5 * (1.0 - detmath::cos_2pi(i, n));
+    window_ = hann_;
   }
   void overlay(const std::vector<double>& corr) {
+    double peak = 0;
+    for (double v : corr) peak = std::max(peak, std::fabs(v));
     for (long k = 0; offset_ + k < static_cast<long>(corr.size()) && k < static_cast<long>(window_.size());
-         ++k)
-      window_[k] = corr[offset_ + k];
+         ++k) {
+      const double v = corr[offset_ + k];
+      window_[k] = std::fabs(v) > kRoundingNoise * peak ? v : 0.0;
+    }
   }
-  std::span<const double> values() const { return window_; }
+  std::span<const double> values() const {
+    const bool all_zero = std::all_of(window_.begin(), window_.end(), [](double v) { return v == 0.0; });
+    return all_zero ? hann_ : window_;
+  }
 
  private:
+  static constexpr double kRoundingNoise = 1e-5;  // relative to the correlation's peak
   long offset_;
-  std::vector<double> window_;
+  std::vector<double> hann_, window_;
 };
 
 constexpr size_t kMaxCachedSpectra = 1024;
