@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include "call/call_output.h"
 #include "call/call_runner.h"
@@ -43,7 +44,7 @@ TEST(CallDeterminism, SameSeedGivesIdenticalTraceAndOutputs) {
   EXPECT_EQ(a.event_trace_digest, b.event_trace_digest);
   EXPECT_EQ(result_to_json(a).dump(), result_to_json(b).dump());
 
-  const auto dir = std::filesystem::path(testing::TempDir()) / "determinism";
+  const auto dir = std::filesystem::path(testing::TempDir()) / ("determinism-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   write_call_outputs(a, dir / "a");
   write_call_outputs(b, dir / "b");

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <sstream>
+#include <unistd.h>
 
 #include "call/call_output.h"
 #include "call/call_runner.h"
@@ -44,7 +45,7 @@ TEST(CallPcap, WiresharkSeesTheSameLossAndJitterAsResultJson) {
     GTEST_SKIP() << "tshark is not installed; skipping the Wireshark cross-check";
   const Scenario s = parse_scenario(parse_json_text(kScenario, "pcap_check"), "pcap_check", "");
   const CallResult r = run_call(s);
-  const auto dir = std::filesystem::path(testing::TempDir()) / "call_pcap";
+  const auto dir = std::filesystem::path(testing::TempDir()) / ("call_pcap-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   write_call_outputs(r, dir);
   const auto& d = r.directions.at(0);
@@ -95,7 +96,7 @@ TEST(CallPcap, WiresharkMeanAndMaxJitterAreTheResultsJitterMetrics) {
                              "loss": {"model": "bernoulli", "p": 0.03}}},
     "scoring": {"pesq": false}})", "jitter_check"), "jitter_check", "");
   const CallResult r = run_call(s);
-  const auto dir = std::filesystem::path(testing::TempDir()) / "call_pcap_jitter";
+  const auto dir = std::filesystem::path(testing::TempDir()) / ("call_pcap_jitter-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   write_call_outputs(r, dir);
   const auto& m = r.directions.at(0).metrics;

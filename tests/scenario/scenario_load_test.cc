@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <unistd.h>
 
 #include "common/error.h"
 #include "scenario/scenario.h"
@@ -147,7 +148,7 @@ TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
             "bad.json: /peers/alice/clock_drift_ppm: 'alice' receives no direction of this call; "
             "clock_drift_ppm is a receiver setting and would have no effect");
 
-  const std::string path = testing::TempDir() + "/malformed.json";
+  const std::string path = testing::TempDir() + "/malformed-" + std::to_string(::getpid()) + ".json";
   std::ofstream(path) << "{\"name\": \"x\",\n \"peers\": {,}}";
   try {
     load_scenario(path);

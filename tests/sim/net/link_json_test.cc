@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 
 #include "common/error.h"
 
@@ -20,7 +21,7 @@ const std::string kProfiles = std::string(CALLSIM_SOURCE_DIR) + "/scenarios/prof
 // A scratch folder per test: <tmp>/<suite>.<test>/.
 fs::path scratch() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::path(::testing::TempDir()) / (std::string("callsim_net_") + info->name());
+  const fs::path dir = fs::path(::testing::TempDir()) / (std::string("callsim_net_") + info->name() + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
