@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace callsim::harness {
@@ -105,6 +107,13 @@ void PlotScript::output(const std::string& svg_file, int width_px, int height_px
 void PlotScript::line(const std::string& command) { text_ += command + "\n"; }
 
 void PlotScript::reset() { text_ += "unset output\nreset\nset datafile missing 'nan'\n"; }
+
+std::string format_fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return "nan";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
 
 std::string gp_quote(const std::string& text) {
   std::string out = "'";

@@ -42,6 +42,10 @@ class PlotScript {
   int outputs_ = 0;
 };
 
+// `v` with `decimals` places for a data file or a range, or "nan" when it is not finite (the
+// missing-data marker every report script sets: gnuplot leaves the point out).
+std::string format_fixed(double v, int decimals);
+
 // A string as a gnuplot string literal ("..." with escapes), for titles and file names.
 std::string gp_quote(const std::string& text);
 

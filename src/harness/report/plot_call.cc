@@ -58,12 +58,7 @@ std::optional<Csv> read_csv(const fs::path& path) {
   return csv;
 }
 
-std::string num(std::optional<double> v, int decimals = 3) {
-  if (!v) return "nan";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, *v);
-  return buf;
-}
+std::string num(std::optional<double> v, int decimals = 3) { return v ? format_fixed(*v, decimals) : "nan"; }
 
 // t_s, network delay, buffer level, target, mouth-to-ear, lost, concealed, stretched, fec.
 std::string timeline_data(const Csv& csv) {

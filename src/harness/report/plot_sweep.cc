@@ -14,13 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string num(double v, int decimals = 4) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string param_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string num(double v, int decimals = 4) { return format_fixed(v, decimals); }
 
 struct Point {
   double x, y;
@@ -39,7 +33,7 @@ bool is_series_axis(const std::string& key, const std::vector<std::string>& axes
 std::string group_of(const CallRecord& call, const std::vector<std::string>& axes) {
   std::string out;
   for (const auto& [key, value] : call.params.items())
-    if (!is_series_axis(key, axes) && key != "seed") out += key + "=" + param_text(value) + " ";
+    if (!is_series_axis(key, axes) && key != "seed") out += key + "=" + value_text(value) + " ";
   return out;
 }
 
@@ -152,10 +146,10 @@ std::string series_of(const CallRecord& call, const std::vector<std::string>& ax
   std::string out;
   if (!axes.empty()) {
     for (const auto& a : axes)
-      if (call.params.contains(a)) out += (out.empty() ? "" : " ") + param_text(call.params.at(a));
+      if (call.params.contains(a)) out += (out.empty() ? "" : " ") + value_text(call.params.at(a));
   } else {
     for (const auto& [key, value] : call.params.items())
-      if (key.find("codec") != std::string::npos) out += (out.empty() ? "" : " ") + param_text(value);
+      if (key.find("codec") != std::string::npos) out += (out.empty() ? "" : " ") + value_text(value);
   }
   return out.empty() ? kNoCodecAxis : out;
 }

@@ -53,7 +53,7 @@ std::string stats_table(const std::string& title, const json& j) {
 std::string params_text(const json& params) {
   std::string out;
   for (const auto& [k, v] : params.items())
-    out += (out.empty() ? "" : ", ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+    out += (out.empty() ? "" : ", ") + k + "=" + value_text(v);
   return out.empty() ? "none" : out;
 }
 

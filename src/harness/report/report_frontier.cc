@@ -27,14 +27,7 @@ constexpr const char* kDelayP95 = "mouth_to_ear_p95_ms";
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr size_t kMinSettings = 3;
 
-std::string param_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
-std::string num(double v, int decimals) {
-  if (!std::isfinite(v)) return "nan";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+std::string num(double v, int decimals) { return format_fixed(v, decimals); }
 
 // One jitter_buffer setting of a trace.
 struct Setting {
@@ -54,13 +47,13 @@ double metric_or_nan(const CallRecord& call, const std::string& direction, const
 std::string trace_name(const CallRecord& call, const std::string& direction, bool with_direction) {
   std::string out;
   for (const auto& [key, value] : call.params.items())
-    if (key != kBufferAxis) out += (out.empty() ? "" : " ") + key + "=" + param_text(value);
+    if (key != kBufferAxis) out += (out.empty() ? "" : " ") + key + "=" + value_text(value);
   if (with_direction) out += (out.empty() ? "" : " ") + direction;
   return out.empty() ? "all calls" : out;
 }
 
 Setting setting_of(const CallRecord& call, const std::string& direction) {
-  Setting s{param_text(call.params.at(kBufferAxis)), call.id, ""};
+  Setting s{value_text(call.params.at(kBufferAxis)), call.id, ""};
   if (!call.error.empty()) {
     s.why_excluded = "the call did not run";
     return s;

@@ -44,7 +44,7 @@ std::string summary_boxes(const Context& ctx) {
 std::string params_text(const nlohmann::json& params) {
   std::string out;
   for (const auto& [k, v] : params.items())
-    out += (out.empty() ? "" : " ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+    out += (out.empty() ? "" : " ") + k + "=" + value_text(v);
   return out;
 }
 

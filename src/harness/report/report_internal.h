@@ -17,6 +17,10 @@
 
 namespace callsim::harness::report_detail {
 
+// A JSON value as text (a call parameter, a scenario setting): a string as it is, anything else
+// as its JSON.
+inline std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
 // An earlier night: its label (report date or folder name) and its calls by id.
 struct Night {
   std::string label;

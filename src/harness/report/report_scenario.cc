@@ -12,8 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
 // "key=value" pairs of an object, nested objects as dotted keys: "set.delay.base_ms=110".
 void inline_pairs(const json& j, const std::string& prefix, std::string* out) {
   for (const auto& [key, value] : j.items()) {
