@@ -19,9 +19,7 @@ namespace {
 struct Plan {
   explicit Plan(int size);
   int n = 0;  // real size
-  // The tables, in one block: real_w, then stage_w.
-  size_t stage_doubles = 0;
-  LargeBlock tables;
+  LargeBlock tables;  // real_w, then stage_w
   // exp(-2 pi i k / n), k < n/2, as interleaved (re, im): the real/complex split
   double* real_w = nullptr;
   // Per radix-4 stage of length len = 4m: six arrays of m values, the real and imaginary parts
@@ -37,8 +35,7 @@ size_t stage_table_doubles(long n) {
 
 Plan::Plan(int size)
     : n(size),
-      stage_doubles(stage_table_doubles(size)),
-      tables(static_cast<size_t>(size) + stage_doubles),
+      tables(static_cast<size_t>(size) + stage_table_doubles(size)),
       real_w(tables.data()),
       stage_w(tables.data() + size) {}
 
