@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <string>
 
 namespace callsim::sim::net {
 
@@ -80,7 +81,7 @@ void burst_figures(const std::vector<bool>& lost, LinkStats& s) {
     }
   }
   close_run();
-  s.mean_burst_length = bursts ? static_cast<double>(lost_total) / static_cast<double>(bursts) : 0.0;
+  if (bursts) s.mean_burst_length = static_cast<double>(lost_total) / static_cast<double>(bursts);
 }
 
 }  // namespace
@@ -104,7 +105,7 @@ LinkStats LinkStatsCollector::finish() const {
     }
   }
   s.delivered = arrived.size();
-  s.loss_rate = s.sent ? static_cast<double>(s.lost) / static_cast<double>(s.sent) : 0.0;
+  if (s.sent) s.loss_rate = static_cast<double>(s.lost) / static_cast<double>(s.sent);
   // Arrival order; ties keep send order.
   std::stable_sort(arrived.begin(), arrived.end(),
                    [&](size_t a, size_t b) { return packets_[a].arrival < packets_[b].arrival; });
@@ -123,7 +124,7 @@ LinkStats LinkStatsCollector::finish() const {
     }
     highest = std::max(highest, arrived[k]);
   }
-  s.jitter_ms = jitter;
+  if (!arrived.empty()) s.jitter_ms = jitter;
   delay_figures(delays_ms, s);
   ipdv_figures(packets_, s);
   burst_figures(lost, s);
@@ -137,30 +138,36 @@ LinkStats LinkStatsCollector::finish(const Link& link) const {
   return s;
 }
 
+namespace {
+
+// A figure with three decimals, or "n/a" when it was not measured.
+std::string fig(double v, double scale = 1.0) {
+  if (!std::isfinite(v)) return "n/a";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f", scale * v);
+  return buf;
+}
+
+}  // namespace
+
 std::string format_stats(const LinkStats& s) {
-  char buf[1024];
-  std::string out;
-  std::snprintf(buf, sizeof buf, "sent %llu  delivered %llu  lost %llu (%.3f%%)\n",
-                static_cast<unsigned long long>(s.sent), static_cast<unsigned long long>(s.delivered),
-                static_cast<unsigned long long>(s.lost), 100.0 * s.loss_rate);
-  out += buf;
+  const auto n = [](uint64_t v) { return std::to_string(v); };
+  std::string out = "sent " + n(s.sent) + "  delivered " + n(s.delivered) + "  lost " + n(s.lost) + " (" +
+                    fig(s.loss_rate, 100.0) + "%)\n";
   out += "lost by cause:";
   for (size_t c = 1; c < kDropCauseCount; ++c)
     out += std::string(" ") + to_string(static_cast<DropCause>(c)) + " " + std::to_string(s.lost_by_cause[c]);
-  std::snprintf(buf, sizeof buf,
-                "\nduplicated %llu  corrupted delivered %llu  reordered %llu\n"
-                "delay ms: mean %.3f  p50 %.3f  p95 %.3f  p99 %.3f  min %.3f  max %.3f\n"
-                "PDV (delay - min) p95 %.3f  p99 %.3f ms  |IPDV| mean %.3f  p99 %.3f ms\n"
-                "jitter (RFC 3550, final) %.3f ms  mean loss burst %.3f packets\n"
-                "queue max: %lld packets, %lld bytes, sojourn %.3f ms\n",
-                static_cast<unsigned long long>(s.duplicated),
-                static_cast<unsigned long long>(s.corrupted_delivered),
-                static_cast<unsigned long long>(s.reordered), s.delay_mean_ms, s.delay_p50_ms, s.delay_p95_ms,
-                s.delay_p99_ms, s.delay_min_ms, s.delay_max_ms, s.pdv_p95_ms, s.pdv_p99_ms, s.ipdv_abs_mean_ms,
-                s.ipdv_abs_p99_ms, s.jitter_ms, s.mean_burst_length,
-                static_cast<long long>(s.queue.max_packets), static_cast<long long>(s.queue.max_bytes),
-                s.queue.max_sojourn.to_ms());
-  out += buf;
+  out += "\nduplicated " + n(s.duplicated) + "  corrupted delivered " + n(s.corrupted_delivered) + "  reordered " +
+         n(s.reordered) + "\n";
+  out += "delay ms: mean " + fig(s.delay_mean_ms) + "  p50 " + fig(s.delay_p50_ms) + "  p95 " + fig(s.delay_p95_ms) +
+         "  p99 " + fig(s.delay_p99_ms) + "  min " + fig(s.delay_min_ms) + "  max " + fig(s.delay_max_ms) + "\n";
+  out += "PDV (delay - min) p95 " + fig(s.pdv_p95_ms) + "  p99 " + fig(s.pdv_p99_ms) + " ms  |IPDV| mean " +
+         fig(s.ipdv_abs_mean_ms) + "  p99 " + fig(s.ipdv_abs_p99_ms) + " ms\n";
+  out += "jitter (RFC 3550, final) " + fig(s.jitter_ms) + " ms  mean loss burst " + fig(s.mean_burst_length) +
+         " packets\n";
+  out += "queue max: " + std::to_string(s.queue.max_packets) + " packets, " + std::to_string(s.queue.max_bytes) +
+         " bytes, sojourn " +
+         fig(s.queue.max_sojourn.to_ms()) + " ms\n";
   out += "loss bursts (length:count):";
   for (size_t k = 1; k < s.burst_histogram.size(); ++k)
     if (s.burst_histogram[k]) out += " " + std::to_string(k) + ":" + std::to_string(s.burst_histogram[k]);

@@ -11,12 +11,16 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "sim/net/link.h"
 
 namespace callsim::sim::net {
+
+// The value of a figure that had no sample to be measured on (written null in JSON, n/a in text).
+inline constexpr double kNotMeasured = std::numeric_limits<double>::quiet_NaN();
 
 struct LinkStats {
   uint64_t sent = 0;
@@ -27,15 +31,18 @@ struct LinkStats {
   uint64_t duplicates_delivered = 0;                      // extra copies that arrived
   uint64_t corrupted_delivered = 0;                       // copies delivered with a flipped bit
   uint64_t reordered = 0;
-  double loss_rate = 0.0;
-  double delay_mean_ms = 0.0, delay_p50_ms = 0.0, delay_p95_ms = 0.0, delay_p99_ms = 0.0;
-  double delay_min_ms = 0.0, delay_max_ms = 0.0;
-  double jitter_ms = 0.0;                 // RFC 3550, final value
-  double pdv_p95_ms = 0.0, pdv_p99_ms = 0.0;            // delay - min delay, percentiles
-  double ipdv_abs_mean_ms = 0.0, ipdv_abs_p99_ms = 0.0;  // |IPDV| of consecutive sent pairs
-  uint64_t ipdv_pairs = 0;                               // pairs that both arrived
+  // Figures below are kNotMeasured (NaN) when there was no sample to measure them on: a link
+  // that sent nothing has no loss rate, one that delivered nothing no delay, PDV or jitter, one
+  // with fewer than two consecutive arrivals no IPDV, a lossless one no mean burst length.
+  double loss_rate = kNotMeasured;  // lost / sent
+  double delay_mean_ms = kNotMeasured, delay_p50_ms = kNotMeasured, delay_p95_ms = kNotMeasured;
+  double delay_p99_ms = kNotMeasured, delay_min_ms = kNotMeasured, delay_max_ms = kNotMeasured;
+  double jitter_ms = kNotMeasured;                                      // RFC 3550, final value
+  double pdv_p95_ms = kNotMeasured, pdv_p99_ms = kNotMeasured;            // delay - min delay, percentiles
+  double ipdv_abs_mean_ms = kNotMeasured, ipdv_abs_p99_ms = kNotMeasured;  // |IPDV| of consecutive sent pairs
+  uint64_t ipdv_pairs = 0;                                                // pairs that both arrived
   std::vector<uint64_t> burst_histogram;  // [k] = number of loss bursts of length k (index 0 unused)
-  double mean_burst_length = 0.0;
+  double mean_burst_length = kNotMeasured;
   QueueStats queue;
   CrossTrafficStats cross_traffic;
 };

@@ -19,11 +19,6 @@ using nlohmann::json;
 
 double rnd(double v, int decimals = 4) { return json_round(v, decimals); }
 
-// `v` rounded, or null when the link gave no sample to measure it on (a dead link has no delay).
-double measured(bool has_samples, double v, int decimals = 4) {
-  return has_samples ? rnd(v, decimals) : std::numeric_limits<double>::quiet_NaN();
-}
-
 }  // namespace
 
 json link_stats_json(const sim::net::LinkStats& s) {
@@ -34,31 +29,30 @@ json link_stats_json(const sim::net::LinkStats& s) {
   json bursts = json::object();
   for (size_t k = 1; k < s.burst_histogram.size(); ++k)
     if (s.burst_histogram[k]) bursts[std::to_string(k)] = s.burst_histogram[k];
-  const bool delays = s.delivered > 0, pairs = s.ipdv_pairs > 0, lost = s.lost > 0;
   return {{"sent", s.sent},
           {"delivered", s.delivered},
           {"lost", s.lost},
-          {"loss_rate", measured(s.sent > 0, s.loss_rate, 6)},
+          {"loss_rate", rnd(s.loss_rate, 6)},
           {"lost_by_cause", causes},
           {"duplicated", s.duplicated},
           {"duplicates_delivered", s.duplicates_delivered},
           {"corrupted_delivered", s.corrupted_delivered},
           {"reordered", s.reordered},
           {"delay_ms",
-           {{"mean", measured(delays, s.delay_mean_ms)},
-            {"p50", measured(delays, s.delay_p50_ms)},
-            {"p95", measured(delays, s.delay_p95_ms)},
-            {"p99", measured(delays, s.delay_p99_ms)},
-            {"min", measured(delays, s.delay_min_ms)},
-            {"max", measured(delays, s.delay_max_ms)}}},
+           {{"mean", rnd(s.delay_mean_ms)},
+            {"p50", rnd(s.delay_p50_ms)},
+            {"p95", rnd(s.delay_p95_ms)},
+            {"p99", rnd(s.delay_p99_ms)},
+            {"min", rnd(s.delay_min_ms)},
+            {"max", rnd(s.delay_max_ms)}}},
           {"delay_variation_ms",
-           {{"pdv_p95", measured(delays, s.pdv_p95_ms)},
-            {"pdv_p99", measured(delays, s.pdv_p99_ms)},
-            {"ipdv_abs_mean", measured(pairs, s.ipdv_abs_mean_ms)},
-            {"ipdv_abs_p99", measured(pairs, s.ipdv_abs_p99_ms)}}},
-          {"interarrival_jitter_final_ms", measured(delays, s.jitter_ms)},
+           {{"pdv_p95", rnd(s.pdv_p95_ms)},
+            {"pdv_p99", rnd(s.pdv_p99_ms)},
+            {"ipdv_abs_mean", rnd(s.ipdv_abs_mean_ms)},
+            {"ipdv_abs_p99", rnd(s.ipdv_abs_p99_ms)}}},
+          {"interarrival_jitter_final_ms", rnd(s.jitter_ms)},
           {"loss_bursts", bursts},
-          {"mean_burst_length", measured(lost, s.mean_burst_length)},
+          {"mean_burst_length", rnd(s.mean_burst_length)},
           {"queue",
            {{"max_packets", s.queue.max_packets},
             {"max_bytes", s.queue.max_bytes},

@@ -4,9 +4,11 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <nlohmann/json.hpp>
 
 #include "results/link_stats_json.h"
+#include "sim/net/link_stats.h"
 
 namespace callsim::results {
 namespace {
@@ -25,15 +27,25 @@ TEST(JsonRound, AFigureThatCouldNotBeMeasuredIsWrittenAsNullNotZero) {
   EXPECT_EQ(nlohmann::json({{"mean", json_round(nan)}}).dump(), R"({"mean":null})");
 }
 
+// The statistics of `n` packets sent 20 ms apart, each delivered after `delay_ms` or lost.
+sim::net::LinkStats link_of(int n, bool delivered, double delay_ms = 40.0) {
+  sim::net::LinkStatsCollector c;
+  for (int i = 0; i < n; ++i) {
+    sim::net::Delivery d;
+    d.id = static_cast<uint64_t>(i);
+    d.sent = sim::Timestamp::from_ms(20.0 * i);
+    if (delivered)
+      d.arrival = d.sent + sim::Duration::from_ms(delay_ms);
+    else
+      d.cause = sim::net::DropCause::kRandomLoss;
+    c.add(d);
+  }
+  return c.finish();
+}
+
 TEST(LinkStatsJson, ADeadLinkHasNoDelayFiguresButCountsItsLosses) {
-  sim::net::LinkStats dead;  // 50 sent, none delivered
-  dead.sent = 50;
-  dead.lost = 50;
-  dead.loss_rate = 1.0;
-  dead.burst_histogram.assign(51, 0);
-  dead.burst_histogram[50] = 1;  // one burst of 50
-  dead.mean_burst_length = 50.0;
-  const auto j = nlohmann::json::parse(link_stats_json(dead).dump());
+  const auto j = nlohmann::json::parse(link_stats_json(link_of(50, false)).dump());
+  EXPECT_EQ(j["lost"], 50);
   EXPECT_EQ(j["loss_rate"], 1.0);
   EXPECT_EQ(j["mean_burst_length"], 50.0);
   for (const char* k : {"mean", "p50", "p95", "p99", "min", "max"}) EXPECT_TRUE(j["delay_ms"][k].is_null()) << k;
@@ -43,15 +55,23 @@ TEST(LinkStatsJson, ADeadLinkHasNoDelayFiguresButCountsItsLosses) {
 }
 
 TEST(LinkStatsJson, ALinkThatSentNothingHasNoLossRateAndALosslessOneNoBurstLength) {
-  const auto none = nlohmann::json::parse(link_stats_json(sim::net::LinkStats{}).dump());
+  const auto none = nlohmann::json::parse(link_stats_json(link_of(0, true)).dump());
   EXPECT_TRUE(none["loss_rate"].is_null());
-  sim::net::LinkStats clean;
-  clean.sent = clean.delivered = 10;
-  clean.delay_mean_ms = clean.delay_min_ms = clean.delay_max_ms = 40.0;
-  const auto j = nlohmann::json::parse(link_stats_json(clean).dump());
+  const auto j = nlohmann::json::parse(link_stats_json(link_of(10, true)).dump());
   EXPECT_EQ(j["loss_rate"], 0.0);
   EXPECT_EQ(j["delay_ms"]["mean"], 40.0);
+  EXPECT_EQ(j["interarrival_jitter_final_ms"], 0.0);
   EXPECT_TRUE(j["mean_burst_length"].is_null());
+}
+
+TEST(LinkStatsText, AFigureThatWasNotMeasuredReadsNotAvailable) {
+  const std::string dead = sim::net::format_stats(link_of(50, false));
+  EXPECT_NE(dead.find("lost 50 (100.000%)"), std::string::npos) << dead;
+  EXPECT_NE(dead.find("delay ms: mean n/a  p50 n/a"), std::string::npos) << dead;
+  EXPECT_NE(dead.find("jitter (RFC 3550, final) n/a ms  mean loss burst 50.000 packets"), std::string::npos) << dead;
+  const std::string clean = sim::net::format_stats(link_of(10, true));
+  EXPECT_NE(clean.find("delay ms: mean 40.000"), std::string::npos) << clean;
+  EXPECT_NE(clean.find("mean loss burst n/a packets"), std::string::npos) << clean;
 }
 
 }  // namespace
