@@ -41,18 +41,22 @@ class FileStream : public AudioStream {
     if (count == 0) return {};
     if (sf_seek(handle_.get(), from, SEEK_SET) != from) throw InputError(name_, "", "seek failed");
     const auto ch = static_cast<size_t>(info_.channels);
-    std::vector<float> interleaved(static_cast<size_t>(count) * ch);
-    const sf_count_t got = sf_readf_float(handle_.get(), interleaved.data(), count);
+    // Mono (the usual case) is read straight into the result; more channels are averaged.
+    std::vector<float> out(static_cast<size_t>(count) * ch);
+    const sf_count_t got = sf_readf_float(handle_.get(), out.data(), count);
     if (got != count) throw InputError(name_, "", "read error at frame " + std::to_string(from));
-    std::vector<float> out(static_cast<size_t>(count));
-    for (size_t i = 0; i < out.size(); ++i) {
-      float acc = 0.0f;
-      for (size_t c = 0; c < ch; ++c) acc += interleaved[i * ch + c];
-      out[i] = acc / static_cast<float>(ch);
+    if (ch > 1) {
+      for (size_t i = 0; i < static_cast<size_t>(count); ++i) {
+        float acc = 0.0f;
+        for (size_t c = 0; c < ch; ++c) acc += out[i * ch + c];
+        out[i] = acc / static_cast<float>(ch);  // i <= i * ch: frame i is read before it is written
+      }
+      out.resize(static_cast<size_t>(count));
+    }
+    for (size_t i = 0; i < out.size(); ++i)
       if (!std::isfinite(out[i]))
         throw InputError(name_, "", "audio contains NaN or infinite samples (frame " +
                                         std::to_string(from + static_cast<int64_t>(i)) + ")");
-    }
     return out;
   }
 
