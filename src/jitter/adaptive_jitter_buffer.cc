@@ -142,6 +142,7 @@ DecisionInput AdaptiveJitterBuffer::make_input(sim::Timestamp now) const {
   in.pauses_expected = producer_.background().blocks_since_silent() <= kPauseMemoryBlocks;
   in.pause_ms = 10.0 * static_cast<double>(producer_.background().silent_run_blocks());
   in.leading_silence = !producer_.background().heard_sound() && producer_.last_decoded_silent();
+  in.delay_rising = deps_.delay_manager->trend_margin_ms() > 0;
   return in;
 }
 
@@ -273,7 +274,7 @@ void AdaptiveJitterBuffer::time_stretch(const Decision& d, sim::Timestamp now) {
   const double bg = producer_.background().level_rms();
   const TimeStretcher::Result r =
       op == Operation::kPreemptiveExpand
-          ? ts.preemptive_expand(x, bg, d.samples, d.quiet_only)
+          ? ts.preemptive_expand(x, bg, d.samples, d.quiet_only, d.multi_period)
           : ts.accelerate(x, bg, op == Operation::kFastAccelerate, d.samples, d.quiet_only);
   if (!r.applied) return;
   const bool accel = op != Operation::kPreemptiveExpand;

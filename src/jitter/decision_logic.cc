@@ -80,7 +80,8 @@ Decision DecisionLogic::with_pauses(const DecisionInput& in, double excess, bool
     return accelerate(in, Operation::kAccelerate, excess + config_.preemptive_margin_ms, false);
   const std::optional<double> margin = in.dry_margin_ms ? in.dry_margin_ms : in.headroom_ms;
   if (margin && *margin < config_.min_headroom_ms && excess < -config_.preemptive_margin_ms)
-    return {Operation::kPreemptiveExpand, samples(std::min(config_.speech_grow_ms, -excess))};
+    return {Operation::kPreemptiveExpand, samples(std::min(config_.speech_grow_ms, -excess)), false,
+            in.delay_rising};
   return {Operation::kNormal};
 }
 

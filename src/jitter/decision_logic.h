@@ -12,7 +12,8 @@
 //       (Decision::quiet_only; the buffer picks) - a change made in a pause is not heard;
 //       inside a talkspurt (the stream has pauses): accelerate only an excess of
 //       speech_accelerate_margin, grow only while the running-dry margin is under min_headroom
-//       and the delay under target: a delay change inside a talkspurt is what listeners and P.862
+//       and the delay under target (by one pitch period; by several in one splice while the
+//       delay is rising steadily): a delay change inside a talkspurt is what listeners and P.862
 //       notice, so a target raised by a late packet waits for the next pause unless playout is
 //       about to run dry (a rising delay);
 //       a stream without pauses (music, tones): the NetEq rule, +-5 ms around the target;
@@ -78,6 +79,7 @@ struct DecisionInput {
   bool pauses_expected = false;   // the stream had a quiet stretch recently (speech with pauses)
   double pause_ms = 0;            // how long the decoded audio has been silent (the current pause)
   bool leading_silence = false;   // nothing but silence decoded so far (the call has not started talking)
+  bool delay_rising = false;      // the network delay is rising steadily (DelayTrend)
 };
 
 struct DecisionConfig {
@@ -104,7 +106,10 @@ struct DecisionConfig {
   // Inside a talkspurt, grow the delay towards the target when the running-dry margin is below
   // this (a path whose delay is rising would otherwise run dry before the next pause), by one pitch period of
   // at most speech_grow_ms (the time stretcher inserts whole periods: a cap at the few ms the
-  // headroom lacks would refuse every period longer than that, and playout would run dry).
+  // headroom lacks would refuse every period longer than that, and playout would run dry). While
+  // the delay is rising steadily (delay_rising), by as many whole periods as fit in speech_grow_ms
+  // (one splice): one period now would only mean another one soon, and every step inside an
+  // utterance is one more delay change heard; on i.i.d. jitter one period covers the dip.
   double min_headroom_ms = 5;
   double speech_grow_ms = 15;
   // Playout ran dry while below target: the stall conceals up to the deficit, at most this, in
@@ -119,6 +124,7 @@ struct Decision {
   int samples = 0;          // for kExpand, kComfortNoise, kFecRecover: how many to make;
                             // for time stretching: the most it may change (so the delay stays in band)
   bool quiet_only = false;  // time stretching: only in a quiet segment (else do nothing yet)
+  bool multi_period = false;  // preemptive expand: as many whole periods as fit in `samples`
 };
 
 class DecisionLogic {

@@ -146,10 +146,10 @@ TimeStretcher::Result TimeStretcher::accelerate(std::span<const float> x, double
 }
 
 TimeStretcher::Result TimeStretcher::preemptive_expand(std::span<const float> x, double background_rms,
-                                                       int max_change, bool quiet_only) const {
+                                                       int max_change, bool quiet_only, bool multi) const {
   const int s = splice_point(x), n = 2 * s;
   Result r;
-  const int len = splice_length(x, s, background_rms, max_change, quiet_only, false, r);
+  const int len = splice_length(x, s, background_rms, max_change, quiet_only, multi, r);
   if (len == 0) return r;
   for (int i = 0; i < s; ++i) r.source.push_back(i), r.spliced.push_back(0);
   for (int j = 0; j < len; ++j) r.source.push_back(s - len + j), r.spliced.push_back(1);

@@ -12,7 +12,8 @@
 // -60 dBFS, and always below -40 dBFS). A quiet segment carries no pitch worth keeping: there the
 // splice length is what the caller asks for, up to max_pitch (NetEq's passive-speech case, which
 // removes more). Fast accelerate removes as many whole periods as fit in max_pitch when they also
-// correlate. With quiet_only, active stretching is not done (the caller waits for a pause).
+// correlate, and a multi-period preemptive expand inserts as many. With quiet_only, active
+// stretching is not done (the caller waits for a pause).
 // Each result maps output samples to input samples (`source`) so callers can carry provenance.
 #pragma once
 
@@ -61,8 +62,10 @@ class TimeStretcher {
   // max_change samples.
   Result accelerate(std::span<const float> x, double background_rms, bool fast, int max_change = 1 << 30,
                     bool quiet_only = false) const;
+  // multi: insert as many whole periods as fit in max_change (and the splice point) when they also
+  // correlate, as fast accelerate removes them: one larger step instead of several one-period ones.
   Result preemptive_expand(std::span<const float> x, double background_rms, int max_change = 1 << 30,
-                           bool quiet_only = false) const;
+                           bool quiet_only = false, bool multi = false) const;
 
   // True when x[from, to) is quiet enough to stretch without pitch (see the class comment).
   static bool quiet(std::span<const float> x, int from, int to, double background_rms);

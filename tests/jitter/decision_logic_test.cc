@@ -103,7 +103,9 @@ DecisionInput speech(double delay, double target, double headroom) {
 
 // Inside a talkspurt a target above the delay waits for the next pause, unless playout is about
 // to run dry (headroom under 5 ms): then it grows by one pitch period of up to 15 ms (not more
-// than the target allows). The time stretcher inserts whole periods, so a limit of the few ms the
+// than the target allows); while the delay rises steadily, by as many whole periods as fit in
+// 15 ms in one splice (dev-set ramp40_140: five one-period steps in one sentence, WB 3.957; three
+// steps, the last of three periods, WB 4.108). The time stretcher inserts whole periods, so a limit of the few ms the
 // headroom lacks (3 ms here, as before) refused every period longer than that: on the dev set's
 // ramp playout then ran dry twice in speech instead of growing.
 TEST(DecisionLogic, InsideATalkspurtTheDelayGrowsOnlyWhenAboutToRunDry) {
@@ -112,6 +114,13 @@ TEST(DecisionLogic, InsideATalkspurtTheDelayGrowsOnlyWhenAboutToRunDry) {
   EXPECT_EQ(d.op, Operation::kPreemptiveExpand);
   EXPECT_EQ(d.samples, 15 * 48);
   EXPECT_FALSE(d.quiet_only);
+  EXPECT_FALSE(d.multi_period);  // one period covers a dip of i.i.d. jitter
+  DecisionInput rising = speech(60, 100, 2);
+  rising.delay_rising = true;  // a steady rise: as many whole periods as fit, one step not several
+  d = logic().decide(rising);
+  EXPECT_EQ(d.op, Operation::kPreemptiveExpand);
+  EXPECT_EQ(d.samples, 15 * 48);
+  EXPECT_TRUE(d.multi_period);
   d = logic().decide(speech(60, 72, 4.5));  // 0.5 ms short of 5 ms headroom, 12 ms below target
   EXPECT_EQ(d.op, Operation::kPreemptiveExpand);
   EXPECT_EQ(d.samples, 12 * 48);

@@ -59,6 +59,25 @@ TEST(TimeStretcher, PreemptiveExpandInsertsOnePeriodContinuously) {
   for (size_t i = 720 + 240; i < r.output.size(); ++i) ASSERT_EQ(r.output[i], x[i - 240]);
 }
 
+// A multi-period preemptive expand (growth inside a talkspurt) inserts as many whole periods as
+// fit in max_change and the splice point, in one continuous splice: one delay step instead of one
+// per period (each step inside an utterance is one more delay change for the listener and P.862).
+TEST(TimeStretcher, MultiPeriodPreemptiveExpandInsertsWholePeriodsUpToTheLimit) {
+  const TimeStretcher ts(kRate);
+  const auto x = testing::harmonic_signal(kRate, 0.03, 200.0);  // 240-sample period, splice at 720
+  EXPECT_EQ(ts.preemptive_expand(x, 0.0, 720, false, false).change, 240);
+  for (const auto& [limit, want] : {std::pair{720, 720}, std::pair{600, 480}, std::pair{400, 240}}) {
+    const auto r = ts.preemptive_expand(x, 0.0, limit, false, true);
+    ASSERT_TRUE(r.applied) << limit;
+    EXPECT_EQ(r.change, want) << limit;
+    EXPECT_EQ(r.output.size(), x.size() + static_cast<size_t>(want));
+    EXPECT_LE(max_step(r.output), 1.05 * max_step(x)) << limit;
+    for (size_t i = 0; i < 720; ++i) ASSERT_EQ(r.output[i], x[i]);
+    for (size_t i = 720 + static_cast<size_t>(want); i < r.output.size(); ++i) ASSERT_EQ(r.output[i], x[i - want]);
+  }
+  EXPECT_FALSE(ts.preemptive_expand(x, 0.0, 200, false, true).applied);  // the period itself is too long
+}
+
 // A buffer running low has 20 ms, not 30 ms, of decoded audio: the splice point moves to 10 ms
 // and periods up to 10 ms are found (voices above 100 Hz); below 20 ms nothing is attempted.
 TEST(TimeStretcher, WorksOnTwentyMillisecondsWithShorterPeriods) {
