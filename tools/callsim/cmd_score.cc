@@ -111,8 +111,8 @@ void print_text(const scoring::ScoreReport& r) {
 // "madvise", Debian's default; what glibc's tunable glibc.malloc.hugetlb=1 does). A fresh 4 KiB
 // page costs a fault each; a 10 s pair touches about 1300 of them (5 MB), and on a virtual machine
 // whose faults are slow that was a quarter of the whole process's CPU time. Only the memory the
-// scoring touches becomes resident (in 2 MiB steps: 13 -> 15 MB peak for nb8, 20 -> 22 MB for
-// wb16). Advice only: where it is refused nothing changes, and scores never depend on it.
+// scoring touches becomes resident (in 2 MiB steps: peak 13 -> 14-15 MB for nb8, 20 -> 20-21 MB
+// for wb16, tools/bench/score_vs_reference.sh). Advice only: where it is refused nothing changes, and scores never depend on it.
 void prepare_heap() {
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
