@@ -61,6 +61,15 @@ AudioInfo probe_audio(const std::filesystem::path& path);
 // headers, the byte offset of the bad chunk).
 DecodedAudio decode_audio(const ByteSource& source, const DecodeLimits& limits = {});
 DecodedAudio read_audio_file(const std::filesystem::path& path, const DecodeLimits& limits = {});
+// Everything decode_audio checks (header, limits, every sample it would read), without keeping
+// the samples: what `validate` runs on a file the call will read.
+AudioInfo check_audio(const ByteSource& source, const DecodeLimits& limits = {});
+AudioInfo check_audio_file(const std::filesystem::path& path, const DecodeLimits& limits = {});
+
+// Averages interleaved frames of `channels` channels to mono in place (afterwards the first
+// pcm.size() / channels values are the mono samples). Throws InputError(label, "frame N") at the
+// first NaN or infinite result, N counted from `first_frame`.
+void mix_to_mono_checked(std::span<float> pcm, size_t channels, const std::string& label, int64_t first_frame);
 Signal read_audio(const std::filesystem::path& path);
 
 // Writes 16-bit PCM (WAV or FLAC chosen by extension: .flac → FLAC, otherwise WAV), with

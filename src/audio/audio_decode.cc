@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -93,12 +94,31 @@ AudioInfo probe_audio(const ByteSource& source) {
   return AudioInfo{a.info.samplerate, a.info.channels, a.info.frames};
 }
 
-DecodedAudio decode_audio(const ByteSource& source, const DecodeLimits& limits) {
+void mix_to_mono_checked(std::span<float> pcm, size_t channels, const std::string& label, int64_t first_frame) {
+  const size_t frames = channels ? pcm.size() / channels : 0;
+  for (size_t i = 0; i < frames; ++i) {
+    float v = pcm[i * channels];
+    if (channels > 1) {
+      for (size_t c = 1; c < channels; ++c) v += pcm[i * channels + c];
+      v /= static_cast<float>(channels);
+    }
+    if (!std::isfinite(v))
+      throw InputError(label, "frame " + std::to_string(first_frame + static_cast<int64_t>(i)),
+                       "audio contains NaN or infinite samples");
+    pcm[i] = v;  // i <= i * channels: frame i has been read before it is written
+  }
+}
+
+namespace {
+
+// Reads the audio `limits` allows in blocks, mixed to mono and checked (mix_to_mono_checked),
+// calling `start` with the number of frames it will read at most, then handing each block to
+// `sink`; returns the header's facts.
+template <typename Start, typename Sink>
+AudioInfo decode_blocks(const ByteSource& source, const DecodeLimits& limits, Start&& start, Sink&& sink) {
   const std::string& label = source.label();
   OpenAudio a;
   open_checked(source, a);
-  DecodedAudio out;
-  out.info = AudioInfo{a.info.samplerate, a.info.channels, a.info.frames};
   int64_t wanted = a.info.frames;
   if (limits.max_seconds)
     wanted =
@@ -109,28 +129,40 @@ DecodedAudio decode_audio(const ByteSource& source, const DecodeLimits& limits) 
                          std::to_string(kMaxAudioFrames) + " (" +
                          std::to_string(kMaxAudioFrames / a.info.samplerate / 60) + " min at " +
                          std::to_string(a.info.samplerate) + " Hz)");
-  out.signal.sample_rate_hz = a.info.samplerate;
+  start(wanted);
   const auto channels = static_cast<size_t>(a.info.channels);
   constexpr sf_count_t kBlock = 4096;
   std::vector<float> block(static_cast<size_t>(kBlock) * channels);
-  out.signal.samples.reserve(static_cast<size_t>(std::min<int64_t>(wanted, 1 << 24)));
-  for (int64_t done = 0; done < wanted;) {
+  int64_t done = 0;
+  while (done < wanted) {
     const sf_count_t got =
         sf_readf_float(a.handle.get(), block.data(), std::min<int64_t>(kBlock, wanted - done));
     if (got <= 0) break;  // a data chunk claiming more than the file holds: keep what exists
-    for (sf_count_t i = 0; i < got; ++i) {
-      float acc = 0.0f;
-      for (size_t c = 0; c < channels; ++c) acc += block[static_cast<size_t>(i) * channels + c];
-      const float v = acc / static_cast<float>(channels);
-      if (!std::isfinite(v))
-        throw InputError(label, "frame " + std::to_string(done + i),
-                         "audio contains NaN or infinite samples");
-      out.signal.samples.push_back(v);
-    }
+    const auto n = static_cast<size_t>(got);
+    mix_to_mono_checked(std::span<float>(block.data(), n * channels), channels, label, done);
+    sink(std::span<const float>(block.data(), n));
     done += got;
   }
-  if (out.signal.samples.empty()) throw InputError(label, "", "the audio file has no readable samples");
+  if (done == 0) throw InputError(label, "", "the audio file has no readable samples");
+  return AudioInfo{a.info.samplerate, a.info.channels, a.info.frames};
+}
+
+}  // namespace
+
+DecodedAudio decode_audio(const ByteSource& source, const DecodeLimits& limits) {
+  DecodedAudio out;
+  out.info = decode_blocks(
+      source, limits,
+      [&](int64_t wanted) { out.signal.samples.reserve(static_cast<size_t>(std::min<int64_t>(wanted, 1 << 24))); },
+      [&](std::span<const float> mono) {
+        out.signal.samples.insert(out.signal.samples.end(), mono.begin(), mono.end());
+      });
+  out.signal.sample_rate_hz = out.info.sample_rate_hz;
   return out;
+}
+
+AudioInfo check_audio(const ByteSource& source, const DecodeLimits& limits) {
+  return decode_blocks(source, limits, [](int64_t) {}, [](std::span<const float>) {});
 }
 
 }  // namespace callsim::audio

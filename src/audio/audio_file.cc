@@ -97,6 +97,10 @@ DecodedAudio read_audio_file(const std::filesystem::path& path, const DecodeLimi
 
 Signal read_audio(const std::filesystem::path& path) { return read_audio_file(path).signal; }
 
+AudioInfo check_audio_file(const std::filesystem::path& path, const DecodeLimits& limits) {
+  return check_audio(FileSource(path.string()), limits);
+}
+
 int16_t to_int16(float x) {
   const float v = std::nearbyint(x * 32768.0f);
   return static_cast<int16_t>(std::clamp(v, -32768.0f, 32767.0f));

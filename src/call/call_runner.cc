@@ -14,11 +14,10 @@
 namespace callsim::call {
 namespace {
 
-// A talker file is read only as far as the call can use it (plus a second, so resampling near the
-// end sees the same neighbourhood as with the whole file).
+// A talker file is read only as far as the call can use it (scenario::talker_read_limits).
 audio::Signal load_talker(const scenario::TalkerSource& t, int rate, sim::Duration duration) {
   const audio::Signal clip = t.builtin.empty()
-                                 ? audio::read_audio_file(t.file, {duration.to_seconds() + 1.0}).signal
+                                 ? audio::read_audio_file(t.file, scenario::talker_read_limits(duration)).signal
                                  : audio::load_builtin_talker(t.builtin);
   return audio::resample(clip, rate);
 }

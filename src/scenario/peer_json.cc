@@ -39,10 +39,11 @@ std::string check_builtin_talker(const JsonNode& n) {
 }
 
 // A talker file must be a regular file libsndfile can read, with a rate, channel count and length
-// within audio.h's limits: the same checks reading it for the call makes, on its header only.
-void check_talker_file(const JsonNode& f, TalkerSource& t) {
+// within audio.h's limits and finite samples: the same checks reading it for the call makes, on
+// the same part of it (talker_read_limits).
+void check_talker_file(const JsonNode& f, TalkerSource& t, sim::Duration duration) {
   try {
-    const audio::AudioInfo info = audio::probe_audio(t.file);
+    const audio::AudioInfo info = audio::check_audio_file(t.file, talker_read_limits(duration));
     t.channels = info.channels;
   } catch (const InputError& e) {
     f.fail("talker file '" + f.string() + "': " + e.what());  // e names the resolved path
@@ -62,7 +63,7 @@ TalkerSource parse_talker(const JsonNode& n, const PeerParseContext& ctx) {
   if (auto f = n.find("file")) {
     if (f->string().empty()) f->fail("expected an audio file name");
     t.file = resolve_path(ctx.base_dir, f->string());
-    check_talker_file(*f, t);
+    check_talker_file(*f, t, ctx.duration);
   }
   return t;
 }

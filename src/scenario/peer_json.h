@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/audio.h"
 #include "codec/codec.h"
 #include "jitter/jitter_buffer.h"
 #include "json/json_node.h"
@@ -24,6 +25,13 @@ struct TalkerSource {
   std::string file;     // absolute, resolved against the scenario's folder
   int channels = 1;     // of the file (mixed down to mono); 1 for built-in talkers
 };
+
+// How much of a talker file a call of `duration` reads: as far as the call can use it plus a
+// second (so resampling near the end sees the same neighbourhood as with the whole file). The call
+// reads this much and `validate` checks this much.
+inline audio::DecodeLimits talker_read_limits(sim::Duration duration) {
+  return audio::DecodeLimits{duration.to_seconds() + 1.0};
+}
 
 struct PeerConfig {
   std::string name;

@@ -45,18 +45,8 @@ class FileStream : public AudioStream {
     std::vector<float> out(static_cast<size_t>(count) * ch);
     const sf_count_t got = sf_readf_float(handle_.get(), out.data(), count);
     if (got != count) throw InputError(name_, "", "read error at frame " + std::to_string(from));
-    if (ch > 1) {
-      for (size_t i = 0; i < static_cast<size_t>(count); ++i) {
-        float acc = 0.0f;
-        for (size_t c = 0; c < ch; ++c) acc += out[i * ch + c];
-        out[i] = acc / static_cast<float>(ch);  // i <= i * ch: frame i is read before it is written
-      }
-      out.resize(static_cast<size_t>(count));
-    }
-    for (size_t i = 0; i < out.size(); ++i)
-      if (!std::isfinite(out[i]))
-        throw InputError(name_, "", "audio contains NaN or infinite samples (frame " +
-                                        std::to_string(from + static_cast<int64_t>(i)) + ")");
+    audio::mix_to_mono_checked(out, ch, name_, from);
+    out.resize(static_cast<size_t>(count));
     return out;
   }
 

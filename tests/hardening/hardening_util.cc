@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -152,6 +153,26 @@ void write_wav(const fs::path& path, uint32_t rate, int frames, int channels) {
   const uint32_t block = 2 * static_cast<uint32_t>(channels);
   const std::string fmt = le(1, 2) + le(static_cast<uint32_t>(channels), 2) + le(rate, 4) +
                           le(rate * block, 4) + le(block, 2) + le(16, 2);
+  const std::string body =
+      "WAVEfmt " + le(16, 4) + fmt + "data" + le(static_cast<uint32_t>(data.size()), 4) + data;
+  write_text(path, "RIFF" + le(static_cast<uint32_t>(body.size()), 4) + body);
+}
+
+void write_float_wav(const fs::path& path, uint32_t rate, const std::vector<float>& samples, int channels) {
+  auto le = [](uint32_t v, int bytes) {
+    std::string s;
+    for (int i = 0; i < bytes; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    return s;
+  };
+  std::string data;
+  for (float x : samples) {
+    uint32_t bits = 0;
+    std::memcpy(&bits, &x, sizeof bits);
+    data += le(bits, 4);
+  }
+  const uint32_t block = 4 * static_cast<uint32_t>(channels);
+  const std::string fmt = le(3, 2) + le(static_cast<uint32_t>(channels), 2) + le(rate, 4) +
+                          le(rate * block, 4) + le(block, 2) + le(32, 2);
   const std::string body =
       "WAVEfmt " + le(16, 4) + fmt + "data" + le(static_cast<uint32_t>(data.size()), 4) + data;
   write_text(path, "RIFF" + le(static_cast<uint32_t>(body.size()), 4) + body);

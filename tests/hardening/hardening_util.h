@@ -47,6 +47,9 @@ nlohmann::json small_scenario(const std::string& name = "hostile", double second
 // A 16-bit PCM WAV whose header says `rate` Hz and `channels` channels, with `frames` frames of a
 // 440 Hz tone.
 void write_wav(const std::filesystem::path& path, uint32_t rate, int frames, int channels = 1);
+// A 32-bit float WAV (format 3) holding `samples` interleaved as given: for NaN and infinities.
+void write_float_wav(const std::filesystem::path& path, uint32_t rate, const std::vector<float>& samples,
+                     int channels = 1);
 
 // "<text> (to stderr: ...)" for gtest messages.
 std::string describe(const CliResult& r);

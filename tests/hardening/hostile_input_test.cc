@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cmath>
+#include <limits>
+#include <vector>
+
 #include "hardening_util.h"
 
 namespace callsim::hardening {
@@ -67,6 +71,50 @@ TEST_F(HostileInput, TooManyChannelsAreRefusedAndAStereoTalkerIsMixedDownWithANo
                        " has 2 channels; mixed down to mono (their average)"),
             std::string::npos)
       << describe(r);
+}
+
+// NaN or infinite samples (a float WAV) are refused where they are read, naming the frame: by
+// `score` on either side, and by `validate` as well as `run` for a talker, as far as the call
+// reads it (the call's length + 1 s); beyond that the file is fine for both.
+TEST_F(HostileInput, NanOrInfiniteSamplesAreRefusedWithTheirFrameByScoreValidateAndRun) {
+  const uint32_t rate = 8000;
+  std::vector<float> tone(4 * rate);
+  for (size_t i = 0; i < tone.size(); ++i)
+    tone[i] = static_cast<float>(0.3 * std::sin(2 * M_PI * 440.0 * static_cast<double>(i) / rate) *
+                                 ((i / 4000) % 2 == 0 ? 1.0 : 0.01));
+  write_float_wav(dir.path() / "ok.wav", rate, tone);
+  std::vector<float> nan = tone;
+  nan[12345] = std::numeric_limits<float>::quiet_NaN();
+  write_float_wav(dir.path() / "nan.wav", rate, nan);
+  std::vector<float> stereo;  // +infinity in the right channel of frame 777
+  for (size_t i = 0; i < tone.size(); ++i) {
+    stereo.push_back(tone[i]);
+    stereo.push_back(i == 777 ? std::numeric_limits<float>::infinity() : tone[i]);
+  }
+  write_float_wav(dir.path() / "inf.wav", rate, stereo, 2);
+
+  const std::string nan_msg = "nan.wav: frame 12345: audio contains NaN or infinite samples";
+  expect_refused(run_cli({"score", dir / "ok.wav", dir / "nan.wav"}), nan_msg);
+  expect_refused(run_cli({"score", dir / "nan.wav", dir / "ok.wav"}), nan_msg);
+  expect_refused(run_cli({"score", dir / "ok.wav", dir / "inf.wav"}),
+                 "inf.wav: frame 777: audio contains NaN or infinite samples");
+  const CliResult fine = run_cli({"score", dir / "ok.wav", dir / "ok.wav", "--json"});
+  EXPECT_EQ(fine.exit_code, 0) << describe(fine);
+
+  const std::string s = with_talker("nan.json", "nan.wav");  // a 1 s call reads 2 s: frame 12345 is in it
+  expect_refused(run_cli({"validate", s}), "nan.json: /peers/alice/talker/file: talker file 'nan.wav': ");
+  expect_refused(run_cli({"validate", s}), nan_msg);
+  expect_refused(run_cli({"run", s, "-o", dir / "out"}), nan_msg);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+
+  std::vector<float> late = tone;  // NaN at 3.5 s: past what a 1 s call reads
+  late[28000] = std::numeric_limits<float>::quiet_NaN();
+  write_float_wav(dir.path() / "late.wav", rate, late);
+  const std::string l = with_talker("late.json", "late.wav");
+  const CliResult v = run_cli({"validate", l});
+  EXPECT_EQ(v.exit_code, 0) << describe(v);
+  const CliResult r = run_cli({"run", l, "-o", dir / "late_out", "--no-score"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
 }
 
 TEST_F(HostileInput, ScenarioNameOf50000And5MCharactersIsRefusedWithoutRecursion) {
