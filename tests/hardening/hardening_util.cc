@@ -136,46 +136,42 @@ nlohmann::json small_scenario(const std::string& name, double seconds) {
           {"scoring", {{"pesq", false}}}};
 }
 
-void write_wav(const fs::path& path, uint32_t rate, int frames, int channels) {
-  std::string data;
-  for (int i = 0; i < frames; ++i) {
-    const auto v = static_cast<int16_t>(8000 * std::sin(2 * M_PI * 440.0 * i / 8000.0));
-    for (int c = 0; c < channels; ++c) {
-      data.push_back(static_cast<char>(v & 0xff));
-      data.push_back(static_cast<char>((v >> 8) & 0xff));
-    }
-  }
-  auto le = [](uint32_t v, int bytes) {
-    std::string s;
-    for (int i = 0; i < bytes; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-    return s;
-  };
-  const uint32_t block = 2 * static_cast<uint32_t>(channels);
-  const std::string fmt = le(1, 2) + le(static_cast<uint32_t>(channels), 2) + le(rate, 4) +
-                          le(rate * block, 4) + le(block, 2) + le(16, 2);
+namespace {
+std::string le(uint32_t v, int bytes) {
+  std::string s;
+  for (int i = 0; i < bytes; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  return s;
+}
+
+// RIFF/WAVE with a 16-byte fmt chunk (format tag 1: PCM, 3: IEEE float) and `data` as given.
+void write_wav_chunks(const fs::path& path, uint16_t format, uint32_t rate, int channels, int bits,
+                      const std::string& data) {
+  const uint32_t block = static_cast<uint32_t>(bits / 8 * channels);
+  const std::string fmt = le(format, 2) + le(static_cast<uint32_t>(channels), 2) + le(rate, 4) +
+                          le(rate * block, 4) + le(block, 2) + le(static_cast<uint32_t>(bits), 2);
   const std::string body =
       "WAVEfmt " + le(16, 4) + fmt + "data" + le(static_cast<uint32_t>(data.size()), 4) + data;
   write_text(path, "RIFF" + le(static_cast<uint32_t>(body.size()), 4) + body);
 }
+}  // namespace
+
+void write_wav(const fs::path& path, uint32_t rate, int frames, int channels) {
+  std::string data;
+  for (int i = 0; i < frames; ++i) {
+    const auto v = static_cast<int16_t>(8000 * std::sin(2 * M_PI * 440.0 * i / 8000.0));
+    for (int c = 0; c < channels; ++c) data += le(static_cast<uint16_t>(v), 2);
+  }
+  write_wav_chunks(path, 1, rate, channels, 16, data);
+}
 
 void write_float_wav(const fs::path& path, uint32_t rate, const std::vector<float>& samples, int channels) {
-  auto le = [](uint32_t v, int bytes) {
-    std::string s;
-    for (int i = 0; i < bytes; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-    return s;
-  };
   std::string data;
   for (float x : samples) {
     uint32_t bits = 0;
     std::memcpy(&bits, &x, sizeof bits);
     data += le(bits, 4);
   }
-  const uint32_t block = 4 * static_cast<uint32_t>(channels);
-  const std::string fmt = le(3, 2) + le(static_cast<uint32_t>(channels), 2) + le(rate, 4) +
-                          le(rate * block, 4) + le(block, 2) + le(32, 2);
-  const std::string body =
-      "WAVEfmt " + le(16, 4) + fmt + "data" + le(static_cast<uint32_t>(data.size()), 4) + data;
-  write_text(path, "RIFF" + le(static_cast<uint32_t>(body.size()), 4) + body);
+  write_wav_chunks(path, 3, rate, channels, 32, data);
 }
 
 std::string describe(const CliResult& r) {
