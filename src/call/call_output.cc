@@ -9,6 +9,7 @@
 #include "common/staged_dir.h"
 #include "json/json_node.h"
 #include "rtp/pcap_writer.h"
+#include "scenario/scenario.h"
 
 namespace callsim::call {
 namespace {
@@ -61,11 +62,7 @@ std::string packets_csv(const DirectionResult& d) {
 
 }  // namespace
 
-std::string direction_folder(const std::string& direction) {
-  const auto arrow = direction.find("->");
-  return arrow == std::string::npos ? direction
-                                    : direction.substr(0, arrow) + "-to-" + direction.substr(arrow + 2);
-}
+std::string direction_folder(const std::string& direction) { return scenario::direction_folder(direction); }
 
 namespace {
 

@@ -1,5 +1,7 @@
 #include "json/schema.h"
 
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,13 +55,35 @@ std::string to_pointer(const std::vector<std::string>& context) {
   return out;
 }
 
+// valijson's nlohmann adapter reads every integer as int64_t, so an unsigned one above INT64_MAX
+// (a seed may be up to 2^64 - 1, as `run --seed` takes) wraps negative and fails "minimum": 0
+// with a false message. Such a value is checked as INT64_MAX instead: still an integer, and on the
+// same side of every bound the schemas state (none lies between INT64_MAX and 2^64 - 1).
+bool has_huge_unsigned(const nlohmann::json& j) {
+  constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (j.is_number_unsigned()) return j.get<uint64_t>() > kMax;
+  if (j.is_structured())
+    for (const auto& item : j)
+      if (has_huge_unsigned(item)) return true;
+  return false;
+}
+
+void clamp_huge_unsigned(nlohmann::json& j) {
+  constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (j.is_number_unsigned() && j.get<uint64_t>() > kMax) j = kMax;
+  if (j.is_structured())
+    for (auto& item : j) clamp_huge_unsigned(item);
+}
+
 }  // namespace
 
 std::optional<SchemaViolation> check_schema(const nlohmann::json& document, const std::string& schema_name) {
   auto schema = compiled_schema(schema_name);
   valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
-  valijson::adapters::NlohmannJsonAdapter adapter(document);
+  std::optional<nlohmann::json> clamped;
+  if (has_huge_unsigned(document)) clamp_huge_unsigned(clamped.emplace(document));
+  valijson::adapters::NlohmannJsonAdapter adapter(clamped ? *clamped : document);
   if (validator.validate(*schema, adapter, &results)) return std::nullopt;
   // Report the deepest error: the most specific place.
   std::optional<SchemaViolation> best;

@@ -73,11 +73,17 @@ void parse_links(const JsonNode& links, const std::string& base_dir, Scenario& s
   LinkParseContext ctx;
   ctx.base_dir = base_dir;
   ctx.duration = s.duration;
+  std::map<std::string, std::string> folders;  // output folder -> link
   for (const auto& [key, node] : links.members()) {
     auto [from, to] = split_direction(node, key);
     if (!s.peers.count(from)) node.fail("link sender '" + from + "' is not a peer");
     if (!s.peers.count(to)) node.fail("link receiver '" + to + "' is not a peer");
     if (from == to) node.fail("a link needs two different peers");
+    // Peers "a-to-a" and "a": both directions would write into "a-to-a-to-a", one over the other.
+    const auto [other, fresh] = folders.emplace(direction_folder(key), key);
+    if (!fresh)
+      node.fail("this direction's output folder '" + other->first + "' is also that of '" + other->second +
+                "'; rename a peer");
     s.links.emplace(key, parse_link(node, ctx));
     s.link_settings.emplace(key, link_settings_json(node, ctx));
     s.directions.push_back(Direction{key, from, to});
@@ -155,6 +161,12 @@ Scenario load_scenario(const std::string& path) {
   const nlohmann::json doc = read_json_file(path);
   // Errors name the file as the user gave it; relative references resolve next to it.
   return parse_scenario(doc, path, std::filesystem::path(path).parent_path().string());
+}
+
+std::string direction_folder(const std::string& direction) {
+  const auto arrow = direction.find("->");
+  return arrow == std::string::npos ? direction
+                                    : direction.substr(0, arrow) + "-to-" + direction.substr(arrow + 2);
 }
 
 std::vector<std::string> input_notes(const Scenario& s) {

@@ -48,6 +48,10 @@ struct Scenario {
 constexpr size_t kMaxNameLength = 100;
 constexpr size_t kMaxPeerNameLength = 48;
 
+// "alice->bob" -> "alice-to-bob": the folder of a direction's outputs (a name without
+// shell-hostile characters). Loading refuses peer names that would give two directions one folder.
+std::string direction_folder(const std::string& direction);
+
 // Loads and validates a scenario file. Throws InputError (file + JSON pointer) on any problem.
 Scenario load_scenario(const std::string& path);
 // Remarks about the inputs worth a line on stderr (a talker file with several channels is mixed

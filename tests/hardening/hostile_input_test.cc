@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -115,6 +116,48 @@ TEST_F(HostileInput, NanOrInfiniteSamplesAreRefusedWithTheirFrameByScoreValidate
   EXPECT_EQ(v.exit_code, 0) << describe(v);
   const CliResult r = run_cli({"run", l, "-o", dir / "late_out", "--no-score"});
   EXPECT_EQ(r.exit_code, 0) << describe(r);
+}
+
+// Peers "a-to-a" and "a": both directions' folders would be "a-to-a-to-a", and `run` wrote one
+// direction's files over the other's (exit 0). Now validate and run refuse it at the second link.
+TEST_F(HostileInput, PeerNamesThatGiveBothDirectionsOneFolderAreRefused) {
+  auto doc = small_scenario();
+  doc["peers"] = {{"a-to-a", {{"talker", "en_female"}}}, {"a", {{"talker", "en_male"}}}};
+  doc["links"] = {{"a-to-a->a", {{"delay", {{"base_ms", 10}}}}}, {"a->a-to-a", {{"delay", {{"base_ms", 500}}}}}};
+  const std::string s = scenario("fold.json", doc);
+  const std::string msg = "fold.json: /links/a-to-a->a: this direction's output folder 'a-to-a-to-a' is also "
+                          "that of 'a->a-to-a'; rename a peer";
+  expect_refused(run_cli({"validate", s}), msg);
+  expect_refused(run_cli({"run", s, "-o", dir / "out", "--no-score"}), msg);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+  doc["peers"] = {{"a-to-b", {{"talker", "en_female"}}}, {"b", {{"talker", "en_male"}}}};  // a-to-b-to-b, b-to-a-to-b
+  doc["links"] = {{"a-to-b->b", nlohmann::json::object()}, {"b->a-to-b", nlohmann::json::object()}};
+  const CliResult r = run_cli({"validate", scenario("distinct.json", doc)});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+}
+
+// Seeds are 0 to 2^64 - 1 (`run --seed` takes them all, result.json records them). In a scenario
+// or matrix file, one above 2^63 - 1 was refused by the schema check as "Expected number greater
+// than or equal to 0" (valijson read it as a negative int64).
+TEST_F(HostileInput, SeedsAbove2To63AreAcceptedInFilesAsOnTheCommandLine) {
+  auto doc = small_scenario();
+  doc["seed"] = std::numeric_limits<uint64_t>::max();
+  const std::string s = scenario("seed.json", doc);
+  const CliResult v = run_cli({"validate", s});
+  EXPECT_EQ(v.exit_code, 0) << describe(v);
+  const CliResult r = run_cli({"run", s, "-o", dir / "out", "--no-score", "--no-audio", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const auto result = nlohmann::json::parse(read_text(dir.path() / "out" / "result.json"));
+  EXPECT_EQ(result["scenario"]["seed"].get<uint64_t>(), std::numeric_limits<uint64_t>::max());
+  write_text(dir.path() / "m.json", nlohmann::json{{"matrix", "m"},
+                                                   {"base", "seed.json"},
+                                                   {"axes", {{"seed", {9223372036854775808u, 1}}}}}
+                                        .dump());
+  const CliResult list = run_cli({"sweep", dir / "m.json", "--list"});
+  EXPECT_EQ(list.exit_code, 0) << describe(list);
+  EXPECT_EQ(list.out, "m/s1\nm/s9223372036854775808\n") << describe(list);
+  doc["seed"] = -1;
+  expect_refused(run_cli({"validate", scenario("neg.json", doc)}), "neg.json: /seed: -1 is not >= 0");
 }
 
 TEST_F(HostileInput, ScenarioNameOf50000And5MCharactersIsRefusedWithoutRecursion) {
