@@ -35,6 +35,14 @@ bool Range::contains(double v) const {
 
 namespace {
 std::string out_of_range(const nlohmann::json& v, const Range& range) {
+  // A range without an upper (lower) bound still stops at +1e300 (-1e300), so that sums and
+  // products of inputs stay finite: name that bound when it is the one broken ("1e+308 is not
+  // >= 0" would be false).
+  if (v.is_number()) {
+    const double x = v.get<double>();
+    if (x > 1e300 && range.hi >= 1e299) return v.dump() + " is above 1e300, the largest number accepted";
+    if (x < -1e300 && range.lo <= -1e299) return v.dump() + " is below -1e300, the smallest number accepted";
+  }
   const std::string d = range.describe();
   return v.dump() + " is not " + (d.front() == '[' || d.front() == '(' ? "in " : "") + d;
 }

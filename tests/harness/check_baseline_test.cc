@@ -93,6 +93,12 @@ TEST(Baseline, ErrorsNameTheFileAndPointer) {
   d = minimal();
   d.erase("calls");
   EXPECT_EQ(error_of(d), "base.json: /: missing required key 'calls'");
+  d = minimal();  // the schema refused it with no pointer at all
+  d["calls"][""] = d["calls"]["smoke/3g/nb12"];
+  EXPECT_EQ(error_of(d), "base.json: /calls/: a call id must not be empty");
+  d = minimal();
+  d["defaults"]["mos_lqo_wb"]["relative"] = 1e301;  // said "1e+301 is not >= 0"
+  EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_wb/relative: 1e+301 is above 1e300, the largest number accepted");
 }
 
 TEST(Baseline, DirectionNamesAreSenderArrowReceiver) {

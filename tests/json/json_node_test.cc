@@ -41,6 +41,17 @@ TEST(JsonNode, TypeAndMissingKeyErrors) {
   EXPECT_EQ(error_of([&] { root.at("b")[1].integer(); }), "f.json: /b/1: 2.5 is not an integer");
   EXPECT_EQ(error_of([&] { root.at("c").number(Range::positive()); }), "f.json: /c: -3 is not > 0");
   EXPECT_EQ(error_of([&] { root.at("c").unsigned_integer(); }), "f.json: /c: -3 is not >= 0");
+  // Beyond the implicit +-1e300 of an open-ended range the message names that bound (it said
+  // "1.7e+308 is not >= 0" and "is not any number").
+  const auto huge = nlohmann::json::parse(R"({"h": 1.7e308, "n": -1e301})");
+  JsonNode h(huge, "h.json");
+  EXPECT_EQ(error_of([&] { h.at("h").number(Range::at_least(0)); }),
+            "h.json: /h: 1.7e+308 is above 1e300, the largest number accepted");
+  EXPECT_EQ(error_of([&] { h.at("h").number(); }), "h.json: /h: 1.7e+308 is above 1e300, the largest number accepted");
+  EXPECT_EQ(error_of([&] { h.at("n").number(); }),
+            "h.json: /n: -1e+301 is below -1e300, the smallest number accepted");
+  EXPECT_EQ(error_of([&] { h.at("n").number(Range::at_least(0)); }), "h.json: /n: -1e+301 is not >= 0");
+  EXPECT_EQ(error_of([&] { h.at("h").number(Range::closed(0, 1)); }), "h.json: /h: 1.7e+308 is not in [0, 1]");
   // A document built in code holds 7 as a signed integer: still a valid unsigned value.
   const nlohmann::json built = {{"seed", 7}};
   EXPECT_EQ(JsonNode(built, "g.json").at("seed").unsigned_integer(), 7u);

@@ -121,10 +121,13 @@ Baseline parse_baseline(const json& doc, const std::string& file) {
   if (auto d = root.find("description")) b.description = d->string();
   for (const auto& [name, policy] : root.at("defaults").members())
     b.defaults[name] = parse_policy(policy, known_metric(policy, name));
-  for (const auto& [id, call] : root.at("calls").members()) b.calls[id] = parse_call(call, b);
+  for (const auto& [id, call] : root.at("calls").members()) {
+    if (id.empty()) call.fail("a call id must not be empty");
+    b.calls[id] = parse_call(call, b);
+  }
   // The C++ rules above give the precise messages; the schema is the published contract.
   if (auto v = check_schema(doc, "baseline.schema.json"))
-    throw InputError(file, v->pointer, v->message);
+    throw InputError(file, v->pointer.empty() ? "/" : v->pointer, "schema: " + v->message);
   return b;
 }
 
