@@ -62,6 +62,30 @@ TEST(PluginJitterBuffer, ExamplePluginConcealsLossesAndDiscardsLatePackets) {
   EXPECT_EQ(expand, 4);
 }
 
+// The first packet to arrive has RTP timestamp 0; the one sent before it (timestamp 2^32 - 960)
+// arrives later and unwraps to -960. The example indexed its slot table with (ts / 120) % 256 =
+// -8, writing outside the table (a call with corrupted headers delivered crashed with SIGSEGV or
+// "corrupted size vs. prev_size"); now it is buffered and plays first.
+TEST(PluginJitterBuffer, ExamplePluginBuffersAPacketOlderThanTheFirstAcrossTheTimestampWrap) {
+  const auto signal = harmonic_signal(kRate, 1.0);
+  StreamOptions opt;
+  opt.first_timestamp = 4294966336u;  // 2^32 - 960: packet 1 has timestamp 0
+  const auto sent = make_stream(signal, kRate, opt);
+  FakeDecoder reference_decoder(kRate);
+  const auto reference = decode_all(sent, reference_decoder);
+  auto jb = make_plugin(CALLSIM_JB_EXAMPLE_PLUGIN, R"({"delay_ms": 60})");
+  const auto r = run(*jb, deliver(sent, [](size_t i, sim::Timestamp) { return sim::Duration::millis(i == 0 ? 30 : 5); }),
+                     sim::Duration::seconds(1));
+  // Anchor: packet 1 (timestamp 0) at 25 ms, so packet 0 (-960 ticks = -20 ms) is due at 5 + 60 ms.
+  EXPECT_EQ(r.frames[6].type, PlayoutFrame::kSilence);
+  ASSERT_EQ(r.frames[7].type, PlayoutFrame::kNormal);
+  ASSERT_TRUE(r.frames[7].playout_rtp_timestamp);
+  EXPECT_EQ(*r.frames[7].playout_rtp_timestamp, sent[0].packet.rtp_timestamp);
+  const auto out = r.audio();
+  for (size_t i = 7 * 160; i < out.size(); ++i) ASSERT_EQ(out[i], reference[i - 7 * 160]) << i;
+  EXPECT_EQ(jb->stats().packets_discarded, 0u);
+}
+
 TEST(PluginJitterBuffer, LoadErrorsNameTheLibrary) {
   try {
     make_plugin("/nonexistent/libnothing.so", "{}");

@@ -37,6 +37,14 @@ typedef struct {
 
 static int64_t ticks_to_ns(int64_t ticks) { return ticks * 1000000000 / 48000; }
 
+/* The slot of unwrapped timestamp ts (2.5 ms granularity). ts is negative for a packet older than
+ * the first one across an RTP timestamp wrap (reordered, or a corrupted header): C's / and % round
+ * towards zero, so floor both ways (a negative index wrote outside the table). */
+static slot* slot_of(fixed_jb* jb, int64_t ts) {
+  const int64_t block = ts >= 0 ? ts / 120 : -((-ts + 119) / 120);
+  return &jb->slots[((block % MAX_PACKETS) + MAX_PACKETS) % MAX_PACKETS];
+}
+
 static double parse_delay(const char* json, int* ok) {
   const char* key = strstr(json ? json : "", "\"delay_ms\"");
   *ok = 1;
@@ -90,7 +98,7 @@ static int jb_insert(void* h, uint16_t sequence, uint32_t rtp_timestamp, int mar
     jb->stats.packets_discarded++;
     return 0;
   }
-  slot* s = &jb->slots[(ts / 120) % MAX_PACKETS]; /* 2.5 ms granularity */
+  slot* s = slot_of(jb, ts);
   if (s->used && s->ts == ts) {
     jb->stats.packets_duplicated++;
     return 0;
@@ -106,7 +114,7 @@ static int jb_insert(void* h, uint16_t sequence, uint32_t rtp_timestamp, int mar
 /* Appends the packet at next_ts (decoded) or 10 ms of concealment. */
 static void produce(fixed_jb* jb) {
   const int frame = jb->rate / 100;
-  slot* s = &jb->slots[(jb->next_ts / 120) % MAX_PACKETS];
+  slot* s = slot_of(jb, jb->next_ts);
   if (s->used && s->ts == jb->next_ts) {
     s->used = 0;
     const int n =
