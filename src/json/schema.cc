@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -55,24 +56,46 @@ std::string to_pointer(const std::vector<std::string>& context) {
   return out;
 }
 
-// valijson's nlohmann adapter reads every integer as int64_t, so an unsigned one above INT64_MAX
+// valijson's nlohmann adapter reads every integer as int64_t, so an unsigned one above 2^63 - 1
 // (a seed may be up to 2^64 - 1, as `run --seed` takes) wraps negative and fails "minimum": 0
-// with a false message. Such a value is checked as INT64_MAX instead: still an integer, and on the
-// same side of every bound the schemas state (none lies between INT64_MAX and 2^64 - 1).
-bool has_huge_unsigned(const nlohmann::json& j) {
-  constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (j.is_number_unsigned()) return j.get<uint64_t>() > kMax;
-  if (j.is_structured())
-    for (const auto& item : j)
-      if (has_huge_unsigned(item)) return true;
-  return false;
+// with a false message; and "uniqueItems" compares numbers as doubles, so distinct integers above
+// 2^53 (seeds 2^63 and 2^63 + 1) were "not unique". valijson therefore sees every integer above
+// 2^53 as one of 2^62, 2^62 - 1024, 2^62 - 2048, ... by rank: still integers, still above every
+// bound the schemas state (all below 2^14 here), and distinct exactly when they were.
+constexpr uint64_t kExactDoubleMax = uint64_t{1} << 53;
+
+bool is_huge_integer(const nlohmann::json& j) {
+  return j.is_number_unsigned() ? j.get<uint64_t>() > kExactDoubleMax
+                                : j.is_number_integer() && j.get<int64_t>() > static_cast<int64_t>(kExactDoubleMax);
 }
 
-void clamp_huge_unsigned(nlohmann::json& j) {
-  constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (j.is_number_unsigned() && j.get<uint64_t>() > kMax) j = kMax;
-  if (j.is_structured())
-    for (auto& item : j) clamp_huge_unsigned(item);
+void collect_huge(const nlohmann::json& j, std::set<uint64_t>& huge) {
+  if (is_huge_integer(j)) {
+    huge.insert(j.get<uint64_t>());
+  } else if (j.is_structured()) {
+    for (const auto& item : j) collect_huge(item, huge);
+  }
+}
+
+void replace_huge(nlohmann::json& j, const std::map<uint64_t, int64_t>& as) {
+  if (is_huge_integer(j)) {
+    j = as.at(j.get<uint64_t>());
+  } else if (j.is_structured()) {
+    for (auto& item : j) replace_huge(item, as);
+  }
+}
+
+// The document as valijson should see it, or nullopt when it holds no integer above 2^53.
+std::optional<nlohmann::json> without_huge_integers(const nlohmann::json& document) {
+  std::set<uint64_t> huge;
+  collect_huge(document, huge);
+  if (huge.empty()) return std::nullopt;
+  std::map<uint64_t, int64_t> as;
+  int64_t next = int64_t{1} << 62;  // a document of 16 MiB holds far fewer than 2^52 numbers
+  for (auto it = huge.rbegin(); it != huge.rend(); ++it, next -= 1024) as[*it] = next;
+  nlohmann::json out = document;
+  replace_huge(out, as);
+  return out;
 }
 
 }  // namespace
@@ -81,9 +104,8 @@ std::optional<SchemaViolation> check_schema(const nlohmann::json& document, cons
   auto schema = compiled_schema(schema_name);
   valijson::Validator validator(valijson::Validator::kStrongTypes);
   valijson::ValidationResults results;
-  std::optional<nlohmann::json> clamped;
-  if (has_huge_unsigned(document)) clamp_huge_unsigned(clamped.emplace(document));
-  valijson::adapters::NlohmannJsonAdapter adapter(clamped ? *clamped : document);
+  const std::optional<nlohmann::json> checked = without_huge_integers(document);
+  valijson::adapters::NlohmannJsonAdapter adapter(checked ? *checked : document);
   if (validator.validate(*schema, adapter, &results)) return std::nullopt;
   // Report the deepest error: the most specific place.
   std::optional<SchemaViolation> best;

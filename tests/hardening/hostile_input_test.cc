@@ -151,11 +151,13 @@ TEST_F(HostileInput, SeedsAbove2To63AreAcceptedInFilesAsOnTheCommandLine) {
   EXPECT_EQ(result["scenario"]["seed"].get<uint64_t>(), std::numeric_limits<uint64_t>::max());
   write_text(dir.path() / "m.json", nlohmann::json{{"matrix", "m"},
                                                    {"base", "seed.json"},
-                                                   {"axes", {{"seed", {9223372036854775808u, 1}}}}}
+                                                   {"axes", {{"seed", {18446744073709551615u, 9223372036854775808u, 9223372036854775809u, 1}}}}}
                                         .dump());
   const CliResult list = run_cli({"sweep", dir / "m.json", "--list"});
   EXPECT_EQ(list.exit_code, 0) << describe(list);
-  EXPECT_EQ(list.out, "m/s1\nm/s9223372036854775808\n") << describe(list);
+  // Distinct seeds stay distinct for the schema's uniqueItems (valijson compares numbers as doubles).
+  EXPECT_EQ(list.out, "m/s1\nm/s9223372036854775808\nm/s9223372036854775809\nm/s18446744073709551615\n")
+      << describe(list);
   doc["seed"] = -1;
   expect_refused(run_cli({"validate", scenario("neg.json", doc)}), "neg.json: /seed: -1 is not >= 0");
 }
