@@ -21,6 +21,18 @@ std::unique_ptr<JitterBuffer> make_plugin(const std::string& path, const std::st
   return make_jitter_buffer(c, std::make_unique<FakeDecoder>(kRate), kRate);
 }
 
+// From frame `first` on, the buffer plays the stream from its first packet, sample for sample as
+// the reference decode; the frame before is silence.
+void expect_plays_from(const auto& r, size_t first, const auto& sent, const std::vector<float>& reference) {
+  const size_t frame = kRate / 100;
+  EXPECT_EQ(r.frames[first - 1].type, PlayoutFrame::kSilence);
+  ASSERT_EQ(r.frames[first].type, PlayoutFrame::kNormal);
+  ASSERT_TRUE(r.frames[first].playout_rtp_timestamp);
+  EXPECT_EQ(*r.frames[first].playout_rtp_timestamp, sent[0].packet.rtp_timestamp);
+  const auto out = r.audio();
+  for (size_t i = first * frame; i < out.size(); ++i) ASSERT_EQ(out[i], reference[i - first * frame]) << i;
+}
+
 TEST(PluginJitterBuffer, ExamplePluginLoadsAndPlaysThroughTheHostDecoder) {
   const auto signal = harmonic_signal(kRate, 3.0);
   const auto sent = make_stream(signal, kRate, {});
@@ -31,12 +43,7 @@ TEST(PluginJitterBuffer, ExamplePluginLoadsAndPlaysThroughTheHostDecoder) {
   const auto r = run(*jb, deliver(sent, [](size_t, sim::Timestamp) { return sim::Duration::millis(25); }),
                      sim::Duration::seconds(3));
   // The first packet arrives at 25 ms and is due at 85 ms: the example starts at the 90 ms pull.
-  EXPECT_EQ(r.frames[8].type, PlayoutFrame::kSilence);
-  EXPECT_EQ(r.frames[9].type, PlayoutFrame::kNormal);
-  ASSERT_TRUE(r.frames[9].playout_rtp_timestamp);
-  EXPECT_EQ(*r.frames[9].playout_rtp_timestamp, sent[0].packet.rtp_timestamp);
-  const auto out = r.audio();
-  for (size_t i = 9 * 160; i < out.size(); ++i) ASSERT_EQ(out[i], reference[i - 9 * 160]) << i;
+  expect_plays_from(r, 9, sent, reference);
   const auto s = jb->stats();
   EXPECT_EQ(s.packets_received, sent.size() - 1);  // the last one (sent 2.98 s) arrives after the last pull
   EXPECT_EQ(s.concealed_samples, 0u);
@@ -77,12 +84,7 @@ TEST(PluginJitterBuffer, ExamplePluginBuffersAPacketOlderThanTheFirstAcrossTheTi
   const auto r = run(*jb, deliver(sent, [](size_t i, sim::Timestamp) { return sim::Duration::millis(i == 0 ? 30 : 5); }),
                      sim::Duration::seconds(1));
   // Anchor: packet 1 (timestamp 0) at 25 ms, so packet 0 (-960 ticks = -20 ms) is due at 5 + 60 ms.
-  EXPECT_EQ(r.frames[6].type, PlayoutFrame::kSilence);
-  ASSERT_EQ(r.frames[7].type, PlayoutFrame::kNormal);
-  ASSERT_TRUE(r.frames[7].playout_rtp_timestamp);
-  EXPECT_EQ(*r.frames[7].playout_rtp_timestamp, sent[0].packet.rtp_timestamp);
-  const auto out = r.audio();
-  for (size_t i = 7 * 160; i < out.size(); ++i) ASSERT_EQ(out[i], reference[i - 7 * 160]) << i;
+  expect_plays_from(r, 7, sent, reference);
   EXPECT_EQ(jb->stats().packets_discarded, 0u);
 }
 
