@@ -8,6 +8,7 @@
 #include "call/call_scoring.h"
 #include "common/version.h"
 #include "results/link_stats_json.h"
+#include "scenario/scenario.h"
 #include "scoring/score_json.h"
 
 namespace callsim::call {
@@ -99,7 +100,7 @@ json direction_json(const DirectionResult& d) {
   if (d.pesq_nb) quality["pesq_nb"] = pesq_json(d.name, *d.pesq_nb);
   if (d.pesq_wb) quality["pesq_wb"] = pesq_json(d.name, *d.pesq_wb);
   if (d.emodel) quality["emodel"] = emodel_json(*d.emodel);
-  const std::string f = direction_folder(d.name) + "/";
+  const std::string f = scenario::direction_folder(d.name) + "/";
   return {{"from", d.from},
           {"to", d.to},
           {"sample_rate_hz", d.sample_rate_hz},

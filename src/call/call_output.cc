@@ -62,8 +62,6 @@ std::string packets_csv(const DirectionResult& d) {
 
 }  // namespace
 
-std::string direction_folder(const std::string& direction) { return scenario::direction_folder(direction); }
-
 namespace {
 
 // What may be replaced by a call's outputs: nothing, an empty folder, or an earlier call's
@@ -81,7 +79,7 @@ void check_replaceable(const std::filesystem::path& dir) {
 
 void write_files(const CallResult& r, const std::filesystem::path& out, const OutputOptions& options) {
   for (const auto& d : r.directions) {
-    const auto sub = out / direction_folder(d.name);
+    const auto sub = out / scenario::direction_folder(d.name);
     create_folder(sub);
     if (options.audio) {
       audio::write_audio16(sub / "reference.wav", d.reference);

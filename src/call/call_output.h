@@ -42,9 +42,6 @@ results::CallRecord make_record(const CallResult& result);
 // that is not a call's output, or cannot be written.
 void write_call_outputs(const CallResult& result, const std::filesystem::path& dir, const OutputOptions& options = {});
 
-// "alice->bob" → "alice-to-bob" (a folder name without shell-hostile characters).
-std::string direction_folder(const std::string& direction);
-
 // A short human-readable summary, one block per direction: MOS-LQO, E-model MOS-CQE with R on its
 // scale, network loss/delay/PDV/jitter, receiver figures, notes and expectation outcomes.
 std::string summarize(const CallResult& result);

@@ -6,6 +6,7 @@
 #include "call/call_output.h"
 #include "common/error.h"
 #include "scoring/audio_stream.h"
+#include "scenario/scenario.h"
 #include "scoring/score_json.h"
 #include "scoring/scorer.h"
 
@@ -19,7 +20,7 @@ std::vector<scoring::DelaySample> delay_track(const std::vector<peer::FrameRecor
 }
 
 std::string reproduce_command(const std::string& direction, const scoring::ScoreReport& report) {
-  const std::string f = direction_folder(direction) + "/";
+  const std::string f = scenario::direction_folder(direction) + "/";
   return scoring::score_command(f + "reference.wav", f + "degraded.wav", report);
 }
 

@@ -1,7 +1,6 @@
 #include "json/schema.h"
 
 #include <cstdint>
-#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>

@@ -89,7 +89,7 @@ TEST(CallScoring, EveryFigureIsReproducedByItsCommandLineBitForBit) {
   EXPECT_EQ(compared, 4);
   // In process, the very doubles: the written files scored again equal what run computed.
   for (const DirectionResult& d : r.directions) {
-    const fs::path sub = dir / direction_folder(d.name);
+    const fs::path sub = dir / scenario::direction_folder(d.name);
     auto ref = scoring::open_audio_stream(sub / "reference.wav"), deg = scoring::open_audio_stream(sub / "degraded.wav");
     scoring::ScoreOptions o;
     o.windowing = scoring::Windowing::kExplicit;

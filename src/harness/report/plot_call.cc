@@ -220,18 +220,12 @@ void cdf_plot(DirectionPlots& p, const std::optional<Csv>& packets, const std::o
 
 }  // namespace
 
-std::string folder_of(const std::string& direction) {
-  const auto arrow = direction.find("->");
-  return arrow == std::string::npos ? direction
-                                    : direction.substr(0, arrow) + "-to-" + direction.substr(arrow + 2);
-}
-
 fs::path call_file(const CallRecord& call, const json* direction, const std::string& name,
                    const std::string& key, const std::string& default_name) {
   if (direction && direction->contains("files") && direction->at("files").contains(key) &&
       direction->at("files").at(key).is_string())
     return call.dir / direction->at("files").at(key).get<std::string>();
-  return call.dir / folder_of(name) / default_name;
+  return call.dir / scenario::direction_folder(name) / default_name;
 }
 
 std::map<std::string, std::vector<Figure>> make_call_plots(
@@ -243,7 +237,7 @@ std::map<std::string, std::vector<Figure>> make_call_plots(
   fs::create_directories(plots_dir);
   PlotScript script;
   for (const auto& [direction, d] : result->at("directions").items()) {
-    DirectionPlots p{&script, plots_dir, folder_of(direction), &figures[direction], &(*notes)[direction]};
+    DirectionPlots p{&script, plots_dir, scenario::direction_folder(direction), &figures[direction], &(*notes)[direction]};
     if (auto timeline = read_csv(call_file(call, &d, direction, "timeline", "timeline.csv")))
       timeline_plots(p, *timeline);
     else

@@ -14,6 +14,7 @@
 #include "harness/check/check.h"
 #include "harness/check/check_results.h"
 #include "harness/report/report.h"
+#include "scenario/scenario.h"
 
 namespace callsim::harness::report_detail {
 
@@ -90,8 +91,6 @@ std::string frontier_section(Context& ctx);
 void write_call_page(Context& ctx, const CallRecord& call);
 void write_index(Context& ctx, const std::map<std::pair<std::string, std::string>, std::string>& sparklines);
 
-// "alice->bob" → "alice-to-bob" (the folder name `callsim run` uses).
-std::string folder_of(const std::string& direction);
 // A file of a call direction: result.json's files/<key> entry, else <folder>/<default_name>.
 std::filesystem::path call_file(const CallRecord& call, const nlohmann::json* direction,
                                 const std::string& name, const std::string& key,
