@@ -23,6 +23,7 @@ AdaptiveDependencies make_adaptive_dependencies(const AdaptiveJitterConfig& c, i
   dm.max_delay_ms = c.max_delay_ms;
   dm.start_delay_ms = std::clamp(c.start_delay_ms, c.min_delay_ms, c.max_delay_ms);
   dm.max_late_fraction = c.max_late_fraction;
+  dm.tail_sigmas = c.tail_sigmas;
   dm.peak_detection = c.peak_detection;
   dm.fec_margin = c.use_fec;
   d.delay_manager = std::make_unique<DelayManager>(dm);

@@ -30,6 +30,7 @@ UnderrunConfig underrun_config(const DelayManagerConfig& c) {
   u.robust_quantile = c.robust_quantile;
   u.robust_factor = c.robust_factor;
   u.startup_sigmas = c.startup_sigmas;
+  u.tail_sigmas = c.tail_sigmas;
   return u;
 }
 }  // namespace

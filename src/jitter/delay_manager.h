@@ -1,7 +1,9 @@
 // DelayManager: the adaptive buffer's target delay (ms, relative to the fastest recent packet).
 //   target = clamp(max(underrun + late margin + FEC margin, held peak), min_delay, max_delay)
 //   underrun    UnderrunEstimator: q-quantile of the per-500-ms maximum relative delay (before the
-//               first interval closes: the running maximum, but at least start_delay)
+//               first interval closes: the running maximum, but at least start_delay), and at
+//               least the tail floor, the largest delay of a normal tail fitted to the last 500
+//               (capped a little above the largest of them)
 //   late margin a slow integral controller: each late packet raises it by 2 ms while the recent
 //               fraction of late packets (EWMA over ~200 packets) exceeds max_late_fraction; it
 //               decays by 0.01 ms per packet while that fraction is below half of the maximum
@@ -34,6 +36,7 @@ struct DelayManagerConfig {
   double robust_factor = 1.2;      //   robust_factor x this quantile of the interval maxima
   int startup_intervals = 4;       // start-up: the first 2 s of arrivals
   double startup_sigmas = 5.5;     //   floor: this many standard deviations of the delay
+  double tail_sigmas = 3.8;        // tail floor: mean + this many sd of the last 500 delays (0: off)
   double min_delay_ms = 0.0;
   double max_delay_ms = 2000.0;
   double start_delay_ms = 20.0;    // floor of the target until the first interval closes

@@ -127,6 +127,7 @@ struct AdaptiveJitterConfig {
   double quantile = 0.95;           // target = this quantile of the relative arrival delay
   double forget_factor = 0.9993;    // histogram forgetting per packet (memory ~ 1/(1-f) packets)
   double max_late_fraction = 0.02;  // late packets above this fraction raise the target
+  double tail_sigmas = 3.8;         // target >= mean + this many sd of the last 500 delays (0: off)
   bool peak_detection = true;       // repeated delay spikes hold the target at the spike height
   bool time_stretch = true;         // accelerate / preemptive expand (else delay only via expand)
   bool use_fec = true;              // rebuild a lost frame from the next packet's in-band FEC

@@ -14,6 +14,17 @@
 // estimate is at least mean + startup_sigmas x standard deviation of all delays so far (the
 // 99.9 % point of a normal distribution for 3 sigmas): a jittery path gets a safe target from
 // its first packets instead of one stall per new maximum, a steady path stays at its minimum.
+// Tail floor: a call of ~10 s holds ~20 maxima, so the quantile above is in effect the largest
+// maximum seen so far, and each new largest delay is a late packet (an audible stall) before the
+// estimate learns it; the hindsight-best fixed buffer on the same path never has one. From the
+// last tail_window packets (DelaySpread: mean, trend-robust sd, largest), once tail_min_packets
+// have arrived, the estimate is at least
+//     min(mean + tail_sigmas x sd,  largest + tail_max_sigmas x sd):
+// the first term is a normal tail's one-in-14000 point (3.8 sd: about one packet in five
+// minutes); the second keeps a short-tailed path (uniform jitter ends at mean + 1.7 sd) from
+// paying for a normal tail it does not have. On ../shared/jb-frontier's jitter60_25 kind
+// (normal 60 +- 25 ms) it takes the buffer from 21 to 27 of 48 unseen traces within reach of
+// the hindsight-best fixed buffer (src/jitter/README.md has the figures and the commands).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +32,7 @@
 #include <optional>
 
 #include "jitter/delay_histogram.h"
+#include "jitter/delay_spread.h"
 #include "sim/time.h"
 
 namespace callsim::jitter {
@@ -35,12 +47,17 @@ struct UnderrunConfig {
   double robust_factor = 1.2;       // (0: off)
   int startup_intervals = 4;        // start-up: until this many intervals have closed
   double startup_sigmas = 5.5;      // start-up floor: this many standard deviations of the delay
+  double tail_sigmas = 3.8;         // tail floor: mean + this many sd of the recent delays (0: off)
+  double tail_max_sigmas = 1.0;     //   but at most their largest + this many sd
+  int tail_window = 500;            //   over this many packets (10 s of 20 ms packets)
+  int tail_min_packets = 25;        //   once this many have arrived
 };
 
 class UnderrunEstimator {
  public:
-  // Throws std::invalid_argument for a quantile outside (0, 1), a forget factor outside (0, 1)
-  // or a non-positive interval, bucket or range.
+  // Throws std::invalid_argument for a quantile outside (0, 1), a forget factor outside (0, 1),
+  // a non-positive interval, bucket or range, a negative tail setting or a tail window outside
+  // [2, 100000].
   explicit UnderrunEstimator(const UnderrunConfig& config);
 
   // One packet's relative delay (ms, >= 0) at its arrival time (non-decreasing).
@@ -62,6 +79,7 @@ class UnderrunEstimator {
   uint64_t intervals_ = 0;
   double n_ = 0, sum_ = 0, sum_sq_ = 0;  // start-up moments
   std::deque<double> recent_maxima_;     // the last kKeptMaxima interval maxima
+  DelaySpread spread_;                   // the last tail_window delays, for the tail floor
 };
 
 }  // namespace callsim::jitter

@@ -162,7 +162,8 @@ TEST(DelayManager, OneSpikeIsRiddenOverRepeatedSpikesRaiseTheTarget) {
     once.packet_arrived(arrival(i == 750 ? 400.0 : d == 400.0 ? 10.0 : d, at_packet(i)));
   }
   EXPECT_DOUBLE_EQ(with.target_delay_ms(at_packet(1499)), 400.0);
-  EXPECT_LT(once.target_delay_ms(at_packet(1499)), 25.0);
+  // Uniform 0..20 ms: the tail floor caps at the largest delay + 1 sd (20 + 5.8 ms).
+  EXPECT_LT(once.target_delay_ms(at_packet(1499)), 27.0);
   EXPECT_GT(without.target_delay_ms(at_packet(1499)), 300.0);  // spikes in the estimate
 }
 

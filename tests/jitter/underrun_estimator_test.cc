@@ -1,4 +1,5 @@
-// UnderrunEstimator: interval maxima, their quantile, the robust floor and the start-up floor.
+// UnderrunEstimator: interval maxima, their quantile, the robust floor, the start-up floor and
+// the tail floor.
 #include "jitter/underrun_estimator.h"
 
 #include <gtest/gtest.h>
@@ -16,6 +17,15 @@ UnderrunConfig plain() {
   UnderrunConfig c;
   c.robust_factor = 0;
   c.startup_intervals = 0;
+  c.tail_sigmas = 0;
+  return c;
+}
+
+// Only the tail floor (the quantile is far below it at quantile 0.5 of the maxima).
+UnderrunConfig tail_only() {
+  UnderrunConfig c = plain();
+  c.quantile = 0.5;
+  c.tail_sigmas = 3.8;
   return c;
 }
 
@@ -65,7 +75,9 @@ TEST(UnderrunEstimator, RobustFloorAboveThePlainQuantile) {
 // packets of a jittery path already give a target that the rest of the call will not exceed;
 // a steady path has none.
 TEST(UnderrunEstimator, StartUpFloorFromTheSpreadOfTheFirstPackets) {
-  UnderrunEstimator u(UnderrunConfig{});
+  UnderrunConfig c;
+  c.tail_sigmas = 0;
+  UnderrunEstimator u(c);
   sim::RandomStream r(12, "startup");
   for (int i = 0; i < 30; ++i) u.add(std::max(0.0, r.normal(60, 25)), at_packet(i));
   const double e = *u.estimate_ms();
@@ -86,12 +98,84 @@ TEST(UnderrunEstimator, IntervalsAreArrivalTime) {
   EXPECT_NEAR(*u.estimate_ms(), 111.7, 8.0);
 }
 
+// Tail floor on normal delays N(60, 25) ms: after 10 s (500 packets) the estimate is at least
+// mean + 3.8 sd = 155 ms, the largest delay a buffer should expect over some minutes, above the
+// largest of these 500 (about mean + 3 sd). The
+// sample mean and sd of 500 draws are within +-3.4 and +-2.3 ms (3 standard errors); the
+// difference-based sd within ~3.5 ms: asserted +-12 ms. The cap (largest + 1 sd) is not reached:
+// the largest of 500 normal draws is 2.6 to 3.6 sd above the mean with p > 0.99.
+TEST(UnderrunEstimator, TailFloorIsANormalTailFittedToTheRecentDelays) {
+  UnderrunEstimator u(tail_only());
+  sim::RandomStream r(21, "tail");
+  double largest = 0;
+  for (int i = 0; i < 500; ++i) {
+    const double d = std::max(0.0, r.normal(60, 25));
+    largest = std::max(largest, d);
+    u.add(d, at_packet(i));
+  }
+  EXPECT_NEAR(*u.estimate_ms(), 60 + 3.8 * 25, 12.0);
+  EXPECT_GT(*u.estimate_ms(), largest);
+}
+
+// Uniform delays 35..75 ms (sd 11.5 ms) end at 75: the normal term (55 + 3.8 x 11.5 = 99 ms)
+// would be 24 ms above any delay the path has; the cap holds the floor at the largest delay
+// seen + 1 sd (~86.5 ms). Sample sd of 500 uniform draws within +-1 ms; asserted +-3 ms.
+TEST(UnderrunEstimator, TailFloorOfAShortTailedPathIsCappedAboveItsLargestDelay) {
+  UnderrunEstimator u(tail_only());
+  sim::RandomStream r(22, "uniform");
+  double largest = 0;
+  for (int i = 0; i < 500; ++i) {
+    const double d = 35.0 + 40.0 * r.uniform();
+    largest = std::max(largest, d);
+    u.add(d, at_packet(i));
+  }
+  EXPECT_NEAR(*u.estimate_ms(), largest + 40.0 / std::sqrt(12.0), 3.0);
+}
+
+// A delay ramp (40 -> 140 ms over 10 s) with +-2 ms of uniform jitter: the plain sd of the
+// window is ~29 ms, the packet-to-packet sd ~1.2 ms; the floor follows the jitter, not the ramp
+// (mean 90 + 3.8 x 29 = 200 ms would be 60 ms above every delay). Asserted: within 8 ms of the
+// largest delay.
+TEST(UnderrunEstimator, TailFloorIgnoresASlowTrend) {
+  UnderrunEstimator u(tail_only());
+  sim::RandomStream r(23, "ramp");
+  double largest = 0;
+  for (int i = 0; i < 500; ++i) {
+    const double d = 40.0 + 100.0 * i / 500.0 + 4.0 * (r.uniform() - 0.5);
+    largest = std::max(largest, d);
+    u.add(d, at_packet(i));
+  }
+  EXPECT_LT(*u.estimate_ms(), largest + 8.0);
+}
+
+// The window is the last 500 packets: a jittery first minute is forgotten 500 packets after the
+// path turned steady, and a steady path has no floor at all.
+TEST(UnderrunEstimator, TailFloorForgetsAfterItsWindow) {
+  UnderrunConfig c = tail_only();
+  c.forget_factor = 0.99;  // the histogram forgets fast too
+  UnderrunEstimator u(c);
+  sim::RandomStream r(24, "forget");
+  int i = 0;
+  for (; i < 3000; ++i) u.add(std::max(0.0, r.normal(60, 25)), at_packet(i));
+  EXPECT_GT(*u.estimate_ms(), 130.0);
+  for (int k = 0; k < 499; ++k, ++i) u.add(10.0, at_packet(i));
+  EXPECT_GT(*u.estimate_ms(), 11.0);  // one jittery delay is still in the window
+  u.add(10.0, at_packet(i++));
+  EXPECT_NEAR(*u.estimate_ms(), 10.0, 2.0);  // the histogram's 2 ms bucket
+}
+
 TEST(UnderrunEstimator, RejectsBadSettings) {
   UnderrunConfig c;
   c.quantile = 1.0;
   EXPECT_THROW(UnderrunEstimator{c}, std::invalid_argument);
   c = UnderrunConfig{};
   c.interval_ms = 0;
+  EXPECT_THROW(UnderrunEstimator{c}, std::invalid_argument);
+  c = UnderrunConfig{};
+  c.tail_window = 1;
+  EXPECT_THROW(UnderrunEstimator{c}, std::invalid_argument);
+  c = UnderrunConfig{};
+  c.tail_sigmas = -1;
   EXPECT_THROW(UnderrunEstimator{c}, std::invalid_argument);
 }
 
