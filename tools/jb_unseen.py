@@ -14,7 +14,13 @@ normal-speech frames; mean, p95 interpolated). "within reach" = WB >= fixed - 0.
 + 10 ms (the spike run is listed but not judged). NetEq figures exist only for the dev set's own
 traces (seed 7): none for unseen seeds.
 
-usage: tools/jb_unseen.py CALLSIM --seed 11 [--seed 12 ...] [--work DIR] [--buffer JSON] [-j 2]
+--constant-ms T replaces the buffer under test by a fixed buffer that plays every run at the same
+playout delay T (NetEq's definition, as measured above), as if the delay distribution, but not
+the trace, were known in advance: the best any buffer holding one delay can do (the hindsight-best
+fixed buffer also knows the trace). --only RUN (e.g. jitter60_25_fec0) limits the runs.
+
+usage: tools/jb_unseen.py CALLSIM --seed 11 [--seed 12 ...] [--work DIR] [--buffer JSON | --constant-ms T]
+                          [--only RUN ...] [-j 2]
 Data: $CALLSIM_SHARED_DIR/jb-frontier, default <repository>/../shared/jb-frontier (never copied:
 traces and calls go to WORK, default a temporary folder kept and printed).
 """
@@ -98,14 +104,18 @@ class Runner:
                 lo = mid
         return hi * 10
 
-    def one(self, seed, trace, fec, buffer_json):
+    def one(self, seed, trace, fec, buffer_json, constant_ms=None):
         traces_dir = os.path.join(self.work, f"seed{seed}", "traces")
         tag = f"seed{seed}_{trace}_fec{int(fec)}"
-        adaptive = self.measure(self.scenario(trace, fec, traces_dir, buffer_json, tag + "_buffer"),
-                                os.path.join(self.work, tag + "_buffer"))
         delay = self.best_fixed(trace, fec, traces_dir, tag)
         fixed = self.measure(self.scenario(trace, fec, traces_dir, {"type": "fixed", "delay_ms": delay},
                                            f"{tag}_best"), os.path.join(self.work, f"{tag}_best"))
+        if constant_ms is not None:
+            # A fixed buffer's playout delay is its delay_ms plus a constant of the trace (the
+            # first packet's offset): measured on the best fixed run.
+            buffer_json = {"type": "fixed", "delay_ms": max(0.0, round(constant_ms - (fixed[1] - delay), 3))}
+        adaptive = self.measure(self.scenario(trace, fec, traces_dir, buffer_json, tag + "_buffer"),
+                                os.path.join(self.work, tag + "_buffer"))
         return adaptive, delay, fixed
 
 
@@ -115,8 +125,13 @@ def main():
     ap.add_argument("--seed", type=int, action="append", required=True)
     ap.add_argument("--work")
     ap.add_argument("--buffer", default='{"type": "adaptive"}', help="the receiver's jitter_buffer (JSON)")
+    ap.add_argument("--constant-ms", type=float, help="a fixed buffer at this playout delay on every run")
+    ap.add_argument("--only", action="append", help="only this run (e.g. jitter60_25_fec0); repeatable")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     a = ap.parse_args()
+    runs = [r for r in RUNS if not a.only or f"{r[0]}_fec{int(r[1])}" in a.only]
+    if not runs:
+        sys.exit(f"--only matches none of {', '.join(f'{t}_fec{int(f)}' for t, f in RUNS)}")
     here = os.path.dirname(os.path.abspath(__file__))
     shared = os.environ.get("CALLSIM_SHARED_DIR", os.path.join(here, "..", "..", "shared"))
     dev = os.path.abspath(os.path.join(shared, "jb-frontier"))
@@ -129,10 +144,11 @@ def main():
                         os.path.join(work, f"seed{seed}", "traces")], check=True, stdout=subprocess.DEVNULL)
     runner = Runner(os.path.abspath(a.callsim), dev, work)
     buffer_json = json.loads(a.buffer)
-    jobs = [(s, t, f) for s in a.seed for t, f in RUNS]
+    jobs = [(s, t, f) for s in a.seed for t, f in runs]
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
-        results = list(pool.map(lambda j: runner.one(j[0], j[1], j[2], buffer_json), jobs))
-    print(f"buffer {a.buffer}; work folder {work}; NetEq: no figures for unseen traces\n")
+        results = list(pool.map(lambda j: runner.one(j[0], j[1], j[2], buffer_json, a.constant_ms), jobs))
+    what = f"fixed at {a.constant_ms:g} ms playout delay" if a.constant_ms is not None else f"buffer {a.buffer}"
+    print(f"{what}; work folder {work}; NetEq: no figures for unseen traces\n")
     print("| seed | run | WB buffer | mean ms | p95 ms | best fixed ms | WB fixed | mean fixed ms | ΔWB | Δmean ms | within reach |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     met = judged = 0

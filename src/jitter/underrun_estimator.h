@@ -23,7 +23,7 @@
 // the first term is a normal tail's one-in-14000 point (3.8 sd: about one packet in five
 // minutes); the second keeps a short-tailed path (uniform jitter ends at mean + 1.7 sd) from
 // paying for a normal tail it does not have. On ../shared/jb-frontier's jitter60_25 kind
-// (normal 60 +- 25 ms) it takes the buffer from 21 to 27 of 48 unseen traces within reach of
+// (normal 60 +- 25 ms) it takes the buffer from 10 to 16 of 24 unseen traces within reach of
 // the hindsight-best fixed buffer (src/jitter/README.md has the figures and the commands).
 #pragma once
 
