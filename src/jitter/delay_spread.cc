@@ -7,8 +7,9 @@
 namespace callsim::jitter {
 
 DelaySpread::DelaySpread(size_t window, double limit_ms) : window_(window) {
-  if (window < 2 || window > 100000) throw std::invalid_argument("DelaySpread: window of 2 to 100000 packets");
-  if (!(limit_ms > 0 && limit_ms <= 1e7)) throw std::invalid_argument("DelaySpread: limit in (0, 1e7] ms");
+  // The sums of squares stay below 2^63: 2000 x (6e7 us)^2 = 7.2e18.
+  if (window < 2 || window > 2000) throw std::invalid_argument("DelaySpread: window of 2 to 2000 packets");
+  if (!(limit_ms > 0 && limit_ms <= 60000)) throw std::invalid_argument("DelaySpread: limit in (0, 60000] ms");
   limit_us_ = static_cast<int64_t>(std::llround(limit_ms * 1000.0));
 }
 

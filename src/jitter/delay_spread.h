@@ -17,8 +17,8 @@ namespace callsim::jitter {
 
 class DelaySpread {
  public:
-  // Throws std::invalid_argument for a window below 2 or above 100000 packets or a limit outside
-  // (0, 1e7] ms.
+  // Throws std::invalid_argument for a window below 2 or above 2000 packets or a limit outside
+  // (0, 60000] ms (the integer sums stay exact).
   DelaySpread(size_t window, double limit_ms);
 
   void add(double delay_ms);

@@ -56,8 +56,8 @@ struct UnderrunConfig {
 class UnderrunEstimator {
  public:
   // Throws std::invalid_argument for a quantile outside (0, 1), a forget factor outside (0, 1),
-  // a non-positive interval, bucket or range, a negative tail setting or a tail window outside
-  // [2, 100000].
+  // a non-positive interval, bucket or range (or one above 60 s), a negative tail setting or a
+  // tail window outside [2, 2000].
   explicit UnderrunEstimator(const UnderrunConfig& config);
 
   // One packet's relative delay (ms, >= 0) at its arrival time (non-decreasing).
