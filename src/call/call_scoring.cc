@@ -32,9 +32,11 @@ void score_direction(DirectionResult& d, const scenario::ScoringConfig& config) 
   try {
     const scoring::PairLevels levels = scoring::measure(*ref, *deg);
     const std::vector<scoring::DelaySample> track = delay_track(d.frames);
-    const auto windows = scoring::with_delay_track(
-        scoring::automatic_windows(levels.ref, config.window_s, scoring::delay_jump_cuts(track, levels.ref)), track,
-        ref->duration_s());
+    const auto windows = scoring::within_degraded(
+        scoring::with_delay_track(
+            scoring::automatic_windows(levels.ref, config.window_s, scoring::delay_jump_cuts(track, levels.ref)),
+            track, ref->duration_s()),
+        ref->duration_s(), deg->duration_s());
     for (const auto mode : {quality::PesqMode::kNarrowband, quality::PesqMode::kWideband}) {
       const bool wide = mode == quality::PesqMode::kWideband;
       if (wide && d.sample_rate_hz < 16000) continue;

@@ -121,6 +121,21 @@ std::vector<WindowSpec> with_delay_track(std::vector<WindowSpec> windows, const 
   return canonical(windows);
 }
 
+std::vector<WindowSpec> within_degraded(std::vector<WindowSpec> windows, double reference_s, double degraded_s) {
+  std::vector<WindowSpec> out;
+  for (WindowSpec& w : windows) {
+    if (w.delay) {
+      const double held = std::floor((degraded_s - w.delay->max_ms / 1000.0) / kFrameS + 1e-9) * kFrameS;
+      if (held < w.end_s.value_or(reference_s)) {
+        if (held <= w.start_s + 1e-9) continue;
+        w.end_s = held;
+      }
+    }
+    out.push_back(w);
+  }
+  return canonical(out);
+}
+
 std::vector<WindowSpec> parse_windows(const std::string& text, const std::string& option) {
   std::vector<WindowSpec> out;
   size_t pos = 0;

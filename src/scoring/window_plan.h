@@ -54,6 +54,14 @@ std::vector<double> delay_jump_cuts(std::vector<DelaySample> track, const FrameL
 std::vector<WindowSpec> with_delay_track(std::vector<WindowSpec> windows, const std::vector<DelaySample>& track,
                                          double reference_s);
 
+// The windows cut to the reference audio the degraded file can hold: a window with a delay hint
+// ends at most at degraded_s - its largest delay (down to the 10 ms grid); a window left with
+// nothing is dropped. At the end of a call whose talker speaks to the last moment, the last
+// delay's worth of speech was still in flight when playout stopped: zero-padded, P.862 would
+// score it as lost speech (the last 2-4 ms of it moved NB by 0.3 MOS in dtx_off_managed), yet no
+// network lost it.
+std::vector<WindowSpec> within_degraded(std::vector<WindowSpec> windows, double reference_s, double degraded_s);
+
 // Automatic windows over the reference: consecutive windows of about window_s, each inner cut
 // moved to the quietest 20 ms of the reference within 2 s of its nominal place (so cuts fall in
 // pauses); a last window shorter than half a window joins its predecessor. `cuts` (seconds) are

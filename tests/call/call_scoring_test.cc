@@ -112,7 +112,13 @@ TEST(CallScoring, ConstantDelayDoesNotLeakIntoTheScore) {
     ASSERT_GE(d.pesq_nb->windows.size(), 2u);
     for (const auto& w : d.pesq_nb->windows) EXPECT_NEAR(w.delay->min_ms, delay_ms + 30, 40) << delay_ms;
     if (first == 0) first = d.pesq_nb->mos_lqo;
-    EXPECT_NEAR(d.pesq_nb->mos_lqo, first, 0.01) << delay_ms;
+    // Playout drains at most 2 s after the call's end: at 5 s of delay the reference's last 3 s
+    // (silence, the talk ends at 15 s) were still in flight and are not scored (within_degraded);
+    // the shorter trailing silence alone moves P.862 by ~0.01 (measured 0.011).
+    EXPECT_NEAR(d.pesq_nb->mos_lqo, first, delay_ms <= 2000 ? 0.01 : 0.02) << delay_ms;
+    if (delay_ms > 2000) {
+      EXPECT_LT(d.pesq_nb->windows.back().end_s, 19.0) << delay_ms;
+    }
     EXPECT_GT(d.pesq_nb->mos_lqo, 3.8) << delay_ms;
     // The same pair with the delay removed (the degraded signal advanced by the delay) scores the same.
     audio::Signal advanced = d.degraded;

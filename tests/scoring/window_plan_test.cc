@@ -57,5 +57,19 @@ TEST(WindowPlan, AutomaticWindowsTileTheCallAndCutInPauses) {
   }
 }
 
+// A 24 s reference, the degraded file 24.11 s long: at 113-114 ms of delay the reference's last
+// 4 ms were still in flight when playout stopped, so the last window ends at 23.99 (24.11 -
+// 0.114, down to the 10 ms grid); at 2 s of delay a window starting after 22.11 s has nothing
+// left and is dropped; a window without a hint (searched) and one that ends early are kept.
+TEST(WindowPlan, WithinDegradedCutsWhatWasStillInFlight) {
+  EXPECT_EQ(format_windows(within_degraded(parse_windows("0:8.28@91:159,8.28:16.29@113:114,16.29:end@113:114"), 24.0,
+                                           24.11)),
+            "0.00:8.28@91:159,8.28:16.29@113:114,16.29:23.99@113:114");
+  EXPECT_EQ(format_windows(within_degraded(parse_windows("0:10@2000,10:22.2@2000,22.2:end@2000"), 24.0, 24.11)),
+            "0.00:10.00@2000,10.00:22.11@2000");
+  EXPECT_EQ(format_windows(within_degraded(parse_windows("0:10,10:end"), 24.0, 24.11)), "0.00:10.00,10.00:end");
+  EXPECT_EQ(format_windows(within_degraded(parse_windows("0:20@100"), 24.0, 24.11)), "0.00:20.00@100");
+}
+
 }  // namespace
 }  // namespace callsim::scoring
