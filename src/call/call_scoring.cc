@@ -39,7 +39,11 @@ void score_direction(DirectionResult& d, const scenario::ScoringConfig& config) 
         ref->duration_s(), deg->duration_s());
     for (const auto mode : {quality::PesqMode::kNarrowband, quality::PesqMode::kWideband}) {
       const bool wide = mode == quality::PesqMode::kWideband;
-      if (wide && d.sample_rate_hz < 16000) continue;
+      if (wide && d.sample_rate_hz < 16000) {
+        d.notes.push_back("wb: not scored: P.862.2 needs 16 kHz audio; this direction's codec runs at " +
+                          std::to_string(d.sample_rate_hz) + " Hz");
+        continue;
+      }
       scoring::ScoreOptions o;
       o.rate_hz = wide ? 16000 : 8000;
       o.mode = mode;

@@ -176,6 +176,21 @@ std::vector<std::string> input_notes(const Scenario& s) {
       out.push_back(format_input_error(s.file, "/peers/" + name + "/talker",
                                        peer.talker.file + " has " + std::to_string(peer.talker.channels) +
                                            " channels; mixed down to mono (their average)"));
+  // A wideband score needs 16 kHz audio: on a direction whose sender's codec runs slower it is
+  // never measured, and the expectation fails (run exits 1); said before the call.
+  if (s.scoring.pesq)
+    for (const Expectation& e : s.expectations) {
+      if (e.metric.rfind("mos_lqo_wb", 0) != 0) continue;
+      for (const Direction& d : s.directions) {
+        if (e.direction != "all" && e.direction != d.name) continue;
+        const int rate = s.peers.at(d.from).codec.sample_rate_hz;
+        if (rate >= 16000) continue;
+        out.push_back(format_input_error(s.file, e.pointer,
+                                         "'" + e.text + "' can never be measured on " + d.name + ": P.862.2 needs " +
+                                             "16 kHz audio and " + d.from + "'s codec runs at " +
+                                             std::to_string(rate) + " Hz; the call will fail it"));
+      }
+    }
   return out;
 }
 

@@ -129,6 +129,24 @@ TEST(ScenarioLoad, SpeexFecAndAdaptiveMinimumDelay) {
   EXPECT_DOUBLE_EQ(s.peers.at("bob").jitter_buffer.adaptive.start_delay_ms, 20);
 }
 
+// A wideband expectation on a direction whose sender's codec runs below 16 kHz can never be
+// measured (the call fails it, run exits 1): validate and run say so before the call, naming the
+// expectation's pointer and the direction; none when every direction is wideband or scoring is off.
+TEST(ScenarioLoad, WidebandExpectationOnANarrowbandDirectionIsNoted) {
+  nlohmann::json doc = good();
+  EXPECT_TRUE(input_notes(parse_scenario(doc, "x.json", kData)).empty());
+  doc["peers"]["alice"]["codec"]["sample_rate_hz"] = 8000;
+  doc["expect"] = {{"all", {"mos_lqo_wb >= 3.0"}}, {"bob->alice", {"mos_lqo_wb_min_window >= 2.5"}}};
+  const std::vector<std::string> notes = input_notes(parse_scenario(doc, "x.json", kData));
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0],
+            "x.json: /expect/all/0: 'mos_lqo_wb >= 3.0' can never be measured on alice->bob: P.862.2 needs 16 kHz "
+            "audio and alice's codec runs at 8000 Hz; the call will fail it");
+  doc["expect"] = {{"alice->bob", {"mos_lqo_wb >= 3.0"}}};
+  doc["scoring"] = {{"pesq", false}};
+  EXPECT_TRUE(input_notes(parse_scenario(doc, "x.json", kData)).empty());
+}
+
 TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
   nlohmann::json doc = good();
   doc["links"]["alice->carol"] = doc["links"]["alice->bob"];
