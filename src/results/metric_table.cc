@@ -13,13 +13,19 @@ Tolerance abs_tol(double a) { return Tolerance{a, std::nullopt}; }
 Tolerance rel_tol(double r) { return Tolerance{std::nullopt, r}; }
 
 MetricInfo m(const char* name, K kind, W worse, Tolerance tolerance, bool tracked, const char* meaning) {
-  return MetricInfo{name, kind, worse, tolerance, tracked, kind == K::kMosLqo || kind == K::kPesqRaw, meaning};
+  return MetricInfo{name, kind, worse, tolerance, tracked, kind == K::kMosLqo || kind == K::kPesqRaw, meaning, false};
 }
 
 // A figure of the P.862 scoring path that is not itself a MOS (measured only when scoring runs).
 MetricInfo scoring_metric(const char* name, K kind, W worse, Tolerance tolerance, bool tracked, const char* meaning) {
   MetricInfo info = m(name, kind, worse, tolerance, tracked, meaning);
   info.needs_pesq = true;
+  return info;
+}
+
+// A figure of the wideband (P.862.2) scoring path: none on a direction whose codec runs below 16 kHz.
+MetricInfo wideband(MetricInfo info) {
+  info.needs_wideband = true;
   return info;
 }
 
@@ -31,13 +37,13 @@ std::vector<MetricInfo> build() {
         "P.862.1 MOS-LQO of the direction, narrowband (8 kHz): mean over the scored windows weighted by "
         "their seconds of reference speech; absent when a window with reference speech was unscorable "
         "(README \"P.862 scores\")"),
-      m("mos_lqo_wb", K::kMosLqo, W::kLower, abs_tol(0.1), true,
-        "P.862.2 MOS-LQO of the direction, wideband (16 kHz; codec rate >= 16 kHz only), weighted and "
-        "absent as mos_lqo_nb"),
+      wideband(m("mos_lqo_wb", K::kMosLqo, W::kLower, abs_tol(0.1), true,
+                 "P.862.2 MOS-LQO of the direction, wideband (16 kHz; codec rate >= 16 kHz only), weighted and "
+                 "absent as mos_lqo_nb")),
       m("mos_lqo_nb_min_window", K::kMosLqo, W::kLower, abs_tol(0.2), true,
         "the worst scored window's P.862.1 MOS-LQO"),
-      m("mos_lqo_wb_min_window", K::kMosLqo, W::kLower, abs_tol(0.2), true,
-        "the worst scored window's P.862.2 MOS-LQO"),
+      wideband(m("mos_lqo_wb_min_window", K::kMosLqo, W::kLower, abs_tol(0.2), true,
+                 "the worst scored window's P.862.2 MOS-LQO")),
       m("pesq_raw_nb", K::kPesqRaw, W::kLower, abs_tol(0.1), false,
         "P.862 raw score, narrowband, weighted as mos_lqo_nb"),
       scoring_metric("speech_received_ratio", K::kRatio, W::kLower, abs_tol(0.05), true,
@@ -47,8 +53,8 @@ std::vector<MetricInfo> build() {
       scoring_metric("unscorable_windows_nb", K::kCount, W::kHigher, abs_tol(0), false,
                      "narrowband scoring windows with at least 1 s of reference speech that could not be "
                      "scored (less than half of that speech time received as speech, or refused by P.862)"),
-      scoring_metric("unscorable_windows_wb", K::kCount, W::kHigher, abs_tol(0), false,
-                     "the same for the wideband (P.862.2) windows"),
+      wideband(scoring_metric("unscorable_windows_wb", K::kCount, W::kHigher, abs_tol(0), false,
+                              "the same for the wideband (P.862.2) windows")),
       // E-model
       m("emodel_mos_cqe", K::kMosCqe, W::kLower, abs_tol(0.1), true,
         "E-model MOS-CQE from R (G.107 Annex B, on R scaled to 0..100), clamped to [1, 4.5]; comparable "

@@ -43,6 +43,7 @@ struct MetricInfo {
   bool tracked = false;     // a new baseline compares it by default
   bool needs_pesq = false;  // measured only when P.862 scoring is on
   std::string meaning;
+  bool needs_wideband = false;  // P.862.2: measured only on a direction whose codec runs at >= 16 kHz
 };
 
 // Every metric, in the order the README lists them.

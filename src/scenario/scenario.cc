@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "jitter/jitter_buffer.h"
 #include "json/schema.h"
+#include "results/metric_table.h"
 #include "scenario/link_json.h"
 
 namespace callsim::scenario {
@@ -180,7 +181,8 @@ std::vector<std::string> input_notes(const Scenario& s) {
   // never measured, and the expectation fails (run exits 1); said before the call.
   if (s.scoring.pesq)
     for (const Expectation& e : s.expectations) {
-      if (e.metric.rfind("mos_lqo_wb", 0) != 0) continue;
+      const results::MetricInfo* info = results::find_metric(e.metric);
+      if (!info || !info->needs_wideband) continue;
       for (const Direction& d : s.directions) {
         if (e.direction != "all" && e.direction != d.name) continue;
         const int rate = s.peers.at(d.from).codec.sample_rate_hz;

@@ -136,10 +136,16 @@ TEST(ScenarioLoad, WidebandExpectationOnANarrowbandDirectionIsNoted) {
   nlohmann::json doc = good();
   EXPECT_TRUE(input_notes(parse_scenario(doc, "x.json", kData)).empty());
   doc["peers"]["alice"]["codec"]["sample_rate_hz"] = 8000;
-  doc["expect"] = {{"all", {"mos_lqo_wb >= 3.0"}}, {"bob->alice", {"mos_lqo_wb_min_window >= 2.5"}}};
+  doc["expect"] = {{"all", {"mos_lqo_wb >= 3.0", "mos_lqo_nb >= 3.0"}},
+                   {"bob->alice", {"mos_lqo_wb_min_window >= 2.5"}},
+                   {"alice->bob", {"unscorable_windows_wb <= 0"}}};
   const std::vector<std::string> notes = input_notes(parse_scenario(doc, "x.json", kData));
-  ASSERT_EQ(notes.size(), 1u);
+  ASSERT_EQ(notes.size(), 2u);
+  // In the order the expectations are read (object keys sorted: "alice->bob" before "all").
   EXPECT_EQ(notes[0],
+            "x.json: /expect/alice->bob/0: 'unscorable_windows_wb <= 0' can never be measured on alice->bob: "
+            "P.862.2 needs 16 kHz audio and alice's codec runs at 8000 Hz; the call will fail it");
+  EXPECT_EQ(notes[1],
             "x.json: /expect/all/0: 'mos_lqo_wb >= 3.0' can never be measured on alice->bob: P.862.2 needs 16 kHz "
             "audio and alice's codec runs at 8000 Hz; the call will fail it");
   doc["expect"] = {{"alice->bob", {"mos_lqo_wb >= 3.0"}}};
