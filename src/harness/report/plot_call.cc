@@ -237,7 +237,8 @@ std::map<std::string, std::vector<Figure>> make_call_plots(
   fs::create_directories(plots_dir);
   PlotScript script;
   for (const auto& [direction, d] : result->at("directions").items()) {
-    DirectionPlots p{&script, plots_dir, scenario::direction_folder(direction), &figures[direction], &(*notes)[direction]};
+    DirectionPlots p{&script, plots_dir, scenario::direction_folder(direction), &figures[direction],
+                     &(*notes)[direction]};
     if (auto timeline = read_csv(call_file(call, &d, direction, "timeline", "timeline.csv")))
       timeline_plots(p, *timeline);
     else

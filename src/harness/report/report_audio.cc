@@ -74,7 +74,8 @@ std::string audio_player(Context& ctx, const CallRecord& call, const nlohmann::j
   if (ctx.options.audio == AudioMode::kLink) {
     href = fs::relative(fs::absolute(src), fs::absolute(page_dir)).generic_string();
   } else {
-    const std::string rel = store(ctx, src, ctx.slugs.at(call.id) + "_" + scenario::direction_folder(direction) + "_" + key);
+    const std::string rel =
+        store(ctx, src, ctx.slugs.at(call.id) + "_" + scenario::direction_folder(direction) + "_" + key);
     href = fs::relative(ctx.root / rel, page_dir).generic_string();
   }
   return "<div><label>" + html_escape(label) + "</label><audio controls preload=\"metadata\" src=\"" +

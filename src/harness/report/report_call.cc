@@ -105,8 +105,8 @@ std::string direction_section(Context& ctx, const CallRecord& call, const std::s
   const auto arrow = direction.find("->");
   const std::string from = arrow == std::string::npos ? "the talker" : direction.substr(0, arrow);
   const std::string to = arrow == std::string::npos ? "the listener" : direction.substr(arrow + 2);
-  std::string out =
-      "<h2 id=\"" + html_escape(scenario::direction_folder(direction)) + "\">" + html_escape(direction) + "</h2>\n";
+  std::string out = "<h2 id=\"" + html_escape(scenario::direction_folder(direction)) + "\">" +
+                    html_escape(direction) + "</h2>\n";
   const std::string players =
       audio_player(ctx, call, d, direction, "reference", "Reference: what " + from + " said", page_dir) +
       audio_player(ctx, call, d, direction, "degraded", "Degraded: what " + to + " heard", page_dir);
