@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "call/call_output.h"
 #include "call/call_runner.h"
+#include "scratch_dir.h"
 
 namespace callsim::call {
 using namespace callsim::scenario;  // scenario types (Scenario, PeerConfig, ...) read unqualified in tests
@@ -44,8 +44,8 @@ TEST(CallDeterminism, SameSeedGivesIdenticalTraceAndOutputs) {
   EXPECT_EQ(a.event_trace_digest, b.event_trace_digest);
   EXPECT_EQ(result_to_json(a).dump(), result_to_json(b).dump());
 
-  const auto dir = std::filesystem::path(testing::TempDir()) / ("determinism-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const testing_util::ScratchDir scratch("determinism");
+  const std::filesystem::path& dir = scratch.path();
   write_call_outputs(a, dir / "a");
   write_call_outputs(b, dir / "b");
   int files = 0;

@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "call/call_runner.h"
+#include "scratch_dir.h"
 #include "scenario/scenario.h"
 
 namespace callsim::call {
@@ -67,8 +67,8 @@ TEST(CallDrain, StopsRightAfterTheLastAudioHasPlayed) {
 
 TEST(CallDrain, LostTailStopsAfterTheIdleDrain) {
   // A replayed trace: 300 packets (6 s of 20 ms frames) with 60-75 ms delay; the last 25 are lost.
-  const std::string dir = testing::TempDir() + "/drain-" + std::to_string(::getpid());
-  std::filesystem::create_directories(dir);
+  const testing_util::ScratchDir scratch("drain");
+  const std::string dir = scratch.string();
   {
     std::ofstream trace(dir + "/lost_tail.csv");
     trace << "index,delay_ms\n";

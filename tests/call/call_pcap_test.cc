@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <memory>
 #include <sstream>
-#include <unistd.h>
 
 #include "call/call_output.h"
 #include "call/call_runner.h"
+#include "scratch_dir.h"
 #include "json/json_node.h"
 
 namespace callsim::call {
@@ -45,8 +45,8 @@ TEST(CallPcap, WiresharkSeesTheSameLossAndJitterAsResultJson) {
     GTEST_SKIP() << "tshark is not installed; skipping the Wireshark cross-check";
   const Scenario s = parse_scenario(parse_json_text(kScenario, "pcap_check"), "pcap_check", "");
   const CallResult r = run_call(s);
-  const auto dir = std::filesystem::path(testing::TempDir()) / ("call_pcap-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const testing_util::ScratchDir scratch("call_pcap");
+  const std::filesystem::path& dir = scratch.path();
   write_call_outputs(r, dir);
   const auto& d = r.directions.at(0);
   ASSERT_GT(d.rtp.lost, 5);
@@ -96,8 +96,8 @@ TEST(CallPcap, WiresharkMeanAndMaxJitterAreTheResultsJitterMetrics) {
                              "loss": {"model": "bernoulli", "p": 0.03}}},
     "scoring": {"pesq": false}})", "jitter_check"), "jitter_check", "");
   const CallResult r = run_call(s);
-  const auto dir = std::filesystem::path(testing::TempDir()) / ("call_pcap_jitter-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const testing_util::ScratchDir scratch("call_pcap_jitter");
+  const std::filesystem::path& dir = scratch.path();
   write_call_outputs(r, dir);
   const auto& m = r.directions.at(0).metrics;
   const auto t = tshark_row(dir / "alice-to-bob" / "receiver.pcap");

@@ -4,11 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <unistd.h>
 
 #include "common/error.h"
 #include "scenario/scenario.h"
 #include "json/schema.h"
+#include "scratch_dir.h"
 
 namespace callsim::scenario {
 namespace {
@@ -172,7 +172,8 @@ TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
             "bad.json: /peers/alice/clock_drift_ppm: 'alice' receives no direction of this call; "
             "clock_drift_ppm is a receiver setting and would have no effect");
 
-  const std::string path = testing::TempDir() + "/malformed-" + std::to_string(::getpid()) + ".json";
+  const testing_util::ScratchDir scratch("malformed");
+  const std::string path = (scratch / "malformed.json").string();
   std::ofstream(path) << "{\"name\": \"x\",\n \"peers\": {,}}";
   try {
     load_scenario(path);

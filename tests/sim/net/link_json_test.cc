@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "common/error.h"
+#include "scratch_dir.h"
 
 namespace callsim::scenario {
 namespace {
@@ -18,13 +18,10 @@ namespace net = sim::net;
 
 const std::string kProfiles = std::string(CALLSIM_SOURCE_DIR) + "/scenarios/profiles";
 
-// A scratch folder per test: <tmp>/<suite>.<test>/.
-fs::path scratch() {
+// A scratch folder per test, <tmp>/callsim_net_<test>-<pid>/, removed when the test ends.
+testing_util::ScratchDir scratch() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::path(::testing::TempDir()) / (std::string("callsim_net_") + info->name() + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return testing_util::ScratchDir(std::string("callsim_net_") + info->name());
 }
 
 void write(const fs::path& path, const std::string& text) {
@@ -138,7 +135,8 @@ TEST(LinkJson, ProfileOverrideMergesKeyByKey) {
 }
 
 TEST(LinkJson, ProfileSearchOrder) {
-  const fs::path dir = scratch();
+  const testing_util::ScratchDir scratch_dir = scratch();
+  const fs::path& dir = scratch_dir.path();
   write(dir / "profiles" / "mine.json", R"({"delay": {"base_ms": 11}})");
   write(dir / "suite" / "deeper.json", "{}");
   write(dir / "env" / "envonly.json", R"({"delay": {"base_ms": 33}})");
@@ -211,7 +209,8 @@ TEST(LinkJson, ExactErrors) {
 }
 
 TEST(LinkJson, MissingProfileAndErrorsInsideAProfile) {
-  const fs::path dir = scratch();
+  const testing_util::ScratchDir scratch_dir = scratch();
+  const fs::path& dir = scratch_dir.path();
   const std::string d = dir.string();
   EXPECT_EQ(error_of(R"({"profile": "nope"})", call(20, d)),
             "x.json: /links/a->b/profile: profile 'nope' not found (looked in: " + d +
@@ -229,7 +228,8 @@ TEST(LinkJson, MissingProfileAndErrorsInsideAProfile) {
 }
 
 TEST(LinkJson, TraceFiles) {
-  const fs::path dir = scratch();
+  const testing_util::ScratchDir scratch_dir = scratch();
+  const fs::path& dir = scratch_dir.path();
   const std::string d = dir.string();
   write(dir / "good.csv", "# replay\nindex,delay_ms\n0,10.5\n1,lost\n\n2,20\n");
   const auto c = parse(R"({"trace": {"file": "good.csv", "loop": false}})", call(20, d));
