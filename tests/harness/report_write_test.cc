@@ -162,6 +162,23 @@ TEST_F(ReportWrite, GnuplotScriptsRemakeTheSameSvgsAndReportsAreByteIdentical) {
   EXPECT_NE(before.find("<svg"), std::string::npos);
 }
 
+TEST_F(ReportWrite, ACallWithoutAnyLossOrConcealmentPlotsWithoutGnuplotWarnings) {
+  // Its events plot has nothing but zeros: autoscaled, gnuplot warned "empty y range" on stderr
+  // for every such call of a report.
+  const fs::path clean = checkutil::write_sweep(dir.path() / "clean", {{"clean/none/plain", "plain", 0.0, 4.3, 150}});
+  const ReportSummary s = write_report({clean}, options("clean_report"));
+  std::string all;
+  for (const auto& w : s.warnings) all += w + "\n";
+  EXPECT_TRUE(s.warnings.empty()) << all;
+  const fs::path plots = dir.path() / "clean_report/calls/clean_none_plain/plots";
+  const std::string gp = read_file(plots / "call.gp");
+  EXPECT_EQ(count(gp, "set yrange [0:1]\n"), 2) << gp;  // one events plot per direction
+  EXPECT_EQ(run_gnuplot("gnuplot", plots, "call.gp"), "");
+  // With losses the axis is autoscaled as before.
+  write_report({sweep}, options("lossy"));
+  EXPECT_EQ(count(read_file(dir.path() / "lossy/calls/fec_random5_fec/plots/call.gp"), "set yrange [0:*]\n"), 2);
+}
+
 TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   // Night 1, then a baseline from it; night 2 is 0.3 MOS worse everywhere.
   write_report({sweep}, options("night1"));

@@ -128,6 +128,17 @@ std::string timeline_xrange(const Csv& timeline) {
   return end_s > 0 ? "set xrange [0:" + num(end_s, 1) + "]" : "set xrange [0:*]";
 }
 
+// The events plot's y axis: counts from 0; a call without a single event gets [0:1] (gnuplot
+// autoscaling an all-zero range warns on stderr, once per such call in a report).
+std::string events_yrange(const Csv& timeline) {
+  for (const char* n : {"packets_lost", "concealed_frames", "stretched_frames", "fec_frames"}) {
+    const int c = timeline.column(n);
+    for (size_t r = 0; r < timeline.rows.size(); ++r)
+      if (auto v = timeline.number(r, c); v && *v > 0) return "set yrange [0:*]\n";
+  }
+  return "set yrange [0:1]\n";
+}
+
 void timeline_plots(DirectionPlots& p, const Csv& timeline) {
   const std::string dat = p.prefix + "_timeline.dat";
   write_file_atomic(p.plots_dir / dat, timeline_data(timeline));
@@ -150,9 +161,8 @@ void timeline_plots(DirectionPlots& p, const Csv& timeline) {
   s.line(
       "set title 'Losses and concealment per 100 ms'\nset xlabel 'call time (s)'\nset ylabel 'count per "
       "bin'\n"
-      "set grid\nset key outside below horizontal\nset style fill solid 0.8 noborder\nset boxwidth 0.024\n"
-      "set yrange [0:*]\n" +
-      p.xrange);
+      "set grid\nset key outside below horizontal\nset style fill solid 0.8 noborder\nset boxwidth 0.024\n" +
+      events_yrange(timeline) + p.xrange);
   s.line("plot " + gp_quote(dat) +
          " using ($1+0.0125):6 with boxes title 'packets lost', '' using ($1+0.0375):7 "
          "with boxes title 'concealed frames', '' using ($1+0.0625):8 with boxes title 'stretched frames', "
