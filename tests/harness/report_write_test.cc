@@ -165,7 +165,8 @@ TEST_F(ReportWrite, GnuplotScriptsRemakeTheSameSvgsAndReportsAreByteIdentical) {
 TEST_F(ReportWrite, ACallWithoutAnyLossOrConcealmentPlotsWithoutGnuplotWarnings) {
   // Its events plot has nothing but zeros: autoscaled, gnuplot warned "empty y range" on stderr
   // for every such call of a report.
-  const fs::path clean = checkutil::write_sweep(dir.path() / "clean", {{"clean/none/plain", "plain", 0.0, 4.3, 150}});
+  const fs::path clean =
+      checkutil::write_sweep(dir.path() / "clean", {{"clean/none/plain", "plain", 0.0, 4.3, 150}});
   const ReportSummary s = write_report({clean}, options("clean_report"));
   std::string all;
   for (const auto& w : s.warnings) all += w + "\n";
@@ -176,7 +177,8 @@ TEST_F(ReportWrite, ACallWithoutAnyLossOrConcealmentPlotsWithoutGnuplotWarnings)
   EXPECT_EQ(run_gnuplot("gnuplot", plots, "call.gp"), "");
   // With losses the axis is autoscaled as before.
   write_report({sweep}, options("lossy"));
-  EXPECT_EQ(count(read_file(dir.path() / "lossy/calls/fec_random5_fec/plots/call.gp"), "set yrange [0:*]\n"), 2);
+  EXPECT_EQ(count(read_file(dir.path() / "lossy/calls/fec_random5_fec/plots/call.gp"), "set yrange [0:*]\n"),
+            2);
 }
 
 TEST_F(ReportWrite, BaselineAndHistoryColumns) {
