@@ -34,6 +34,11 @@ class Expand {
     concealed_in_row_ = 0;
     reservoir_.clear();
   }
+  // Whether conceal(samples) can be made without running the decoder's PLC: concealment already
+  // faded out to noise, or the rest of the last 10 ms PLC request holds that many samples.
+  bool can_continue_without_decoder(int samples) const {
+    return faded_out() || static_cast<int64_t>(reservoir_.size()) >= samples;
+  }
   int64_t concealed_in_row() const { return concealed_in_row_; }
   bool faded_out() const { return concealed_in_row_ >= fade_start_ + fade_length_; }
 

@@ -110,42 +110,61 @@ TEST(Merge, CrossFadesWithoutAStep) {
   EXPECT_EQ(decoded[40], 1.0f);
 }
 
-TEST(AudioProducer, LabelsWhatItMakesAndMergesAfterConcealment) {
-  testing::FakeDecoder decoder(kRate);
-  AudioProducer producer(decoder, kRate, 1);
-  PlayoutQueue q;
+// The seam after concealment is the decoder's own (libopus continues from its PLC state): a
+// continuation is cross-faded in only where the decoder has already made it (the rest of its last
+// 10 ms PLC request). It is never asked to conceal audio that is not played: that would advance its
+// state past what was heard, and the next packet would be decoded as after a longer loss.
+TEST(AudioProducer, LabelsWhatItMakesAndMergesOnlyAContinuationAlreadyMade) {
   const auto pcm = testing::harmonic_signal(kRate, 0.04);
-  StoredPacket p1{1,
-                  0,
-                  320,
-                  false,
-                  false,
-                  testing::fake_encode(std::span(pcm).first(320), {}, false),
-                  sim::Timestamp::from_ms(5)};
-  EXPECT_EQ(producer.decode(p1, 100, q), 220);  // from position 100: the first 100 are dropped
-  EXPECT_EQ(q.metas()[0].position, 100);
-  EXPECT_EQ(q.metas()[0].kind, SampleKind::kNormal);
-  EXPECT_EQ(q.metas()[0].arrival_ns, 5000000);
-  producer.conceal(160, q);
-  EXPECT_TRUE(producer.synthetic());
-  StoredPacket p2{2,
-                  480,
-                  320,
-                  false,
-                  false,
-                  testing::fake_encode(std::span(pcm).subspan(320), {}, false),
-                  sim::Timestamp::from_ms(30)};
-  producer.decode(p2, 480, q);
-  const auto m = q.metas();
-  ASSERT_EQ(m.size(), 220u + 160u + 320u);
-  EXPECT_EQ(m[220].kind, SampleKind::kExpand);
-  EXPECT_EQ(m[380].kind, SampleKind::kMerge);
-  EXPECT_EQ(m[380 + 39].kind, SampleKind::kMerge);
-  EXPECT_EQ(m[380 + 40].kind, SampleKind::kNormal);
-  EXPECT_EQ(m[380 + 40].position, 520);
-  EXPECT_EQ(frame_type(m.subspan(200, 160)), PlayoutFrame::kExpand);
-  EXPECT_EQ(frame_type(m.subspan(380, 160)), PlayoutFrame::kMerge);
-  EXPECT_EQ(frame_type(m.subspan(460, 160)), PlayoutFrame::kNormal);
+  const auto packet = [&](int seq, int64_t position, size_t from, sim::Timestamp arrival) {
+    return StoredPacket{static_cast<int64_t>(seq),
+                        position,
+                        320,
+                        false,
+                        false,
+                        testing::fake_encode(std::span(pcm).subspan(from, 320), {}, false),
+                        arrival};
+  };
+  {
+    // 10 ms concealed: one whole PLC request, nothing left over, no merge.
+    testing::FakeDecoder decoder(kRate);
+    AudioProducer producer(decoder, kRate, 1);
+    PlayoutQueue q;
+    EXPECT_EQ(producer.decode(packet(1, 0, 0, sim::Timestamp::from_ms(5)), 100, q), 220);  // from 100
+    EXPECT_EQ(q.metas()[0].position, 100);
+    EXPECT_EQ(q.metas()[0].kind, SampleKind::kNormal);
+    EXPECT_EQ(q.metas()[0].arrival_ns, 5000000);
+    producer.conceal(160, q);
+    EXPECT_TRUE(producer.synthetic());
+    producer.decode(packet(2, 480, 320, sim::Timestamp::from_ms(30)), 480, q);
+    EXPECT_EQ(decoder.conceals, 1);  // only the 10 ms that is played
+    const auto m = q.metas();
+    ASSERT_EQ(m.size(), 220u + 160u + 320u);
+    EXPECT_EQ(m[220].kind, SampleKind::kExpand);
+    EXPECT_EQ(m[380].kind, SampleKind::kNormal);
+    EXPECT_EQ(m[380].position, 480);
+    EXPECT_EQ(frame_type(m.subspan(200, 160)), PlayoutFrame::kExpand);
+    EXPECT_EQ(frame_type(m.subspan(380, 160)), PlayoutFrame::kNormal);
+  }
+  {
+    // 7.5 ms concealed: the PLC made 10 ms; its last 2.5 ms is the continuation cross-faded in.
+    testing::FakeDecoder decoder(kRate);
+    AudioProducer producer(decoder, kRate, 1);
+    PlayoutQueue q;
+    producer.decode(packet(1, 0, 0, sim::Timestamp::from_ms(5)), 100, q);
+    producer.conceal(120, q);
+    producer.decode(packet(2, 480, 320, sim::Timestamp::from_ms(30)), 480, q);
+    EXPECT_EQ(decoder.conceals, 1);
+    const auto m = q.metas();
+    ASSERT_EQ(m.size(), 220u + 120u + 320u);
+    EXPECT_EQ(m[220].kind, SampleKind::kExpand);
+    EXPECT_EQ(m[340].kind, SampleKind::kMerge);
+    EXPECT_EQ(m[340 + 39].kind, SampleKind::kMerge);
+    EXPECT_EQ(m[340 + 40].kind, SampleKind::kNormal);
+    EXPECT_EQ(m[340 + 40].position, 520);
+    EXPECT_EQ(frame_type(m.subspan(340, 160)), PlayoutFrame::kMerge);
+    EXPECT_EQ(frame_type(m.subspan(460, 160)), PlayoutFrame::kNormal);
+  }
 }
 
 }  // namespace
