@@ -66,9 +66,14 @@ DecodedAudio read_audio_file(const std::filesystem::path& path, const DecodeLimi
 AudioInfo check_audio(const ByteSource& source, const DecodeLimits& limits = {});
 AudioInfo check_audio_file(const std::filesystem::path& path, const DecodeLimits& limits = {});
 
+// The largest sample magnitude a file may hold: float full scale is 1.0; this allows 60 dB above
+// it. Beyond it a float file is garbage, and filtering it (resampling, the encoder) overflows to
+// infinity.
+inline constexpr float kMaxSampleMagnitude = 1000.0f;
 // Averages interleaved frames of `channels` channels to mono in place (afterwards the first
 // pcm.size() / channels values are the mono samples). Throws InputError(label, "frame N") at the
-// first NaN or infinite result, N counted from `first_frame`.
+// first frame with a NaN or infinite sample, or one of magnitude above kMaxSampleMagnitude, in
+// any channel; N counted from `first_frame`.
 void mix_to_mono_checked(std::span<float> pcm, size_t channels, const std::string& label, int64_t first_frame);
 Signal read_audio(const std::filesystem::path& path);
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <span>
@@ -96,15 +97,23 @@ AudioInfo probe_audio(const ByteSource& source) {
 
 void mix_to_mono_checked(std::span<float> pcm, size_t channels, const std::string& label, int64_t first_frame) {
   const size_t frames = channels ? pcm.size() / channels : 0;
+  const auto refuse = [&](size_t i, float x) {
+    const std::string where = "frame " + std::to_string(first_frame + static_cast<int64_t>(i));
+    if (!std::isfinite(x)) throw InputError(label, where, "audio contains NaN or infinite samples");
+    char value[32];
+    std::snprintf(value, sizeof value, "%.6g", static_cast<double>(x));
+    throw InputError(label, where,
+                     std::string("sample value ") + value +
+                         " is beyond +-1000 (60 dB above float full scale, 1.0): not audio");
+  };
   for (size_t i = 0; i < frames; ++i) {
-    float v = pcm[i * channels];
-    if (channels > 1) {
-      for (size_t c = 1; c < channels; ++c) v += pcm[i * channels + c];
-      v /= static_cast<float>(channels);
+    float v = 0;
+    for (size_t c = 0; c < channels; ++c) {
+      const float x = pcm[i * channels + c];
+      if (!(std::fabs(x) <= kMaxSampleMagnitude)) refuse(i, x);  // also NaN and infinity
+      v += x;
     }
-    if (!std::isfinite(v))
-      throw InputError(label, "frame " + std::to_string(first_frame + static_cast<int64_t>(i)),
-                       "audio contains NaN or infinite samples");
+    if (channels > 1) v /= static_cast<float>(channels);
     pcm[i] = v;  // i <= i * channels: frame i has been read before it is written
   }
 }

@@ -118,6 +118,44 @@ TEST_F(HostileInput, NanOrInfiniteSamplesAreRefusedWithTheirFrameByScoreValidate
   EXPECT_EQ(r.exit_code, 0) << describe(r);
 }
 
+// A float file with finite samples far beyond full scale (found by fuzz_audio: 2.5e38 passed the
+// NaN check, and resampling it for P.862 overflowed to infinity). Every sample must lie within
+// +-1000 (60 dB above float full scale); 999 is still audio, however loud.
+TEST_F(HostileInput, SamplesFarBeyondFullScaleAreRefusedWithTheirFrame) {
+  const uint32_t rate = 8000;
+  std::vector<float> tone(2 * rate);
+  for (size_t i = 0; i < tone.size(); ++i)
+    tone[i] = static_cast<float>(0.3 * std::sin(2 * M_PI * 440.0 * static_cast<double>(i) / rate));
+  write_float_wav(dir.path() / "ok.wav", rate, tone);
+  std::vector<float> huge = tone;
+  huge[2345] = 2.5e38f;
+  write_float_wav(dir.path() / "huge.wav", rate, huge);
+  std::vector<float> stereo;  // left -1001, right +1001: the mix is 0, the file is still garbage
+  for (size_t i = 0; i < tone.size(); ++i) {
+    stereo.push_back(i == 99 ? -1001.0f : tone[i]);
+    stereo.push_back(i == 99 ? 1001.0f : tone[i]);
+  }
+  write_float_wav(dir.path() / "beyond.wav", rate, stereo, 2);
+  std::vector<float> loud = tone;
+  loud[500] = 999.0f;
+  write_float_wav(dir.path() / "loud.wav", rate, loud);
+
+  const std::string msg =
+      "huge.wav: frame 2345: sample value 2.5e+38 is beyond +-1000 (60 dB above float full scale, "
+      "1.0): not audio";
+  expect_refused(run_cli({"score", dir / "ok.wav", dir / "huge.wav"}), msg);
+  expect_refused(run_cli({"score", dir / "huge.wav", dir / "ok.wav"}), msg);
+  expect_refused(run_cli({"score", dir / "ok.wav", dir / "beyond.wav"}),
+                 "beyond.wav: frame 99: sample value -1001 is beyond +-1000");
+  const CliResult fine = run_cli({"score", dir / "ok.wav", dir / "loud.wav", "--json"});
+  EXPECT_EQ(fine.exit_code, 0) << describe(fine);
+
+  const std::string s = with_talker("huge.json", "huge.wav");
+  expect_refused(run_cli({"validate", s}), msg);
+  expect_refused(run_cli({"run", s, "-o", dir / "out"}), msg);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
+
 // Peers "a-to-a" and "a": both directions' folders would be "a-to-a-to-a", and `run` wrote one
 // direction's files over the other's (exit 0). Now validate and run refuse it at the second link.
 TEST_F(HostileInput, PeerNamesThatGiveBothDirectionsOneFolderAreRefused) {
