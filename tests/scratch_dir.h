@@ -1,12 +1,14 @@
-// ScratchDir: a folder for one test's files under gtest's temporary folder, named after the test
-// and the process, emptied when made and removed with everything in it when the test's scope ends
-// (a test that fails an ASSERT leaves no folder behind either).
+// ScratchDir: the one scratch folder of the tests and benchmarks. A fresh folder made by mkdtemp
+// under the system temp folder ("callsim-<tag>-XXXXXX", unique across processes and threads),
+// removed with everything in it when its scope ends (a test that fails an ASSERT leaves no folder
+// behind either). The test utilities' own names for it (checkutil::ScratchDir, clitest::Scratch,
+// hardening::Scratch, harness::testutil::TempDir) are aliases of this class.
 #pragma once
 
-#include <gtest/gtest.h>
-#include <unistd.h>
+#include <stdlib.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -14,10 +16,10 @@ namespace callsim::testing_util {
 
 class ScratchDir {
  public:
-  explicit ScratchDir(const std::string& name)
-      : path_(std::filesystem::path(::testing::TempDir()) / (name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
+  explicit ScratchDir(const std::string& tag = "test") {
+    std::string pattern = (std::filesystem::temp_directory_path() / ("callsim-" + tag + "-XXXXXX")).string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
+    path_ = pattern;
   }
   ~ScratchDir() {
     std::error_code ignored;

@@ -43,19 +43,6 @@ CliRun callsim(const std::vector<std::string>& args) {
   return r;
 }
 
-Scratch::Scratch(const std::string& tag) {
-  static std::atomic<int> counter{0};
-  path_ = fs::temp_directory_path() /
-          ("callsim-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::remove_all(path_);
-  fs::create_directories(path_);
-}
-
-Scratch::~Scratch() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 void write_text(const fs::path& file, const std::string& text) {
   std::ofstream f(file, std::ios::binary);
   f << text;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "scratch_dir.h"
+
 namespace callsim::clitest {
 
 struct CliRun {
@@ -16,18 +18,7 @@ struct CliRun {
 CliRun callsim(const std::vector<std::string>& args);
 
 // A fresh folder under the system temp folder, removed on destruction.
-class Scratch {
- public:
-  explicit Scratch(const std::string& tag);
-  ~Scratch();
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using Scratch = testing_util::ScratchDir;
 
 void write_text(const std::filesystem::path& file, const std::string& text);
 std::string read_text(const std::filesystem::path& file);

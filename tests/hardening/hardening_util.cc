@@ -104,17 +104,6 @@ CliResult run_cli(const std::vector<std::string>& args, double timeout_s, long f
   return r;
 }
 
-Scratch::Scratch(const std::string& tag) {
-  std::string pattern = (fs::temp_directory_path() / ("callsim-" + tag + "-XXXXXX")).string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-Scratch::~Scratch() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 void write_text(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "scratch_dir.h"
+
 namespace callsim::hardening {
 
 struct CliResult {
@@ -25,18 +27,12 @@ struct CliResult {
 CliResult run_cli(const std::vector<std::string>& args, double timeout_s = 60, long fsize_limit_bytes = 0,
                   const std::function<void(long rss_kb)>& on_sample = {});
 
-// A fresh folder under the temp dir, removed with its contents on destruction.
-class Scratch {
+// The tests' scratch folder (scratch_dir.h) whose `/` gives a string, for building the expected
+// error messages that name its files.
+class Scratch : public testing_util::ScratchDir {
  public:
-  explicit Scratch(const std::string& tag);
-  ~Scratch();
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
+  using testing_util::ScratchDir::ScratchDir;
+  std::string operator/(const std::string& name) const { return (path() / name).string(); }
 };
 
 void write_text(const std::filesystem::path& path, const std::string& text);

@@ -147,17 +147,6 @@ CallRecord sweep_record(const SweepCall& c) {
 
 }  // namespace
 
-ScratchDir::ScratchDir(const std::string& tag) {
-  std::string pattern = (fs::temp_directory_path() / ("callsim-" + tag + "-XXXXXX")).string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 void write_file(const fs::path& path, const std::string& text) {
   if (path.has_parent_path()) fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);

@@ -12,21 +12,12 @@
 #include <vector>
 
 #include "harness/check/check_results.h"
+#include "scratch_dir.h"
 
 namespace callsim::harness::checkutil {
 
 // A scratch folder under the system temp folder, removed on destruction.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& tag);
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ScratchDir = testing_util::ScratchDir;
 
 void write_file(const std::filesystem::path& path, const std::string& text);
 std::string read_file(const std::filesystem::path& path);

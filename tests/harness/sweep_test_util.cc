@@ -16,17 +16,6 @@ namespace callsim::harness::testutil {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-TempDir::TempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "callsim-harness-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 void write_text(const fs::path& path, std::string_view text) {
   fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);

@@ -10,21 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "scratch_dir.h"
+
 namespace callsim::harness::testutil {
 
 // A fresh folder under the system temp folder, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = testing_util::ScratchDir;
 
 void write_text(const std::filesystem::path& path, std::string_view text);
 std::string read_text(const std::filesystem::path& path);
