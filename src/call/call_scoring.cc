@@ -50,6 +50,7 @@ void score_direction(DirectionResult& d, const scenario::ScoringConfig& config) 
       o.windowing = scoring::Windowing::kExplicit;
       o.windows = windows;
       o.delay_source = "simulator";
+      o.delay_track = track;  // P.862's alignment checked against the true delays
       o.margin_s = 0.0;  // the hints are the exact delays of the audio played for each window
       scoring::ScoreReport r = scoring::score_windows(*ref, *deg, levels, windows, o);
       for (const std::string& n : r.notes) d.notes.push_back(scoring::mode_name(mode) + ": " + n);

@@ -35,6 +35,16 @@ json window_json(const WindowScore& w) {
             {"raw", nullptr},
             {"mos_lqo", nullptr}};
   if (w.delay) j["delay_ms"] = {{"min", w.delay->min_ms}, {"max", w.delay->max_ms}, {"source", w.delay_source}};
+  if (w.alignment) {
+    const WindowAlignment& a = *w.alignment;
+    j["alignment"] = {{"tolerance_ms", kAlignToleranceMs},
+                      {"misaligned_speech_s", rnd(a.misaligned_speech_s, 2)},
+                      {"misaligned_speech_s_at_simulator_hint", rnd(a.first_misaligned_speech_s, 2)},
+                      {"start_moved_ms", a.start_moved_ms},
+                      {"p862_runs", a.tries}};
+    if (w.simulator_delay)
+      j["alignment"]["simulator_delay_ms"] = {{"min", w.simulator_delay->min_ms}, {"max", w.simulator_delay->max_ms}};
+  }
   if (w.status == WindowStatus::kScored) {
     j["raw"] = rnd(w.raw, 4);
     j["mos_lqo"] = rnd(w.mos_lqo, 4);

@@ -115,26 +115,92 @@ void check_speech(WindowScore& w, const AudioStream& deg, const PairLevels& leve
   }
 }
 
-void score_one(WindowScore& w, AudioStream& ref, AudioStream& deg, const ScoreOptions& o) {
+// Reference speech of window `w` (seconds) that P.862's alignment `p` compares with degraded audio
+// more than kAlignToleranceMs away from where the simulator played it. `offset_ms`: how much later
+// than the window's start the degraded span began. `track`: sorted by reference time.
+double misaligned_speech_s(const quality::PesqResult& p, const WindowScore& w, double offset_ms,
+                           const std::vector<DelaySample>& track, const FrameLevels& ref) {
+  auto it = std::lower_bound(track.begin(), track.end(), w.start_s,
+                             [](const DelaySample& d, double t) { return d.reference_s < t; });
+  long misaligned = 0;
+  for (; it != track.end() && it->reference_s < w.end_s; ++it) {
+    if (!ref.active(static_cast<size_t>(frame_at(it->reference_s, ref.db.size())))) continue;
+    const double t = it->reference_s - w.start_s;
+    for (const quality::PesqUtterance& u : p.utterances) {
+      if (t < u.start_s || t >= u.end_s) continue;
+      if (std::abs(u.delay_ms + offset_ms - it->delay_ms) > kAlignToleranceMs) ++misaligned;
+      break;
+    }
+  }
+  return static_cast<double>(misaligned) * kFrameS;
+}
+
+struct Try {
+  std::optional<quality::PesqResult> result;  // unset: P.862 refused the pair
+  std::string error;
+  double misaligned_s = 0;
+};
+
+// P.862 on the window's reference and the degraded span its hint `delay` (or the options) give.
+Try score_span(const WindowScore& w, const std::optional<DelayHint>& delay, AudioStream& ref, AudioStream& deg,
+               const ScoreOptions& o, const std::vector<DelaySample>& track, const FrameLevels& ref_levels) {
   const int rate = o.rate_hz;
   audio::Signal r{rate, read_at_rate(ref, std::llround(w.start_s * rate), std::llround(w.end_s * rate), rate)};
   int64_t a = 0, b = deg.frames() * rate / deg.sample_rate_hz() + rate;  // whole degraded file
-  if (w.delay) {
-    a = std::llround((w.start_s + w.delay->min_ms / 1000.0 - o.margin_s) * rate);
-    b = std::llround((w.end_s + w.delay->max_ms / 1000.0 + o.margin_s) * rate);
+  if (delay) {
+    a = std::llround((w.start_s + delay->min_ms / 1000.0 - o.margin_s) * rate);
+    b = std::llround((w.end_s + delay->max_ms / 1000.0 + o.margin_s) * rate);
   } else if (o.max_delay_s) {
     a = std::llround((w.start_s - *o.max_delay_s) * rate);
     b = std::llround((w.end_s + *o.max_delay_s) * rate);
   }
   audio::Signal d{rate, read_at_rate(deg, a, b, rate)};
+  Try t;
   try {
-    const quality::PesqResult p = quality::pesq(r, d, o.mode, {ref.name(), deg.name()});
-    w.raw = p.raw;
-    w.mos_lqo = p.mos_lqo;
+    t.result = quality::pesq(r, d, o.mode, {ref.name(), deg.name()});
   } catch (const InputError& e) {
-    w.status = WindowStatus::kNotScorable;
-    w.note = "not scored: " + e.message();
+    t.error = e.message();
+    return t;
   }
+  const double offset_ms = 1000.0 * (static_cast<double>(std::max<int64_t>(a, 0)) / rate - w.start_s);
+  if (!track.empty()) t.misaligned_s = misaligned_speech_s(*t.result, w, offset_ms, track, ref_levels);
+  return t;
+}
+
+void score_one(WindowScore& w, AudioStream& ref, AudioStream& deg, const PairLevels& levels, const ScoreOptions& o,
+               const std::vector<DelaySample>& track) {
+  const bool check = w.delay && !track.empty();
+  Try kept = score_span(w, w.delay, ref, deg, o, check ? track : std::vector<DelaySample>{}, levels.ref);
+  if (check && kept.result) {
+    WindowAlignment a;
+    a.first_misaligned_speech_s = kept.misaligned_s;
+    const bool retry = kept.misaligned_s >= kAlignRetryS - 1e-9;
+    for (int shift = 1; retry && shift <= kAlignShifts && kept.misaligned_s > 0; ++shift) {
+      const DelayHint moved{w.delay->min_ms - shift, w.delay->max_ms};
+      Try t = score_span(w, moved, ref, deg, o, track, levels.ref);
+      ++a.tries;
+      if (!t.result || t.misaligned_s >= kept.misaligned_s) continue;
+      // The moved hint is what the command line will say: the speech check must read the same.
+      WindowScore moved_w = w;
+      moved_w.delay = moved;
+      check_speech(moved_w, deg, levels);
+      if (moved_w.status != WindowStatus::kScored) continue;
+      if (!w.simulator_delay) w.simulator_delay = w.delay;
+      w.delay = moved;
+      w.speech_received_ratio = moved_w.speech_received_ratio;
+      a.start_moved_ms = shift;
+      kept = std::move(t);
+    }
+    a.misaligned_speech_s = kept.misaligned_s;
+    w.alignment = a;
+  }
+  if (!kept.result) {
+    w.status = WindowStatus::kNotScorable;
+    w.note = "not scored: " + kept.error;
+    return;
+  }
+  w.raw = kept.result->raw;
+  w.mos_lqo = kept.result->mos_lqo;
 }
 
 void aggregate(ScoreReport& rep) {
@@ -221,9 +287,19 @@ ScoreReport score_windows(AudioStream& ref, AudioStream& deg, const PairLevels& 
   fill_delays(windows, ends, ref, deg, levels, o, rep.windows);
   const bool whole = windows.size() == 1 && uses_whole_degraded(windows[0], ends[0], ref, deg);
   rep.windowing = o.windowing == Windowing::kExplicit ? "explicit" : whole ? "whole file" : "automatic";
+  std::vector<DelaySample> track = o.delay_track;
+  std::stable_sort(track.begin(), track.end(),
+                   [](const DelaySample& a, const DelaySample& b) { return a.reference_s < b.reference_s; });
   for (WindowScore& w : rep.windows) {
     check_speech(w, deg, levels);
-    if (w.status == WindowStatus::kScored) score_one(w, ref, deg, o);
+    if (w.status == WindowStatus::kScored) score_one(w, ref, deg, levels, o, track);
+    if (w.status == WindowStatus::kScored && w.alignment &&
+        w.alignment->misaligned_speech_s >= kAlignNoteShare * w.reference_speech_s)
+      rep.notes.push_back("window " + num(w.start_s, 2) + "-" + num(w.end_s, 2) + " s: P.862 compared " +
+                          num(w.alignment->misaligned_speech_s, 2) + " s of its " + num(w.reference_speech_s, 2) +
+                          " s of reference speech with degraded audio more than " + num(kAlignToleranceMs, 0) +
+                          " ms from where it was played (P.862 holds one delay per utterance): the score "
+                          "includes that misalignment");
   }
   aggregate(rep);
   return rep;

@@ -40,6 +40,31 @@ struct ScoreOptions {
   std::optional<double> max_delay_s;          // delay search range (default: the file length)
   double margin_s = kMarginS;                 // degraded audio beyond each window's hinted delays
   std::string delay_source = "given";         // what explicit hints are ("simulator" for run)
+  // `run`: the simulator's delay of every 10 ms frame it played (reference timeline). P.862's time
+  // alignment of each hinted window is checked against it; see WindowAlignment.
+  std::vector<DelaySample> delay_track;
+};
+
+// P.862's time alignment of a window checked against the delays the simulator knows. P.862 aligns
+// on a 4 ms grid anchored at the start of the degraded span it is given, and its utterance
+// splitting can fall differently with the grid's phase: in smoke/good_wifi/wb24fec bob->alice a
+// 10 ms delay step at 5.22 s (reference time) was placed at 4.28 s when the span started 51 ms
+// into the file (WB 1.73; the ITU-T reference code gives the same), but near the step from a start
+// 1 ms earlier (2.59): 1 s of speech had been compared 10 ms out of step. When at least
+// kAlignRetryS of reference speech is aligned more than kAlignToleranceMs away from its true
+// delay, the window is scored again from starts 1, 2 and 3 ms earlier (the other phases of the
+// grid) and the alignment closest to the true delays is kept (the least misaligned speech; the
+// earlier try on a tie). The kept start is the hint's minimum, so the command line reproduces the
+// score.
+constexpr double kAlignToleranceMs = 5.0;
+constexpr double kAlignRetryS = 0.1;
+constexpr int kAlignShifts = 3;  // extra starts, 1 ms apart
+constexpr double kAlignNoteShare = 0.1;  // a note when this share of the speech stays misaligned
+struct WindowAlignment {
+  double misaligned_speech_s = 0;        // reference speech aligned > kAlignToleranceMs off, as scored
+  double first_misaligned_speech_s = 0;  // the same at the simulator's own hint
+  int start_moved_ms = 0;                // how much earlier the kept degraded span starts
+  int tries = 1;                         // P.862 runs
 };
 
 // Both streams' 10 ms levels and the degraded activity threshold derived from them: the
@@ -61,6 +86,8 @@ struct WindowScore {
   WindowStatus status = WindowStatus::kNotScorable;
   double raw = 0, mos_lqo = 0;  // when scored
   std::string note;             // why not scored
+  std::optional<WindowAlignment> alignment;  // checked (run's windows with a delay track)
+  std::optional<DelayHint> simulator_delay;  // the simulator's hint when the kept start moved
 };
 
 struct ScoreReport {
