@@ -12,6 +12,7 @@
 #include "audio/audio.h"
 #include "audio/ogg_pages.h"
 #include "audio/talkers.h"
+#include "scratch_dir.h"
 
 namespace callsim::audio {
 namespace {
@@ -46,8 +47,8 @@ TEST(OggPages, RejectsWhatIsNotWholePages) {
 }
 
 TEST(OpusFile, SameSignalSameBytesReadableAtTheAskedBitrate) {
-  const fs::path dir = fs::temp_directory_path() / ("callsim-opus-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const callsim::testing_util::ScratchDir scratch("opus");
+  const fs::path& dir = scratch.path();
   const Signal talker = load_builtin_talker("en_female");  // 48 kHz speech, ~9.8 s
   write_audio_opus(dir / "a.opus", talker, 48000);
   write_audio_opus(dir / "b.opus", talker, 48000);
@@ -66,7 +67,6 @@ TEST(OpusFile, SameSignalSameBytesReadableAtTheAskedBitrate) {
   const Signal odd{44100, std::vector<float>(44100, 0.0f)};
   write_audio_opus(dir / "odd.opus", odd, 32000);
   EXPECT_NEAR(read_audio(dir / "odd.opus").duration_seconds(), 1.0, 0.010);
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "scenario/scenario.h"
 #include "scoring/audio_stream.h"
 #include "scoring/scorer.h"
+#include "scratch_dir.h"
 
 namespace callsim::call {
 namespace {
@@ -72,8 +73,8 @@ json figures(const json& report) {
 }
 
 TEST(CallScoring, EveryFigureIsReproducedByItsCommandLineBitForBit) {
-  const fs::path dir = fs::temp_directory_path() / ("callsim_call_scoring_repro-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  const testing_util::ScratchDir scratch("call-scoring-repro");
+  const fs::path dir = scratch / "call";
   const CallResult r = run_call(scenario::default_scenario());
   write_call_outputs(r, dir);
   std::ifstream in(dir / "result.json");
@@ -103,7 +104,6 @@ TEST(CallScoring, EveryFigureIsReproducedByItsCommandLineBitForBit) {
     for (size_t i = 0; i < again.windows.size(); ++i) EXPECT_EQ(again.windows[i].raw, d.pesq_nb->windows[i].raw);
     EXPECT_EQ(again.mos_lqo, d.pesq_nb->mos_lqo);
   }
-  fs::remove_all(dir);
 }
 
 TEST(CallScoring, ConstantDelayDoesNotLeakIntoTheScore) {

@@ -11,6 +11,7 @@
 #include "live/call_relay.h"
 #include "live/verify.h"
 #include "rtp/rtp_header.h"
+#include "scratch_dir.h"
 
 namespace callsim::live {
 namespace {
@@ -115,8 +116,8 @@ TEST(CallRelay, IdleTimeoutLearnLimitAndAllowedSources) {
 
 TEST(CallRelay, CopiesAreTheOfflineLinksFatesAndTheLogVerifies) {
   Fixture f;
-  const auto dir = std::filesystem::temp_directory_path() / ("callsim-call-relay-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const testing_util::ScratchDir scratch("call-relay");
+  const std::filesystem::path dir = scratch / "out";
   CallOutputs out;
   out.dir = dir;
   out.pcaps = false;
@@ -161,7 +162,6 @@ TEST(CallRelay, CopiesAreTheOfflineLinksFatesAndTheLogVerifies) {
   EXPECT_EQ(v.mismatches, 0u) << (v.first_mismatches.empty() ? "" : v.first_mismatches[0]);
   // A different seed is a different fate sequence: verification can fail.
   EXPECT_GT(verify_fate_log(log, model(), 12, "alice->bob").mismatches, 100u);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

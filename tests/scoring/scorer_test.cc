@@ -12,6 +12,7 @@
 #include "../quality/pesq_test_util.h"
 #include "audio/resample.h"
 #include "common/error.h"
+#include "scratch_dir.h"
 
 namespace callsim::scoring {
 namespace {
@@ -56,8 +57,8 @@ TEST(Scorer, WholeFileIsP862OnTheSignalsBitForBit) {
 TEST(Scorer, FileAndMemoryGiveTheSameBitsThroughResampling) {
   const audio::Signal ref = quantize16(audio::resample(long_call(16000), 48000));
   const audio::Signal deg = quantize16(with_noise(delayed(ref, 4800), 25.0, 2));
-  const auto dir = std::filesystem::temp_directory_path() / ("callsim_scorer_test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const testing_util::ScratchDir scratch("scorer");
+  const std::filesystem::path& dir = scratch.path();
   audio::write_audio16(dir / "ref.wav", ref);
   audio::write_audio16(dir / "deg.wav", deg);
   ScoreOptions o = automatic();
@@ -75,7 +76,6 @@ TEST(Scorer, FileAndMemoryGiveTheSameBitsThroughResampling) {
   }
   EXPECT_EQ(a.mos_lqo, b.mos_lqo);
   EXPECT_GT(a.mos_lqo, 2.0);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Scorer, SilentDegradedIsUnscorableNotTwoPointThree) {
