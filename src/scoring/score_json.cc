@@ -45,6 +45,16 @@ json window_json(const WindowScore& w) {
     if (w.simulator_delay)
       j["alignment"]["simulator_delay_ms"] = {{"min", w.simulator_delay->min_ms}, {"max", w.simulator_delay->max_ms}};
   }
+  if (!w.phase_mos_lqo.empty()) {
+    json m = json::array();
+    for (double v : w.phase_mos_lqo) m.push_back(std::isnan(v) ? json(nullptr) : json(rnd(v, 4)));
+    const double spread = phase_spread(w);
+    json later = json::array();
+    for (int k = 0; k < static_cast<int>(w.phase_mos_lqo.size()); ++k) later.push_back(k);
+    j["phases"] = {{"start_later_ms", later},
+                   {"mos_lqo", m},
+                   {"spread", std::isnan(spread) ? json(nullptr) : json(rnd(spread, 4))}};
+  }
   if (w.status == WindowStatus::kScored) {
     j["raw"] = rnd(w.raw, 4);
     j["mos_lqo"] = rnd(w.mos_lqo, 4);
@@ -100,7 +110,8 @@ json report_json(const ScoreReport& r) {
 std::string score_command(const std::string& ref, const std::string& deg, const ScoreReport& r) {
   return "callsim score " + shell_quoted(ref) + " " + shell_quoted(deg) + " --rate " + std::to_string(r.rate_hz) +
          " --mode " + mode_name(r.mode) + " --windows " + shell_quoted(format_windows(r.plan())) +
-         (r.margin_s != kMarginS ? " --margin " + fmt_margin(r.margin_s) : std::string()) + " --json";
+         (r.margin_s != kMarginS ? " --margin " + fmt_margin(r.margin_s) : std::string()) +
+         (r.phases ? " --phases" : "") + " --json";
 }
 
 }  // namespace callsim::scoring

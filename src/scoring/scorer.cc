@@ -141,9 +141,11 @@ struct Try {
   double misaligned_s = 0;
 };
 
-// P.862 on the window's reference and the degraded span its hint `delay` (or the options) give.
+// P.862 on the window's reference and the degraded span its hint `delay` (or the options) give,
+// that span starting `later_ms` later.
 Try score_span(const WindowScore& w, const std::optional<DelayHint>& delay, AudioStream& ref, AudioStream& deg,
-               const ScoreOptions& o, const std::vector<DelaySample>& track, const FrameLevels& ref_levels) {
+               const ScoreOptions& o, const std::vector<DelaySample>& track, const FrameLevels& ref_levels,
+               int later_ms = 0) {
   const int rate = o.rate_hz;
   audio::Signal r{rate, read_at_rate(ref, std::llround(w.start_s * rate), std::llround(w.end_s * rate), rate)};
   int64_t a = 0, b = deg.frames() * rate / deg.sample_rate_hz() + rate;  // whole degraded file
@@ -154,6 +156,7 @@ Try score_span(const WindowScore& w, const std::optional<DelayHint>& delay, Audi
     a = std::llround((w.start_s - *o.max_delay_s) * rate);
     b = std::llround((w.end_s + *o.max_delay_s) * rate);
   }
+  if (later_ms > 0) a = std::max<int64_t>(a, 0) + int64_t{later_ms} * rate / 1000;
   audio::Signal d{rate, read_at_rate(deg, a, b, rate)};
   Try t;
   try {
@@ -201,6 +204,13 @@ void score_one(WindowScore& w, AudioStream& ref, AudioStream& deg, const PairLev
   }
   w.raw = kept.result->raw;
   w.mos_lqo = kept.result->mos_lqo;
+  if (o.phases) {
+    w.phase_mos_lqo = {w.mos_lqo};
+    for (int later = 1; later < kPhases; ++later) {
+      const Try t = score_span(w, w.delay, ref, deg, o, {}, levels.ref, later);
+      w.phase_mos_lqo.push_back(t.result ? t.result->mos_lqo : std::nan(""));
+    }
+  }
 }
 
 void aggregate(ScoreReport& rep) {
@@ -239,6 +249,16 @@ void aggregate(ScoreReport& rep) {
 }
 
 }  // namespace
+
+double phase_spread(const WindowScore& w) {
+  if (w.phase_mos_lqo.empty()) return 0.0;
+  double lo = w.phase_mos_lqo[0], hi = lo;
+  for (double m : w.phase_mos_lqo) {
+    if (std::isnan(m)) return std::nan("");
+    lo = std::min(lo, m), hi = std::max(hi, m);
+  }
+  return hi - lo;
+}
 
 std::vector<WindowSpec> ScoreReport::plan() const {
   std::vector<WindowSpec> out;
@@ -279,6 +299,7 @@ ScoreReport score_windows(AudioStream& ref, AudioStream& deg, const PairLevels& 
   rep.mode = o.mode;
   rep.rate_hz = o.rate_hz;
   rep.margin_s = o.margin_s;
+  rep.phases = o.phases;
   rep.windows_end_s = ref.duration_s();
   rep.notes = std::move(notes);
   std::vector<double> ends;
@@ -293,6 +314,13 @@ ScoreReport score_windows(AudioStream& ref, AudioStream& deg, const PairLevels& 
   for (WindowScore& w : rep.windows) {
     check_speech(w, deg, levels);
     if (w.status == WindowStatus::kScored) score_one(w, ref, deg, levels, o, track);
+    if (w.status == WindowStatus::kScored && phase_spread(w) >= kPhaseNoteSpread)
+      rep.notes.push_back("window " + num(w.start_s, 2) + "-" + num(w.end_s, 2) + " s: P.862 gives " +
+                          num(*std::min_element(w.phase_mos_lqo.begin(), w.phase_mos_lqo.end()), 3) + " to " +
+                          num(*std::max_element(w.phase_mos_lqo.begin(), w.phase_mos_lqo.end()), 3) +
+                          " with the degraded span starting 0-" + std::to_string(kPhases - 1) +
+                          " ms later (the phase of its 4 ms alignment grid): where it splits an utterance at a "
+                          "delay change is not stable here, and the figure is uncertain by that much");
     if (w.status == WindowStatus::kScored && w.alignment &&
         w.alignment->misaligned_speech_s >= kAlignNoteShare * w.reference_speech_s)
       rep.notes.push_back("window " + num(w.start_s, 2) + "-" + num(w.end_s, 2) + " s: P.862 compared " +

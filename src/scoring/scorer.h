@@ -43,7 +43,13 @@ struct ScoreOptions {
   // `run`: the simulator's delay of every 10 ms frame it played (reference timeline). P.862's time
   // alignment of each hinted window is checked against it; see WindowAlignment.
   std::vector<DelaySample> delay_track;
+  // `score --phases`: each scored window also scored with the degraded span starting 1, 2 and 3 ms
+  // later (the other phases of P.862's 4 ms alignment grid), to show how stable its figure is.
+  bool phases = false;
 };
+
+constexpr int kPhases = 4;                 // --phases: starts 0, 1, 2, 3 ms later
+constexpr double kPhaseNoteSpread = 0.1;   // a note when the phases' MOS-LQO differ this much
 
 // P.862's time alignment of a window checked against the delays the simulator knows. P.862 aligns
 // on a 4 ms grid anchored at the start of the degraded span it is given, and its utterance
@@ -88,13 +94,18 @@ struct WindowScore {
   std::string note;             // why not scored
   std::optional<WindowAlignment> alignment;  // checked (run's windows with a delay track)
   std::optional<DelayHint> simulator_delay;  // the simulator's hint when the kept start moved
+  std::vector<double> phase_mos_lqo;          // --phases: MOS-LQO from starts 0..kPhases-1 ms later (NaN: refused)
 };
+
+// Largest minus smallest of a window's phase_mos_lqo (0 without phases; NaN when one was refused).
+double phase_spread(const WindowScore& w);
 
 struct ScoreReport {
   quality::PesqMode mode = quality::PesqMode::kNarrowband;
   int rate_hz = 0;
   std::string windowing;  // "whole file", "automatic", "explicit"
   double margin_s = kMarginS;
+  bool phases = false;  // scored with --phases
   std::vector<WindowScore> windows;
   int scored_windows = 0;
   int unscorable_windows = 0;        // enough reference speech, but no score

@@ -18,6 +18,7 @@
 #include "harness/sweep/suite.h"
 #include "scenario/scenario.h"
 #include "scoring/audio_stream.h"
+#include "scoring/score_json.h"
 #include "scoring/scorer.h"
 #include "scratch_dir.h"
 
@@ -242,6 +243,32 @@ TEST(CallScoring, P862AlignmentIsCheckedAgainstTheSimulatorsDelays) {
   EXPECT_EQ(again.mos_lqo, w.mos_lqo);
   EXPECT_EQ(again.raw, w.raw);
   EXPECT_EQ(again.windows.at(0).speech_received_ratio, w.speech_received_ratio);
+
+  // `callsim score --phases` shows the instability on the files alone: from the simulator's hint,
+  // P.862 gives 1.73 at one start and 2.59 at the three others; the first is the plain score.
+  o.phases = true;
+  o.windows[0].delay = w.simulator_delay;
+  const scoring::ScoreReport phased = scoring::score_pair(*ref, *deg, o);
+  const scoring::WindowScore& pw = phased.windows.at(0);
+  ASSERT_EQ(pw.phase_mos_lqo.size(), static_cast<size_t>(scoring::kPhases));
+  EXPECT_EQ(pw.phase_mos_lqo[0], pw.mos_lqo);
+  EXPECT_LT(pw.mos_lqo, 2.0);
+  EXPECT_GT(scoring::phase_spread(pw), 0.5);
+  EXPECT_EQ(std::count_if(pw.phase_mos_lqo.begin(), pw.phase_mos_lqo.end(), [](double m) { return m > 2.4; }), 3);
+  ASSERT_EQ(phased.notes.size(), 1u);
+  EXPECT_NE(phased.notes[0].find("P.862 gives 1.73"), std::string::npos) << phased.notes[0];
+  const nlohmann::json j = scoring::report_json(phased);
+  EXPECT_EQ(j["windows"][0]["phases"]["start_later_ms"], nlohmann::json({0, 1, 2, 3}));
+  EXPECT_EQ(j["windows"][0]["phases"]["mos_lqo"][0], j["windows"][0]["mos_lqo"]);
+  EXPECT_NE(scoring::score_command("r.wav", "d.wav", phased).find(" --phases --json"), std::string::npos);
+  // Alice's direction is stable at every start: no note.
+  const DirectionResult& alice = r.directions.at(0);
+  auto aref = scoring::memory_stream(scoring::quantize16(alice.reference), "ref");
+  auto adeg = scoring::memory_stream(scoring::quantize16(alice.degraded), "deg");
+  o.windows = alice.pesq_wb->plan();
+  const scoring::ScoreReport stable = scoring::score_pair(*aref, *adeg, o);
+  EXPECT_LT(scoring::phase_spread(stable.windows.at(0)), 0.05);
+  EXPECT_TRUE(stable.notes.empty());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #endif
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstdio>
@@ -30,7 +31,7 @@ namespace {
 struct ScoreArgs {
   std::string ref, deg, mode = "nb", windows;
   int rate = 0;  // 0: from the files
-  bool json = false, windows_given = false;
+  bool json = false, windows_given = false, phases = false;
   double window_length = 10.0;
   std::optional<double> max_delay;
   double margin = scoring::kMarginS;
@@ -58,6 +59,7 @@ scoring::ScoreOptions options(const ScoreArgs& a, const scoring::AudioStream& re
   o.window_s = a.window_length;
   o.max_delay_s = a.max_delay;
   o.margin_s = a.margin;
+  o.phases = a.phases;
   if (a.windows_given && (a.windows.empty() || a.windows == "auto")) {
     o.windowing = scoring::Windowing::kAutomatic;
   } else if (a.windows_given) {
@@ -92,6 +94,13 @@ void print_text(const scoring::ScoreReport& r) {
         std::cout << w.note << '\n';
     } else if (w.status != scoring::WindowStatus::kScored) {
       std::cout << w.note << '\n';
+    }
+    if (!w.phase_mos_lqo.empty()) {
+      std::cout << (whole ? "" : "  ") << "phases (degraded span starting 0-" << w.phase_mos_lqo.size() - 1
+                << " ms later): MOS-LQO";
+      for (double m : w.phase_mos_lqo) std::cout << ' ' << (std::isnan(m) ? std::string("refused") : num(m));
+      const double spread = scoring::phase_spread(w);
+      std::cout << "  spread " << (std::isnan(spread) ? std::string("-") : num(spread)) << '\n';
     }
   }
   const std::string model = r.mode == quality::PesqMode::kWideband ? "P.862.2" : "P.862";
@@ -184,6 +193,9 @@ Command add_score(CLI::App& app) {
   sub->add_option("--margin", o->margin,
                   "Degraded audio taken beyond each window's delay hint, seconds (default 0.5)")
       ->check(Number(0.0, 10.0));
+  sub->add_flag("--phases", o->phases,
+                "Also score each window with the degraded audio starting 1, 2 and 3 ms later (the other phases of "
+                "P.862's 4 ms alignment grid) and report the spread: how stable the figure is");
   sub->add_flag("--json", o->json, "Print a JSON object");
   sub->add_option("--bench", o->bench, "Score N times and print the time per run on stderr")
       ->transform(Integer(1, 1000000));
