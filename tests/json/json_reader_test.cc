@@ -3,7 +3,6 @@
 // naming the file and the JSON pointer or byte offset. And json_text() of non-UTF-8 strings.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +11,7 @@
 #include "common/error.h"
 #include "common/file_read.h"
 #include "json/json_node.h"
+#include "scratch_dir.h"
 
 namespace callsim {
 namespace {
@@ -72,8 +72,8 @@ TEST(JsonReader, ReadsOnlyRegularFiles) {
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(), "/dev/zero: JSON file is a character device; only regular files are read");
   }
-  const std::string fifo =
-      (std::filesystem::temp_directory_path() / ("callsim-fifo-" + std::to_string(::getpid()))).string();
+  const testing_util::ScratchDir scratch("fifo");
+  const std::string fifo = (scratch / "json.fifo").string();
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   try {
     read_json_file(fifo);  // must not block waiting for a writer
@@ -81,9 +81,8 @@ TEST(JsonReader, ReadsOnlyRegularFiles) {
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()), fifo + ": JSON file is a FIFO; only regular files are read");
   }
-  std::filesystem::remove(fifo);
   try {
-    read_json_file(std::filesystem::temp_directory_path().string());
+    read_json_file(scratch.string());
     FAIL() << "read a folder";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("JSON file is a folder; only regular files are read"),

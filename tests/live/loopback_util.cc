@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "rtp/rtp_header.h"
+#include "scratch_dir.h"
 
 namespace callsim::live::testing {
 namespace asio = boost::asio;
@@ -100,7 +101,8 @@ size_t Peer::received_count() {
 }
 
 std::filesystem::path fresh_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("callsim-" + name + "-" + std::to_string(::getpid()));
+  static const callsim::testing_util::ScratchDir scratch("live");  // removed when the test process exits
+  const auto dir = scratch / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

@@ -74,7 +74,7 @@ class Peer {
 };
 
 std::vector<uint8_t> rtp_packet(uint16_t sequence, uint32_t ssrc, size_t payload);
-// A fresh, empty folder under the temp directory.
+// A fresh, empty folder in the test process's scratch folder, removed when the process exits.
 std::filesystem::path fresh_dir(const std::string& name);
 // The binary under test.
 std::string callsim_binary();

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "scratch_dir.h"
+
 namespace callsim::rtp::testing {
 
 Capture read_pcap(const std::filesystem::path& path) {
@@ -27,9 +29,9 @@ Capture read_pcap(const std::filesystem::path& path) {
 }
 
 std::filesystem::path temp_path(const std::string& name) {
+  static const testing_util::ScratchDir scratch("rtp-test");  // removed when the test process exits
   static std::atomic<int> counter{0};
-  return std::filesystem::temp_directory_path() /
-         ("callsim-rtp-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + name);
+  return scratch / (std::to_string(counter++) + "-" + name);
 }
 
 std::optional<std::string> run(const std::string& command) {

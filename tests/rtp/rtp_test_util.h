@@ -22,7 +22,7 @@ struct Capture {
 
 Capture read_pcap(const std::filesystem::path& path);
 
-// A fresh path under the system temp directory (not created).
+// A fresh path (not created) in the test process's scratch folder, removed when the process exits.
 std::filesystem::path temp_path(const std::string& name);
 
 // Runs a shell command and returns its standard output; nullopt if it could not run.

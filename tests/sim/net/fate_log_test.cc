@@ -2,12 +2,12 @@
 // refused with the field named, and a scenario link reads a fate log as a per-packet trace.
 #include <gtest/gtest.h>
 #include <string>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "common/error.h"
+#include "scratch_dir.h"
 #include "scenario/link_json.h"
 #include "sim/net/fate_log.h"
 
@@ -107,7 +107,8 @@ TEST(FateLog, MalformedLinesNameTheField) {
 }
 
 TEST(FateLog, ScenarioLinksReadItAsAnIndexTrace) {
-  const auto path = std::filesystem::temp_directory_path() / ("callsim-fate-trace-" + std::to_string(::getpid()) + ".csv");
+  const testing_util::ScratchDir scratch("fate-trace");
+  const auto path = scratch / "fate.csv";
   {
     std::ofstream f(path);
     f << "# callsim relay fate log\n" << kFateLogHeader << "\n"
@@ -133,7 +134,6 @@ TEST(FateLog, ScenarioLinksReadItAsAnIndexTrace) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
   }
-  std::filesystem::remove(path);
 }
 
 }  // namespace
