@@ -135,6 +135,8 @@ double misaligned_speech_s(const quality::PesqResult& p, const WindowScore& w, d
   return static_cast<double>(misaligned) * kFrameS;
 }
 
+const std::vector<DelaySample> kNoTrack;  // a span scored without the alignment check
+
 struct Try {
   std::optional<quality::PesqResult> result;  // unset: P.862 refused the pair
   std::string error;
@@ -173,7 +175,7 @@ Try score_span(const WindowScore& w, const std::optional<DelayHint>& delay, Audi
 void score_one(WindowScore& w, AudioStream& ref, AudioStream& deg, const PairLevels& levels, const ScoreOptions& o,
                const std::vector<DelaySample>& track) {
   const bool check = w.delay && !track.empty();
-  Try kept = score_span(w, w.delay, ref, deg, o, check ? track : std::vector<DelaySample>{}, levels.ref);
+  Try kept = score_span(w, w.delay, ref, deg, o, check ? track : kNoTrack, levels.ref);
   if (check && kept.result) {
     WindowAlignment a;
     a.first_misaligned_speech_s = kept.misaligned_s;
@@ -207,7 +209,7 @@ void score_one(WindowScore& w, AudioStream& ref, AudioStream& deg, const PairLev
   if (o.phases) {
     w.phase_mos_lqo = {w.mos_lqo};
     for (int later = 1; later < kPhases; ++later) {
-      const Try t = score_span(w, w.delay, ref, deg, o, {}, levels.ref, later);
+      const Try t = score_span(w, w.delay, ref, deg, o, kNoTrack, levels.ref, later);
       w.phase_mos_lqo.push_back(t.result ? t.result->mos_lqo : std::nan(""));
     }
   }
