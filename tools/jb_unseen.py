@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Goal 2 of issue 12 on unseen traces: the adaptive jitter buffer against the hindsight-best fixed
+"""Goal 2 of issue 12 (and goal 1, given NetEq's figures) on unseen traces: the adaptive jitter buffer against the hindsight-best fixed
 buffer on a fresh set of the jitter-buffer development set's traces, generated with another seed.
 
 For each seed: ../shared/jb-frontier/gen_traces.py --seed SEED writes the six traces into
@@ -11,16 +11,25 @@ as many FEC recoveries as 400 ms gets (the dev set's fixed.csv rule; found by bi
 Measured as ../shared/jb-frontier/run.sh measures: WB = `callsim score INPUT degraded.wav --mode wb`,
 delay = NetEq's playout delay from frames.csv (mouth_to_ear_ms - 6.5 ms lookahead - 20 ms, over
 normal-speech frames; mean, p95 interpolated). "within reach" = WB >= fixed - 0.15 and mean <= fixed
-+ 10 ms (the spike run is listed but not judged). NetEq figures exist only for the dev set's own
-traces (seed 7): none for unseen seeds.
++ 10 ms (the spike run is listed but not judged). ../shared holds NetEq's figures for the dev set's
+own traces (seed 7) only: for unseen seeds see --neteq below.
 
 --constant-ms T replaces the buffer under test by a fixed buffer that plays every run at the same
 playout delay T (NetEq's definition, as measured above), as if the delay distribution, but not
 the trace, were known in advance: the best any buffer holding one delay can do (the hindsight-best
 fixed buffer also knows the trace). --only RUN (e.g. jitter60_25_fec0) limits the runs.
 
+Goal 1 (at least NetEq) on unseen traces needs NetEq's figures on them, which this repository
+cannot produce (NetEq is not part of it): --neteq FILE reads them from a CSV with the header
+seed,run,wb,mean_ms,p95_ms (one line per seed and run, measured as ../shared/jb-frontier/README.md
+says NetEq was) and judges each run as run.sh does: WB >= NetEq - 0.05, mean <= NetEq + 0.5 ms,
+p95 <= NetEq + 2 ms. --csv FILE writes this run's figures (seed,run,wb,mean_ms,p95_ms,fixed_delay_ms,
+fixed_wb,fixed_mean_ms); --compare FILE reads such a file from an earlier build or buffer and lists,
+per run, what moved: a change that lowers no WB and raises no delay keeps every verdict it had
+against NetEq, so a buffer change can be judged against goal 1 from one run with NetEq's figures.
+
 usage: tools/jb_unseen.py CALLSIM --seed 11 [--seed 12 ...] [--work DIR] [--buffer JSON | --constant-ms T]
-                          [--only RUN ...] [-j 2]
+                          [--only RUN ...] [--neteq CSV] [--csv OUT] [--compare CSV] [-j 2]
 Data: $CALLSIM_SHARED_DIR/jb-frontier, default <repository>/../shared/jb-frontier (never copied:
 traces and calls go to WORK, default a temporary folder kept and printed).
 """
@@ -39,6 +48,67 @@ RUNS = [("const35", False), ("jitter60_25", False), ("spike350_at4s", False), ("
         ("loss4", True), ("gilbert3_35", False), ("gilbert3_35", True), ("ramp40_140", False)]
 NORMAL = {"normal", "accelerate", "preemptive_expand", "merge", "fec_recovered"}
 LOOKAHEAD_MS, FRAME_MS = 312 / 48.0, 20.0
+
+
+FIGURES = ("wb", "mean_ms", "p95_ms")
+
+
+def read_figures(path, what):
+    """{(seed, run): {column: float}} from a CSV with seed, run and the FIGURES columns; exits 2
+    naming the file and line on anything else."""
+    try:
+        with open(path, newline="") as f:
+            reader = csv.DictReader(f)
+            rows = list(reader)
+            header = reader.fieldnames or []
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        die(f"{path}: cannot read {what}: {e}")
+    missing = [c for c in ("seed", "run") + FIGURES if c not in header]
+    if missing:
+        die(f"{path}: {what} needs the columns seed,run,{','.join(FIGURES)} (missing: {', '.join(missing)})")
+    out = {}
+    for n, r in enumerate(rows, start=2):
+        try:
+            key = (int(r["seed"]), r["run"].strip())
+            vals = {c: float(r[c]) for c in r if c not in ("seed", "run") and r[c] not in (None, "")}
+        except (TypeError, ValueError):
+            die(f"{path}:{n}: {what}: seed must be an integer and {', '.join(FIGURES)} numbers")
+        if not all(math.isfinite(v) for v in vals.values()) or any(c not in vals for c in FIGURES):
+            die(f"{path}:{n}: {what}: {', '.join(FIGURES)} must be finite numbers")
+        if key in out:
+            die(f"{path}:{n}: {what}: seed {key[0]} run {key[1]} appears twice")
+        out[key] = vals
+    return out
+
+
+def die(message):
+    print(f"jb_unseen: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def write_csv_atomically(path, header, rows):
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+    os.replace(tmp, path)
+
+
+def at_least_neteq(w, m, p, n):
+    return w >= n["wb"] - 0.05 and m <= n["mean_ms"] + 0.5 and p <= n["p95_ms"] + 2.0
+
+
+def moved(now, before):
+    """What moved against an earlier run's figures: (worse, better) lists of words."""
+    worse, better = [], []
+    for col, fmt, eps, higher_is_better in (("wb", "WB {:+.3f}", 0.0005, True), ("mean_ms", "mean {:+.1f} ms", 0.05, False),
+                                            ("p95_ms", "p95 {:+.1f} ms", 0.05, False)):
+        d = now[col] - before[col]
+        if abs(d) <= eps:
+            continue
+        (better if (d > 0) == higher_is_better else worse).append(fmt.format(d))
+    return worse, better
 
 
 def pct(v, p):
@@ -127,8 +197,13 @@ def main():
     ap.add_argument("--buffer", default='{"type": "adaptive"}', help="the receiver's jitter_buffer (JSON)")
     ap.add_argument("--constant-ms", type=float, help="a fixed buffer at this playout delay on every run")
     ap.add_argument("--only", action="append", help="only this run (e.g. jitter60_25_fec0); repeatable")
+    ap.add_argument("--neteq", help="NetEq's figures on the same traces (CSV: seed,run,wb,mean_ms,p95_ms)")
+    ap.add_argument("--csv", help="write this run's figures here (CSV)")
+    ap.add_argument("--compare", help="an earlier --csv: list what moved on each run")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     a = ap.parse_args()
+    neteq = read_figures(a.neteq, "NetEq's figures") if a.neteq else None
+    before = read_figures(a.compare, "the figures to compare with") if a.compare else None
     runs = [r for r in RUNS if not a.only or f"{r[0]}_fec{int(r[1])}" in a.only]
     if not runs:
         sys.exit(f"--only matches none of {', '.join(f'{t}_fec{int(f)}' for t, f in RUNS)}")
@@ -148,20 +223,60 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
         results = list(pool.map(lambda j: runner.one(j[0], j[1], j[2], buffer_json, a.constant_ms), jobs))
     what = f"fixed at {a.constant_ms:g} ms playout delay" if a.constant_ms is not None else f"buffer {a.buffer}"
-    print(f"{what}; work folder {work}; NetEq: no figures for unseen traces\n")
-    print("| seed | run | WB buffer | mean ms | p95 ms | best fixed ms | WB fixed | mean fixed ms | ΔWB | Δmean ms | within reach |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    met = judged = 0
+    print(f"{what}; work folder {work}; NetEq: " + (f"figures from {a.neteq}" if neteq else "no figures for unseen traces (--neteq)") + "\n")
+    head = "| seed | run | WB buffer | mean ms | p95 ms | best fixed ms | WB fixed | mean fixed ms | ΔWB | Δmean ms | within reach |"
+    rule = "|---|---|---|---|---|---|---|---|---|---|---|"
+    if neteq is not None:
+        head += " NetEq WB / mean / p95 | at least NetEq |"
+        rule += "---|---|"
+    if before is not None:
+        head += f" against {os.path.basename(a.compare)} |"
+        rule += "---|"
+    print(head)
+    print(rule)
+    met = judged = n_met = n_judged = n_missing = n_worse = n_better = n_absent = 0
+    rows = []
     for (seed, trace, fec), ((w, m, p), d, (fw, fm, _)) in zip(jobs, results):
+        run = f"{trace}_fec{int(fec)}"
         spike = trace.startswith("spike")
         ok = w >= fw - 0.15 and m <= fm + 10.0
         judged += not spike
         met += ok and not spike
         verdict = "n/a (spike)" if spike else ("yes" if ok else "no")
-        print(f"| {seed} | {trace}_fec{int(fec)} | {w:.3f} | {m:.1f} | {p:.1f} | {d} | {fw:.3f} | {fm:.1f} | "
-              f"{w - fw:+.3f} | {m - fm:+.1f} | {verdict} |")
+        line = (f"| {seed} | {run} | {w:.3f} | {m:.1f} | {p:.1f} | {d} | {fw:.3f} | {fm:.1f} | "
+                f"{w - fw:+.3f} | {m - fm:+.1f} | {verdict} |")
+        if neteq is not None:
+            n = neteq.get((seed, run))
+            if n is None:
+                n_missing += 1
+                line += " no figure | not judged |"
+            else:
+                good = at_least_neteq(w, m, p, n)
+                n_judged += 1
+                n_met += good
+                line += f" {n['wb']:.3f} / {n['mean_ms']:.1f} / {n['p95_ms']:.1f} | {'yes' if good else 'no'} |"
+        if before is not None:
+            b = before.get((seed, run))
+            if b is None:
+                n_absent += 1
+                line += " not in that file |"
+            else:
+                worse, better = moved({"wb": w, "mean_ms": m, "p95_ms": p}, b)
+                n_worse += bool(worse)
+                n_better += bool(better) and not worse
+                line += " " + ("; ".join((["worse: " + ", ".join(worse)] if worse else []) +
+                                         (["better: " + ", ".join(better)] if better else [])) or "unchanged") + " |"
+        print(line)
+        rows.append([seed, run, f"{w:.4f}", f"{m:.3f}", f"{p:.3f}", d, f"{fw:.4f}", f"{fm:.3f}"])
     print(f"\nwithin reach (WB >= fixed - 0.15, mean <= fixed + 10 ms) on {met}/{judged} runs (spike left out)")
-
+    if neteq is not None:
+        print(f"at least NetEq (WB >= NetEq - 0.05, mean <= NetEq + 0.5 ms, p95 <= NetEq + 2 ms) on {n_met}/{n_judged} runs"
+              + (f"; {n_missing} without a NetEq figure in {a.neteq}, not judged" if n_missing else ""))
+    if before is not None:
+        print(f"against {a.compare}: worse on {n_worse} runs (WB lower or a delay higher), only better on {n_better}, "
+              f"unchanged on {len(rows) - n_worse - n_better - n_absent}" + (f"; {n_absent} not in that file" if n_absent else ""))
+    if a.csv:
+        write_csv_atomically(a.csv, ["seed", "run", "wb", "mean_ms", "p95_ms", "fixed_delay_ms", "fixed_wb", "fixed_mean_ms"], rows)
 
 if __name__ == "__main__":
     main()
