@@ -36,6 +36,7 @@ traces and calls go to WORK, default a temporary folder kept and printed).
 import argparse
 import concurrent.futures
 import csv
+import io
 import json
 import math
 import os
@@ -43,6 +44,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+
+from jb_library_compare import write_atomic
 
 RUNS = [("const35", False), ("jitter60_25", False), ("spike350_at4s", False), ("loss4", False),
         ("loss4", True), ("gilbert3_35", False), ("gilbert3_35", True), ("ramp40_140", False)]
@@ -70,10 +73,10 @@ def read_figures(path, what):
     for n, r in enumerate(rows, start=2):
         try:
             key = (int(r["seed"]), r["run"].strip())
-            vals = {c: float(r[c]) for c in r if c not in ("seed", "run") and r[c] not in (None, "")}
+            vals = {c: float(r[c]) for c in FIGURES}
         except (TypeError, ValueError):
             die(f"{path}:{n}: {what}: seed must be an integer and {', '.join(FIGURES)} numbers")
-        if not all(math.isfinite(v) for v in vals.values()) or any(c not in vals for c in FIGURES):
+        if not all(math.isfinite(v) for v in vals.values()):
             die(f"{path}:{n}: {what}: {', '.join(FIGURES)} must be finite numbers")
         if key in out:
             die(f"{path}:{n}: {what}: seed {key[0]} run {key[1]} appears twice")
@@ -86,13 +89,12 @@ def die(message):
     sys.exit(2)
 
 
-def write_csv_atomically(path, header, rows):
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
-    os.replace(tmp, path)
+def csv_text(header, rows):
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return out.getvalue()
 
 
 def at_least_neteq(w, m, p, n):
@@ -100,7 +102,8 @@ def at_least_neteq(w, m, p, n):
 
 
 def moved(now, before):
-    """What moved against an earlier run's figures: (worse, better) lists of words."""
+    """What moved against an earlier run's figures: (worse, better) lists of words, each empty when
+    nothing moved that way."""
     worse, better = [], []
     for col, fmt, eps, higher_is_better in (("wb", "WB {:+.3f}", 0.0005, True), ("mean_ms", "mean {:+.1f} ms", 0.05, False),
                                             ("p95_ms", "p95 {:+.1f} ms", 0.05, False)):
@@ -264,8 +267,8 @@ def main():
                 worse, better = moved({"wb": w, "mean_ms": m, "p95_ms": p}, b)
                 n_worse += bool(worse)
                 n_better += bool(better) and not worse
-                line += " " + ("; ".join((["worse: " + ", ".join(worse)] if worse else []) +
-                                         (["better: " + ", ".join(better)] if better else [])) or "unchanged") + " |"
+                parts = [f"{word}: {', '.join(moves)}" for word, moves in (("worse", worse), ("better", better)) if moves]
+                line += f" {'; '.join(parts) or 'unchanged'} |"
         print(line)
         rows.append([seed, run, f"{w:.4f}", f"{m:.3f}", f"{p:.3f}", d, f"{fw:.4f}", f"{fm:.3f}"])
     print(f"\nwithin reach (WB >= fixed - 0.15, mean <= fixed + 10 ms) on {met}/{judged} runs (spike left out)")
@@ -276,7 +279,8 @@ def main():
         print(f"against {a.compare}: worse on {n_worse} runs (WB lower or a delay higher), only better on {n_better}, "
               f"unchanged on {len(rows) - n_worse - n_better - n_absent}" + (f"; {n_absent} not in that file" if n_absent else ""))
     if a.csv:
-        write_csv_atomically(a.csv, ["seed", "run", "wb", "mean_ms", "p95_ms", "fixed_delay_ms", "fixed_wb", "fixed_mean_ms"], rows)
+        write_atomic(a.csv, csv_text(["seed", "run", "wb", "mean_ms", "p95_ms", "fixed_delay_ms", "fixed_wb",
+                                      "fixed_mean_ms"], rows))
 
 if __name__ == "__main__":
     main()
