@@ -144,6 +144,7 @@ DecisionInput AdaptiveJitterBuffer::make_input(sim::Timestamp now) const {
   in.pause_ms = 10.0 * static_cast<double>(producer_.background().silent_run_blocks());
   in.leading_silence = !producer_.background().heard_sound() && producer_.last_decoded_silent();
   in.delay_rising = deps_.delay_manager->trend_margin_ms() > 0;
+  in.settling = deps_.delay_manager->settling();
   return in;
 }
 

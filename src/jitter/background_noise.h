@@ -28,7 +28,9 @@ class BackgroundNoise {
   int64_t blocks_since_silent() const { return blocks_since_silent_; }
   // Consecutive silent 10 ms blocks up to the last analysed one (the length of the current pause).
   int64_t silent_run_blocks() const { return silent_run_blocks_; }
-  // True once a non-silent 10 ms block has been analysed (before: leading silence).
+  // True once talking has been heard: a non-silent 10 ms block at -60 dBFS or above, or five
+  // non-silent blocks in a row (before: leading silence; a decoder's faint transient after
+  // concealing a late packet in it does not end it).
   bool heard_sound() const { return heard_sound_; }
   std::vector<float> comfort_noise(int samples);
 

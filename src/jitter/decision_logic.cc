@@ -72,7 +72,8 @@ Decision DecisionLogic::expected(const DecisionInput& in) const {
 
 Decision DecisionLogic::with_pauses(const DecisionInput& in, double excess, bool pause) const {
   if (pause) {
-    if (excess >= config_.pause_margin_ms) return accelerate(in, Operation::kAccelerate, excess, true);
+    if (excess >= config_.pause_margin_ms && !(in.leading_silence && in.settling))
+      return accelerate(in, Operation::kAccelerate, excess, true);
     return {Operation::kNormal};
   }
   if (!in.timescale_allowed) return {Operation::kNormal};

@@ -9,7 +9,9 @@
 //                             concealment), or a delay correction:
 //       in a pause (>= min_pause of silence, or the silence before anyone talked): to within
 //       pause_margin of the target, a quiet splice or, short of decoded audio, more of the pause
-//       (Decision::quiet_only; the buffer picks) - a change made in a pause is not heard;
+//       (Decision::quiet_only; the buffer picks) - a change made in a pause is not heard; in the
+//       silence before anyone talked, while the target rests on a handful of packets (settling),
+//       the delay only grows: a shrink the next packets undo is a stall in the first words;
 //       inside a talkspurt (the stream has pauses): accelerate only an excess of
 //       speech_accelerate_margin, grow only while the running-dry margin is under min_headroom
 //       and the delay under target (by one pitch period; by several in one splice while the
@@ -79,6 +81,7 @@ struct DecisionInput {
   bool pauses_expected = false;   // the stream had a quiet stretch recently (speech with pauses)
   double pause_ms = 0;            // how long the decoded audio has been silent (the current pause)
   bool leading_silence = false;   // nothing but silence decoded so far (the call has not started talking)
+  bool settling = false;          // the target rests on a handful of packets (DelayManager::settling)
   bool delay_rising = false;      // the network delay is rising steadily (DelayTrend)
 };
 

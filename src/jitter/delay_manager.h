@@ -71,6 +71,8 @@ class DelayManager {
   double fec_margin_ms(sim::Timestamp now) const;
   double trend_margin_ms() const;
   double late_rate() const { return late_rate_; }
+  // The target still rests on a handful of packets (UnderrunEstimator::settling: fewer than 12).
+  bool settling() const { return underrun_.settling(); }
   const DelayManagerConfig& config() const { return config_; }
 
  private:

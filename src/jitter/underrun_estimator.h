@@ -47,6 +47,7 @@ struct UnderrunConfig {
   double robust_factor = 1.2;       // (0: off)
   int startup_intervals = 4;        // start-up: until this many intervals have closed
   double startup_sigmas = 5.5;      // start-up floor: this many standard deviations of the delay
+  double settle_packets = 12;       // settling(): fewer start-up packets than this
   double tail_sigmas = 3.8;         // tail floor: mean + this many sd of the recent delays (0: off)
   double tail_max_sigmas = 1.0;     //   but at most their largest + this many sd
   int tail_window = 500;            //   over this many packets (10 s of 20 ms packets)
@@ -67,6 +68,11 @@ class UnderrunEstimator {
   std::optional<double> estimate_ms() const;
   // Closed intervals so far.
   uint64_t intervals() const { return intervals_; }
+  // The estimate still rests on a handful of packets: fewer than settle_packets have arrived in
+  // the start-up (its standard deviation of n delays is off by ~1/sqrt(2n), a fifth at n = 12).
+  bool settling() const {
+    return intervals_ < static_cast<uint64_t>(config_.startup_intervals) && n_ < config_.settle_packets;
+  }
 
  private:
   void close_interval();

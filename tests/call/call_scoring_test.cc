@@ -182,17 +182,20 @@ TEST(CallScoring, AHealthyDirectionReceivesItsSpeech) {
   EXPECT_EQ(d.metrics.count("mos_lqo_nb"), 1u);
 }
 
-// smoke/good_wifi/wb24fec bob->alice (the CI smoke matrix): a 10 ms delay step at 5.22 s
-// (reference time, an expand before a FEC-recovered packet). From the simulator's hint (the
-// degraded span starting 51 ms in) P.862's utterance splitting put the step at 4.28 s and
-// compared about 1.2 s of speech 10 ms out of step: WB 1.73 for a call with one lost packet (the
-// ITU-T reference code gives the same on that span). From 1 ms earlier its alignment follows the
-// true delays and the window scores 2.59. Every checked window keeps the alignment closest to the
-// true delays, and the command line written for it reproduces the kept figures.
+// smoke/bursty_loss/wb24fec with seed 14 (the CI smoke matrix's call on another seed), bob->alice
+// WB: from the simulator's hint (the degraded span starting 57 ms in) P.862's utterance splitting
+// leaves 0.79 s of speech compared more than 5 ms out of step with the true delays and scores 2.01;
+// from 1 ms earlier its alignment follows the true delays (0.04 s off) and the window scores 2.91.
+// Every checked window keeps the alignment closest to the true delays, and the command line
+// written for it reproduces the kept figures. (Until the adaptive buffer's leading-silence change
+// the case was seed 1's smoke/good_wifi/wb24fec, 1.73 against 2.59; that call's audio changed and
+// P.862 now aligns it within 0.3 s from the hint. A change to the buffer can move this call too:
+// the property asserted is the check's, the call is one where P.862 goes wrong by itself.)
 TEST(CallScoring, P862AlignmentIsCheckedAgainstTheSimulatorsDelays) {
   std::vector<harness::Job> jobs = harness::expand_suites({std::string(CALLSIM_SOURCE_DIR) + "/scenarios/matrices/smoke.json"});
-  const auto job = std::find_if(jobs.begin(), jobs.end(), [](const harness::Job& j) { return j.id == "smoke/good_wifi/wb24fec"; });
+  const auto job = std::find_if(jobs.begin(), jobs.end(), [](const harness::Job& j) { return j.id == "smoke/bursty_loss/wb24fec"; });
   ASSERT_NE(job, jobs.end());
+  job->scenario.seed = 14;
   const CallResult r = run_call(job->scenario);
   int checked = 0;
   for (const DirectionResult& d : r.directions) {
@@ -221,10 +224,10 @@ TEST(CallScoring, P862AlignmentIsCheckedAgainstTheSimulatorsDelays) {
   const DirectionResult& bob = r.directions.at(1);
   ASSERT_EQ(bob.name, "bob->alice");
   const scoring::WindowScore& w = bob.pesq_wb->windows.at(0);
-  EXPECT_GE(w.alignment->first_misaligned_speech_s, 1.0);
+  EXPECT_GE(w.alignment->first_misaligned_speech_s, 0.7);
   EXPECT_LE(w.alignment->misaligned_speech_s, 0.05);
   EXPECT_EQ(w.alignment->start_moved_ms, 1);
-  EXPECT_GT(w.mos_lqo, 2.4);
+  EXPECT_GT(w.mos_lqo, 2.8);
 
   // Scored from the simulator's own hint, without the check: P.862's misaligned score.
   auto ref = scoring::memory_stream(scoring::quantize16(bob.reference), "ref");
@@ -245,18 +248,18 @@ TEST(CallScoring, P862AlignmentIsCheckedAgainstTheSimulatorsDelays) {
   EXPECT_EQ(again.windows.at(0).speech_received_ratio, w.speech_received_ratio);
 
   // `callsim score --phases` shows the instability on the files alone: from the simulator's hint,
-  // P.862 gives 1.73 at one start and 2.59 at the three others; the first is the plain score.
+  // P.862 gives 2.01 at starts 0 and 1 ms later and 2.91 at 2 and 3 ms; the first is the plain score.
   o.phases = true;
   o.windows[0].delay = w.simulator_delay;
   const scoring::ScoreReport phased = scoring::score_pair(*ref, *deg, o);
   const scoring::WindowScore& pw = phased.windows.at(0);
   ASSERT_EQ(pw.phase_mos_lqo.size(), static_cast<size_t>(scoring::kPhases));
   EXPECT_EQ(pw.phase_mos_lqo[0], pw.mos_lqo);
-  EXPECT_LT(pw.mos_lqo, 2.0);
-  EXPECT_GT(scoring::phase_spread(pw), 0.5);
-  EXPECT_EQ(std::count_if(pw.phase_mos_lqo.begin(), pw.phase_mos_lqo.end(), [](double m) { return m > 2.4; }), 3);
+  EXPECT_LT(pw.mos_lqo, 2.1);
+  EXPECT_GT(scoring::phase_spread(pw), 0.8);
+  EXPECT_EQ(std::count_if(pw.phase_mos_lqo.begin(), pw.phase_mos_lqo.end(), [](double m) { return m > 2.8; }), 2);
   ASSERT_EQ(phased.notes.size(), 1u);
-  EXPECT_NE(phased.notes[0].find("P.862 gives 1.73"), std::string::npos) << phased.notes[0];
+  EXPECT_NE(phased.notes[0].find("P.862 gives 2.009 to 2.906"), std::string::npos) << phased.notes[0];
   const nlohmann::json j = scoring::report_json(phased);
   EXPECT_EQ(j["windows"][0]["phases"]["start_later_ms"], nlohmann::json({0, 1, 2, 3}));
   EXPECT_EQ(j["windows"][0]["phases"]["mos_lqo"][0], j["windows"][0]["mos_lqo"]);

@@ -4,7 +4,8 @@
 limits (made-up NetEq figures just inside and just outside them, a run without a figure reported as
 not judged); --compare against its own --csv finds nothing moved (same build, same traces: the
 figures reproduce), against an edited copy names what moved; bad figure files exit 2 naming the
-file and line.
+file and line. First, without the data: the committed NetEq figures (tools/jb_unseen_neteq.csv)
+load and cover seeds 11-22 (jitter60_25: 11-34).
 Data: $CALLSIM_SHARED_DIR/jb-frontier, default SOURCE_DIR/../shared; skipped (exit 77) without it.
 
 usage: jb_unseen_test.py TOOL SOURCE_DIR OUT_DIR CALLSIM
@@ -16,6 +17,21 @@ import subprocess
 import sys
 
 tool, src, out, callsim = sys.argv[1:5]
+
+# The committed NetEq figures (tools/jb_unseen_neteq.csv) load with the tool's own reader and cover
+# what src/jitter/README.md judges with them: the eight runs of seeds 11-22, jitter60_25 to seed 34.
+sys.path.insert(0, os.path.dirname(os.path.abspath(tool)))
+import jb_unseen  # noqa: E402
+
+committed = jb_unseen.read_figures(os.path.join(src, "tools", "jb_unseen_neteq.csv"), "NetEq figures")
+runs = {"const35_fec0", "jitter60_25_fec0", "spike350_at4s_fec0", "loss4_fec0", "loss4_fec1", "gilbert3_35_fec0",
+        "gilbert3_35_fec1", "ramp40_140_fec0"}
+expected = {(s, r) for s in range(11, 23) for r in runs} | {(s, "jitter60_25_fec0") for s in range(23, 35)}
+if set(committed) != expected or not all(1 <= f["wb"] <= 4.6 and 0 < f["mean_ms"] <= f["p95_ms"] < 1000
+                                         for f in committed.values()):
+    print("FAIL: tools/jb_unseen_neteq.csv: runs missing or extra, or a figure out of range")
+    sys.exit(1)
+
 shared = os.environ.get("CALLSIM_SHARED_DIR", os.path.join(src, "..", "shared"))
 if not os.path.isfile(os.path.join(shared, "jb-frontier", "gen_traces.py")):
     print(f"SKIP: no jitter-buffer development set at {shared}/jb-frontier (set CALLSIM_SHARED_DIR)")

@@ -29,6 +29,33 @@ TEST(BackgroundNoise, TracksTheQuietestLevelAndFlagsSilence) {
   EXPECT_TRUE(bg.is_silent(0.0027));
 }
 
+// Talking has started at a non-silent block of -60 dBFS or more, or at five non-silent blocks in a
+// row; a faint transient in the leading silence (what Opus decodes after concealment there: two
+// blocks at about -69 and -83 dBFS over a -91 dBFS background) does not end it.
+TEST(BackgroundNoise, LeadingSilenceEndsAtAudibleSoundNotAFaintTransient) {
+  BackgroundNoise bg(kRate, 1);
+  const std::vector<float> background(160, 2.8e-5f), transient(160, 3.4e-4f), faint(160, 7e-5f);
+  for (int i = 0; i < 5; ++i) bg.update(background);
+  EXPECT_FALSE(bg.heard_sound());
+  bg.update(transient);
+  EXPECT_FALSE(bg.last_block_silent());  // above twice the background: not silent
+  bg.update(faint);
+  EXPECT_FALSE(bg.heard_sound());
+  for (int i = 0; i < 3; ++i) bg.update(background);
+  EXPECT_FALSE(bg.heard_sound());
+  // Just below -60 dBFS for four blocks: still not; the fifth in a row is talking.
+  const std::vector<float> quiet_talk(160, 9e-4f);
+  for (int i = 0; i < 4; ++i) bg.update(quiet_talk);
+  EXPECT_FALSE(bg.heard_sound());
+  bg.update(quiet_talk);
+  EXPECT_TRUE(bg.heard_sound());
+  // One block at -60 dBFS is enough.
+  BackgroundNoise other(kRate, 1);
+  other.update(background);
+  other.update(std::vector<float>(160, 1e-3f));
+  EXPECT_TRUE(other.heard_sound());
+}
+
 // Comfort noise: RMS equals the background level within 3 % (n = 48000 correlated samples, a
 // one-pole with a = 0.5 has ~3 x fewer independent samples; relative SE of the RMS ~0.6 %, so 3 %
 // is 5 SE).

@@ -166,6 +166,26 @@ TEST(DecisionLogic, LeadingSilenceIsAPause) {
   EXPECT_TRUE(logic().decide(in).quiet_only);
 }
 
+// ...but while the target rests on a handful of packets (settling) the delay only grows there: a
+// shrink the next packets undo would be a stall in the first words. An excess is removed in the first pause
+// after talking (or, inside speech, beyond speech_accelerate_margin; fast accelerate still acts).
+TEST(DecisionLogic, WhileSettlingLeadingSilenceOnlyGrowsTheDelay) {
+  DecisionInput in = speech(100, 60, 50);
+  in.pause_ms = 150;
+  in.leading_silence = true;
+  in.settling = true;
+  EXPECT_EQ(logic().decide(in).op, Operation::kNormal);
+  in.leading_silence = false;  // the same pause after talking: removed
+  EXPECT_EQ(logic().decide(in).op, Operation::kAccelerate);
+  in.leading_silence = true;  // a listener's long silence, once settled: removed too
+  in.settling = false;
+  EXPECT_EQ(logic().decide(in).op, Operation::kAccelerate);
+  in = speech(170, 60, 120);
+  in.leading_silence = true;
+  in.settling = true;
+  EXPECT_EQ(logic().decide(in).op, Operation::kFastAccelerate);
+}
+
 DecisionInput missing(int64_t gap, int64_t concealed, bool fec) {
   DecisionInput in;
   in.future_gap = gap;

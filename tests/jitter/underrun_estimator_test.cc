@@ -88,6 +88,23 @@ TEST(UnderrunEstimator, StartUpFloorFromTheSpreadOfTheFirstPackets) {
   EXPECT_DOUBLE_EQ(*steady.estimate_ms(), 0.0);
 }
 
+// Settling: the estimate rests on fewer than 12 start-up packets (the buffer only grows its delay
+// in the leading silence then); from the 12th packet, or once the start-up is over, it does not.
+TEST(UnderrunEstimator, SettlingUntilTwelveStartUpPackets) {
+  UnderrunEstimator u(UnderrunConfig{});
+  for (int i = 0; i < 11; ++i) {
+    u.add(40, at_packet(i));
+    EXPECT_TRUE(u.settling()) << i;
+  }
+  u.add(40, at_packet(11));
+  EXPECT_FALSE(u.settling());
+  UnderrunConfig no_startup;
+  no_startup.startup_intervals = 0;
+  UnderrunEstimator v(no_startup);
+  v.add(40, at_packet(0));
+  EXPECT_FALSE(v.settling());
+}
+
 // Every 20 ms packet is one sample, but forgetting is per packet: the same distribution sent at
 // 100 packets/s gives the same estimate once each interval holds 50 packets: the quantile of
 // 50-packet maxima is higher (0.95^(1/50) = 0.998975, z = 3.084: 111.7 ms).
