@@ -24,10 +24,11 @@ cannot produce (NetEq is not part of it): --neteq FILE reads them from a CSV wit
 seed,run,wb,mean_ms,p95_ms (one line per seed and run, measured as ../shared/jb-frontier/README.md
 says NetEq was) and judges each run as run.sh does: WB >= NetEq - 0.05, mean <= NetEq + 0.5 ms,
 p95 <= NetEq + 2 ms. tools/jb_unseen_neteq.csv is such a file for seeds 11-22 (jitter60_25: 11-34),
-measured with NetEq outside this repository (src/jitter/README.md says how). --csv FILE writes this run's figures (seed,run,wb,mean_ms,p95_ms,fixed_delay_ms,
-fixed_wb,fixed_mean_ms); --compare FILE reads such a file from an earlier build or buffer and lists,
-per run, what moved: a change that lowers no WB and raises no delay keeps every verdict it had
-against NetEq, so a buffer change can be judged against goal 1 from one run with NetEq's figures.
+measured with NetEq outside this repository (src/jitter/README.md says how). --csv FILE writes
+this run's figures (seed,run,wb,mean_ms,p95_ms,fixed_delay_ms,fixed_wb,fixed_mean_ms); --compare
+FILE reads such a file from an earlier build or buffer and lists, per run, what moved: a change
+that lowers no WB and raises no delay keeps every verdict it had against NetEq, so a buffer change
+can be judged against goal 1 from one run with NetEq's figures.
 
 usage: tools/jb_unseen.py CALLSIM --seed 11 [--seed 12 ...] [--work DIR] [--buffer JSON | --constant-ms T]
                           [--only RUN ...] [--neteq CSV] [--csv OUT] [--compare CSV] [-j 2]

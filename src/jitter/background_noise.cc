@@ -12,7 +12,7 @@ constexpr double kDigitalSilenceRms = 3.16e-5;  // -90 dBFS
 // Talking has started at a block this loud that is not silent, or at this many non-silent blocks
 // in a row: a decoder's transient after concealment in the leading silence (one or two blocks at
 // -70 dBFS) is not the call starting to talk.
-constexpr double kHeardRms = 1e-3;  // -60 dBFS
+constexpr double kHeardRms = 1e-3;              // -60 dBFS
 constexpr int64_t kHeardRunBlocks = 5;
 constexpr float kTilt = 0.5f;                   // one-pole low-pass coefficient of the comfort noise
 }  // namespace
@@ -42,7 +42,8 @@ void BackgroundNoise::update(std::span<const float> pcm) {
     last_silent_ = is_silent(r);
     blocks_since_silent_ = last_silent_ ? 0 : blocks_since_silent_ + 1;
     silent_run_blocks_ = last_silent_ ? silent_run_blocks_ + 1 : 0;
-    heard_sound_ = heard_sound_ || (!last_silent_ && (r >= kHeardRms || blocks_since_silent_ >= kHeardRunBlocks));
+    const bool talking = r >= kHeardRms || blocks_since_silent_ >= kHeardRunBlocks;
+    heard_sound_ = heard_sound_ || (!last_silent_ && talking);
     used += static_cast<size_t>(block_);
   }
   partial_.erase(partial_.begin(), partial_.begin() + static_cast<std::ptrdiff_t>(used));

@@ -30,7 +30,8 @@ class BackgroundNoise {
   int64_t silent_run_blocks() const { return silent_run_blocks_; }
   // True once talking has been heard: a non-silent 10 ms block at -60 dBFS or above, or five
   // non-silent blocks in a row (before: leading silence; a decoder's faint transient after
-  // concealing a late packet in it does not end it).
+  // concealing a late packet in it does not end it). A stream whose first block is not silent
+  // has talked from the start.
   bool heard_sound() const { return heard_sound_; }
   std::vector<float> comfort_noise(int samples);
 

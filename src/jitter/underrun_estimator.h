@@ -47,7 +47,7 @@ struct UnderrunConfig {
   double robust_factor = 1.2;       // (0: off)
   int startup_intervals = 4;        // start-up: until this many intervals have closed
   double startup_sigmas = 5.5;      // start-up floor: this many standard deviations of the delay
-  double settle_packets = 12;       // settling(): fewer start-up packets than this
+  int settle_packets = 12;          // settling(): fewer start-up packets than this
   double tail_sigmas = 3.8;         // tail floor: mean + this many sd of the recent delays (0: off)
   double tail_max_sigmas = 1.0;     //   but at most their largest + this many sd
   int tail_window = 500;            //   over this many packets (10 s of 20 ms packets)

@@ -24,8 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(tool)))
 import jb_unseen  # noqa: E402
 
 committed = jb_unseen.read_figures(os.path.join(src, "tools", "jb_unseen_neteq.csv"), "NetEq figures")
-runs = {"const35_fec0", "jitter60_25_fec0", "spike350_at4s_fec0", "loss4_fec0", "loss4_fec1", "gilbert3_35_fec0",
-        "gilbert3_35_fec1", "ramp40_140_fec0"}
+runs = {f"{trace}_fec{int(fec)}" for trace, fec in jb_unseen.RUNS}
 expected = {(s, r) for s in range(11, 23) for r in runs} | {(s, "jitter60_25_fec0") for s in range(23, 35)}
 if set(committed) != expected or not all(1 <= f["wb"] <= 4.6 and 0 < f["mean_ms"] <= f["p95_ms"] < 1000
                                          for f in committed.values()):
