@@ -5,6 +5,8 @@
 # checked: every trace has all six settings judged, every frontier point is dominated by no other
 # point of its trace, every other point is dominated by the one it names, and on const35 (a
 # constant 35 ms path) the fixed 0 ms buffer is on the frontier (nothing plays earlier without loss).
+# NetEq's figures (neteq.csv) are drawn as reference points (tools/jb_reference.py, `callsim report
+# --reference`): their rows carry NetEq's delays + 26.5 ms, judged like the settings.
 # The full matrix (scenarios/matrices/jb_frontier.json) is checked to expand to 96 calls.
 # Data: $CALLSIM_SHARED_DIR/jb-frontier, default SOURCE_DIR/../shared; skipped (exit 77) without it.
 # Usage: jb_frontier_sweep.sh CALLSIM SOURCE_DIR OUT_DIR
@@ -47,7 +49,10 @@ JSON
 rc=0
 "$callsim" sweep "$out/frontier_small.json" -j 2 -q --no-audio -o "$out/sweep" >"$out/sweep.log" 2>&1 || rc=$?
 [ "$rc" -le 1 ] || { cat "$out/sweep.log"; echo "FAIL: sweep exit code $rc"; exit 1; }
-"$callsim" report "$out/sweep" -o "$out/report" --audio none >"$out/report.log" 2>&1 ||
+python3 "$src/tools/jb_reference.py" "$dev/neteq.csv" -o "$out/neteq_reference.csv" ||
+  { echo "FAIL: tools/jb_reference.py"; exit 1; }
+"$callsim" report "$out/sweep" -o "$out/report" --audio none --reference "$out/neteq_reference.csv" \
+  >"$out/report.log" 2>&1 ||
   { cat "$out/report.log"; exit 1; }
 csv=$out/report/plots/frontier.csv
 grep -q 'Jitter-buffer frontier' "$out/report/index.html" || { echo "FAIL: no frontier section in index.html"; exit 1; }
@@ -62,7 +67,7 @@ awk -F, '
     count[$1]++ }
   END {
     bad = 0
-    for (tr in count) if (count[tr] != 6) { print "FAIL: " tr " has " count[tr] " settings"; bad = 1 }
+    for (tr in count) if (count[tr] != 7) { print "FAIL: " tr " has " count[tr] " settings"; bad = 1 }
     for (i = 1; i <= n; i++) {
       if (v[i] == "excluded") { print "FAIL: " t[i] " " b[i] " not judged"; bad = 1; continue }
       dominated = 0
@@ -71,7 +76,15 @@ awk -F, '
       if (v[i] == "no" && !dom(key[t[i] "|" by[i]], i)) { print "FAIL: " b[i] " not dominated by " by[i]; bad = 1 }
     }
     if (v[key["run=const35_fec0|fixed0"]] != "yes") { print "FAIL: const35 fixed0 not on the frontier"; bad = 1 }
-    if (n != 12) { print "FAIL: " n " rows, expected 12"; bad = 1 }
+    if (n != 14) { print "FAIL: " n " rows, expected 14"; bad = 1 }
+    # NetEq: neteq.csv const35_fec0 4.1675 / 65.93 ms and loss4_fec1 3.7573 / 63.33 ms, + 26.5 ms
+    c = key["run=const35_fec0|NetEq (reference)"]; l = key["run=loss4_fec1|NetEq (reference)"]
+    if (q[c] != 4.1675 || d[c] != 92.43 || q[l] != 3.7573 || d[l] != 89.83) {
+      print "FAIL: NetEq reference rows " q[c] " " d[c] " " q[l] " " d[l]; bad = 1 }
     exit bad
   }' "$csv"
-echo "PASS: frontier of 12 calls over two runs"
+grep -q "title 'NetEq (reference)'" "$out/report/plots/frontier.gp" || { echo "FAIL: NetEq not in the plots"; exit 1; }
+if grep -q "matches no trace" "$out/report.log"; then :; else
+  echo "FAIL: the six NetEq runs the reduced sweep lacks were not reported as unmatched"; exit 1
+fi
+echo "PASS: frontier of 12 calls over two runs, NetEq's figures as reference points"

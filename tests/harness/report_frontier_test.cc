@@ -1,10 +1,16 @@
 // The report's jitter-buffer frontier section on synthetic sweeps: one plot and table per trace
 // (the parameters other than jitter_buffer), the frontier verdicts and the setting named as
 // dominating, unjudged settings said so, the CSV, and no section without a jitter_buffer axis or
-// with fewer than three settings per trace.
+// with fewer than three settings per trace; reference points (--reference) read, matched to their
+// traces, drawn and judged, and bad reference files refused naming the file and line.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <fstream>
+
 #include "check_test_util.h"
+#include "common/error.h"
+#include "harness/report/reference_points.h"
 #include "harness/report/report.h"
 
 namespace callsim::harness {
@@ -31,11 +37,17 @@ class ReportFrontier : public ::testing::Test {
     checkutil::write_results(dir.path() / "sweep" / "results.jsonl", calls);
     return dir.path() / "sweep";
   }
-  ReportSummary report(const fs::path& results) {
+  ReportSummary report(const fs::path& results, const std::vector<fs::path>& references = {}) {
     ReportOptions o;
     o.output = dir.path() / "report";
     o.audio = AudioMode::kNone;
+    o.references = references;
     return write_report({results}, o);
+  }
+  fs::path write_text(const std::string& name, const std::string& text) {
+    const fs::path p = dir.path() / name;
+    std::ofstream(p) << text;
+    return p;
   }
 };
 
@@ -117,6 +129,138 @@ TEST_F(ReportFrontier, TwoWayCallsAreOneTracePerDirection) {
   const std::string csv = read_file(dir.path() / "report" / "plots" / "frontier.csv");
   EXPECT_NE(csv.find("network=lte alice->bob,f2,two/f2,3.4000,84.00,nan,yes,"), std::string::npos);
   EXPECT_NE(csv.find("network=lte bob->alice,f1,two/f1,3.5000,85.00,nan,yes,"), std::string::npos);
+}
+
+TEST_F(ReportFrontier, ReferencePointsAreDrawnAndJudgedWithTheirTrace) {
+  const fs::path sweep = write({frontier_call("a", "fixed0", 4.2, 66.5, 66.5),
+                                frontier_call("a", "fixed40", 4.2, 106.5, 106.5),
+                                frontier_call("a", "adaptive", 4.3, 80.0, 95.0),
+                                frontier_call("b", "fixed0", 3.0, 60.0, 60.0),
+                                frontier_call("b", "adaptive", 3.5, 70.0, 81.0),
+                                frontier_call("b", "fixed100", 3.5, 160.0, 160.0)});
+  // On a: adaptive dominates NetEq; on b: NetEq dominates adaptive and fixed100. The third point
+  // names a run the sweep does not have.
+  const fs::path ref = write_text("neteq.csv",
+                                  "# NetEq on the same traces\n"
+                                  "mos_lqo_wb,run,label,mouth_to_ear_mean_ms,mouth_to_ear_p95_ms\n"
+                                  "4.25,a,NetEq,90,99.5\n"
+                                  "3.6,b,NetEq,65,\n"
+                                  "3.9,zz,NetEq,65,70\n");
+  const ReportSummary s = report(sweep, {ref});
+  const fs::path r = dir.path() / "report";
+  const std::string csv = read_file(r / "plots" / "frontier.csv");
+  EXPECT_NE(csv.find("run=a,NetEq (reference),reference " + ref.string() + " line 3,4.2500,90.00,99.50,no,adaptive\n"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("run=a,fixed40,jbf/a/fixed40,4.2000,106.50,106.50,no,fixed0\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("run=b,NetEq (reference),reference " + ref.string() + " line 4,3.6000,65.00,nan,yes,\n"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("run=b,adaptive,jbf/b/adaptive,3.5000,70.00,81.00,no,NetEq (reference)\n"), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("run=b,fixed100,jbf/b/fixed100,3.5000,160.00,160.00,no,NetEq (reference)\n"),
+            std::string::npos)
+      << csv;
+  EXPECT_EQ(csv.find("zz"), std::string::npos);
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_EQ(s.warnings[0], ref.string() + ": line 5: reference point \"NetEq\" matches no trace of the jitter-buffer frontier");
+  // Drawn from a block of their own with a legend entry, not among the labelled settings.
+  const std::string dat = read_file(r / "plots" / "frontier.dat");
+  EXPECT_NE(dat.find("# run=a: reference points\n90.00 4.2500\n\n"), std::string::npos) << dat;
+  EXPECT_EQ(dat.find("\"NetEq"), std::string::npos) << dat;
+  const std::string gp = read_file(r / "plots" / "frontier.gp");
+  EXPECT_NE(gp.find("index 2 every ::0::0 using 1:2 with points pt 9 ps 1.5 lc rgb '#c0392b' title 'NetEq (reference)'"),
+            std::string::npos)
+      << gp;
+  EXPECT_NE(gp.find("index 5 every ::0::0 using 1:2"), std::string::npos) << gp;
+  EXPECT_NE(read_file(r / "index.html").find("<code>callsim report --reference</code>"), std::string::npos);
+}
+
+TEST_F(ReportFrontier, ReferencePointsMatchEveryParameterTheyNameAndTheirDirection) {
+  std::vector<CallRecord> calls;
+  for (const auto& [b, wb] : std::vector<std::pair<std::string, double>>{{"f0", 3.0}, {"f1", 3.5}, {"f2", 3.4}})
+    for (const char* net : {"lte", "wifi"}) {
+      CallRecord c = checkutil::make_call(std::string(net) + "/" + b,
+                                          {{"mos_lqo_wb", wb}, {"mouth_to_ear_mean_ms", 50.0 + wb * 10}});
+      c.params = {{"network", net}, {"loss", 2}, {"jitter_buffer", b}};
+      calls.push_back(c);
+    }
+  // network and loss (a number: its JSON text) both match; the direction limits it to one trace.
+  const fs::path ref = write_text("ref.csv",
+                                  "label,mos_lqo_wb,mouth_to_ear_mean_ms,network,loss,direction\n"
+                                  "X,4,10,lte,2,bob->alice\n"
+                                  "Y,4,10,wifi,3,\n");
+  const ReportSummary s = report(write(calls), {ref});
+  const std::string csv = read_file(dir.path() / "report" / "plots" / "frontier.csv");
+  EXPECT_NE(csv.find("loss=2 network=lte bob->alice,X (reference),"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("alice->bob,X (reference)"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("network=wifi bob->alice,X (reference)"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("Y (reference)"), std::string::npos) << csv;
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_NE(s.warnings[0].find("line 3: reference point \"Y\""), std::string::npos);
+}
+
+// The message a bad reference file gets: file, location, text.
+std::string reference_error(const std::string& text) {
+  try {
+    parse_reference_points(text, "ref.csv");
+  } catch (const InputError& e) {
+    return e.file() + ": " + e.location() + ": " + e.message();
+  }
+  return "accepted";
+}
+
+TEST(ReferencePoints, ParsedWithOptionalColumnsAndCommentsInAnyOrder) {
+  const auto points = parse_reference_points(
+      "\n# comment\nrun, label ,mouth_to_ear_mean_ms,mos_lqo_wb,mouth_to_ear_p95_ms\r\n"
+      "loss4_fec1,NetEq M100,89.83,3.7573,92.5\r\n\n"
+      "const35_fec0,NetEq M100,92.43,4.1675,\n",
+      "ref.csv");
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_EQ(points[0].label, "NetEq M100");
+  EXPECT_EQ(points[0].line, 4u);
+  EXPECT_EQ(points[0].params, (std::map<std::string, std::string>{{"run", "loss4_fec1"}}));
+  EXPECT_DOUBLE_EQ(points[0].wb, 3.7573);
+  EXPECT_DOUBLE_EQ(points[0].mean_ms, 89.83);
+  EXPECT_DOUBLE_EQ(points[0].p95_ms, 92.5);
+  EXPECT_EQ(points[1].line, 6u);
+  EXPECT_TRUE(std::isnan(points[1].p95_ms));
+  EXPECT_EQ(points[1].direction, "");
+}
+
+TEST(ReferencePoints, BadFilesAreRefusedNamingTheLine) {
+  EXPECT_EQ(reference_error(""), "ref.csv: : empty: expected a header line and reference points");
+  EXPECT_EQ(reference_error("label,mos_lqo_wb,mouth_to_ear_mean_ms\n"), "ref.csv: : a header but no reference points");
+  EXPECT_EQ(reference_error("label,mos_lqo_wb\nx,4\n"),
+            "ref.csv: line 1: the header lacks the column \"mouth_to_ear_mean_ms\" (needed: label, mos_lqo_wb, "
+            "mouth_to_ear_mean_ms)");
+  EXPECT_EQ(reference_error("label,run,run,mos_lqo_wb,mouth_to_ear_mean_ms\n"),
+            "ref.csv: line 1: column \"run\" appears twice in the header");
+  EXPECT_EQ(reference_error("label,,mos_lqo_wb,mouth_to_ear_mean_ms\n"), "ref.csv: line 1: the header has an empty column name");
+  const std::string h = "run,label,mos_lqo_wb,mouth_to_ear_mean_ms\n";
+  EXPECT_EQ(reference_error(h + "a,N,4,80\na,N,4\n"), "ref.csv: line 3: expected 4 fields as in the header, got 3");
+  EXPECT_EQ(reference_error(h + "a,N,four,80\n"), "ref.csv: line 2: mos_lqo_wb: expected a number, got \"four\"");
+  EXPECT_EQ(reference_error(h + "a,N,5.5,80\n"), "ref.csv: line 2: mos_lqo_wb: 5.5 is out of range (1 to 5)");
+  EXPECT_EQ(reference_error(h + "a,N,4,nan\n"), "ref.csv: line 2: mouth_to_ear_mean_ms: expected a number, got \"nan\"");
+  EXPECT_EQ(reference_error(h + "a,N,4,-1\n"), "ref.csv: line 2: mouth_to_ear_mean_ms: -1 is out of range (0 to 60000)");
+  EXPECT_EQ(reference_error(h + "a,N,4,80 ms\n"), "ref.csv: line 2: mouth_to_ear_mean_ms: expected a number, got \"80 ms\"");
+  EXPECT_EQ(reference_error(h + "a,,4,80\n"), "ref.csv: line 2: label: empty");
+  EXPECT_EQ(reference_error(h + ",N,4,80\n"), "ref.csv: line 2: run: empty (a sweep parameter's value)");
+  EXPECT_EQ(reference_error(h + "a,\"N, M\",4,80\n"),
+            "ref.csv: line 2: quotes are not supported: fields are plain text without commas or quotes");
+  EXPECT_EQ(reference_error(h + "a,N,4,80\nb,N,4,80\na,N,3,90\n"),
+            "ref.csv: line 4: a second point \"N\" for the same parameters");
+  EXPECT_EQ(reference_error("label,mos_lqo_wb,mouth_to_ear_mean_ms,direction\nN,4,80,left->right\n"),
+            "ref.csv: line 2: direction: expected alice->bob, bob->alice or empty, got \"left->right\"");
+  EXPECT_EQ(reference_error("label,mos_lqo_wb,mouth_to_ear_mean_ms,mouth_to_ear_p95_ms\nN,4,80,x\n"),
+            "ref.csv: line 2: mouth_to_ear_p95_ms: expected a number, got \"x\"");
+}
+
+TEST_F(ReportFrontier, AnUnreadableReferenceFileIsBadInputAndWritesNoReport) {
+  const fs::path sweep = write({frontier_call("a", "fixed0", 4.2, 66.5, 66.5)});
+  EXPECT_THROW(report(sweep, {dir.path() / "missing.csv"}), InputError);
+  EXPECT_THROW(report(sweep, {write_text("bad.csv", "label\n")}), InputError);
+  EXPECT_FALSE(fs::exists(dir.path() / "report"));
 }
 
 }  // namespace

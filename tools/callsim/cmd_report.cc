@@ -1,4 +1,4 @@
-// `callsim report RESULTS… -o DIR [--baseline FILE] [--history DIR…] [--date TEXT]`: the nightly
+// `callsim report RESULTS… -o DIR [--baseline FILE] [--history DIR…] [--date TEXT] [--reference CSV…]`: the nightly
 // HTML report (see harness/report.h). Exit 0 when written, 2 on bad input, an unusable output
 // folder, or when gnuplot is missing or fails.
 #include <iostream>
@@ -14,7 +14,7 @@ namespace callsim::cli {
 namespace {
 
 struct ReportArgs {
-  std::vector<std::string> results, history, series;
+  std::vector<std::string> results, history, series, references;
   std::string output, baseline, date, audio = "opus", gnuplot = "gnuplot";
   double tolerance_scale = 1.0;
   bool quiet = false;
@@ -34,6 +34,7 @@ int run_report(const ReportArgs& a) {
                                 : harness::AudioMode::kOpus;
   o.tolerance_scale = a.tolerance_scale;
   o.series_axes = a.series;
+  o.references.assign(a.references.begin(), a.references.end());
   const std::vector<std::filesystem::path> results(a.results.begin(), a.results.end());
   const auto summary = harness::write_report(results, o);
   for (const auto& w : summary.warnings) std::cerr << "callsim report: warning: " << w << '\n';
@@ -61,6 +62,11 @@ Command add_report(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--series", a->series,
                   "Sweep axes that name a codec setting (default: axes containing 'codec')");
+  sub->add_option("--reference", a->references,
+                  "CSV of reference points for the jitter-buffer frontier (label, mos_lqo_wb, "
+                  "mouth_to_ear_mean_ms[, mouth_to_ear_p95_ms][, direction], sweep parameters), e.g. NetEq "
+                  "measured on the same traces: drawn and judged beside the sweep's buffers (repeatable)")
+      ->allow_extra_args(false);
   sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every baseline tolerance by this factor")
       ->check(Number(0, 1000, true));
   sub->add_option("--gnuplot", a->gnuplot, "gnuplot program")->capture_default_str();

@@ -97,6 +97,8 @@ ReportSummary write_report(const std::vector<fs::path>& results, const ReportOpt
   ctx.check =
       run_check(ctx.calls, ctx.baseline ? &*ctx.baseline : nullptr, CheckOptions{options.tolerance_scale});
   for (const auto& h : options.history) ctx.history.push_back(load_night(h));
+  for (const auto& r : options.references)
+    for (auto& point : read_reference_points(r)) ctx.references.push_back(std::move(point));
   std::map<std::string, int> taken;
   for (const auto& c : ctx.calls) ctx.slugs[c.id] = unique_slug(c.id, &taken);
   ctx.subtitle =

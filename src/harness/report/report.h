@@ -2,7 +2,8 @@
 //   index.html            overview per call and direction (MOS-LQO, E-model R, mouth-to-ear,
 //                         loss, concealment, pass/fail, change vs baseline, trend vs history;
 //                         sortable), sweep plots (MOS-LQO vs loss and vs mouth-to-ear delay, one
-//                         point set per codec setting)
+//                         point set per codec setting), the jitter-buffer frontier of a sweep with
+//                         a jitter_buffer axis (report_frontier.cc; --reference points beside it)
 //   calls/<slug>/         one page per call: the scenario's description, source and link settings,
 //                         timeline and delay-CDF plots, audio players for the reference and
 //                         degraded signal of each direction, statistics tables
@@ -35,6 +36,10 @@ struct ReportOptions {
   AudioMode audio = AudioMode::kOpus;
   double tolerance_scale = 1.0;
   std::vector<std::string> series_axes;  // sweep axes naming a codec setting; empty: "codec" axes
+  // Reference points for the jitter-buffer frontier (harness/report/reference_points.h): figures
+  // measured outside these results (e.g. WebRTC NetEq on the same traces), drawn and judged with
+  // the sweep's settings.
+  std::vector<std::filesystem::path> references;
 };
 
 struct ReportSummary {

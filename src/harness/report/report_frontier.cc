@@ -4,7 +4,8 @@
 // other setting of that trace beats on both axes (harness/report/pareto.h), and a table with WB,
 // mean and p95 mouth-to-ear delay and the frontier verdict per setting. Shown when some trace has
 // three or more settings. Plots in root/plots (frontier.gp, frontier.dat, frontier_<n>.svg) and
-// the table as CSV (plots/frontier.csv).
+// the table as CSV (plots/frontier.csv). Reference points (`--reference`, reference_points.h) join
+// the traces whose parameters they name, drawn apart and judged like any setting.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -29,14 +30,22 @@ constexpr size_t kMinSettings = 3;
 
 std::string num(double v, int decimals) { return format_fixed(v, decimals); }
 
-// One jitter_buffer setting of a trace.
+// One jitter_buffer setting of a trace, or a reference point (buffer = "<label> (reference)",
+// call_id = where it was read).
 struct Setting {
   std::string buffer, call_id, why_excluded;  // why_excluded: "" when both figures are measured
   double wb = kNaN, mean = kNaN, p95 = kNaN;
+  bool reference = false;  // a reference point: `buffer` is its label + " (reference)"
+  std::string plot_label;  // a reference point's label on the plot (the legend says what it is)
 };
 struct Trace {
   std::string name;
+  nlohmann::json params;  // the calls' parameters other than jitter_buffer
+  std::string direction;  // "" for a one-way sweep
   std::vector<Setting> settings;
+  size_t sweep_settings() const {
+    return static_cast<size_t>(std::count_if(settings.begin(), settings.end(), [](const Setting& s) { return !s.reference; }));
+  }
 };
 
 double metric_or_nan(const CallRecord& call, const std::string& direction, const std::string& metric) {
@@ -53,7 +62,9 @@ std::string trace_name(const CallRecord& call, const std::string& direction, boo
 }
 
 Setting setting_of(const CallRecord& call, const std::string& direction) {
-  Setting s{value_text(call.params.at(kBufferAxis)), call.id, ""};
+  Setting s;
+  s.buffer = value_text(call.params.at(kBufferAxis));
+  s.call_id = call.id;
   if (!call.error.empty()) {
     s.why_excluded = "the call did not run";
     return s;
@@ -74,18 +85,48 @@ std::vector<Trace> collect_traces(const Context& ctx) {
   for (const auto& call : ctx.calls) two_way |= call.metrics.size() > 1;
   std::vector<Trace> out;
   std::map<std::string, size_t> index;
-  auto add = [&](const std::string& name, Setting s) {
+  auto add = [&](const CallRecord& call, const std::string& direction, bool with_direction) {
+    const std::string name = trace_name(call, direction, with_direction);
     auto [it, fresh] = index.try_emplace(name, out.size());
-    if (fresh) out.push_back({name, {}});
-    out[it->second].settings.push_back(std::move(s));
+    if (fresh) {
+      nlohmann::json params = call.params;
+      params.erase(kBufferAxis);
+      out.push_back({name, std::move(params), direction, {}});
+    }
+    out[it->second].settings.push_back(setting_of(call, direction));
   };
   for (const auto& call : ctx.calls) {
     if (!call.params.is_object() || !call.params.contains(kBufferAxis)) continue;
-    if (call.metrics.empty()) add(trace_name(call, "", false), setting_of(call, ""));
-    for (const auto& [direction, metrics] : call.metrics)
-      add(trace_name(call, direction, two_way), setting_of(call, direction));
+    if (call.metrics.empty()) add(call, "", false);
+    for (const auto& [direction, metrics] : call.metrics) add(call, direction, two_way);
   }
   return out;
+}
+
+bool matches(const ReferencePoint& p, const Trace& t) {
+  if (!p.direction.empty() && p.direction != t.direction) return false;
+  for (const auto& [key, value] : p.params)
+    if (!t.params.contains(key) || value_text(t.params.at(key)) != value) return false;
+  return true;
+}
+
+// Adds each reference point to the traces it names; a point that names none is a warning.
+void add_references(Context& ctx, std::vector<Trace>& traces) {
+  for (const ReferencePoint& p : ctx.references) {
+    bool used = false;
+    for (Trace& t : traces) {
+      if (!matches(p, t)) continue;
+      Setting s;
+      s.buffer = p.label + " (reference)";
+      s.call_id = "reference " + p.file + " line " + std::to_string(p.line);
+      s.wb = p.wb, s.mean = p.mean_ms, s.p95 = p.p95_ms, s.reference = true, s.plot_label = p.label;
+      t.settings.push_back(std::move(s));
+      used = true;
+    }
+    if (!used)
+      ctx.summary.warnings.push_back(p.file + ": line " + std::to_string(p.line) + ": reference point \"" + p.label +
+                                     "\" matches no trace of the jitter-buffer frontier");
+  }
 }
 
 ParetoFrontier frontier_of(const Trace& t) {
@@ -110,7 +151,7 @@ struct Extent {
 Extent extent_of(const Trace& t, const ParetoFrontier& f) {
   Extent e;
   for (size_t i = 0; i < t.settings.size(); ++i)
-    if (!f.verdicts[i].excluded) {
+    if (!f.verdicts[i].excluded) {  // reference points included: the plot shows them
       e.x0 = std::min(e.x0, t.settings[i].mean), e.x1 = std::max(e.x1, t.settings[i].mean);
       e.y0 = std::min(e.y0, t.settings[i].wb), e.y1 = std::max(e.y1, t.settings[i].wb);
     }
@@ -125,7 +166,7 @@ std::string labelled_points(const Trace& t, const ParetoFrontier& f) {
   const double dx = 0.09 * std::max(e.x1 - e.x0, 10.0), dy = 0.04 * std::max(e.y1 - e.y0, 0.5);
   std::vector<std::pair<size_t, std::string>> points;  // anchor setting, label
   for (size_t i : table_order(t, f)) {
-    if (f.verdicts[i].excluded) continue;
+    if (f.verdicts[i].excluded || t.settings[i].reference) continue;
     auto near = std::find_if(points.begin(), points.end(), [&](const auto& p) {
       return std::fabs(t.settings[p.first].mean - t.settings[i].mean) <= dx &&
              std::fabs(t.settings[p.first].wb - t.settings[i].wb) <= dy;
@@ -147,13 +188,32 @@ std::string yrange(const Extent& e) {
   return num(e.y0 - pad, 2) + ":" + num(e.y1 + 1.5 * pad, 2);
 }
 
-// Appends two data blocks (the judged settings; the frontier by delay) and the plot commands.
-void add_plot(PlotScript& s, std::string& data, const Trace& t, const ParetoFrontier& f, int n) {
+// Appends the data blocks (the judged settings; the frontier by delay; the reference points, when
+// the trace has some) and the plot commands. `blocks` counts the blocks written so far.
+void add_plot(PlotScript& s, std::string& data, const Trace& t, const ParetoFrontier& f, int n, int& blocks) {
   data += "# " + t.name + ": settings (mean mouth-to-ear ms, MOS-LQO WB, setting)\n" + labelled_points(t, f);
   data += "\n\n# " + t.name + ": Pareto frontier\n";
   for (size_t i : f.frontier) data += num(t.settings[i].mean, 2) + " " + num(t.settings[i].wb, 4) + "\n";
   data += "\n\n";
-  const std::string block = std::to_string(2 * n), front = std::to_string(2 * n + 1);
+  const std::string block = std::to_string(blocks), front = std::to_string(blocks + 1);
+  blocks += 2;
+  // Reference points: one block, a legend entry each (a marker and colour per point of the trace).
+  static const char* const kMarkers[][2] = {{"9", "#c0392b"}, {"11", "#d68910"}, {"13", "#7d3c98"}, {"5", "#1e8449"}};
+  std::string references, reference_plot;
+  int k = 0;
+  for (const Setting& r : t.settings) {
+    if (!r.reference) continue;
+    references += num(r.mean, 2) + " " + num(r.wb, 4) + "\n";
+    const auto& m = kMarkers[k % 4];
+    reference_plot += ", 'frontier.dat' index " + std::to_string(blocks) + " every ::" + std::to_string(k) +
+                      "::" + std::to_string(k) + " using 1:2 with points pt " + m[0] + " ps 1.5 lc rgb '" + m[1] +
+                      "' title " + gp_quote(r.plot_label + " (reference)");
+    ++k;
+  }
+  if (!references.empty()) {
+    data += "# " + t.name + ": reference points\n" + references + "\n\n";
+    ++blocks;
+  }
   s.output("frontier_" + std::to_string(n) + ".svg", 600, 380);
   s.line("set title " + gp_quote(t.name) + "\nset xlabel 'mouth-to-ear delay, mean (ms)'\n"
          "set ylabel 'MOS-LQO WB (P.862.2)'\nset grid\nset key below\n"
@@ -162,7 +222,7 @@ void add_plot(PlotScript& s, std::string& data, const Trace& t, const ParetoFron
          " using 1:2 with linespoints lw 2 pt 7 ps 1.1 lc rgb '#2f6fb0' title 'Pareto frontier', "
          "'frontier.dat' index " + block + " using 1:2 with points pt 6 ps 1.0 lc rgb '#555555' title "
          "'jitter_buffer setting', 'frontier.dat' index " + block +
-         " using 1:2:3 with labels left offset char 0.6,0.5 font ',9' notitle");
+         " using 1:2:3 with labels left offset char 0.6,0.5 font ',9' notitle" + reference_plot);
 }
 
 std::string verdict_text(const Trace& t, const ParetoFrontier& f, size_t i) {
@@ -215,24 +275,37 @@ constexpr const char* kIntro =
     "them. Settings without a measured WB or delay are listed and not judged. The table as CSV: "
     "<a href=\"plots/frontier.csv\">plots/frontier.csv</a>.</p>\n";
 
+constexpr const char* kReferenceIntro =
+    "<p>Points marked <em>(reference)</em> were not measured by these calls: they are read from the "
+    "reference files given to <code>callsim report --reference</code> (figures of another buffer on the "
+    "same traces, such as WebRTC NetEq run offline), drawn with their own markers named in the legend, "
+    "and judged like any setting. The table's CSV names the file and line of each.</p>\n";
+
 }  // namespace
 
 std::string frontier_section(Context& ctx) {
-  const std::vector<Trace> traces = collect_traces(ctx);
+  std::vector<Trace> traces = collect_traces(ctx);
   bool wanted = false;
-  for (const auto& t : traces) wanted |= t.settings.size() >= kMinSettings;
-  if (!wanted) return "";
+  for (const auto& t : traces) wanted |= t.sweep_settings() >= kMinSettings;
+  if (!wanted) {
+    if (!ctx.references.empty())
+      ctx.summary.warnings.push_back("reference points given but no jitter-buffer frontier to draw them on (no "
+                                     "trace with three or more jitter_buffer settings)");
+    return "";
+  }
+  add_references(ctx, traces);
   const fs::path dir = ctx.root / "plots";
   fs::create_directories(dir);
   PlotScript script;
   std::string data, csv = "trace,jitter_buffer,call,mos_lqo_wb,mouth_to_ear_mean_ms,mouth_to_ear_p95_ms,on_frontier,dominated_by\n";
   std::string html = "<h2>Jitter-buffer frontier</h2>\n" + std::string(kIntro);
-  int plots = 0;
+  if (!ctx.references.empty()) html += kReferenceIntro;
+  int plots = 0, blocks = 0;
   for (const auto& t : traces) {
     const ParetoFrontier f = frontier_of(t);
     html += "<h3>" + html_escape(t.name) + "</h3>\n";
     if (!f.frontier.empty()) {
-      add_plot(script, data, t, f, plots);
+      add_plot(script, data, t, f, plots, blocks);
       const std::string svg = "plots/frontier_" + std::to_string(plots++) + ".svg";
       html += "<figure><img class=\"plot\" src=\"" + html_escape(url_path(svg)) + "\" alt=\"" +
               html_escape("MOS-LQO WB against mean mouth-to-ear delay, " + t.name) + "\"></figure>\n";

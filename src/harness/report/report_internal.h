@@ -13,6 +13,7 @@
 #include "harness/check/baseline.h"
 #include "harness/check/check.h"
 #include "harness/check/check_results.h"
+#include "harness/report/reference_points.h"
 #include "harness/report/report.h"
 #include "scenario/scenario.h"
 
@@ -34,6 +35,7 @@ struct Context {
   std::optional<Baseline> baseline;
   CheckReport check;
   std::vector<Night> history;
+  std::vector<ReferencePoint> references;     // options.references, read
   std::map<std::string, std::string> slugs;  // call id → folder name under calls/
   std::filesystem::path root;                // the staging folder being written
   std::map<std::string, std::string> audio_files;  // audio content key → path under root (stored once)
