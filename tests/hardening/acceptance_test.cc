@@ -1,7 +1,8 @@
 // What `validate` and `sweep` accept (issue 11, "Wrong acceptance"): validate refuses everything
 // run would refuse about its inputs; sweep refuses bad input before running anything; numbers on
 // the command line are range-checked; a huge matrix is counted and refused at once; errors inside
-// referenced files name the scenario and its pointer first, then the resolved path.
+// referenced files name the scenario and its pointer first, then the resolved path; validate
+// checks matrix files and folders call by call, as sweep expands them.
 #include <gtest/gtest.h>
 
 #include "hardening_util.h"
@@ -68,6 +69,34 @@ TEST_F(Acceptance, SweepRefusesBadInputBeforeRunningAnything) {
   const CliResult r = run_cli({"sweep", dir / "good.json", dir / "bad.json", "-o", dir / "sweep", "-q"});
   expect_refused(r, "bad.json: /peers/alice/talker/file: talker file '/dev/zero'");
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "sweep")) << "nothing may run or be written";
+}
+
+TEST_F(Acceptance, ValidateChecksMatrixFilesAndFoldersAsSweepExpandsThem) {
+  // A matrix whose second entry breaks a call: validate names the call's file and pointer as sweep
+  // does (before, validate read a matrix as a scenario and refused its "matrix" key).
+  nlohmann::json m = {{"matrix", "m"}, {"base", small_scenario()}, {"axes", {{"variant", nlohmann::json::object()}}}};
+  m["axes"]["variant"]["ok"] = {{"peers", {{"alice", {{"talker", "en_male"}}}}}};
+  const std::string good = scenario("m.json", m);
+  const CliResult ok = run_cli({"validate", good});
+  EXPECT_EQ(ok.exit_code, 0) << describe(ok);
+  EXPECT_EQ(ok.out, good + ": ok (1 call, each scenario valid, as `callsim sweep` expands it)\n") << describe(ok);
+  m["axes"]["variant"]["bad"] = {{"peers", {{"alice", {{"talker", "nobody"}}}}}};
+  const std::string bad = scenario("m_bad.json", m);
+  const CliResult sweep = run_cli({"sweep", bad, "--list"});
+  const CliResult validate = run_cli({"validate", bad});
+  expect_refused(validate, "unknown built-in talker 'nobody'");
+  EXPECT_EQ("callsim: " + validate.err, sweep.err) << describe(validate) << describe(sweep);
+  // A folder: every scenario below it.
+  std::filesystem::create_directory(dir.path() / "suite");
+  write_text(dir.path() / "suite" / "a.json", small_scenario("a").dump());
+  write_text(dir.path() / "suite" / "b.json", small_scenario("b").dump());
+  const CliResult folder = run_cli({"validate", dir / "suite"});
+  EXPECT_EQ(folder.exit_code, 0) << describe(folder);
+  EXPECT_NE(folder.out.find(": ok (2 calls,"), std::string::npos) << describe(folder);
+  auto broken = small_scenario("c");
+  broken["duration_s"] = -1;
+  write_text(dir.path() / "suite" / "c.json", broken.dump());
+  expect_refused(run_cli({"validate", dir / "suite"}), "c.json: /duration_s");
 }
 
 TEST_F(Acceptance, OutOfRangeNumbersOnTheCommandLineAreUsageErrors) {
