@@ -97,6 +97,10 @@ TEST_F(Acceptance, ValidateChecksMatrixFilesAndFoldersAsSweepExpandsThem) {
   broken["duration_s"] = -1;
   write_text(dir.path() / "suite" / "c.json", broken.dump());
   expect_refused(run_cli({"validate", dir / "suite"}), "c.json: /duration_s");
+  // A glob, as sweep takes it.
+  const CliResult glob = run_cli({"validate", dir / "suite/[ab].json"});
+  EXPECT_EQ(glob.exit_code, 0) << describe(glob);
+  EXPECT_NE(glob.out.find(": ok (2 calls,"), std::string::npos) << describe(glob);
 }
 
 TEST_F(Acceptance, OutOfRangeNumbersOnTheCommandLineAreUsageErrors) {

@@ -1,6 +1,6 @@
 // `callsim validate FILE…`: checks what `callsim run` and `callsim sweep` would read, without
 // running it. A scenario file is checked against the JSON Schema and the semantic rules (with the
-// files it names: talkers, traces, profiles); a matrix file or a folder is expanded exactly as
+// files it names: talkers, traces, profiles); a matrix file, a folder or a glob is expanded exactly as
 // `callsim sweep` expands it, every call's scenario checked the same way. Prints "FILE: ok (...)"
 // or the first error (file + JSON pointer or byte offset); exit 2 if any is bad.
 #include <filesystem>
@@ -18,10 +18,12 @@
 namespace callsim::cli {
 namespace {
 
-// A folder, or a JSON document with a "matrix" key: what `callsim sweep` expands into calls.
+// A folder, a glob that names no file, or a JSON document with a "matrix" key: what `callsim
+// sweep` expands into calls.
 bool is_sweep_input(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return true;
+  if (path.find_first_of("*?[") != std::string::npos && !std::filesystem::exists(path, ec)) return true;
   const nlohmann::json doc = read_json_file(path);
   return doc.is_object() && doc.contains("matrix");
 }
