@@ -86,7 +86,7 @@ TEST_F(ReportFrontier, PlotAndTablePerTraceWithVerdicts) {
   // The plot's data: judged points with labels, then the frontier by delay.
   const std::string dat = read_file(r / "plots" / "frontier.dat");
   EXPECT_NE(dat.find("# run=a: Pareto frontier\n66.50 4.2000\n80.00 4.3000\n\n"), std::string::npos);
-  EXPECT_NE(dat.find("106.50 4.2000 \"fixed40\"\n"), std::string::npos);
+  EXPECT_NE(dat.find("106.50 4.2000 \"fixed40\" 1\n"), std::string::npos) << dat;
   EXPECT_EQ(dat.find("\"speex\""), std::string::npos);
 }
 
@@ -112,10 +112,31 @@ TEST_F(ReportFrontier, CoincidingSettingsShareOneLabelledPoint) {
                 frontier_call("l", "adaptive", 3.8125, 86.5, 86.5), frontier_call("l", "fixed40", 3.8115, 106.5, 106.5),
                 frontier_call("l", "speex", 3.8103, 106.34, 106.5), frontier_call("l", "fixed150", 3.8115, 216.5, 216.5)}));
   const std::string dat = read_file(dir.path() / "report" / "plots" / "frontier.dat");
-  EXPECT_NE(dat.find("66.50 2.9512 \"fixed0\"\n86.50 3.8115 \"fixed20, adaptive\"\n"
-                     "106.34 3.8103 \"speex, fixed40\"\n216.50 3.8115 \"fixed150\"\n"),
+  // Every setting is drawn; the ones sharing a label with an empty one.
+  EXPECT_NE(dat.find("66.50 2.9512 \"fixed0\" 1\n86.50 3.8115 \"fixed20, adaptive\" 1\n"
+                     "106.34 3.8103 \"speex, fixed40\" 1\n216.50 3.8115 \"fixed150\" 1\n"
+                     "86.50 3.8125 \"\" 1\n106.50 3.8115 \"\" 1\n"),
             std::string::npos)
       << dat;
+}
+
+TEST_F(ReportFrontier, LabelsSlantDownWhereUpwardsTheyWouldCrossAnotherLabelOrPoint) {
+  // The dev set's loss4_fec0 frontier: fixed buffers in a row at one WB (their slanted labels clear
+  // each other, so all slant up) and the adaptive buffer 5.5 ms right of fixed0 and 0.1 WB below:
+  // upwards its label would run through fixed20's point, so it slants down. Column 4 says which.
+  std::vector<CallRecord> calls;
+  for (int d : {0, 20, 40, 60, 80, 100, 150, 200, 350})
+    calls.push_back(frontier_call("loss4", "fixed" + std::to_string(d), 3.1236, 66.5 + d, 66.5 + d));
+  calls.push_back(frontier_call("loss4", "adaptive", 3.0251, 71.96, 86.5));
+  calls.push_back(frontier_call("loss4", "speex", 2.4672, 80.28, 85.88));  // sets the WB scale
+  report(write(calls));
+  const std::string dat = read_file(dir.path() / "report" / "plots" / "frontier.dat");
+  for (int d : {0, 20, 40, 60, 80, 100, 150, 200, 350})
+    EXPECT_NE(dat.find(" 3.1236 \"fixed" + std::to_string(d) + "\" 1\n"), std::string::npos) << d << "\n" << dat;
+  EXPECT_NE(dat.find("71.96 3.0251 \"adaptive\" -1\n"), std::string::npos) << dat;
+  const std::string gp = read_file(dir.path() / "report" / "plots" / "frontier.gp");
+  EXPECT_NE(gp.find("using 1:($4 > 0 ? $2 : 1/0):3 with labels left rotate by 45"), std::string::npos) << gp;
+  EXPECT_NE(gp.find("using 1:($4 < 0 ? $2 : 1/0):3 with labels left rotate by -45"), std::string::npos) << gp;
 }
 
 TEST_F(ReportFrontier, TwoWayCallsAreOneTracePerDirection) {

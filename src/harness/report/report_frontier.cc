@@ -158,40 +158,89 @@ Extent extent_of(const Trace& t, const ParetoFrontier& f) {
   return e;
 }
 
-// The judged settings as labelled points; settings whose labels would print on top of each other
-// (within 9 % of the delay span and 4 % of the WB span of the first of them, by delay) share the
-// first one's point and label.
-std::string labelled_points(const Trace& t, const ParetoFrontier& f) {
-  const Extent e = extent_of(t, f);
-  const double dx = 0.09 * std::max(e.x1 - e.x0, 10.0), dy = 0.04 * std::max(e.y1 - e.y0, 0.5);
-  std::vector<std::pair<size_t, std::string>> points;  // anchor setting, label
-  for (size_t i : table_order(t, f)) {
-    if (f.verdicts[i].excluded || t.settings[i].reference) continue;
-    auto near = std::find_if(points.begin(), points.end(), [&](const auto& p) {
-      return std::fabs(t.settings[p.first].mean - t.settings[i].mean) <= dx &&
-             std::fabs(t.settings[p.first].wb - t.settings[i].wb) <= dy;
-    });
-    if (near == points.end())
-      points.push_back({i, t.settings[i].buffer});
-    else
-      near->second += ", " + t.settings[i].buffer;
-  }
-  std::string out;
-  for (const auto& [i, label] : points)
-    out += num(t.settings[i].mean, 2) + " " + num(t.settings[i].wb, 4) + " " + dat_label(label) + "\n";
+// The plot's ranges, explicit (rounded as the script prints them): the settings' box with room
+// right of it and above and below it for the slanted labels; and the plot area of the 600 x 380
+// SVG in pixels, so that labels can be kept apart (font ',9': about 5.5 px a character).
+struct Frame {
+  double x0, x1, y0, y1;
+  static constexpr double kWidthPx = 500, kHeightPx = 235, kCharPx = 5.5;
+  double px_x(double ms) const { return (ms - x0) / (x1 - x0) * kWidthPx; }
+  double px_y(double wb) const { return (wb - y0) / (y1 - y0) * kHeightPx; }
+};
+Frame frame_of(const Extent& e) {
+  const double xspan = std::max(e.x1 - e.x0, 10.0);
+  const double yspan = std::max(e.y1 - e.y0, 0.4);
+  auto r2 = [](double v) { return std::round(v * 100) / 100; };
+  return {r2(e.x0 - 0.04 * xspan), r2(e.x1 + 0.12 * xspan), r2(e.y0 - 0.25 * yspan), r2(e.y1 + 0.3 * yspan)};
+}
+
+// A label's centre line on the plot, in pixels, sampled every 3 px: from its point, 45 degrees up
+// (slant +1) or down (-1) and to the right.
+std::vector<std::pair<double, double>> label_line(double x, double y, size_t chars, int slant) {
+  std::vector<std::pair<double, double>> out;
+  const double c = 0.7071, start = 6, length = Frame::kCharPx * static_cast<double>(chars);
+  for (double d = start; d <= start + length; d += 3) out.push_back({x + c * d, y + slant * c * d});
   return out;
 }
 
-// WB range with room for labels; never empty (all settings at one WB).
-std::string yrange(const Extent& e) {
-  const double pad = std::max(0.05, 0.12 * (e.y1 - e.y0));
-  return num(e.y0 - pad, 2) + ":" + num(e.y1 + 1.5 * pad, 2);
+// The judged settings, each a point, labelled at 45 degrees right of it, upwards (a row of
+// settings at one WB, the fixed delays, is the common case: slanted labels of points a few ms apart
+// do not overlap) or downwards where that comes less close to the labels placed before it (by
+// delay) and to the other points. Settings at one place on the plot (within 1 % of the
+// delay range and 2.5 % of the WB range) share one label, at the first of them by delay; the
+// others are drawn with an empty label. Columns: delay, WB, label, slant (1 up, -1 down).
+std::string labelled_points(const Trace& t, const ParetoFrontier& f, const Frame& fr) {
+  const double dx = 0.01 * (fr.x1 - fr.x0), dy = 0.025 * (fr.y1 - fr.y0);
+  std::vector<std::pair<size_t, std::string>> anchors;  // anchor setting, label
+  std::vector<size_t> others;                            // drawn without a label of their own
+  for (size_t i : table_order(t, f)) {
+    if (f.verdicts[i].excluded || t.settings[i].reference) continue;
+    auto near = std::find_if(anchors.begin(), anchors.end(), [&](const auto& p) {
+      return std::fabs(t.settings[p.first].mean - t.settings[i].mean) <= dx &&
+             std::fabs(t.settings[p.first].wb - t.settings[i].wb) <= dy;
+    });
+    if (near == anchors.end()) {
+      anchors.push_back({i, t.settings[i].buffer});
+    } else {
+      near->second += ", " + t.settings[i].buffer;
+      others.push_back(i);
+    }
+  }
+  std::vector<std::pair<double, double>> points, placed;  // every marker; samples of placed labels
+  for (const Setting& st : t.settings)
+    if (std::isfinite(st.wb) && std::isfinite(st.mean)) points.push_back({fr.px_x(st.mean), fr.px_y(st.wb)});
+  // How many of a label's samples come too close to a placed label (10 px: a line of text) or to
+  // a point (9 px: half a line and a marker).
+  auto crowding = [&](const std::vector<std::pair<double, double>>& line) {
+    int n = 0;
+    for (const auto& q : line) {
+      bool near = false;
+      for (const auto& o : placed) near |= std::hypot(q.first - o.first, q.second - o.second) < 10;
+      for (const auto& o : points) near |= std::hypot(q.first - o.first, q.second - o.second) < 9;
+      n += near;
+    }
+    return n;
+  };
+  std::string out;
+  for (const auto& [i, label] : anchors) {
+    const double x = fr.px_x(t.settings[i].mean), y = fr.px_y(t.settings[i].wb);
+    auto line = label_line(x, y, label.size(), 1), down = label_line(x, y, label.size(), -1);
+    int slant = 1;
+    if (crowding(down) < crowding(line)) slant = -1, line = std::move(down);
+    placed.insert(placed.end(), line.begin(), line.end());
+    out += num(t.settings[i].mean, 2) + " " + num(t.settings[i].wb, 4) + " " + dat_label(label) + " " +
+           std::to_string(slant) + "\n";
+  }
+  for (size_t i : others) out += num(t.settings[i].mean, 2) + " " + num(t.settings[i].wb, 4) + " \"\" 1\n";
+  return out;
 }
 
 // Appends the data blocks (the judged settings; the frontier by delay; the reference points, when
 // the trace has some) and the plot commands. `blocks` counts the blocks written so far.
 void add_plot(PlotScript& s, std::string& data, const Trace& t, const ParetoFrontier& f, int n, int& blocks) {
-  data += "# " + t.name + ": settings (mean mouth-to-ear ms, MOS-LQO WB, setting)\n" + labelled_points(t, f);
+  const Frame fr = frame_of(extent_of(t, f));
+  data += "# " + t.name + ": settings (mean mouth-to-ear ms, MOS-LQO WB, label, label slant)\n" +
+          labelled_points(t, f, fr);
   data += "\n\n# " + t.name + ": Pareto frontier\n";
   for (size_t i : f.frontier) data += num(t.settings[i].mean, 2) + " " + num(t.settings[i].wb, 4) + "\n";
   data += "\n\n";
@@ -217,12 +266,16 @@ void add_plot(PlotScript& s, std::string& data, const Trace& t, const ParetoFron
   s.output("frontier_" + std::to_string(n) + ".svg", 600, 380);
   s.line("set title " + gp_quote(t.name) + "\nset xlabel 'mouth-to-ear delay, mean (ms)'\n"
          "set ylabel 'MOS-LQO WB (P.862.2)'\nset grid\nset key below\n"
-         "set offsets graph 0.04, graph 0.22, 0, 0\nset yrange [" + yrange(extent_of(t, f)) + "]");
+         "set xrange [" + num(fr.x0, 2) + ":" + num(fr.x1, 2) + "]\nset yrange [" + num(fr.y0, 2) + ":" +
+         num(fr.y1, 2) + "]");
   s.line("plot 'frontier.dat' index " + front +
          " using 1:2 with linespoints lw 2 pt 7 ps 1.1 lc rgb '#2f6fb0' title 'Pareto frontier', "
          "'frontier.dat' index " + block + " using 1:2 with points pt 6 ps 1.0 lc rgb '#555555' title "
          "'jitter_buffer setting', 'frontier.dat' index " + block +
-         " using 1:2:3 with labels left offset char 0.6,0.5 font ',9' notitle" + reference_plot);
+         " using 1:($4 > 0 ? $2 : 1/0):3 with labels left rotate by 45 offset char 0.5,0.4 font ',9' notitle, "
+         "'frontier.dat' index " + block +
+         " using 1:($4 < 0 ? $2 : 1/0):3 with labels left rotate by -45 offset char 0.5,-0.4 font ',9' notitle" +
+         reference_plot);
 }
 
 std::string verdict_text(const Trace& t, const ParetoFrontier& f, size_t i) {
