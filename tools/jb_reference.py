@@ -45,7 +45,7 @@ def number(path, line, column, text, lo, hi):
 def read_points(path, seed):
     """[(run, wb, mean_ms, p95_ms)] with NetEq's playout delays, for `seed` in the unseen form."""
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        with open(path, newline="", encoding="utf-8-sig") as f:  # -sig: a byte-order mark is not data
             rows = list(csv.reader(f))
     except (OSError, UnicodeDecodeError) as e:
         raise BadInput(f"{path}: cannot read: {e}")

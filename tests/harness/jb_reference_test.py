@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """tools/jb_reference.py: NetEq's figures as `callsim report --reference` points, without ../shared.
 Both input forms (the development set's neteq.csv; tools/jb_unseen_neteq.csv with --seed) give
-reference rows with NetEq's playout delays + 26.5 ms (Opus lookahead 312/48 ms + the 20 ms frame);
+reference rows with NetEq's playout delays + 26.5 ms (Opus lookahead 312/48 ms + the 20 ms frame),
+also after a UTF-8 byte-order mark;
 the committed unseen figures convert for a seed; bad input exits 2 naming the file and line and
 writes nothing; and `callsim report` reads the tool's output (a one-trace sweep made up here: the
 point is drawn, judged, and its figures are the converted ones).
@@ -51,6 +52,14 @@ else:
             ("loss4_fec1", "NetEq M100", "3.7573", "89.83", "92.50")]
     if got != want:
         failures.append(f"dev form: {got} != {want}")
+
+# A byte-order mark before the header (a spreadsheet's export) is not part of the first column.
+bom = os.path.join(out, "bom.csv")
+with open(bom, "w", encoding="utf-8-sig") as f:
+    f.write("run,wb_mos,delay_mean_ms,delay_p95_ms\nconst35_fec0,4.1675,65.93,66.48\n")
+r = run(bom, "-o", os.path.join(out, "bom_ref.csv"))
+if r.returncode != 0 or rows(os.path.join(out, "bom_ref.csv"))[0]["mouth_to_ear_mean_ms"] != "92.43":
+    failures.append(f"byte-order mark: exit {r.returncode}: {r.stderr}")
 
 # The unseen form: the committed figures, one seed.
 committed = os.path.join(src, "tools", "jb_unseen_neteq.csv")

@@ -247,6 +247,8 @@ TEST(ReferencePoints, ParsedWithOptionalColumnsAndCommentsInAnyOrder) {
   EXPECT_EQ(points[1].line, 6u);
   EXPECT_TRUE(std::isnan(points[1].p95_ms));
   EXPECT_EQ(points[1].direction, "");
+  // A spreadsheet's UTF-8 byte-order mark before the header is not part of the first column name.
+  EXPECT_EQ(parse_reference_points("\xEF\xBB\xBFlabel,mos_lqo_wb,mouth_to_ear_mean_ms\nN,4,80\n", "ref.csv").size(), 1u);
 }
 
 TEST(ReferencePoints, BadFilesAreRefusedNamingTheLine) {

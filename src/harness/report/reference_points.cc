@@ -69,6 +69,7 @@ std::vector<ReferencePoint> parse_reference_points(const std::string& text, cons
   std::vector<ReferencePoint> out;
   std::set<std::tuple<std::map<std::string, std::string>, std::string, std::string>> seen;
   size_t number_of_line = 0, start = 0;
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) start = 3;  // a UTF-8 byte-order mark (spreadsheet exports)
   while (start < text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
