@@ -36,7 +36,6 @@ struct Setting {
   std::string buffer, call_id, why_excluded;  // why_excluded: "" when both figures are measured
   double wb = kNaN, mean = kNaN, p95 = kNaN;
   bool reference = false;  // a reference point: `buffer` is its label + " (reference)"
-  std::string plot_label;  // a reference point's label on the plot (the legend says what it is)
 };
 struct Trace {
   std::string name;
@@ -119,7 +118,7 @@ void add_references(Context& ctx, std::vector<Trace>& traces) {
       Setting s;
       s.buffer = p.label + " (reference)";
       s.call_id = "reference " + p.file + " line " + std::to_string(p.line);
-      s.wb = p.wb, s.mean = p.mean_ms, s.p95 = p.p95_ms, s.reference = true, s.plot_label = p.label;
+      s.wb = p.wb, s.mean = p.mean_ms, s.p95 = p.p95_ms, s.reference = true;
       t.settings.push_back(std::move(s));
       used = true;
     }
@@ -256,7 +255,7 @@ void add_plot(PlotScript& s, std::string& data, const Trace& t, const ParetoFron
     const auto& m = kMarkers[k % 4];
     reference_plot += ", 'frontier.dat' index " + std::to_string(blocks) + " every ::" + std::to_string(k) +
                       "::" + std::to_string(k) + " using 1:2 with points pt " + m[0] + " ps 1.5 lc rgb '" + m[1] +
-                      "' title " + gp_quote(r.plot_label + " (reference)");
+                      "' title " + gp_quote(r.buffer);
     ++k;
   }
   if (!references.empty()) {
