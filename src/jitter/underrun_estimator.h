@@ -11,9 +11,13 @@
 // packets scales the old mass by f^n, so the memory stays ~1/(1-f) packets whatever the packet
 // rate. Until the first interval closes, the quantile is replaced by the running maximum.
 // Start-up: a few maxima say little about the tail, so during the first startup_intervals the
-// estimate is at least mean + startup_sigmas x standard deviation of all delays so far (the
-// 99.9 % point of a normal distribution for 3 sigmas): a jittery path gets a safe target from
+// estimate is at least startup_sigmas x the standard deviation of all delays so far. The delays
+// are relative to the fastest packet, which among 8 to 100 normal delays lies 1.4 to 2.5 sd under
+// their mean, so 5.5 sd above it is mean + 3 to 4 sd: a jittery path gets a safe target from
 // its first packets instead of one stall per new maximum, a steady path stays at its minimum.
+// The sd of a handful of delays is itself uncertain (one early large delay can raise it by half:
+// 37.8 ms against 25 on jitter60_25 seed 27); scales less moved by one delay were measured and
+// trade quality for delay along the same line as fewer sigmas (src/jitter/README.md).
 // Tail floor: a call of ~10 s holds ~20 maxima, so the quantile above is in effect the largest
 // maximum seen so far, and each new largest delay is a late packet (an audible stall) before the
 // estimate learns it; the hindsight-best fixed buffer on the same path never has one. From the
