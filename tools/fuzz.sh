@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
-TARGETS_ALL=(scenario matrix trace audio rtp_jitter opus_packet pesq)
+TARGETS_ALL=(scenario matrix trace reference audio rtp_jitter opus_packet pesq)
 
 max_len() {
   case "$1" in

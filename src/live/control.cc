@@ -1,9 +1,10 @@
 #include "live/control.h"
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <vector>
+
+#include "common/text_parse.h"
 
 namespace callsim::live {
 namespace net = sim::net;
@@ -21,11 +22,7 @@ std::vector<std::string_view> words(std::string_view line) {
   return out;
 }
 
-bool number(std::string_view s, double& out) {
-  if (s.empty()) return false;
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(out);
-}
+bool number(std::string_view s, double& out) { return parse_whole_number(s, out) && std::isfinite(out); }
 
 std::string format_number(double v) {
   char buf[32];

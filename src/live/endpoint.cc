@@ -2,22 +2,14 @@
 
 #include <arpa/inet.h>
 
-#include <charconv>
-
 #include "common/error.h"
+#include "common/text_parse.h"
 
 namespace callsim::live {
 namespace {
 
 [[noreturn]] void fail(std::string_view option, const std::string& message) {
   throw InputError("", std::string(option), message);
-}
-
-template <typename T>
-bool parse_number(std::string_view s, T& out) {
-  if (s.empty()) return false;
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && ptr == s.data() + s.size();
 }
 
 }  // namespace
@@ -51,7 +43,7 @@ uint32_t parse_ipv4(std::string_view text, std::string_view option) {
   for (int part = 0; part < 4; ++part) {
     const size_t dot = part < 3 ? text.find('.', start) : text.size();
     unsigned value = 0;
-    if (dot == std::string_view::npos || !parse_number(text.substr(start, dot - start), value) || value > 255)
+    if (dot == std::string_view::npos || !parse_whole_number(text.substr(start, dot - start), value) || value > 255)
       fail(option, "'" + std::string(text) + "' is not a dotted IPv4 address (IPv6 is not supported)");
     out = out << 8 | value;
     start = dot + 1;
@@ -65,7 +57,7 @@ Endpoint parse_endpoint(std::string_view text, std::string_view option, bool all
   Endpoint e;
   e.address = parse_ipv4(text.substr(0, colon), option);
   unsigned port = 0;
-  if (!parse_number(text.substr(colon + 1), port) || port > 65535 || (port == 0 && !allow_zero))
+  if (!parse_whole_number(text.substr(colon + 1), port) || port > 65535 || (port == 0 && !allow_zero))
     fail(option, "'" + std::string(text.substr(colon + 1)) + "' is not a port (1..65535)");
   e.port = static_cast<uint16_t>(port);
   return e;
@@ -74,7 +66,7 @@ Endpoint parse_endpoint(std::string_view text, std::string_view option, bool all
 Cidr parse_cidr(std::string_view text, std::string_view option) {
   const size_t slash = text.find('/');
   unsigned bits = 32;
-  if (slash != std::string_view::npos && (!parse_number(text.substr(slash + 1), bits) || bits > 32))
+  if (slash != std::string_view::npos && (!parse_whole_number(text.substr(slash + 1), bits) || bits > 32))
     fail(option, "'" + std::string(text) + "': the prefix length must be 0..32");
   Cidr c;
   c.mask = bits == 0 ? 0 : ~uint32_t{0} << (32 - bits);

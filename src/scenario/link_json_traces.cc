@@ -1,10 +1,10 @@
 // Readers of the trace files a link can replay: per-packet delay/loss CSV and Mahimahi
 // delivery-opportunity schedules. Errors name the file and "byte N (line L)".
-#include <charconv>
 #include <cmath>
 
 #include "common/error.h"
 #include "common/file_read.h"
+#include "common/text_parse.h"
 #include "scenario/link_json.h"
 #include "sim/net/fate_log.h"
 
@@ -12,46 +12,14 @@ namespace callsim::scenario {
 namespace net = sim::net;
 namespace {
 
-struct Line {
-  std::string_view text;
-  size_t byte = 0, number = 0;
-};
+using Line = ContentLine;
 
 // Values a trace may hold (README.md, "Limits"): delays up to a minute, times up to a day.
 constexpr double kMaxTraceDelayMs = 60000.0;
 constexpr double kMaxTraceTimeMs = 86400000.0;
 
-// Non-blank, non-comment lines with their position; trailing '\r' and spaces trimmed. Stops after
-// `limit` lines (the caller reports "more than ...").
-std::vector<Line> content_lines(const std::string& text, size_t limit) {
-  std::vector<Line> out;
-  size_t start = 0, number = 1;
-  while (start <= text.size() && out.size() < limit) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
-      line.remove_suffix(1);
-    size_t lead = 0;
-    while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
-    line.remove_prefix(lead);
-    if (!line.empty() && line.front() != '#') out.push_back({line, start + lead, number});
-    start = end + 1;
-    ++number;
-  }
-  return out;
-}
-
 [[noreturn]] void fail_at(const std::string& path, const Line& l, const std::string& message) {
-  throw InputError(path, "byte " + std::to_string(l.byte) + " (line " + std::to_string(l.number) + ")",
-                   message);
-}
-
-template <typename T>
-bool parse_number(std::string_view s, T& out) {
-  if (s.empty()) return false;
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && ptr == s.data() + s.size();
+  throw InputError(path, location(l), message);
 }
 
 // A live relay's fate log (sim/net/fate_log.h) as an index trace: each original copy's fate, its
@@ -113,11 +81,11 @@ std::shared_ptr<const net::PacketTrace> parse_packet_trace(const std::string& te
     const std::string_view key = l.text.substr(0, comma), value = l.text.substr(comma + 1);
     net::PacketTraceEntry e;
     if (trace->key == net::PacketTrace::Key::kIndex) {
-      if (!parse_number(key, e.key) || e.key != static_cast<int64_t>(trace->entries.size()))
+      if (!parse_whole_number(key, e.key) || e.key != static_cast<int64_t>(trace->entries.size()))
         fail_at(path, l, "expected packet index " + std::to_string(trace->entries.size()));
     } else {
       double ms = 0;
-      if (!parse_number(key, ms) || !(ms >= 0 && ms <= kMaxTraceTimeMs))
+      if (!parse_whole_number(key, ms) || !(ms >= 0 && ms <= kMaxTraceTimeMs))
         fail_at(path, l, "expected a send time in ms (0 to 86400000)");
       e.key = sim::Duration::from_ms(ms).ns();
       if (!trace->entries.empty() && e.key <= trace->entries.back().key)
@@ -127,7 +95,7 @@ std::shared_ptr<const net::PacketTrace> parse_packet_trace(const std::string& te
       e.lost = true;
     } else {
       double ms = 0;
-      if (!parse_number(value, ms) || !(ms >= 0 && ms <= kMaxTraceDelayMs))
+      if (!parse_whole_number(value, ms) || !(ms >= 0 && ms <= kMaxTraceDelayMs))
         fail_at(path, l, "expected a delay in ms (0 to 60000) or \"lost\"");
       e.delay = sim::Duration::from_ms(ms);
     }
@@ -147,7 +115,7 @@ std::shared_ptr<const net::DeliveryTrace> parse_delivery_trace(const std::string
     fail_at(path, lines[kMaxTraceEntries], "more than " + std::to_string(kMaxTraceEntries) + " timestamps");
   for (const Line& l : lines) {
     int64_t ms = 0;
-    if (!parse_number(l.text, ms) || ms < 0 || ms > static_cast<int64_t>(kMaxTraceTimeMs))
+    if (!parse_whole_number(l.text, ms) || ms < 0 || ms > static_cast<int64_t>(kMaxTraceTimeMs))
       fail_at(path, l, "expected a millisecond timestamp (integer, 0 to 86400000)");
     if (ms < previous) fail_at(path, l, "timestamps must not decrease");
     previous = ms;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 
 #include "check_test_util.h"
@@ -255,28 +256,41 @@ TEST(ReferencePoints, BadFilesAreRefusedNamingTheLine) {
   EXPECT_EQ(reference_error(""), "ref.csv: : empty: expected a header line and reference points");
   EXPECT_EQ(reference_error("label,mos_lqo_wb,mouth_to_ear_mean_ms\n"), "ref.csv: : a header but no reference points");
   EXPECT_EQ(reference_error("label,mos_lqo_wb\nx,4\n"),
-            "ref.csv: line 1: the header lacks the column \"mouth_to_ear_mean_ms\" (needed: label, mos_lqo_wb, "
+            "ref.csv: byte 0 (line 1): the header lacks the column \"mouth_to_ear_mean_ms\" (needed: label, mos_lqo_wb, "
             "mouth_to_ear_mean_ms)");
   EXPECT_EQ(reference_error("label,run,run,mos_lqo_wb,mouth_to_ear_mean_ms\n"),
-            "ref.csv: line 1: column \"run\" appears twice in the header");
-  EXPECT_EQ(reference_error("label,,mos_lqo_wb,mouth_to_ear_mean_ms\n"), "ref.csv: line 1: the header has an empty column name");
+            "ref.csv: byte 0 (line 1): column \"run\" appears twice in the header");
+  EXPECT_EQ(reference_error("label,,mos_lqo_wb,mouth_to_ear_mean_ms\n"), "ref.csv: byte 0 (line 1): the header has an empty column name");
   const std::string h = "run,label,mos_lqo_wb,mouth_to_ear_mean_ms\n";
-  EXPECT_EQ(reference_error(h + "a,N,4,80\na,N,4\n"), "ref.csv: line 3: expected 4 fields as in the header, got 3");
-  EXPECT_EQ(reference_error(h + "a,N,four,80\n"), "ref.csv: line 2: mos_lqo_wb: expected a number, got \"four\"");
-  EXPECT_EQ(reference_error(h + "a,N,5.5,80\n"), "ref.csv: line 2: mos_lqo_wb: 5.5 is out of range (1 to 5)");
-  EXPECT_EQ(reference_error(h + "a,N,4,nan\n"), "ref.csv: line 2: mouth_to_ear_mean_ms: expected a number, got \"nan\"");
-  EXPECT_EQ(reference_error(h + "a,N,4,-1\n"), "ref.csv: line 2: mouth_to_ear_mean_ms: -1 is out of range (0 to 60000)");
-  EXPECT_EQ(reference_error(h + "a,N,4,80 ms\n"), "ref.csv: line 2: mouth_to_ear_mean_ms: expected a number, got \"80 ms\"");
-  EXPECT_EQ(reference_error(h + "a,,4,80\n"), "ref.csv: line 2: label: empty");
-  EXPECT_EQ(reference_error(h + ",N,4,80\n"), "ref.csv: line 2: run: empty (a sweep parameter's value)");
+  EXPECT_EQ(reference_error(h + "a,N,4,80\na,N,4\n"), "ref.csv: byte 51 (line 3): expected 4 fields as in the header, got 3");
+  EXPECT_EQ(reference_error(h + "a,N,four,80\n"), "ref.csv: byte 42 (line 2): mos_lqo_wb: expected a number, got \"four\"");
+  EXPECT_EQ(reference_error(h + "a,N,5.5,80\n"), "ref.csv: byte 42 (line 2): mos_lqo_wb: 5.5 is out of range (1 to 5)");
+  EXPECT_EQ(reference_error(h + "a,N,4,nan\n"), "ref.csv: byte 42 (line 2): mouth_to_ear_mean_ms: expected a number, got \"nan\"");
+  EXPECT_EQ(reference_error(h + "a,N,4,-1\n"), "ref.csv: byte 42 (line 2): mouth_to_ear_mean_ms: -1 is out of range (0 to 60000)");
+  EXPECT_EQ(reference_error(h + "a,N,4,80 ms\n"), "ref.csv: byte 42 (line 2): mouth_to_ear_mean_ms: expected a number, got \"80 ms\"");
+  EXPECT_EQ(reference_error(h + "a,,4,80\n"), "ref.csv: byte 42 (line 2): label: empty");
+  EXPECT_EQ(reference_error(h + ",N,4,80\n"), "ref.csv: byte 42 (line 2): run: empty (a sweep parameter's value)");
   EXPECT_EQ(reference_error(h + "a,\"N, M\",4,80\n"),
-            "ref.csv: line 2: quotes are not supported: fields are plain text without commas or quotes");
+            "ref.csv: byte 42 (line 2): quotes are not supported: fields are plain text without commas or quotes");
   EXPECT_EQ(reference_error(h + "a,N,4,80\nb,N,4,80\na,N,3,90\n"),
-            "ref.csv: line 4: a second point \"N\" for the same parameters");
+            "ref.csv: byte 60 (line 4): a second point \"N\" for the same parameters");
   EXPECT_EQ(reference_error("label,mos_lqo_wb,mouth_to_ear_mean_ms,direction\nN,4,80,left->right\n"),
-            "ref.csv: line 2: direction: expected alice->bob, bob->alice or empty, got \"left->right\"");
+            "ref.csv: byte 48 (line 2): direction: expected alice->bob, bob->alice or empty, got \"left->right\"");
   EXPECT_EQ(reference_error("label,mos_lqo_wb,mouth_to_ear_mean_ms,mouth_to_ear_p95_ms\nN,4,80,x\n"),
-            "ref.csv: line 2: mouth_to_ear_p95_ms: expected a number, got \"x\"");
+            "ref.csv: byte 58 (line 2): mouth_to_ear_p95_ms: expected a number, got \"x\"");
+  // The byte offset counts a byte-order mark and leading blanks; line numbers count blank and comment lines.
+  EXPECT_EQ(reference_error("\xEF\xBB\xBFlabel,mos_lqo_wb,mouth_to_ear_mean_ms\n# NetEq\n\n  N,4,800000\n"),
+            "ref.csv: byte 52 (line 4): mouth_to_ear_mean_ms: 800000 is out of range (0 to 60000)");
+  // At most 10000 points: the 10001st is refused where it stands.
+  std::string many = "label,mos_lqo_wb,mouth_to_ear_mean_ms\n";
+  for (int i = 0; i <= 10000; ++i) {
+    char row[32];
+    std::snprintf(row, sizeof row, "P%05d,4,80\n", i);
+    many += row;
+  }
+  EXPECT_EQ(reference_error(many), "ref.csv: byte 120038 (line 10002): more than 10000 points");
+  many.resize(many.size() - 12);
+  EXPECT_EQ(parse_reference_points(many, "ref.csv").size(), 10000u);
 }
 
 TEST_F(ReportFrontier, AnUnreadableReferenceFileIsBadInputAndWritesNoReport) {

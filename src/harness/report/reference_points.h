@@ -3,8 +3,9 @@
 // same traces, a device under test), drawn on each trace's frontier plot beside the settings of
 // the sweep and judged with them.
 //
-// The file is CSV, one header line then one line per point; blank lines and lines starting with
-// '#' are skipped. Columns, in any order:
+// The file is CSV, one header line then one line per point; blank lines, lines starting with
+// '#' and a UTF-8 byte-order mark before the header are skipped (common/text_parse.h, as for the
+// link trace files). Columns, in any order:
 //   label                  what the point is ("NetEq M100"); required, not empty
 //   mos_lqo_wb             P.862.2 MOS-LQO, 1 to 5; required
 //   mouth_to_ear_mean_ms   mean mouth-to-ear delay, ms, 0 to 60000 (the report's delay axis, as
@@ -16,7 +17,8 @@
 //                          the traces whose calls have that parameter with that value (a string
 //                          as it is, anything else as its JSON text); no such column: every trace
 // Fields are plain text without commas or quotes. Errors are InputError naming the file and
-// "line N" (exit code 2); a point no trace matches is a report warning, not an error.
+// "byte N (line L)" (exit code 2); a point no trace matches is a report warning naming its line,
+// not an error.
 #pragma once
 
 #include <filesystem>

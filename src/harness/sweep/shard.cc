@@ -1,25 +1,15 @@
 #include "harness/sweep/shard.h"
 
-#include <charconv>
-
 #include "common/error.h"
+#include "common/text_parse.h"
 
 namespace callsim::harness {
-namespace {
-
-bool parse_int(std::string_view s, int& out) {
-  if (s.empty()) return false;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-}  // namespace
 
 ShardSpec parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   ShardSpec s;
-  if (slash == std::string::npos || !parse_int(std::string_view(text).substr(0, slash), s.index) ||
-      !parse_int(std::string_view(text).substr(slash + 1), s.count))
+  if (slash == std::string::npos || !parse_whole_number(std::string_view(text).substr(0, slash), s.index) ||
+      !parse_whole_number(std::string_view(text).substr(slash + 1), s.count))
     throw InputError("--shard", "", "'" + text + "' is not K/N (e.g. 2/5)");
   if (s.count < 1 || s.index < 1 || s.index > s.count)
     throw InputError("--shard", "", "'" + text + "': need 1 <= K <= N");

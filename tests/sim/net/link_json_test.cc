@@ -256,6 +256,13 @@ TEST(LinkJson, TraceFiles) {
   EXPECT_EQ(error_of(R"({"rate": {"trace": "back.mahi"}})", call(20, d)),
             "x.json: /links/a->b/rate/trace: Mahimahi trace 'back.mahi': " + d +
                 "/back.mahi: byte 2 (line 2): timestamps must not decrease");
+  // A spreadsheet's UTF-8 byte-order mark before the header is skipped; byte offsets still count it.
+  write(dir / "bom.csv", "\xEF\xBB\xBFsend_time_ms,delay_ms\n0,10\n20,x\n");
+  EXPECT_EQ(error_of(R"({"trace": {"file": "bom.csv"}})", call(20, d)),
+            "x.json: /links/a->b/trace/file: packet trace 'bom.csv': " + d +
+                "/bom.csv: byte 30 (line 3): expected a delay in ms (0 to 60000) or \"lost\"");
+  write(dir / "bom.csv", "\xEF\xBB\xBFsend_time_ms,delay_ms\n0,10\n20,12\n");
+  ASSERT_EQ(parse(R"({"trace": {"file": "bom.csv"}})", call(20, d)).trace->entries.size(), 2u);
 }
 
 }  // namespace
