@@ -19,11 +19,10 @@ Exit 2 on bad input (the message names the file and line); the output is written
 import argparse
 import csv
 import math
-import os
 import sys
-import tempfile
 
-LOOKAHEAD_MS, FRAME_MS = 312 / 48.0, 20.0
+from jb_library_compare import write_atomic
+from jb_unseen import FRAME_MS, LOOKAHEAD_MS
 DEV_COLUMNS = ("run", "wb_mos", "delay_mean_ms", "delay_p95_ms")
 UNSEEN_COLUMNS = ("seed", "run", "wb", "mean_ms", "p95_ms")
 
@@ -91,21 +90,6 @@ def reference_csv(points, label):
     for run, wb, mean, p95 in points:
         lines.append(f"{run},{label},{wb:.4f},{mean + offset:.2f},{p95 + offset:.2f}")
     return "\n".join(lines) + "\n"
-
-
-def write_atomic(path, text):
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".jb_reference-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def main(argv=None):
