@@ -1,9 +1,9 @@
 #include "live/stream_stats.h"
 
-#include <charconv>
 #include <cstdio>
 
 #include "common/error.h"
+#include "common/text_parse.h"
 
 namespace callsim::live {
 namespace {
@@ -46,11 +46,11 @@ void PayloadTypes::add(const std::string& spec, const std::string& option) {
   const size_t slash2 = slash1 == std::string::npos ? slash1 : spec.find('/', slash1 + 1);
   unsigned pt = 0;
   int rate = 0;
-  const char* p = spec.data();
-  const bool pt_ok = eq != std::string::npos && std::from_chars(p, p + eq, pt).ptr == p + eq && eq > 0 && pt < 128;
+  const std::string_view view(spec);
+  const bool pt_ok = eq != std::string::npos && parse_whole_number(view.substr(0, eq), pt) && pt < 128;
   const size_t rate_end = slash2 == std::string::npos ? spec.size() : slash2;
-  const bool rate_ok = slash1 != std::string::npos && slash1 > eq + 1 && rate_end > slash1 + 1 &&
-                       std::from_chars(p + slash1 + 1, p + rate_end, rate).ptr == p + rate_end && rate >= 1000 &&
+  const bool rate_ok = slash1 != std::string::npos && slash1 > eq + 1 &&
+                       parse_whole_number(view.substr(slash1 + 1, rate_end - slash1 - 1), rate) && rate >= 1000 &&
                        rate <= 10000000;
   if (!pt_ok || !rate_ok)
     throw InputError("", option,

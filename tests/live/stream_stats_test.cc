@@ -90,8 +90,11 @@ TEST(PayloadTypes, RtpmapOption) {
   t.add("111=opus/48000/2", "--rtpmap");
   EXPECT_EQ(t.clock_rate_hz(111), 48000);
   EXPECT_EQ(t.rtpmap(111), "opus/48000/2");
-  for (const char* bad : {"111", "128=opus/48000", "111=opus", "111=opus/0", "x=opus/8000", "=a/8000", "96=/8000"})
+  for (const char* bad : {"111", "128=opus/48000", "111=opus", "111=opus/0", "x=opus/8000", "=a/8000", "96=/8000",
+                          "4294967296=opus/48000", "111=opus/99999999999", "+96=opus/48000", "96=opus/48000x"})
     EXPECT_THROW(t.add(bad, "--rtpmap"), InputError) << bad;
+  // A payload type beyond the integer range was read as 0 and replaced PCMU's entry.
+  EXPECT_EQ(t.rtpmap(0), "PCMU/8000");
 }
 
 TEST(DurationHistogram, PercentilesAndResolution) {
