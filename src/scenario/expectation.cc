@@ -1,9 +1,9 @@
 #include "scenario/expectation.h"
 
-#include <charconv>
 #include <cmath>
 #include <regex>
 
+#include "common/text_parse.h"
 #include "results/metric_table.h"
 
 namespace callsim::scenario {
@@ -36,9 +36,9 @@ std::optional<Expectation> parse_expectation(const std::string& text, std::strin
   e.op = op == "<" ? CompareOp::kLess : op == "<=" ? CompareOp::kLessEqual : op == ">" ? CompareOp::kGreater
        : op == ">=" ? CompareOp::kGreaterEqual : CompareOp::kEqual;
   const std::string value = m[3];
-  const char* first = value.data() + (value[0] == '+' ? 1 : 0);  // from_chars takes no '+'
-  const auto [end, ec] = std::from_chars(first, value.data() + value.size(), e.value);
-  if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(e.value)) {
+  // parse_whole_number (from_chars) takes no '+'.
+  if (!parse_whole_number(std::string_view(value).substr(value[0] == '+' ? 1 : 0), e.value) ||
+      !std::isfinite(e.value)) {
     *error = "value '" + value + "' is out of range";  // e.g. 1e400 (std::stod threw: exit 3)
     return std::nullopt;
   }

@@ -1,9 +1,10 @@
 #include "cli_numbers.h"
 
-#include <charconv>
 #include <cmath>
 #include <sstream>
 #include <string>
+
+#include "common/text_parse.h"
 
 namespace callsim::cli {
 namespace {
@@ -30,9 +31,7 @@ CLI::Validator Integer(int64_t lo, int64_t hi) {
       [lo, hi, range](std::string& s) -> std::string {
         const bool negative = !s.empty() && s[0] == '-';
         int64_t v = 0;
-        const char* end = s.data() + s.size();
-        if (!all_digits(std::string_view(s).substr(negative ? 1 : 0)) ||
-            std::from_chars(s.data(), end, v).ec != std::errc() || v < lo || v > hi)
+        if (!all_digits(std::string_view(s).substr(negative ? 1 : 0)) || !parse_whole_number(s, v) || v < lo || v > hi)
           return "'" + s + "' is not an integer in " + range;
         s = std::to_string(v);  // CLI11 would read "010" as octal
         return "";
@@ -45,8 +44,7 @@ CLI::Validator Unsigned(uint64_t lo, uint64_t hi) {
   return CLI::Validator(
       [lo, hi, range](std::string& s) -> std::string {
         uint64_t v = 0;
-        if (!all_digits(s) || std::from_chars(s.data(), s.data() + s.size(), v).ec != std::errc() || v < lo ||
-            v > hi)
+        if (!all_digits(s) || !parse_whole_number(s, v) || v < lo || v > hi)
           return "'" + s + "' is not an integer in " + range;
         s = std::to_string(v);  // CLI11 would read "010" as octal
         return "";
@@ -59,10 +57,8 @@ CLI::Validator Number(double lo, double hi, bool lo_open) {
   return CLI::Validator(
       [lo, hi, lo_open, range](std::string& s) -> std::string {
         double v = 0;
-        const char* end = s.data() + s.size();
-        const auto [ptr, ec] = std::from_chars(s.data(), end, v);
-        const bool parsed = ec == std::errc() && ptr == end && !s.empty() &&
-                            s.find_first_not_of("0123456789.eE+-") == std::string::npos;
+        const bool parsed =
+            parse_whole_number(s, v) && s.find_first_not_of("0123456789.eE+-") == std::string::npos;
         if (!parsed || !std::isfinite(v) || (lo_open ? !(v > lo) : !(v >= lo)) || !(v <= hi))
           return "'" + s + "' is not a number in " + range;
         return "";
