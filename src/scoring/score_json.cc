@@ -29,11 +29,12 @@ json window_json(const WindowScore& w) {
             {"end_s", rnd(w.end_s, 2)},
             {"delay_ms", nullptr},
             {"reference_speech_s", rnd(w.reference_speech_s, 2)},
-            {"speech_received_ratio", rnd(w.speech_received_ratio, 4)},
+            {"speech_received_ratio", nullptr},  // not measured without reference speech
             {"scored", w.status == WindowStatus::kScored},
             {"status", status_name(w.status)},
             {"raw", nullptr},
             {"mos_lqo", nullptr}};
+  if (w.reference_speech_s > 0) j["speech_received_ratio"] = rnd(w.speech_received_ratio, 4);
   if (w.delay) j["delay_ms"] = {{"min", w.delay->min_ms}, {"max", w.delay->max_ms}, {"source", w.delay_source}};
   if (w.alignment) {
     const WindowAlignment& a = *w.alignment;
@@ -93,12 +94,13 @@ json report_json(const ScoreReport& r) {
             {"scored_windows", r.scored_windows},
             {"unscorable_windows", r.unscorable_windows},
             {"speech_s", rnd(r.speech_s, 2)},
-            {"speech_received_ratio", rnd(r.speech_received_ratio, 4)},
+            {"speech_received_ratio", nullptr},  // over the windows with enough reference speech
             {"raw", nullptr},
             {"mos_lqo", nullptr},
             {"mos_lqo_min_window", nullptr},
             {"windows", windows},
             {"notes", r.notes}};
+  if (r.scored_windows + r.unscorable_windows > 0) j["speech_received_ratio"] = rnd(r.speech_received_ratio, 4);
   if (r.complete) {
     j["raw"] = rnd(r.raw, 4);
     j["mos_lqo"] = rnd(r.mos_lqo, 4);

@@ -88,7 +88,8 @@ struct WindowScore {
   std::optional<DelayHint> delay;    // unset: the whole degraded file, P.862's own search
   std::string delay_source;          // "simulator", "given", "search" or "" (none)
   double reference_speech_s = 0;     // active 10 ms frames of the reference
-  double speech_received_ratio = 0;  // degraded speech time over reference speech time, <= 1
+  double speech_received_ratio = 0;  // degraded speech time over reference speech time, <= 1 (0 and
+                                     // null in JSON without reference speech)
   WindowStatus status = WindowStatus::kNotScorable;
   double raw = 0, mos_lqo = 0;  // when scored
   std::string note;             // why not scored
@@ -111,6 +112,7 @@ struct ScoreReport {
   int unscorable_windows = 0;        // enough reference speech, but no score
   double speech_s = 0;               // reference speech in the scored windows
   double speech_received_ratio = 0;  // speech-weighted over windows with enough reference speech
+                                     // (0 and null in JSON when there is none)
   bool complete = false;             // at least one scored window and none unscorable
   double raw = 0, mos_lqo = 0, mos_lqo_min_window = 0;  // valid when complete
   std::vector<std::string> notes;

@@ -2,6 +2,7 @@
 // windows without reference speech are skipped; a degraded window without speech is unscorable
 // (never the ~2.3 P.862 gives silence) and leaves the call without a call-level figure.
 #include "scoring/scorer.h"
+#include "scoring/score_json.h"
 #include <string>
 #include <unistd.h>
 
@@ -135,6 +136,35 @@ TEST(Scorer, WindowsWithoutReferenceSpeechAreSkippedAndTheMeanIsSpeechWeighted) 
   ASSERT_TRUE(r.complete);
   EXPECT_NEAR(r.mos_lqo, weighted / speech, 1e-12);
   EXPECT_NEAR(r.speech_s, speech, 1e-9);
+}
+
+// How much speech arrived cannot be measured where the reference has none: result.json and
+// `callsim score --json` write null there, not the 0 (nothing arrived) of a dead direction.
+TEST(Scorer, SpeechReceivedIsNullWhereThereWasNoSpeechToMeasure) {
+  const audio::Signal silent = silence(8000, 4.0);
+  const nlohmann::json none = report_json(score(silent, silent));
+  ASSERT_EQ(none["windows"].size(), 1u);
+  EXPECT_EQ(none["windows"][0]["reference_speech_s"], 0.0);
+  EXPECT_TRUE(none["windows"][0]["speech_received_ratio"].is_null()) << none.dump();
+  EXPECT_TRUE(none["speech_received_ratio"].is_null()) << none.dump();
+
+  // 0.6 s of speech: measured in its window, but the window is too short to count, so the
+  // call-level figure (over the counted windows) is null too.
+  const audio::Signal voice = talker("en_female", 8000);
+  audio::Signal bit = silence(8000, 3.0);
+  bit.samples.insert(bit.samples.end(), voice.samples.begin() + 4000, voice.samples.begin() + 8800);
+  const ScoreReport r = score(bit, bit);
+  ASSERT_EQ(r.windows.size(), 1u);
+  ASSERT_EQ(r.windows[0].status, WindowStatus::kTooLittleSpeech);
+  ASSERT_GT(r.windows[0].reference_speech_s, 0.0);
+  const nlohmann::json some = report_json(r);
+  EXPECT_EQ(some["windows"][0]["speech_received_ratio"], 1.0) << some.dump();
+  EXPECT_TRUE(some["speech_received_ratio"].is_null()) << some.dump();
+
+  // A dead direction: speech sent, none received: 0, a measured figure.
+  const audio::Signal sent = talker("en_female", 8000);
+  const nlohmann::json dead = report_json(score(sent, silence(8000, sent.duration_seconds())));
+  EXPECT_EQ(dead["speech_received_ratio"], 0.0) << dead.dump();
 }
 
 TEST(Scorer, LongInputIsWindowedAutomaticallyAndSaysSo) {

@@ -87,7 +87,7 @@ void print_text(const scoring::ScoreReport& r) {
                   << (w.delay->max_ms != w.delay->min_ms ? ".." + num(w.delay->max_ms, 0) : "") << " ms ("
                   << w.delay_source << ")";
       std::cout << "  speech " << num(w.reference_speech_s, 1) << " s, received "
-                << num(100 * w.speech_received_ratio, 0) << "%  ";
+                << (w.reference_speech_s > 0 ? num(100 * w.speech_received_ratio, 0) + "%" : std::string("n/a")) << "  ";
       if (w.status == scoring::WindowStatus::kScored)
         std::cout << "raw " << num(w.raw) << "  MOS-LQO " << num(w.mos_lqo) << '\n';
       else
