@@ -10,7 +10,8 @@
 //   - the packet counts add up: the link counts what the sender sent, delivers and loses at most
 //     that (duplicates apart), its loss rate is a fraction; the playout covers the call and at most 2 s of drain after it;
 //   - the result document, the results-file record and the summary build (no throw, e.g. on text
-//     that is not UTF-8).
+//     that is not UTF-8);
+//   - a second run gives the same result document and the same played audio, bit for bit.
 // Only calls of at most 1.5 s are run (seed corpus corpus/call/: short calls), and scenarios with a
 // plugin buffer are not (the target loads no shared library the input names). File references
 // resolve against a folder that does not exist (built-in profiles and talkers still work).
@@ -78,9 +79,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   callsim::call::CallResult r;
   try {
     r = callsim::call::run_call(s);
-    (void)callsim::call::result_to_json(r).dump();
+    const std::string doc = callsim::call::result_to_json(r).dump();
     (void)callsim::call::make_record(r);
     (void)callsim::call::summarize(r);
+    // Same scenario and seed: the same result, bit for bit.
+    const callsim::call::CallResult again = callsim::call::run_call(s);
+    if (callsim::call::result_to_json(again).dump() != doc) finding("a second run of the call gave another result.json");
+    for (size_t i = 0; i < r.directions.size(); ++i)
+      if (again.directions[i].degraded.samples != r.directions[i].degraded.samples)
+        finding(r.directions[i].name + ": a second run played other audio");
   } catch (const std::exception& e) {
     finding(std::string("validate accepted the scenario, run threw: ") + e.what());
   }
