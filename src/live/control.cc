@@ -24,9 +24,16 @@ std::vector<std::string_view> words(std::string_view line) {
 
 bool number(std::string_view s, double& out) { return parse_whole_number(s, out) && std::isfinite(out); }
 
+// Text that reads back as the same double: the fate log records a command in this form and
+// `callsim relay verify` replays it from there, so it must be the value applied (with only
+// "%.10g", "loss 0.0123456789012345" was applied live but logged and replayed as 0.0123456789).
+// Ten significant digits where they are exact ("rate 10000000", "loss 0.05"), else 17.
 std::string format_number(double v) {
-  char buf[32];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "%.10g", v);
+  double back = 0;
+  const std::string_view text(buf);
+  if (!parse_whole_number(text, back) || back != v) std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 

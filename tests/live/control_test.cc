@@ -24,6 +24,22 @@ TEST(Control, ParsesTargetsAndCanonicalText) {
   const auto again = parse_link_command("delay 80 20", error);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->jitter_ms, 20);
+  // The canonical text is what the fate log records and `relay verify` replays: it reads back as
+  // the value applied, to the bit (10 significant digits logged 0.0123456789 for this loss).
+  for (const char* precise : {"loss 0.0123456789012345", "delay 80.00000000001 0.1", "rate 1234.5678901234567",
+                              "outage 0.000001", "loss 1e-300"}) {
+    const auto live = parse_control(precise, error);
+    ASSERT_TRUE(live) << precise << ": " << error;
+    const auto logged = parse_link_command(live->link.text(), error);
+    ASSERT_TRUE(logged) << live->link.text() << ": " << error;
+    EXPECT_EQ(logged->value, live->link.value) << precise << " logged as " << live->link.text();
+    EXPECT_EQ(logged->jitter_ms, live->link.jitter_ms) << precise;
+    EXPECT_EQ(logged->text(), live->link.text());
+  }
+  // Values that ten significant digits hold exactly keep their short form.
+  EXPECT_EQ(parse_control("delay 80 0.1", error)->link.text(), "delay 80 0.1");
+  EXPECT_EQ(parse_control("rate 10000000", error)->link.text(), "rate 10000000");
+  EXPECT_EQ(parse_control("loss 5%", error)->link.text(), "loss 0.05");
   for (const char* bad : {"", "loss", "loss 2", "loss -1%", "delay", "delay x", "delay 1 2 3", "rate -5",
                           "outage 0", "phase", "call x loss 1", "dir up loss 1", "warp 9", "clear now", "loss nan"})
     EXPECT_FALSE(parse_control(bad, error)) << bad;
