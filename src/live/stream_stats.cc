@@ -1,5 +1,6 @@
 #include "live/stream_stats.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "common/error.h"
@@ -100,7 +101,10 @@ json RtpStreamStats::to_json() const {
               {"received", c.received},
               {"expected", c.expected},
               {"lost", c.lost},
-              {"loss_fraction", c.expected > 0 ? json(static_cast<double>(c.lost) / c.expected) : json(nullptr)},
+              // RFC 3550 6.4.1's fraction lost: lost / expected, 0 when duplicates make `lost`
+              // negative (a fraction of packets cannot be below 0; `lost` keeps A.3's count).
+              {"loss_fraction", c.expected > 0 ? json(static_cast<double>(std::max<int64_t>(0, c.lost)) / c.expected)
+                                               : json(nullptr)},
               {"duplicates", c.duplicates},
               {"reordered", c.reordered},
               {"gaps", gaps_},

@@ -49,6 +49,25 @@ TEST(StreamStats, LossGapsReorderAndDuplicates) {
   EXPECT_EQ(j["by_class"]["rtp"]["bytes"], 172 * order.size());
 }
 
+// More duplicates than losses: RFC 3550's cumulative lost goes negative (A.3, kept as it is), its
+// fraction lost is 0 (6.4.1), never a negative fraction.
+TEST(StreamStats, DuplicatesBeyondLossesGiveLossFractionZero) {
+  PayloadTypes types;
+  SideStats s(&types);
+  for (uint16_t q = 1; q <= 20; ++q) {
+    if (q == 7) continue;  // one lost
+    s.on_packet(at_ms(20.0 * q), 172, rtp(q));
+    if (q >= 10 && q < 13) s.on_packet(at_ms(20.0 * q + 1), 172, rtp(q));  // three duplicated
+  }
+  const auto j = s.to_json();
+  const auto& rfc = j["rtp_streams"][0]["rfc3550"];
+  EXPECT_EQ(rfc["expected"], 20);
+  EXPECT_EQ(rfc["received"], 22);
+  EXPECT_EQ(rfc["lost"], -2);
+  EXPECT_EQ(rfc["duplicates"], 3);
+  EXPECT_EQ(rfc["loss_fraction"], 0.0);
+}
+
 TEST(StreamStats, SteadyStreamHasZeroJitterAndUnknownClockReportsNull) {
   PayloadTypes types;
   SideStats known(&types), unknown(&types);
