@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
-TARGETS_ALL=(scenario call matrix trace reference live audio rtp_jitter opus_packet pesq)
+TARGETS_ALL=(scenario call matrix trace reference gate live audio rtp_jitter opus_packet pesq)
 
 max_len() {
   case "$1" in
@@ -34,7 +34,7 @@ fuzz_one() {
   local corpus="$build/fuzz-corpus/$t" artifacts="$build/fuzz-artifacts" log="$build/fuzz-logs/$t.log"
   mkdir -p "$corpus" "$artifacts" "$build/fuzz-logs"
   local dict=()
-  case "$t" in scenario | call | matrix) dict=(-dict=tests/fuzz/json.dict) ;; esac
+  case "$t" in scenario | call | matrix | gate) dict=(-dict=tests/fuzz/json.dict) ;; esac
   local rc=0
   [ -x /usr/lib/llvm-15/bin/llvm-symbolizer ] && export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-15/bin/llvm-symbolizer
   ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}" \

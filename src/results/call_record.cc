@@ -160,8 +160,9 @@ CallRecord record_from_result_json(const JsonNode& n, const fs::path& dir) {
   return c;
 }
 
-ResultsFile read_results_file(const fs::path& path) {
-  const std::string text = read_text(path);
+ResultsFile read_results_file(const fs::path& path) { return parse_results_text(read_text(path), path); }
+
+ResultsFile parse_results_text(std::string_view text, const fs::path& path) {
   ResultsFile out;
   size_t line_start = 0;
   for (int line = 1; line_start < text.size(); ++line) {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "json/json_node.h"
@@ -93,6 +94,8 @@ struct ResultsFile {
   std::vector<CallRecord> records;
 };
 ResultsFile read_results_file(const std::filesystem::path& file);
+// The same for a file's text already read; `file` names it in messages and resolves `dir`.
+ResultsFile parse_results_text(std::string_view text, const std::filesystem::path& file);
 
 // The value of `metric` in `direction`, if measured.
 std::optional<double> find_value(const CallRecord& call, const std::string& direction, const std::string& metric);
