@@ -179,6 +179,17 @@ ResultsFile parse_results_text(std::string_view text, const fs::path& path) {
         throw InputError(origin,
                          "byte " + std::to_string(line_start + column - 1) + " (column " + std::to_string(column) + ")",
                          "malformed JSON line");
+      } catch (const json::out_of_range& e) {
+        // A number beyond a double's range ("1e400"): the reader names the number, not its place;
+        // the place is where that text first occurs in the line.
+        const std::string what = e.what();
+        const size_t open = what.find('\''), close = what.rfind('\'');
+        const std::string number = open < close ? what.substr(open + 1, close - open - 1) : "";
+        const size_t at = number.empty() ? std::string_view::npos : view.find(number);
+        throw InputError(origin,
+                         at == std::string_view::npos ? "" : "byte " + std::to_string(line_start + at) + " (column " +
+                                                                 std::to_string(at + 1) + ")",
+                         number.empty() ? "a number out of range" : number + " is beyond the range of a double");
       }
       out.records.push_back(record_from_json(JsonNode(doc, origin), path.parent_path()));
       out.records.back().origin = origin;

@@ -74,6 +74,9 @@ TEST(ResultSet, MalformedLinesNameFileLineAndByte) {
             file.string() + ":1: /metrics/alice->bob/mos_lqo_nb: expected a number, got a string");
   write_file(file, "[1, 2]\n");
   EXPECT_EQ(error_of({file}), file.string() + ":1: /: expected an object (one call per line)");
+  // A number beyond a double's range is bad input, not an internal error (it was exit 3).
+  write_file(file, "{\"id\": \"a\", \"passed\": true}\n{\"id\": \"b\", \"seed\": 1e400}\n");
+  EXPECT_EQ(error_of({file}), file.string() + ":2: byte 48 (column 21): 1e400 is beyond the range of a double");
   EXPECT_EQ(error_of({dir.path() / "nothing"}),
             (dir.path() / "nothing").string() + ": no such file or folder");
   std::filesystem::create_directories(dir.path() / "empty");
