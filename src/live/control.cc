@@ -81,7 +81,10 @@ bool parse_kind(const std::vector<std::string_view>& w, LinkCommand& c, std::str
   if (verb == "rate" || verb == "outage") {
     c.kind = verb == "rate" ? LinkCommand::Kind::kRate : LinkCommand::Kind::kOutage;
     if (w.size() != 2 || !number(w[1], c.value)) return fail(error, "expected \"" + std::string(verb) + " N\"");
-    if (verb == "rate" && (c.value < 0 || c.value > 1e7)) return fail(error, "rate: 0..1e7 kbit/s (0 = unlimited)");
+    // The scenario's limits (README.md, "Limits"): a rate below 1 kbit/s would hold a packet for
+    // longer than time can count (`rate 0.000000001` overflowed the link's clock).
+    if (verb == "rate" && c.value != 0 && !(c.value >= 1 && c.value <= 1e7))
+      return fail(error, "rate: 0 (unlimited) or 1..1e7 kbit/s");
     if (verb == "outage" && (c.value <= 0 || c.value > 86400000)) return fail(error, "outage: 0 < ms <= 86400000");
     return true;
   }

@@ -41,8 +41,11 @@ TEST(Control, ParsesTargetsAndCanonicalText) {
   EXPECT_EQ(parse_control("rate 10000000", error)->link.text(), "rate 10000000");
   EXPECT_EQ(parse_control("loss 5%", error)->link.text(), "loss 0.05");
   for (const char* bad : {"", "loss", "loss 2", "loss -1%", "delay", "delay x", "delay 1 2 3", "rate -5",
-                          "outage 0", "phase", "call x loss 1", "dir up loss 1", "warp 9", "clear now", "loss nan"})
+                          "outage 0", "phase", "call x loss 1", "dir up loss 1", "warp 9", "clear now", "loss nan",
+                          "rate 0.000000001", "rate 0.5", "rate 1e7.5", "rate 10000001"})
     EXPECT_FALSE(parse_control(bad, error)) << bad;
+  EXPECT_TRUE(parse_control("rate 1", error)) << error;  // the scenario's range: 0, or 1..1e7 kbit/s
+  EXPECT_TRUE(parse_control("rate 10000000", error)) << error;
 }
 
 std::vector<net::Delivery> send_range(net::Link& link, int from, int to) {
