@@ -18,24 +18,20 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "call/call_output.h"
 #include "call/call_runner.h"
 #include "common/error.h"
+#include "fuzz_input.h"
 #include "json/json_node.h"
 #include "results/metric_table.h"
 #include "scenario/scenario.h"
 
 namespace {
 
-[[noreturn]] void finding(const std::string& what) {
-  std::fprintf(stderr, "fuzz_call: %s\n", what.c_str());
-  std::abort();
-}
+[[noreturn]] void finding(const std::string& what) { callsim::fuzz::finding("fuzz_call", what); }
 
 void check_metric(const callsim::call::DirectionResult& d, const std::string& name, double v, bool scored) {
   using callsim::results::MetricKind;

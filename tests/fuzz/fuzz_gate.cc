@@ -14,8 +14,6 @@
 // Only InputError is an expected exception; any other, a crash or a sanitizer report is a finding.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,6 +21,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "fuzz_input.h"
 #include "harness/check/baseline.h"
 #include "harness/check/check.h"
 #include "harness/check/junit.h"
@@ -34,10 +33,7 @@ namespace {
 namespace harness = callsim::harness;
 namespace results = callsim::results;
 
-[[noreturn]] void finding(const std::string& what) {
-  std::fprintf(stderr, "fuzz_gate: %s\n", what.c_str());
-  std::abort();
-}
+[[noreturn]] void finding(const std::string& what) { callsim::fuzz::finding("fuzz_gate", what); }
 
 size_t count_of(const std::string& text, const std::string& what) {
   size_t n = 0;

@@ -1,13 +1,23 @@
 // A cursor over a fuzzer's input bytes for targets that build structured input (packet
 // sequences, signal pairs): reads fixed-size integers and byte runs, yielding zeros once the
 // input is exhausted, so every input means something and nothing reads out of bounds.
+// And `finding`: a broken property, said on stderr before the abort that libFuzzer (or the
+// replay test) reports.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <span>
+#include <string>
 
 namespace callsim::fuzz {
+
+[[noreturn]] inline void finding(const char* target, const std::string& what) {
+  std::fprintf(stderr, "%s: %s\n", target, what.c_str());
+  std::abort();
+}
 
 class FuzzInput {
  public:

@@ -1,9 +1,10 @@
 // Fuzz target: what the live relay reads from the outside world (src/live): datagrams and control
 // commands. Byte 0 picks the input:
-//   even: datagrams for the relay's packet path. Records [length: 2 bytes big-endian, mod 1501]
-//         [gap to the previous datagram: 1 byte, x 0.25 ms][length bytes] up to the end (a short
-//         last record takes what is left). Each is classified (packet_class.h) and counted by one
-//         side's statistics (stream_stats.h) with the static payload types and "111=opus/48000/2".
+//   even: datagrams for the relay's packet path, read with FuzzInput (fuzz_input.h). Records
+//         [length: u16, mod 1501][gap to the previous datagram: u8, x 0.25 ms][length bytes] up to
+//         the end (a short last record takes what is left). Each is classified (packet_class.h)
+//         and counted by one side's statistics (stream_stats.h) with the static payload types and
+//         "111=opus/48000/2".
 //         Checks: an RTP datagram holds at least the 12-byte header; the statistics' totals equal
 //         the sums over the packet classes and what was fed; per stream, RFC 3550's received is at
 //         most the stream's datagrams, its loss fraction a fraction or null, jitter figures >= 0 or
@@ -17,8 +18,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <span>
@@ -27,6 +26,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "fuzz_input.h"
 #include "live/control.h"
 #include "live/packet_class.h"
 #include "live/stream_stats.h"
@@ -40,10 +40,7 @@ namespace net = callsim::sim::net;
 using callsim::sim::Duration;
 using callsim::sim::Timestamp;
 
-[[noreturn]] void finding(const std::string& what) {
-  std::fprintf(stderr, "fuzz_live: %s\n", what.c_str());
-  std::abort();
-}
+[[noreturn]] void finding(const std::string& what) { callsim::fuzz::finding("fuzz_live", what); }
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
@@ -52,21 +49,18 @@ void null_or_non_negative(const nlohmann::json& j, const std::string& what) {
   if (!j.is_number() || !(j.get<double>() >= 0)) finding(what + " = " + j.dump());
 }
 
-void datagrams(std::span<const uint8_t> in) {
+void datagrams(callsim::fuzz::FuzzInput& in) {
   live::PayloadTypes types;
   types.add("111=opus/48000/2", "fuzz");
   live::SideStats side(&types);
   Timestamp t = Timestamp::zero();
   uint64_t fed = 0, fed_bytes = 0;
   std::map<uint32_t, uint64_t> per_ssrc;
-  size_t i = 0;
-  while (i + 3 <= in.size()) {
-    const size_t want = ((size_t{in[i]} << 8) | in[i + 1]) % 1501;
-    t = t + Duration::micros(250 * int64_t{in[i + 2]});
-    i += 3;
-    const size_t n = std::min(want, in.size() - i);
-    const std::span<const uint8_t> d = in.subspan(i, n);
-    i += n;
+  while (!in.empty()) {
+    const size_t want = in.u16() % 1501;
+    t = t + Duration::micros(250 * int64_t{in.u8()});
+    const std::span<const uint8_t> d = in.bytes(want);
+    const size_t n = d.size();
     const live::Classified c = live::classify(d);
     if (c.cls == live::PacketClass::kRtp) {
       if (n < 12) finding("a " + std::to_string(n) + "-byte datagram classified as RTP");
@@ -148,10 +142,12 @@ void control(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   try {
-    if (data[0] % 2 == 0)
-      datagrams(std::span<const uint8_t>(data + 1, size - 1));
-    else
+    if (data[0] % 2 == 0) {
+      callsim::fuzz::FuzzInput in(data + 1, size - 1);
+      datagrams(in);
+    } else {
       control(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
+    }
   } catch (const callsim::InputError&) {
   }
   return 0;
