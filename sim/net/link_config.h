@@ -153,6 +153,10 @@ struct Ramp {
 struct Phase {
   std::string name;
   Duration start, end;
+  // The phase ends where the call ends: its window is [start, end], closed, so that it also covers
+  // what is sent at that instant (a call's last packet leaves at the end of its last frame, at
+  // exactly the call's duration; a whole-call outage must not let it through).
+  bool through_call_end = false;
   bool outage = false;
   std::optional<LossConfig> loss;
   std::optional<DelayConfig> delay;

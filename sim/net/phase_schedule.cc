@@ -51,7 +51,8 @@ void PhaseSchedule::collect_boundaries() {
   boundaries_.clear();
   for (const auto& phase : config_.phases) {
     boundaries_.push_back(Timestamp::zero() + phase.start);
-    boundaries_.push_back(Timestamp::zero() + phase.end);
+    const Duration closed = phase.through_call_end ? Duration::nanos(1) : Duration::zero();
+    boundaries_.push_back(Timestamp::zero() + phase.end + closed);
   }
   std::sort(boundaries_.begin(), boundaries_.end());
   boundaries_.erase(std::unique(boundaries_.begin(), boundaries_.end()), boundaries_.end());
@@ -93,7 +94,8 @@ void PhaseSchedule::rebuild(Timestamp t) {
   outage_ = false;
   ramping_.clear();
   for (const auto& phase : config_.phases) {
-    if (t < Timestamp::zero() + phase.start || t >= Timestamp::zero() + phase.end) continue;
+    const Timestamp end = Timestamp::zero() + phase.end;
+    if (t < Timestamp::zero() + phase.start || t > end || (t == end && !phase.through_call_end)) continue;
     if (phase.loss) current_.loss = *phase.loss;
     if (phase.delay) current_.delay = *phase.delay;
     if (phase.reorder) current_.reorder = *phase.reorder;

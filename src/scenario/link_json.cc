@@ -94,6 +94,7 @@ net::Phase parse_phase(const JsonNode& n, const net::LinkModels& base, const std
            format_number(duration.to_seconds()) + " s)");
   phase.start = sim::Duration::from_seconds(start);
   phase.end = sim::Duration::from_seconds(end);
+  phase.through_call_end = duration > sim::Duration::zero() && phase.end == duration;
   phase.outage = n.boolean_or("outage", false);
   net::LinkModels effective = base;
   if (auto set = n.find("set")) {

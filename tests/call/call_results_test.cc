@@ -94,7 +94,9 @@ json outage_call(double start_s, double end_s) {
 
 TEST(CallResults, HeadAndTailOutagesLoseTheSame) {
   const CallResult head = run(outage_call(0.0, 2.4));
-  const CallResult tail = run(outage_call(9.6, 12.0));
+  // To 11.99 s: an outage to the call's end (12.0) would also take the frame sent at 12.0 s, and
+  // the RFC 3550 comparison below needs a packet after the outage.
+  const CallResult tail = run(outage_call(9.6, 11.99));
   const auto& h = head.directions.at(0).metrics;
   const auto& t = tail.directions.at(0).metrics;
   EXPECT_EQ(h.at("packets_sent"), 600.0);
@@ -109,6 +111,27 @@ TEST(CallResults, HeadAndTailOutagesLoseTheSame) {
   // (the frame sent at 12.0 s arrives after it).
   EXPECT_EQ(head.directions.at(0).rtp.lost, 0);
   EXPECT_NEAR(static_cast<double>(tail.directions.at(0).rtp.lost), 120.0, 1.0);
+}
+
+// A call's last packet leaves at the end of its last frame, at exactly the call's duration; an
+// outage phase to the call's end covers it too, so a whole-call outage is a dead direction (it let
+// that one packet through, the direction played 20 ms of speech and passed a delay gate measured on
+// 2 frames).
+TEST(CallResults, WholeCallOutageIsADeadDirection) {
+  json doc = two_way("blackhole", {{"phases", {{{"start_s", 0}, {"end_s", 6}, {"outage", true}}}}}, json::object());
+  doc["expect"] = {{"all", {"mouth_to_ear_p95_ms <= 400"}}};
+  const CallResult r = run(doc);
+  const auto& m = direction(r, "alice->bob").metrics;
+  ASSERT_EQ(m.at("packets_sent"), 300.0);  // 6 s of 20 ms frames, sent at 20 ms .. 6.0 s
+  EXPECT_EQ(m.at("packets_lost"), 300.0);
+  EXPECT_EQ(m.at("packet_loss_ratio"), 1.0);
+  EXPECT_EQ(m.count("mouth_to_ear_p95_ms"), 0u);
+  EXPECT_EQ(outcome(r, "alice->bob", "mouth_to_ear_p95_ms <= 400").status, ExpectationStatus::kFailed);
+  EXPECT_FALSE(r.passed);
+  // The same outage ending 10 ms earlier lets the last packet through: the window is half-open
+  // everywhere but at the call's end.
+  json early = two_way("almost", {{"phases", {{{"start_s", 0}, {"end_s", 5.99}, {"outage", true}}}}}, json::object());
+  EXPECT_EQ(direction(run(early, false), "alice->bob").metrics.at("packets_lost"), 299.0);
 }
 
 TEST(CallResults, WithoutScoringMosExpectationsAreSkippedNotFailed) {

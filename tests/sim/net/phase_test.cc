@@ -32,6 +32,28 @@ TEST(Phases, OutageCoversExactlyItsWindow) {
   EXPECT_EQ(r.stats.burst_histogram[15], 1u);
 }
 
+// A phase that ends with the call is closed at its end: [start, end].
+TEST(Phases, APhaseEndingWithTheCallAlsoCoversItsLastInstant) {
+  for (const bool through : {false, true}) {
+    LinkConfig c;
+    Phase outage = window(9.0, 10.0);
+    outage.outage = true;
+    outage.through_call_end = through;
+    c.phases.push_back(outage);
+    PhaseSchedule s(c);
+    s.at(Timestamp::zero() + Duration::millis(8999));
+    EXPECT_FALSE(s.outage());
+    s.at(Timestamp::zero() + Duration::millis(9999));
+    EXPECT_TRUE(s.outage());
+    s.at(Timestamp::zero() + Duration::seconds(10));
+    EXPECT_EQ(s.outage(), through);
+    s.at(Timestamp::zero() + Duration::seconds(10) + Duration::nanos(1));
+    EXPECT_FALSE(s.outage());
+    EXPECT_EQ(s.next_change_after(Timestamp::zero() + Duration::millis(9500)),
+              Timestamp::zero() + Duration::seconds(10) + Duration::nanos(through ? 1 : 0));
+  }
+}
+
 TEST(Phases, SetOverridesOnlyInsideTheWindowAndLaterPhasesWin) {
   LinkConfig c;
   c.delay.base_ms = 40;
