@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "call/residual_loss.h"
 #include "common/error.h"
@@ -162,7 +163,7 @@ void loss_metrics(const DirectionResult& d, std::map<std::string, double>& m) {
   m["packets_received"] = static_cast<double>(l.received);
   m["packets_lost"] = static_cast<double>(l.lost);
   m["packets_discarded_late"] = static_cast<double>(l.late);
-  m["packets_duplicated"] = static_cast<double>(d.rtp.duplicates);
+  m["packets_duplicated"] = static_cast<double>(l.duplicates);
   m["fec_frames_recovered"] = static_cast<double>(d.jitter.fec_packets_used);
   if (l.sent == 0) return;  // nothing was sent: no ratio of it
   const auto sent = static_cast<double>(l.sent);
@@ -200,8 +201,18 @@ std::string emodel_r_metric(quality::EModelScale scale) {
 Losses losses(const DirectionResult& d) {
   Losses l;
   l.sent = d.packets_sent;
-  // Distinct packets the receiver accepted (RFC 3550 "received" counts duplicates).
-  l.received = std::clamp<int64_t>(d.rtp.received - d.rtp.duplicates, 0, l.sent);
+  // Distinct sent packets the network delivered (a duplicate counts when its original was lost),
+  // from the network's own record: the receiver's RFC 3550 count would take a packet whose header
+  // was corrupted on the way for another packet.
+  std::set<uint64_t> delivered;
+  int64_t copies = 0;
+  for (const auto& p : d.packets) {
+    if (!p.delivery.delivered()) continue;
+    delivered.insert(p.delivery.id);
+    ++copies;
+  }
+  l.received = static_cast<int64_t>(delivered.size());
+  l.duplicates = copies - l.received;
   l.lost = l.sent - l.received;
   l.late = static_cast<int64_t>(d.jitter.packets_discarded);
   return l;

@@ -14,10 +14,11 @@ void rate_direction(DirectionResult& d, const codec::EncoderConfig& codec);
 
 // Packet fates counted against what the sender sent.
 struct Losses {
-  int64_t sent = 0;      // packets the sender sent
-  int64_t received = 0;  // distinct ones the receiver accepted
-  int64_t lost = 0;      // sent - received
-  int64_t late = 0;      // received but discarded by the jitter buffer
+  int64_t sent = 0;        // packets the sender sent
+  int64_t received = 0;    // distinct ones the network delivered
+  int64_t lost = 0;        // sent - received
+  int64_t duplicates = 0;  // delivered copies beyond the first of each
+  int64_t late = 0;        // received but discarded by the jitter buffer
 };
 Losses losses(const DirectionResult& d);
 

@@ -56,23 +56,25 @@ AdaptiveJitterBuffer::AdaptiveJitterBuffer(const AdaptiveJitterConfig& config,
 }
 
 void AdaptiveJitterBuffer::insert(ReceivedPacket packet) {
-  std::optional<StoredPacket> p = intake_.accept(std::move(packet));
-  if (!p) return;
-  const double relative = history_.insert(p->position, p->arrival);
-  const bool late = started_ && p->end() <= next_position_;
+  for (StoredPacket& p : intake_.accept(std::move(packet))) store(std::move(p));
+}
+
+void AdaptiveJitterBuffer::store(StoredPacket p) {
+  const double relative = history_.insert(p.position, p.arrival);
+  const bool late = started_ && p.end() <= next_position_;
   PacketArrivalInfo info;
   info.relative_delay_ms = relative;
   info.late = late;
-  info.arrival = p->arrival;
-  info.duration_ms = 1000.0 * p->duration / rate_;
-  info.has_fec = p->has_fec && config_.use_fec;
-  info.offset_ms = history_.offset_ms(p->position, p->arrival);
+  info.arrival = p.arrival;
+  info.duration_ms = 1000.0 * p.duration / rate_;
+  info.has_fec = p.has_fec && config_.use_fec;
+  info.offset_ms = history_.offset_ms(p.position, p.arrival);
   deps_.delay_manager->packet_arrived(info);
   if (late) {
     stats_.packets_discarded(1);
     return;
   }
-  const auto result = packets_.insert(std::move(*p));
+  const auto result = packets_.insert(std::move(p));
   if (result == PacketBuffer::InsertResult::kDuplicateTimestamp) stats_.packet_duplicated();
   if (result == PacketBuffer::InsertResult::kFlushedOldest) stats_.packets_discarded(1);
 }

@@ -53,6 +53,8 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   const std::array<uint64_t, 9>& operation_counts() const { return op_counts_; }
 
  private:
+  // Buffers one packet the intake passed.
+  void store(StoredPacket p);
   bool start_if_due(sim::Timestamp now);
   void step(sim::Timestamp now);
   DecisionInput make_input(sim::Timestamp now) const;

@@ -31,14 +31,16 @@ sim::Timestamp FixedJitterBuffer::queue_end(sim::Timestamp now) const {
 }
 
 void FixedJitterBuffer::insert(ReceivedPacket packet) {
-  std::optional<StoredPacket> p = intake_.accept(std::move(packet));
-  if (!p) return;
-  if (!anchor_ns_) anchor_ns_ = p->arrival.ns() - position_ns(p->position, rate_);
-  if (started_ && p->end() <= next_position_) {
+  for (StoredPacket& p : intake_.accept(std::move(packet))) store(std::move(p));
+}
+
+void FixedJitterBuffer::store(StoredPacket p) {
+  if (!anchor_ns_) anchor_ns_ = p.arrival.ns() - position_ns(p.position, rate_);
+  if (started_ && p.end() <= next_position_) {
     stats_.packets_discarded(1);
     return;
   }
-  if (packets_.insert(std::move(*p)) == PacketBuffer::InsertResult::kDuplicateTimestamp)
+  if (packets_.insert(std::move(p)) == PacketBuffer::InsertResult::kDuplicateTimestamp)
     stats_.packet_duplicated();
 }
 

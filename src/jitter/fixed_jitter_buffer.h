@@ -29,6 +29,8 @@ class FixedJitterBuffer final : public JitterBuffer {
   double target_delay_ms() const override { return config_.delay_ms; }
 
  private:
+  // Buffers one packet the intake passed.
+  void store(StoredPacket p);
   bool start_if_due(sim::Timestamp now);
   void step();
   double delay_ms(int64_t position, sim::Timestamp at) const;

@@ -1,5 +1,6 @@
 #include "jitter/packet_intake.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -12,7 +13,8 @@ PacketIntake::PacketIntake(const codec::Decoder& decoder, int sample_rate_hz, Fe
     : decoder_(decoder),
       ticks_per_sample_(sample_rate_hz > 0 ? 48000 / sample_rate_hz : 0),
       probe_(std::move(probe)),
-      stats_(stats) {
+      stats_(stats),
+      max_step_samples_(sample_rate_hz) {
   if (sample_rate_hz <= 0 || 48000 % sample_rate_hz != 0)
     throw std::invalid_argument("jitter buffer: output rate " + std::to_string(sample_rate_hz) +
                                 " Hz does not divide the 48 kHz RTP clock");
@@ -22,13 +24,19 @@ PacketIntake::PacketIntake(const codec::Decoder& decoder, int sample_rate_hz, Fe
   if (!probe_) probe_ = [](std::span<const uint8_t> p) { return codec::has_lbrr(p); };
 }
 
-std::optional<StoredPacket> PacketIntake::accept(ReceivedPacket&& packet) {
+bool PacketIntake::jumps_from(const StoredPacket& s, int64_t sequence, int64_t end) const {
+  const int64_t steps = std::max<int64_t>(s.sequence - sequence, 1);
+  return s.position > end + steps * max_step_samples_;
+}
+
+std::vector<StoredPacket> PacketIntake::accept(ReceivedPacket&& packet) {
+  std::vector<StoredPacket> out;
   stats_.packet_received();
   StoredPacket s;
   s.sequence = seq_unwrap_.unwrap(packet.sequence);
   if (duplicates_.seen_before(s.sequence)) {
     stats_.packet_duplicated();
-    return std::nullopt;
+    return out;
   }
   const int64_t ticks = ts_unwrap_.unwrap(packet.rtp_timestamp);
   // Floor division (positions may be negative for packets reordered before the first one).
@@ -37,15 +45,34 @@ std::optional<StoredPacket> PacketIntake::accept(ReceivedPacket&& packet) {
   s.duration = decoder_.payload_samples(packet.payload);
   if (s.duration <= 0) {
     stats_.packets_discarded(1);
-    return std::nullopt;
+    return out;
   }
   s.marker = packet.marker;
-  note_dtx(s);
   s.has_fec = probe_(packet.payload);
   if (s.has_fec) stats_.fec_packet_received();
   s.payload = std::move(packet.payload);
   s.arrival = packet.arrival;
-  return s;
+
+  if (held_ && s.sequence > held_->sequence) {
+    if (s.position >= held_->position && !jumps_from(s, held_->sequence, held_->end())) {  // the jump was real
+      note_dtx(*held_);
+      out.push_back(std::move(*held_));
+    } else {  // the held packet's timestamp was wrong (or both are: drop the older)
+      stats_.packets_discarded(1);
+    }
+    held_.reset();
+  }
+  if (last_sequence_ && jumps_from(s, *last_sequence_, *last_end_)) {
+    if (s.sequence > *last_sequence_ && !held_) {
+      held_ = std::move(s);
+    } else {
+      stats_.packets_discarded(1);
+    }
+    return out;
+  }
+  note_dtx(s);
+  out.push_back(std::move(s));
+  return out;
 }
 
 void PacketIntake::note_dtx(const StoredPacket& s) {

@@ -2,6 +2,15 @@
 // numbers and RTP timestamps, drops duplicates (same sequence number) and payloads the decoder
 // cannot size, asks the FEC probe, and converts the 48 kHz RTP time into a position on the
 // output-rate timeline (position = unwrapped timestamp / (48000 / rate)).
+//
+// A timestamp its sequence number cannot explain (more than 1 s of media per sequence step ahead of
+// the newest packet: a corrupted header delivered, netem-style) would put one packet minutes ahead
+// on the timeline and poison the adaptive buffer's delay reference. Such a packet is held until the
+// next one by sequence number says which timeline is real, as RFC 3550 A.1 does for a sequence
+// jump: consistent with the held packet (a sender that paused without DTX keep-alives), both go
+// in; consistent with the old timeline, the held packet is discarded. An older packet that far
+// ahead is discarded at once.
+#include <vector>
 #pragma once
 
 #include <optional>
@@ -20,8 +29,10 @@ class PacketIntake {
   // at sample_rate_hz.
   PacketIntake(const codec::Decoder& decoder, int sample_rate_hz, FecProbe probe, StatsRecorder& stats);
 
-  // nullopt when the packet is a duplicate or undecodable (both counted).
-  std::optional<StoredPacket> accept(ReceivedPacket&& packet);
+  // The packets to buffer now, in sequence order: none (a duplicate, an undecodable payload, a
+  // timestamp jump held or discarded; all counted), the packet, or a held packet the packet
+  // confirmed and then the packet.
+  std::vector<StoredPacket> accept(ReceivedPacket&& packet);
 
   // The 48 kHz RTP timestamp of a timeline position.
   uint32_t rtp_timestamp(int64_t position) const {
@@ -34,6 +45,8 @@ class PacketIntake {
 
  private:
   void note_dtx(const StoredPacket& s);
+  // Whether `s` lies further ahead of a packet (sequence, end) than 1 s per sequence step.
+  bool jumps_from(const StoredPacket& s, int64_t sequence, int64_t end) const;
 
   const codec::Decoder& decoder_;
   int ticks_per_sample_;
@@ -44,6 +57,8 @@ class PacketIntake {
   DuplicateDetector duplicates_;
   bool dtx_seen_ = false;
   std::optional<int64_t> last_sequence_, last_end_;  // the packet with the highest sequence number
+  int64_t max_step_samples_ = 0;                      // 1 s at the output rate
+  std::optional<StoredPacket> held_;                  // a timestamp jump waiting for the next packet
 };
 
 // The RTP timestamp of a frame's first sample when it is real audio.

@@ -30,20 +30,22 @@ SpeexJitterBuffer::SpeexJitterBuffer(const SpeexJitterConfig& config, std::uniqu
 }
 
 void SpeexJitterBuffer::insert(ReceivedPacket packet) {
-  std::optional<StoredPacket> p = intake_.accept(std::move(packet));
-  if (!p) return;
-  history_.insert(p->position, p->arrival);
+  for (StoredPacket& p : intake_.accept(std::move(packet))) store(std::move(p));
+}
+
+void SpeexJitterBuffer::store(StoredPacket p) {
+  history_.insert(p.position, p.arrival);
   const int k = intake_.ticks_per_sample();
   JitterBufferPacket jp{};
-  jp.data = reinterpret_cast<char*>(p->payload.data());
-  jp.len = static_cast<spx_uint32_t>(p->payload.size());
-  jp.timestamp = intake_.rtp_timestamp(p->position);
-  jp.span = static_cast<spx_uint32_t>(p->duration * k);
-  jp.sequence = static_cast<spx_uint16_t>(p->sequence & 0xffff);
+  jp.data = reinterpret_cast<char*>(p.payload.data());
+  jp.len = static_cast<spx_uint32_t>(p.payload.size());
+  jp.timestamp = intake_.rtp_timestamp(p.position);
+  jp.span = static_cast<spx_uint32_t>(p.duration * k);
+  jp.sequence = static_cast<spx_uint16_t>(p.sequence & 0xffff);
   jp.user_data = next_id_;
   jitter_buffer_put(jb_.get(), &jp);  // copies the payload
-  max_payload_ = std::max(max_payload_, p->payload.size());
-  pending_.emplace(next_id_++, Pending{std::move(*p)});
+  max_payload_ = std::max(max_payload_, p.payload.size());
+  pending_.emplace(next_id_++, Pending{std::move(p)});
   ++put_;
 }
 

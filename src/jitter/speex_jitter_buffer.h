@@ -40,6 +40,8 @@ class SpeexJitterBuffer final : public JitterBuffer {
   double target_delay_ms() const override { return current_delay_ms_; }
 
  private:
+  // Buffers one packet the intake passed.
+  void store(StoredPacket p);
   struct Destroy {
     void operator()(JitterBuffer_* jb) const;
   };

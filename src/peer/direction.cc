@@ -79,8 +79,8 @@ void Direction::send_frame(size_t k) {
       if (d.corrupted && d.corrupt_byte < bytes.size())
         bytes[d.corrupt_byte] ^= static_cast<uint8_t>(1u << d.corrupt_bit);
       sim_->schedule_at(d.arrival, setup_.name + " arrive",
-                        [this, arrival = d.arrival, b = std::move(bytes)]() mutable {
-                          receiver_->on_datagram(arrival, std::move(b));
+                        [this, arrival = d.arrival, b = std::move(bytes), ts = packet->timestamp]() mutable {
+                          receiver_->on_datagram(arrival, std::move(b), ts);
                         });
     }
   }

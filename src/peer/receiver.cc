@@ -18,13 +18,27 @@ Receiver::Receiver(std::unique_ptr<jitter::JitterBuffer> buffer, int output_rate
   output_.sample_rate_hz = output_rate_hz;
 }
 
-void Receiver::on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes) {
+void Receiver::on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes, uint32_t sent_timestamp) {
   rtp::ReceiveOutcome outcome = depacketizer_.receive(bytes, arrival);
   arrivals_.push_back(ArrivalRecord{arrival, std::move(bytes)});
   if (!outcome.ok() || outcome.packet->arrival.kind == rtp::ArrivalKind::kBadJump) return;
   rtp::ReceivedPacket& p = *outcome.packet;
+  // The first packet buffered under a header timestamp is the one a buffer plays there.
+  sent_timestamps_.emplace(p.header.timestamp, sent_timestamp);
+  header_timestamp_corrupted_ = header_timestamp_corrupted_ || p.header.timestamp != sent_timestamp;
   buffer_->insert(jitter::ReceivedPacket{p.header.sequence, p.header.timestamp, p.header.marker,
                                          std::move(p.payload), arrival});
+}
+
+uint32_t Receiver::sent_timestamp_of(uint32_t played) const {
+  if (!header_timestamp_corrupted_ || sent_timestamps_.empty()) return played;
+  // The packet whose audio covers `played`: the one buffered with the latest header timestamp at
+  // or before it (modulo 2^32), if it is within the longest Opus packet (120 ms at 48 kHz).
+  constexpr uint32_t kLongestPacket = 5760;
+  auto it = sent_timestamps_.upper_bound(played);
+  it = it == sent_timestamps_.begin() ? std::prev(sent_timestamps_.end()) : std::prev(it);
+  const uint32_t into = played - it->first;
+  return into < kLongestPacket ? it->second + into : played;
 }
 
 void Receiver::on_tick(sim::Timestamp now) {
@@ -34,7 +48,7 @@ void Receiver::on_tick(sim::Timestamp now) {
   record.type = frame.type;
   record.played = std::move(frame.played);
   if (frame.playout_rtp_timestamp) {
-    const sim::Timestamp captured = capture_clock_(*frame.playout_rtp_timestamp);
+    const sim::Timestamp captured = capture_clock_(sent_timestamp_of(*frame.playout_rtp_timestamp));
     record.mouth_to_ear_ms = (now - captured).to_ms();
     if (!last_real_capture_ || captured > *last_real_capture_) last_real_capture_ = captured;
     last_real_play_time_ = now;

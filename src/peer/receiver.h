@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -39,7 +40,9 @@ class Receiver {
 
   Receiver(std::unique_ptr<jitter::JitterBuffer> buffer, int output_rate_hz, CaptureClock capture_clock);
 
-  void on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes);
+  // `sent_timestamp` is the RTP timestamp the sender put in the packet: the header may say
+  // otherwise when the network corrupted it (netem-style corruption delivered).
+  void on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes, uint32_t sent_timestamp);
   void on_tick(sim::Timestamp now);
 
   const audio::Signal& output() const { return output_; }
@@ -63,7 +66,13 @@ class Receiver {
  private:
   std::unique_ptr<jitter::JitterBuffer> buffer_;
   rtp::Depacketizer depacketizer_;
+  // The RTP timestamp of the audio a playout position carries: a packet whose header timestamp was
+  // corrupted is played where its header says, but its audio was captured where the sender put it.
+  uint32_t sent_timestamp_of(uint32_t played) const;
+
   CaptureClock capture_clock_;
+  std::map<uint32_t, uint32_t> sent_timestamps_;  // header timestamp -> sent one, of every packet buffered
+  bool header_timestamp_corrupted_ = false;        // some header timestamp differs from the sent one
   audio::Signal output_;
   std::vector<FrameRecord> frames_;
   std::vector<ArrivalRecord> arrivals_;
