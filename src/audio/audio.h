@@ -35,6 +35,9 @@ struct AudioInfo {
   int sample_rate_hz = 0;
   int channels = 0;
   int64_t frames = 0;  // per channel
+  // The largest |sample| of the mono mix, of what was read (float files may exceed full scale,
+  // 1.0; what is encoded is clipped there).
+  float peak = 0.0f;
 };
 
 struct DecodedAudio {

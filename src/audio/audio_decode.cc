@@ -143,17 +143,19 @@ AudioInfo decode_blocks(const ByteSource& source, const DecodeLimits& limits, St
   constexpr sf_count_t kBlock = 4096;
   std::vector<float> block(static_cast<size_t>(kBlock) * channels);
   int64_t done = 0;
+  float peak = 0.0f;
   while (done < wanted) {
     const sf_count_t got =
         sf_readf_float(a.handle.get(), block.data(), std::min<int64_t>(kBlock, wanted - done));
     if (got <= 0) break;  // a data chunk claiming more than the file holds: keep what exists
     const auto n = static_cast<size_t>(got);
     mix_to_mono_checked(std::span<float>(block.data(), n * channels), channels, label, done);
+    for (size_t i = 0; i < n; ++i) peak = std::max(peak, std::fabs(block[i]));
     sink(std::span<const float>(block.data(), n));
     done += got;
   }
   if (done == 0) throw InputError(label, "", "the audio file has no readable samples");
-  return AudioInfo{a.info.samplerate, a.info.channels, a.info.frames};
+  return AudioInfo{a.info.samplerate, a.info.channels, a.info.frames, peak};
 }
 
 }  // namespace

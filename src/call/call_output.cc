@@ -1,7 +1,10 @@
 #include "call/call_output.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <set>
 #include <sstream>
 
 #include "common/atomic_file.h"
@@ -64,17 +67,64 @@ std::string packets_csv(const DirectionResult& d) {
 
 namespace {
 
-// What may be replaced by a call's outputs: nothing, an empty folder, or an earlier call's
-// output folder (it has a result.json). Anything else is the user's and is left alone.
-void check_replaceable(const std::filesystem::path& dir) {
+// What may be replaced by a call's outputs: nothing, an empty folder, or an earlier call's output
+// folder: a result.json that callsim wrote (a JSON object with its version and directions) and
+// nothing but what a call writes beside it. Anything else is the user's and is left alone (a
+// stray result.json does not make a folder replaceable).
+void check_replaceable(const std::filesystem::path& dir, const OutputOptions& options) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status st = fs::symlink_status(dir, ec);
   if (ec || !fs::exists(st)) return;
   if (!fs::is_directory(st)) throw OutputError(dir.string(), "exists and is not a folder");
-  if (fs::is_empty(dir, ec) || fs::is_regular_file(dir / "result.json")) return;
-  throw OutputError(dir.string(),
-                    "exists and is not a call's output folder (no result.json); remove it or choose another");
+  if (fs::is_empty(dir, ec)) return;
+  const auto refuse = [&](const std::string& why) {
+    throw OutputError(dir.string(), "exists and is not a call's output folder (" + why +
+                                        "); remove it or choose another");
+  };
+  if (!fs::is_regular_file(fs::symlink_status(dir / "result.json", ec))) refuse("no result.json");
+  {
+    std::ifstream in(dir / "result.json", std::ios::binary);
+    const json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || !j.contains("callsim_version") || !j.contains("directions"))
+      refuse("its result.json is not one callsim wrote");
+  }
+  static const std::set<std::string> kDirectionFiles = {"reference.wav", "degraded.wav", "timeline.csv",
+                                                        "frames.csv",    "packets.csv",  "receiver.pcap"};
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool extra = std::any_of(options.extra_files.begin(), options.extra_files.end(),
+                                   [&](const auto& f) { return f.first == name; });
+    if (name == "result.json" || extra) continue;
+    const bool direction = entry.is_directory(ec) && !entry.is_symlink(ec) && name.find("-to-") != std::string::npos;
+    if (!direction) refuse("it holds " + name + ", which a call does not write");
+    for (const auto& file : fs::directory_iterator(entry.path(), ec))
+      if (!kDirectionFiles.count(file.path().filename().string()))
+        refuse("it holds " + name + "/" + file.path().filename().string() + ", which a call does not write");
+  }
+}
+
+// result.json as written beside the files: it names only the files that were written, and gives a
+// `callsim score` command only where the audio it scores was written (--no-audio writes none).
+json written_result_json(const CallResult& r, const OutputOptions& options) {
+  json j = result_to_json(r);
+  for (auto& [name, d] : j.at("directions").items()) {
+    json& files = d.at("files");
+    if (!options.audio) {
+      files.erase("reference");
+      files.erase("degraded");
+      for (const char* mode : {"pesq_nb", "pesq_wb"}) {
+        if (!d.at("quality").contains(mode)) continue;
+        json& block = d.at("quality").at(mode);
+        block.erase("command");
+        block["command_unavailable"] = "the audio was not written (run without --no-audio to reproduce these scores)";
+      }
+    }
+    if (!options.pcap) files.erase("pcap");
+    if (!options.csv)
+      for (const char* csv : {"timeline", "frames", "packets"}) files.erase(csv);
+  }
+  return j;
 }
 
 void write_files(const CallResult& r, const std::filesystem::path& out, const OutputOptions& options) {
@@ -96,14 +146,14 @@ void write_files(const CallResult& r, const std::filesystem::path& out, const Ou
       pcap.commit();
     }
   }
-  write_file_atomic(out / "result.json", json_text(result_to_json(r), 2) + "\n");
+  write_file_atomic(out / "result.json", json_text(written_result_json(r, options), 2) + "\n");
   for (const auto& [name, content] : options.extra_files) write_file_atomic(out / name, content);
 }
 
 }  // namespace
 
 void write_call_outputs(const CallResult& r, const std::filesystem::path& dir, const OutputOptions& options) {
-  if (!options.replace_any) check_replaceable(dir);
+  if (!options.replace_any) check_replaceable(dir, options);
   StagedDir staged(dir);  // complete or absent: written aside, synced, then swapped into place
   try {
     write_files(r, staged.path(), options);

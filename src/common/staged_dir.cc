@@ -107,7 +107,8 @@ StagedDir::StagedDir(fs::path target) : target_(target.lexically_normal()) {
   std::error_code ec;
   temp_ = temporary_sibling(target_.has_parent_path() ? target_ : fs::path(".") / target_);
   fs::create_directory(temp_, ec);
-  if (ec) throw OutputError(temp_.string(), "cannot create folder: " + ec.message());
+  // Named as the user gave it: the temporary beside it is ours.
+  if (ec) throw OutputError(target_.string(), "cannot create folder: " + ec.message());
 }
 
 StagedDir::~StagedDir() {
@@ -136,7 +137,7 @@ void StagedDir::commit(const std::vector<fs::path>* only) {
       throw OutputError(target_.string(), "exists and is not a folder");
     // Swap atomically; the previous output then sits at temp_ and is removed.
     if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) != 0)
-      io_failure(target_, "cannot replace the previous output", errno);
+      io_failure(target_, fs::is_empty(target_, ec) ? "cannot replace the empty folder" : "cannot replace the previous output", errno);
     committed_ = true;
     fs::remove_all(temp_, ec);
   } else {

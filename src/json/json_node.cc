@@ -188,7 +188,10 @@ bool JsonNode::boolean() const {
 
 std::string JsonNode::string() const {
   if (!value_->is_string()) fail("expected a string, got " + type_name());
-  return value_->get<std::string>();
+  std::string s = value_->get<std::string>();
+  // A file name, a talker or a profile would end at it in C APIs and in messages.
+  if (s.find('\0') != std::string::npos) fail("a string must not contain a NUL character (\\u0000)");
+  return s;
 }
 
 std::string JsonNode::choice(std::initializer_list<std::string_view> choices) const {

@@ -17,9 +17,7 @@ audio::Signal build_talk_signal(const audio::Signal& clip, const std::vector<Tal
   if (clip.sample_rate_hz != sample_rate_hz) throw std::logic_error("talk clip is not at the codec rate");
   audio::Signal out{sample_rate_hz, std::vector<float>(to_samples(call_duration, sample_rate_hz), 0.0f)};
   if (clip.samples.empty()) return out;
-  std::vector<TalkSpan> all = spans;
-  if (all.empty()) all.push_back({sim::Duration::zero(), call_duration});
-  for (const auto& span : all) {
+  for (const auto& span : spans) {
     const size_t begin = std::min(to_samples(span.start, sample_rate_hz), out.samples.size());
     const size_t end = std::min(to_samples(span.end, sample_rate_hz), out.samples.size());
     for (size_t i = begin; i < end; ++i) out.samples[i] = clip.samples[(i - begin) % clip.samples.size()];

@@ -14,7 +14,7 @@ struct TalkSpan {
   sim::Duration start, end;
 };
 
-// `clip` must already be at `sample_rate_hz`. An empty `spans` means: talk for the whole call.
+// `clip` must already be at `sample_rate_hz`. An empty `spans` means: silence for the whole call.
 audio::Signal build_talk_signal(const audio::Signal& clip, const std::vector<TalkSpan>& spans,
                                 sim::Duration call_duration, int sample_rate_hz);
 

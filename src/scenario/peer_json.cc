@@ -45,6 +45,7 @@ void check_talker_file(const JsonNode& f, TalkerSource& t, sim::Duration duratio
   try {
     const audio::AudioInfo info = audio::check_audio_file(t.file, talker_read_limits(duration));
     t.channels = info.channels;
+    t.peak = info.peak;
   } catch (const InputError& e) {
     f.fail("talker file '" + f.string() + "': " + e.what());  // e names the resolved path
   }
@@ -173,7 +174,10 @@ PeerConfig parse_peer(const std::string& name, const JsonNode& n, const PeerPars
   p.name = name;
   if (auto t = n.find("talker")) p.talker = parse_talker(*t, ctx);
   else p.talker.builtin = "en_female";
+  // No "talk": the whole call. An empty list: never (a muted microphone; the direction sends
+  // silence, and P.862 has no reference speech to score).
   if (auto t = n.find("talk")) p.talk = parse_talk(*t, ctx);
+  else p.talk = {TalkInterval{sim::Duration::zero(), ctx.duration}};
   if (auto c = n.find("codec")) p.codec = parse_codec(*c);
   if (auto j = n.find("jitter_buffer")) p.jitter_buffer = parse_jitter_buffer(*j, ctx);
   p.clock_drift_ppm = n.number_or("clock_drift_ppm", 0.0, Range::closed(-1000, 1000));

@@ -24,6 +24,7 @@ struct TalkerSource {
   std::string builtin;  // e.g. "en_female"; empty when `file` is set
   std::string file;     // absolute, resolved against the scenario's folder
   int channels = 1;     // of the file (mixed down to mono); 1 for built-in talkers
+  float peak = 0.0f;    // of the file's mono mix as far as the call reads it (above 1.0: clipped)
 };
 
 // How much of a talker file a call of `duration` reads: as far as the call can use it plus a
@@ -36,7 +37,7 @@ inline audio::DecodeLimits talker_read_limits(sim::Duration duration) {
 struct PeerConfig {
   std::string name;
   TalkerSource talker;
-  std::vector<TalkInterval> talk;  // empty = talks for the whole call
+  std::vector<TalkInterval> talk;  // empty = never talks (the parser puts the whole call when "talk" is absent)
   codec::EncoderConfig codec;
   jitter::JitterBufferConfig jitter_buffer;  // seeds are filled in by the call runner
   double clock_drift_ppm = 0.0;  // receiver playout clock vs. true time, parts per million

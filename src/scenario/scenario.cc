@@ -1,6 +1,8 @@
 #include "scenario/scenario.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "codec/codec.h"
@@ -172,11 +174,21 @@ std::string direction_folder(const std::string& direction) {
 
 std::vector<std::string> input_notes(const Scenario& s) {
   std::vector<std::string> out;
-  for (const auto& [name, peer] : s.peers)
-    if (!peer.talker.file.empty() && peer.talker.channels > 1)
-      out.push_back(format_input_error(s.file, "/peers/" + name + "/talker",
-                                       peer.talker.file + " has " + std::to_string(peer.talker.channels) +
-                                           " channels; mixed down to mono (their average)"));
+  for (const auto& [name, peer] : s.peers) {
+    const TalkerSource& t = peer.talker;
+    if (t.file.empty()) continue;
+    const std::string where = "/peers/" + name + "/talker";
+    if (t.channels > 1)
+      out.push_back(format_input_error(s.file, where, t.file + " has " + std::to_string(t.channels) +
+                                                          " channels; mixed down to mono (their average)"));
+    if (t.peak > 1.0f) {
+      char db[32];
+      std::snprintf(db, sizeof db, "%.1f", 20.0 * std::log10(static_cast<double>(t.peak)));
+      out.push_back(format_input_error(s.file, where, t.file + " peaks " + db +
+                                                          " dB above full scale (float samples beyond +-1.0); "
+                                                          "the codec's input is clipped there"));
+    }
+  }
   // A wideband score needs 16 kHz audio: on a direction whose sender's codec runs slower it is
   // never measured, and the expectation fails (run exits 1); said before the call.
   if (s.scoring.pesq)

@@ -144,6 +144,25 @@ TEST(SpeechLevelTest, LevelFollowsGainAndActivityDoesNot) {
   EXPECT_NEAR(b.activity, a.activity, 0.005);
 }
 
+// Float audio may go beyond full scale (callsim accepts up to +-1000): P.56's fixed thresholds
+// (-90 to -6 dBov) would put the whole signal above the highest one (+38.7 dBov read 37.9 at 77 %
+// activity instead of 65 %).
+TEST(SpeechLevelTest, AboveFullScaleTheLevelFollowsTheGainAndActivityDoesNot) {
+  const Signal s = gated_sine(0.02, 1.2, 0.8, 6, 16000);
+  for (const float gain : {100.0f, 1000.0f}) {
+    Signal loud = s;
+    for (float& v : loud.samples) v *= gain;
+    const SpeechLevel a = measure_speech_level(s), b = measure_speech_level(loud);
+    const double db = 20.0 * std::log10(static_cast<double>(gain));
+    EXPECT_NEAR(b.active_level_dbov - a.active_level_dbov, db, 0.05) << gain;
+    EXPECT_NEAR(b.long_term_level_dbov - a.long_term_level_dbov, db, 0.01) << gain;
+    EXPECT_NEAR(b.activity, a.activity, 0.005) << gain;
+    EXPECT_NEAR(b.peak, a.peak * gain, 1e-3 * gain) << gain;
+    const Signal n = normalize_to_dbov(loud, -26.0);
+    EXPECT_NEAR(measure_speech_level(n).active_level_dbov, -26.0, 0.01) << gain;
+  }
+}
+
 TEST(SpeechLevelTest, NormalizeReachesTheTarget) {
   const Signal s = gated_sine(0.3, 1.0, 0.7, 5, 48000);
   const Signal n = normalize_to_dbov(s, -26.0);

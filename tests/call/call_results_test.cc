@@ -5,6 +5,7 @@
 // the scenario seed; frames.csv frame types are the ones the README lists.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -132,6 +133,48 @@ TEST(CallResults, WholeCallOutageIsADeadDirection) {
   // everywhere but at the call's end.
   json early = two_way("almost", {{"phases", {{{"start_s", 0}, {"end_s", 5.99}, {"outage", true}}}}}, json::object());
   EXPECT_EQ(direction(run(early, false), "alice->bob").metrics.at("packets_lost"), 299.0);
+}
+
+// Corruption delivered (no UDP checksum): a flipped bit in an RTP header must not make the result
+// lie. Loss is the network's (a corrupted sequence number is not a lost packet), a frame's
+// mouth-to-ear delay is that of the audio it carries (not of the position a corrupted timestamp
+// claims: it read -13 s), and one timestamp flipped far ahead must not stall the buffer for the
+// rest of the call.
+TEST(CallResults, DeliveredCorruptionKeepsLossAndDelayTruthful) {
+  json doc = two_way("corrupt", {{"delay", {{"base_ms", 40}, {"jitter_ms", 5}}}, {"corrupt", {{"p", 0.2}, {"deliver", true}}}},
+                     json::object());
+  doc["duration_s"] = 10;
+  const CallResult r = run(doc, false);
+  const DirectionResult& d = direction(r, "alice->bob");
+  ASSERT_GT(d.link.corrupted_delivered, 80u);  // ~20 % of 500 packets
+  EXPECT_EQ(d.metrics.at("packets_lost"), 0.0);
+  EXPECT_EQ(d.metrics.at("packets_duplicated"), 0.0);
+  // Never before it was spoken and the network's 40 ms; a packet whose timestamp was flipped a
+  // little ahead (under the 1 s the intake lets pass) is played that much later, and its frames
+  // say so, so only the bulk is bounded.
+  size_t delays = 0;
+  for (const auto& f : d.frames) {
+    if (!f.mouth_to_ear_ms) continue;
+    ++delays;
+    EXPECT_GE(*f.mouth_to_ear_ms, 40.0) << f.play_time.to_ms();
+  }
+  EXPECT_GT(delays, 800u);
+  // A flip of 1 s or more ahead no longer stalls playout: about 2 % of the frames are lost to
+  // corrupted headers and payloads the decoder cannot size, 12 % with a flip under 1 s that
+  // delays what follows, 40-50 % when the buffer stalled.
+  EXPECT_LT(d.metrics.at("residual_loss_ratio"), 0.2);
+}
+
+// "talk": [] is a peer that never talks (it talked for the whole call, as if "talk" were absent).
+TEST(CallResults, AnEmptyTalkListIsSilence) {
+  json doc = two_way("muted", json::object(), json::object());
+  doc["peers"]["alice"]["talk"] = json::array();
+  const CallResult r = run(doc, false);
+  const auto& muted = direction(r, "alice->bob").reference.samples;
+  const auto& talking = direction(r, "bob->alice").reference.samples;
+  ASSERT_FALSE(muted.empty());
+  EXPECT_TRUE(std::all_of(muted.begin(), muted.end(), [](float x) { return x == 0.0f; }));
+  EXPECT_GT(std::count_if(talking.begin(), talking.end(), [](float x) { return x != 0.0f; }), 1000);
 }
 
 TEST(CallResults, WithoutScoringMosExpectationsAreSkippedNotFailed) {

@@ -5,6 +5,8 @@
 
 #include <regex>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_test_util.h"
 #include "common/version.h"
 
@@ -87,6 +89,32 @@ TEST(Cli, EveryCommandThatWritesWritesToDashDashOut) {
   EXPECT_EQ(read_text(dir / "trace.csv").substr(0, 3), "id,");
   EXPECT_TRUE(ok(callsim({"level", "builtin:en_female", "--normalize", "-26", "--out", path("talker.flac")})));
   EXPECT_TRUE(fs::is_regular_file(dir / "talker.flac"));
+}
+
+// result.json names only files that exist: --no-audio writes no WAV or pcap, so neither they nor a
+// `callsim score` command over them are recorded. An empty -o is refused, not the default.
+TEST(Cli, ResultJsonNamesOnlyTheFilesWritten) {
+  Scratch dir("cli-files");
+  std::string scored = kTinyScenario;
+  scored.replace(scored.find("\"pesq\": false"), 13, "\"pesq\": true");
+  scored.replace(scored.find("\"duration_s\": 2"), 15, "\"duration_s\": 4");
+  write_text(dir / "scored.json", scored);
+  const CliRun r = callsim({"run", (dir / "scored.json").string(), "--no-audio", "-q", "-o", (dir / "out").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const nlohmann::json j = nlohmann::json::parse(read_text(dir / "out/result.json"));
+  const nlohmann::json& d = j.at("directions").at("alice->bob");
+  EXPECT_FALSE(d.at("files").contains("degraded"));
+  EXPECT_FALSE(d.at("files").contains("pcap"));
+  for (const auto& [key, file] : d.at("files").items())
+    EXPECT_TRUE(fs::is_regular_file(dir / "out" / file.get<std::string>())) << key;
+  const nlohmann::json& nb = d.at("quality").at("pesq_nb");
+  EXPECT_TRUE(nb.contains("mos_lqo")) << nb.dump();
+  EXPECT_FALSE(nb.contains("command"));
+  EXPECT_TRUE(nb.at("command_unavailable").is_string());
+
+  const CliRun empty = callsim({"run", (dir / "scored.json").string(), "-o", ""});
+  EXPECT_EQ(empty.exit_code, 2) << empty.out << empty.err;
+  EXPECT_NE(empty.err.find("empty path"), std::string::npos) << empty.err;
 }
 
 }  // namespace

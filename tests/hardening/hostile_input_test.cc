@@ -61,6 +61,25 @@ TEST_F(HostileInput, WavClaiming1HzIsRefusedAsTalkerAndAsDegradedFile) {
   expect_refused(run_cli({"run", with_talker("s.json", "one.wav"), "-o", dir / "out"}, 20), msg);
 }
 
+// A NUL in a JSON string cut a talker file name short: "ok.wav\u0000nonexistent" read ok.wav.
+TEST_F(HostileInput, ANulCharacterInAJsonStringIsRefused) {
+  write_wav(dir.path() / "ok.wav", 8000, 8000);
+  auto doc = small_scenario();
+  doc["peers"]["alice"]["talker"] = {{"file", std::string("ok.wav\0nonexistent", 18)}};
+  write_text(dir / "nul.json", doc.dump());
+  for (const char* command : {"validate", "run"})
+    expect_refused(run_cli({command, dir / "nul.json"}),
+                   "nul.json: /peers/alice/talker/file: a string must not contain a NUL character (\\u0000)");
+}
+
+// P.862.2 of an 8 kHz reference printed 4.644 for identical files, where run says a call whose
+// codec runs at 8 kHz has no wideband score.
+TEST_F(HostileInput, AWidebandScoreOfANarrowbandReferenceIsRefused) {
+  write_wav(dir.path() / "nb.wav", 8000, 8000);
+  expect_refused(run_cli({"score", dir / "nb.wav", dir / "nb.wav", "--mode", "wb"}),
+                 "nb.wav: a reference at 8000 Hz has no wideband content: P.862.2 (--mode wb) needs 16 kHz");
+}
+
 TEST_F(HostileInput, TooManyChannelsAreRefusedAndAStereoTalkerIsMixedDownWithANote) {
   write_wav(dir.path() / "wide.wav", 8000, 10, 40);
   expect_refused(run_cli({"validate", with_talker("a.json", "wide.wav")}),
@@ -149,6 +168,13 @@ TEST_F(HostileInput, SamplesFarBeyondFullScaleAreRefusedWithTheirFrame) {
                  "beyond.wav: frame 99: sample value -1001 is beyond +-1000");
   const CliResult fine = run_cli({"score", dir / "ok.wav", dir / "loud.wav", "--json"});
   EXPECT_EQ(fine.exit_code, 0) << describe(fine);
+  // As a talker it is accepted, and validate says what the call does to it.
+  const CliResult noted = run_cli({"validate", with_talker("loud.json", "loud.wav")});
+  EXPECT_EQ(noted.exit_code, 0) << describe(noted);
+  EXPECT_NE(noted.err.find("loud.wav peaks 60.0 dB above full scale (float samples beyond +-1.0); the codec's "
+                          "input is clipped there"),
+            std::string::npos)
+      << describe(noted);
 
   const std::string s = with_talker("huge.json", "huge.wav");
   expect_refused(run_cli({"validate", s}), msg);

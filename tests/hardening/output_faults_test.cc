@@ -47,6 +47,22 @@ TEST_F(OutputFaults, AFolderThatIsNotACallOutputIsLeftAlone) {
             std::string::npos)
       << describe(r);
   EXPECT_EQ(read_text(dir.path() / "mine/thesis.tex"), "precious");
+
+  // A result.json callsim did not write does not make it a call's output.
+  write_text(dir.path() / "mine/result.json", "garbage");
+  CliResult again = run_cli({"run", s, "-o", dir / "mine"});
+  EXPECT_EQ(again.exit_code, 2) << describe(again);
+  EXPECT_NE(again.err.find("its result.json is not one callsim wrote"), std::string::npos) << describe(again);
+  EXPECT_EQ(read_text(dir.path() / "mine/thesis.tex"), "precious");
+
+  // Nor does a real call's output with something of the user's added.
+  ASSERT_EQ(run_cli({"run", s, "-o", dir / "out", "-q"}).exit_code, 0);
+  write_text(dir.path() / "out/alice-to-bob/notes.txt", "listened: clicks at 3 s");
+  again = run_cli({"run", s, "-o", dir / "out", "-q"});
+  EXPECT_EQ(again.exit_code, 2) << describe(again);
+  EXPECT_NE(again.err.find("it holds alice-to-bob/notes.txt, which a call does not write"), std::string::npos)
+      << describe(again);
+  EXPECT_EQ(read_text(dir.path() / "out/alice-to-bob/notes.txt"), "listened: clicks at 3 s");
 }
 
 TEST_F(OutputFaults, IoFailuresAreExitCode2NamingThePath) {

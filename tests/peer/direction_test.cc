@@ -20,7 +20,7 @@ struct Fixture {
 Fixture make_stream(int rate, sim::Duration duration, codec::EncoderConfig cfg = {}) {
   const audio::Signal clip = audio::resample(audio::load_builtin_talker("en_female"), rate);
   Fixture f;
-  f.talk = build_talk_signal(clip, {}, duration, rate);
+  f.talk = build_talk_signal(clip, {{sim::Duration::zero(), duration}}, duration, rate);
   cfg.sample_rate_hz = rate;
   f.stream = encode_talk(f.talk, cfg);
   return f;

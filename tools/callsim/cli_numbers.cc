@@ -66,4 +66,8 @@ CLI::Validator Number(double lo, double hi, bool lo_open) {
       "NUMBER in " + range);
 }
 
+CLI::Validator NonEmptyPath() {
+  return CLI::Validator([](std::string& s) -> std::string { return s.empty() ? "an empty path" : ""; }, "PATH");
+}
+
 }  // namespace callsim::cli

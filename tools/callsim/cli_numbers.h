@@ -19,5 +19,7 @@ CLI::Validator Integer(int64_t lo, int64_t hi);
 CLI::Validator Unsigned(uint64_t lo = 0, uint64_t hi = std::numeric_limits<uint64_t>::max());
 // A finite decimal number in [lo, hi], or (lo, hi] when lo_open.
 CLI::Validator Number(double lo, double hi, bool lo_open = false);
+// A path that is not empty ("-o ''" would otherwise fall back to the default output silently).
+CLI::Validator NonEmptyPath();
 
 }  // namespace callsim::cli

@@ -55,6 +55,14 @@ int default_rate(int a, int b, quality::PesqMode mode) {
 scoring::ScoreOptions options(const ScoreArgs& a, const scoring::AudioStream& ref, const scoring::AudioStream& deg) {
   scoring::ScoreOptions o;
   o.mode = a.mode == "wb" ? quality::PesqMode::kWideband : quality::PesqMode::kNarrowband;
+  // A reference below 16 kHz has no wideband content for P.862.2 to compare with (a call whose codec
+  // runs below 16 kHz has no wideband score either). A narrowband degraded file is fine: that is
+  // how a narrowband codec is scored on the wideband scale.
+  if (o.mode == quality::PesqMode::kWideband && ref.sample_rate_hz() < 16000)
+    throw InputError(ref.name(), "",
+                     "a reference at " + std::to_string(ref.sample_rate_hz()) +
+                         " Hz has no wideband content: P.862.2 (--mode wb) needs 16 kHz or more (score it with "
+                         "--mode nb)");
   o.rate_hz = a.rate ? a.rate : default_rate(ref.sample_rate_hz(), deg.sample_rate_hz(), o.mode);
   o.window_s = a.window_length;
   o.max_delay_s = a.max_delay;
