@@ -63,7 +63,11 @@ json jitter_json(const jitter::JitterStats& j) {
 // none) and the `callsim score` command line, relative to the call's folder, that reproduces it.
 json pesq_json(const std::string& direction, const scoring::ScoreReport& r) {
   json j = scoring::report_json(r);
-  j["command"] = reproduce_command(direction, r);
+  // `callsim score` refuses a pair with nothing to score (exit 2): no command that would.
+  if (r.scored_windows + r.unscorable_windows == 0)
+    j["command_unavailable"] = "no window has 1 s of reference speech: nothing to score";
+  else
+    j["command"] = reproduce_command(direction, r);
   return j;
 }
 

@@ -116,6 +116,7 @@ json written_result_json(const CallResult& r, const OutputOptions& options) {
       for (const char* mode : {"pesq_nb", "pesq_wb"}) {
         if (!d.at("quality").contains(mode)) continue;
         json& block = d.at("quality").at(mode);
+        if (!block.contains("command")) continue;
         block.erase("command");
         block["command_unavailable"] = "the audio was not written (run without --no-audio to reproduce these scores)";
       }

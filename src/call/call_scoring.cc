@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "call/call_output.h"
 #include "common/error.h"
@@ -32,11 +33,22 @@ void score_direction(DirectionResult& d, const scenario::ScoringConfig& config) 
   try {
     const scoring::PairLevels levels = scoring::measure(*ref, *deg);
     const std::vector<scoring::DelaySample> track = delay_track(d.frames);
-    const auto windows = scoring::within_degraded(
-        scoring::with_delay_track(
-            scoring::automatic_windows(levels.ref, config.window_s, scoring::delay_jump_cuts(track, levels.ref)),
-            track, ref->duration_s()),
-        ref->duration_s(), deg->duration_s());
+    const auto planned = scoring::with_delay_track(
+        scoring::automatic_windows(levels.ref, config.window_s, scoring::delay_jump_cuts(track, levels.ref)), track,
+        ref->duration_s());
+    const auto windows = scoring::within_degraded(planned, ref->duration_s(), deg->duration_s());
+    // Reference audio whose playout would come after the degraded recording ends (a delay that runs
+    // past the call's drain) is not scored: said, not silently left out.
+    const double planned_end = planned.empty() ? 0.0 : planned.back().end_s.value_or(ref->duration_s());
+    const double scored_end = windows.empty() ? 0.0 : windows.back().end_s.value_or(ref->duration_s());
+    if (scored_end + 1e-9 < planned_end) {
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "reference audio from %.2f to %.2f s was not played out before the recording ended "
+                    "(its delay runs past the call's end and drain): not scored",
+                    scored_end, planned_end);
+      d.notes.push_back(text);
+    }
     for (const auto mode : {quality::PesqMode::kNarrowband, quality::PesqMode::kWideband}) {
       const bool wide = mode == quality::PesqMode::kWideband;
       if (wide && d.sample_rate_hz < 16000) {

@@ -174,6 +174,26 @@ TEST(CallScoring, ADeadDirectionHasNoMos) {
   EXPECT_FALSE(r.passed) << "a MOS expectation on a dead direction fails";
 }
 
+// What could not be scored is said: speech whose playout would come after the recording ends (a
+// delay beyond the call's 2 s drain) was left out silently, and a call with no window of 1 s of
+// speech recorded a score command that exits 2.
+TEST(CallScoring, WhatCouldNotBeScoredIsSaid) {
+  const CallResult late = run(one_way({{"delay", {{"base_ms", 3000}}}}, {{"type", "fixed"}, {"delay_ms", 40}}, 10, 9.9, 4));
+  const DirectionResult& d = late.directions.at(0);
+  ASSERT_TRUE(d.pesq_nb.has_value());
+  EXPECT_GE(d.pesq_nb->scored_windows, 1);
+  const bool said = std::any_of(d.notes.begin(), d.notes.end(), [](const std::string& n) {
+    return n.find("was not played out before the recording ended") != std::string::npos;
+  });
+  EXPECT_TRUE(said) << json(d.notes).dump();
+
+  const CallResult little = run(one_way(json::object(), {{"type", "adaptive"}}, 4, 0.6, 4));
+  const json block = result_to_json(little).at("directions").at("alice->bob").at("quality").at("pesq_nb");
+  EXPECT_EQ(block.at("scored_windows"), 0);
+  EXPECT_FALSE(block.contains("command")) << block.dump();
+  EXPECT_TRUE(block.at("command_unavailable").is_string());
+}
+
 TEST(CallScoring, AHealthyDirectionReceivesItsSpeech) {
   const CallResult r = run(one_way({{"delay", {{"base_ms", 40}}}}, {{"type", "adaptive"}}, 10, 9.5, 10));
   const DirectionResult& d = r.directions.at(0);
