@@ -41,6 +41,11 @@ int run_update(const BaselineArgs& a) {
   print_ids("removed", summary.removed);
   print_ids("kept (not in the results)", summary.kept);
   print_ids("skipped (did not run; previous entry kept)", summary.skipped);
+  if (!summary.kept_metrics.empty()) {
+    std::cout << "  metrics kept from the previous baseline (no value in the results) (" << summary.kept_metrics.size()
+              << "):\n";
+    for (const auto& m : summary.kept_metrics) std::cout << "    " << m << '\n';
+  }
   return 0;
 }
 
