@@ -181,7 +181,15 @@ TEST(Sweep, ShardsRunEveryNthJob) {
   EXPECT_EQ(lines.records[0].at("id"), jobs[1].id);
   EXPECT_EQ(lines.records[1].at("id"), jobs[5].id);
   const json summary = json::parse(testutil::read_text(dir / "s2" / "summary.json"));
-  EXPECT_EQ(summary.at("shard"), json({{"index", 2}, {"count", 4}, {"jobs_total", 6}}));
+  EXPECT_EQ(summary.at("shard"), json({{"index", 2},
+                                       {"count", 4},
+                                       {"jobs_total", 6},
+                                       {"jobs_fingerprint", job_list_fingerprint(jobs, o.score)}}));
+  // The fingerprint is of the whole job list: another list of the same length differs.
+  std::vector<Job> other = jobs;
+  other[0].document_hash += 1;  // one scenario edited
+  EXPECT_NE(job_list_fingerprint(other, o.score), job_list_fingerprint(jobs, o.score));
+  EXPECT_NE(job_list_fingerprint(jobs, !o.score), job_list_fingerprint(jobs, o.score));
 }
 
 }  // namespace

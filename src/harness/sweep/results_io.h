@@ -68,6 +68,12 @@ class ResultsWriter {
 };
 void write_summary(const std::filesystem::path& dir, const nlohmann::json& summary);
 
+// Refuses (InputError naming it) an output folder a sweep or merge must not write into: one that
+// exists and is not a folder, or holds something other than a sweep's output. A sweep output is
+// an empty folder or one holding results.jsonl or calls/ (a sweep interrupted before it wrote
+// results.jsonl).
+void check_sweep_target(const std::filesystem::path& dir);
+
 // The folder of a call inside a sweep folder.
 std::filesystem::path call_dir(const std::filesystem::path& sweep_dir, const std::string& id);
 

@@ -172,19 +172,32 @@ json timing_json(const SweepReport& r, bool cache_enabled) {
 
 }  // namespace
 
-std::string job_fingerprint(const Job& job, bool score) {
-  const uint64_t h =
-      sim::stable_hash(std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
-                       ";score=" + (score ? "1" : "0"));
+namespace {
+
+std::string hex(uint64_t h) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
+}
+
+}  // namespace
+
+std::string job_fingerprint(const Job& job, bool score) {
+  return hex(sim::stable_hash(std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
+                              ";score=" + (score ? "1" : "0")));
+}
+
+std::string job_list_fingerprint(const std::vector<Job>& jobs, bool score) {
+  std::string text = kFingerprintVersion;
+  for (const auto& job : jobs) text += ";" + job.id + "=" + job_fingerprint(job, score);
+  return hex(sim::stable_hash(text));
 }
 
 SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   const auto start = Clock::now();
   SweepReport report;
   report.jobs_total = jobs.size();
+  const std::string jobs_fingerprint = job_list_fingerprint(jobs, o.score);
   if (o.shard) jobs = select_shard(std::move(jobs), *o.shard);
   report.calls = jobs.size();
   report.threads = thread_count(o.threads, jobs.size());
@@ -208,8 +221,10 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   json summary = builder.finish();
   summary["timing"] = timing_json(report, o.encode_cache);
   if (o.shard)
-    summary["shard"] = {
-        {"index", o.shard->index}, {"count", o.shard->count}, {"jobs_total", report.jobs_total}};
+    summary["shard"] = {{"index", o.shard->index},
+                        {"count", o.shard->count},
+                        {"jobs_total", report.jobs_total},
+                        {"jobs_fingerprint", jobs_fingerprint}};
   write_summary(o.out_dir, summary);
   return report;
 }
