@@ -1,10 +1,12 @@
 #include "harness/sweep/sweep.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "call/call_output.h"
@@ -161,6 +163,38 @@ void write_records(const std::vector<Job>& jobs, const std::vector<Outcome>& out
   writer.commit();
 }
 
+// Removes the call folders under out_dir/calls that are not in `jobs` (left by an earlier sweep of
+// another suite into the same folder: results.jsonl would not list them), then the folders that
+// leaves empty. A call folder is one holding job.json or result.json; hidden entries (a running or
+// killed call's temporary folder) are left to remove_stale_temporaries. Returns how many it removed.
+size_t remove_stale_calls(const fs::path& out_dir, const std::vector<Job>& jobs) {
+  const fs::path calls = out_dir / "calls";
+  std::error_code ec;
+  if (!fs::is_directory(calls, ec)) return 0;
+  std::set<fs::path> current;
+  for (const auto& job : jobs) current.insert(fs::path(job.id).lexically_normal());
+  std::vector<fs::path> stale, folders;
+  for (auto it = fs::recursive_directory_iterator(calls, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_directory(ec) || it->path().filename().string().starts_with(".")) {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (fs::exists(it->path() / "job.json", ec) || fs::exists(it->path() / "result.json", ec)) {
+      it.disable_recursion_pending();
+      if (!current.count(fs::relative(it->path(), calls).lexically_normal())) stale.push_back(it->path());
+    } else {
+      folders.push_back(it->path());
+    }
+  }
+  for (const auto& dir : stale) fs::remove_all(dir);
+  // Deepest first, so a parent emptied by its children's removal goes too.
+  std::sort(folders.rbegin(), folders.rend());
+  for (const auto& dir : folders)
+    if (fs::is_empty(dir, ec)) fs::remove(dir, ec);
+  return stale.size();
+}
+
 json timing_json(const SweepReport& r, bool cache_enabled) {
   return {
       {"wall_s", round2(r.wall_s)},
@@ -201,6 +235,7 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   if (o.shard) jobs = select_shard(std::move(jobs), *o.shard);
   report.calls = jobs.size();
   report.threads = thread_count(o.threads, jobs.size());
+  check_sweep_target(o.out_dir);
   create_folder(o.out_dir);
 
   EncodeOnceCache cache;
@@ -214,6 +249,7 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
 
   SummaryBuilder builder;
   write_records(jobs, outcomes, o.out_dir, report, builder);
+  report.stale_removed = remove_stale_calls(o.out_dir, jobs);
 
   report.encode_hits = cache.hits();
   report.encode_misses = cache.misses();
