@@ -91,8 +91,8 @@ MetricValues metrics_from_json(const JsonNode& node) {
       value.fail("null: a metric that was not measured is left out of the results, never written as null");
     const double v = value.number();
     if (!value_fits_kind(info->kind, v))
-      value.fail(value.json().dump() + " is not a value of a " + std::string(unit_label(info->kind)) + " metric (" +
-                 kind_allows(info->kind) + ")");
+      value.fail(value.json().dump() + " is not a value of a " + std::string(unit_label(info->kind)) +
+                 " metric (" + kind_allows(info->kind) + ")");
     out[name] = v;
   }
   // The writer always counts a direction's packets (call/call_metrics.cc), so it never writes {}.

@@ -9,7 +9,8 @@
 //     raw in [-0.5, 4.5], R in [0, its scale]); P.862 metrics absent
 //     when scoring is off, wideband ones absent on a narrowband direction;
 //   - the packet counts add up: the link counts what the sender sent, delivers and loses at most
-//     that (duplicates apart), its loss rate is a fraction; the playout covers the call and at most 2 s of drain after it;
+//     that (duplicates apart), its loss rate is a fraction; the playout covers the call and at most 2 s of
+//     drain after it;
 //   - the result document, the results-file record and the summary build (no throw, e.g. on text
 //     that is not UTF-8);
 //   - a second run gives the same result document and the same played audio, bit for bit.
@@ -42,8 +43,8 @@ void check_metric(const callsim::call::DirectionResult& d, const std::string& na
   if (info->needs_pesq && !scored) finding(where + ": a P.862 figure without P.862 scoring");
   if (info->needs_wideband && d.sample_rate_hz < 16000) finding(where + ": a wideband figure on a narrowband direction");
   if (!callsim::results::value_fits_kind(info->kind, v))
-    finding(where + ": outside what its kind (" + std::string(callsim::results::unit_label(info->kind)) + ") allows: " +
-            callsim::results::kind_allows(info->kind));
+    finding(where + ": outside what its kind (" + std::string(callsim::results::unit_label(info->kind)) +
+            ") allows: " + callsim::results::kind_allows(info->kind));
 }
 
 }  // namespace

@@ -175,7 +175,8 @@ TEST(Baseline, CallThatDidNotRunKeepsItsPreviousEntry) {
 // tolerance override) from the baseline, so the next check no longer gated it.
 TEST(Baseline, UpdateKeepsEntriesOfMetricsTheResultsDidNotMeasure) {
   Baseline old = update_baseline(nullptr, {make_call("a")}, false, nullptr);
-  old.calls["a"].directions["alice->bob"]["mos_lqo_nb"] = BaselineMetric{2.8002, Tolerance{0.3, std::nullopt}};
+  old.calls["a"].directions["alice->bob"]["mos_lqo_nb"] =
+      BaselineMetric{2.8002, Tolerance{0.3, std::nullopt}};
   old.calls["a"].directions["bob->alice"]["mos_lqo_nb"].value = 4.1;
   // --no-score: the P.862 metrics are absent, the others measured.
   CallRecord unscored = make_call("a");
@@ -192,7 +193,8 @@ TEST(Baseline, UpdateKeepsEntriesOfMetricsTheResultsDidNotMeasure) {
   EXPECT_EQ(ab.at("mos_lqo_wb").value, 4.2);
   EXPECT_EQ(ab.at("emodel_r_wb").value, 70.0);  // measured: updated
   EXPECT_EQ(next.calls.at("a").directions.at("bob->alice").at("mos_lqo_nb").value, 4.1);
-  EXPECT_NE(std::find(s.kept_metrics.begin(), s.kept_metrics.end(), "a alice->bob mos_lqo_nb (P.862 scoring was off)"),
+  EXPECT_NE(std::find(s.kept_metrics.begin(), s.kept_metrics.end(),
+                      "a alice->bob mos_lqo_nb (P.862 scoring was off)"),
             s.kept_metrics.end());
   // Every P.862 metric the old baseline tracked, in both directions.
   EXPECT_EQ(s.kept_metrics.size(), 2u * 2u);

@@ -103,12 +103,14 @@ TEST_F(CheckCli, NoCallsFailsTheCheckAndBaselineUpdateRefusesIt) {
   EXPECT_NE(log().find("no calls checked: the results hold no calls"), std::string::npos) << log();
   EXPECT_NE(log().find("CHECK FAILED"), std::string::npos) << log();
   const std::string xml = read_file(dir.path() / "j.xml");
-  EXPECT_NE(xml.find("<testsuites name=\"callsim check\" tests=\"1\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuites name=\"callsim check\" tests=\"1\" failures=\"1\""), std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("<failure message=\"no calls checked"), std::string::npos) << xml;
 
   write_results(dir.path() / "full.jsonl", {make_call("a"), make_call("b")});
   ASSERT_EQ(callsim({"baseline", "update", path("full.jsonl"), "-o", path("baseline.json")}), 0) << log();
-  EXPECT_EQ(callsim({"check", path("empty.jsonl"), "--baseline", path("baseline.json"), "--allow-missing"}), 1)
+  EXPECT_EQ(callsim({"check", path("empty.jsonl"), "--baseline", path("baseline.json"), "--allow-missing"}),
+            1)
       << log();
   // An empty shard (more shards than jobs) is allowed when said so.
   EXPECT_EQ(callsim({"check", path("empty.jsonl"), "--baseline", path("baseline.json"), "--allow-missing",
@@ -121,7 +123,8 @@ TEST_F(CheckCli, NoCallsFailsTheCheckAndBaselineUpdateRefusesIt) {
   EXPECT_EQ(callsim({"baseline", "update", path("empty.jsonl"), "-o", path("baseline.json")}), 2);
   EXPECT_NE(log().find(path("empty.jsonl") + ": the results hold no calls"), std::string::npos) << log();
   EXPECT_EQ(read_file(dir.path() / "baseline.json"), before);
-  ASSERT_EQ(callsim({"baseline", "update", path("empty.jsonl"), "-o", path("baseline.json"), "--allow-empty"}), 0)
+  ASSERT_EQ(
+      callsim({"baseline", "update", path("empty.jsonl"), "-o", path("baseline.json"), "--allow-empty"}), 0)
       << log();
   EXPECT_TRUE(load_baseline(path("baseline.json")).calls.empty());
 }

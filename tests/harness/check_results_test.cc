@@ -64,7 +64,8 @@ TEST(ResultSet, RunFolderIsAOneCallSetNamedAfterTheScenario) {
 TEST(ResultSet, MalformedLinesNameFileLineAndByte) {
   ScratchDir dir("bad");
   const auto file = dir.path() / "results.jsonl";
-  const std::string good = "{\"id\": \"a\", \"passed\": true, \"metrics\": {\"a->b\": {\"packets_sent\": 1}}}\n";
+  const std::string good =
+      "{\"id\": \"a\", \"passed\": true, \"metrics\": {\"a->b\": {\"packets_sent\": 1}}}\n";
   write_file(file, good + "\n{\"id\": \"b\", \"passed\": tru}\n");
   EXPECT_EQ(error_of({file}), file.string() + ":3: byte 96 (column 26): malformed JSON line");
   write_file(file, "{\"id\": \"a\", \"passed\": \"yes\"}\n");
@@ -77,7 +78,8 @@ TEST(ResultSet, MalformedLinesNameFileLineAndByte) {
   EXPECT_EQ(error_of({file}), file.string() + ":1: /: expected an object (one call per line)");
   // A number beyond a double's range is bad input, not an internal error (it was exit 3).
   write_file(file, good + "{\"id\": \"b\", \"seed\": 1e400}\n");
-  EXPECT_EQ(error_of({file}), file.string() + ":2: byte 90 (column 21): 1e400 is beyond the range of a double");
+  EXPECT_EQ(error_of({file}),
+            file.string() + ":2: byte 90 (column 21): 1e400 is beyond the range of a double");
   EXPECT_EQ(error_of({dir.path() / "nothing"}),
             (dir.path() / "nothing").string() + ": no such file or folder");
   std::filesystem::create_directories(dir.path() / "empty");

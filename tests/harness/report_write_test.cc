@@ -125,16 +125,20 @@ TEST_F(ReportWrite, WritesIndexCallPagesPlotsAndAudioThatAllResolve) {
   const std::string means_header =
       ": mean per group (calls with the same parameters apart from codec setting and seed): x over all the "
       "group's directions, MOS over those that have one; columns x, MOS, directions with a MOS, directions\n";
+  const std::string fec_means = "# series fec" + means_header + "1.0000 4.2000 2 2\n5.0000 3.9000 2 2\n\n\n";
+  const std::string plain_means =
+      "# series plain" + means_header + "1.0000 4.1000 2 2\n5.0000 3.4000 2 2\n\n\n";
   EXPECT_EQ(read_file(r / "plots/mos_nb_vs_loss.dat"),
-            "# series fec: call directions with a MOS-LQO\n1.0000 4.2000\n1.0000 4.2000\n5.0000 3.9000\n5.0000 "
-            "3.9000\n\n\n"
-            "# series fec" + means_header + "1.0000 4.2000 2 2\n5.0000 3.9000 2 2\n\n\n"
-            "# series plain: call directions with a MOS-LQO\n1.0000 4.1000\n1.0000 4.1000\n5.0000 3.4000\n5.0000 "
-            "3.4000\n\n\n"
-            "# series plain" + means_header + "1.0000 4.1000 2 2\n5.0000 3.4000 2 2\n\n\n");
+            "# series fec: call directions with a MOS-LQO\n"
+            "1.0000 4.2000\n1.0000 4.2000\n5.0000 3.9000\n5.0000 3.9000\n\n\n" +
+                fec_means +
+                "# series plain: call directions with a MOS-LQO\n"
+                "1.0000 4.1000\n1.0000 4.1000\n5.0000 3.4000\n5.0000 3.4000\n\n\n" +
+                plain_means);
   EXPECT_EQ(index.find("labelled m/n"), std::string::npos);  // no mean leaves a direction out
-  EXPECT_NE(index.find("Lines join the means per group of calls with the same parameters apart from the codec"),
-            std::string::npos);
+  EXPECT_NE(
+      index.find("Lines join the means per group of calls with the same parameters apart from the codec"),
+      std::string::npos);
 }
 
 // A direction with no MOS (scored, nothing arrived: 100% loss) used to vanish from its group's mean
@@ -157,8 +161,10 @@ TEST_F(ReportWrite, AGroupMeanCountsTheLossOfADeadDirectionAndSaysItsMosLeftItOu
   const fs::path r = dir.path() / "report";
   const std::string dat = read_file(r / "plots/mos_nb_vs_loss.dat");
   // Group network=loss1 of the plain series: loss (1 + 100) / 2 %, the MOS of one direction of two.
-  EXPECT_NE(dat.find("# series plain: call directions with a MOS-LQO\n1.0000 4.1000\n5.0000 3.4000\n5.0000 3.4000\n"),
-            std::string::npos)
+  EXPECT_NE(
+      dat.find(
+          "# series plain: call directions with a MOS-LQO\n1.0000 4.1000\n5.0000 3.4000\n5.0000 3.4000\n"),
+      std::string::npos)
       << dat;
   EXPECT_NE(dat.find("50.5000 4.1000 1 2\n"), std::string::npos) << dat;
   EXPECT_NE(read_file(r / "plots/sweep.gp").find("sprintf('%d/%d', $3, $4)"), std::string::npos);

@@ -103,8 +103,8 @@ TEST(ShardMerge, RefusesShardsOfDifferentSweepsAndOutputsThatAreInputsOrForeignF
                           log),
             2);
   const std::string message = testutil::read_text(log);
-  EXPECT_NE(message.find((dir / "b2" / "summary.json").string() + ": /shard: shard of a different sweep than " +
-                         (dir / "a1").string()),
+  EXPECT_NE(message.find((dir / "b2" / "summary.json").string() +
+                         ": /shard: shard of a different sweep than " + (dir / "a1").string()),
             std::string::npos)
       << message;
   EXPECT_FALSE(fs::exists(dir / "mixed"));
@@ -115,14 +115,16 @@ TEST(ShardMerge, RefusesShardsOfDifferentSweepsAndOutputsThatAreInputsOrForeignF
                            (dir / "a2").string()},
                           log),
             2);
-  EXPECT_NE(testutil::read_text(log).find((dir / "a2").string() + ": is also an input folder"), std::string::npos)
+  EXPECT_NE(testutil::read_text(log).find((dir / "a2").string() + ": is also an input folder"),
+            std::string::npos)
       << testutil::read_text(log);
   testutil::write_json(dir / "precious" / "notes.json", json::object());
   EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "a1").string(), (dir / "a2").string(), "-o",
                            (dir / "precious").string()},
                           log),
             2);
-  EXPECT_NE(testutil::read_text(log).find((dir / "precious").string() + ": exists and is not a sweep's output folder"),
+  EXPECT_NE(testutil::read_text(log).find((dir / "precious").string() +
+                                          ": exists and is not a sweep's output folder"),
             std::string::npos)
       << testutil::read_text(log);
   EXPECT_EQ(testutil::read_text(dir / "precious" / "notes.json"), "{}\n");

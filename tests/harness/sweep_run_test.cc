@@ -184,7 +184,8 @@ TEST(Sweep, RefusesAForeignOutputFolderAndRemovesCallsOfAnEarlierSuite) {
                   {"base", testutil::short_call("call")},
                   {"axes", {{"network", {"3g"}}, {"seed", {1, 2, 3}}}}};
   testutil::write_json(dir / "grid3g.json", m);
-  const SweepReport r = run_sweep(expand_suites({(dir / "grid3g.json").string()}), quiet_options(dir / "out", 2));
+  const SweepReport r =
+      run_sweep(expand_suites({(dir / "grid3g.json").string()}), quiet_options(dir / "out", 2));
   EXPECT_EQ(r.resumed, 3u);
   EXPECT_EQ(r.stale_removed, 3u);
   EXPECT_FALSE(fs::exists(dir / "out" / "calls" / "grid" / "good_wifi"));

@@ -119,31 +119,40 @@ std::string read_error(const std::string& text) {
 
 // One results.jsonl line of a call that ran, with `metrics` as its "metrics" member.
 std::string line_with(const std::string& metrics) {
-  return R"({"id": "x", "passed": true, "scoring": {"pesq": true}, "expectations": [], "metrics": )" + metrics + "}\n";
+  return R"({"id": "x", "passed": true, "scoring": {"pesq": true}, "expectations": [], "metrics": )" +
+         metrics + "}\n";
 }
 
 // The readers refuse what no writer produces; these all read as CHECK PASSED before.
 TEST(CallRecordJson, ReaderRefusesMetricsOutsideTheTableAndTheirKinds) {
-  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packets_sent": 200, "packet_loss_ratio": 0.25}})")), "no error");
-  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packets_sent": 200.5}})")),
-            "r.jsonl:1: /metrics/a->b/packets_sent: 200.5 is not a value of a count metric (a whole number >= 0)");
-  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packets_sent": -1}})")),
-            "r.jsonl:1: /metrics/a->b/packets_sent: -1 is not a value of a count metric (a whole number >= 0)");
+  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packets_sent": 200, "packet_loss_ratio": 0.25}})")),
+            "no error");
+  EXPECT_EQ(
+      read_error(line_with(R"({"a->b": {"packets_sent": 200.5}})")),
+      "r.jsonl:1: /metrics/a->b/packets_sent: 200.5 is not a value of a count metric (a whole number >= 0)");
+  EXPECT_EQ(
+      read_error(line_with(R"({"a->b": {"packets_sent": -1}})")),
+      "r.jsonl:1: /metrics/a->b/packets_sent: -1 is not a value of a count metric (a whole number >= 0)");
   EXPECT_EQ(read_error(line_with(R"({"a->b": {"packet_loss_ratio": 5.0}})")),
-            "r.jsonl:1: /metrics/a->b/packet_loss_ratio: 5.0 is not a value of a ratio metric (a fraction in [0, 1])");
+            "r.jsonl:1: /metrics/a->b/packet_loss_ratio: 5.0 is not a value of a ratio metric (a fraction in "
+            "[0, 1])");
   EXPECT_EQ(read_error(line_with(R"({"a->b": {"packet_loss_ratio": -0.1}})")),
-            "r.jsonl:1: /metrics/a->b/packet_loss_ratio: -0.1 is not a value of a ratio metric (a fraction in [0, 1])");
+            "r.jsonl:1: /metrics/a->b/packet_loss_ratio: -0.1 is not a value of a ratio metric (a fraction "
+            "in [0, 1])");
   EXPECT_EQ(read_error(line_with(R"({"a->b": {"mos_lqo_nb": 7}})")),
             "r.jsonl:1: /metrics/a->b/mos_lqo_nb: 7 is not a value of a MOS-LQO metric (in [1, 4.64])");
   EXPECT_EQ(read_error(line_with(R"({"a->b": {"emodel_r_nb": 120}})")),
             "r.jsonl:1: /metrics/a->b/emodel_r_nb: 120 is not a value of a R/100 metric (in [0, 100])");
-  EXPECT_EQ(read_error(line_with(R"({"a->b": {"bogus_metric": 1}})")),
-            "r.jsonl:1: /metrics/a->b/bogus_metric: unknown metric 'bogus_metric' (`callsim metrics` lists them)");
-  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packets_sent": 10, "mos_lqo_nb": null}})")),
-            "r.jsonl:1: /metrics/a->b/mos_lqo_nb: null: a metric that was not measured is left out of the results, "
-            "never written as null");
-  EXPECT_EQ(read_error(line_with(R"({"a->b": {}})")),
-            "r.jsonl:1: /metrics/a->b: no metrics: a direction of a call that ran always has its packet counts");
+  EXPECT_EQ(
+      read_error(line_with(R"({"a->b": {"bogus_metric": 1}})")),
+      "r.jsonl:1: /metrics/a->b/bogus_metric: unknown metric 'bogus_metric' (`callsim metrics` lists them)");
+  EXPECT_EQ(
+      read_error(line_with(R"({"a->b": {"packets_sent": 10, "mos_lqo_nb": null}})")),
+      "r.jsonl:1: /metrics/a->b/mos_lqo_nb: null: a metric that was not measured is left out of the results, "
+      "never written as null");
+  EXPECT_EQ(
+      read_error(line_with(R"({"a->b": {}})")),
+      "r.jsonl:1: /metrics/a->b: no metrics: a direction of a call that ran always has its packet counts");
   EXPECT_EQ(read_error(line_with("{}")),
             "r.jsonl:1: /metrics: no directions: a call that ran has the metrics of each of its directions");
   // A call that did not run has no metrics at all.

@@ -52,8 +52,8 @@ int run_update(const BaselineArgs& a) {
   print_ids("kept (not in the results)", summary.kept);
   print_ids("skipped (did not run; previous entry kept)", summary.skipped);
   if (!summary.kept_metrics.empty()) {
-    std::cout << "  metrics kept from the previous baseline (no value in the results) (" << summary.kept_metrics.size()
-              << "):\n";
+    std::cout << "  metrics kept from the previous baseline (no value in the results) ("
+              << summary.kept_metrics.size() << "):\n";
     for (const auto& m : summary.kept_metrics) std::cout << "    " << m << '\n';
   }
   return 0;
@@ -70,8 +70,9 @@ Command add_baseline(CLI::App& app) {
   update->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
   update->add_option("-o,--out", a->output, "Baseline file to write")->capture_default_str();
   update->add_flag("--keep-missing", a->keep_missing, "Keep baseline calls that are not in the results");
-  update->add_flag("--allow-empty", a->allow_empty,
-                   "Accept results with no calls (without it they are refused: exit 2, the baseline is not written)");
+  update->add_flag(
+      "--allow-empty", a->allow_empty,
+      "Accept results with no calls (without it they are refused: exit 2, the baseline is not written)");
   return {sub, [a, update] { return update->parsed() ? run_update(*a) : 2; }};
 }
 

@@ -196,7 +196,8 @@ Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>
           if (auto o = old_metrics->find(name); o != old_metrics->end()) previous_entry = &o->second;
         auto m = metrics.find(name);
         if (m != metrics.end()) {
-          dst[name] = BaselineMetric{m->second, previous_entry ? previous_entry->override_tolerance : Tolerance{}};
+          dst[name] =
+              BaselineMetric{m->second, previous_entry ? previous_entry->override_tolerance : Tolerance{}};
           continue;
         }
         // Not in the results: the results say nothing new about it. A metric the baseline tracked

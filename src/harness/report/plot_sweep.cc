@@ -95,8 +95,8 @@ std::vector<Mean> group_means(const std::vector<Point>& points) {
   }
   for (const auto& [group, m] : sums)
     if (m.measured > 0)
-      out.push_back({m.x / static_cast<double>(m.directions), m.y / static_cast<double>(m.measured), m.measured,
-                     m.directions});
+      out.push_back({m.x / static_cast<double>(m.directions), m.y / static_cast<double>(m.measured),
+                     m.measured, m.directions});
   std::sort(out.begin(), out.end(), [](const Mean& a, const Mean& b) { return a.x < b.x; });
   return out;
 }
@@ -150,7 +150,8 @@ bool scatter_plot(PlotScript& s, const fs::path& dir, const std::string& name, c
             "the group's directions, MOS over those that have one; columns x, MOS, directions with a MOS, "
             "directions\n";
     for (const auto& m : group_means(pts))
-      data += num(m.x) + " " + num(m.y) + " " + std::to_string(m.measured) + " " + std::to_string(m.directions) + "\n";
+      data += num(m.x) + " " + num(m.y) + " " + std::to_string(m.measured) + " " +
+              std::to_string(m.directions) + "\n";
     data += "\n\n";
     const std::string file = gp_quote(name + ".dat"), lc = " lc " + std::to_string(colours.at(label));
     // Calls from plain scenario files have no settings to average over: points only.
@@ -160,8 +161,8 @@ bool scatter_plot(PlotScript& s, const fs::path& dir, const std::string& name, c
             " using 1:2 with points pt 7 ps 0.6" + lc + (means ? " notitle" : " title " + gp_quote(label));
     if (means)
       plot += ", " + file + " index " + std::to_string(block + 1) +
-              " using 1:2 with linespoints pt 6 ps 1.2 lw 2" + lc + " title " + gp_quote(label) + ", " + file +
-              " index " + std::to_string(block + 1) +
+              " using 1:2 with linespoints pt 6 ps 1.2 lw 2" + lc + " title " + gp_quote(label) + ", " +
+              file + " index " + std::to_string(block + 1) +
               " using 1:2:($3 < $4 ? sprintf('%d/%d', $3, $4) : '') with labels offset 0,1 font ',9' tc lt " +
               std::to_string(colours.at(label)) + " notitle";
     block += 2;
@@ -210,15 +211,13 @@ std::vector<Figure> make_sweep_plots(Context& ctx) {
   const Colours colours = colours_of({&nb_loss, &wb_loss, &nb_delay});
   // What a mean point is, and what a label on one says when directions had no MOS.
   auto means_note = [](const Series& series) {
-    return std::string(
-               " Lines join the means per group of calls with the same parameters apart from the codec setting and "
-               "the seed (network, jitter buffer, talker, ...), one line per codec setting: the mean loss over all "
-               "the group's directions, the mean MOS over those that have one.") +
-           (has_partial_means(series)
-                ? " A mean labelled m/n has the MOS of only m of its n directions: scoring gave the others none "
-                  "(less than half the reference speech arrived as speech, e.g. at 100% loss), so they are not "
-                  "dots."
-                : "");
+    const std::string partial =
+        " A mean labelled m/n has the MOS of only m of its n directions: scoring gave the others none (less "
+        "than half the reference speech arrived as speech, e.g. at 100% loss), so they are not dots.";
+    return " Lines join the means per group of calls with the same parameters apart from the codec setting "
+           "and the seed (network, jitter buffer, talker, ...), one line per codec setting: the mean loss "
+           "over all the group's directions, the mean MOS over those that have one." +
+           (has_partial_means(series) ? partial : std::string());
   };
   if (scatter_plot(s, dir, "mos_nb_vs_loss", "MOS-LQO narrowband vs network loss", "packet loss (%)", nb_loss,
                    true, colours))

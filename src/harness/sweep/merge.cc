@@ -57,16 +57,18 @@ void check_shards(const std::vector<Input>& inputs) {
     const size_t jobs = s.value("jobs_total", size_t{0});
     const auto fp = s.find("jobs_fingerprint");
     if (fp == s.end() || !fp->is_string())
-      throw InputError(file, "/shard/jobs_fingerprint",
-                       "missing: the shard was written by a callsim that did not fingerprint its job list; run it "
-                       "again");
+      throw InputError(
+          file, "/shard/jobs_fingerprint",
+          "missing: the shard was written by a callsim that did not fingerprint its job list; run it "
+          "again");
     if (first && (n != count || jobs != total || *fp != fingerprint))
-      throw InputError(file, "/shard",
-                       "shard of a different sweep than " + first->dir.string() + " (" + std::to_string(k) + "/" +
-                           std::to_string(n) + " of " + std::to_string(jobs) + " jobs, job list " +
-                           fp->get<std::string>() + "; there " + std::to_string(count) + " shards of " +
-                           std::to_string(total) + " jobs, job list " + fingerprint +
-                           "): every shard must run the same suite arguments, scoring setting and scenario files");
+      throw InputError(
+          file, "/shard",
+          "shard of a different sweep than " + first->dir.string() + " (" + std::to_string(k) + "/" +
+              std::to_string(n) + " of " + std::to_string(jobs) + " jobs, job list " +
+              fp->get<std::string>() + "; there " + std::to_string(count) + " shards of " +
+              std::to_string(total) + " jobs, job list " + fingerprint +
+              "): every shard must run the same suite arguments, scoring setting and scenario files");
     count = n;
     total = jobs;
     fingerprint = fp->get<std::string>();

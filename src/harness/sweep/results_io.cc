@@ -204,10 +204,12 @@ void check_sweep_target(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) return;
   if (!fs::is_directory(dir, ec)) throw InputError(dir.string(), "", "exists and is not a folder");
-  if (fs::is_empty(dir, ec) || fs::is_regular_file(dir / "results.jsonl", ec) || fs::is_directory(dir / "calls", ec))
+  if (fs::is_empty(dir, ec) || fs::is_regular_file(dir / "results.jsonl", ec) ||
+      fs::is_directory(dir / "calls", ec))
     return;
-  throw InputError(dir.string(), "",
-                   "exists and is not a sweep's output folder (no results.jsonl or calls/); refusing to write into it");
+  throw InputError(
+      dir.string(), "",
+      "exists and is not a sweep's output folder (no results.jsonl or calls/); refusing to write into it");
 }
 
 void write_summary(const std::filesystem::path& dir, const json& summary) {

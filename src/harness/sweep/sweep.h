@@ -43,7 +43,7 @@ struct SweepReport {
   size_t jobs_total = 0;  // before sharding
   size_t calls = 0, passed = 0, failed = 0, errors = 0;
   size_t ran = 0, resumed = 0;
-  size_t stale_removed = 0;  // call folders of an earlier sweep into the folder, not in this job list
+  size_t stale_removed = 0;     // call folders of an earlier sweep into the folder, not in this job list
   bool input_error = false;     // a call hit bad input or an unusable output path (exit code 2)
   bool internal_error = false;  // a call hit a bug in callsim (exit code 3)
   uint64_t encode_hits = 0, encode_misses = 0;
