@@ -85,9 +85,18 @@ json expectations_to_json(const std::vector<ExpectationResult>& expectations) {
 MetricValues metrics_from_json(const JsonNode& node) {
   MetricValues out;
   for (const auto& [name, value] : node.members()) {
-    if (value.json().is_null()) continue;  // not measured
-    out[name] = value.number();
+    const MetricInfo* info = find_metric(name);
+    if (!info) value.fail("unknown metric '" + name + "' (`callsim metrics` lists them)");
+    if (value.json().is_null())
+      value.fail("null: a metric that was not measured is left out of the results, never written as null");
+    const double v = value.number();
+    if (!value_fits_kind(info->kind, v))
+      value.fail(value.json().dump() + " is not a value of a " + std::string(unit_label(info->kind)) +
+                 " metric (" + kind_allows(info->kind) + ")");
+    out[name] = v;
   }
+  // The writer always counts a direction's packets (call/call_metrics.cc), so it never writes {}.
+  if (out.empty()) node.fail("no metrics: a direction of a call that ran always has its packet counts");
   return out;
 }
 
@@ -141,6 +150,8 @@ CallRecord record_from_json(const JsonNode& n, const fs::path& base_dir) {
   if (auto e = n.find("expectations")) c.expectations = expectations_from_json(*e);
   if (auto m = n.find("metrics"))
     for (const auto& [direction, metrics] : m->members()) c.metrics[direction] = metrics_from_json(metrics);
+  if (c.error.empty() && c.metrics.empty())
+    n.at("metrics").fail("no directions: a call that ran has the metrics of each of its directions");
   if (auto d = n.find("dir"); d && !d->json().is_null()) c.dir = base_dir / d->string();
   return c;
 }

@@ -74,14 +74,18 @@ void round_for_storage(CallRecord& record);
 // Sections shared with result.json.
 nlohmann::json metrics_to_json(const MetricValues& metrics);  // counts as integers, sorted keys
 nlohmann::json expectations_to_json(const std::vector<ExpectationResult>& expectations);
-MetricValues metrics_from_json(const JsonNode& node);  // null values: not measured, left out
+// Refuses (InputError at the value's JSON pointer) a name not in the metric table, null (the
+// writer leaves an unmeasured metric out), a value its kind cannot have (value_fits_kind: a count
+// 200.5, a ratio 5.0), and a direction with no metrics (the writer always counts its packets).
+MetricValues metrics_from_json(const JsonNode& node);
 std::vector<ExpectationResult> expectations_from_json(const JsonNode& node);
 
 nlohmann::json record_to_json(const CallRecord& record);
 // One results.jsonl line: compact, sorted keys, '\n'-terminated.
 std::string record_line(const CallRecord& record);
 // A results.jsonl record; `dir` is resolved against `base_dir`. Unknown keys are allowed (a newer
-// writer may record more). Throws InputError naming the place.
+// writer may record more; unknown metric names are not). A call that ran must have at least one
+// direction's metrics. Throws InputError naming the place.
 CallRecord record_from_json(const JsonNode& node, const std::filesystem::path& base_dir);
 // A `callsim run` result.json: a one-call record whose id is the scenario name and whose dir is
 // `dir` (the folder holding the file).

@@ -237,6 +237,53 @@ int stored_decimals(MetricKind kind) {
   return kind == K::kCount ? 0 : kind == K::kRatio ? 6 : 4;
 }
 
+bool value_fits_kind(MetricKind kind, double v) {
+  if (!std::isfinite(v)) return false;
+  switch (kind) {
+    case K::kCount:
+      return v >= 0 && v == std::floor(v);
+    case K::kRatio:
+      return v >= 0 && v <= 1;
+    case K::kMilliseconds:
+      return v >= 0;
+    case K::kMosLqo:
+      return v >= 1 && v <= 4.64;
+    case K::kMosCqe:
+      return v >= 1 && v <= 4.5;
+    case K::kPesqRaw:
+      return v >= -0.5 && v <= 4.5;
+    case K::kR100:
+    case K::kR129:
+    case K::kR148:
+      return v >= 0 && v <= rating_scale_max(kind);
+  }
+  return false;
+}
+
+std::string kind_allows(MetricKind kind) {
+  switch (kind) {
+    case K::kCount:
+      return "a whole number >= 0";
+    case K::kRatio:
+      return "a fraction in [0, 1]";
+    case K::kMilliseconds:
+      return ">= 0 ms";
+    case K::kMosLqo:
+      return "in [1, 4.64]";
+    case K::kMosCqe:
+      return "in [1, 4.5]";
+    case K::kPesqRaw:
+      return "in [-0.5, 4.5]";
+    case K::kR100:
+      return "in [0, 100]";
+    case K::kR129:
+      return "in [0, 129]";
+    case K::kR148:
+      return "in [0, 148]";
+  }
+  return "?";
+}
+
 double round_for_storage(std::string_view name, double value) {
   if (!std::isfinite(value)) return value;
   const MetricInfo* info = find_metric(name);

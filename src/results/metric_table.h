@@ -60,6 +60,13 @@ bool is_rating(MetricKind kind);          // one of the R scales
 // The top of an R scale (100, 129 or 148); 0 for other kinds.
 double rating_scale_max(MetricKind kind);
 
+// Whether `value` is one a metric of this kind can have: finite; a count a whole number >= 0; a
+// ratio in [0, 1]; ms >= 0; MOS-LQO in [1, 4.64]; MOS-CQE in [1, 4.5]; P.862 raw in [-0.5, 4.5];
+// R in [0, its scale]. Result readers refuse other values; the call fuzz target checks the writer.
+bool value_fits_kind(MetricKind kind, double value);
+// What value_fits_kind allows, for messages: "a whole number >= 0", "in [0, 1]", ...
+std::string kind_allows(MetricKind kind);
+
 // Decimals a value of this kind is shown with (count 0, ms 1, ratio 4, MOS 3, P.862 raw 3, R 2).
 int display_decimals(MetricKind kind);
 // Decimals a value of this kind is stored with in result files (count 0, ratio 6, others 4).

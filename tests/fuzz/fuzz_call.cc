@@ -3,12 +3,14 @@
 // accepts is run as `callsim run` runs it (P.862 scoring on), and then:
 //   - anything thrown, InputError included, is a finding: validate accepted what run refused (or
 //     callsim has a bug: exit 3);
-//   - every metric of every direction is in the metric table and means what its kind says:
-//     finite; a count a whole number >= 0; a ratio in [0, 1]; ms >= 0; MOS-LQO in [1, 4.64],
-//     MOS-CQE in [1, 4.5], P.862 raw in [-0.5, 4.5], R in [0, its scale]; P.862 metrics absent
+//   - every metric of every direction is in the metric table and means what its kind says
+//     (results::value_fits_kind, which the result readers also apply: finite; a count a whole
+//     number >= 0; a ratio in [0, 1]; ms >= 0; MOS-LQO in [1, 4.64], MOS-CQE in [1, 4.5], P.862
+//     raw in [-0.5, 4.5], R in [0, its scale]); P.862 metrics absent
 //     when scoring is off, wideband ones absent on a narrowband direction;
 //   - the packet counts add up: the link counts what the sender sent, delivers and loses at most
-//     that (duplicates apart), its loss rate is a fraction; the playout covers the call and at most 2 s of drain after it;
+//     that (duplicates apart), its loss rate is a fraction; the playout covers the call and at most 2 s of
+//     drain after it;
 //   - the result document, the results-file record and the summary build (no throw, e.g. on text
 //     that is not UTF-8);
 //   - a second run gives the same result document and the same played audio, bit for bit.
@@ -34,26 +36,15 @@ namespace {
 [[noreturn]] void finding(const std::string& what) { callsim::fuzz::finding("fuzz_call", what); }
 
 void check_metric(const callsim::call::DirectionResult& d, const std::string& name, double v, bool scored) {
-  using callsim::results::MetricKind;
   const auto* info = callsim::results::find_metric(name);
   const std::string where = d.name + ": metric " + name + " = " + std::to_string(v);
   if (!info) finding(where + ": not in the metric table");
   if (!std::isfinite(v)) finding(where + ": not finite");
   if (info->needs_pesq && !scored) finding(where + ": a P.862 figure without P.862 scoring");
   if (info->needs_wideband && d.sample_rate_hz < 16000) finding(where + ": a wideband figure on a narrowband direction");
-  bool ok = true;
-  switch (info->kind) {
-    case MetricKind::kCount: ok = v >= 0 && v == std::floor(v); break;
-    case MetricKind::kRatio: ok = v >= 0 && v <= 1; break;
-    case MetricKind::kMilliseconds: ok = v >= 0; break;
-    case MetricKind::kMosLqo: ok = v >= 1 && v <= 4.64; break;
-    case MetricKind::kMosCqe: ok = v >= 1 && v <= 4.5; break;
-    case MetricKind::kPesqRaw: ok = v >= -0.5 && v <= 4.5; break;
-    case MetricKind::kR100:
-    case MetricKind::kR129:
-    case MetricKind::kR148: ok = v >= 0 && v <= callsim::results::rating_scale_max(info->kind); break;
-  }
-  if (!ok) finding(where + ": outside what its kind (" + std::string(callsim::results::unit_label(info->kind)) + ") allows");
+  if (!callsim::results::value_fits_kind(info->kind, v))
+    finding(where + ": outside what its kind (" + std::string(callsim::results::unit_label(info->kind)) +
+            ") allows: " + callsim::results::kind_allows(info->kind));
 }
 
 }  // namespace

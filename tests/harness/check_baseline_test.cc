@@ -171,6 +171,48 @@ TEST(Baseline, CallThatDidNotRunKeepsItsPreviousEntry) {
   EXPECT_EQ(baseline_to_json(next), baseline_to_json(old));
 }
 
+// An update from results that did not measure a tracked metric used to drop it (and its
+// tolerance override) from the baseline, so the next check no longer gated it.
+TEST(Baseline, UpdateKeepsEntriesOfMetricsTheResultsDidNotMeasure) {
+  Baseline old = update_baseline(nullptr, {make_call("a")}, false, nullptr);
+  old.calls["a"].directions["alice->bob"]["mos_lqo_nb"] =
+      BaselineMetric{2.8002, Tolerance{0.3, std::nullopt}};
+  old.calls["a"].directions["bob->alice"]["mos_lqo_nb"].value = 4.1;
+  // --no-score: the P.862 metrics are absent, the others measured.
+  CallRecord unscored = make_call("a");
+  unscored.pesq_scored = false;
+  for (auto& [direction, metrics] : unscored.metrics)
+    for (auto it = metrics.begin(); it != metrics.end();)
+      it = results::find_metric(it->first)->needs_pesq ? metrics.erase(it) : std::next(it);
+  unscored.metrics["alice->bob"]["emodel_r_wb"] = 70.0;
+  BaselineUpdate s;
+  const Baseline next = update_baseline(&old, {unscored}, false, &s);
+  const auto& ab = next.calls.at("a").directions.at("alice->bob");
+  EXPECT_EQ(ab.at("mos_lqo_nb").value, 2.8002);
+  EXPECT_EQ(*ab.at("mos_lqo_nb").override_tolerance.absolute, 0.3);
+  EXPECT_EQ(ab.at("mos_lqo_wb").value, 4.2);
+  EXPECT_EQ(ab.at("emodel_r_wb").value, 70.0);  // measured: updated
+  EXPECT_EQ(next.calls.at("a").directions.at("bob->alice").at("mos_lqo_nb").value, 4.1);
+  EXPECT_NE(std::find(s.kept_metrics.begin(), s.kept_metrics.end(),
+                      "a alice->bob mos_lqo_nb (P.862 scoring was off)"),
+            s.kept_metrics.end());
+  // Every P.862 metric the old baseline tracked, in both directions.
+  EXPECT_EQ(s.kept_metrics.size(), 2u * 2u);
+  // A MOS collapse still fails against the updated baseline.
+  auto collapsed = good_metrics();
+  collapsed["mos_lqo_nb"] = 1.5;
+  EXPECT_FALSE(run_check({make_call("a", collapsed)}, &next, {}).passed());
+
+  // Scoring on, nothing measured (a dead direction): the entry stays, so check keeps failing it as
+  // "not measured" instead of the gate forgetting it.
+  CallRecord dead = make_call("a");
+  dead.metrics["alice->bob"].erase("mos_lqo_nb");
+  const Baseline after_dead = update_baseline(&old, {dead}, false, &s);
+  EXPECT_EQ(after_dead.calls.at("a").directions.at("alice->bob").at("mos_lqo_nb").value, 2.8002);
+  EXPECT_EQ(s.kept_metrics, (std::vector<std::string>{"a alice->bob mos_lqo_nb (not measured)"}));
+  EXPECT_FALSE(run_check({dead}, &after_dead, {}).passed());
+}
+
 TEST(Baseline, ToleranceArithmetic) {
   EXPECT_DOUBLE_EQ(allowed_change(Tolerance{2.0, 0.1}, 50.0, 1.0), 5.0);  // max(2, 10% of 50)
   EXPECT_DOUBLE_EQ(allowed_change(Tolerance{2.0, 0.1}, 10.0, 1.0), 2.0);

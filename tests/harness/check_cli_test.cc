@@ -94,5 +94,40 @@ TEST_F(CheckCli, UpdateKeepsHandEditedOverrides) {
             std::string::npos);
 }
 
+// An empty result set (a sweep that wrote no calls) used to pass the gate, even against a baseline
+// with --allow-missing, and `baseline update` from it emptied the baseline.
+TEST_F(CheckCli, NoCallsFailsTheCheckAndBaselineUpdateRefusesIt) {
+  checkutil::write_file(dir.path() / "empty.jsonl", "");
+  EXPECT_EQ(callsim({"check", path("empty.jsonl"), "--junit", path("j.xml")}), 1);
+  EXPECT_NE(log().find("callsim check: 0 calls"), std::string::npos) << log();
+  EXPECT_NE(log().find("no calls checked: the results hold no calls"), std::string::npos) << log();
+  EXPECT_NE(log().find("CHECK FAILED"), std::string::npos) << log();
+  const std::string xml = read_file(dir.path() / "j.xml");
+  EXPECT_NE(xml.find("<testsuites name=\"callsim check\" tests=\"1\" failures=\"1\""), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<failure message=\"no calls checked"), std::string::npos) << xml;
+
+  write_results(dir.path() / "full.jsonl", {make_call("a"), make_call("b")});
+  ASSERT_EQ(callsim({"baseline", "update", path("full.jsonl"), "-o", path("baseline.json")}), 0) << log();
+  EXPECT_EQ(callsim({"check", path("empty.jsonl"), "--baseline", path("baseline.json"), "--allow-missing"}),
+            1)
+      << log();
+  // An empty shard (more shards than jobs) is allowed when said so.
+  EXPECT_EQ(callsim({"check", path("empty.jsonl"), "--baseline", path("baseline.json"), "--allow-missing",
+                     "--allow-empty"}),
+            0)
+      << log();
+  EXPECT_NE(log().find("allowed by --allow-empty"), std::string::npos) << log();
+
+  const std::string before = read_file(dir.path() / "baseline.json");
+  EXPECT_EQ(callsim({"baseline", "update", path("empty.jsonl"), "-o", path("baseline.json")}), 2);
+  EXPECT_NE(log().find(path("empty.jsonl") + ": the results hold no calls"), std::string::npos) << log();
+  EXPECT_EQ(read_file(dir.path() / "baseline.json"), before);
+  ASSERT_EQ(
+      callsim({"baseline", "update", path("empty.jsonl"), "-o", path("baseline.json"), "--allow-empty"}), 0)
+      << log();
+  EXPECT_TRUE(load_baseline(path("baseline.json")).calls.empty());
+}
+
 }  // namespace
 }  // namespace callsim::harness

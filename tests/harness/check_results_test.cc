@@ -64,8 +64,10 @@ TEST(ResultSet, RunFolderIsAOneCallSetNamedAfterTheScenario) {
 TEST(ResultSet, MalformedLinesNameFileLineAndByte) {
   ScratchDir dir("bad");
   const auto file = dir.path() / "results.jsonl";
-  write_file(file, "{\"id\": \"a\", \"passed\": true}\n\n{\"id\": \"b\", \"passed\": tru}\n");
-  EXPECT_EQ(error_of({file}), file.string() + ":3: byte 54 (column 26): malformed JSON line");
+  const std::string good =
+      "{\"id\": \"a\", \"passed\": true, \"metrics\": {\"a->b\": {\"packets_sent\": 1}}}\n";
+  write_file(file, good + "\n{\"id\": \"b\", \"passed\": tru}\n");
+  EXPECT_EQ(error_of({file}), file.string() + ":3: byte 96 (column 26): malformed JSON line");
   write_file(file, "{\"id\": \"a\", \"passed\": \"yes\"}\n");
   EXPECT_EQ(error_of({file}), file.string() + ":1: /passed: expected a boolean, got a string");
   write_file(file,
@@ -75,8 +77,9 @@ TEST(ResultSet, MalformedLinesNameFileLineAndByte) {
   write_file(file, "[1, 2]\n");
   EXPECT_EQ(error_of({file}), file.string() + ":1: /: expected an object (one call per line)");
   // A number beyond a double's range is bad input, not an internal error (it was exit 3).
-  write_file(file, "{\"id\": \"a\", \"passed\": true}\n{\"id\": \"b\", \"seed\": 1e400}\n");
-  EXPECT_EQ(error_of({file}), file.string() + ":2: byte 48 (column 21): 1e400 is beyond the range of a double");
+  write_file(file, good + "{\"id\": \"b\", \"seed\": 1e400}\n");
+  EXPECT_EQ(error_of({file}),
+            file.string() + ":2: byte 90 (column 21): 1e400 is beyond the range of a double");
   EXPECT_EQ(error_of({dir.path() / "nothing"}),
             (dir.path() / "nothing").string() + ": no such file or folder");
   std::filesystem::create_directories(dir.path() / "empty");

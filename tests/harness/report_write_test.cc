@@ -120,13 +120,56 @@ TEST_F(ReportWrite, WritesIndexCallPagesPlotsAndAudioThatAllResolve) {
   EXPECT_NE(index.find("<td class=\"num\" data-v=\"3.400\">3.400</td>"), std::string::npos);
   EXPECT_NE(index.find("2026-11-26 · 4 calls"), std::string::npos);
   EXPECT_EQ(count(index, ">FAIL<"), 2);
-  // The sweep plot data: per codec setting the call directions and the means per network setting.
-  EXPECT_EQ(
-      read_file(r / "plots/mos_nb_vs_loss.dat"),
-      "# series fec: call directions\n1.0000 4.2000\n1.0000 4.2000\n5.0000 3.9000\n5.0000 3.9000\n\n\n"
-      "# series fec: mean per network setting\n1.0000 4.2000\n5.0000 3.9000\n\n\n"
-      "# series plain: call directions\n1.0000 4.1000\n1.0000 4.1000\n5.0000 3.4000\n5.0000 3.4000\n\n\n"
-      "# series plain: mean per network setting\n1.0000 4.1000\n5.0000 3.4000\n\n\n");
+  // The sweep plot data: per codec setting the call directions and the means per group (here the
+  // network setting), with how many directions each mean's MOS covers.
+  const std::string means_header =
+      ": mean per group (calls with the same parameters apart from codec setting and seed): x over all the "
+      "group's directions, MOS over those that have one; columns x, MOS, directions with a MOS, directions\n";
+  const std::string fec_means = "# series fec" + means_header + "1.0000 4.2000 2 2\n5.0000 3.9000 2 2\n\n\n";
+  const std::string plain_means =
+      "# series plain" + means_header + "1.0000 4.1000 2 2\n5.0000 3.4000 2 2\n\n\n";
+  EXPECT_EQ(read_file(r / "plots/mos_nb_vs_loss.dat"),
+            "# series fec: call directions with a MOS-LQO\n"
+            "1.0000 4.2000\n1.0000 4.2000\n5.0000 3.9000\n5.0000 3.9000\n\n\n" +
+                fec_means +
+                "# series plain: call directions with a MOS-LQO\n"
+                "1.0000 4.1000\n1.0000 4.1000\n5.0000 3.4000\n5.0000 3.4000\n\n\n" +
+                plain_means);
+  EXPECT_EQ(index.find("labelled m/n"), std::string::npos);  // no mean leaves a direction out
+  EXPECT_NE(
+      index.find("Lines join the means per group of calls with the same parameters apart from the codec"),
+      std::string::npos);
+}
+
+// A direction with no MOS (scored, nothing arrived: 100% loss) used to vanish from its group's mean
+// point, which then showed the living directions' 1% loss; its loss now counts, and the point is
+// labelled with how many directions its MOS covers.
+TEST_F(ReportWrite, AGroupMeanCountsTheLossOfADeadDirectionAndSaysItsMosLeftItOut) {
+  results::ResultsFile file = results::read_results_file(sweep / "results.jsonl");
+  std::vector<CallRecord> calls = file.records;
+  for (auto& c : calls) {
+    c.dir = "calls/" + c.id;
+    if (c.id != "fec/random1/plain") continue;
+    auto& dead = c.metrics.at("bob->alice");
+    dead.erase("mos_lqo_nb");
+    dead.erase("mos_lqo_wb");
+    dead["packet_loss_ratio"] = 1.0;
+    dead["unscorable_windows_nb"] = 1;
+  }
+  checkutil::write_results(sweep / "results.jsonl", calls);
+  write_report({sweep}, options("report"));
+  const fs::path r = dir.path() / "report";
+  const std::string dat = read_file(r / "plots/mos_nb_vs_loss.dat");
+  // Group network=loss1 of the plain series: loss (1 + 100) / 2 %, the MOS of one direction of two.
+  EXPECT_NE(
+      dat.find(
+          "# series plain: call directions with a MOS-LQO\n1.0000 4.1000\n5.0000 3.4000\n5.0000 3.4000\n"),
+      std::string::npos)
+      << dat;
+  EXPECT_NE(dat.find("50.5000 4.1000 1 2\n"), std::string::npos) << dat;
+  EXPECT_NE(read_file(r / "plots/sweep.gp").find("sprintf('%d/%d', $3, $4)"), std::string::npos);
+  EXPECT_NE(read_file(r / "index.html").find("A mean labelled m/n has the MOS of only m of its n directions"),
+            std::string::npos);
 }
 
 TEST_F(ReportWrite, DelayCdfAndTimelineDataComeFromTheCsvFiles) {

@@ -79,6 +79,62 @@ TEST(ShardMerge, ThreeShardProcessesMergeIntoTheUnshardedRun) {
   EXPECT_FALSE(fs::exists(dir / "partial" / "results.jsonl"));
 }
 
+// Shards of two different sweeps with the same number of jobs used to merge: the shard record
+// had only index, count and jobs_total. Merge also wrote into one of its inputs, or into any folder.
+TEST(ShardMerge, RefusesShardsOfDifferentSweepsAndOutputsThatAreInputsOrForeignFolders) {
+  TempDir dir;
+  const auto suites = write_suite(dir);
+  json other = json::parse(testutil::read_text(dir / "grid.json"));
+  other["axes"]["seed"] = {3, 4};  // other calls, still 7 jobs with the plain scenario
+  testutil::write_json(dir / "other.json", other);
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "a1", {"-j", "1", "--shard", "1/2"}), log), 0)
+      << testutil::read_text(log);
+  ASSERT_EQ(testutil::run(sweep_args({(dir / "other.json").string(), suites[1]}, dir / "b2",
+                                     {"-j", "1", "--shard", "2/2"}),
+                          log),
+            0)
+      << testutil::read_text(log);
+  const json shard = json::parse(testutil::read_text(dir / "a1" / "summary.json")).at("shard");
+  EXPECT_EQ(shard.at("jobs_total"), 7);
+  EXPECT_EQ(shard.at("jobs_fingerprint").get<std::string>().size(), 16u);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "a1").string(), (dir / "b2").string(), "-o",
+                           (dir / "mixed").string()},
+                          log),
+            2);
+  const std::string message = testutil::read_text(log);
+  EXPECT_NE(message.find((dir / "b2" / "summary.json").string() +
+                         ": /shard: shard of a different sweep than " + (dir / "a1").string()),
+            std::string::npos)
+      << message;
+  EXPECT_FALSE(fs::exists(dir / "mixed"));
+
+  // The same sweep's other shard merges; not into an input, nor into a folder that is not a sweep's.
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "a2", {"-j", "1", "--shard", "2/2"}), log), 0);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "a1").string(), (dir / "a2").string(), "-o",
+                           (dir / "a2").string()},
+                          log),
+            2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "a2").string() + ": is also an input folder"),
+            std::string::npos)
+      << testutil::read_text(log);
+  testutil::write_json(dir / "precious" / "notes.json", json::object());
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "a1").string(), (dir / "a2").string(), "-o",
+                           (dir / "precious").string()},
+                          log),
+            2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "precious").string() +
+                                          ": exists and is not a sweep's output folder"),
+            std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_EQ(testutil::read_text(dir / "precious" / "notes.json"), "{}\n");
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "a1").string(), (dir / "a2").string(), "-o",
+                           (dir / "merged").string()},
+                          log),
+            0)
+      << testutil::read_text(log);
+}
+
 TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
   TempDir dir;
   const auto suites = write_suite(dir);

@@ -44,5 +44,33 @@ TEST(Summary, EachRScaleIsAveragedOnlyWithItselfAndCountsAreSummed) {
   EXPECT_EQ(wb.at("totals").at("fec_frames_recovered").get<long>(), 9);
 }
 
+// A mean says how many directions it is over: a dead direction has no MOS, so the group's MOS mean
+// is that of the living ones, and "measured" / "directions" say so (it used to be a bare mean).
+TEST(Summary, EachMeanSaysHowManyOfTheGroupsDirectionsItCovers) {
+  results::CallRecord c;
+  c.id = "kill/on";
+  c.scenario = "kill";
+  c.params = {{"network", "good_wifi"}};
+  c.passed = false;
+  c.metrics["a->b"] = {{"mos_lqo_nb", 4.0}, {"packet_loss_ratio", 0.0}, {"packets_sent", 100}};
+  c.metrics["b->a"] = {{"packet_loss_ratio", 1.0}, {"packets_sent", 100}, {"unscorable_windows_nb", 2}};
+  results::CallRecord d = c;
+  d.id = "kill/off";
+  d.metrics["b->a"] = c.metrics["a->b"];
+  d.metrics["b->a"]["mos_lqo_nb"] = 3.0;
+  const json summary = summarize_records({c, d});
+  const json& g = summary.at("by_param").at("network").at("good_wifi");
+  EXPECT_NEAR(g.at("means").at("mos_lqo_nb").get<double>(), (4.0 + 4.0 + 3.0) / 3, 1e-4);  // stored rounded
+  EXPECT_EQ(g.at("measured").at("mos_lqo_nb"), 3);
+  EXPECT_EQ(g.at("directions"), 4);
+  EXPECT_DOUBLE_EQ(g.at("means").at("packet_loss_ratio").get<double>(), 0.25);
+  EXPECT_EQ(g.at("measured").at("packet_loss_ratio"), 4);
+  EXPECT_FALSE(g.at("measured").contains("packets_sent"));  // a count is a total, not a mean
+  const json& s = summary.at("by_scenario").at("kill");
+  EXPECT_EQ(s.at("measured").at("b->a").at("mos_lqo_nb"), 1);
+  EXPECT_EQ(s.at("directions").at("b->a"), 2);
+  EXPECT_DOUBLE_EQ(s.at("means").at("b->a").at("mos_lqo_nb").get<double>(), 3.0);
+}
+
 }  // namespace
 }  // namespace callsim::harness

@@ -168,6 +168,32 @@ TEST(Sweep, FailedExpectationsAndBrokenInputsSetTheExitCode) {
   EXPECT_FALSE(lines.records[0].contains("dir"));
 }
 
+// A sweep into a folder with unrelated files wrote into it; a sweep of another suite into an
+// earlier sweep's folder left the old calls/<id> folders there, listed nowhere.
+TEST(Sweep, RefusesAForeignOutputFolderAndRemovesCallsOfAnEarlierSuite) {
+  TempDir dir;
+  testutil::write_text(dir / "precious" / "thesis.txt", "do not touch");
+  EXPECT_THROW(run_sweep(six_jobs(dir), quiet_options(dir / "precious", 1)), InputError);
+  EXPECT_EQ(testutil::read_text(dir / "precious" / "thesis.txt"), "do not touch");
+  EXPECT_FALSE(fs::exists(dir / "precious" / "calls"));
+
+  ASSERT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).calls, 6u);
+  testutil::write_text(dir / "out" / "calls" / ".grid.tmp-1-1" / "partial", "");  // left to its own cleanup
+  // Another suite into the same folder: only the 3g calls, as a one-axis matrix.
+  const json m = {{"matrix", "grid"},
+                  {"base", testutil::short_call("call")},
+                  {"axes", {{"network", {"3g"}}, {"seed", {1, 2, 3}}}}};
+  testutil::write_json(dir / "grid3g.json", m);
+  const SweepReport r =
+      run_sweep(expand_suites({(dir / "grid3g.json").string()}), quiet_options(dir / "out", 2));
+  EXPECT_EQ(r.resumed, 3u);
+  EXPECT_EQ(r.stale_removed, 3u);
+  EXPECT_FALSE(fs::exists(dir / "out" / "calls" / "grid" / "good_wifi"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "s2" / "result.json"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "calls" / ".grid.tmp-1-1" / "partial"));
+  EXPECT_EQ(read_results(dir / "out" / "results.jsonl").records.size(), 3u);
+}
+
 TEST(Sweep, ShardsRunEveryNthJob) {
   TempDir dir;
   SweepOptions o = quiet_options(dir / "s2", 1);
@@ -181,7 +207,15 @@ TEST(Sweep, ShardsRunEveryNthJob) {
   EXPECT_EQ(lines.records[0].at("id"), jobs[1].id);
   EXPECT_EQ(lines.records[1].at("id"), jobs[5].id);
   const json summary = json::parse(testutil::read_text(dir / "s2" / "summary.json"));
-  EXPECT_EQ(summary.at("shard"), json({{"index", 2}, {"count", 4}, {"jobs_total", 6}}));
+  EXPECT_EQ(summary.at("shard"), json({{"index", 2},
+                                       {"count", 4},
+                                       {"jobs_total", 6},
+                                       {"jobs_fingerprint", job_list_fingerprint(jobs, o.score)}}));
+  // The fingerprint is of the whole job list: another list of the same length differs.
+  std::vector<Job> other = jobs;
+  other[0].document_hash += 1;  // one scenario edited
+  EXPECT_NE(job_list_fingerprint(other, o.score), job_list_fingerprint(jobs, o.score));
+  EXPECT_NE(job_list_fingerprint(jobs, !o.score), job_list_fingerprint(jobs, o.score));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -105,6 +106,68 @@ TEST(CallRecordJson, OneWriterOneReaderRoundTrip) {
   CallRecord again = back;
   again.dir = c.dir;
   EXPECT_EQ(record_line(again), line);  // reading and writing again gives the same bytes
+}
+
+std::string read_error(const std::string& text) {
+  try {
+    parse_results_text(text, "r.jsonl");
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// One results.jsonl line of a call that ran, with `metrics` as its "metrics" member.
+std::string line_with(const std::string& metrics) {
+  return R"({"id": "x", "passed": true, "scoring": {"pesq": true}, "expectations": [], "metrics": )" +
+         metrics + "}\n";
+}
+
+// The readers refuse what no writer produces; these all read as CHECK PASSED before.
+TEST(CallRecordJson, ReaderRefusesMetricsOutsideTheTableAndTheirKinds) {
+  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packets_sent": 200, "packet_loss_ratio": 0.25}})")),
+            "no error");
+  EXPECT_EQ(
+      read_error(line_with(R"({"a->b": {"packets_sent": 200.5}})")),
+      "r.jsonl:1: /metrics/a->b/packets_sent: 200.5 is not a value of a count metric (a whole number >= 0)");
+  EXPECT_EQ(
+      read_error(line_with(R"({"a->b": {"packets_sent": -1}})")),
+      "r.jsonl:1: /metrics/a->b/packets_sent: -1 is not a value of a count metric (a whole number >= 0)");
+  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packet_loss_ratio": 5.0}})")),
+            "r.jsonl:1: /metrics/a->b/packet_loss_ratio: 5.0 is not a value of a ratio metric (a fraction in "
+            "[0, 1])");
+  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packet_loss_ratio": -0.1}})")),
+            "r.jsonl:1: /metrics/a->b/packet_loss_ratio: -0.1 is not a value of a ratio metric (a fraction "
+            "in [0, 1])");
+  EXPECT_EQ(read_error(line_with(R"({"a->b": {"mos_lqo_nb": 7}})")),
+            "r.jsonl:1: /metrics/a->b/mos_lqo_nb: 7 is not a value of a MOS-LQO metric (in [1, 4.64])");
+  EXPECT_EQ(read_error(line_with(R"({"a->b": {"emodel_r_nb": 120}})")),
+            "r.jsonl:1: /metrics/a->b/emodel_r_nb: 120 is not a value of a R/100 metric (in [0, 100])");
+  EXPECT_EQ(
+      read_error(line_with(R"({"a->b": {"bogus_metric": 1}})")),
+      "r.jsonl:1: /metrics/a->b/bogus_metric: unknown metric 'bogus_metric' (`callsim metrics` lists them)");
+  EXPECT_EQ(
+      read_error(line_with(R"({"a->b": {"packets_sent": 10, "mos_lqo_nb": null}})")),
+      "r.jsonl:1: /metrics/a->b/mos_lqo_nb: null: a metric that was not measured is left out of the results, "
+      "never written as null");
+  EXPECT_EQ(
+      read_error(line_with(R"({"a->b": {}})")),
+      "r.jsonl:1: /metrics/a->b: no metrics: a direction of a call that ran always has its packet counts");
+  EXPECT_EQ(read_error(line_with("{}")),
+            "r.jsonl:1: /metrics: no directions: a call that ran has the metrics of each of its directions");
+  // A call that did not run has no metrics at all.
+  EXPECT_EQ(read_error(R"({"id": "x", "passed": false, "error": "crashed"})"), "no error");
+}
+
+TEST(MetricTable, ValueFitsKindIsWhatEachKindAllows) {
+  EXPECT_TRUE(value_fits_kind(MetricKind::kCount, 0));
+  EXPECT_FALSE(value_fits_kind(MetricKind::kCount, 0.5));
+  EXPECT_TRUE(value_fits_kind(MetricKind::kRatio, 1.0));
+  EXPECT_FALSE(value_fits_kind(MetricKind::kRatio, 1.000001));
+  EXPECT_FALSE(value_fits_kind(MetricKind::kMilliseconds, -0.1));
+  EXPECT_TRUE(value_fits_kind(MetricKind::kR129, 129));
+  EXPECT_FALSE(value_fits_kind(MetricKind::kR100, 100.5));
+  EXPECT_FALSE(value_fits_kind(MetricKind::kMosCqe, std::nan("")));
 }
 
 }  // namespace

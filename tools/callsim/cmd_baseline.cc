@@ -1,12 +1,14 @@
 // `callsim baseline update RESULTS… [-o reports/baseline.json] [--keep-missing]`: rewrites the
 // baseline from results, deliberately. Keeps the metric policies and per-metric tolerance
-// overrides of the existing file; calls not in RESULTS are dropped unless --keep-missing.
+// overrides of the existing file; calls not in RESULTS are dropped unless --keep-missing. Results with
+// no calls at all are refused (exit 2) unless --allow-empty.
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "commands.h"
+#include "common/error.h"
 #include "harness/check/baseline.h"
 
 namespace callsim::cli {
@@ -16,6 +18,7 @@ struct BaselineArgs {
   std::vector<std::string> results;
   std::string output = "reports/baseline.json";
   bool keep_missing = false;
+  bool allow_empty = false;
 };
 
 void print_ids(const std::string& what, const std::vector<std::string>& ids) {
@@ -28,6 +31,13 @@ void print_ids(const std::string& what, const std::vector<std::string>& ids) {
 int run_update(const BaselineArgs& a) {
   const std::vector<std::filesystem::path> paths(a.results.begin(), a.results.end());
   const auto calls = harness::load_calls(paths);
+  if (calls.empty() && !a.allow_empty) {
+    std::string inputs;
+    for (const auto& r : a.results) inputs += (inputs.empty() ? "" : ", ") + r;
+    throw InputError(inputs, "",
+                     "the results hold no calls; updating from them would leave the baseline without calls "
+                     "(--allow-empty to do that deliberately)");
+  }
   std::optional<harness::Baseline> previous;
   if (std::filesystem::exists(a.output)) previous = harness::load_baseline(a.output);
   harness::BaselineUpdate summary;
@@ -41,6 +51,11 @@ int run_update(const BaselineArgs& a) {
   print_ids("removed", summary.removed);
   print_ids("kept (not in the results)", summary.kept);
   print_ids("skipped (did not run; previous entry kept)", summary.skipped);
+  if (!summary.kept_metrics.empty()) {
+    std::cout << "  metrics kept from the previous baseline (no value in the results) ("
+              << summary.kept_metrics.size() << "):\n";
+    for (const auto& m : summary.kept_metrics) std::cout << "    " << m << '\n';
+  }
   return 0;
 }
 
@@ -55,6 +70,9 @@ Command add_baseline(CLI::App& app) {
   update->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
   update->add_option("-o,--out", a->output, "Baseline file to write")->capture_default_str();
   update->add_flag("--keep-missing", a->keep_missing, "Keep baseline calls that are not in the results");
+  update->add_flag(
+      "--allow-empty", a->allow_empty,
+      "Accept results with no calls (without it they are refused: exit 2, the baseline is not written)");
   return {sub, [a, update] { return update->parsed() ? run_update(*a) : 2; }};
 }
 

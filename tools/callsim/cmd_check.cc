@@ -1,7 +1,8 @@
 // `callsim check RESULTS… [--baseline FILE] [--junit FILE] [--tolerance-scale X]`: the CI gate.
 // RESULTS are results.jsonl files, sweep folders or `callsim run` folders. Prints what moved
 // against the baseline (regressions first), failed and skipped expectations, missing and new calls;
-// exit 1 when a call failed, regressed or is missing (unless --allow-missing), 2 on bad input.
+// exit 1 when a call failed, regressed or is missing (unless --allow-missing) or when the results hold
+// no calls at all (unless --allow-empty), 2 on bad input.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -22,6 +23,7 @@ struct CheckArgs {
   double tolerance_scale = 1.0;
   bool verbose = false;
   bool allow_missing = false;
+  bool allow_empty = false;
 };
 
 int run_check_command(const CheckArgs& a) {
@@ -30,7 +32,8 @@ int run_check_command(const CheckArgs& a) {
   std::optional<harness::Baseline> baseline;
   if (!a.baseline.empty()) baseline = harness::load_baseline(a.baseline);
   const auto report =
-      harness::run_check(calls, baseline ? &*baseline : nullptr, harness::CheckOptions{a.tolerance_scale, a.allow_missing});
+      harness::run_check(calls, baseline ? &*baseline : nullptr,
+                         harness::CheckOptions{a.tolerance_scale, a.allow_missing, a.allow_empty});
   std::cout << harness::format_check_table(report, a.verbose);
   if (!a.junit.empty()) write_file_atomic(a.junit, harness::junit_xml(report));
   return report.passed() ? 0 : 1;
@@ -52,6 +55,10 @@ Command add_check(CLI::App& app) {
   sub->add_flag("--allow-missing", a->allow_missing,
                 "Baseline calls absent from the results do not fail the check (a subset run against a full "
                 "baseline); they are listed, and <skipped> in JUnit");
+  sub->add_flag(
+      "--allow-empty", a->allow_empty,
+      "Results holding no calls at all pass (an empty shard when a sweep has more shards than jobs); "
+      "without it a check of no calls fails");
   return {sub, [a] { return run_check_command(*a); }};
 }
 

@@ -41,6 +41,9 @@ void print_report(const harness::SweepReport& r, const std::string& out) {
             << " errors in " << harness::ProgressReporter::format_duration(r.wall_s) << "; encodings "
             << r.encode_misses << " (reused " << r.encode_hits << ")\n"
             << "results: " << out << "/results.jsonl\n";
+  if (r.stale_removed > 0)
+    std::cerr << "removed " << r.stale_removed << " call folder" << (r.stale_removed == 1 ? "" : "s")
+              << " under " << out << "/calls of an earlier sweep, not in this one's job list\n";
 }
 
 }  // namespace

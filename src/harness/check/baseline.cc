@@ -187,15 +187,27 @@ Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>
     BaselineCall bc{call.scenario, {}};
     for (const auto& [direction, metrics] : call.metrics) {
       auto& dst = bc.directions[direction];
+      const std::map<std::string, BaselineMetric>* old_metrics = nullptr;
+      if (old)
+        if (auto d = old->directions.find(direction); d != old->directions.end()) old_metrics = &d->second;
       for (const auto& [name, policy] : out.defaults) {
+        const BaselineMetric* previous_entry = nullptr;
+        if (old_metrics)
+          if (auto o = old_metrics->find(name); o != old_metrics->end()) previous_entry = &o->second;
         auto m = metrics.find(name);
-        if (m == metrics.end()) continue;
-        BaselineMetric bm{m->second, {}};
-        if (old)
-          if (auto d = old->directions.find(direction); d != old->directions.end())
-            if (auto o = d->second.find(name); o != d->second.end())
-              bm.override_tolerance = o->second.override_tolerance;
-        dst[name] = bm;
+        if (m != metrics.end()) {
+          dst[name] =
+              BaselineMetric{m->second, previous_entry ? previous_entry->override_tolerance : Tolerance{}};
+          continue;
+        }
+        // Not in the results: the results say nothing new about it. A metric the baseline tracked
+        // keeps its entry (value and override) instead of silently leaving the gate.
+        if (!previous_entry) continue;
+        dst[name] = *previous_entry;
+        const results::MetricInfo* info = results::find_metric(name);
+        const bool unscored = info && info->needs_pesq && !call.pesq_scored;
+        s.kept_metrics.push_back(call.id + " " + direction + " " + name +
+                                 (unscored ? " (P.862 scoring was off)" : " (not measured)"));
       }
     }
     (old ? s.updated : s.added).push_back(call.id);

@@ -63,11 +63,19 @@ void save_baseline(const Baseline& baseline, const std::filesystem::path& path);
 
 struct BaselineUpdate {
   std::vector<std::string> added, updated, removed, kept, skipped;  // call ids
+  // "<id> <direction> <metric> (P.862 scoring was off)" / "(not measured)": previous entries kept
+  // because the results had no value for them.
+  std::vector<std::string> kept_metrics;
 };
 
 // A baseline holding the tracked metrics of `calls`. Policies and per-metric tolerance overrides
 // come from `previous` (built-in defaults when there is none). Calls of `previous` that are not
 // in `calls` are dropped unless `keep_missing`. Calls that failed to run are skipped.
+// A tracked metric the previous baseline has for a call direction that the results carry but
+// without that metric — P.862 scoring was off (--no-score), or scoring ran and measured nothing
+// (a dead direction) — keeps its previous entry, value and override (listed in kept_metrics): an
+// update never drops a metric from the gate because it was not measured. A direction no longer in
+// the call's results is dropped with the call's other old values.
 Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>& calls, bool keep_missing,
                          BaselineUpdate* summary);
 

@@ -131,6 +131,7 @@ int CheckReport::count(Verdict verdict) const {
 }
 
 bool CheckReport::passed() const {
+  if (no_calls_refused()) return false;
   return std::none_of(calls.begin(), calls.end(), [](const CallCheck& c) { return c.failed(); });
 }
 
@@ -145,6 +146,8 @@ CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* base
   CheckReport report;
   report.has_baseline = baseline != nullptr;
   report.allow_missing = options.allow_missing;
+  report.allow_empty = options.allow_empty;
+  report.checked = calls.size();
   std::set<std::string> seen;
   for (const auto& call : calls) {
     report.calls.push_back(check_call(call, baseline, options, &report));

@@ -4,7 +4,9 @@
 // the metric's display precision is "within", whatever the tolerance. Expectations and baseline
 // metrics that need P.862 are "skipped" (not failures) for calls run without P.862 scoring.
 // Baseline calls absent from the results are failures ("missing") unless allow_missing (a subset
-// run); calls absent from the baseline are "new" (not failures).
+// run); calls absent from the baseline are "new" (not failures). A check of no calls at all (an
+// empty results.jsonl) fails — it would otherwise pass whatever broke the sweep — unless
+// allow_empty (an empty shard of a sweep with fewer jobs than shards).
 #pragma once
 
 #include <optional>
@@ -59,6 +61,7 @@ struct CallCheck {
 struct CheckOptions {
   double tolerance_scale = 1.0;
   bool allow_missing = false;  // baseline calls absent from the results do not fail the check
+  bool allow_empty = false;    // results with no calls at all do not fail the check
 };
 
 struct CheckReport {
@@ -66,6 +69,9 @@ struct CheckReport {
   std::vector<MetricChange> changes;  // every compared metric
   bool has_baseline = false;
   bool allow_missing = false;
+  size_t checked = 0;  // calls in the results (not counting missing ones)
+  bool allow_empty = false;
+  bool no_calls_refused() const { return checked == 0 && !allow_empty; }  // fails the check
   int count(CallStatus status) const;
   int count(Verdict verdict) const;
   bool passed() const;
@@ -88,5 +94,8 @@ inline std::string format_metric(const std::string& metric, double value) {
 // now, delta, tolerance) with regressions first (worst first) then improvements — and, when
 // `verbose`, changes within tolerance — followed by failed expectations, missing and new calls.
 std::string format_check_table(const CheckReport& report, bool verbose);
+
+// Why a check of no calls failed (the table and JUnit say it).
+extern const char* const kNoCallsChecked;
 
 }  // namespace callsim::harness

@@ -8,6 +8,10 @@
 #include "harness/check/check.h"
 
 namespace callsim::harness {
+
+const char* const kNoCallsChecked =
+    "no calls checked: the results hold no calls, so nothing was gated (an empty shard of a sweep with more "
+    "shards than jobs: --allow-empty)";
 namespace {
 
 using Row = std::vector<std::string>;
@@ -133,6 +137,11 @@ std::string format_check_table(const CheckReport& report, bool verbose) {
                                         : "Missing (in the baseline, not in the results):",
                missing);
   list_section(os, "New (not in the baseline; `callsim baseline update` adds them):", added);
+  if (report.checked == 0)
+    os << "\n"
+       << (report.allow_empty ? "No calls checked (the results hold no calls; allowed by --allow-empty)."
+                              : kNoCallsChecked)
+       << "\n";
   os << "\n" << (report.passed() ? "CHECK PASSED" : "CHECK FAILED") << "\n";
   return os.str();
 }

@@ -184,6 +184,7 @@ std::string junit_xml(const CheckReport& report, const JunitOptions& options) {
   std::vector<std::string> order;  // suites in order of first appearance
   std::map<std::string, std::vector<const CallCheck*>> suites;
   Counts total;
+  if (report.no_calls_refused()) total.tests = total.failures = 1;
   for (const auto& c : report.calls) {
     const std::string suite = suite_name(c);
     if (!suites.count(suite)) order.push_back(suite);
@@ -194,6 +195,12 @@ std::string junit_xml(const CheckReport& report, const JunitOptions& options) {
   std::ostringstream os;
   os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
      << "<testsuites name=\"" << xml_attr(options.name) << "\" " << total.attributes() << ">\n";
+  if (report.no_calls_refused()) {  // nothing was checked: one failing test case says so
+    os << "  <testsuite name=\"callsim\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
+       << "    <testcase name=\"results\" classname=\"callsim.check\" time=\"0\">\n"
+       << "      <failure message=\"" << xml_attr(kNoCallsChecked) << "\" type=\"callsim.check\"/>\n"
+       << "    </testcase>\n  </testsuite>\n";
+  }
   for (const auto& name : order) {
     Counts counts;
     for (const CallCheck* c : suites[name]) counts.add(*c);

@@ -16,9 +16,19 @@ namespace fs = std::filesystem;
 
 std::string num(double v, int decimals = 4) { return format_fixed(v, decimals); }
 
+// A call direction: x (loss, delay) and y (MOS) when measured. A direction without y (no MOS: a
+// dead direction) is not drawn, but its x still counts in its group's mean.
 struct Point {
-  double x, y;
+  double x;
+  std::optional<double> y;
   std::string group;  // the call's other settings (network, talker, ...): points averaged per group
+};
+
+// The mean of a group: x over all its directions, y over those with a y (`measured` of `directions`).
+struct Mean {
+  double x = 0, y = 0;
+  long measured = 0, directions = 0;
+  bool partial() const { return measured < directions; }
 };
 using Series = std::map<std::string, std::vector<Point>>;  // codec setting → points
 // The series of calls without a codec-setting parameter (plain scenario files, not a matrix).
@@ -37,39 +47,57 @@ std::string group_of(const CallRecord& call, const std::vector<std::string>& axe
   return out;
 }
 
-// Points of (x metric, y metric) over every call direction that has both.
-Series collect(const Context& ctx, const std::string& x_metric, double x_scale, const std::string& y_metric) {
+// Points of every call direction that measured the x metric and was scored in the y metric's band
+// (`scored_metric`, unscorable_windows_nb / _wb, is there whenever that scoring ran), with y when
+// it was measured; series with no y at all are left out.
+Series collect(const Context& ctx, const std::string& x_metric, double x_scale, const std::string& y_metric,
+               const std::string& scored_metric) {
   Series out;
   for (const auto& call : ctx.calls)
     for (const auto& [direction, metrics] : call.metrics) {
       auto x = metrics.find(x_metric), y = metrics.find(y_metric);
-      if (x != metrics.end() && y != metrics.end())
-        out[series_of(call, ctx.options.series_axes)].push_back(
-            {x->second * x_scale, y->second, group_of(call, ctx.options.series_axes)});
+      if (x == metrics.end() || (y == metrics.end() && !metrics.count(scored_metric))) continue;
+      out[series_of(call, ctx.options.series_axes)].push_back(
+          {x->second * x_scale, y == metrics.end() ? std::nullopt : std::optional(y->second),
+           group_of(call, ctx.options.series_axes)});
     }
-  for (auto& [name, points] : out)
-    std::sort(points.begin(), points.end(),
-              [](const Point& a, const Point& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+  for (auto it = out.begin(); it != out.end();) {
+    auto& points = it->second;
+    if (std::none_of(points.begin(), points.end(), [](const Point& p) { return p.y.has_value(); })) {
+      it = out.erase(it);
+      continue;
+    }
+    std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
+      return a.x < b.x || (a.x == b.x && a.y.value_or(-1) < b.y.value_or(-1));
+    });
+    ++it;
+  }
   return out;
 }
 
-// The mean point of each group, sorted by x (points without a group stay as they are).
-std::vector<Point> group_means(const std::vector<Point>& points) {
-  std::map<std::string, std::pair<Point, int>> sums;
-  std::vector<Point> out;
+// The mean point of each group, sorted by x (points without a group stay as they are, if drawn).
+// A group none of whose directions has a y has no point.
+std::vector<Mean> group_means(const std::vector<Point>& points) {
+  std::map<std::string, Mean> sums;
+  std::vector<Mean> out;
   for (const auto& p : points) {
     if (p.group.empty()) {
-      out.push_back(p);
+      if (p.y) out.push_back({p.x, *p.y, 1, 1});
       continue;
     }
-    auto& [sum, n] = sums.try_emplace(p.group, Point{0, 0, p.group}, 0).first->second;
-    sum.x += p.x;
-    sum.y += p.y;
-    ++n;
+    Mean& m = sums[p.group];
+    m.x += p.x;
+    ++m.directions;
+    if (p.y) {
+      m.y += *p.y;
+      ++m.measured;
+    }
   }
-  for (const auto& [group, acc] : sums)
-    out.push_back({acc.first.x / acc.second, acc.first.y / acc.second, group});
-  std::sort(out.begin(), out.end(), [](const Point& a, const Point& b) { return a.x < b.x; });
+  for (const auto& [group, m] : sums)
+    if (m.measured > 0)
+      out.push_back({m.x / static_cast<double>(m.directions), m.y / static_cast<double>(m.measured),
+                     m.measured, m.directions});
+  std::sort(out.begin(), out.end(), [](const Mean& a, const Mean& b) { return a.x < b.x; });
   return out;
 }
 
@@ -78,6 +106,7 @@ bool enough_spread(const Series& series) {
   double lo = 1e300, hi = -1e300;
   for (const auto& [label, pts] : series)
     for (const auto& p : pts) {
+      if (!p.y) continue;
       ++points;
       lo = std::min(lo, p.x);
       hi = std::max(hi, p.x);
@@ -99,16 +128,30 @@ Colours colours_of(const std::vector<const Series*>& all) {
   return out;
 }
 
+// Whether a mean point of the series leaves out directions without a y (see Mean).
+bool has_partial_means(const Series& series) {
+  for (const auto& [label, pts] : series)
+    for (const auto& m : group_means(pts))
+      if (m.partial()) return true;
+  return false;
+}
+
 bool scatter_plot(PlotScript& s, const fs::path& dir, const std::string& name, const std::string& title,
                   const std::string& xlabel, const Series& series, bool lines, const Colours& colours) {
   if (!enough_spread(series)) return false;
   std::string data, plot;
   int block = 0;
   for (const auto& [label, pts] : series) {
-    data += "# series " + label + ": call directions\n";
-    for (const auto& p : pts) data += num(p.x) + " " + num(p.y) + "\n";
-    data += "\n\n# series " + label + ": mean per network setting\n";
-    for (const auto& p : group_means(pts)) data += num(p.x) + " " + num(p.y) + "\n";
+    data += "# series " + label + ": call directions with a MOS-LQO\n";
+    for (const auto& p : pts)
+      if (p.y) data += num(p.x) + " " + num(*p.y) + "\n";
+    data += "\n\n# series " + label +
+            ": mean per group (calls with the same parameters apart from codec setting and seed): x over all "
+            "the group's directions, MOS over those that have one; columns x, MOS, directions with a MOS, "
+            "directions\n";
+    for (const auto& m : group_means(pts))
+      data += num(m.x) + " " + num(m.y) + " " + std::to_string(m.measured) + " " +
+              std::to_string(m.directions) + "\n";
     data += "\n\n";
     const std::string file = gp_quote(name + ".dat"), lc = " lc " + std::to_string(colours.at(label));
     // Calls from plain scenario files have no settings to average over: points only.
@@ -118,7 +161,10 @@ bool scatter_plot(PlotScript& s, const fs::path& dir, const std::string& name, c
             " using 1:2 with points pt 7 ps 0.6" + lc + (means ? " notitle" : " title " + gp_quote(label));
     if (means)
       plot += ", " + file + " index " + std::to_string(block + 1) +
-              " using 1:2 with linespoints pt 6 ps 1.2 lw 2" + lc + " title " + gp_quote(label);
+              " using 1:2 with linespoints pt 6 ps 1.2 lw 2" + lc + " title " + gp_quote(label) + ", " +
+              file + " index " + std::to_string(block + 1) +
+              " using 1:2:($3 < $4 ? sprintf('%d/%d', $3, $4) : '') with labels offset 0,1 font ',9' tc lt " +
+              std::to_string(colours.at(label)) + " notitle";
     block += 2;
   }
   write_file_atomic(dir / (name + ".dat"), data);
@@ -159,21 +205,30 @@ std::vector<Figure> make_sweep_plots(Context& ctx) {
   fs::create_directories(dir);
   PlotScript s;
   std::vector<Figure> figures;
-  const Series nb_loss = collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_nb");
-  const Series wb_loss = collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_wb");
-  const Series nb_delay = collect(ctx, "mouth_to_ear_p95_ms", 1.0, "mos_lqo_nb");
+  const Series nb_loss = collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_nb", "unscorable_windows_nb");
+  const Series wb_loss = collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_wb", "unscorable_windows_wb");
+  const Series nb_delay = collect(ctx, "mouth_to_ear_p95_ms", 1.0, "mos_lqo_nb", "unscorable_windows_nb");
   const Colours colours = colours_of({&nb_loss, &wb_loss, &nb_delay});
+  // What a mean point is, and what a label on one says when directions had no MOS.
+  auto means_note = [](const Series& series) {
+    const std::string partial =
+        " A mean labelled m/n has the MOS of only m of its n directions: scoring gave the others none (less "
+        "than half the reference speech arrived as speech, e.g. at 100% loss), so they are not dots.";
+    return " Lines join the means per group of calls with the same parameters apart from the codec setting "
+           "and the seed (network, jitter buffer, talker, ...), one line per codec setting: the mean loss "
+           "over all the group's directions, the mean MOS over those that have one." +
+           (has_partial_means(series) ? partial : std::string());
+  };
   if (scatter_plot(s, dir, "mos_nb_vs_loss", "MOS-LQO narrowband vs network loss", "packet loss (%)", nb_loss,
                    true, colours))
     figures.push_back({"plots/mos_nb_vs_loss.svg",
-                       "P.862.1 MOS-LQO of every call direction (dots) against its "
-                       "measured packet loss; lines join the means per network setting, "
-                       "one line per codec setting."});
+                       "P.862.1 MOS-LQO of every call direction (dots) against its measured packet loss." +
+                           means_note(nb_loss)});
   if (scatter_plot(s, dir, "mos_wb_vs_loss", "MOS-LQO wideband vs network loss", "packet loss (%)", wb_loss,
                    true, colours))
     figures.push_back({"plots/mos_wb_vs_loss.svg",
-                       "P.862.2 MOS-LQO against measured packet loss (wideband codec "
-                       "settings only)."});
+                       "P.862.2 MOS-LQO against measured packet loss (wideband codec settings only)." +
+                           means_note(wb_loss)});
   if (scatter_plot(s, dir, "mos_nb_vs_delay", "MOS-LQO narrowband vs mouth-to-ear delay",
                    "mouth-to-ear delay, 95th percentile (ms)", nb_delay, false, colours))
     figures.push_back({"plots/mos_nb_vs_delay.svg",

@@ -37,11 +37,14 @@ Input read_input(const fs::path& dir) {
   return in;
 }
 
-// All shards of one sweep, each once, holding every job between them.
+// All shards of one sweep, each once, holding every job between them. Shards of one sweep have the
+// same job-list fingerprint (sweep.h: every job id with its scenario document and scoring setting).
 void check_shards(const std::vector<Input>& inputs) {
   std::map<int, const Input*> seen;
   int count = 0;
   size_t total = 0, records = 0;
+  std::string fingerprint;
+  const Input* first = nullptr;
   bool any = false;
   for (const auto& in : inputs) any = any || (in.summary.is_object() && in.summary.contains("shard"));
   if (!any) return;
@@ -52,12 +55,24 @@ void check_shards(const std::vector<Input>& inputs) {
     const json& s = in.summary.at("shard");
     const int k = s.value("index", 0), n = s.value("count", 0);
     const size_t jobs = s.value("jobs_total", size_t{0});
-    if (count != 0 && (n != count || jobs != total))
-      throw InputError(file, "/shard",
-                       "shard of a different sweep (" + std::to_string(k) + "/" + std::to_string(n) + ", " +
-                           std::to_string(jobs) + " jobs)");
+    const auto fp = s.find("jobs_fingerprint");
+    if (fp == s.end() || !fp->is_string())
+      throw InputError(
+          file, "/shard/jobs_fingerprint",
+          "missing: the shard was written by a callsim that did not fingerprint its job list; run it "
+          "again");
+    if (first && (n != count || jobs != total || *fp != fingerprint))
+      throw InputError(
+          file, "/shard",
+          "shard of a different sweep than " + first->dir.string() + " (" + std::to_string(k) + "/" +
+              std::to_string(n) + " of " + std::to_string(jobs) + " jobs, job list " +
+              fp->get<std::string>() + "; there " + std::to_string(count) + " shards of " +
+              std::to_string(total) + " jobs, job list " + fingerprint +
+              "): every shard must run the same suite arguments, scoring setting and scenario files");
     count = n;
     total = jobs;
+    fingerprint = fp->get<std::string>();
+    if (!first) first = &in;
     if (auto [it, fresh] = seen.emplace(k, &in); !fresh)
       throw InputError(
           file, "/shard",
@@ -115,6 +130,11 @@ std::vector<Entry> ordered_entries(const std::vector<Input>& inputs) {
 
 MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out) {
   if (dirs.empty()) throw InputError("merge", "", "no input folders");
+  std::error_code ec;
+  for (const auto& d : dirs)
+    if (fs::equivalent(d, out, ec))
+      throw InputError(out.string(), "", "is also an input folder; merge into a new folder");
+  check_sweep_target(out);
   std::vector<Input> inputs;
   for (const auto& d : dirs) inputs.push_back(read_input(d));
   check_shards(inputs);

@@ -15,10 +15,13 @@ namespace {
 
 using nlohmann::json;
 
-// Per metric: the mean of its values, or for a count the sum, in sorted order.
+// Per metric: the mean of its values, or for a count the sum, in sorted order; and how many
+// directions each mean covers out of the directions added (a metric not measured in a direction,
+// such as the MOS of a dead one, leaves that direction out of its mean).
 class Aggregate {
  public:
   void add(const results::MetricValues& metrics) {
+    ++directions_;
     for (const auto& [name, v] : metrics) {
       if (!std::isfinite(v)) continue;
       auto& [sum, n] = acc_[name];
@@ -28,6 +31,14 @@ class Aggregate {
   }
   json means() const { return collect(false); }
   json totals() const { return collect(true); }
+  long directions() const { return directions_; }
+  // Per mean metric: the number of directions its mean is over.
+  json measured() const {
+    json out = json::object();
+    for (const auto& [name, acc] : acc_)
+      if (!is_count(name)) out[name] = acc.second;
+    return out;
+  }
 
  private:
   static bool is_count(const std::string& name) {
@@ -43,6 +54,7 @@ class Aggregate {
     return out;
   }
   std::map<std::string, std::pair<double, long>> acc_;
+  long directions_ = 0;
 };
 
 // Counts and aggregates of one group of calls (a scenario, or an axis entry).
@@ -130,9 +142,13 @@ json SummaryBuilder::finish() const {
   for (const auto& [name, g] : s_->by_scenario) {
     json s = g.counts();
     s["means"] = json::object();
+    s["measured"] = json::object();
+    s["directions"] = json::object();
     s["totals"] = json::object();
     for (const auto& [direction, agg] : g.by_direction) {
       s["means"][direction] = agg.means();
+      s["measured"][direction] = agg.measured();
+      s["directions"][direction] = agg.directions();
       s["totals"][direction] = agg.totals();
     }
     scenarios[name] = s;
@@ -143,6 +159,8 @@ json SummaryBuilder::finish() const {
     for (const auto& [entry, g] : entries) {
       json p = g.counts();
       p["means"] = g.all_directions.means();  // over every direction of the group's calls
+      p["measured"] = g.all_directions.measured();
+      p["directions"] = g.all_directions.directions();
       p["totals"] = g.all_directions.totals();
       params[axis][entry] = p;
     }
@@ -179,6 +197,19 @@ void ResultsWriter::commit() {
   if (failed || close_failed)
     throw OutputError(out_.target().string(), std::string("cannot write: ") + std::strerror(err));
   out_.commit();
+}
+
+void check_sweep_target(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec)) throw InputError(dir.string(), "", "exists and is not a folder");
+  if (fs::is_empty(dir, ec) || fs::is_regular_file(dir / "results.jsonl", ec) ||
+      fs::is_directory(dir / "calls", ec))
+    return;
+  throw InputError(
+      dir.string(), "",
+      "exists and is not a sweep's output folder (no results.jsonl or calls/); refusing to write into it");
 }
 
 void write_summary(const std::filesystem::path& dir, const json& summary) {

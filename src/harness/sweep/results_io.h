@@ -5,7 +5,10 @@
 //   summary.json    counts, failed ids, and per scenario (per direction) and per matrix axis entry
 //                   (over every direction) the means of the non-count metrics ("means") and the
 //                   sums of the count metrics ("totals"); each metric is aggregated only with
-//                   itself, so R of different scales (emodel_r_nb / _wb / _swb) never mix. The
+//                   itself, so R of different scales (emodel_r_nb / _wb / _swb) never mix. A mean
+//                   is over the directions that measured the metric: "measured" gives that number
+//                   per metric, "directions" the directions of the group (a dead direction has no
+//                   MOS, so its group's MOS mean is over fewer directions than the group has). The
 //                   run-specific parts (wall times, threads, cache counters) only under "timing",
 //                   and "shard" for a shard's folder
 //   calls/<id>/     result.json (+ audio, CSV, pcap) and job.json, written last (resume marker)
@@ -67,6 +70,12 @@ class ResultsWriter {
   std::FILE* file_;
 };
 void write_summary(const std::filesystem::path& dir, const nlohmann::json& summary);
+
+// Refuses (InputError naming it) an output folder a sweep or merge must not write into: one that
+// exists and is not a folder, or holds something other than a sweep's output. A sweep output is
+// an empty folder or one holding results.jsonl or calls/ (a sweep interrupted before it wrote
+// results.jsonl).
+void check_sweep_target(const std::filesystem::path& dir);
 
 // The folder of a call inside a sweep folder.
 std::filesystem::path call_dir(const std::filesystem::path& sweep_dir, const std::string& id);

@@ -1,10 +1,12 @@
 #include "harness/sweep/sweep.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "call/call_output.h"
@@ -161,6 +163,38 @@ void write_records(const std::vector<Job>& jobs, const std::vector<Outcome>& out
   writer.commit();
 }
 
+// Removes the call folders under out_dir/calls that are not in `jobs` (left by an earlier sweep of
+// another suite into the same folder: results.jsonl would not list them), then the folders that
+// leaves empty. A call folder is one holding job.json or result.json; hidden entries (a running or
+// killed call's temporary folder) are left to remove_stale_temporaries. Returns how many it removed.
+size_t remove_stale_calls(const fs::path& out_dir, const std::vector<Job>& jobs) {
+  const fs::path calls = out_dir / "calls";
+  std::error_code ec;
+  if (!fs::is_directory(calls, ec)) return 0;
+  std::set<fs::path> current;
+  for (const auto& job : jobs) current.insert(fs::path(job.id).lexically_normal());
+  std::vector<fs::path> stale, folders;
+  for (auto it = fs::recursive_directory_iterator(calls, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_directory(ec) || it->path().filename().string().starts_with(".")) {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (fs::exists(it->path() / "job.json", ec) || fs::exists(it->path() / "result.json", ec)) {
+      it.disable_recursion_pending();
+      if (!current.count(fs::relative(it->path(), calls).lexically_normal())) stale.push_back(it->path());
+    } else {
+      folders.push_back(it->path());
+    }
+  }
+  for (const auto& dir : stale) fs::remove_all(dir);
+  // Deepest first, so a parent emptied by its children's removal goes too.
+  std::sort(folders.rbegin(), folders.rend());
+  for (const auto& dir : folders)
+    if (fs::is_empty(dir, ec)) fs::remove(dir, ec);
+  return stale.size();
+}
+
 json timing_json(const SweepReport& r, bool cache_enabled) {
   return {
       {"wall_s", round2(r.wall_s)},
@@ -172,22 +206,36 @@ json timing_json(const SweepReport& r, bool cache_enabled) {
 
 }  // namespace
 
-std::string job_fingerprint(const Job& job, bool score) {
-  const uint64_t h =
-      sim::stable_hash(std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
-                       ";score=" + (score ? "1" : "0"));
+namespace {
+
+std::string hex(uint64_t h) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
+}
+
+}  // namespace
+
+std::string job_fingerprint(const Job& job, bool score) {
+  return hex(sim::stable_hash(std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
+                              ";score=" + (score ? "1" : "0")));
+}
+
+std::string job_list_fingerprint(const std::vector<Job>& jobs, bool score) {
+  std::string text = kFingerprintVersion;
+  for (const auto& job : jobs) text += ";" + job.id + "=" + job_fingerprint(job, score);
+  return hex(sim::stable_hash(text));
 }
 
 SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   const auto start = Clock::now();
   SweepReport report;
   report.jobs_total = jobs.size();
+  const std::string jobs_fingerprint = job_list_fingerprint(jobs, o.score);
   if (o.shard) jobs = select_shard(std::move(jobs), *o.shard);
   report.calls = jobs.size();
   report.threads = thread_count(o.threads, jobs.size());
+  check_sweep_target(o.out_dir);
   create_folder(o.out_dir);
 
   EncodeOnceCache cache;
@@ -201,6 +249,7 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
 
   SummaryBuilder builder;
   write_records(jobs, outcomes, o.out_dir, report, builder);
+  report.stale_removed = remove_stale_calls(o.out_dir, jobs);
 
   report.encode_hits = cache.hits();
   report.encode_misses = cache.misses();
@@ -208,8 +257,10 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   json summary = builder.finish();
   summary["timing"] = timing_json(report, o.encode_cache);
   if (o.shard)
-    summary["shard"] = {
-        {"index", o.shard->index}, {"count", o.shard->count}, {"jobs_total", report.jobs_total}};
+    summary["shard"] = {{"index", o.shard->index},
+                        {"count", o.shard->count},
+                        {"jobs_total", report.jobs_total},
+                        {"jobs_fingerprint", jobs_fingerprint}};
   write_summary(o.out_dir, summary);
   return report;
 }

@@ -10,6 +10,10 @@
 // before one may not: `--no-resume` reruns everything). results.jsonl and summary.json are written
 // at the end, one record at a time, each read back from its call's result.json (memory does not
 // grow with the number of calls).
+// The output folder must be new, empty or a sweep's output (results.jsonl or calls/); anything else
+// is refused (InputError) before anything runs. When the sweep is done, call folders under calls/
+// that are not in its job list (an earlier sweep of another suite, or of another shard, into the
+// same folder) are removed, so the folder holds exactly the calls results.jsonl lists.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +43,7 @@ struct SweepReport {
   size_t jobs_total = 0;  // before sharding
   size_t calls = 0, passed = 0, failed = 0, errors = 0;
   size_t ran = 0, resumed = 0;
+  size_t stale_removed = 0;     // call folders of an earlier sweep into the folder, not in this job list
   bool input_error = false;     // a call hit bad input or an unusable output path (exit code 2)
   bool internal_error = false;  // a call hit a bug in callsim (exit code 3)
   uint64_t encode_hits = 0, encode_misses = 0;
@@ -54,5 +59,9 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& options);
 
 // The resume fingerprint of a job under these options (hex).
 std::string job_fingerprint(const Job& job, bool score);
+// The fingerprint of a whole (unsharded) job list: every id with its job fingerprint, in order
+// (hex). A shard records it in summary.json ("shard": {"jobs_fingerprint"}); merge refuses shards
+// whose fingerprints differ (shards of different sweeps).
+std::string job_list_fingerprint(const std::vector<Job>& jobs, bool score);
 
 }  // namespace callsim::harness
