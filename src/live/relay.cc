@@ -269,7 +269,7 @@ void Relay::Engine::finish() {
   emit(LineWriter::Kind::kOther, result);
   try {
     for (auto& call : calls) call->finish();
-    if (!cfg.outputs.dir.empty()) write_file_atomic(cfg.outputs.dir / "relay.json", result.dump(2) + "\n");
+    if (!cfg.outputs.dir.empty()) write_file_atomic(cfg.outputs.dir / "relay.json", json_text(result, 2) + "\n");
     lines->close();
   } catch (const std::exception& e) {  // disk full, folder removed meanwhile
     throw EnvironmentError(cfg.outputs.dir.string() + ": writing the relay's outputs failed: " + e.what());

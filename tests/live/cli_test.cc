@@ -173,6 +173,40 @@ TEST(RelayCli, ControlSignalStopVerifyAndPcaps) {
   std::filesystem::remove_all(dir);
 }
 
+std::vector<json> read_lines(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<json> out;
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+// A control line that is not text (bytes that are not UTF-8, control characters) is refused with
+// ok:false naming the byte, recorded with those bytes as \xNN, and the relay goes on to write
+// every output. It used to throw from the JSON writer: exit 3, no relay.json.
+TEST(RelayCli, ControlLineThatIsNotTextIsRefused) {
+  const auto dir = fresh_dir("relay-utf8");
+  const auto out = dir / "out";
+  const int status = run_status("printf 'loss 0.1\\n\\377\\376 garbage\\n\\001stats\\nstop\\n' | " +
+                                callsim_binary() + " relay --control - --stats-interval 0 --duration 10 -o " +
+                                out.string());
+  EXPECT_EQ(status, 0);
+  std::vector<json> controls;
+  for (const json& e : read_lines(out / "events.jsonl"))
+    if (e.value("event", "") == "control") controls.push_back(e);
+  ASSERT_EQ(controls.size(), 4u);
+  EXPECT_EQ(controls[0]["ok"], true);
+  EXPECT_EQ(controls[1]["ok"], false);
+  EXPECT_EQ(controls[1]["command"], "\\xFF\\xFE garbage");
+  EXPECT_EQ(controls[1]["error"], "not a text command: byte 0 (0xFF) is not valid UTF-8");
+  EXPECT_EQ(controls[2]["ok"], false);
+  EXPECT_EQ(controls[2]["command"], "\\x01stats");
+  EXPECT_NE(controls[2]["error"].get<std::string>().find("control character"), std::string::npos);
+  EXPECT_EQ(controls[3]["ok"], true);
+  std::ifstream record(out / "relay.json");
+  ASSERT_TRUE(record) << "relay.json was not written";
+  EXPECT_EQ(json::parse(record)["stop_reason"], "control");
+}
+
 TEST(RelayCli, BadOptionsExit2) {
   const std::string relay = callsim_binary() + " relay --duration 1 --stats-interval 0 ";
   for (const char* bad : {"--calls 0", "--a nonsense", "--b 300.1.1.1:5", "--bind ::1", "--rtpmap 96=opus",
