@@ -40,6 +40,13 @@ Relay::Engine::Engine(RelayConfig config)
     control = std::make_unique<ControlChannel>(io, cfg.control_stdin, cfg.control_socket,
                                                [this](const std::string& line, ControlChannel::Reply reply) {
                                                  handle_control(line, reply);
+                                               },
+                                               [this](const std::string& message) {
+                                                 emit(LineWriter::Kind::kEvent,
+                                                      {{"type", "event"},
+                                                       {"event", "control_accept_failed"},
+                                                       {"t_s", clock.now().to_seconds()},
+                                                       {"error", message}});
                                                });
 }
 

@@ -5,6 +5,8 @@
 // jitter figures as the relay's own statistics. Bad options exit 2 naming the option.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -82,6 +85,30 @@ json control(const std::string& socket_path, const std::string& command) {
   std::string line;
   std::getline(in, line);
   return json::parse(line);
+}
+
+// The reply to `command`, or nothing when none comes within `timeout` (or the socket refuses).
+std::optional<json> control_within(const std::string& socket_path, const std::string& command,
+                                   std::chrono::milliseconds timeout) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+  timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string reply;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::send(fd, (command + "\n").data(), command.size() + 1, MSG_NOSIGNAL) > 0) {
+    char buf[4096];
+    while (reply.find('\n') == std::string::npos) {
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      reply.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  if (reply.find('\n') == std::string::npos) return std::nullopt;
+  return json::parse(reply.substr(0, reply.find('\n')));
 }
 
 struct TsharkStream {
@@ -205,6 +232,47 @@ TEST(RelayCli, ControlLineThatIsNotTextIsRefused) {
   std::ifstream record(out / "relay.json");
   ASSERT_TRUE(record) << "relay.json was not written";
   EXPECT_EQ(json::parse(record)["stop_reason"], "control");
+}
+
+// More clients at once than the relay has file descriptors for: accepting fails (EMFILE), the
+// relay says so in an event and serves the socket again once they have gone. The first failed
+// accept used to end the control socket for good, silently.
+TEST(RelayCli, ControlSocketSurvivesRunningOutOfFileDescriptors) {
+  const auto dir = fresh_dir("relay-emfile");
+  const std::string sock = (dir / "control.sock").string();
+  Child relay({"/bin/sh", "-c",
+               "ulimit -n 48 && exec " + callsim_binary() + " relay --stats-interval 0 --control " + sock});
+  const auto first = relay.line();
+  ASSERT_TRUE(first);
+  ASSERT_EQ(json::parse(*first)["type"], "listening");
+  const auto before = control_within(sock, "stats", std::chrono::seconds(5));
+  ASSERT_TRUE(before);
+  EXPECT_EQ((*before)["ok"], true);
+  std::vector<int> clients;
+  for (int i = 0; i < 100; ++i) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", sock.c_str());
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0) << std::strerror(errno);
+    clients.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the relay has hit its limit
+  for (int fd : clients) ::close(fd);
+  const auto after = control_within(sock, "stats", std::chrono::seconds(5));
+  ASSERT_TRUE(after) << "no reply: the control socket stopped accepting";
+  EXPECT_EQ((*after)["ok"], true);
+  relay.signal(SIGTERM);
+  std::vector<json> events;
+  while (auto l = relay.line()) events.push_back(json::parse(*l));
+  EXPECT_EQ(relay.wait(), 0);
+  int failures = 0;
+  for (const json& e : events)
+    if (e.value("event", "") == "control_accept_failed") {
+      ++failures;
+      EXPECT_NE(e["error"].get<std::string>().find("Too many open files"), std::string::npos) << e.dump();
+    }
+  EXPECT_GE(failures, 1) << "the failed accepts were reported";
 }
 
 TEST(RelayCli, BadOptionsExit2) {
