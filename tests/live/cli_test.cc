@@ -14,7 +14,9 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <cctype>
 #include <cstring>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -186,6 +188,35 @@ TEST(RelayCli, ControlSignalStopVerifyAndPcaps) {
   EXPECT_NE(events_text.find("\"command\":\"dir a->b loss 100%\""), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(sock)) << "the control socket is removed at exit";
   EXPECT_EQ(run_status(callsim_binary() + " relay verify " + out.string()), 0);
+  // Evidence cut short or missing fails (exit 1): it used to pass with nothing checked.
+  auto verify_edited = [&](const std::string& name, const std::function<void(const std::filesystem::path&)>& edit) {
+    const auto copy = dir / name;
+    std::filesystem::copy(out, copy, std::filesystem::copy_options::recursive);
+    edit(copy);
+    return run_status(callsim_binary() + " relay verify " + copy.string());
+  };
+  auto keep_lines = [](const std::filesystem::path& file, const std::function<bool(const std::string&)>& keep) {
+    std::ifstream in(file);
+    std::string text;
+    for (std::string line; std::getline(in, line);)
+      if (keep(line)) text += line + "\n";
+    in.close();
+    std::ofstream(file) << text;
+  };
+  const auto fates = std::filesystem::path("call0") / "a-to-b.fates.csv";
+  EXPECT_EQ(verify_edited("after-100", [&](const auto& d) {
+    keep_lines(d / fates, [](const std::string& l) { return !std::isdigit(l[0]) || std::stoi(l) <= 100; });
+  }), 1);
+  EXPECT_EQ(verify_edited("last-line", [&](const auto& d) {
+    keep_lines(d / fates, [](const std::string& l) { return !l.starts_with("149,"); });
+  }), 1);
+  EXPECT_EQ(verify_edited("no-calls", [&](const auto& d) {
+    std::ifstream in(d / "relay.json");
+    json j = json::parse(in);
+    in.close();
+    j["calls"] = json::array();
+    std::ofstream(d / "relay.json") << j.dump();
+  }), 1);
 
   if (run_status("command -v tshark") != 0) GTEST_SKIP() << "tshark is not installed: pcaps not cross-checked";
   for (const char* side : {"in", "out"}) {

@@ -2,6 +2,7 @@
 // real time between real endpoints, one port pair per call (src/live/README.md).
 // `callsim relay verify DIR`: re-runs every fate log of a relay output folder through the same
 // link models offline and checks that each packet's fate is reproduced (exit 1 if not).
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "commands.h"
 #include "common/error.h"
+#include "common/text_parse.h"
 #include "json/json_node.h"
 #include "live/endpoint.h"
 #include "live/link_source.h"
@@ -126,19 +128,47 @@ int run_verify(const std::string& dir) {
   const live::LinkSource source = live::load_link_source(o);
   if (auto fp = links.find("fingerprint"); fp && !fp->json().is_null() && fp->string() != source.fingerprint)
     fp->fail("'" + o.file + "' has changed since the relay ran (" + source.fingerprint + ")");
+  // The calls recorded must be the calls the relay ran (config.calls), numbered 0..N-1, and every
+  // call folder in DIR one of them: evidence that is missing is a failure, not a pass.
   uint64_t mismatches = 0;
-  for (const JsonNode& call : root.at("calls").elements()) {
+  auto fail = [&](const std::string& message) {
+    std::cout << message << '\n';
+    ++mismatches;
+  };
+  const JsonNode calls = root.at("calls");
+  const uint64_t configured = root.at("config").at("calls").unsigned_integer();
+  if (calls.size() != configured)
+    fail("relay.json records " + std::to_string(calls.size()) + " call(s) of the " + std::to_string(configured) +
+         " the relay ran (config.calls)");
+  std::vector<bool> seen(calls.size(), false);
+  for (const JsonNode& call : calls.elements()) {
+    const uint64_t index = call.at("call").unsigned_integer();
+    if (index >= calls.size() || seen[index])
+      call.at("call").fail("calls must be numbered 0.." + std::to_string(calls.size()) + " - 1, each once");
+    seen[index] = true;
+  }
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    uint64_t k = 0;
+    if (entry.is_directory() && name.starts_with("call") && parse_whole_number(std::string_view(name).substr(4), k) &&
+        k >= calls.size())
+      fail(name + "/ is not among the calls relay.json records");
+  }
+  for (const JsonNode& call : calls.elements()) {
     const uint64_t index = call.at("call").unsigned_integer(), seed = call.at("seed").unsigned_integer();
     for (int d = 0; d < 2; ++d) {
       const std::string file = dir + "/call" + std::to_string(index) + (d == 0 ? "/a-to-b" : "/b-to-a") + ".fates.csv";
       const live::FateLog log = live::read_fate_log(file);
       const live::VerifyOutcome v = live::verify_fate_log(log, source.links[d], seed, source.names[d]);
+      const std::vector<std::string> uncovered = live::compare_with_record(log, call.at(live::direction_name(d)));
       std::cout << "call " << index << ' ' << live::direction_name(d) << " (link " << source.names[d] << ", seed "
                 << seed << "): " << v.packets << " packets, " << v.copies << " copies, "
                 << (v.mismatches ? std::to_string(v.mismatches) + " differ" : std::string("every fate reproduced"))
-                << '\n';
+                << (uncovered.empty() ? "" : "; the log does not cover the run relay.json records") << '\n';
       for (const auto& m : v.first_mismatches) std::cout << "  " << m << '\n';
-      mismatches += v.mismatches;
+      for (const auto& m : uncovered) std::cout << "  " << m << '\n';
+      mismatches += v.mismatches + uncovered.size();
     }
   }
   return mismatches ? 1 : 0;
