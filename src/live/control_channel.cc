@@ -1,6 +1,7 @@
 #include "live/control_channel.h"
 
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <boost/asio/local/stream_protocol.hpp>
@@ -136,11 +137,22 @@ ControlChannel::ControlChannel(asio::io_context& io, bool use_stdin, const std::
     : impl_(std::make_shared<Impl>(io, std::move(on_line), std::move(on_error))) {
   if (use_stdin) impl_->start_stdin();
   if (socket_path.empty()) return;
+  // sun_path holds the path and its final NUL: a longer path cannot be bound (ENAMETOOLONG).
+  constexpr size_t kMaxPath = sizeof(sockaddr_un::sun_path) - 1;
+  if (socket_path.size() > kMaxPath)
+    throw InputError("", "--control",
+                     "'" + socket_path + "' is " + std::to_string(socket_path.size()) +
+                         " bytes; a Unix socket path holds at most " + std::to_string(kMaxPath) +
+                         " (sun_path is " + std::to_string(kMaxPath + 1) +
+                         " bytes with the final NUL): use a shorter or relative path");
   struct stat st {};
   if (::lstat(socket_path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode))
       throw InputError("", "--control", "'" + socket_path + "' exists and is not a socket; not replacing it");
-    std::filesystem::remove(socket_path);  // a stale socket of an earlier run
+    std::error_code removed;
+    std::filesystem::remove(socket_path, removed);  // a stale socket of an earlier run
+    if (removed)
+      throw InputError("", "--control", "cannot replace the stale socket '" + socket_path + "': " + removed.message());
   }
   boost::system::error_code ec;
   impl_->acceptor.open(local(), ec);

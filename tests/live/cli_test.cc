@@ -312,6 +312,10 @@ TEST(RelayCli, BadOptionsExit2) {
                           "--learn-from 10.0.0.0/40", "--max-size 0", "--profile no_such_profile",
                           "/no/such/scenario.json", "--spin-us -1", "--a 127.0.0.1:5000 --a 127.0.0.1:5001"})
     EXPECT_EQ(run_status(relay + bad), 2) << bad;
+  // A Unix socket path longer than sun_path holds (107 bytes and the NUL): exit 3 "File name too
+  // long" before.
+  const std::string long_path = (fresh_dir("relay-long") / std::string(120, 's')).string();
+  EXPECT_EQ(run_status(relay + "--control " + long_path), 2);
   // A port already taken.
   boost::asio::io_context io;
   boost::asio::ip::udp::socket taken(io, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
