@@ -1,6 +1,7 @@
 #include "live/stream_stats.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "common/error.h"
@@ -41,22 +42,38 @@ PayloadTypes::PayloadTypes() {
   }
 }
 
+// "PT=ENCODING/RATE[/CHANNELS]" as in SDP's a=rtpmap (RFC 8866 6.6): PT 0..127, an encoding
+// name of letters, digits and - _ . + (RFC 4855 media subtype names), RATE 1000..10000000 Hz,
+// CHANNELS 1..255; nothing else.
 void PayloadTypes::add(const std::string& spec, const std::string& option) {
-  const size_t eq = spec.find('=');
-  const size_t slash1 = spec.find('/', eq == std::string::npos ? 0 : eq);
-  const size_t slash2 = slash1 == std::string::npos ? slash1 : spec.find('/', slash1 + 1);
-  unsigned pt = 0;
-  int rate = 0;
-  const std::string_view view(spec);
-  const bool pt_ok = eq != std::string::npos && parse_whole_number(view.substr(0, eq), pt) && pt < 128;
-  const size_t rate_end = slash2 == std::string::npos ? spec.size() : slash2;
-  const bool rate_ok = slash1 != std::string::npos && slash1 > eq + 1 &&
-                       parse_whole_number(view.substr(slash1 + 1, rate_end - slash1 - 1), rate) && rate >= 1000 &&
-                       rate <= 10000000;
-  if (!pt_ok || !rate_ok)
+  auto refuse = [&](const std::string& what) {
     throw InputError("", option,
-                     "'" + spec + "': expected PT=ENCODING/RATE[/CHANNELS], PT 0..127, RATE 1000..10000000 Hz "
-                     "(e.g. 111=opus/48000/2)");
+                     "'" + spec + "': " + what + "; expected PT=ENCODING/RATE[/CHANNELS], PT 0..127, RATE " +
+                         "1000..10000000 Hz, CHANNELS 1..255 (e.g. 111=opus/48000/2)");
+  };
+  const std::string_view view(spec);
+  const size_t eq = view.find('=');
+  if (eq == std::string_view::npos) refuse("no '='");
+  std::vector<std::string_view> fields;
+  for (size_t start = eq + 1;;) {
+    const size_t slash = view.find('/', start);
+    fields.push_back(view.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  unsigned pt = 0, channels = 1;
+  int rate = 0;
+  if (!parse_whole_number(view.substr(0, eq), pt) || pt > 127) refuse("the payload type is not 0..127");
+  if (fields.size() < 2 || fields.size() > 3) refuse("expected ENCODING/RATE or ENCODING/RATE/CHANNELS");
+  const bool name_ok = !fields[0].empty() && fields[0].size() <= 64 &&
+                       std::all_of(fields[0].begin(), fields[0].end(), [](char ch) {
+                         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
+                                ch == '.' || ch == '+';
+                       });
+  if (!name_ok) refuse("the encoding name must be 1 to 64 letters, digits, '-', '_', '.', '+'");
+  if (!parse_whole_number(fields[1], rate) || rate < 1000 || rate > 10000000) refuse("the rate is not 1000..10000000");
+  if (fields.size() == 3 && (!parse_whole_number(fields[2], channels) || channels < 1 || channels > 255))
+    refuse("the channel count is not 1..255");
   rate_[pt] = rate;
   map_[pt] = spec.substr(eq + 1);
 }

@@ -310,12 +310,25 @@ TEST(RelayCli, BadOptionsExit2) {
   const std::string relay = callsim_binary() + " relay --duration 1 --stats-interval 0 ";
   for (const char* bad : {"--calls 0", "--a nonsense", "--b 300.1.1.1:5", "--bind ::1", "--rtpmap 96=opus",
                           "--learn-from 10.0.0.0/40", "--max-size 0", "--profile no_such_profile",
-                          "/no/such/scenario.json", "--spin-us -1", "--a 127.0.0.1:5000 --a 127.0.0.1:5001"})
+                          "/no/such/scenario.json", "--spin-us -1", "--a 127.0.0.1:5000 --a 127.0.0.1:5001",
+                          // accepted before: the seed wrapped to 2^64-1, call 1's seed to 0, --cpu -5 ignored
+                          "--seed -1", "--seed 18446744073709551616", "--seed 99999999999999999999999",
+                          "--seed 18446744073709551615 --calls 2", "--cpu -5", "--rtpmap 111=opus/48000/abc",
+                          "--duration -1", "--calls 1.5", "--max-learn -1"})
     EXPECT_EQ(run_status(relay + bad), 2) << bad;
   // A Unix socket path longer than sun_path holds (107 bytes and the NUL): exit 3 "File name too
   // long" before.
   const std::string long_path = (fresh_dir("relay-long") / std::string(120, 's')).string();
   EXPECT_EQ(run_status(relay + "--control " + long_path), 2);
+  // The largest seed that does not wrap: call k gets seed + k, up to 2^64 - 1.
+  const auto seeds = fresh_dir("relay-seeds") / "out";
+  ASSERT_EQ(run_status(callsim_binary() + " relay --duration 0.1 --stats-interval 0 --calls 2 " +
+                       "--seed 18446744073709551614 -o " + seeds.string()),
+            0);
+  std::ifstream record(seeds / "relay.json");
+  const json calls = json::parse(record)["calls"];
+  EXPECT_EQ(calls[0]["seed"].get<uint64_t>(), 18446744073709551614ull);
+  EXPECT_EQ(calls[1]["seed"].get<uint64_t>(), 18446744073709551615ull);
   // A port already taken.
   boost::asio::io_context io;
   boost::asio::ip::udp::socket taken(io, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));

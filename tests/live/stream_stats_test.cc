@@ -108,9 +108,14 @@ TEST(PayloadTypes, RtpmapOption) {
   EXPECT_EQ(t.clock_rate_hz(111), 0);
   t.add("111=opus/48000/2", "--rtpmap");
   EXPECT_EQ(t.clock_rate_hz(111), 48000);
+  t.add("97=telephone-event/8000", "--rtpmap");
+  EXPECT_EQ(t.clock_rate_hz(97), 8000);
   EXPECT_EQ(t.rtpmap(111), "opus/48000/2");
   for (const char* bad : {"111", "128=opus/48000", "111=opus", "111=opus/0", "x=opus/8000", "=a/8000", "96=/8000",
-                          "4294967296=opus/48000", "111=opus/99999999999", "+96=opus/48000", "96=opus/48000x"})
+                          "4294967296=opus/48000", "111=opus/99999999999", "+96=opus/48000", "96=opus/48000x",
+                          // the channel count and the encoding name were not checked
+                          "111=opus/48000/abc", "111=opus/48000/0", "111=opus/48000/2/1", "111=op us/48000",
+                          "111=opus/48000/", "111=\xFFopus/48000"})
     EXPECT_THROW(t.add(bad, "--rtpmap"), InputError) << bad;
   // A payload type beyond the integer range was read as 0 and replaced PCMU's entry.
   EXPECT_EQ(t.rtpmap(0), "PCMU/8000");
