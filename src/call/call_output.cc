@@ -67,14 +67,9 @@ namespace {
 // What may be replaced by a call's outputs: nothing, an empty folder, or an earlier call's
 // output folder (it has a result.json). Anything else is the user's and is left alone.
 void check_replaceable(const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::file_status st = fs::symlink_status(dir, ec);
-  if (ec || !fs::exists(st)) return;
-  if (!fs::is_directory(st)) throw OutputError(dir.string(), "exists and is not a folder");
-  if (fs::is_empty(dir, ec) || fs::is_regular_file(dir / "result.json")) return;
-  throw OutputError(dir.string(),
-                    "exists and is not a call's output folder (no result.json); remove it or choose another");
+  callsim::check_replaceable(
+      dir, [](const std::filesystem::path& d) { return std::filesystem::is_regular_file(d / "result.json"); },
+      "a call's output folder (no result.json)");
 }
 
 void write_files(const CallResult& r, const std::filesystem::path& out, const OutputOptions& options) {

@@ -306,6 +306,35 @@ TEST(RelayCli, ControlSocketSurvivesRunningOutOfFileDescriptors) {
   EXPECT_GE(failures, 1) << "the failed accepts were reported";
 }
 
+// -o replaces an earlier relay output whole (no call folders of a bigger run left beside the new
+// relay.json) and refuses a folder that is not a relay's output (its relay.json was overwritten).
+TEST(RelayCli, OutputFolderIsReplacedWholeAndAForeignFolderIsRefused) {
+  const auto dir = fresh_dir("relay-out");
+  const std::string relay = callsim_binary() + " relay --duration 0.1 --stats-interval 0 -q -o ";
+  const auto out = dir / "out";
+  ASSERT_EQ(run_status(relay + out.string() + " --calls 3"), 0);
+  EXPECT_TRUE(std::filesystem::is_directory(out / "call2"));
+  ASSERT_EQ(run_status(relay + out.string() + " --calls 1"), 0);
+  EXPECT_TRUE(std::filesystem::is_directory(out / "call0"));
+  EXPECT_FALSE(std::filesystem::exists(out / "call1")) << "a stale call folder of the earlier run";
+  EXPECT_FALSE(std::filesystem::exists(out / "call2"));
+  std::ifstream record(out / "relay.json");
+  EXPECT_EQ(json::parse(record)["calls"].size(), 1u);
+  EXPECT_EQ(run_status(callsim_binary() + " relay verify " + out.string()), 0);
+  size_t entries = 0;  // no temporary left beside it
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 1u);
+
+  const auto foreign = dir / "foreign";
+  std::filesystem::create_directories(foreign);
+  std::ofstream(foreign / "relay.json") << "{\"x\":1}\n";
+  std::ofstream(foreign / "result.txt") << "precious\n";
+  EXPECT_EQ(run_status(relay + foreign.string()), 2);
+  std::ifstream kept(foreign / "relay.json");
+  EXPECT_EQ(json::parse(kept), json::parse("{\"x\":1}"));
+  EXPECT_TRUE(std::filesystem::exists(foreign / "result.txt"));
+}
+
 TEST(RelayCli, BadOptionsExit2) {
   const std::string relay = callsim_binary() + " relay --duration 1 --stats-interval 0 ";
   for (const char* bad : {"--calls 0", "--a nonsense", "--b 300.1.1.1:5", "--bind ::1", "--rtpmap 96=opus",
