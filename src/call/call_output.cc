@@ -67,27 +67,19 @@ std::string packets_csv(const DirectionResult& d) {
 
 namespace {
 
-// What may be replaced by a call's outputs: nothing, an empty folder, or an earlier call's output
-// folder: a result.json that callsim wrote (a JSON object with its version and directions) and
-// nothing but what a call writes beside it. Anything else is the user's and is left alone (a
-// stray result.json does not make a folder replaceable).
-void check_replaceable(const std::filesystem::path& dir, const OutputOptions& options) {
+// Why `dir` (existing, not empty) is not an earlier call's output folder, or "" when it is: a
+// result.json that callsim wrote (a JSON object with its version and directions) and nothing but
+// what a call writes beside it. Anything else is the user's and is left alone (a stray result.json
+// does not make a folder replaceable).
+std::string why_not_a_call_output(const std::filesystem::path& dir, const OutputOptions& options) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::file_status st = fs::symlink_status(dir, ec);
-  if (ec || !fs::exists(st)) return;
-  if (!fs::is_directory(st)) throw OutputError(dir.string(), "exists and is not a folder");
-  if (fs::is_empty(dir, ec)) return;
-  const auto refuse = [&](const std::string& why) {
-    throw OutputError(dir.string(), "exists and is not a call's output folder (" + why +
-                                        "); remove it or choose another");
-  };
-  if (!fs::is_regular_file(fs::symlink_status(dir / "result.json", ec))) refuse("no result.json");
+  if (!fs::is_regular_file(fs::symlink_status(dir / "result.json", ec))) return "no result.json";
   {
     std::ifstream in(dir / "result.json", std::ios::binary);
     const json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || !j.contains("callsim_version") || !j.contains("directions"))
-      refuse("its result.json is not one callsim wrote");
+      return "its result.json is not one callsim wrote";
   }
   static const std::set<std::string> kDirectionFiles = {"reference.wav", "degraded.wav", "timeline.csv",
                                                         "frames.csv",    "packets.csv",  "receiver.pcap"};
@@ -97,11 +89,12 @@ void check_replaceable(const std::filesystem::path& dir, const OutputOptions& op
                                    [&](const auto& f) { return f.first == name; });
     if (name == "result.json" || extra) continue;
     const bool direction = entry.is_directory(ec) && !entry.is_symlink(ec) && name.find("-to-") != std::string::npos;
-    if (!direction) refuse("it holds " + name + ", which a call does not write");
+    if (!direction) return "it holds " + name + ", which a call does not write";
     for (const auto& file : fs::directory_iterator(entry.path(), ec))
       if (!kDirectionFiles.count(file.path().filename().string()))
-        refuse("it holds " + name + "/" + file.path().filename().string() + ", which a call does not write");
+        return "it holds " + name + "/" + file.path().filename().string() + ", which a call does not write";
   }
+  return "";
 }
 
 // result.json as written beside the files: it names only the files that were written, and gives a
@@ -154,7 +147,9 @@ void write_files(const CallResult& r, const std::filesystem::path& out, const Ou
 }  // namespace
 
 void write_call_outputs(const CallResult& r, const std::filesystem::path& dir, const OutputOptions& options) {
-  if (!options.replace_any) check_replaceable(dir, options);
+  if (!options.replace_any)
+    check_replaceable(dir, [&](const std::filesystem::path& d) { return why_not_a_call_output(d, options); },
+                      "a call's output folder");
   StagedDir staged(dir);  // complete or absent: written aside, synced, then swapped into place
   try {
     write_files(r, staged.path(), options);

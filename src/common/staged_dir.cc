@@ -80,6 +80,18 @@ void create_folder(const fs::path& path) {
   if (ec) throw OutputError(path.string(), "cannot create folder: " + ec.message());
 }
 
+void check_replaceable(const fs::path& dir, const std::function<std::string(const fs::path&)>& why_not_own,
+                       const std::string& what) {
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(dir, ec);
+  if (ec || !fs::exists(st)) return;
+  if (!fs::is_directory(st)) throw OutputError(dir.string(), "exists and is not a folder");
+  if (fs::is_empty(dir, ec)) return;
+  const std::string why = why_not_own(dir);
+  if (why.empty()) return;
+  throw OutputError(dir.string(), "exists and is not " + what + " (" + why + "); remove it or choose another");
+}
+
 fs::path temporary_sibling(const fs::path& target) {
   static std::atomic<unsigned> counter{0};
   return target.parent_path() / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) +

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,14 @@ class StagedDir {
   std::filesystem::path target_, temp_;
   bool committed_ = false;
 };
+
+// What a StagedDir may replace at `dir`: nothing, an empty folder, or an earlier output of the
+// same kind (`why_not_own(dir)` returns "" for one, else why not: "no result.json"). Anything else
+// is the user's and is left alone: OutputError naming `dir`, "exists and is not <what> (<why>);
+// remove it or choose another".
+void check_replaceable(const std::filesystem::path& dir,
+                       const std::function<std::string(const std::filesystem::path&)>& why_not_own,
+                       const std::string& what);
 
 // A name for a temporary sibling of `target`: ".<name>.tmp-<pid>-<n>".
 std::filesystem::path temporary_sibling(const std::filesystem::path& target);

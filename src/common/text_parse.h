@@ -37,4 +37,18 @@ bool parse_whole_number(std::string_view s, T& out) {
   return ec == std::errc() && ptr == s.data() + s.size();
 }
 
+// Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing
+// above U+10FFFF) that starts at s[i]: 1 for ASCII, 2-4 otherwise, 0 when the bytes there are not
+// one.
+size_t utf8_sequence_length(std::string_view s, size_t i);
+
+// Where `s` first holds a byte that is not part of well-formed UTF-8 or is a control character
+// (below 0x20 other than tab, or 0x7F), or npos when there is none: text from outside (a
+// control command) that may go into JSON or a log line as it is.
+size_t first_unprintable(std::string_view s);
+
+// `s` with each of those bytes written as \xNN (two upper-case hex digits), so raw text from
+// outside can be recorded in JSON and read: "\xFF\xFE garbage".
+std::string escape_unprintable(std::string_view s);
+
 }  // namespace callsim

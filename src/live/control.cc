@@ -85,7 +85,10 @@ bool parse_kind(const std::vector<std::string_view>& w, LinkCommand& c, std::str
     // longer than time can count (`rate 0.000000001` overflowed the link's clock).
     if (verb == "rate" && c.value != 0 && !(c.value >= 1 && c.value <= 1e7))
       return fail(error, "rate: 0 (unlimited) or 1..1e7 kbit/s");
-    if (verb == "outage" && (c.value <= 0 || c.value > 86400000)) return fail(error, "outage: 0 < ms <= 86400000");
+    // An outage shorter than kMinOutageMs (1 ms), far below any packet interval, is taken for a
+    // mistake ("outage 1e-9" rounded to an empty phase); a day is the longest, as for trace times.
+    if (verb == "outage" && !(c.value >= kMinOutageMs && c.value <= 86400000))
+      return fail(error, "outage: 1..86400000 ms");
     return true;
   }
   return fail(error, "unknown command '" + std::string(verb) +
@@ -121,7 +124,14 @@ std::optional<LinkCommand> parse_link_command(std::string_view text, std::string
 std::optional<ControlCommand> parse_control(std::string_view line, std::string& error) {
   std::vector<std::string_view> w = words(line);
   ControlCommand c;
+  bool call_given = false, dir_given = false;
   while (w.size() >= 2 && (w[0] == "call" || w[0] == "dir")) {
+    bool& given = w[0] == "call" ? call_given : dir_given;
+    if (given) {
+      error = std::string(w[0]) + " given twice: one 'call K' and one 'dir D' prefix at most";
+      return std::nullopt;
+    }
+    given = true;
     if (w[0] == "call") {
       double k = 0;
       if (!number(w[1], k) || k < 0 || k != std::floor(k) || k > 1e6) {

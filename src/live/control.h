@@ -33,6 +33,9 @@ struct LinkCommand {
   std::string text() const;
 };
 
+// The shortest `outage` command, ms.
+inline constexpr double kMinOutageMs = 1;
+
 struct ControlCommand {
   enum class Kind : uint8_t { kLink, kStats, kStop };
   Kind kind = Kind::kLink;

@@ -1,13 +1,16 @@
 #include "live/control_channel.h"
 
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <list>
@@ -20,6 +23,7 @@ using local = asio::local::stream_protocol;
 
 namespace {
 constexpr size_t kMaxLine = 4096;
+constexpr std::chrono::milliseconds kRetry{100};  // after a failed accept
 }
 
 struct ControlChannel::Impl : std::enable_shared_from_this<ControlChannel::Impl> {
@@ -32,7 +36,8 @@ struct ControlChannel::Impl : std::enable_shared_from_this<ControlChannel::Impl>
     std::deque<std::string> pending;
   };
 
-  Impl(asio::io_context& io_, Handler h) : io(io_), handler(std::move(h)), input(io_), acceptor(io_) {}
+  Impl(asio::io_context& io_, Handler h, ErrorHandler e)
+      : io(io_), handler(std::move(h)), report_error(std::move(e)), input(io_), acceptor(io_), retry(io_) {}
 
   template <typename Stream>
   void read_lines(Stream& stream, asio::streambuf& buf, std::function<void(const std::string&)> deliver,
@@ -78,11 +83,26 @@ struct ControlChannel::Impl : std::enable_shared_from_this<ControlChannel::Impl>
     });
   }
 
+  // A failed accept (out of file descriptors: EMFILE, ENFILE; a connection reset before it was
+  // accepted: ECONNABORTED; ...) does not end the channel: it is reported once per run of
+  // failures and accepting resumes after a pause (the connection that could not be accepted waits
+  // in the backlog, so an immediate retry would spin).
   void accept() {
     auto self = shared_from_this();
     auto s = std::make_shared<Session>(io);
-    acceptor.async_accept(s->socket, [this, self, s](auto ec) {
-      if (closed || ec) return;
+    acceptor.async_accept(s->socket, [this, self, s](const boost::system::error_code& ec) {
+      if (closed || ec == asio::error::operation_aborted) return;
+      if (ec) {
+        if (!failing && report_error) report_error(ec.message() + "; accepting again every " +
+                                           std::to_string(kRetry.count()) + " ms until it succeeds");
+        failing = true;
+        retry.expires_after(kRetry);
+        retry.async_wait([this, self](const boost::system::error_code& e) {
+          if (!e && !closed) accept();
+        });
+        return;
+      }
+      failing = false;
       sessions.push_back(s);
       std::weak_ptr<Session> weak = s;
       read_lines(
@@ -101,23 +121,38 @@ struct ControlChannel::Impl : std::enable_shared_from_this<ControlChannel::Impl>
 
   asio::io_context& io;
   Handler handler;
+  ErrorHandler report_error;
   asio::posix::stream_descriptor input;
   asio::streambuf stdin_buf{kMaxLine};
   local::acceptor acceptor;
+  asio::steady_timer retry;
+  bool failing = false;  // the last accept failed
   std::string path;
   std::list<std::shared_ptr<Session>> sessions;
   bool closed = false;
 };
 
-ControlChannel::ControlChannel(asio::io_context& io, bool use_stdin, const std::string& socket_path, Handler on_line)
-    : impl_(std::make_shared<Impl>(io, std::move(on_line))) {
+ControlChannel::ControlChannel(asio::io_context& io, bool use_stdin, const std::string& socket_path, Handler on_line,
+                               ErrorHandler on_error)
+    : impl_(std::make_shared<Impl>(io, std::move(on_line), std::move(on_error))) {
   if (use_stdin) impl_->start_stdin();
   if (socket_path.empty()) return;
+  // sun_path holds the path and its final NUL: a longer path cannot be bound (ENAMETOOLONG).
+  constexpr size_t kMaxPath = sizeof(sockaddr_un::sun_path) - 1;
+  if (socket_path.size() > kMaxPath)
+    throw InputError("", "--control",
+                     "'" + socket_path + "' is " + std::to_string(socket_path.size()) +
+                         " bytes; a Unix socket path holds at most " + std::to_string(kMaxPath) +
+                         " (sun_path is " + std::to_string(kMaxPath + 1) +
+                         " bytes with the final NUL): use a shorter or relative path");
   struct stat st {};
   if (::lstat(socket_path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode))
       throw InputError("", "--control", "'" + socket_path + "' exists and is not a socket; not replacing it");
-    std::filesystem::remove(socket_path);  // a stale socket of an earlier run
+    std::error_code removed;
+    std::filesystem::remove(socket_path, removed);  // a stale socket of an earlier run
+    if (removed)
+      throw InputError("", "--control", "cannot replace the stale socket '" + socket_path + "': " + removed.message());
   }
   boost::system::error_code ec;
   impl_->acceptor.open(local(), ec);
@@ -137,6 +172,7 @@ void ControlChannel::close() {
   boost::system::error_code ec;
   impl_->input.close(ec);
   impl_->acceptor.close(ec);
+  impl_->retry.cancel();
   for (auto& s : impl_->sessions) s->socket.close(ec);
   impl_->sessions.clear();
   std::error_code fs_ec;

@@ -2,7 +2,8 @@
 // (`--control PATH`; e.g. `echo "loss 5%" | socat - UNIX-CONNECT:PATH`, or Python's socket
 // module). Each line is handed to `on_line` on the relay thread with a function that sends the
 // reply line back to whoever sent it (the socket connection; for stdin the reply goes to the
-// relay's JSON output). Lines longer than 4096 bytes are refused. The socket file is removed when
+// relay's JSON output). Lines longer than 4096 bytes are refused. A failed accept (e.g. out of file
+// descriptors) is reported and accepting resumes 100 ms later. The socket file is removed when
 // the channel closes.
 #pragma once
 
@@ -17,9 +18,13 @@ class ControlChannel {
  public:
   using Reply = std::function<void(const std::string& line)>;
   using Handler = std::function<void(const std::string& line, Reply reply)>;
+  // Told when accepting a connection on the socket fails (the first of a run of failures); the
+  // channel keeps accepting.
+  using ErrorHandler = std::function<void(const std::string& message)>;
 
   // Throws InputError naming --control when the socket cannot be created.
-  ControlChannel(boost::asio::io_context& io, bool use_stdin, const std::string& socket_path, Handler on_line);
+  ControlChannel(boost::asio::io_context& io, bool use_stdin, const std::string& socket_path, Handler on_line,
+                 ErrorHandler on_error = {});
   ~ControlChannel();
   void close();
 

@@ -11,11 +11,24 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/staged_dir.h"
+#include "json/json_node.h"
 #include "live/relay_engine.h"
 
 namespace callsim::live {
 namespace asio = boost::asio;
 using json = nlohmann::json;
+
+// An earlier relay's output folder: its relay.json is a relay's final record.
+bool is_relay_output(const std::filesystem::path& dir) {
+  try {
+    const json record = read_json_file((dir / "relay.json").string());
+    return record.is_object() && record.value("type", "") == "final" && record.contains("calls") &&
+           record.contains("callsim_version");
+  } catch (const std::exception&) {  // absent, unreadable, not JSON
+    return false;
+  }
+}
 
 Relay::Engine::Engine(RelayConfig config)
     : cfg(std::move(config)),
@@ -26,6 +39,18 @@ Relay::Engine::Engine(RelayConfig config)
   for (auto& b : scratch) b = pool.get();
   bind_ports();
   cfg.outputs.unix_ns_at_zero = clock.unix_ns_at_zero();
+  // The outputs go into a temporary sibling of the folder and replace it whole when the relay
+  // stops (StagedDir, as `callsim run` does): the folder holds the previous run's complete
+  // outputs or this run's, never a mix. A folder that is not a relay's output is left alone.
+  output_dir = cfg.outputs.dir;
+  if (!output_dir.empty()) {
+    check_replaceable(
+        output_dir,
+        [](const std::filesystem::path& d) { return is_relay_output(d) ? std::string() : "no relay.json of a relay"; },
+        "a relay's output folder");
+    staged = std::make_unique<StagedDir>(output_dir);
+    cfg.outputs.dir = staged->path();
+  }
   const auto& dir = cfg.outputs.dir;
   try {
     if (!dir.empty()) std::filesystem::create_directories(dir);
@@ -34,12 +59,19 @@ Relay::Engine::Engine(RelayConfig config)
     lines = std::make_unique<LineWriter>(cfg.lines, dir.empty() ? dir : dir / "stats.jsonl",
                                          dir.empty() ? dir : dir / "events.jsonl");
   } catch (const std::exception& e) {  // e.g. a file where the folder should be, read-only
-    throw EnvironmentError(dir.string() + ": cannot create the relay's outputs: " + e.what());
+    throw EnvironmentError(output_dir.string() + ": cannot create the relay's outputs: " + e.what());
   }
   if (cfg.control_stdin || !cfg.control_socket.empty())
     control = std::make_unique<ControlChannel>(io, cfg.control_stdin, cfg.control_socket,
                                                [this](const std::string& line, ControlChannel::Reply reply) {
                                                  handle_control(line, reply);
+                                               },
+                                               [this](const std::string& message) {
+                                                 emit(LineWriter::Kind::kEvent,
+                                                      {{"type", "event"},
+                                                       {"event", "control_accept_failed"},
+                                                       {"t_s", clock.now().to_seconds()},
+                                                       {"error", message}});
                                                });
 }
 
@@ -269,10 +301,11 @@ void Relay::Engine::finish() {
   emit(LineWriter::Kind::kOther, result);
   try {
     for (auto& call : calls) call->finish();
-    if (!cfg.outputs.dir.empty()) write_file_atomic(cfg.outputs.dir / "relay.json", result.dump(2) + "\n");
+    if (!cfg.outputs.dir.empty()) write_file_atomic(cfg.outputs.dir / "relay.json", json_text(result, 2) + "\n");
     lines->close();
+    if (staged) staged->commit();  // synced, then swapped into place
   } catch (const std::exception& e) {  // disk full, folder removed meanwhile
-    throw EnvironmentError(cfg.outputs.dir.string() + ": writing the relay's outputs failed: " + e.what());
+    throw EnvironmentError(output_dir.string() + ": writing the relay's outputs failed: " + e.what());
   }
 }
 

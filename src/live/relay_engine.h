@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/staged_dir.h"
 #include "live/call_relay.h"
 #include "live/clock.h"
 #include "live/control_channel.h"
@@ -20,6 +21,9 @@
 #include "live/udp_port.h"
 
 namespace callsim::live {
+
+// JSON text of a record (compact, or indented by `indent`); never throws on invalid UTF-8.
+std::string json_text(const nlohmann::json& j, int indent = -1);
 
 struct Relay::Engine {
   explicit Engine(RelayConfig config);
@@ -53,6 +57,9 @@ struct Relay::Engine {
   RelayConfig cfg;
   LiveClock clock;
   boost::asio::io_context io;
+  // Declared before the writers, so destroyed after them (an unfinished run's folder is removed).
+  std::filesystem::path output_dir;    // -o as given (the outputs are written into `staged`)
+  std::unique_ptr<StagedDir> staged;  // null without -o
   std::vector<std::unique_ptr<UdpPort>> ports;  // call k: [2k] side a, [2k+1] side b
   std::vector<std::unique_ptr<CallRelay>> calls;
   BufferPool pool;

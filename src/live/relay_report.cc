@@ -1,6 +1,9 @@
 // The relay's JSON output (listening/stats/event/final lines, relay.json) and control commands.
 #include <boost/asio/post.hpp>
 
+#include <cstdio>
+
+#include "common/text_parse.h"
 #include "common/version.h"
 #include "live/relay_engine.h"
 
@@ -8,7 +11,13 @@ namespace callsim::live {
 namespace asio = boost::asio;
 using json = nlohmann::json;
 
-void Relay::Engine::emit(LineWriter::Kind kind, const json& j) { lines->write(kind, j.dump()); }
+std::string json_text(const json& j, int indent) {
+  // Text from outside is checked or escaped where it is recorded; should any invalid UTF-8 still
+  // reach a record, it becomes U+FFFD instead of an exception that would lose every output.
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+void Relay::Engine::emit(LineWriter::Kind kind, const json& j) { lines->write(kind, json_text(j)); }
 
 void Relay::Engine::emit_events() {
   for (auto& call : calls)
@@ -59,7 +68,7 @@ void Relay::Engine::emit_stats(bool interval) {
   }
   stats_line = std::make_unique<StatsLine>();
   stats_line->interval = interval;
-  stats_line->text = head.dump();
+  stats_line->text = json_text(head);
   stats_line->text.pop_back();  // reopen the object for "calls"
   stats_line->text += ",\"calls\":[";
   continue_stats_line();
@@ -70,7 +79,7 @@ void Relay::Engine::continue_stats_line() {
   StatsLine& line = *stats_line;
   if (line.next < calls.size()) {
     if (line.next > 0) line.text += ',';
-    line.text += calls[line.next++]->to_json(line.interval).dump();
+    line.text += json_text(calls[line.next++]->to_json(line.interval));
   }
   if (line.next < calls.size()) {
     asio::post(io, [this] { continue_stats_line(); });
@@ -89,12 +98,27 @@ void Relay::Engine::finish_stats_line() {
   }
 }
 
+// A control line comes from outside: bytes that are not UTF-8 text (or are control characters)
+// are refused before parsing, and the line is recorded with them written as \xNN.
 void Relay::Engine::handle_control(const std::string& line, const ControlChannel::Reply& reply) {
   const sim::Timestamp now = clock.now();
-  json e = {{"type", "event"}, {"event", "control"}, {"t_s", now.to_seconds()}, {"command", line}};
+  const size_t bad = first_unprintable(line);
+  json e = {{"type", "event"},
+            {"event", "control"},
+            {"t_s", now.to_seconds()},
+            {"command", bad == std::string::npos ? line : escape_unprintable(line)}};
   std::string error;
-  const auto cmd = line.empty() ? std::nullopt : parse_control(line, error);
-  if (line.empty()) error = "line longer than 4096 bytes";
+  std::optional<ControlCommand> cmd;
+  if (line.empty()) {
+    error = "line longer than 4096 bytes";
+  } else if (bad != std::string::npos) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(line[bad])));
+    error = std::string("not a text command: byte ") + std::to_string(bad) + " (" + byte + ") is " +
+            (static_cast<unsigned char>(line[bad]) < 0x80 ? "a control character" : "not valid UTF-8");
+  } else {
+    cmd = parse_control(line, error);
+  }
   if (cmd && cmd->call && *cmd->call >= static_cast<int>(calls.size()))
     error = "no call " + std::to_string(*cmd->call) + " (calls 0.." + std::to_string(calls.size() - 1) + ")";
   if (!error.empty() || !cmd) {
@@ -117,7 +141,7 @@ void Relay::Engine::handle_control(const std::string& line, const ControlChannel
     e["ok"] = true;
   }
   emit(LineWriter::Kind::kEvent, e);
-  if (reply) reply(e.dump());
+  if (reply) reply(json_text(e));
   if (cmd && e["ok"] == true && cmd->kind == ControlCommand::Kind::kStats) emit_stats(false);
   if (cmd && e["ok"] == true && cmd->kind == ControlCommand::Kind::kStop) begin_stop("control");
 }

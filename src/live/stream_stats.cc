@@ -1,6 +1,7 @@
 #include "live/stream_stats.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "common/error.h"
@@ -41,37 +42,75 @@ PayloadTypes::PayloadTypes() {
   }
 }
 
+// "PT=ENCODING/RATE[/CHANNELS]" as in SDP's a=rtpmap (RFC 8866 6.6): PT 0..127, an encoding
+// name of letters, digits and - _ . + (RFC 4855 media subtype names), RATE 1000..10000000 Hz,
+// CHANNELS 1..255; nothing else.
 void PayloadTypes::add(const std::string& spec, const std::string& option) {
-  const size_t eq = spec.find('=');
-  const size_t slash1 = spec.find('/', eq == std::string::npos ? 0 : eq);
-  const size_t slash2 = slash1 == std::string::npos ? slash1 : spec.find('/', slash1 + 1);
-  unsigned pt = 0;
-  int rate = 0;
-  const std::string_view view(spec);
-  const bool pt_ok = eq != std::string::npos && parse_whole_number(view.substr(0, eq), pt) && pt < 128;
-  const size_t rate_end = slash2 == std::string::npos ? spec.size() : slash2;
-  const bool rate_ok = slash1 != std::string::npos && slash1 > eq + 1 &&
-                       parse_whole_number(view.substr(slash1 + 1, rate_end - slash1 - 1), rate) && rate >= 1000 &&
-                       rate <= 10000000;
-  if (!pt_ok || !rate_ok)
+  auto refuse = [&](const std::string& what) {
     throw InputError("", option,
-                     "'" + spec + "': expected PT=ENCODING/RATE[/CHANNELS], PT 0..127, RATE 1000..10000000 Hz "
-                     "(e.g. 111=opus/48000/2)");
+                     "'" + spec + "': " + what + "; expected PT=ENCODING/RATE[/CHANNELS], PT 0..127, RATE " +
+                         "1000..10000000 Hz, CHANNELS 1..255 (e.g. 111=opus/48000/2)");
+  };
+  const std::string_view view(spec);
+  const size_t eq = view.find('=');
+  if (eq == std::string_view::npos) refuse("no '='");
+  std::vector<std::string_view> fields;
+  for (size_t start = eq + 1;;) {
+    const size_t slash = view.find('/', start);
+    fields.push_back(view.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  unsigned pt = 0, channels = 1;
+  int rate = 0;
+  if (!parse_whole_number(view.substr(0, eq), pt) || pt > 127) refuse("the payload type is not 0..127");
+  if (fields.size() < 2 || fields.size() > 3) refuse("expected ENCODING/RATE or ENCODING/RATE/CHANNELS");
+  const bool name_ok = !fields[0].empty() && fields[0].size() <= 64 &&
+                       std::all_of(fields[0].begin(), fields[0].end(), [](char ch) {
+                         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
+                                ch == '.' || ch == '+';
+                       });
+  if (!name_ok) refuse("the encoding name must be 1 to 64 letters, digits, '-', '_', '.', '+'");
+  if (!parse_whole_number(fields[1], rate) || rate < 1000 || rate > 10000000) refuse("the rate is not 1000..10000000");
+  if (fields.size() == 3 && (!parse_whole_number(fields[2], channels) || channels < 1 || channels > 255))
+    refuse("the channel count is not 1..255");
   rate_[pt] = rate;
   map_[pt] = spec.substr(eq + 1);
 }
 
-RtpStreamStats::RtpStreamStats(uint32_t ssrc, uint8_t payload_type, int clock_rate_hz)
+RtpStreamStats::RtpStreamStats(uint32_t ssrc, uint8_t payload_type, const PayloadTypes* types)
     : ssrc_(ssrc),
+      types_(types),
       payload_type_(payload_type),
-      clock_rate_hz_(clock_rate_hz),
-      rfc_(receive_config(clock_rate_hz)),
-      wireshark_(clock_rate_hz > 0 ? clock_rate_hz : 8000) {}
+      payload_types_{payload_type},
+      clock_rate_hz_(types->clock_rate_hz(payload_type)),
+      first_clock_rate_hz_(clock_rate_hz_),
+      rfc_(receive_config(clock_rate_hz_)),
+      wireshark_(clock_rate_hz_ > 0 ? clock_rate_hz_ : 8000) {}
 
 void RtpStreamStats::on_packet(const RtpFields& rtp, sim::Timestamp t) {
+  ++packets_;
+  if (rtp.payload_type != payload_type_) {
+    payload_type_ = rtp.payload_type;
+    if (std::find(payload_types_.begin(), payload_types_.end(), payload_type_) == payload_types_.end() &&
+        payload_types_.size() < 128)
+      payload_types_.push_back(payload_type_);
+    const int clock = types_->clock_rate_hz(payload_type_);
+    if (clock != clock_rate_hz_) {
+      rfc_.restart_jitter(clock > 0 ? clock : 8000);  // unknown: estimated but not reported
+      clock_rate_hz_ = clock;
+      ++jitter_restarts_;
+    }
+  }
+  unknown_clock_ = unknown_clock_ || clock_rate_hz_ == 0;
+  const rtp::ReceiveCounts before = rfc_.counts();
   const bool validated_before = rfc_.validated();
   const rtp::Arrival a = rfc_.on_packet(rtp.sequence, rtp.timestamp, t);
   wireshark_.on_packet(rtp.sequence, rtp.timestamp, rtp.marker, t);
+  if (a.kind == rtp::ArrivalKind::kRestart) {  // A.1 starts the counts over: keep the segment's
+    prior_received_ += before.received;
+    prior_expected_ += before.expected;
+  }
   if (!rfc_.validated()) return;
   if (!validated_before || a.kind == rtp::ArrivalKind::kRestart) {
     highest_ = rfc_.counts().highest_extended_sequence;
@@ -84,45 +123,60 @@ void RtpStreamStats::on_packet(const RtpFields& rtp, sim::Timestamp t) {
     }
     highest_ = a.extended_sequence;
   }
-  // The mean of the A.8 estimate after each counted packet but the first (which has none yet).
-  if (a.kind != rtp::ArrivalKind::kBadJump && a.kind != rtp::ArrivalKind::kProbation && counted_++ > 0) {
-    jitter_sum_ms_ += rfc_.counts().jitter_ms;
-    ++jitter_samples_;
-  }
+}
+
+rtp::ReceiveCounts RtpStreamStats::counts() const {
+  rtp::ReceiveCounts c = rfc_.counts();
+  c.received += prior_received_;
+  c.expected += prior_expected_;
+  c.lost = c.expected - c.received;
+  return c;
 }
 
 json RtpStreamStats::to_json() const {
-  const rtp::ReceiveCounts c = rfc_.counts();
+  const rtp::ReceiveCounts c = counts();
   const rtp::CaptureFigures& w = wireshark_.figures();
   const bool clock = clock_rate_hz_ > 0;
+  const bool valid = rfc_.validated();
+  // A figure that was not measured is null: A.1/A.3 before validation, jitter without a clock
+  // or before a second packet on the current one.
+  auto count = [&](int64_t v) { return valid ? json(v) : json(nullptr); };
+  const bool jitter_now = clock && c.jitter_clock_updates > 0;
+  const bool jitter_ever = c.jitter_updates > 0 && !unknown_clock_;  // every estimate on a known clock
   char ssrc[16];
   std::snprintf(ssrc, sizeof ssrc, "0x%08x", ssrc_);
-  json rfc = {{"validated", rfc_.validated()},
-              {"received", c.received},
-              {"expected", c.expected},
-              {"lost", c.lost},
+  json rfc = {{"validated", valid},
+              {"received", count(c.received)},
+              {"expected", count(c.expected)},
+              {"lost", count(c.lost)},
               // RFC 3550 6.4.1's fraction lost: lost / expected, 0 when duplicates make `lost`
               // negative (a fraction of packets cannot be below 0; `lost` keeps A.3's count).
-              {"loss_fraction", c.expected > 0 ? json(static_cast<double>(std::max<int64_t>(0, c.lost)) / c.expected)
-                                               : json(nullptr)},
-              {"duplicates", c.duplicates},
-              {"reordered", c.reordered},
-              {"gaps", gaps_},
-              {"gap_packets", gap_packets_},
-              {"max_gap_packets", max_gap_},
+              {"loss_fraction", valid && c.expected > 0
+                                    ? json(static_cast<double>(std::max<int64_t>(0, c.lost)) / c.expected)
+                                    : json(nullptr)},
+              {"duplicates", count(c.duplicates)},
+              {"reordered", count(c.reordered)},
+              {"gaps", count(gaps_)},
+              {"gap_packets", count(gap_packets_)},
+              {"max_gap_packets", count(max_gap_)},
               {"ignored", c.ignored},
               {"restarts", c.restarts},
-              {"jitter_ms", ms_or_null(clock, c.jitter_ms)},
-              {"jitter_mean_ms", ms_or_null(clock && jitter_samples_ > 0, jitter_sum_ms_ / std::max<int64_t>(1, jitter_samples_))},
-              {"jitter_max_ms", ms_or_null(clock, c.max_jitter_ms)}};
+              {"jitter_ms", ms_or_null(jitter_now, c.jitter_ms)},
+              {"jitter_mean_ms", ms_or_null(jitter_ever, c.mean_jitter_ms)},
+              {"jitter_max_ms", ms_or_null(jitter_ever, c.max_jitter_ms)},
+              {"jitter_restarts", jitter_restarts_}};
+  // Wireshark's figures stay on the first payload type's clock: null once it changed.
+  const bool ws_clock = first_clock_rate_hz_ > 0 && jitter_restarts_ == 0;
   const bool regular = w.max_jitter_ms >= 0 && w.min_jitter_ms >= 0;
   json ws = {{"packets", w.packets},
              {"lost", w.lost},
              {"max_delta_ms", regular ? json(w.max_delta_ms) : json(nullptr)},
-             {"mean_jitter_ms", ms_or_null(clock && regular, w.mean_jitter_ms)},
-             {"max_jitter_ms", ms_or_null(clock && regular, w.max_jitter_ms)}};
+             {"mean_jitter_ms", ms_or_null(ws_clock && regular, w.mean_jitter_ms)},
+             {"max_jitter_ms", ms_or_null(ws_clock && regular, w.max_jitter_ms)}};
   return {{"ssrc", ssrc},
+          {"packets", packets_},
           {"payload_type", payload_type_},
+          {"payload_types", payload_types_},
           {"clock_rate_hz", clock ? json(clock_rate_hz_) : json(nullptr)},
           {"rfc3550", rfc},
           {"wireshark", ws}};
@@ -143,8 +197,7 @@ void SideStats::on_packet(sim::Timestamp t, size_t size, const Classified& c) {
     ++untracked_rtp_;
     return;
   }
-  streams_.push_back(std::make_unique<RtpStreamStats>(c.rtp.ssrc, c.rtp.payload_type,
-                                                      types_->clock_rate_hz(c.rtp.payload_type)));
+  streams_.push_back(std::make_unique<RtpStreamStats>(c.rtp.ssrc, c.rtp.payload_type, types_));
   streams_.back()->on_packet(c.rtp, t);
 }
 

@@ -2,7 +2,7 @@
 // ("in") or what it released towards the receiver ("out"). Plain counts (datagrams, bytes) by
 // packet class for everything; for RTP, per SSRC (up to kMaxStreams per side), RFC 3550 figures
 // (A.1 validation with probation 2, A.3 loss = expected - received, A.8 interarrival jitter with the
-// payload type's clock: current, mean over packets and maximum, in ms), sequence gaps (in-order
+// payload type's clock: current, mean over updates and maximum, in ms), sequence gaps (in-order
 // arrivals that skip numbers: count, packets skipped, longest), reordered and duplicate packets,
 // and the figures Wireshark's `tshark -z rtp,streams` prints for the same packets
 // (rtp::CaptureAnalysis), so a pcap of this side reads with the same numbers. Jitter needs the RTP
@@ -39,25 +39,38 @@ class PayloadTypes {
   std::array<std::string, 128> map_;
 };
 
+// One SSRC. Every count covers the whole stream: after an A.1 re-synchronisation (a sender that
+// restarted its sequence numbers) the segments' received and expected are summed, as duplicates,
+// reordered and gaps are. Until A.1 validates the source (2 packets in sequence) nothing of A.1
+// or A.3 is measured: those figures are null, and `packets` says how many datagrams there were.
+// The jitter estimate runs on the clock of the current payload type; when the source switches to
+// a payload type with another clock rate (RFC 3550 5.1: timestamps of different clocks cannot be
+// compared) the estimate starts over on the new clock, its maximum and mean keep what came before
+// (all in ms), `payload_types` lists every type seen and `jitter_restarts` counts the switches.
 class RtpStreamStats {
  public:
-  RtpStreamStats(uint32_t ssrc, uint8_t payload_type, int clock_rate_hz);
+  RtpStreamStats(uint32_t ssrc, uint8_t payload_type, const PayloadTypes* types);
   void on_packet(const RtpFields& rtp, sim::Timestamp t);
   nlohmann::json to_json() const;
   uint32_t ssrc() const { return ssrc_; }
-  rtp::ReceiveCounts counts() const { return rfc_.counts(); }
+  // The A.1/A.3 counts over the whole stream (every segment), and the jitter figures.
+  rtp::ReceiveCounts counts() const;
   const rtp::CaptureFigures& wireshark() const { return wireshark_.figures(); }
 
  private:
   uint32_t ssrc_;
-  uint8_t payload_type_;
-  int clock_rate_hz_;  // 0 = unknown (jitter not reported)
+  const PayloadTypes* types_;
+  uint8_t payload_type_;  // the latest packet's
+  std::vector<uint8_t> payload_types_;  // every type seen, in order of first appearance
+  int clock_rate_hz_;  // of the current jitter estimate; 0 = unknown (jitter not reported)
+  int first_clock_rate_hz_;  // the Wireshark figures' clock (they are not restarted)
+  bool unknown_clock_ = false;  // a packet came on a clock not known (then no mean or max jitter)
+  int64_t packets_ = 0, jitter_restarts_ = 0;
   rtp::ReceiveStatistics rfc_;
   rtp::CaptureAnalysis wireshark_;
+  int64_t prior_received_ = 0, prior_expected_ = 0;  // segments before the last A.1 restart
   int64_t highest_ = -1;  // highest extended sequence counted
   int64_t gaps_ = 0, gap_packets_ = 0, max_gap_ = 0;
-  double jitter_sum_ms_ = 0;
-  int64_t jitter_samples_ = 0, counted_ = 0;
 };
 
 class SideStats {

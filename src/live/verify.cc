@@ -1,5 +1,6 @@
 #include "live/verify.h"
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -104,6 +105,43 @@ VerifyOutcome verify_fate_log(const FateLog& log, const net::LinkConfig& config,
     }
     if (k < deliveries.size()) mismatch("index " + std::to_string(first.index) + ": the model made another copy");
   }
+  return out;
+}
+
+std::vector<std::string> compare_with_record(const FateLog& log, const JsonNode& recorded) {
+  std::vector<std::string> out;
+  auto compare = [&](const std::string& what, uint64_t in_log, const JsonNode& node) {
+    const uint64_t expected = node.unsigned_integer();
+    if (in_log != expected)
+      out.push_back(what + ": " + std::to_string(in_log) + " in the log, " + std::to_string(expected) + " recorded");
+  };
+  uint64_t packets = 0, duplicates = 0, released = 0, not_sent = 0;
+  std::array<uint64_t, net::kDropCauseCount> fates{};
+  for (size_t i = 0; i < log.records.size(); ++i) {
+    const net::FateRecord& r = log.records[i];
+    const bool new_packet = i == 0 || r.index != log.records[i - 1].index;
+    if (new_packet && r.index != packets) {
+      out.push_back("packet indices: " + std::to_string(r.index) + " where " + std::to_string(packets) +
+                    " was next (lines missing or out of order)");
+      return out;
+    }
+    packets += new_packet;
+    duplicates += r.duplicate;
+    ++fates[static_cast<size_t>(r.fate)];
+    if (r.fate == net::DropCause::kNone) ++(r.release.is_infinite() ? not_sent : released);
+  }
+  compare("packets", packets, recorded.at("packets"));
+  compare("duplicates", duplicates, recorded.at("duplicates"));
+  const JsonNode recorded_fates = recorded.at("fates");
+  for (size_t c = 0; c < net::kDropCauseCount; ++c) {
+    const char* name = net::fate_name(static_cast<net::DropCause>(c));
+    compare(std::string("copies ") + name, fates[c], recorded_fates.at(name));
+  }
+  compare("copies released", released, recorded.at("released"));
+  const uint64_t recorded_not_sent = recorded.at("send_errors").unsigned_integer() + recorded.at("not_sent").unsigned_integer();
+  if (not_sent != recorded_not_sent)
+    out.push_back("delivered copies not sent: " + std::to_string(not_sent) + " in the log, " +
+                  std::to_string(recorded_not_sent) + " recorded (send_errors + not_sent)");
   return out;
 }
 

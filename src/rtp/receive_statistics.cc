@@ -156,8 +156,29 @@ ReceiveCounts ReceiveStatistics::counts() const {
   c.jitter_ms = jitter_ * 1000.0 / config_.clock_rate_hz;
   c.max_jitter_ms = max_jitter_ * 1000.0 / config_.clock_rate_hz;
   c.jitter_updates = jitter_updates_;
+  c.jitter_clock_updates = jitter_updates_;
   c.mean_jitter_ms = jitter_updates_ ? jitter_sum_ / static_cast<double>(jitter_updates_) * 1000.0 / config_.clock_rate_hz : 0.0;
+  if (jitter_restarts_ > 0) {  // fold in the estimates on earlier clocks
+    c.jitter_updates = prior_jitter_updates_ + jitter_updates_;
+    c.max_jitter_ms = std::max(prior_max_jitter_ms_, c.max_jitter_ms);
+    c.mean_jitter_ms = c.jitter_updates ? (prior_jitter_sum_ms_ + jitter_sum_ * 1000.0 / config_.clock_rate_hz) /
+                                              static_cast<double>(c.jitter_updates)
+                                        : 0.0;
+  }
   return c;
+}
+
+void ReceiveStatistics::restart_jitter(int clock_rate_hz) {
+  if (clock_rate_hz <= 0) throw std::invalid_argument("rtp: clock rate must be positive");
+  const double ms_per_tick = 1000.0 / config_.clock_rate_hz;
+  prior_max_jitter_ms_ = std::max(prior_max_jitter_ms_, max_jitter_ * ms_per_tick);
+  prior_jitter_sum_ms_ += jitter_sum_ * ms_per_tick;
+  prior_jitter_updates_ += jitter_updates_;
+  ++jitter_restarts_;
+  config_.clock_rate_hz = clock_rate_hz;
+  jitter_ = max_jitter_ = jitter_sum_ = 0;
+  jitter_updates_ = 0;
+  have_previous_ = false;
 }
 
 // A.3: loss since the previous call.

@@ -48,6 +48,7 @@ struct ReceiveCounts {
   double max_jitter_ms = 0;  // largest estimate seen
   double mean_jitter_ms = 0;  // mean of the estimate after each update (every packet but the first)
   int64_t jitter_updates = 0;
+  int64_t jitter_clock_updates = 0;  // updates since the estimate last started (restart_jitter)
 
   // RTCP report-block forms: 24-bit clamped cumulative loss, integer jitter.
   int32_t rtcp_cumulative_lost() const;
@@ -68,6 +69,10 @@ class ReceiveStatistics {
   ReceiveCounts counts() const;
   IntervalLoss take_interval();
   bool validated() const { return probation_ == 0 && started_; }
+  // Starts the A.8 estimate over on another timestamp clock (the source switched to a payload
+  // type with another clock rate: timestamps of the two cannot be compared). The largest and the
+  // mean estimate keep what came before, in ms. Throws std::invalid_argument for a rate <= 0.
+  void restart_jitter(int clock_rate_hz);
 
  private:
   Arrival update_sequence(uint16_t seq);
@@ -90,6 +95,10 @@ class ReceiveStatistics {
   uint32_t previous_timestamp_ = 0;
   double jitter_ = 0, max_jitter_ = 0, jitter_sum_ = 0;
   int64_t jitter_updates_ = 0;
+  // Before the last restart_jitter, in ms (none: jitter_restarts_ == 0).
+  int jitter_restarts_ = 0;
+  double prior_max_jitter_ms_ = 0, prior_jitter_sum_ms_ = 0;
+  int64_t prior_jitter_updates_ = 0;
 };
 
 }  // namespace callsim::rtp

@@ -62,5 +62,19 @@ TEST(ParseWholeNumber, TheWholeFieldOrNothing) {
   EXPECT_EQ(d, std::numeric_limits<double>::infinity());
 }
 
+TEST(Utf8, WellFormedTextPassesAndAnythingElseIsFoundAndEscaped) {
+  EXPECT_EQ(first_unprintable("loss 5%\tcall 1 \xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"), std::string_view::npos);
+  EXPECT_EQ(first_unprintable("\xFF\xFE"), 0u);
+  EXPECT_EQ(first_unprintable("ab\xC0\x80"), 2u);          // overlong NUL
+  EXPECT_EQ(first_unprintable("ab\xED\xA0\x80"), 2u);      // a surrogate
+  EXPECT_EQ(first_unprintable("ab\xF4\x90\x80\x80"), 2u);  // above U+10FFFF
+  EXPECT_EQ(first_unprintable("abc\xE2\x82"), 3u);         // cut short
+  EXPECT_EQ(first_unprintable(std::string_view("a\0b", 3)), 1u);
+  EXPECT_EQ(first_unprintable("a\x1B[2J"), 1u);
+  EXPECT_EQ(first_unprintable("a\x7F"), 1u);
+  EXPECT_EQ(escape_unprintable("\xFF\xFE x \xC3\xA9\x01"), "\\xFF\\xFE x \xC3\xA9\\x01");
+  EXPECT_EQ(escape_unprintable("clean"), "clean");
+}
+
 }  // namespace
 }  // namespace callsim

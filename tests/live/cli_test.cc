@@ -5,6 +5,8 @@
 // jitter figures as the relay's own statistics. Bad options exit 2 naming the option.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +14,9 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <cctype>
+#include <cstring>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -82,6 +87,30 @@ json control(const std::string& socket_path, const std::string& command) {
   std::string line;
   std::getline(in, line);
   return json::parse(line);
+}
+
+// The reply to `command`, or nothing when none comes within `timeout` (or the socket refuses).
+std::optional<json> control_within(const std::string& socket_path, const std::string& command,
+                                   std::chrono::milliseconds timeout) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+  timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string reply;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::send(fd, (command + "\n").data(), command.size() + 1, MSG_NOSIGNAL) > 0) {
+    char buf[4096];
+    while (reply.find('\n') == std::string::npos) {
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      reply.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  if (reply.find('\n') == std::string::npos) return std::nullopt;
+  return json::parse(reply.substr(0, reply.find('\n')));
 }
 
 struct TsharkStream {
@@ -159,6 +188,35 @@ TEST(RelayCli, ControlSignalStopVerifyAndPcaps) {
   EXPECT_NE(events_text.find("\"command\":\"dir a->b loss 100%\""), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(sock)) << "the control socket is removed at exit";
   EXPECT_EQ(run_status(callsim_binary() + " relay verify " + out.string()), 0);
+  // Evidence cut short or missing fails (exit 1): it used to pass with nothing checked.
+  auto verify_edited = [&](const std::string& name, const std::function<void(const std::filesystem::path&)>& edit) {
+    const auto copy = dir / name;
+    std::filesystem::copy(out, copy, std::filesystem::copy_options::recursive);
+    edit(copy);
+    return run_status(callsim_binary() + " relay verify " + copy.string());
+  };
+  auto keep_lines = [](const std::filesystem::path& file, const std::function<bool(const std::string&)>& keep) {
+    std::ifstream in(file);
+    std::string text;
+    for (std::string line; std::getline(in, line);)
+      if (keep(line)) text += line + "\n";
+    in.close();
+    std::ofstream(file) << text;
+  };
+  const auto fates = std::filesystem::path("call0") / "a-to-b.fates.csv";
+  EXPECT_EQ(verify_edited("after-100", [&](const auto& d) {
+    keep_lines(d / fates, [](const std::string& l) { return !std::isdigit(l[0]) || std::stoi(l) <= 100; });
+  }), 1);
+  EXPECT_EQ(verify_edited("last-line", [&](const auto& d) {
+    keep_lines(d / fates, [](const std::string& l) { return !l.starts_with("149,"); });
+  }), 1);
+  EXPECT_EQ(verify_edited("no-calls", [&](const auto& d) {
+    std::ifstream in(d / "relay.json");
+    json j = json::parse(in);
+    in.close();
+    j["calls"] = json::array();
+    std::ofstream(d / "relay.json") << j.dump();
+  }), 1);
 
   if (run_status("command -v tshark") != 0) GTEST_SKIP() << "tshark is not installed: pcaps not cross-checked";
   for (const char* side : {"in", "out"}) {
@@ -173,12 +231,133 @@ TEST(RelayCli, ControlSignalStopVerifyAndPcaps) {
   std::filesystem::remove_all(dir);
 }
 
+std::vector<json> read_lines(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<json> out;
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+// A control line that is not text (bytes that are not UTF-8, control characters) is refused with
+// ok:false naming the byte, recorded with those bytes as \xNN, and the relay goes on to write
+// every output. It used to throw from the JSON writer: exit 3, no relay.json.
+TEST(RelayCli, ControlLineThatIsNotTextIsRefused) {
+  const auto dir = fresh_dir("relay-utf8");
+  const auto out = dir / "out";
+  const int status = run_status("printf 'loss 0.1\\n\\377\\376 garbage\\n\\001stats\\nstop\\n' | " +
+                                callsim_binary() + " relay --control - --stats-interval 0 --duration 10 -o " +
+                                out.string());
+  EXPECT_EQ(status, 0);
+  std::vector<json> controls;
+  for (const json& e : read_lines(out / "events.jsonl"))
+    if (e.value("event", "") == "control") controls.push_back(e);
+  ASSERT_EQ(controls.size(), 4u);
+  EXPECT_EQ(controls[0]["ok"], true);
+  EXPECT_EQ(controls[1]["ok"], false);
+  EXPECT_EQ(controls[1]["command"], "\\xFF\\xFE garbage");
+  EXPECT_EQ(controls[1]["error"], "not a text command: byte 0 (0xFF) is not valid UTF-8");
+  EXPECT_EQ(controls[2]["ok"], false);
+  EXPECT_EQ(controls[2]["command"], "\\x01stats");
+  EXPECT_NE(controls[2]["error"].get<std::string>().find("control character"), std::string::npos);
+  EXPECT_EQ(controls[3]["ok"], true);
+  std::ifstream record(out / "relay.json");
+  ASSERT_TRUE(record) << "relay.json was not written";
+  EXPECT_EQ(json::parse(record)["stop_reason"], "control");
+}
+
+// More clients at once than the relay has file descriptors for: accepting fails (EMFILE), the
+// relay says so in an event and serves the socket again once they have gone. The first failed
+// accept used to end the control socket for good, silently.
+TEST(RelayCli, ControlSocketSurvivesRunningOutOfFileDescriptors) {
+  const auto dir = fresh_dir("relay-emfile");
+  const std::string sock = (dir / "control.sock").string();
+  Child relay({"/bin/sh", "-c",
+               "ulimit -n 48 && exec " + callsim_binary() + " relay --stats-interval 0 --control " + sock});
+  const auto first = relay.line();
+  ASSERT_TRUE(first);
+  ASSERT_EQ(json::parse(*first)["type"], "listening");
+  const auto before = control_within(sock, "stats", std::chrono::seconds(5));
+  ASSERT_TRUE(before);
+  EXPECT_EQ((*before)["ok"], true);
+  std::vector<int> clients;
+  for (int i = 0; i < 100; ++i) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", sock.c_str());
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0) << std::strerror(errno);
+    clients.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the relay has hit its limit
+  for (int fd : clients) ::close(fd);
+  const auto after = control_within(sock, "stats", std::chrono::seconds(5));
+  ASSERT_TRUE(after) << "no reply: the control socket stopped accepting";
+  EXPECT_EQ((*after)["ok"], true);
+  relay.signal(SIGTERM);
+  std::vector<json> events;
+  while (auto l = relay.line()) events.push_back(json::parse(*l));
+  EXPECT_EQ(relay.wait(), 0);
+  int failures = 0;
+  for (const json& e : events)
+    if (e.value("event", "") == "control_accept_failed") {
+      ++failures;
+      EXPECT_NE(e["error"].get<std::string>().find("Too many open files"), std::string::npos) << e.dump();
+    }
+  EXPECT_GE(failures, 1) << "the failed accepts were reported";
+}
+
+// -o replaces an earlier relay output whole (no call folders of a bigger run left beside the new
+// relay.json) and refuses a folder that is not a relay's output (its relay.json was overwritten).
+TEST(RelayCli, OutputFolderIsReplacedWholeAndAForeignFolderIsRefused) {
+  const auto dir = fresh_dir("relay-out");
+  const std::string relay = callsim_binary() + " relay --duration 0.1 --stats-interval 0 -q -o ";
+  const auto out = dir / "out";
+  ASSERT_EQ(run_status(relay + out.string() + " --calls 3"), 0);
+  EXPECT_TRUE(std::filesystem::is_directory(out / "call2"));
+  ASSERT_EQ(run_status(relay + out.string() + " --calls 1"), 0);
+  EXPECT_TRUE(std::filesystem::is_directory(out / "call0"));
+  EXPECT_FALSE(std::filesystem::exists(out / "call1")) << "a stale call folder of the earlier run";
+  EXPECT_FALSE(std::filesystem::exists(out / "call2"));
+  std::ifstream record(out / "relay.json");
+  EXPECT_EQ(json::parse(record)["calls"].size(), 1u);
+  EXPECT_EQ(run_status(callsim_binary() + " relay verify " + out.string()), 0);
+  size_t entries = 0;  // no temporary left beside it
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 1u);
+
+  const auto foreign = dir / "foreign";
+  std::filesystem::create_directories(foreign);
+  std::ofstream(foreign / "relay.json") << "{\"x\":1}\n";
+  std::ofstream(foreign / "result.txt") << "precious\n";
+  EXPECT_EQ(run_status(relay + foreign.string()), 2);
+  std::ifstream kept(foreign / "relay.json");
+  EXPECT_EQ(json::parse(kept), json::parse("{\"x\":1}"));
+  EXPECT_TRUE(std::filesystem::exists(foreign / "result.txt"));
+}
+
 TEST(RelayCli, BadOptionsExit2) {
   const std::string relay = callsim_binary() + " relay --duration 1 --stats-interval 0 ";
   for (const char* bad : {"--calls 0", "--a nonsense", "--b 300.1.1.1:5", "--bind ::1", "--rtpmap 96=opus",
                           "--learn-from 10.0.0.0/40", "--max-size 0", "--profile no_such_profile",
-                          "/no/such/scenario.json", "--spin-us -1", "--a 127.0.0.1:5000 --a 127.0.0.1:5001"})
+                          "/no/such/scenario.json", "--spin-us -1", "--a 127.0.0.1:5000 --a 127.0.0.1:5001",
+                          // accepted before: the seed wrapped to 2^64-1, call 1's seed to 0, --cpu -5 ignored
+                          "--seed -1", "--seed 18446744073709551616", "--seed 99999999999999999999999",
+                          "--seed 18446744073709551615 --calls 2", "--cpu -5", "--rtpmap 111=opus/48000/abc",
+                          "--duration -1", "--calls 1.5", "--max-learn -1"})
     EXPECT_EQ(run_status(relay + bad), 2) << bad;
+  // A Unix socket path longer than sun_path holds (107 bytes and the NUL): exit 3 "File name too
+  // long" before.
+  const std::string long_path = (fresh_dir("relay-long") / std::string(120, 's')).string();
+  EXPECT_EQ(run_status(relay + "--control " + long_path), 2);
+  // The largest seed that does not wrap: call k gets seed + k, up to 2^64 - 1.
+  const auto seeds = fresh_dir("relay-seeds") / "out";
+  ASSERT_EQ(run_status(callsim_binary() + " relay --duration 0.1 --stats-interval 0 --calls 2 " +
+                       "--seed 18446744073709551614 -o " + seeds.string()),
+            0);
+  std::ifstream record(seeds / "relay.json");
+  const json calls = json::parse(record)["calls"];
+  EXPECT_EQ(calls[0]["seed"].get<uint64_t>(), 18446744073709551614ull);
+  EXPECT_EQ(calls[1]["seed"].get<uint64_t>(), 18446744073709551615ull);
   // A port already taken.
   boost::asio::io_context io;
   boost::asio::ip::udp::socket taken(io, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));

@@ -27,7 +27,7 @@ TEST(Control, ParsesTargetsAndCanonicalText) {
   // The canonical text is what the fate log records and `relay verify` replays: it reads back as
   // the value applied, to the bit (10 significant digits logged 0.0123456789 for this loss).
   for (const char* precise : {"loss 0.0123456789012345", "delay 80.00000000001 0.1", "rate 1234.5678901234567",
-                              "outage 0.000001", "loss 1e-300"}) {
+                              "outage 1.0000000000001", "loss 1e-300"}) {
     const auto live = parse_control(precise, error);
     ASSERT_TRUE(live) << precise << ": " << error;
     const auto logged = parse_link_command(live->link.text(), error);
@@ -42,10 +42,17 @@ TEST(Control, ParsesTargetsAndCanonicalText) {
   EXPECT_EQ(parse_control("loss 5%", error)->link.text(), "loss 0.05");
   for (const char* bad : {"", "loss", "loss 2", "loss -1%", "delay", "delay x", "delay 1 2 3", "rate -5",
                           "outage 0", "phase", "call x loss 1", "dir up loss 1", "warp 9", "clear now", "loss nan",
-                          "rate 0.000000001", "rate 0.5", "rate 1e7.5", "rate 10000001"})
+                          "rate 0.000000001", "rate 0.5", "rate 1e7.5", "rate 10000001",
+                          // one target of each kind: "call 0 call 1" applied to call 1 only, ok:true
+                          "call 0 call 1 loss 0.1", "dir a->b dir b->a loss 0.1", "call 0 dir a->b call 1 loss 1",
+                          // an outage below 1 ms (1e-9 ms rounded to an empty phase)
+                          "outage 1e-9", "outage 0.5", "outage 86400001"})
     EXPECT_FALSE(parse_control(bad, error)) << bad;
   EXPECT_TRUE(parse_control("rate 1", error)) << error;  // the scenario's range: 0, or 1..1e7 kbit/s
   EXPECT_TRUE(parse_control("rate 10000000", error)) << error;
+  EXPECT_TRUE(parse_control("call 1 dir b->a outage 1", error)) << error;
+  parse_control("call 0 call 1 loss 0.1", error);
+  EXPECT_EQ(error, "call given twice: one 'call K' and one 'dir D' prefix at most");
 }
 
 std::vector<net::Delivery> send_range(net::Link& link, int from, int to) {

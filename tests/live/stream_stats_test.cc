@@ -86,6 +86,79 @@ TEST(StreamStats, SteadyStreamHasZeroJitterAndUnknownClockReportsNull) {
   EXPECT_EQ(u["rfc3550"]["lost"], 0);  // sequence accounting needs no clock
 }
 
+Classified rtp_at(uint16_t seq, uint32_t timestamp, uint8_t pt) {
+  Classified c = rtp(seq, pt);
+  c.rtp.timestamp = timestamp;
+  return c;
+}
+
+// Before A.1 validates a source nothing of A.1/A.3 is measured: null, not a plausible 0 (one
+// packet read "received 0, expected 0, lost 0, jitter_ms 0.0" next to validated:false). The
+// datagrams are counted in `packets`.
+TEST(StreamStats, NotValidatedStreamReportsNullNotZero) {
+  PayloadTypes types;
+  SideStats one(&types), two(&types);
+  one.on_packet(at_ms(0), 100, rtp(7));
+  two.on_packet(at_ms(0), 100, rtp(7));
+  two.on_packet(at_ms(21), 100, rtp(8));
+  const auto o = one.to_json()["rtp_streams"][0];
+  EXPECT_EQ(o["packets"], 1);
+  EXPECT_EQ(o["rfc3550"]["validated"], false);
+  for (const char* key : {"received", "expected", "lost", "loss_fraction", "duplicates", "reordered", "gaps",
+                          "gap_packets", "max_gap_packets", "jitter_ms", "jitter_mean_ms", "jitter_max_ms"})
+    EXPECT_TRUE(o["rfc3550"][key].is_null()) << key << ": " << o["rfc3550"][key];
+  EXPECT_EQ(o["rfc3550"]["ignored"], 0);
+  // Two in sequence: validated, and the jitter, its mean and its maximum all have the one estimate
+  // (the mean was null next to a jitter value).
+  const auto t = two.to_json()["rtp_streams"][0]["rfc3550"];
+  EXPECT_EQ(t["received"], 2);
+  EXPECT_EQ(t["expected"], 2);
+  EXPECT_DOUBLE_EQ(t["jitter_ms"].get<double>(), 1.0 / 16);  // |21 - 20| ms / 16
+  EXPECT_DOUBLE_EQ(t["jitter_mean_ms"].get<double>(), 1.0 / 16);
+  EXPECT_DOUBLE_EQ(t["jitter_max_ms"].get<double>(), 1.0 / 16);
+}
+
+// One comfort-noise packet (PT 13, 8 kHz) then Opus (PT 111, 48 kHz) on one SSRC, every 20 ms on
+// time: the jitter estimate restarts on the 48 kHz clock, so a clean stream has no jitter (it
+// compared 48 kHz timestamps at 8 kHz: 95.9 ms), and the stream lists both payload types.
+TEST(StreamStats, PayloadTypeWithAnotherClockRestartsTheJitterEstimate) {
+  PayloadTypes types;
+  types.add("111=opus/48000/2", "--rtpmap");
+  SideStats s(&types);
+  s.on_packet(at_ms(0), 20, rtp_at(99, 0, 13));
+  for (uint16_t i = 1; i <= 50; ++i) s.on_packet(at_ms(20.0 * i), 100, rtp_at(uint16_t(99 + i), 960u * i, 111));
+  const auto j = s.to_json()["rtp_streams"][0];
+  EXPECT_EQ(j["payload_type"], 111);
+  EXPECT_EQ(j["payload_types"], nlohmann::json({13, 111}));
+  EXPECT_EQ(j["clock_rate_hz"], 48000);
+  EXPECT_EQ(j["rfc3550"]["jitter_restarts"], 1);
+  EXPECT_DOUBLE_EQ(j["rfc3550"]["jitter_ms"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(j["rfc3550"]["jitter_max_ms"].get<double>(), 0.0);
+  EXPECT_EQ(j["rfc3550"]["received"], 51);  // sequence accounting goes on across the switch
+  EXPECT_TRUE(j["wireshark"]["max_jitter_ms"].is_null());  // its clock stays the first type's
+}
+
+// A sender that restarts its sequence numbers: A.1 re-synchronises, and received/expected still
+// cover the whole stream (they covered only the last segment: received 49 of 100), like
+// duplicates and reordered; received + ignored = packets.
+TEST(StreamStats, CountsCoverTheWholeStreamAcrossASequenceRestart) {
+  PayloadTypes types;
+  SideStats s(&types);
+  for (uint16_t i = 0; i < 50; ++i) s.on_packet(at_ms(20.0 * i), 100, rtp(uint16_t(100 + i)));
+  s.on_packet(at_ms(1000), 100, rtp(149));  // a duplicate in the first segment
+  for (uint16_t i = 0; i < 50; ++i) s.on_packet(at_ms(1020 + 20.0 * i), 100, rtp(uint16_t(20000 + i)));
+  const auto j = s.to_json()["rtp_streams"][0];
+  const auto& rfc = j["rfc3550"];
+  EXPECT_EQ(j["packets"], 101);
+  EXPECT_EQ(rfc["restarts"], 1);
+  EXPECT_EQ(rfc["ignored"], 1);  // the first packet of the new numbering (A.1's bad jump)
+  EXPECT_EQ(rfc["received"], 100);  // 50 + 1 duplicate + 49
+  EXPECT_EQ(rfc["expected"], 99);
+  EXPECT_EQ(rfc["lost"], -1);
+  EXPECT_EQ(rfc["duplicates"], 1);
+  EXPECT_EQ(rfc["received"].get<int64_t>() + rfc["ignored"].get<int64_t>(), j["packets"].get<int64_t>());
+}
+
 TEST(StreamStats, ClassesAndStreamLimit) {
   PayloadTypes types;
   SideStats s(&types);
@@ -108,9 +181,14 @@ TEST(PayloadTypes, RtpmapOption) {
   EXPECT_EQ(t.clock_rate_hz(111), 0);
   t.add("111=opus/48000/2", "--rtpmap");
   EXPECT_EQ(t.clock_rate_hz(111), 48000);
+  t.add("97=telephone-event/8000", "--rtpmap");
+  EXPECT_EQ(t.clock_rate_hz(97), 8000);
   EXPECT_EQ(t.rtpmap(111), "opus/48000/2");
   for (const char* bad : {"111", "128=opus/48000", "111=opus", "111=opus/0", "x=opus/8000", "=a/8000", "96=/8000",
-                          "4294967296=opus/48000", "111=opus/99999999999", "+96=opus/48000", "96=opus/48000x"})
+                          "4294967296=opus/48000", "111=opus/99999999999", "+96=opus/48000", "96=opus/48000x",
+                          // the channel count and the encoding name were not checked
+                          "111=opus/48000/abc", "111=opus/48000/0", "111=opus/48000/2/1", "111=op us/48000",
+                          "111=opus/48000/", "111=\xFFopus/48000"})
     EXPECT_THROW(t.add(bad, "--rtpmap"), InputError) << bad;
   // A payload type beyond the integer range was read as 0 and replaced PCMU's entry.
   EXPECT_EQ(t.rtpmap(0), "PCMU/8000");

@@ -2,14 +2,20 @@
 // real time between real endpoints, one port pair per call (src/live/README.md).
 // `callsim relay verify DIR`: re-runs every fate log of a relay output folder through the same
 // link models offline and checks that each packet's fate is reproduced (exit 1 if not).
+#include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <sched.h>
+
+#include "cli_numbers.h"
 #include "commands.h"
 #include "common/error.h"
+#include "common/text_parse.h"
 #include "json/json_node.h"
 #include "live/endpoint.h"
 #include "live/link_source.h"
@@ -51,20 +57,18 @@ std::vector<std::optional<live::Endpoint>> endpoints(const std::vector<std::stri
 }
 
 live::RelayConfig make_config(const RelayArgs& a) {
-  check_range(a.calls, 1, 10000, "--calls", "in 1..10000");
-  check_range(a.port, 0, 65535, "--port", "in 0..65535 (0: any free ports)");
-  check_range(a.idle_timeout_s, 0, 86400, "--idle-timeout", "in 0..86400 s (0: never)");
-  check_range(a.spin_us, 0, 10000, "--spin-us", "in 0..10000 µs");
-  check_range(a.stats_interval_s, 0, 3600, "--stats-interval", "in 0..3600 s (0: no per-interval lines)");
-  if (a.stats_interval_s > 0) check_range(a.stats_interval_s, 0.01, 3600, "--stats-interval", "at least 0.01 s");
-  check_range(a.duration_s, 0, 1e7, "--duration", "in 0..1e7 s (0: until stopped)");
-  check_range(a.drain_s, 0, 600, "--drain", "in 0..600 s");
-  check_range(static_cast<double>(a.max_size), 1, 65507, "--max-size", "in 1..65507 bytes");
-  check_range(static_cast<double>(a.max_inflight), 2, 1e7, "--max-inflight", "in 2..1e7");
-  check_range(a.max_learn, 0, 1e9, "--max-learn", "in 0..1e9");
+  // The options' own ranges are checked as they are parsed (cli_numbers.h); what remains here
+  // depends on more than one value.
+  if (a.stats_interval_s > 0) check_range(a.stats_interval_s, 0.01, 3600, "--stats-interval", "0 or at least 0.01 s");
   live::RelayConfig c;
   const live::LinkSource source = live::load_link_source(a.source);
   const uint64_t seed = a.seed.value_or(source.seed);
+  // Call k uses seed + k: the last call's seed must not wrap around to 0.
+  const uint64_t last_call = static_cast<uint64_t>(a.calls - 1);
+  if (seed > std::numeric_limits<uint64_t>::max() - last_call)
+    throw InputError("", a.seed ? "--seed" : "--calls",
+                     "call k uses seed " + std::to_string(seed) + " + k, and call " + std::to_string(last_call) +
+                         "'s would exceed 18446744073709551615 (2^64 - 1): give a smaller --seed or fewer --calls");
   const auto given_a = endpoints(a.a, a.calls, "--a"), given_b = endpoints(a.b, a.calls, "--b");
   for (int k = 0; k < a.calls; ++k) {
     live::CallSetup s;
@@ -126,19 +130,47 @@ int run_verify(const std::string& dir) {
   const live::LinkSource source = live::load_link_source(o);
   if (auto fp = links.find("fingerprint"); fp && !fp->json().is_null() && fp->string() != source.fingerprint)
     fp->fail("'" + o.file + "' has changed since the relay ran (" + source.fingerprint + ")");
+  // The calls recorded must be the calls the relay ran (config.calls), numbered 0..N-1, and every
+  // call folder in DIR one of them: evidence that is missing is a failure, not a pass.
   uint64_t mismatches = 0;
-  for (const JsonNode& call : root.at("calls").elements()) {
+  auto fail = [&](const std::string& message) {
+    std::cout << message << '\n';
+    ++mismatches;
+  };
+  const JsonNode calls = root.at("calls");
+  const uint64_t configured = root.at("config").at("calls").unsigned_integer();
+  if (calls.size() != configured)
+    fail("relay.json records " + std::to_string(calls.size()) + " call(s) of the " + std::to_string(configured) +
+         " the relay ran (config.calls)");
+  std::vector<bool> seen(calls.size(), false);
+  for (const JsonNode& call : calls.elements()) {
+    const uint64_t index = call.at("call").unsigned_integer();
+    if (index >= calls.size() || seen[index])
+      call.at("call").fail("calls must be numbered 0.." + std::to_string(calls.size()) + " - 1, each once");
+    seen[index] = true;
+  }
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    uint64_t k = 0;
+    if (entry.is_directory() && name.starts_with("call") && parse_whole_number(std::string_view(name).substr(4), k) &&
+        k >= calls.size())
+      fail(name + "/ is not among the calls relay.json records");
+  }
+  for (const JsonNode& call : calls.elements()) {
     const uint64_t index = call.at("call").unsigned_integer(), seed = call.at("seed").unsigned_integer();
     for (int d = 0; d < 2; ++d) {
       const std::string file = dir + "/call" + std::to_string(index) + (d == 0 ? "/a-to-b" : "/b-to-a") + ".fates.csv";
       const live::FateLog log = live::read_fate_log(file);
       const live::VerifyOutcome v = live::verify_fate_log(log, source.links[d], seed, source.names[d]);
+      const std::vector<std::string> uncovered = live::compare_with_record(log, call.at(live::direction_name(d)));
       std::cout << "call " << index << ' ' << live::direction_name(d) << " (link " << source.names[d] << ", seed "
                 << seed << "): " << v.packets << " packets, " << v.copies << " copies, "
                 << (v.mismatches ? std::to_string(v.mismatches) + " differ" : std::string("every fate reproduced"))
-                << '\n';
+                << (uncovered.empty() ? "" : "; the log does not cover the run relay.json records") << '\n';
       for (const auto& m : v.first_mismatches) std::cout << "  " << m << '\n';
-      mismatches += v.mismatches;
+      for (const auto& m : uncovered) std::cout << "  " << m << '\n';
+      mismatches += v.mismatches + uncovered.size();
     }
   }
   return mismatches ? 1 : 0;
@@ -153,27 +185,37 @@ Command add_relay(CLI::App& app) {
   sub->add_option("--profile", a->source.profile, "Named profile for both directions (e.g. 3g)");
   sub->add_option("--ab", a->source.ab, "Scenario link for a->b (default: the first link)");
   sub->add_option("--ba", a->source.ba, "Scenario link for b->a (default: the reverse of a->b)");
-  sub->add_option("--seed", a->seed, "Seed of call 0 (call k: seed + k; default: the scenario's, else 1)");
-  sub->add_option("--calls", a->calls, "Number of calls (port pairs; default 1)");
+  sub->add_option("--seed", a->seed, "Seed of call 0 (call k: seed + k; default: the scenario's, else 1)")
+      ->transform(Unsigned());
+  sub->add_option("--calls", a->calls, "Number of calls (port pairs; default 1)")->transform(Integer(1, 10000));
   sub->add_option("--bind", a->bind, "Address to listen on (default 127.0.0.1)");
-  sub->add_option("--port", a->port, "Port of call 0 side a; call k: a = PORT+2k, b = PORT+2k+1 (default: any free)");
+  sub->add_option("--port", a->port, "Port of call 0 side a; call k: a = PORT+2k, b = PORT+2k+1 (default: any free)")
+      ->transform(Integer(0, 65535));
   sub->add_option("--a", a->a, "Endpoint HOST:PORT of side a (repeat: i-th for call i; default: learned)");
   sub->add_option("--b", a->b, "Endpoint HOST:PORT of side b (repeat: i-th for call i; default: learned)");
   sub->add_option("--learn-from", a->learn_from, "Learn endpoints only from these IPv4 prefixes (repeatable)");
   sub->add_flag("--asymmetric", a->asymmetric,
                "Sides given with --a/--b accept datagrams from any source (endpoints that send from another port)");
-  sub->add_option("--max-learn", a->max_learn, "Times a side may learn an endpoint during the run (default 8)");
-  sub->add_option("--idle-timeout", a->idle_timeout_s, "Forget a learned endpoint idle this long, s (default 60; 0 never)");
-  sub->add_option("--max-size", a->max_size, "Largest datagram relayed, bytes (default 1500)");
-  sub->add_option("--max-inflight", a->max_inflight, "Copies waiting for release at most (default 65536)");
+  sub->add_option("--max-learn", a->max_learn, "Times a side may learn an endpoint during the run (default 8)")
+      ->transform(Integer(0, 1000000000));
+  sub->add_option("--idle-timeout", a->idle_timeout_s, "Forget a learned endpoint idle this long, s (default 60; 0 never)")
+      ->check(Number(0, 86400));
+  sub->add_option("--max-size", a->max_size, "Largest datagram relayed, bytes (default 1500)")
+      ->transform(Integer(1, 65507));
+  sub->add_option("--max-inflight", a->max_inflight, "Copies waiting for release at most (default 65536)")
+      ->transform(Integer(2, 10000000));
   sub->add_option("--rtpmap", a->rtpmap, "Payload type clock, PT=ENC/RATE[/CH] (e.g. 111=opus/48000/2; repeatable)");
-  sub->add_option("--spin-us", a->spin_us, "Busy-wait this long before each due time, µs (default 0)");
+  sub->add_option("--spin-us", a->spin_us, "Busy-wait this long before each due time, µs (default 0)")
+      ->check(Number(0, 10000));
   sub->add_flag("--realtime", a->realtime, "SCHED_FIFO and locked memory for the relay thread, when permitted");
-  sub->add_option("--cpu", a->cpu, "Pin the relay thread to this CPU");
+  sub->add_option("--cpu", a->cpu, "Pin the relay thread to this CPU")->transform(Integer(0, CPU_SETSIZE - 1));
   sub->add_option("--control", a->control, "Control commands from a Unix socket PATH, or '-' for stdin");
-  sub->add_option("--stats-interval", a->stats_interval_s, "Seconds between statistics lines (default 1; 0 none)");
-  sub->add_option("--duration", a->duration_s, "Stop after this many seconds (default: at SIGINT/SIGTERM)");
-  sub->add_option("--drain", a->drain_s, "At stop, keep releasing in-flight packets this long, s (default 2)");
+  sub->add_option("--stats-interval", a->stats_interval_s, "Seconds between statistics lines (default 1; 0 none)")
+      ->check(Number(0, 3600));
+  sub->add_option("--duration", a->duration_s, "Stop after this many seconds (default: at SIGINT/SIGTERM)")
+      ->check(Number(0, 1e7));
+  sub->add_option("--drain", a->drain_s, "At stop, keep releasing in-flight packets this long, s (default 2)")
+      ->check(Number(0, 600));
   sub->add_option("-o,--out", a->out, "Output folder: relay.json, stats.jsonl, events.jsonl, call<k>/ fate logs, pcaps");
   sub->add_flag("--no-pcap", a->no_pcap, "Do not write pcaps");
   sub->add_flag("--no-fates", a->no_fates, "Do not write fate logs");
