@@ -3,24 +3,18 @@
 #include <map>
 #include <sstream>
 
+#include "common/text_parse.h"
+
 namespace callsim::harness {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Length of the valid UTF-8 sequence at s[i] that is an XML 1.0 Char, or 0.
+// Length of the well-formed UTF-8 sequence at s[i] that is an XML 1.0 Char, or 0: not U+FFFE or
+// U+FFFF (EF BF BE / EF BF BF), which UTF-8 allows and XML does not.
 size_t valid_sequence(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-  if (c >= 0xF5 || len == 0 || i + len > s.size()) return 0;
-  uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-  for (size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  const uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) return 0;
+  const size_t len = utf8_sequence_length(s, i);
+  if (len == 3 && s.substr(i, 2) == "\xEF\xBF" && (s[i + 2] == '\xBE' || s[i + 2] == '\xBF')) return 0;
   return len;
 }
 
