@@ -173,8 +173,8 @@ TEST(JunitXml, AllowedMissingCallsAreSkippedNotFailed) {
 
 TEST(JunitXml, HostileTextIsEscapedAndMadeValid) {
   // Markup characters, quotes, a control character, a lone continuation byte and a truncated
-  // 3-byte sequence; valid multi-byte UTF-8 (é, €) passes through.
-  const std::string id = std::string("a<b>&\"c'd\x01 e\x80 f\xE2\x82 \xC3\xA9\xE2\x82\xAC");
+  // 3-byte sequence, U+FFFF (UTF-8 but not an XML Char); valid multi-byte UTF-8 (é, €) passes through.
+  const std::string id = std::string("a<b>&\"c'd\x01 e\x80 f\xE2\x82 \xC3\xA9\xE2\x82\xAC g\xEF\xBF\xBF");
   std::vector<CallRecord> calls = {make_call(id, good_metrics(), false)};
   calls[0].scenario = "sc]]>\n<x>";
   const std::string xml = junit_xml(run_check(calls, nullptr, {}));
@@ -182,7 +182,8 @@ TEST(JunitXml, HostileTextIsEscapedAndMadeValid) {
   ASSERT_TRUE(doc) << g_errors << "\n" << xml;
   EXPECT_EQ(validate(doc.get()), "");
   EXPECT_EQ(xpath(doc.get(), "string(//testcase/@name)"),
-            "a<b>&\"c'd\xEF\xBF\xBD e\xEF\xBF\xBD f\xEF\xBF\xBD\xEF\xBF\xBD \xC3\xA9\xE2\x82\xAC");
+            "a<b>&\"c'd\xEF\xBF\xBD e\xEF\xBF\xBD f\xEF\xBF\xBD\xEF\xBF\xBD \xC3\xA9\xE2\x82\xAC "
+            "g\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   // Attribute newlines are encoded, so they survive attribute-value normalization.
   EXPECT_EQ(xpath(doc.get(), "string(//testsuite/@name)"), "sc]]>\n<x>");
   EXPECT_EQ(xml_text("x]]>y"), "x]]&gt;y");
