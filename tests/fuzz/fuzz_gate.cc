@@ -8,8 +8,10 @@
 //   - a baseline the reader accepts is written (baseline_to_json) and read again: the same
 //     document; `baseline update` from the records gives a baseline that reads back too;
 //   - run_check with and without the baseline: the calls it reports are the results' calls (plus
-//     the baseline's missing ones), the status counts add up, passed() is "no call failed";
-//   - the check table and the JUnit XML build; the XML holds one <testcase> per call and no byte
+//     the baseline's missing ones), the status counts add up, passed() is "no call failed and
+//     some call was checked" (results with no calls fail the check unless allowed);
+//   - the check table and the JUnit XML build; the XML holds one <testcase> per call (plus the
+//     failing one of an empty result set) and no byte
 //     XML 1.0 forbids (control characters) and is valid UTF-8.
 // Only InputError is an expected exception; any other, a crash or a sanitizer report is a finding.
 #include <cstddef>
@@ -78,10 +80,11 @@ void check_report(const harness::CheckReport& r, size_t results_calls, const har
                  harness::CallStatus::kMissing, harness::CallStatus::kError})
     by_status += r.count(s);
   if (by_status != static_cast<int>(r.calls.size())) finding("status counts do not add up to the calls");
-  if (r.passed() == any_failed) finding("passed() disagrees with the calls' failures");
+  if (r.no_calls_refused() != (results_calls == 0)) finding("no_calls_refused() disagrees with the results");
+  if (r.passed() != (!any_failed && !r.no_calls_refused())) finding("passed() disagrees with the calls' failures");
   (void)harness::format_check_table(r, true);
   (void)harness::format_check_table(r, false);
-  check_xml(harness::junit_xml(r), r.calls.size());
+  check_xml(harness::junit_xml(r), r.calls.size() + (r.no_calls_refused() ? 1 : 0));
 }
 
 }  // namespace

@@ -6,9 +6,10 @@
 //         and counted by one side's statistics (stream_stats.h) with the static payload types and
 //         "111=opus/48000/2".
 //         Checks: an RTP datagram holds at least the 12-byte header; the statistics' totals equal
-//         the sums over the packet classes and what was fed; per stream, RFC 3550's received is at
-//         most the stream's datagrams, its loss fraction a fraction or null, jitter figures >= 0 or
-//         null; at most 16 streams tracked.
+//         the sums over the packet classes and what was fed; per stream, `packets` is its RTP
+//         datagrams, RFC 3550's counts are null exactly until the source is validated and then
+//         received + ignored = packets, its loss fraction a fraction or null, jitter figures >= 0
+//         or null; at most 16 streams tracked.
 //   odd:  text, one control command per line (control.h), as from stdin or the control socket.
 //         Checks: a command the parser accepts is logged in its canonical text (what the fate log
 //         records and `callsim relay verify` replays), which must parse to the same command, value
@@ -85,8 +86,17 @@ void datagrams(callsim::fuzz::FuzzInput& in) {
     const nlohmann::json sj = s->to_json();
     const nlohmann::json& rfc = sj.at("rfc3550");
     const std::string where = "stream " + sj.at("ssrc").get<std::string>();
-    if (rfc.at("received").get<double>() > static_cast<double>(per_ssrc[s->ssrc()]))
-      finding(where + ": received " + rfc.at("received").dump() + " of " + std::to_string(per_ssrc[s->ssrc()]) + " datagrams");
+    // RFC 3550 A.1's counts are null until the source is validated, and then cover the stream:
+    // received + ignored = the SSRC's RTP datagrams.
+    const bool validated = rfc.at("validated").get<bool>();
+    for (const char* k : {"received", "expected", "lost", "duplicates", "reordered"})
+      if (rfc.at(k).is_null() == validated) finding(where + ": " + k + " " + rfc.at(k).dump() + " with validated " + (validated ? "true" : "false"));
+    if (sj.at("packets").get<uint64_t>() != per_ssrc[s->ssrc()])
+      finding(where + ": packets " + sj.at("packets").dump() + " of " + std::to_string(per_ssrc[s->ssrc()]) + " datagrams");
+    if (validated && rfc.at("received").get<int64_t>() + rfc.at("ignored").get<int64_t>() !=
+                         static_cast<int64_t>(per_ssrc[s->ssrc()]))
+      finding(where + ": received " + rfc.at("received").dump() + " + ignored " + rfc.at("ignored").dump() + " of " +
+              std::to_string(per_ssrc[s->ssrc()]) + " datagrams");
     const nlohmann::json& lf = rfc.at("loss_fraction");
     if (!lf.is_null() && !(lf.get<double>() >= 0 && lf.get<double>() <= 1)) finding(where + ": loss_fraction " + lf.dump());
     for (const char* k : {"jitter_ms", "jitter_mean_ms", "jitter_max_ms"}) null_or_non_negative(rfc.at(k), where + ": " + k);
