@@ -22,9 +22,6 @@
 
 namespace callsim::live {
 
-// JSON text of a record (compact, or indented by `indent`); never throws on invalid UTF-8.
-std::string json_text(const nlohmann::json& j, int indent = -1);
-
 struct Relay::Engine {
   explicit Engine(RelayConfig config);
 

@@ -5,18 +5,16 @@
 
 #include "common/text_parse.h"
 #include "common/version.h"
+#include "json/json_node.h"
 #include "live/relay_engine.h"
 
 namespace callsim::live {
 namespace asio = boost::asio;
 using json = nlohmann::json;
 
-std::string json_text(const json& j, int indent) {
-  // Text from outside is checked or escaped where it is recorded; should any invalid UTF-8 still
-  // reach a record, it becomes U+FFFD instead of an exception that would lose every output.
-  return j.dump(indent, ' ', false, json::error_handler_t::replace);
-}
-
+// Records go out through json_text (json/json_node.h): text from outside is checked or escaped
+// where it is recorded, and should invalid UTF-8 still reach a record it becomes U+FFFD instead of
+// an exception that would lose every output.
 void Relay::Engine::emit(LineWriter::Kind kind, const json& j) { lines->write(kind, json_text(j)); }
 
 void Relay::Engine::emit_events() {
