@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace callsim::results {
 namespace {
@@ -237,30 +238,47 @@ int stored_decimals(MetricKind kind) {
   return kind == K::kCount ? 0 : kind == K::kRatio ? 6 : 4;
 }
 
-bool value_fits_kind(MetricKind kind, double v) {
-  if (!std::isfinite(v)) return false;
+namespace {
+
+// The values a kind can have: [lo, hi], whole numbers only for counts. What value_fits_kind checks
+// and kind_allows says come from here, so the two cannot drift apart.
+struct KindRange {
+  double lo, hi;
+  bool whole = false;
+};
+
+KindRange kind_range(MetricKind kind) {
+  constexpr double kNoBound = std::numeric_limits<double>::infinity();
   switch (kind) {
     case K::kCount:
-      return v >= 0 && v == std::floor(v);
+      return {0, kNoBound, true};
     case K::kRatio:
-      return v >= 0 && v <= 1;
+      return {0, 1};
     case K::kMilliseconds:
-      return v >= 0;
+      return {0, kNoBound};
     case K::kMosLqo:
-      return v >= 1 && v <= 4.64;
+      return {1, 4.64};
     case K::kMosCqe:
-      return v >= 1 && v <= 4.5;
+      return {1, 4.5};
     case K::kPesqRaw:
-      return v >= -0.5 && v <= 4.5;
+      return {-0.5, 4.5};
     case K::kR100:
     case K::kR129:
     case K::kR148:
-      return v >= 0 && v <= rating_scale_max(kind);
+      return {0, rating_scale_max(kind)};
   }
-  return false;
+  return {kNoBound, -kNoBound};  // no value fits an unknown kind
+}
+
+}  // namespace
+
+bool value_fits_kind(MetricKind kind, double v) {
+  const KindRange r = kind_range(kind);
+  return std::isfinite(v) && v >= r.lo && v <= r.hi && (!r.whole || v == std::floor(v));
 }
 
 std::string kind_allows(MetricKind kind) {
+  const KindRange r = kind_range(kind);
   switch (kind) {
     case K::kCount:
       return "a whole number >= 0";
@@ -268,20 +286,13 @@ std::string kind_allows(MetricKind kind) {
       return "a fraction in [0, 1]";
     case K::kMilliseconds:
       return ">= 0 ms";
-    case K::kMosLqo:
-      return "in [1, 4.64]";
-    case K::kMosCqe:
-      return "in [1, 4.5]";
-    case K::kPesqRaw:
-      return "in [-0.5, 4.5]";
-    case K::kR100:
-      return "in [0, 100]";
-    case K::kR129:
-      return "in [0, 129]";
-    case K::kR148:
-      return "in [0, 148]";
+    default:
+      break;
   }
-  return "?";
+  if (!(r.lo <= r.hi)) return "?";
+  char text[64];
+  std::snprintf(text, sizeof text, "in [%g, %g]", r.lo, r.hi);
+  return text;
 }
 
 double round_for_storage(std::string_view name, double value) {
