@@ -116,12 +116,11 @@ SpeechLevel measure_speech_level(std::span<const float> samples, int sample_rate
   if (sample_rate_hz <= 0) throw std::invalid_argument("measure_speech_level: sample rate must be > 0");
   SpeechLevel out{kMinusInf, 0.0, kMinusInf, kMinusInf, 0.0};
   if (samples.empty()) return out;
+  const Counts c = count_activity(samples, sample_rate_hz);
   // P.56's thresholds are fixed, -90 to -6 dBov: a float signal above full scale (1.0) is measured
-  // scaled down by a power of two (exact in float) and its levels raised by as many 6.02 dB.
-  float peak = 0.0f;
-  for (float x : samples) peak = std::max(peak, std::fabs(x));
-  if (peak > 1.0f) {
-    const int k = static_cast<int>(std::ceil(std::log2(static_cast<double>(peak))));
+  // again scaled down by a power of two (exact in float), its levels raised by as many 6.02 dB.
+  if (c.peak > 1.0) {
+    const int k = static_cast<int>(std::ceil(std::log2(c.peak)));
     std::vector<float> scaled(samples.begin(), samples.end());
     for (float& x : scaled) x = std::ldexp(x, -k);
     SpeechLevel s = measure_speech_level(scaled, sample_rate_hz);
@@ -132,7 +131,6 @@ SpeechLevel measure_speech_level(std::span<const float> samples, int sample_rate
     s.peak = std::ldexp(s.peak, k);
     return s;
   }
-  const Counts c = count_activity(samples, sample_rate_hz);
   out.peak = c.peak;
   if (c.energy <= 0.0) return out;
   out.long_term_level_dbov = 10.0 * std::log10(c.energy / static_cast<double>(samples.size()));
