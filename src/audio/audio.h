@@ -38,7 +38,15 @@ struct AudioInfo {
   // The largest |sample| of the mono mix, of what was read (float files may exceed full scale,
   // 1.0; what is encoded is clipped there).
   float peak = 0.0f;
+  // A WAV file cut short (a recording or copy that was interrupted): the frames its data chunk
+  // declares, more than `frames`, which is what the file holds and what is read. Unset otherwise,
+  // also for streamed WAVs whose header holds a placeholder length (0 or 0xFFFFFFFF).
+  std::optional<int64_t> declared_frames;
 };
+
+// "its WAV header declares 2.000 s (32000 frames) but the file holds 1.249 s (19978 frames): cut
+// short; the 1.249 s that are there are used", or "" when the file is not cut short.
+std::string cut_short_note(const AudioInfo& info);
 
 struct DecodedAudio {
   Signal signal;  // mono (channels averaged)
@@ -100,7 +108,8 @@ std::vector<float> from_int16(std::span<const int16_t> x);
 
 // Checks the RIFF/WAVE structure of a WAV source before libsndfile sees it, so errors can name
 // the byte offset (also the sample rate and channel count against the limits). Throws
-// InputError; does nothing for non-RIFF sources.
-void check_wav_structure(const ByteSource& source);
+// InputError; does nothing for non-RIFF sources. Returns the frames the data chunk declares
+// when the file holds fewer (PCM and float formats; not for a placeholder length).
+std::optional<int64_t> check_wav_structure(const ByteSource& source);
 
 }  // namespace callsim::audio

@@ -55,12 +55,19 @@ struct OpenAudio {
   VirtualFile file;
   SF_INFO info{};
   SndfileHandle handle;
+  std::optional<int64_t> declared_frames;  // a WAV cut short: what its header declares
+
+  AudioInfo facts(float peak = 0.0f) const {
+    AudioInfo out{info.samplerate, info.channels, info.frames, peak, std::nullopt};
+    if (declared_frames && *declared_frames > info.frames) out.declared_frames = declared_frames;
+    return out;
+  }
 };
 
 // Opens the source with libsndfile and checks the header against the limits.
 void open_checked(const ByteSource& source, OpenAudio& a) {
   const std::string& label = source.label();
-  check_wav_structure(source);
+  a.declared_frames = check_wav_structure(source);
   a.file = VirtualFile{&source, 0};
   SF_VIRTUAL_IO io{vio_length, vio_seek, vio_read, vio_write, vio_tell};
   a.handle.reset(sf_open_virtual(&io, SFM_READ, &a.info, &a.file));
@@ -92,7 +99,7 @@ void check_audio_format(const std::string& label, int64_t rate, int64_t channels
 AudioInfo probe_audio(const ByteSource& source) {
   OpenAudio a;
   open_checked(source, a);
-  return AudioInfo{a.info.samplerate, a.info.channels, a.info.frames};
+  return a.facts();
 }
 
 void mix_to_mono_checked(std::span<float> pcm, size_t channels, const std::string& label, int64_t first_frame) {
@@ -155,7 +162,7 @@ AudioInfo decode_blocks(const ByteSource& source, const DecodeLimits& limits, St
     done += got;
   }
   if (done == 0) throw InputError(label, "", "the audio file has no readable samples");
-  return AudioInfo{a.info.samplerate, a.info.channels, a.info.frames, peak};
+  return a.facts(peak);
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -35,7 +37,9 @@ uint32_t le32(const unsigned char* p) {
 std::string at_byte(uint64_t pos) { return "byte " + std::to_string(pos); }
 
 // The fmt chunk at `pos` (its 8-byte header included): channels and rate within the limits.
-void check_fmt(const ByteSource& src, uint64_t pos, uint64_t size) {
+// Returns the bytes per sample frame (block align) of a PCM or float format, 0 for others
+// (compressed formats' blocks hold several frames).
+unsigned check_fmt(const ByteSource& src, uint64_t pos, uint64_t size) {
   const std::string& file = src.label();
   if (size < 16)
     throw InputError(file, at_byte(pos), "fmt chunk too short (" + std::to_string(size) + " bytes)");
@@ -55,20 +59,41 @@ void check_fmt(const ByteSource& src, uint64_t pos, uint64_t size) {
   } catch (const InputError& e) {
     throw InputError(file, at_byte(pos + 10), e.message());
   }
+  const unsigned tag = f[0] | (f[1] << 8);
+  const unsigned block_align = f[12] | (f[13] << 8);
+  constexpr unsigned kPcm = 1, kFloat = 3, kExtensible = 0xFFFE;
+  return tag == kPcm || tag == kFloat || tag == kExtensible ? block_align : 0;
 }
+
+// Data chunk lengths that streaming writers leave when they cannot seek back to fill them in.
+bool placeholder_length(uint32_t size) { return size == 0 || size == 0xFFFFFFFFu || size == 0x7FFFFFFFu; }
 
 }  // namespace
 
-void check_wav_structure(const ByteSource& src) {
+std::string cut_short_note(const AudioInfo& info) {
+  if (!info.declared_frames || info.sample_rate_hz <= 0) return "";
+  const auto seconds = [&](int64_t frames) {
+    char s[32];
+    std::snprintf(s, sizeof s, "%.3f s", static_cast<double>(frames) / info.sample_rate_hz);
+    return std::string(s);
+  };
+  return "its WAV header declares " + seconds(*info.declared_frames) + " (" +
+         std::to_string(*info.declared_frames) + " frames) but the file holds " + seconds(info.frames) + " (" +
+         std::to_string(info.frames) + " frames): cut short; the " + seconds(info.frames) +
+         " that are there are used";
+}
+
+std::optional<int64_t> check_wav_structure(const ByteSource& src) {
   const std::string& file = src.label();
   unsigned char head[12];
   if (src.read_at(0, head, 12) < 12 || std::memcmp(head, "RIFF", 4) != 0)
-    return;  // not RIFF: libsndfile decides
+    return std::nullopt;  // not RIFF: libsndfile decides
   if (std::memcmp(head + 8, "WAVE", 4) != 0)
     throw InputError(file, "byte 8", "RIFF file is not of form WAVE");
   constexpr int kMaxChunks = 4096;  // before the data chunk; real files have a handful
   uint64_t pos = 12;
   bool have_fmt = false;
+  unsigned block_align = 0;
   for (int n = 0; pos + 8 <= src.size(); ++n) {
     if (n == kMaxChunks) throw InputError(file, at_byte(pos), "more than 4096 chunks before the data chunk");
     unsigned char chunk[8];
@@ -76,12 +101,16 @@ void check_wav_structure(const ByteSource& src) {
     const std::string id(reinterpret_cast<const char*>(chunk), 4);
     const uint64_t size = le32(chunk + 4);
     if (id == "fmt ") {
-      check_fmt(src, pos, size);
+      block_align = check_fmt(src, pos, size);
       have_fmt = true;
     } else if (id == "data") {
       if (!have_fmt) throw InputError(file, at_byte(pos), "data chunk before fmt chunk");
-      // A data chunk running past the end is common in streamed WAVs; libsndfile reads what exists.
-      return;
+      // A data chunk running past the end: libsndfile reads what exists. A streamed WAV's
+      // placeholder length is expected; any other is a file cut short, which is said.
+      const uint64_t present = src.size() - (pos + 8);
+      if (size <= present || block_align == 0 || placeholder_length(static_cast<uint32_t>(size)))
+        return std::nullopt;
+      return static_cast<int64_t>(size / block_align);
     }
     pos += 8 + size + (size & 1);
   }

@@ -46,6 +46,7 @@ void check_talker_file(const JsonNode& f, TalkerSource& t, sim::Duration duratio
     const audio::AudioInfo info = audio::check_audio_file(t.file, talker_read_limits(duration));
     t.channels = info.channels;
     t.peak = info.peak;
+    t.cut_short = audio::cut_short_note(info);
   } catch (const InputError& e) {
     f.fail("talker file '" + f.string() + "': " + e.what());  // e names the resolved path
   }

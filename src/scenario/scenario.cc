@@ -188,6 +188,7 @@ std::vector<std::string> input_notes(const Scenario& s) {
                                                           " dB above full scale (float samples beyond +-1.0); "
                                                           "the codec's input is clipped there"));
     }
+    if (!t.cut_short.empty()) out.push_back(format_input_error(s.file, where, t.file + ": " + t.cut_short));
   }
   // A wideband score needs 16 kHz audio: on a direction whose sender's codec runs slower it is
   // never measured, and the expectation fails (run exits 1); said before the call.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "audio/audio_source.h"
 #include "common/error.h"
@@ -18,9 +19,10 @@ struct SndfileCloser {
 class FileStream : public AudioStream {
  public:
   explicit FileStream(const std::filesystem::path& path) : name_(path.string()) {
+    std::optional<int64_t> declared_frames;
     {
       const audio::FileSource source(name_);  // a regular file; its WAV header read in place
-      audio::check_wav_structure(source);
+      declared_frames = audio::check_wav_structure(source);
     }
     handle_.reset(sf_open(name_.c_str(), SFM_READ, &info_));
     if (!handle_) throw InputError(name_, "", std::string("cannot read audio: ") + sf_strerror(nullptr));
@@ -29,11 +31,16 @@ class FileStream : public AudioStream {
     if (info_.frames > audio::kMaxAudioFrames)
       throw InputError(name_, "", std::to_string(info_.frames) + " frames: more than the " +
                                       std::to_string(audio::kMaxAudioFrames) + " an audio input may have");
+    if (declared_frames && *declared_frames > info_.frames) {
+      const audio::AudioInfo facts{info_.samplerate, info_.channels, info_.frames, 0.0f, declared_frames};
+      note_ = name_ + ": " + audio::cut_short_note(facts);
+    }
   }
   int sample_rate_hz() const override { return info_.samplerate; }
   int64_t frames() const override { return info_.frames; }
   int channels() const override { return info_.channels; }
   const std::string& name() const override { return name_; }
+  std::string input_note() const override { return note_; }
 
   std::vector<float> read(int64_t from, int64_t count) override {
     from = std::clamp<int64_t>(from, 0, info_.frames);
@@ -52,6 +59,7 @@ class FileStream : public AudioStream {
 
  private:
   std::string name_;
+  std::string note_;
   SF_INFO info_{};
   std::unique_ptr<SNDFILE, SndfileCloser> handle_;
 };

@@ -25,6 +25,8 @@ class AudioStream {
   // Frames [from, from + count), clipped to the stream (fewer or none at the ends). Throws
   // InputError for a read error or a non-finite sample.
   virtual std::vector<float> read(int64_t from, int64_t count) = 0;
+  // What a score should say about the input itself ("" when nothing): a WAV file cut short.
+  virtual std::string input_note() const { return {}; }
 
   double duration_s() const { return static_cast<double>(frames()) / sample_rate_hz(); }
 };

@@ -339,6 +339,8 @@ ScoreReport score_pair(AudioStream& ref, AudioStream& deg, const ScoreOptions& o
   validate(ref, o);
   const PairLevels levels = measure(ref, deg);
   std::vector<std::string> notes;
+  for (const AudioStream* s : {&ref, &deg})
+    if (std::string n = s->input_note(); !n.empty()) notes.push_back(std::move(n));
   const std::vector<WindowSpec> windows = plan_windows(ref, deg, levels, o, notes);
   return score_windows(ref, deg, levels, windows, o, std::move(notes));
 }

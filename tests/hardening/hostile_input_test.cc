@@ -6,7 +6,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "hardening_util.h"
@@ -91,6 +94,51 @@ TEST_F(HostileInput, TooManyChannelsAreRefusedAndAStereoTalkerIsMixedDownWithANo
                        " has 2 channels; mixed down to mono (their average)"),
             std::string::npos)
       << describe(r);
+}
+
+// A WAV cut short (its data chunk declares 2 s, the file holds 1.25 s: an interrupted copy or
+// recording) was read as far as it goes without a word: a score or level of it looked like one
+// of a complete file. Every command that reads it now says so; a streamed WAV's placeholder
+// length (0xFFFFFFFF, what a writer that cannot seek back leaves) is expected and not noted.
+TEST_F(HostileInput, AWavCutShortIsReadAsFarAsItGoesAndSaysSo) {
+  write_wav(dir.path() / "whole.wav", 16000, 32000);  // 44-byte header + 64000 bytes
+  const auto cut = [&](const std::string& name, uint64_t bytes, std::optional<uint32_t> data_size) {
+    std::filesystem::copy_file(dir.path() / "whole.wav", dir.path() / name);
+    std::filesystem::resize_file(dir.path() / name, bytes);
+    if (data_size) {
+      std::fstream f(dir.path() / name, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(40);
+      const unsigned char le[4] = {static_cast<unsigned char>(*data_size), static_cast<unsigned char>(*data_size >> 8),
+                                   static_cast<unsigned char>(*data_size >> 16),
+                                   static_cast<unsigned char>(*data_size >> 24)};
+      f.write(reinterpret_cast<const char*>(le), 4);
+    }
+  };
+  cut("cut.wav", 44 + 40000, std::nullopt);          // 20000 of the 32000 frames
+  cut("streamed.wav", 44 + 40000, 0xFFFFFFFFu);      // the same samples, a placeholder length
+  const std::string note = "cut.wav: its WAV header declares 2.000 s (32000 frames) but the file holds 1.250 s "
+                           "(20000 frames): cut short; the 1.250 s that are there are used";
+
+  const CliResult score = run_cli({"score", dir / "whole.wav", dir / "cut.wav", "--json"});
+  EXPECT_NE(score.out.find(note), std::string::npos) << describe(score);
+  const CliResult level = run_cli({"level", dir / "cut.wav"});
+  EXPECT_EQ(level.exit_code, 0) << describe(level);
+  EXPECT_NE(level.err.find("note: " + dir / "cut.wav" + ": its WAV header declares 2.000 s"), std::string::npos)
+      << describe(level);
+  EXPECT_NE(level.out.find("duration 1.25 s"), std::string::npos) << describe(level);
+  const CliResult validate = run_cli({"validate", with_talker("cut.json", "cut.wav")});
+  EXPECT_EQ(validate.exit_code, 0) << describe(validate);
+  EXPECT_NE(validate.err.find("/peers/alice/talker: " + dir / note), std::string::npos) << describe(validate);
+
+  for (const char* quiet : {"whole.wav", "streamed.wav"}) {
+    const CliResult s = run_cli({"score", dir / "whole.wav", dir / quiet, "--json"});
+    EXPECT_EQ(s.out.find("cut short"), std::string::npos) << describe(s);
+    const CliResult l = run_cli({"level", dir / quiet});
+    EXPECT_EQ(l.exit_code, 0) << describe(l);
+    EXPECT_EQ(l.err.find("cut short"), std::string::npos) << describe(l);
+  }
+  const CliResult streamed = run_cli({"level", dir / "streamed.wav"});
+  EXPECT_NE(streamed.out.find("duration 1.25 s"), std::string::npos) << describe(streamed);
 }
 
 // NaN or infinite samples (a float WAV) are refused where they are read, naming the frame: by

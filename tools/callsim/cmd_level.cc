@@ -35,7 +35,10 @@ audio::Signal load(const std::string& name) {
   constexpr std::string_view kBuiltin = "builtin:";
   if (name.starts_with(kBuiltin))
     return audio::load_builtin_talker(std::string_view(name).substr(kBuiltin.size()));
-  return audio::read_audio(name);
+  audio::DecodedAudio a = audio::read_audio_file(name);
+  if (const std::string note = audio::cut_short_note(a.info); !note.empty())
+    std::cerr << "callsim level: note: " << name << ": " << note << '\n';
+  return std::move(a.signal);
 }
 
 void print_level(const std::string& name, const audio::Signal& s, const audio::SpeechLevel& l) {
@@ -49,12 +52,14 @@ int run_level(const LevelOptions& o) {
   if (o.normalize_dbov && (o.files.size() != 1 || o.output.empty()))
     throw InputError("", "", "--normalize needs exactly one input file and -o OUTPUT");
   if (!o.output.empty() && !o.normalize_dbov) throw InputError("", "", "-o needs --normalize");
+  audio::Signal first;  // read once: its notes are said once
   for (const std::string& name : o.files) {
-    const audio::Signal s = load(name);
+    audio::Signal s = load(name);
     print_level(name, s, audio::measure_speech_level(s));
+    if (&name == &o.files.front()) first = std::move(s);
   }
   if (!o.normalize_dbov) return 0;
-  const audio::Signal out = audio::normalize_to_dbov(load(o.files[0]), *o.normalize_dbov, o.files[0]);
+  const audio::Signal out = audio::normalize_to_dbov(first, *o.normalize_dbov, o.files[0]);
   const audio::SpeechLevel l = audio::measure_speech_level(out);
   audio::write_audio16(o.output, out);
   print_level(o.output, out, l);
