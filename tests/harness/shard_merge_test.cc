@@ -135,6 +135,50 @@ TEST(ShardMerge, RefusesShardsOfDifferentSweepsAndOutputsThatAreInputsOrForeignF
       << testutil::read_text(log);
 }
 
+// Merge wrote into its output folder in place: merged into an earlier sweep's folder, that sweep's
+// other calls stayed beside the merged ones (results.jsonl did not list them, but `report` and a
+// reader of calls/ saw them), and an interrupted merge left a half-written folder. The output is now
+// built beside the target and swapped in whole; an input inside the output folder is refused.
+TEST(ShardMerge, TheOutputFolderIsReplacedWholeAndNeverHoldsAnInput) {
+  TempDir dir;
+  const auto suites = write_suite(dir);
+  const fs::path log = dir / "log.txt";
+  for (int k = 1; k <= 2; ++k)
+    ASSERT_EQ(testutil::run(sweep_args(suites, dir / ("s" + std::to_string(k)),
+                                       {"-j", "1", "--shard", std::to_string(k) + "/2"}),
+                            log),
+              0)
+        << testutil::read_text(log);
+  // An earlier sweep of other calls in the output folder.
+  testutil::write_json(dir / "other" / "x.json", testutil::short_call("stale_call", 1.0, true));
+  ASSERT_EQ(testutil::run(sweep_args({(dir / "other").string()}, dir / "out", {"-j", "1"}), log), 0)
+      << testutil::read_text(log);
+  const ResultLines earlier = read_results(dir / "out" / "results.jsonl");
+  ASSERT_EQ(earlier.records.size(), 1u);
+  const fs::path stale = dir / "out" / earlier.records[0].at("dir").get<std::string>();
+  ASSERT_TRUE(fs::exists(stale / "result.json")) << stale;
+  ASSERT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), (dir / "s2").string(), "-o",
+                           (dir / "out").string()},
+                          log),
+            0)
+      << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(stale)) << "a call of the earlier sweep survived the merge";
+  EXPECT_EQ(read_results(dir / "out" / "results.jsonl").records.size(), 7u);
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+
+  // Shards inside the output folder would be replaced with it.
+  fs::rename(dir / "s1", dir / "out" / "s1");
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "out" / "s1").string(), (dir / "s2").string(), "-o",
+                           (dir / "out").string()},
+                          log),
+            2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "out" / "s1").string() + ": is inside the output folder"),
+            std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_TRUE(fs::exists(dir / "out" / "s1" / "results.jsonl"));
+}
+
 TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
   TempDir dir;
   const auto suites = write_suite(dir);

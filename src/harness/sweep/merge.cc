@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/staged_dir.h"
 #include "harness/sweep/results_io.h"
 #include "harness/sweep/suite.h"
 #include "json/json_node.h"
@@ -135,18 +136,29 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
     if (fs::equivalent(d, out, ec))
       throw InputError(out.string(), "", "is also an input folder; merge into a new folder");
   check_sweep_target(out);
+  const fs::path out_full = fs::weakly_canonical(fs::absolute(out));
+  for (const auto& d : dirs) {
+    const fs::path in_full = fs::weakly_canonical(fs::absolute(d));
+    const auto [o, i] = std::mismatch(out_full.begin(), out_full.end(), in_full.begin(), in_full.end());
+    if (o == out_full.end())
+      throw InputError(d.string(), "", "is inside the output folder " + out.string() +
+                                           ", which merge replaces whole; merge into a new folder");
+  }
   std::vector<Input> inputs;
   for (const auto& d : dirs) inputs.push_back(read_input(d));
   check_shards(inputs);
   const std::vector<Entry> entries = ordered_entries(inputs);
 
-  fs::create_directories(out);
+  // Written beside the target and swapped into place whole: an interrupted merge leaves no
+  // half-merged folder, and calls of an earlier sweep in `out` do not survive into this one.
+  StagedDir staged(out);
+  const fs::path& dest = staged.path();
   MergeReport report;
   std::vector<std::string> lines;
   std::vector<results::CallRecord> records;
   for (const auto& e : entries) {
     const results::CallRecord& r = *e.record;
-    if (!r.dir.empty()) copy_call(r.dir, out / fs::relative(r.dir, e.input->dir));
+    if (!r.dir.empty()) copy_call(r.dir, dest / fs::relative(r.dir, e.input->dir));
     lines.push_back(e.line);
     records.push_back(r);
     ++report.calls;
@@ -157,14 +169,17 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
     else
       ++report.failed;
   }
-  write_results(out, lines);
+  write_results(dest, lines);
   json summary = summarize_records(records);
   json merged_from = json::array();
   for (const auto& in : inputs)
     merged_from.push_back({{"dir", in.dir.string()},
                            {"timing", in.summary.is_object() ? in.summary.value("timing", json()) : json()}});
   summary["timing"] = {{"merged_from", merged_from}};
-  write_summary(out, summary);
+  write_summary(dest, summary);
+  // The calls' files are links to (or copies of) the shards' files; what readers rely on is synced.
+  const std::vector<fs::path> synced = {"results.jsonl", "summary.json"};
+  staged.commit(&synced);
   return report;
 }
 
