@@ -1,6 +1,8 @@
 #include "results/call_record.h"
 
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -97,6 +99,22 @@ MetricValues metrics_from_json(const JsonNode& node) {
   }
   // The writer always counts a direction's packets (call/call_metrics.cc), so it never writes {}.
   if (out.empty()) node.fail("no metrics: a direction of a call that ran always has its packet counts");
+  // The packet counts are one account of what was sent (loss is counted against it): a file in
+  // which they disagree was not written by callsim, and a gate reading it would judge nonsense.
+  const auto count = [&](const char* name) -> std::optional<int64_t> {
+    const auto it = out.find(name);
+    if (it == out.end()) return std::nullopt;
+    return static_cast<int64_t>(it->second);
+  };
+  const auto sent = count("packets_sent"), received = count("packets_received"), lost = count("packets_lost");
+  if (sent && received && *received > *sent)
+    node.at("packets_received")
+        .fail(std::to_string(*received) + " is more than packets_sent (" + std::to_string(*sent) +
+              "): duplicates are counted once");
+  if (sent && received && lost && *lost != *sent - *received)
+    node.at("packets_lost")
+        .fail(std::to_string(*lost) + " is not packets_sent - packets_received (" + std::to_string(*sent) + " - " +
+              std::to_string(*received) + ")");
   return out;
 }
 

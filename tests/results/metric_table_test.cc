@@ -155,6 +155,14 @@ TEST(CallRecordJson, ReaderRefusesMetricsOutsideTheTableAndTheirKinds) {
       "r.jsonl:1: /metrics/a->b: no metrics: a direction of a call that ran always has its packet counts");
   EXPECT_EQ(read_error(line_with("{}")),
             "r.jsonl:1: /metrics: no directions: a call that ran has the metrics of each of its directions");
+  // The packet counts are one account: received <= sent, lost = sent - received.
+  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packets_sent": 200, "packets_received": 190, "packets_lost": 10}})")),
+            "no error");
+  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packets_sent": 200, "packets_received": 201}})")),
+            "r.jsonl:1: /metrics/a->b/packets_received: 201 is more than packets_sent (200): duplicates are "
+            "counted once");
+  EXPECT_EQ(read_error(line_with(R"({"a->b": {"packets_sent": 200, "packets_received": 190, "packets_lost": 0}})")),
+            "r.jsonl:1: /metrics/a->b/packets_lost: 0 is not packets_sent - packets_received (200 - 190)");
   // A call that did not run has no metrics at all.
   EXPECT_EQ(read_error(R"({"id": "x", "passed": false, "error": "crashed"})"), "no error");
 }
