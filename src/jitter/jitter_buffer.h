@@ -81,7 +81,8 @@ struct JitterStats {
   uint64_t concealment_events = 0;           // concealmentEvents
   uint64_t inserted_samples_for_deceleration = 0;  // insertedSamplesForDeceleration
   uint64_t removed_samples_for_acceleration = 0;   // removedSamplesForAcceleration
-  uint64_t comfort_noise_samples = 0;              // DTX comfort noise (not concealment, as Chrome counts it)
+  uint64_t comfort_noise_samples = 0;              // DTX comfort noise (not concealment, as Chrome counts it);
+                                                   // on a stream without DTX comfort noise is silent concealment
   uint64_t interruption_count = 0;                 // interruptionCount: concealment events >= 150 ms
   double total_interruption_duration_s = 0;        // totalInterruptionDuration
 

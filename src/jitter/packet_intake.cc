@@ -76,9 +76,11 @@ std::vector<StoredPacket> PacketIntake::accept(ReceivedPacket&& packet) {
 }
 
 void PacketIntake::note_dtx(const StoredPacket& s) {
+  const bool was_seen = dtx_seen_;
   if (last_sequence_ && s.marker && s.sequence > *last_sequence_) dtx_seen_ = true;
   if (last_sequence_ && s.sequence == *last_sequence_ + 1 && s.position > *last_end_ + s.duration / 2)
     dtx_seen_ = true;
+  if (dtx_seen_ && !was_seen) stats_.dtx_seen();
   if (!last_sequence_ || s.sequence > *last_sequence_) {
     last_sequence_ = s.sequence;
     last_end_ = s.end();

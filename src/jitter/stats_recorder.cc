@@ -19,10 +19,44 @@ void StatsRecorder::concealment_ended() {
   event_samples_ = 0;
 }
 
+void StatsRecorder::count_comfort_noise(JitterStats& s, bool continues_concealment) const {
+  if (comfort_noise_run_ == 0) return;
+  if (dtx_stream_) {
+    s.comfort_noise_samples += comfort_noise_run_;
+    return;
+  }
+  s.concealed_samples += comfort_noise_run_;
+  s.silent_concealed_samples += comfort_noise_run_;
+  if (!continues_concealment) ++s.concealment_events;
+}
+
+void StatsRecorder::comfort_noise_ended() {
+  count_comfort_noise(s_, run_continues_concealment_);
+  if (dtx_stream_) {
+    if (in_concealment_) concealment_ended();
+  } else {
+    in_concealment_ = true;  // the event goes on into what follows if that is concealment too
+    event_samples_ += comfort_noise_run_;
+  }
+  comfort_noise_run_ = 0;
+}
+
 void StatsRecorder::frame_emitted(sim::Timestamp now, std::span<const SampleMeta> metas, double target_ms) {
   int64_t frame_delay_ns = -1;
   for (const auto& m : metas) {
     ++s_.total_samples_received;
+    if (m.kind == SampleKind::kComfortNoise) {
+      if (!dtx_stream_) {  // undecided until the run ends
+        if (comfort_noise_run_ == 0) run_continues_concealment_ = in_concealment_;
+        ++comfort_noise_run_;
+        continue;
+      }
+      if (comfort_noise_run_ > 0) comfort_noise_ended();  // DTX was seen during the run
+      if (in_concealment_) concealment_ended();
+      ++s_.comfort_noise_samples;
+      continue;
+    }
+    if (comfort_noise_run_ > 0) comfort_noise_ended();
     if (is_concealment(m.kind)) {
       if (!in_concealment_) ++s_.concealment_events;
       in_concealment_ = true;
@@ -32,7 +66,6 @@ void StatsRecorder::frame_emitted(sim::Timestamp now, std::span<const SampleMeta
       continue;
     }
     if (in_concealment_) concealment_ended();
-    if (m.kind == SampleKind::kComfortNoise) ++s_.comfort_noise_samples;
     if (m.arrival_ns >= 0) {
       const int64_t d = now.ns() - m.arrival_ns;
       s_.jitter_buffer_delay_s += static_cast<double>(d) * 1e-9;
@@ -51,6 +84,7 @@ void StatsRecorder::frame_emitted(sim::Timestamp now, std::span<const SampleMeta
 
 JitterStats StatsRecorder::stats() const {
   JitterStats out = s_;
+  count_comfort_noise(out, run_continues_concealment_);
   if (delay_frames_ > 0) {
     const auto rank = static_cast<uint64_t>(std::ceil(0.95 * static_cast<double>(delay_frames_)));
     uint64_t seen = 0;

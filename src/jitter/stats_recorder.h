@@ -23,20 +23,34 @@ class StatsRecorder {
   void fec_used() { ++s_.fec_packets_used; }
   void samples_removed(uint64_t n) { s_.removed_samples_for_acceleration += n; }
   void samples_inserted(uint64_t n) { s_.inserted_samples_for_deceleration += n; }
+  // The sender has been seen to use DTX (PacketIntake: a talkspurt's marker, or a timestamp jump
+  // between consecutive sequence numbers).
+  void dtx_seen() { dtx_stream_ = true; }
 
   // One emitted frame: `now` is its emission time, `target_ms` the target delay at that moment.
   void frame_emitted(sim::Timestamp now, std::span<const SampleMeta> metas, double target_ms);
 
+  // Comfort noise stands for the sender's DTX silence only on a stream that uses DTX; on one that
+  // does not, every frame was sent, and comfort noise played in a gap replaces lost or late
+  // packets: silent concealment (W3C silentConcealedSamples), as the decoder's faded concealment is.
+  // Which one a run of comfort noise was is decided when it ends (the packet after a stream's
+  // first DTX pause is what shows it uses DTX) or, for a run still playing, when stats are read.
   JitterStats stats() const;
 
  private:
   void concealment_ended();
+  void comfort_noise_ended();
+  // Adds a pending comfort-noise run to `s` as what it was (see stats()).
+  void count_comfort_noise(JitterStats& s, bool continues_concealment) const;
 
   int rate_;
   JitterStats s_;
   bool in_concealment_ = false;
   bool decoded_played_ = false;
   uint64_t event_samples_ = 0;
+  bool dtx_stream_ = false;
+  uint64_t comfort_noise_run_ = 0;         // samples of the comfort noise playing now, not yet counted
+  bool run_continues_concealment_ = false;  // the run began right after concealment (one event)
   std::array<uint64_t, 10001> delay_hist_ms_{};  // per-frame delay, 1 ms bins, last bin = 10 s+
   uint64_t delay_frames_ = 0;
 };

@@ -36,6 +36,7 @@ std::vector<SampleMeta> metas(size_t n, SampleKind kind, int64_t arrival_ns = -1
 
 TEST(StatsRecorder, CountsConcealmentEventsInterruptionsAndDelay) {
   StatsRecorder r(1000);  // 1 kHz: 10 samples per 10 ms frame, 1 sample = 1 ms
+  r.dtx_seen();           // a stream with DTX: its comfort noise is not concealment
   const auto t = [](int ms) { return sim::Timestamp::from_ms(ms); };
   r.frame_emitted(t(100), metas(10, SampleKind::kNormal, 60000000), 40);  // waited 40 ms
   r.frame_emitted(t(110), metas(10, SampleKind::kExpand), 40);
@@ -56,6 +57,41 @@ TEST(StatsRecorder, CountsConcealmentEventsInterruptionsAndDelay) {
   EXPECT_NEAR(s.mean_delay_ms(), 50.0, 1e-9);
   EXPECT_NEAR(s.jitter_buffer_target_delay_s, 20 * 0.040, 1e-12);
   EXPECT_DOUBLE_EQ(s.jitter_buffer_delay_p95_ms, 60.5);  // frames of 40 and 60 ms: p95 in the 60 ms bin
+}
+
+// On a stream without DTX every frame was sent: comfort noise played in a gap stands for lost or
+// late packets, silent concealment (it was counted as DTX comfort noise, so a call with losses in
+// one side's pauses read concealed_ratio 0). A stream's first DTX pause is only known for one when
+// the packet after it arrives: the run is decided when it ends.
+TEST(StatsRecorder, ComfortNoiseIsSilentConcealmentUnlessTheStreamUsesDtx) {
+  const auto t = [](int ms) { return sim::Timestamp::from_ms(ms); };
+  StatsRecorder r(1000);
+  r.frame_emitted(t(100), metas(10, SampleKind::kNormal, 60000000), 40);
+  for (int i = 0; i < 10; ++i) r.frame_emitted(t(110 + 10 * i), metas(10, SampleKind::kExpand), 40);
+  for (int i = 0; i < 10; ++i) r.frame_emitted(t(210 + 10 * i), metas(10, SampleKind::kComfortNoise), 40);
+  JitterStats s = r.stats();  // the run is still playing: counted as what it is so far
+  EXPECT_EQ(s.concealed_samples, 200u);
+  EXPECT_EQ(s.silent_concealed_samples, 100u);
+  EXPECT_EQ(s.concealment_events, 1u);  // the comfort noise continues the decoder's concealment
+  EXPECT_EQ(s.comfort_noise_samples, 0u);
+  r.frame_emitted(t(310), metas(10, SampleKind::kNormal, 300000000), 40);
+  s = r.stats();
+  EXPECT_EQ(s.concealment_events, 1u);
+  EXPECT_EQ(s.interruption_count, 1u);  // 200 ms of concealment ended by a decoded frame
+  EXPECT_DOUBLE_EQ(s.total_interruption_duration_s, 0.2);
+  EXPECT_EQ(s.total_samples_received, 220u);
+
+  // The packet after the pause shows DTX: the same run is the sender's silence, not concealment.
+  StatsRecorder d(1000);
+  d.frame_emitted(t(100), metas(10, SampleKind::kNormal, 60000000), 40);
+  for (int i = 0; i < 30; ++i) d.frame_emitted(t(110 + 10 * i), metas(10, SampleKind::kComfortNoise), 40);
+  d.dtx_seen();
+  d.frame_emitted(t(410), metas(10, SampleKind::kNormal, 400000000), 40);
+  s = d.stats();
+  EXPECT_EQ(s.comfort_noise_samples, 300u);
+  EXPECT_EQ(s.concealed_samples, 0u);
+  EXPECT_EQ(s.concealment_events, 0u);
+  EXPECT_EQ(s.interruption_count, 0u);
 }
 
 }  // namespace
