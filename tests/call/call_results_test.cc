@@ -177,6 +177,35 @@ TEST(CallResults, AnEmptyTalkListIsSilence) {
   EXPECT_GT(std::count_if(talking.begin(), talking.end(), [](float x) { return x != 0.0f; }), 1000);
 }
 
+// Packets lost while a peer without DTX is silent were concealed with comfort noise that no
+// concealment figure counted: a muted peer's direction at 8 % loss read concealed_ratio 0 and
+// 0 concealment events. Every frame of such a stream was sent, so concealment follows the loss;
+// with DTX the same pauses are the sender's silence, and comfort noise there is not concealment.
+TEST(CallResults, LossesInAPauseOfAStreamWithoutDtxAreConcealment) {
+  const json lossy = {{"delay", {{"base_ms", 40}}}, {"loss", {{"model", "bernoulli"}, {"p", 0.08}}}};
+  for (const bool dtx : {false, true}) {
+    json doc = two_way(dtx ? "muted_dtx" : "muted", lossy, lossy);
+    doc["duration_s"] = 12;
+    doc["seed"] = 7;
+    doc["peers"]["bob"]["talk"] = json::array();
+    doc["peers"]["bob"]["codec"] = {{"sample_rate_hz", 48000}, {"dtx", dtx}};
+    doc.erase("expect");
+    const CallResult r = run(doc, false);
+    const auto& m = direction(r, "bob->alice").metrics;
+    SCOPED_TRACE(dtx ? "dtx" : "no dtx");
+    if (!dtx) {
+      // 39 of 600 packets lost (6.5 %), none late: concealed 6.5 % of the samples played.
+      EXPECT_GT(m.at("residual_loss_ratio"), 0.05);
+      EXPECT_NEAR(m.at("concealed_ratio"), m.at("residual_loss_ratio"), 0.01);
+      EXPECT_GE(m.at("concealment_events"), 30);
+      EXPECT_EQ(m.at("silent_concealed_samples"), m.at("concealed_samples"));  // all of it quiet
+    } else {
+      EXPECT_LT(m.at("packets_sent"), 100);  // DTX keep-alives only
+      EXPECT_LT(m.at("concealed_ratio"), 0.01);
+    }
+  }
+}
+
 TEST(CallResults, WithoutScoringMosExpectationsAreSkippedNotFailed) {
   json doc = two_way("noscore", json::object(), json::object());
   doc["expect"] = {{"all", {"mos_lqo_nb >= 3", "packets_sent >= 100"}}};
