@@ -30,8 +30,11 @@ json rtp_json(const DirectionResult& d) {
           {"duplicates", r.duplicates},
           {"reordered", r.reordered},
           {"malformed", d.malformed_packets},
+          // null until a second packet gave the estimate something to measure (as the metrics)
           {"interarrival_jitter_ms",
-           {{"final", rnd(r.jitter_ms)}, {"mean", rnd(r.mean_jitter_ms)}, {"max", rnd(r.max_jitter_ms)}}}};
+           r.jitter_updates > 0
+               ? json{{"final", rnd(r.jitter_ms)}, {"mean", rnd(r.mean_jitter_ms)}, {"max", rnd(r.max_jitter_ms)}}
+               : json(nullptr)}};
 }
 
 // "getStats" holds only members that mirror W3C RTCInboundRtpStreamStats (same meaning, same
@@ -52,8 +55,9 @@ json jitter_json(const jitter::JitterStats& j) {
   return {{"getStats", get_stats},
           {"packets_duplicated", j.packets_duplicated},
           {"fec_frames_recovered", j.fec_packets_used},
-          {"delay_mean_ms", rnd(j.mean_delay_ms())},
-          {"delay_p95_ms", rnd(j.jitter_buffer_delay_p95_ms)},
+          // null when no decoded sample was played: no delay was measured
+          {"delay_mean_ms", j.jitter_buffer_emitted_count > 0 ? json(rnd(j.mean_delay_ms())) : json(nullptr)},
+          {"delay_p95_ms", j.jitter_buffer_emitted_count > 0 ? json(rnd(j.jitter_buffer_delay_p95_ms)) : json(nullptr)},
           {"comfort_noise_samples", j.comfort_noise_samples},
           {"interruption_count", j.interruption_count},
           {"interruption_duration_s", rnd(j.total_interruption_duration_s, 6)}};

@@ -95,9 +95,9 @@ std::vector<MetricInfo> build() {
       m("ipdv_abs_p99_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false, "99th percentile of |IPDV|"),
       m("interarrival_jitter_mean_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
         "RFC 3550 interarrival jitter at the receiver, mean of the running estimate over every packet after "
-        "the first (Wireshark's Mean Jitter)"),
+        "the first (Wireshark's Mean Jitter on a stream without DTX)"),
       m("interarrival_jitter_max_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
-        "largest value of the RFC 3550 interarrival jitter estimate (Wireshark's Max Jitter)"),
+        "largest value of the RFC 3550 interarrival jitter estimate (Wireshark's Max Jitter on a stream without DTX)"),
       m("interarrival_jitter_final_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
         "the RFC 3550 interarrival jitter estimate after the last packet (what an RTCP report would carry)"),
       // loss, counted against what the sender sent

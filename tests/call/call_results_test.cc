@@ -69,6 +69,15 @@ TEST(CallResults, DeadDirectionReadsLossOneAndFailsItsGate) {
                              "interarrival_jitter_mean_ms", "emodel_mos_cqe", "emodel_r_swb"})
     EXPECT_EQ(m.count(absent), 0u) << absent;
   EXPECT_FALSE(dead.emodel.has_value());
+  // Nor in result.json's detail blocks (they read jitter 0.0 and buffer delay 0.0 ms).
+  const json j = result_to_json(r);
+  const json& dj = j.at("directions").at("alice->bob");
+  EXPECT_TRUE(dj.at("rtp").at("interarrival_jitter_ms").is_null()) << dj.at("rtp");
+  EXPECT_TRUE(dj.at("jitter_buffer").at("delay_mean_ms").is_null()) << dj.at("jitter_buffer");
+  EXPECT_TRUE(dj.at("jitter_buffer").at("delay_p95_ms").is_null()) << dj.at("jitter_buffer");
+  const json& live = j.at("directions").at("bob->alice");
+  EXPECT_GT(live.at("jitter_buffer").at("delay_mean_ms").get<double>(), 0.0);
+  EXPECT_TRUE(live.at("rtp").at("interarrival_jitter_ms").at("mean").is_number());
 
   EXPECT_EQ(outcome(r, "alice->bob", "effective_loss_ratio <= 0.05").status, ExpectationStatus::kFailed);
   const auto& unmeasured = outcome(r, "alice->bob", "concealed_ratio <= 0.03");
