@@ -8,6 +8,9 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "check_test_util.h"
 #include "common/error.h"
@@ -196,6 +199,50 @@ TEST_F(ReportFrontier, ReferencePointsAreDrawnAndJudgedWithTheirTrace) {
       << gp;
   EXPECT_NE(gp.find("index 5 every ::0::0 using 1:2"), std::string::npos) << gp;
   EXPECT_NE(read_file(r / "index.html").find("<code>callsim report --reference</code>"), std::string::npos);
+}
+
+// A trace whose settings have no WB (a --no-score sweep, or calls that all failed) but which has a
+// reference point wrote an empty settings block: gnuplot merges blank lines, every later `index`
+// pointed one block too far, and the plot drew the "Pareto frontier" through the reference points
+// and the other trace's settings not at all. Every block now holds a row.
+TEST_F(ReportFrontier, ATraceWithoutJudgedSettingsKeepsEveryPlotOnItsOwnData) {
+  const fs::path sweep = write({frontier_call("a", "fixed0", -1, 66.5, 66.5),
+                                frontier_call("a", "fixed40", -1, 106.5, 106.5),
+                                frontier_call("a", "adaptive", -1, 80.0, 95.0),
+                                frontier_call("b", "fixed0", 3.0, 60.0, 60.0),
+                                frontier_call("b", "adaptive", 3.5, 70.0, 81.0),
+                                frontier_call("b", "fixed100", 3.4, 160.0, 160.0)});
+  const fs::path ref = write_text("ref.csv",
+                                  "mos_lqo_wb,run,label,mouth_to_ear_mean_ms,mouth_to_ear_p95_ms\n"
+                                  "4.2,a,NetEq,90,99\n"
+                                  "3.6,b,NetEq,65,70\n");
+  report(sweep, {ref});
+  const fs::path r = dir.path() / "report";
+  const std::string dat = read_file(r / "plots" / "frontier.dat");
+  // Blocks as gnuplot reads them: separated by runs of blank lines, comments ignored.
+  std::vector<std::string> blocks(1);
+  int blank = 0;
+  std::istringstream lines(dat);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) {
+      ++blank;
+      continue;
+    }
+    if (line[0] == '#') continue;
+    if (blank >= 2 && !blocks.back().empty()) blocks.emplace_back();
+    blank = 0;
+    blocks.back() += line + "\n";
+  }
+  // Per trace: settings, frontier, reference points.
+  ASSERT_EQ(blocks.size(), 6u) << dat;
+  EXPECT_EQ(blocks[0].rfind("NaN NaN", 0), 0u) << blocks[0];  // trace a: nothing judged
+  EXPECT_EQ(blocks[1], "90.00 4.2000\n");                      // its frontier: the reference alone
+  EXPECT_EQ(blocks[2], "90.00 4.2000\n");                      // its reference point
+  EXPECT_NE(blocks[3].find("70.00 3.5000"), std::string::npos) << blocks[3];  // trace b's settings
+  EXPECT_EQ(blocks[5], "65.00 3.6000\n");
+  const std::string gp = read_file(r / "plots" / "frontier.gp");
+  EXPECT_NE(gp.find("'frontier.dat' index 3 using 1:2 with points"), std::string::npos) << gp;
+  EXPECT_NE(gp.find("index 5 every ::0::0 using 1:2"), std::string::npos) << gp;
 }
 
 TEST_F(ReportFrontier, ReferencePointsMatchEveryParameterTheyNameAndTheirDirection) {

@@ -234,15 +234,23 @@ std::string labelled_points(const Trace& t, const ParetoFrontier& f, const Frame
   return out;
 }
 
+// gnuplot counts a run of blank lines as one block separator, so an empty block would shift every
+// later `index`: a trace whose settings were not judged (no WB) drew its frontier through its
+// reference points. An empty block holds one undefined point instead, which gnuplot skips.
+std::string nonempty_block(std::string rows, const char* undefined_row) {
+  return rows.empty() ? std::string(undefined_row) : rows;
+}
+
 // Appends the data blocks (the judged settings; the frontier by delay; the reference points, when
 // the trace has some) and the plot commands. `blocks` counts the blocks written so far.
 void add_plot(PlotScript& s, std::string& data, const Trace& t, const ParetoFrontier& f, int n, int& blocks) {
   const Frame fr = frame_of(extent_of(t, f));
   data += "# " + t.name + ": settings (mean mouth-to-ear ms, MOS-LQO WB, label, label slant)\n" +
-          labelled_points(t, f, fr);
+          nonempty_block(labelled_points(t, f, fr), "NaN NaN \"\" 1\n");
   data += "\n\n# " + t.name + ": Pareto frontier\n";
-  for (size_t i : f.frontier) data += num(t.settings[i].mean, 2) + " " + num(t.settings[i].wb, 4) + "\n";
-  data += "\n\n";
+  std::string frontier;
+  for (size_t i : f.frontier) frontier += num(t.settings[i].mean, 2) + " " + num(t.settings[i].wb, 4) + "\n";
+  data += nonempty_block(std::move(frontier), "NaN NaN\n") + "\n\n";
   const std::string block = std::to_string(blocks), front = std::to_string(blocks + 1);
   blocks += 2;
   // Reference points: one block, a legend entry each (a marker and colour per point of the trace).
