@@ -121,6 +121,27 @@ TEST(PluginJitterBuffer, LoadErrorsNameTheLibrary) {
   }
 }
 
+// A scenario takes the library's fingerprint when it is read (the build its results name); a
+// library rebuilt before the call starts (a long sweep) is refused rather than misattributed.
+TEST(PluginJitterBuffer, ALibraryChangedSinceTheScenarioWasReadIsRefused) {
+  JitterBufferConfig c;
+  c.kind = JitterBufferKind::kPlugin;
+  c.plugin_path = CALLSIM_JB_EXAMPLE_PLUGIN;
+  c.plugin_fingerprint = plugin_fingerprint(CALLSIM_JB_EXAMPLE_PLUGIN);
+  EXPECT_EQ(c.plugin_fingerprint.rfind("fnv1a64:", 0), 0u) << c.plugin_fingerprint;
+  EXPECT_NO_THROW(make_jitter_buffer(c, std::make_unique<FakeDecoder>(kRate), kRate));
+  c.plugin_fingerprint = "fnv1a64:0000000000000000";
+  try {
+    make_jitter_buffer(c, std::make_unique<FakeDecoder>(kRate), kRate);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("the plugin library changed since the scenario was read (was "
+                               "fnv1a64:0000000000000000)"),
+              std::string::npos)
+        << e.message();
+  }
+}
+
 // The working folder for one test (restored after it).
 class InFolder {
  public:
