@@ -39,7 +39,9 @@ json rtp_json(const DirectionResult& d) {
 
 // "getStats" holds only members that mirror W3C RTCInboundRtpStreamStats (same meaning, same
 // units: seconds for the delay sums); the rest are callsim's own, in snake_case.
-json jitter_json(const jitter::JitterStats& j) {
+// A plugin buffer's section also names the library and its build ("plugin": path, fingerprint).
+json jitter_json(const DirectionResult& d) {
+  const jitter::JitterStats& j = d.jitter;
   const json get_stats = {{"packetsReceived", j.packets_received},
                           {"packetsDiscarded", j.packets_discarded},
                           {"fecPacketsReceived", j.fec_packets_received},
@@ -52,7 +54,7 @@ json jitter_json(const jitter::JitterStats& j) {
                           {"concealmentEvents", j.concealment_events},
                           {"insertedSamplesForDeceleration", j.inserted_samples_for_deceleration},
                           {"removedSamplesForAcceleration", j.removed_samples_for_acceleration}};
-  return {{"getStats", get_stats},
+  json out = {{"getStats", get_stats},
           {"packets_duplicated", j.packets_duplicated},
           {"fec_frames_recovered", j.fec_packets_used},
           // null when no decoded sample was played: no delay was measured
@@ -61,6 +63,9 @@ json jitter_json(const jitter::JitterStats& j) {
           {"comfort_noise_samples", j.comfort_noise_samples},
           {"interruption_count", j.interruption_count},
           {"interruption_duration_s", rnd(j.total_interruption_duration_s, 6)}};
+  if (!d.jitter_plugin_path.empty())
+    out["plugin"] = {{"path", d.jitter_plugin_path}, {"fingerprint", d.jitter_plugin_fingerprint}};
+  return out;
 }
 
 // A P.862 block (src/scoring's report: every window, the call-level figures or why there are
@@ -115,7 +120,7 @@ json direction_json(const DirectionResult& d) {
           {"metrics", results::metrics_to_json(d.metrics)},
           {"network", results::link_stats_json(d.link)},
           {"rtp", rtp_json(d)},
-          {"jitter_buffer", jitter_json(d.jitter)},
+          {"jitter_buffer", jitter_json(d)},
           {"quality", quality},
           {"notes", d.notes},
           {"files",

@@ -49,6 +49,8 @@ struct DirectionResult {
   int64_t malformed_packets = 0;
   uint32_t frame_ticks = 960;  // one sent frame in 48 kHz RTP time
   jitter::JitterStats jitter;
+  // A plugin buffer's library (absolute path) and the FNV-1a 64 of its bytes; "" otherwise.
+  std::string jitter_plugin_path, jitter_plugin_fingerprint;
   std::vector<TimelineBin> timeline;
   std::optional<scoring::ScoreReport> pesq_nb, pesq_wb;  // P.862 / P.862.2 windows and call-level figures
   std::optional<quality::CallRating> emodel;

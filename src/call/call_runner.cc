@@ -55,6 +55,10 @@ DirectionResult collect(peer::Direction& dir, const scenario::Direction& names) 
   d.frame_ticks = static_cast<uint32_t>(dir.sender().frame_duration().ns() * 48 / 1000000);
   d.malformed_packets = dir.receiver().depacketizer().malformed();
   d.jitter = dir.receiver().jitter_stats();
+  if (dir.setup().jitter_buffer.kind == jitter::JitterBufferKind::kPlugin) {
+    d.jitter_plugin_path = dir.setup().jitter_buffer.plugin_path;
+    d.jitter_plugin_fingerprint = dir.setup().jitter_buffer.plugin_fingerprint;
+  }
   return d;
 }
 

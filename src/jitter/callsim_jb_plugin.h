@@ -14,10 +14,22 @@
  *
  * Units: sample_rate_hz is the output (and decoder) rate; audio is mono float in [-1, 1);
  * rtp_timestamp is the 48 kHz RTP clock (RFC 7587); times are nanoseconds on the simulation clock
- * (arrival and pull times share it). pull() is called every 10 ms and must write exactly n =
- * sample_rate_hz / 100 samples.
+ * (arrival and pull times share it; 0 is the start of the call). pull() is called every 10 ms and
+ * must write exactly n = sample_rate_hz / 100 samples.
  *
- * Threading: one handle is only ever used from one thread. Calls never overlap.
+ * What the host checks (a violation ends the call with an error naming the library and the call
+ * time; callsim exits with code 2):
+ *   - audio: every sample finite and within [-2, 2] (decoded audio may overshoot full scale a
+ *     little and is taken as it is; NaN, infinities and larger values are refused);
+ *   - playout_timestamp: only on a frame that is not CALLSIM_JB_SILENCE, and inside RTP time the
+ *     plugin had the host decode (decode, or decode_fec of the next packet) by the end of that pull;
+ *   - statistics: see callsim_jb_stats.
+ *
+ * Threading: one handle is only ever used from one thread, and its calls never overlap. Different
+ * handles (the directions of a call, the calls of a sweep run with -j > 1) are used at the same
+ * time from different threads, and which calls share a process or run in which order depends on
+ * -j: a plugin must keep no global mutable state (counters, caches, random state shared between
+ * handles), or its results depend on -j. Keep all state in the handle.
  * Errors: functions returning int return 0 on success, non-zero on failure; create() returns NULL
  * and writes a NUL-terminated message into error (at most error_size bytes).
  */
@@ -59,7 +71,15 @@ typedef struct callsim_jb_decoder {
 } callsim_jb_decoder;
 
 /* Statistics (W3C RTCInboundRtpStreamStats names, see jitter_buffer.h for units). The host
- * zeroes the struct and sets struct_size before calling get_stats; a plugin fills what it knows. */
+ * zeroes the struct and sets struct_size before calling get_stats; a plugin fills what it knows.
+ * packets_received and total_samples_received are counted by the host (packets handed to insert,
+ * samples pulled) whatever the plugin reports. The rest is refused when the call could not have
+ * produced it: a packet count above packets_received; emitted, comfort-noise or inserted samples
+ * above total_samples_received; removed samples above what the host decoded; concealed_samples
+ * above the samples of the CALLSIM_JB_EXPAND frames, or below their number (each holds some);
+ * silent_concealed_samples or concealment_events above concealed_samples, interruption_count above
+ * concealment_events; a delay sum or duration that is not finite, negative, or longer than the
+ * call allows (src/jitter/README.md, "Plugins"). */
 typedef struct callsim_jb_stats {
   uint32_t struct_size;
   uint64_t packets_received;
@@ -94,7 +114,8 @@ typedef struct callsim_jb_plugin {
   int (*insert)(void* handle, uint16_t sequence, uint32_t rtp_timestamp, int marker, const uint8_t* payload,
                 size_t size, int64_t arrival_ns);
   /* Writes n samples; frame_type gets a callsim_jb_frame_type; playout_timestamp_valid (0/1) and
-   * playout_timestamp the RTP timestamp of the first sample when it is real audio. */
+   * playout_timestamp the RTP timestamp of the first sample when it is real audio (decoded from a
+   * packet or rebuilt from FEC: it becomes the frame's mouth-to-ear delay). */
   int (*pull)(void* handle, int64_t now_ns, float* out, int n, int* frame_type, int* playout_timestamp_valid,
               uint32_t* playout_timestamp);
   int (*get_stats)(void* handle, callsim_jb_stats* stats);

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/error.h"
 #include "jitter/adaptive_jitter_buffer.h"
 #include "jitter/fixed_jitter_buffer.h"
 #include "jitter/plugin_jitter_buffer.h"
@@ -52,9 +53,17 @@ std::unique_ptr<JitterBuffer> make_jitter_buffer(const JitterBufferConfig& confi
       speex.seed = config.seed;
       return std::make_unique<SpeexJitterBuffer>(speex, std::move(decoder), output_rate_hz, config.fec_probe);
     }
-    case JitterBufferKind::kPlugin:
-      return std::make_unique<PluginJitterBuffer>(config.plugin_path, config.plugin_config_json,
-                                                  std::move(decoder), output_rate_hz);
+    case JitterBufferKind::kPlugin: {
+      auto buffer = std::make_unique<PluginJitterBuffer>(config.plugin_path, config.plugin_config_json,
+                                                         std::move(decoder), output_rate_hz, config.direction);
+      // The build the result will name is the one that plays the call (a sweep reads its
+      // scenarios long before it runs the last call).
+      if (!config.plugin_fingerprint.empty() && plugin_fingerprint(buffer->path()) != config.plugin_fingerprint)
+        throw InputError(buffer->path(), "",
+                         "the plugin library changed since the scenario was read (was " +
+                             config.plugin_fingerprint + ")");
+      return buffer;
+    }
   }
   throw std::invalid_argument("make_jitter_buffer: unknown kind");
 }

@@ -152,6 +152,11 @@ struct JitterBufferConfig {
   SpeexJitterConfig speex;
   std::string plugin_path;                // kind == kPlugin: shared library implementing callsim_jb_plugin.h
   std::string plugin_config_json = "{}";  // handed to the plugin's create()
+  // plugin_fingerprint(plugin_path) when the scenario was read ("" = not taken): recorded in the
+  // call's result.json and a sweep's job fingerprint; a library changed since is refused at load.
+  std::string plugin_fingerprint;
+  std::string direction;  // the call's direction ("alice->bob"), named in a plugin's errors
+
   FecProbe fec_probe;                     // empty = codec::has_lbrr
   // Seeds the comfort noise: sim::RandomStream(seed, "jitter/comfort_noise"); it replaces the
   // seeds of `adaptive` and `speex`. peer::Direction sets it from (scenario seed, "jitter/<direction>")

@@ -1,6 +1,7 @@
 // SharedLibrary: a dlopen()ed library, closed on destruction (RAII over dlopen/dlsym/dlclose).
 // Failures are user-input errors (the path came from a scenario): InputError naming the path,
-// with dlerror()'s reason.
+// with dlerror()'s reason. A relative path is made absolute (from the working folder) before
+// dlopen(), which would otherwise search the library path for a name without a slash.
 #pragma once
 
 #include <string>
@@ -16,11 +17,15 @@ class SharedLibrary {
 
   // The address of an exported symbol; throws InputError when it is missing.
   void* symbol(const char* name) const;
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return path_; }  // absolute
 
  private:
   std::string path_;
   void* handle_ = nullptr;
 };
+
+// "fnv1a64:<16 hex digits>", the FNV-1a 64 of a file's bytes (a plugin build's identity in a
+// call's result.json and in a sweep's job fingerprint). Throws InputError naming the path.
+std::string plugin_fingerprint(const std::string& path);
 
 }  // namespace callsim::jitter

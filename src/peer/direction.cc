@@ -23,6 +23,7 @@ std::unique_ptr<jitter::JitterBuffer> make_buffer(const DirectionSetup& s) {
   const int rate = s.stream->sample_rate_hz;
   jitter::JitterBufferConfig config = s.jitter_buffer;
   config.seed = sim::RandomStream(s.seed, "jitter/" + s.name).next_u64();
+  config.direction = s.name;
   return jitter::make_jitter_buffer(config, codec::make_opus_decoder(rate), rate);
 }
 

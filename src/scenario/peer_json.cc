@@ -7,6 +7,7 @@
 #include "audio/talkers.h"
 #include "common/error.h"
 #include "common/file_read.h"
+#include "jitter/shared_library.h"
 
 namespace callsim::scenario {
 namespace {
@@ -125,9 +126,11 @@ jitter::JitterBufferConfig parse_jitter_buffer(const JsonNode& n, const PeerPars
     n.expect_keys({"plugin", "config"});
     j.kind = jitter::JitterBufferKind::kPlugin;
     const JsonNode plugin = n.at("plugin");
-    j.plugin_path = resolve_path(ctx.base_dir, plugin.string());
+    // Absolute: dlopen() would search the library path for a name without a slash.
+    j.plugin_path = std::filesystem::absolute(resolve_path(ctx.base_dir, plugin.string())).lexically_normal().string();
     try {
       require_regular_file(j.plugin_path, "a plugin library");
+      j.plugin_fingerprint = jitter::plugin_fingerprint(j.plugin_path);
     } catch (const InputError& e) {
       plugin.fail("plugin library '" + plugin.string() + "': " + e.what());
     }

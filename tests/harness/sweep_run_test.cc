@@ -1,6 +1,8 @@
 // Sweeps: byte-identical results whatever the thread count, resume, exit codes, record contents.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "audio/audio.h"
 #include "common/error.h"
 #include "harness/sweep/results_io.h"
@@ -127,6 +129,36 @@ TEST(Sweep, ResumeKeepsCompleteCallsAndRerunsTheRest) {
   EXPECT_EQ(again.exit_code(), 0);
   EXPECT_FALSE(
       fs::exists(call_dir(out, jobs[0].id) / "alice-to-bob" / "degraded.wav"));  // stale files removed
+}
+
+// Resuming after a plugin was rebuilt kept the old build's results: the fingerprint covered the
+// scenario document only. Now it covers the library's bytes, which result.json records too.
+TEST(Sweep, ResumeRerunsACallWhosePluginWasRebuiltAndResultsNameTheBuild) {
+  TempDir dir;
+  fs::copy_file(CALLSIM_JB_EXAMPLE_PLUGIN, dir / "mine.so");
+  json doc = testutil::short_call("plugged");
+  doc["peers"]["bob"]["jitter_buffer"] = {{"plugin", "mine.so"}, {"config", {{"delay_ms", 60}}}};
+  testutil::write_json(dir / "plugged.json", doc);
+  const fs::path out = dir / "out";
+  const auto result = [&] { return json::parse(testutil::read_text(call_dir(out, "plugged") / "result.json")); };
+  EXPECT_EQ(run_sweep(expand_suites({(dir / "plugged.json").string()}), quiet_options(out, 1)).ran, 1u);
+  const json first = result().at("directions").at("alice->bob").at("jitter_buffer").at("plugin");
+  EXPECT_EQ(first.at("path"), (dir / "mine.so").string());
+  const std::string build1 = first.at("fingerprint");
+  EXPECT_EQ(build1.rfind("fnv1a64:", 0), 0u) << build1;
+  EXPECT_EQ(run_sweep(expand_suites({(dir / "plugged.json").string()}), quiet_options(out, 1)).resumed, 1u);
+
+  // "Rebuilt": other bytes (trailing bytes after an ELF file's last section load as before).
+  {
+    std::ofstream more(dir / "mine.so", std::ios::binary | std::ios::app);
+    more << std::string(64, '\0');
+  }
+  const SweepReport r = run_sweep(expand_suites({(dir / "plugged.json").string()}), quiet_options(out, 1));
+  EXPECT_EQ(r.ran, 1u);
+  EXPECT_EQ(r.resumed, 0u);
+  EXPECT_EQ(r.errors, 0u);
+  const std::string build2 = result().at("directions").at("alice->bob").at("jitter_buffer").at("plugin").at("fingerprint");
+  EXPECT_NE(build2, build1);
 }
 
 TEST(Sweep, FailedExpectationsAndBrokenInputsSetTheExitCode) {

@@ -1,6 +1,11 @@
 // The plugin C ABI: the worked example (plugin_example/fixed_delay_plugin.c) loaded through
 // make_jitter_buffer, and the loader's errors.
+#include <dlfcn.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
 
 #include "common/error.h"
 #include "jitter/jitter_buffer.h"
@@ -96,21 +101,163 @@ TEST(PluginJitterBuffer, LoadErrorsNameTheLibrary) {
     EXPECT_EQ(e.file(), "/nonexistent/libnothing.so");
     EXPECT_NE(e.message().find("cannot load jitter-buffer plugin"), std::string::npos) << e.message();
   }
+  Dl_info libm{};
+  ASSERT_NE(dladdr(reinterpret_cast<void*>(static_cast<double (*)(double)>(&::cbrt)), &libm), 0);
+  const std::string libm_path = std::filesystem::canonical(libm.dli_fname).string();
   try {
-    make_plugin("libm.so.6", "{}");  // loads, but is no plugin
+    make_plugin(libm_path, "{}");  // loads, but is no plugin
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_EQ(e.file(), "libm.so.6");
+    EXPECT_EQ(e.file(), libm_path);
     EXPECT_NE(e.message().find("missing symbol callsim_jb_plugin_v1"), std::string::npos) << e.message();
   }
   try {
     make_plugin(CALLSIM_JB_EXAMPLE_PLUGIN, R"({"delay_ms": -5})");
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_EQ(e.file(), CALLSIM_JB_EXAMPLE_PLUGIN);
+    EXPECT_EQ(e.file(), std::filesystem::path(CALLSIM_JB_EXAMPLE_PLUGIN).lexically_normal().string());
     EXPECT_NE(e.message().find("rejected its config"), std::string::npos) << e.message();
     EXPECT_NE(e.message().find("delay_ms"), std::string::npos) << e.message();
   }
+}
+
+// A scenario takes the library's fingerprint when it is read (the build its results name); a
+// library rebuilt before the call starts (a long sweep) is refused rather than misattributed.
+TEST(PluginJitterBuffer, ALibraryChangedSinceTheScenarioWasReadIsRefused) {
+  JitterBufferConfig c;
+  c.kind = JitterBufferKind::kPlugin;
+  c.plugin_path = CALLSIM_JB_EXAMPLE_PLUGIN;
+  c.plugin_fingerprint = plugin_fingerprint(CALLSIM_JB_EXAMPLE_PLUGIN);
+  EXPECT_EQ(c.plugin_fingerprint.rfind("fnv1a64:", 0), 0u) << c.plugin_fingerprint;
+  EXPECT_NO_THROW(make_jitter_buffer(c, std::make_unique<FakeDecoder>(kRate), kRate));
+  c.plugin_fingerprint = "fnv1a64:0000000000000000";
+  try {
+    make_jitter_buffer(c, std::make_unique<FakeDecoder>(kRate), kRate);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("the plugin library changed since the scenario was read (was "
+                               "fnv1a64:0000000000000000)"),
+              std::string::npos)
+        << e.message();
+  }
+}
+
+// The working folder for one test (restored after it).
+class InFolder {
+ public:
+  explicit InFolder(const std::filesystem::path& dir) : old_(std::filesystem::current_path()) {
+    std::filesystem::current_path(dir);
+  }
+  ~InFolder() { std::filesystem::current_path(old_); }
+
+ private:
+  std::filesystem::path old_;
+};
+
+// A path without a slash went to dlopen() as it was, and dlopen() searches the library path for
+// such a name, never the working folder: "mine.so" next to the scenario failed with "cannot open
+// shared object file", and "libm.so.6" loaded the system's libm (any library of that name on
+// LD_LIBRARY_PATH would have played the call).
+TEST(PluginJitterBuffer, ANameWithoutASlashIsTheFileInTheWorkingFolder) {
+  const auto dir = std::filesystem::temp_directory_path() / ("callsim_plugin_name_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(CALLSIM_JB_EXAMPLE_PLUGIN, dir / "mine.so",
+                             std::filesystem::copy_options::overwrite_existing);
+  {
+    InFolder in(dir);
+    auto jb = make_plugin("mine.so", "{}");
+    EXPECT_EQ(dynamic_cast<PluginJitterBuffer&>(*jb).path(), (dir / "mine.so").string());
+    try {
+      make_plugin("libm.so.6", "{}");
+      FAIL() << "expected InputError";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), (dir / "libm.so.6").string());
+      EXPECT_NE(e.message().find("cannot load jitter-buffer plugin"), std::string::npos) << e.message();
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// The misbehaving test plugin (test_plugin/misbehaving_plugin.c) in `mode`, on 1 s of a stream
+// delayed 25 ms (packet 30 lost when `lose`): the InputError's text ("" when none), its stats.
+struct Misbehaved {
+  std::string error;
+  JitterStats stats;
+  RunResult run;
+};
+
+Misbehaved misbehave(const std::string& mode, bool lose = false) {
+  const auto sent = make_stream(harmonic_signal(kRate, 1.0), kRate, {});
+  Misbehaved out;
+  try {
+    auto jb = make_plugin(CALLSIM_JB_MISBEHAVING_PLUGIN, R"({"mode": ")" + mode + R"("})");
+    out.run = run(*jb,
+                  deliver(sent, [lose](size_t i, sim::Timestamp) -> std::optional<sim::Duration> {
+                    if (lose && i == 30) return std::nullopt;
+                    return sim::Duration::millis(25);
+                  }),
+                  sim::Duration::seconds(1));
+    out.stats = jb->stats();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), std::filesystem::path(CALLSIM_JB_MISBEHAVING_PLUGIN).lexically_normal().string());
+    out.error = e.what();
+  }
+  return out;
+}
+
+#define EXPECT_REFUSED(mode_result, text) \
+  EXPECT_NE((mode_result).error.find(text), std::string::npos) << "error: '" << (mode_result).error << "'"
+
+TEST(PluginJitterBuffer, AnHonestPluginPassesEveryCheck) {
+  const Misbehaved clean = misbehave("", true);
+  EXPECT_EQ(clean.error, "");
+  EXPECT_EQ(clean.stats.packets_received, 48u);  // 50 sent, one lost, the last one after the last pull
+  EXPECT_EQ(clean.stats.concealment_events, 1u);
+  EXPECT_GT(clean.stats.concealed_samples, 0u);
+  // Full scale, and an overshoot up to +-2, is accepted as it is.
+  const Misbehaved loud = misbehave("full_scale");
+  EXPECT_EQ(loud.error, "");
+  EXPECT_EQ(loud.run.frames.back().samples[2], 1.5f);
+}
+
+// NaN became silence (the call scored "no speech received" and passed); infinite and 1000x
+// samples were taken as they were.
+TEST(PluginJitterBuffer, AudioThatIsNotFiniteOrFarOutOfRangeIsRefused) {
+  EXPECT_REFUSED(misbehave("nan"), "pull at 0.490 s returned sample NaN at index 17 (audio must be finite, in [-1, 1)");
+  EXPECT_REFUSED(misbehave("inf"), "pull at 0.490 s returned sample -inf at index 0");
+  EXPECT_REFUSED(misbehave("loud"), "pull at 0.490 s returned sample ");
+}
+
+// uint64 max discards became -1 in result.json, NaN delays went into the results, and a plugin
+// could report no concealment after playing EXPAND frames.
+TEST(PluginJitterBuffer, StatisticsTheCallCouldNotHaveProducedAreRefused) {
+  EXPECT_REFUSED(misbehave("stats_discarded"),
+                 "get_stats after the pull at 0.990 s reported packetsDiscarded 18446744073709551615, more than "
+                 "the 49 packets inserted");
+  EXPECT_REFUSED(misbehave("stats_nan_delay"), "reported jitterBufferDelay NaN (must be finite, >= 0");
+  EXPECT_REFUSED(misbehave("stats_no_concealment", true), "reported concealedSamples 0 after 2 EXPAND frames");
+  EXPECT_EQ(misbehave("stats_no_concealment").error, "");  // nothing concealed: 0 is right
+  // What the host counts itself is the host's: packets handed to insert(), samples pulled.
+  const Misbehaved counts = misbehave("stats_counts");
+  EXPECT_EQ(counts.error, "");
+  EXPECT_EQ(counts.stats.packets_received, 49u);
+  EXPECT_EQ(counts.stats.total_samples_received, 100u * kRate / 100);
+}
+
+// A claimed playout timestamp is the frame's mouth-to-ear delay: 40 ms newer than what was played
+// was 40 ms less delay; one on a SILENCE frame was -180 s.
+TEST(PluginJitterBuffer, PlayoutTimestampsOfAudioNotDecodedAreRefused) {
+  // The first packet (RTP 123456, 20 ms = 960 ticks) arrives at 25 ms and plays at the 30 ms pull.
+  EXPECT_REFUSED(misbehave("shift"), "pull at 0.030 s claimed playout timestamp 125376, RTP time of no packet it "
+                                     "had decoded (or rebuilt from FEC) by then");
+  EXPECT_REFUSED(misbehave("claim_silence"),
+                 "pull at 0.000 s claimed playout timestamp 0 for a SILENCE frame");
+  // Packet 30 (RTP 123456 + 30 x 960) was lost: its concealment claimed it.
+  EXPECT_REFUSED(misbehave("claim_concealed", true), "claimed playout timestamp 152256, RTP time of no packet");
+}
+
+TEST(PluginJitterBuffer, RunTimeFailuresNameTheLibraryAndTheCallTime) {
+  EXPECT_REFUSED(misbehave("pull_fail"), "pull at 0.490 s failed: returned 5");
 }
 
 }  // namespace

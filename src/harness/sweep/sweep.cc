@@ -130,15 +130,26 @@ int thread_count(int requested, size_t jobs) {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
+bool uses_plugin(const Job& job) {
+  return std::any_of(job.scenario.peers.begin(), job.scenario.peers.end(), [](const auto& peer) {
+    return peer.second.jitter_buffer.kind == jitter::JitterBufferKind::kPlugin;
+  });
+}
+
 // The record of a job's call, read back from its result.json (the same bytes as the record made
-// in memory: Sweep.ResumeKeepsCompleteCallsAndRerunsTheRest). A file that no longer reads back
-// (changed on disk meanwhile) makes an error record rather than stopping the sweep.
-results::CallRecord call_record(const Job& job, const Outcome& r, const fs::path& out_dir) {
+// in memory: Sweep.ResumeKeepsCompleteCallsAndRerunsTheRest). A file that does not read back
+// makes an error record rather than stopping the sweep, and decides the exit code: callsim wrote
+// what it cannot read (a bug, 3), unless a jitter-buffer plugin played the call: then it is what
+// the plugin reported that the host's checks let through (bad input, 2).
+results::CallRecord call_record(const Job& job, const Outcome& r, const fs::path& out_dir, SweepReport& report) {
   if (r.status == RunStatus::kError) return error_record(job, r.error);
   try {
     return job_record(job, read_record(call_dir(out_dir, job.id)));
   } catch (const std::exception& e) {
-    return error_record(job, std::string("cannot read back the call's result.json: ") + e.what());
+    const bool plugin = uses_plugin(job);
+    (plugin ? report.input_error : report.internal_error) = true;
+    return error_record(job, std::string("cannot read back the call's result.json") +
+                                 (plugin ? " (played through a jitter-buffer plugin)" : "") + ": " + e.what());
   }
 }
 
@@ -149,7 +160,7 @@ void write_records(const std::vector<Job>& jobs, const std::vector<Outcome>& out
   ResultsWriter writer(out_dir);
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Outcome& r = outcomes[i];
-    const results::CallRecord record = call_record(jobs[i], r, out_dir);
+    const results::CallRecord record = call_record(jobs[i], r, out_dir, report);
     const RunStatus status = record.error.empty() ? r.status : RunStatus::kError;
     report.input_error = report.input_error || r.input_error;
     report.internal_error = report.internal_error || r.internal_error;
@@ -217,8 +228,14 @@ std::string hex(uint64_t h) {
 }  // namespace
 
 std::string job_fingerprint(const Job& job, bool score) {
-  return hex(sim::stable_hash(std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
-                              ";score=" + (score ? "1" : "0")));
+  std::string text = std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
+                     ";score=" + (score ? "1" : "0");
+  // A jitter-buffer plugin's build (the bytes of its library, read with the scenario): a rebuilt
+  // plugin reruns its calls. Calls without a plugin keep the fingerprint they had before.
+  for (const auto& [name, peer] : job.scenario.peers)
+    if (peer.jitter_buffer.kind == jitter::JitterBufferKind::kPlugin)
+      text += ";plugin:" + name + "=" + peer.jitter_buffer.plugin_fingerprint;
+  return hex(sim::stable_hash(text));
 }
 
 std::string job_list_fingerprint(const std::vector<Job>& jobs, bool score) {
