@@ -76,7 +76,8 @@ typedef struct callsim_jb_decoder {
  * samples pulled) whatever the plugin reports. The rest is refused when the call could not have
  * produced it: a packet count above packets_received; emitted, comfort-noise or inserted samples
  * above total_samples_received; removed samples above what the host decoded; concealed_samples
- * above the samples of the CALLSIM_JB_EXPAND frames, or below their number (each holds some);
+ * above the samples of the CALLSIM_JB_EXPAND and CALLSIM_JB_COMFORT_NOISE frames (comfort noise
+ * for lost packets is silent concealment), or below the number of EXPAND frames (each holds some);
  * silent_concealed_samples or concealment_events above concealed_samples, interruption_count above
  * concealment_events; a delay sum or duration that is not finite, negative, or longer than the
  * call allows (src/jitter/README.md, "Plugins"). */
