@@ -15,11 +15,7 @@ endif()
 if(CALLSIM_SANITIZE)
   target_compile_options(callsim_options INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-    # GCC 12 with the sanitizers at -O1 (tools/test.sh) reports std::regex's std::function members
-    # in libstdc++ as maybe used uninitialized; the release build keeps the warning.
-    target_compile_options(callsim_options INTERFACE -Wno-maybe-uninitialized)
-  endif()
+
   target_link_options(callsim_options INTERFACE -fsanitize=address,undefined)
 endif()
 
