@@ -15,7 +15,6 @@ endif()
 if(CALLSIM_SANITIZE)
   target_compile_options(callsim_options INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-
   target_link_options(callsim_options INTERFACE -fsanitize=address,undefined)
 endif()
 
