@@ -90,7 +90,9 @@ std::string scenario_section(const nlohmann::json* result) {
   }
   // Links with the same settings (both directions of most calls) share one table.
   std::vector<std::pair<std::string, json>> groups;
-  for (const auto& [name, link] : s->at("links").items()) {
+  for (const auto& item : s->at("links").items()) {
+    const std::string& name = item.key();
+    const json& link = item.value();  // a named reference: clang 15 cannot capture a structured binding
     auto same = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.second == link; });
     if (same == groups.end())
       groups.emplace_back(name, link);
