@@ -39,13 +39,14 @@ struct AudioInfo {
   // 1.0; what is encoded is clipped there).
   float peak = 0.0f;
   // A WAV file cut short (a recording or copy that was interrupted): the frames its data chunk
-  // declares, more than `frames`, which is what the file holds and what is read. Unset otherwise,
-  // also for streamed WAVs whose header holds a placeholder length (0 or 0xFFFFFFFF).
+  // declares, beyond the bytes the file holds (`frames` is what is read). Unset otherwise, also for
+  // streamed WAVs whose header holds a placeholder length (0 or 0xFFFFFFFF); cut_short_note says it.
   std::optional<int64_t> declared_frames;
 };
 
 // "its WAV header declares 2.000 s (32000 frames) but the file holds 1.249 s (19978 frames): cut
-// short; the 1.249 s that are there are used", or "" when the file is not cut short.
+// short; the 1.249 s that are there are used", or "" when the file is not cut short (no declared
+// length, or one the file holds).
 std::string cut_short_note(const AudioInfo& info);
 
 struct DecodedAudio {

@@ -58,9 +58,7 @@ struct OpenAudio {
   std::optional<int64_t> declared_frames;  // a WAV cut short: what its header declares
 
   AudioInfo facts(float peak = 0.0f) const {
-    AudioInfo out{info.samplerate, info.channels, info.frames, peak, std::nullopt};
-    if (declared_frames && *declared_frames > info.frames) out.declared_frames = declared_frames;
-    return out;
+    return AudioInfo{info.samplerate, info.channels, info.frames, peak, declared_frames};
   }
 };
 

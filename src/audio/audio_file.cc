@@ -71,7 +71,7 @@ bool placeholder_length(uint32_t size) { return size == 0 || size == 0xFFFFFFFFu
 }  // namespace
 
 std::string cut_short_note(const AudioInfo& info) {
-  if (!info.declared_frames || info.sample_rate_hz <= 0) return "";
+  if (!info.declared_frames || *info.declared_frames <= info.frames || info.sample_rate_hz <= 0) return "";
   const auto seconds = [&](int64_t frames) {
     char s[32];
     std::snprintf(s, sizeof s, "%.3f s", static_cast<double>(frames) / info.sample_rate_hz);

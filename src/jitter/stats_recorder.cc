@@ -19,7 +19,7 @@ void StatsRecorder::concealment_ended() {
   event_samples_ = 0;
 }
 
-void StatsRecorder::count_comfort_noise(JitterStats& s, bool continues_concealment) const {
+void StatsRecorder::count_comfort_noise(JitterStats& s) const {
   if (comfort_noise_run_ == 0) return;
   if (dtx_stream_) {
     s.comfort_noise_samples += comfort_noise_run_;
@@ -27,11 +27,11 @@ void StatsRecorder::count_comfort_noise(JitterStats& s, bool continues_concealme
   }
   s.concealed_samples += comfort_noise_run_;
   s.silent_concealed_samples += comfort_noise_run_;
-  if (!continues_concealment) ++s.concealment_events;
+  if (!run_continues_concealment_) ++s.concealment_events;
 }
 
 void StatsRecorder::comfort_noise_ended() {
-  count_comfort_noise(s_, run_continues_concealment_);
+  count_comfort_noise(s_);
   if (dtx_stream_) {
     if (in_concealment_) concealment_ended();
   } else {
@@ -84,7 +84,7 @@ void StatsRecorder::frame_emitted(sim::Timestamp now, std::span<const SampleMeta
 
 JitterStats StatsRecorder::stats() const {
   JitterStats out = s_;
-  count_comfort_noise(out, run_continues_concealment_);
+  count_comfort_noise(out);
   if (delay_frames_ > 0) {
     const auto rank = static_cast<uint64_t>(std::ceil(0.95 * static_cast<double>(delay_frames_)));
     uint64_t seen = 0;

@@ -40,8 +40,8 @@ class StatsRecorder {
  private:
   void concealment_ended();
   void comfort_noise_ended();
-  // Adds a pending comfort-noise run to `s` as what it was (see stats()).
-  void count_comfort_noise(JitterStats& s, bool continues_concealment) const;
+  // Adds the pending comfort-noise run to `s` as what it was (see stats()).
+  void count_comfort_noise(JitterStats& s) const;
 
   int rate_;
   JitterStats s_;

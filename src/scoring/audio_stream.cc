@@ -31,10 +31,8 @@ class FileStream : public AudioStream {
     if (info_.frames > audio::kMaxAudioFrames)
       throw InputError(name_, "", std::to_string(info_.frames) + " frames: more than the " +
                                       std::to_string(audio::kMaxAudioFrames) + " an audio input may have");
-    if (declared_frames && *declared_frames > info_.frames) {
-      const audio::AudioInfo facts{info_.samplerate, info_.channels, info_.frames, 0.0f, declared_frames};
-      note_ = name_ + ": " + audio::cut_short_note(facts);
-    }
+    const std::string cut = audio::cut_short_note({info_.samplerate, info_.channels, info_.frames, 0.0f, declared_frames});
+    if (!cut.empty()) note_ = name_ + ": " + cut;
   }
   int sample_rate_hz() const override { return info_.samplerate; }
   int64_t frames() const override { return info_.frames; }
