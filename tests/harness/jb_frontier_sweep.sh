@@ -3,7 +3,8 @@
 # jb_frontier matrix (two runs, const35_fec0 and loss4_fec1, x fixed 0/20/40/150 ms, adaptive,
 # speex: 12 calls of 10 s) swept, reported, and the report's frontier table (plots/frontier.csv)
 # checked: every trace has all six settings judged, every frontier point is dominated by no other
-# point of its trace, every other point is dominated by the one it names, and on const35 (a
+# point of its trace, every other point is dominated by the one it names (dominance with the
+# report's default WB tolerance of 0.05), and on const35 (a
 # constant 35 ms path) the fixed 0 ms buffer is on the frontier (nothing plays earlier without loss).
 # NetEq's figures (neteq.csv) are drawn as reference points (tools/jb_reference.py, `callsim report
 # --reference`): their rows carry NetEq's delays + 26.5 ms, judged like the settings.
@@ -61,7 +62,8 @@ grep -q 'Jitter-buffer frontier' "$out/report/index.html" || { echo "FAIL: no fr
 cat "$csv"
 # Columns: trace,jitter_buffer,call,mos_lqo_wb,mouth_to_ear_mean_ms,mouth_to_ear_p95_ms,on_frontier,dominated_by
 awk -F, '
-  function dom(a, b) { return d[a] <= d[b] && q[a] >= q[b] && (d[a] < d[b] || q[a] > q[b]) }
+  # the report default --frontier-tolerance 0.05 (harness/report/pareto.h)
+  function dom(a, b) { return d[a] <= d[b] && q[a] >= q[b] - 0.05 && (d[a] < d[b] || q[a] > q[b] + 0.05) }
   NR == 1 { next }
   { n++; t[n] = $1; b[n] = $2; q[n] = $4 + 0; d[n] = $5 + 0; v[n] = $7; by[n] = $8; key[$1 "|" $2] = n
     count[$1]++ }

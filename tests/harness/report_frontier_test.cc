@@ -41,12 +41,20 @@ class ReportFrontier : public ::testing::Test {
     checkutil::write_results(dir.path() / "sweep" / "results.jsonl", calls);
     return dir.path() / "sweep";
   }
-  ReportSummary report(const fs::path& results, const std::vector<fs::path>& references = {}) {
+  ReportSummary report(const fs::path& results, const std::vector<fs::path>& references = {},
+                       double frontier_tolerance = 0.05) {
     ReportOptions o;
     o.output = dir.path() / "report";
     o.audio = AudioMode::kNone;
     o.references = references;
+    o.frontier_tolerance = frontier_tolerance;
     return write_report({results}, o);
+  }
+  ReportSummary report(const std::vector<fs::path>& results) {
+    ReportOptions o;
+    o.output = dir.path() / "report";
+    o.audio = AudioMode::kNone;
+    return write_report(results, o);
   }
   fs::path write_text(const std::string& name, const std::string& text) {
     const fs::path p = dir.path() / name;
@@ -141,6 +149,45 @@ TEST_F(ReportFrontier, LabelsSlantDownWhereUpwardsTheyWouldCrossAnotherLabelOrPo
   const std::string gp = read_file(dir.path() / "report" / "plots" / "frontier.gp");
   EXPECT_NE(gp.find("using 1:($4 > 0 ? $2 : 1/0):3 with labels left rotate by 45"), std::string::npos) << gp;
   EXPECT_NE(gp.find("using 1:($4 < 0 ? $2 : 1/0):3 with labels left rotate by -45"), std::string::npos) << gp;
+}
+
+TEST_F(ReportFrontier, WbWithinTheToleranceIsEqualAndZeroDrawsTheStrictFrontier) {
+  // const35-like: fixed40 0.0001 above adaptive, 25 ms later; fixed150 0.06 above adaptive.
+  const fs::path sweep = write({frontier_call("a", "fixed0", 3.1, 66.5, 66.5),
+                                frontier_call("a", "adaptive", 4.2584, 71.9, 81.5),
+                                frontier_call("a", "fixed40", 4.2585, 96.5, 96.5),
+                                frontier_call("a", "fixed150", 4.3184, 206.5, 206.5)});
+  report(sweep);
+  const fs::path r = dir.path() / "report";
+  std::string csv = read_file(r / "plots" / "frontier.csv");
+  EXPECT_NE(csv.find("run=a,fixed40,jbf/a/fixed40,4.2585,96.50,96.50,no,adaptive\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("run=a,fixed150,jbf/a/fixed150,4.3184,206.50,206.50,yes,\n"), std::string::npos) << csv;
+  EXPECT_NE(read_file(r / "index.html").find("WB differences within 0.050 are taken as equal"), std::string::npos);
+  report(sweep, {}, 0.0);
+  csv = read_file(r / "plots" / "frontier.csv");
+  EXPECT_NE(csv.find("run=a,fixed40,jbf/a/fixed40,4.2585,96.50,96.50,yes,\n"), std::string::npos) << csv;
+  EXPECT_NE(read_file(r / "index.html").find("one of them strictly"), std::string::npos);
+}
+
+TEST_F(ReportFrontier, CallsOfOneTraceWithOneJitterBufferLabelAreAWarning) {
+  // Two sweeps whose traces share parameter values: joined into one trace, adaptive twice.
+  const fs::path one = write({frontier_call("a", "fixed0", 3.1, 66.5, 66.5),
+                              frontier_call("a", "adaptive", 4.0, 80.0, 90.0),
+                              frontier_call("a", "fixed40", 4.0, 106.5, 106.5)});
+  fs::rename(one, dir.path() / "first");
+  CallRecord other = frontier_call("a", "adaptive", 3.5, 120.0, 150.0);
+  other.id = "other/a/adaptive";
+  const fs::path two = write({other});
+  const ReportSummary s = report(std::vector<fs::path>{dir.path() / "first", two});
+  std::string warnings;
+  for (const auto& w : s.warnings) warnings += w + "\n";
+  EXPECT_NE(warnings.find("trace \"run=a\" has 2 calls with jitter_buffer adaptive (jbf/a/adaptive, "
+                          "other/a/adaptive)"),
+            std::string::npos)
+      << warnings;
+  EXPECT_EQ(warnings.find("fixed0"), std::string::npos) << warnings;
+  // One sweep alone: no warning.
+  EXPECT_TRUE(report(std::vector<fs::path>{dir.path() / "first"}).warnings.empty());
 }
 
 TEST_F(ReportFrontier, TwoWayCallsAreOneTracePerDirection) {

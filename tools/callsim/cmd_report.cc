@@ -1,4 +1,4 @@
-// `callsim report RESULTS… -o DIR [--baseline FILE] [--history DIR…] [--date TEXT] [--reference CSV…]`: the nightly
+// `callsim report RESULTS… -o DIR [--baseline FILE] [--history DIR…] [--date TEXT] [--reference CSV…] [--frontier-tolerance WB]`: the nightly
 // HTML report (see harness/report.h). Exit 0 when written, 2 on bad input, an unusable output
 // folder, or when gnuplot is missing or fails.
 #include <iostream>
@@ -16,7 +16,7 @@ namespace {
 struct ReportArgs {
   std::vector<std::string> results, history, series, references;
   std::string output, baseline, date, audio = "opus", gnuplot = "gnuplot";
-  double tolerance_scale = 1.0;
+  double tolerance_scale = 1.0, frontier_tolerance = 0.05;
   bool quiet = false;
 };
 
@@ -34,6 +34,7 @@ int run_report(const ReportArgs& a) {
                                 : harness::AudioMode::kOpus;
   o.tolerance_scale = a.tolerance_scale;
   o.series_axes = a.series;
+  o.frontier_tolerance = a.frontier_tolerance;
   o.references.assign(a.references.begin(), a.references.end());
   const std::vector<std::filesystem::path> results(a.results.begin(), a.results.end());
   const auto summary = harness::write_report(results, o);
@@ -67,6 +68,12 @@ Command add_report(CLI::App& app) {
                   "mouth_to_ear_mean_ms[, mouth_to_ear_p95_ms][, direction], sweep parameters), e.g. NetEq "
                   "measured on the same traces: drawn and judged beside the sweep's buffers (repeatable)")
       ->allow_extra_args(false);
+  sub->add_option("--frontier-tolerance", a->frontier_tolerance,
+                  "MOS-LQO WB difference the jitter-buffer frontier takes as equal (P.862's precision): a "
+                  "setting at more delay is on it only when its WB is higher by more than this; 0 for the "
+                  "strict Pareto frontier")
+      ->check(Number(0, 4.5))
+      ->capture_default_str();
   sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every baseline tolerance by this factor")
       ->check(Number(0, 1000, true));
   sub->add_option("--gnuplot", a->gnuplot, "gnuplot program")->capture_default_str();

@@ -20,9 +20,11 @@ struct ParetoPoint {
 // Per input point, in input order.
 struct ParetoVerdict {
   bool excluded = false;     // delay or quality is not finite (NaN: not measured): not judged
-  bool on_frontier = false;  // no other judged point is at least as good on both axes and better on one
-  // For a point off the frontier: the frontier point that dominates it with the lowest delay (ties:
-  // the higher quality, then the earlier input).
+  bool on_frontier = false;  // no other judged point dominates it (see pareto_frontier)
+  // For a point off the frontier: a point that dominates it. The first frontier point (by delay)
+  // that dominates it with quality at least as high; with a tolerance, else the first frontier
+  // point that dominates it, else (dominance with a tolerance is not transitive: no frontier point
+  // may) the first judged point by delay (ties: higher quality, then input order) that does.
   std::optional<size_t> dominated_by;
 };
 
@@ -33,9 +35,14 @@ struct ParetoFrontier {
   size_t excluded = 0;                  // how many points were not finite
 };
 
-// Point a dominates point b when a.delay <= b.delay and a.quality >= b.quality, one of them
-// strictly. Identical points (equal on both axes) do not dominate each other: both are on the
-// frontier when nothing else beats them. O(n^2), meant for tens of points.
-ParetoFrontier pareto_frontier(const std::vector<ParetoPoint>& points);
+// Point a dominates point b when a.delay <= b.delay and a.quality >= b.quality - tolerance, and
+// a is better on one axis: a.delay < b.delay or a.quality > b.quality + tolerance. With tolerance
+// 0 this is plain Pareto dominance; with a tolerance (the quality measure's precision, 0.05 for
+// P.862) a later setting is not "on the frontier" for quality no one could tell apart, and along
+// the frontier each step to a longer delay buys more than `tolerance` of quality. Delay is compared
+// exactly: it is simulated, not estimated, and so dominance keeps no cycles and the frontier is
+// never empty while a point is judged. Identical points do not dominate each other: both are on
+// the frontier when nothing else beats them. O(n^2), meant for tens of points. tolerance >= 0.
+ParetoFrontier pareto_frontier(const std::vector<ParetoPoint>& points, double quality_tolerance = 0);
 
 }  // namespace callsim::harness

@@ -40,6 +40,10 @@ struct ReportOptions {
   // measured outside these results (e.g. WebRTC NetEq on the same traces), drawn and judged with
   // the sweep's settings.
   std::vector<std::filesystem::path> references;
+  // The frontier's quality tolerance (MOS-LQO WB): a setting at more delay is dominated by one at
+  // less delay unless its WB is higher by more than this (harness/report/pareto.h). 0.05 is P.862's
+  // precision, as issue 12 judges buffers; 0 draws the strict Pareto frontier.
+  double frontier_tolerance = 0.05;
 };
 
 struct ReportSummary {

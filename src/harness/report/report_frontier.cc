@@ -1,7 +1,8 @@
 // The index's "Jitter-buffer frontier" section: per trace (the call parameters other than
 // `jitter_buffer`, and the direction when calls have two), one point per jitter_buffer setting
 // at (mean mouth-to-ear delay, MOS-LQO WB), the Pareto frontier drawn through the settings no
-// other setting of that trace beats on both axes (harness/report/pareto.h), and a table with WB,
+// other setting of that trace beats on both axes, WB differences within --frontier-tolerance
+// (0.05) counting as equal (harness/report/pareto.h), and a table with WB,
 // mean and p95 mouth-to-ear delay and the frontier verdict per setting. Shown when some trace has
 // three or more settings. Plots in root/plots (frontier.gp, frontier.dat, frontier_<n>.svg) and
 // the table as CSV (plots/frontier.csv). Reference points (`--reference`, reference_points.h) join
@@ -128,11 +129,32 @@ void add_references(Context& ctx, std::vector<Trace>& traces) {
   }
 }
 
-ParetoFrontier frontier_of(const Trace& t) {
+ParetoFrontier frontier_of(const Trace& t, double tolerance) {
   std::vector<ParetoPoint> points;
   for (const auto& s : t.settings)
     points.push_back({s.buffer, s.mean, s.why_excluded.empty() ? s.wb : kNaN});
-  return pareto_frontier(points);
+  return pareto_frontier(points, tolerance);
+}
+
+// Traces are joined by parameter values alone, so two calls of one trace with the same
+// jitter_buffer (two sweeps that both say run=jitter60_25 for different traces, two plugins both
+// labelled "mine", a sweep given twice) are two points under one label: a warning names them.
+void warn_same_labels(Context& ctx, const std::vector<Trace>& traces) {
+  for (const Trace& t : traces) {
+    std::map<std::string, std::vector<std::string>> calls;
+    for (const Setting& s : t.settings)
+      if (!s.reference) calls[s.buffer].push_back(s.call_id);
+    for (const auto& [buffer, ids] : calls) {
+      if (ids.size() < 2) continue;
+      std::string list;
+      for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+      ctx.summary.warnings.push_back("jitter-buffer frontier: trace \"" + t.name + "\" has " +
+                                     std::to_string(ids.size()) + " calls with jitter_buffer " + buffer + " (" + list +
+                                     "): traces are joined by their parameters, so these are different calls "
+                                     "drawn under one label (different traces or buffers with the same "
+                                     "parameter values, or the same results given twice?)");
+    }
+  }
 }
 
 std::vector<size_t> table_order(const Trace& t, const ParetoFrontier& f);
@@ -327,13 +349,21 @@ std::string trace_table(const Trace& t, const ParetoFrontier& f, std::string& cs
                     rows, true);
 }
 
-constexpr const char* kIntro =
-    "<p>Per trace (the call's parameters other than <code>jitter_buffer</code>), one point per "
-    "jitter_buffer setting at its mean mouth-to-ear delay and P.862.2 MOS-LQO WB. The Pareto frontier "
-    "joins the settings that no other setting of the same trace beats on both axes (WB at least as high "
-    "and mean delay at most as high, one of them strictly); settings off it name one that dominates "
-    "them. Settings without a measured WB or delay are listed and not judged. The table as CSV: "
-    "<a href=\"plots/frontier.csv\">plots/frontier.csv</a>.</p>\n";
+std::string intro(double tolerance) {
+  const std::string judged =
+      tolerance > 0
+          ? "(at most as much mean delay and WB no more than " + num(tolerance, 3) +
+                " lower, and either less delay or WB more than " + num(tolerance, 3) +
+                " higher: WB differences within " + num(tolerance, 3) +
+                " are taken as equal, so along the frontier each step to more delay buys more than " +
+                num(tolerance, 3) + " of WB; <code>--frontier-tolerance</code>, 0 for the strict Pareto frontier)"
+          : "(WB at least as high and mean delay at most as high, one of them strictly)";
+  return "<p>Per trace (the call's parameters other than <code>jitter_buffer</code>), one point per "
+         "jitter_buffer setting at its mean mouth-to-ear delay and P.862.2 MOS-LQO WB. The Pareto frontier "
+         "joins the settings that no other setting of the same trace beats on both axes " + judged +
+         "; settings off it name one that dominates them. Settings without a measured WB or delay are "
+         "listed and not judged. The table as CSV: <a href=\"plots/frontier.csv\">plots/frontier.csv</a>.</p>\n";
+}
 
 constexpr const char* kReferenceIntro =
     "<p>Points marked <em>(reference)</em> were not measured by these calls: they are read from the "
@@ -354,15 +384,16 @@ std::string frontier_section(Context& ctx) {
     return "";
   }
   add_references(ctx, traces);
+  warn_same_labels(ctx, traces);
   const fs::path dir = ctx.root / "plots";
   fs::create_directories(dir);
   PlotScript script;
   std::string data, csv = "trace,jitter_buffer,call,mos_lqo_wb,mouth_to_ear_mean_ms,mouth_to_ear_p95_ms,on_frontier,dominated_by\n";
-  std::string html = "<h2>Jitter-buffer frontier</h2>\n" + std::string(kIntro);
+  std::string html = "<h2>Jitter-buffer frontier</h2>\n" + intro(ctx.options.frontier_tolerance);
   if (!ctx.references.empty()) html += kReferenceIntro;
   int plots = 0, blocks = 0;
   for (const auto& t : traces) {
-    const ParetoFrontier f = frontier_of(t);
+    const ParetoFrontier f = frontier_of(t, ctx.options.frontier_tolerance);
     html += "<h3>" + html_escape(t.name) + "</h3>\n";
     if (!f.frontier.empty()) {
       add_plot(script, data, t, f, plots, blocks);
