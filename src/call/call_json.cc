@@ -104,7 +104,8 @@ json emodel_json(const quality::CallRating& c) {
           {"inputs",
            {{"ta_ms", rnd(c.inputs.mouth_to_ear_delay_ms, 3)},
             {"ppl_pct", rnd(c.inputs.packet_loss_pct, 4)},
-            {"burst_r", rnd(c.inputs.burst_ratio, 4)},
+            {"burst_r", rnd(c.inputs.burst_ratio, 4)},  // measured; the rating applies:
+            {"burst_r_applied", rnd(quality::applied_burst_ratio(c.inputs.burst_ratio), 4)},
             {"bitrate_bps", c.inputs.bitrate_bps}}}};
 }
 

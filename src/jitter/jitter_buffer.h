@@ -75,7 +75,10 @@ struct JitterStats {
   double jitter_buffer_target_delay_s = 0;   // jitterBufferTargetDelay: Σ target over the same
   uint64_t jitter_buffer_emitted_count = 0;  // jitterBufferEmittedCount: decoded samples emitted
   double jitter_buffer_delay_p95_ms = 0;     // 95th percentile of the per-frame delay, ms (1 ms bins)
-  uint64_t total_samples_received = 0;       // totalSamplesReceived: every sample output
+  uint64_t total_samples_received = 0;       // totalSamplesReceived: every sample output, from the
+                                             // first pull on (the silence before the first packet
+                                             // too: NetEq counts every GetAudio call, in Chrome
+                                             // from the moment the track plays)
   uint64_t concealed_samples = 0;            // concealedSamples (includes silent ones)
   uint64_t silent_concealed_samples = 0;     // silentConcealedSamples: concealment faded to noise
   uint64_t concealment_events = 0;           // concealmentEvents

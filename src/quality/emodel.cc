@@ -94,9 +94,10 @@ double finish(EModelResult& out, double ie, double bpl, const EModelParams& p) {
 
 double effective_ie(double ie, double bpl, double ppl_pct, double burst_r) {
   if (!(ppl_pct > 0.0)) return ie;
-  const double br = std::clamp(std::isnan(burst_r) ? 1.0 : burst_r, 1.0, 8.0);
-  return ie + (95.0 - ie) * ppl_pct / (ppl_pct / br + bpl);
+  return ie + (95.0 - ie) * ppl_pct / (ppl_pct / applied_burst_ratio(burst_r) + bpl);
 }
+
+double applied_burst_ratio(double burst_r) { return std::clamp(std::isnan(burst_r) ? 1.0 : burst_r, 1.0, 8.0); }
 
 double delay_impairment_idd(double ta_ms, double mt_ms, double st) {
   if (!(ta_ms > mt_ms)) return 0.0;

@@ -72,8 +72,11 @@ double mos_from_r(double r);
 // G.107.1 Annex A: the same polynomial of R / 1.29.
 double mos_from_r_wb(double r_wb);
 
-// Effective equipment impairment (G.107 eq. 7-29); `burst_r` clamped to 1..8.
+// Effective equipment impairment (G.107 eq. 7-29); `burst_r` as applied_burst_ratio() makes it.
 double effective_ie(double ie, double bpl, double ppl_pct, double burst_r);
+// BurstR as the rating applies it: clamped to G.107's range 1..8 (a measured ratio below 1, loss
+// more scattered than random, counts as random); NaN (nothing to measure) as 1.
+double applied_burst_ratio(double burst_r);
 
 // Pure-delay impairment Idd (G.107 eqs 7-27/7-28), 0 up to mT.
 double delay_impairment_idd(double ta_ms, double mt_ms = 100.0, double st = 1.0);

@@ -122,7 +122,9 @@ std::vector<MetricInfo> build() {
       m("concealed_samples", K::kCount, W::kHigher, rel_tol(0.10), false,
         "output samples made by packet-loss concealment (concealedSamples)"),
       m("concealed_ratio", K::kRatio, W::kHigher, abs_tol(0.01), true,
-        "concealed_samples / samples played out (concealedSamples / totalSamplesReceived)"),
+        "concealed_samples / samples played out (concealedSamples / totalSamplesReceived; like NetEq's "
+        "counter, samples played out count from the first 10 ms pull, the silence before the first packet "
+        "included)"),
       m("concealment_events", K::kCount, W::kHigher, rel_tol(0.10), false,
         "runs of concealment (concealmentEvents)"),
       m("silent_concealed_samples", K::kCount, W::kNeither, none, false,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -15,6 +16,7 @@
 #include "call/call_runner.h"
 #include "harness/check/check.h"
 #include "jitter/jitter_buffer.h"
+#include "quality/emodel.h"
 #include "scenario/scenario.h"
 
 namespace callsim::call {
@@ -331,6 +333,31 @@ TEST(CallResults, LateDiscardsCountAsResidualLoss) {
   EXPECT_GT(m.at("late_discard_ratio"), 0.05);
   EXPECT_NEAR(m.at("residual_loss_ratio"), m.at("late_discard_ratio"), 1.0 / m.at("packets_sent") + 1e-12);
   EXPECT_NEAR(r.directions.at(0).emodel->inputs.packet_loss_pct, 100.0 * m.at("residual_loss_ratio"), 1e-9);
+}
+
+// BurstR: result.json gives it as measured and as the rating applied it (G.107's 1..8). Random
+// loss often measures below 1 (seed 1: 0.93), which the rating treats as 1.
+TEST(CallResults, EmodelInputsGiveBurstRAsMeasuredAndAsApplied) {
+  const json doc = {{"name", "burst"},
+                    {"duration_s", 6},
+                    {"seed", 1},
+                    {"peers", {{"alice", {{"talker", "en_male"}}}, {"bob", json::object()}}},
+                    {"links", {{"alice->bob", {{"loss", {{"model", "bernoulli"}, {"p", 0.1}}}}}}},
+                    {"scoring", {{"pesq", false}}}};
+  const CallResult r = run(doc, false);
+  const json inputs = result_to_json(r).at("directions").at("alice->bob").at("quality").at("emodel").at("inputs");
+  const double measured = inputs.at("burst_r").get<double>();
+  EXPECT_LT(measured, 0.98) << inputs;
+  EXPECT_GT(measured, 0.85) << inputs;
+  EXPECT_EQ(inputs.at("burst_r_applied").get<double>(), 1.0) << inputs;
+  const auto& e = *direction(r, "alice->bob").emodel;
+  EXPECT_DOUBLE_EQ(e.result.ie_eff, quality::effective_ie(e.codec.ie, e.codec.bpl_random, e.inputs.packet_loss_pct, 1.0));
+  const double ppl = e.inputs.packet_loss_pct, unclamped = e.codec.ie + (95 - e.codec.ie) * ppl / (ppl / measured + e.codec.bpl_random);
+  EXPECT_GT(e.result.ie_eff, unclamped + 0.1);  // the measured 0.93 would have rated the loss milder
+  EXPECT_EQ(quality::applied_burst_ratio(0.5), 1.0);
+  EXPECT_EQ(quality::applied_burst_ratio(2.5), 2.5);
+  EXPECT_EQ(quality::applied_burst_ratio(12.0), 8.0);
+  EXPECT_EQ(quality::applied_burst_ratio(std::nan("")), 1.0);
 }
 
 TEST(CallResults, FrameTypesInFramesCsvAreTheOnesTheReadmeLists) {
