@@ -120,7 +120,8 @@ typedef struct callsim_jb_plugin {
   int (*pull)(void* handle, int64_t now_ns, float* out, int n, int* frame_type, int* playout_timestamp_valid,
               uint32_t* playout_timestamp);
   int (*get_stats)(void* handle, callsim_jb_stats* stats);
-  /* Playout delay and its target, ms (NAN when unknown). */
+  /* Playout delay and its target, ms (NAN when unknown); anything else outside [0, 60000] is
+   * refused. pull() writes exactly n samples: the host checks the floats after them. */
   double (*current_delay_ms)(void* handle);
   double (*target_delay_ms)(void* handle);
   void (*destroy)(void* handle);

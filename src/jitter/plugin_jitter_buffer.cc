@@ -1,6 +1,7 @@
 #include "jitter/plugin_jitter_buffer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -128,6 +129,9 @@ int cb_decode_fec(void* context, const uint8_t* next_payload, size_t size, int s
   }
 }
 
+// The guard's marker after the pull buffer: a quiet NaN with a payload no arithmetic makes.
+constexpr uint32_t kGuardBits = 0x7FC5A3E1u;
+
 std::string seconds(int64_t ns) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(ns) * 1e-9);
@@ -203,10 +207,19 @@ void PluginJitterBuffer::insert(ReceivedPacket p) {
 PlayoutFrame PluginJitterBuffer::pull(sim::Timestamp now) {
   const std::string when = "pull at " + seconds(now.ns());
   PlayoutFrame frame;
-  frame.samples.assign(static_cast<size_t>(frame_), 0.0f);
+  // The frame, then a guard of marker values the plugin must leave as they are.
+  const size_t n = static_cast<size_t>(frame_);
+  frame.samples.assign(n + kPluginPullGuard, 0.0f);
+  const float marker = std::bit_cast<float>(kGuardBits);
+  std::fill(frame.samples.begin() + static_cast<std::ptrdiff_t>(n), frame.samples.end(), marker);
   int type = 0, valid = 0;
   uint32_t ts = 0;
   const int r = plugin_->pull(handle_.get(), now.ns(), frame.samples.data(), frame_, &type, &valid, &ts);
+  for (size_t i = n; i < frame.samples.size(); ++i)
+    if (std::bit_cast<uint32_t>(frame.samples[i]) != kGuardBits)
+      fail(when, "wrote past the " + std::to_string(n) + " samples it was given (at index " + std::to_string(i) +
+                     "): a buffer overrun in the plugin");
+  frame.samples.resize(n);
   if (r != 0) fail(when, "failed: returned " + std::to_string(r));
   if (type < CALLSIM_JB_NORMAL || type > CALLSIM_JB_SILENCE)
     fail(when, "returned frame type " + std::to_string(type) + " (not a callsim_jb_frame_type)");
@@ -328,12 +341,21 @@ JitterStats PluginJitterBuffer::stats() const {
   return s;
 }
 
+double PluginJitterBuffer::checked_delay(const char* name, double ms) const {
+  if (std::isnan(ms) || (ms >= 0 && ms <= kPluginMaxDelayMs)) return ms;
+  fail("after the pull at " + seconds(host_->last_pull_ns),
+       std::string(name) + " returned " + number_text(ms) + " ms (must be NaN for unknown, or finite, >= 0 and at most " +
+           number_text(kPluginMaxDelayMs) + ")");
+}
+
 double PluginJitterBuffer::current_delay_ms() const {
-  return plugin_->current_delay_ms ? plugin_->current_delay_ms(handle_.get()) : std::nan("");
+  return plugin_->current_delay_ms ? checked_delay("current_delay_ms", plugin_->current_delay_ms(handle_.get()))
+                                   : std::nan("");
 }
 
 double PluginJitterBuffer::target_delay_ms() const {
-  return plugin_->target_delay_ms ? plugin_->target_delay_ms(handle_.get()) : std::nan("");
+  return plugin_->target_delay_ms ? checked_delay("target_delay_ms", plugin_->target_delay_ms(handle_.get()))
+                                  : std::nan("");
 }
 
 }  // namespace callsim::jitter

@@ -22,6 +22,13 @@ namespace callsim::jitter {
 // Largest sample magnitude accepted from a plugin (callsim_jb_plugin.h: audio is in [-1, 1);
 // decoded audio may overshoot full scale a little, so up to 2 is taken as it is).
 constexpr float kPluginMaxSample = 2.0f;
+// Largest per-tick delay accepted (current_delay_ms, target_delay_ms): a minute, far beyond any
+// playout buffer; NaN is "unknown", as the ABI allows.
+constexpr double kPluginMaxDelayMs = 60000.0;
+// Floats past the pull buffer's n that the host fills with a marker and checks after each pull: a
+// plugin that writes a little past its buffer is refused before the call goes on (a write further
+// out is not seen; it runs in callsim's process).
+constexpr size_t kPluginPullGuard = 64;
 
 class PluginJitterBuffer final : public JitterBuffer {
  public:
@@ -49,6 +56,7 @@ class PluginJitterBuffer final : public JitterBuffer {
   void check_audio(const PlayoutFrame& frame, const std::string& when) const;
   void check_claim(const PlayoutFrame& frame, const std::string& when) const;
   void check_stats(const JitterStats& s, const std::string& when) const;
+  double checked_delay(const char* name, double ms) const;
 
   SharedLibrary library_;  // declared first: unloaded last
   const callsim_jb_plugin* plugin_ = nullptr;

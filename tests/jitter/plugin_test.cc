@@ -256,6 +256,33 @@ TEST(PluginJitterBuffer, PlayoutTimestampsOfAudioNotDecodedAreRefused) {
   EXPECT_REFUSED(misbehave("claim_concealed", true), "claimed playout timestamp 152256, RTP time of no packet");
 }
 
+// A write past the pull buffer went unseen (into the host's heap); per-tick delays of -20 ms or
+// infinity went into timeline.csv and the plots as they were.
+TEST(PluginJitterBuffer, AWritePastThePullBufferAndDelaysNoBufferHasAreRefused) {
+  EXPECT_REFUSED(misbehave("overrun"),
+                 "pull at 0.490 s wrote past the 160 samples it was given (at index 163): a buffer overrun");
+  auto delays = [](const std::string& mode) {
+    auto jb = make_plugin(CALLSIM_JB_MISBEHAVING_PLUGIN, R"({"mode": ")" + mode + R"("})");
+    const auto sent = make_stream(harmonic_signal(kRate, 1.0), kRate, {});
+    std::vector<double> seen;
+    try {
+      run(*jb, deliver(sent, [](size_t, sim::Timestamp) -> std::optional<sim::Duration> { return sim::Duration::millis(25); }),
+          sim::Duration::seconds(1));
+      seen = {jb->current_delay_ms(), jb->target_delay_ms()};
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string(std::isnan(seen[0]) && std::isnan(seen[1]) ? "NaN" : "taken");
+  };
+  EXPECT_EQ(delays(""), "taken");
+  EXPECT_EQ(delays("delay_nan"), "NaN");  // unknown is allowed
+  EXPECT_NE(delays("delay_negative").find("after the pull at 0.490 s current_delay_ms returned -20 ms (must be NaN "
+                                          "for unknown, or finite, >= 0 and at most 60000)"),
+            std::string::npos)
+      << delays("delay_negative");
+  EXPECT_NE(delays("delay_inf").find("current_delay_ms returned +inf ms"), std::string::npos);
+}
+
 TEST(PluginJitterBuffer, RunTimeFailuresNameTheLibraryAndTheCallTime) {
   EXPECT_REFUSED(misbehave("pull_fail"), "pull at 0.490 s failed: returned 5");
 }

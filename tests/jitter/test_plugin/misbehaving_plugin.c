@@ -111,6 +111,7 @@ static void misbehave(plugin* p, float* out, int n, int frame_type, int* valid, 
   if (is(p, "shift") && *valid) *ts += 48 * 40; /* 40 ms newer than what it played */
   if (is(p, "claim_silence") && frame_type == CALLSIM_JB_SILENCE) *valid = 1, *ts = 0;
   if (is(p, "claim_concealed") && frame_type == CALLSIM_JB_EXPAND && !*valid) *valid = 1, *ts = p->pcm_ts;
+  if (is(p, "overrun") && p->pulls == 50) out[n + 3] = 0.25f; /* a write just past its buffer */
 }
 
 static int pull(void* h, int64_t now_ns, float* out, int n, int* frame_type, int* valid, uint32_t* ts) {
@@ -140,7 +141,10 @@ static int get_stats(void* h, callsim_jb_stats* stats) {
 }
 
 static double delay_ms(void* h) {
-  (void)h;
+  const plugin* p = h;
+  if (is(p, "delay_nan")) return NAN; /* "unknown": accepted */
+  if (is(p, "delay_negative") && p->pulls >= 50) return -20.0;
+  if (is(p, "delay_inf") && p->pulls >= 50) return INFINITY;
   return 0.0;
 }
 
