@@ -40,12 +40,13 @@ std::string timeline_csv(const DirectionResult& d) {
 
 std::string frames_csv(const DirectionResult& d) {
   std::ostringstream os;
-  os << "frame,play_ms,type,mouth_to_ear_ms,buffer_delay_ms,target_delay_ms\n";
+  os << "frame,play_ms,type,mouth_to_ear_ms,buffer_delay_ms,target_delay_ms,jitter_buffer_delay_ms\n";
   for (size_t i = 0; i < d.frames.size(); ++i) {
     const auto& f = d.frames[i];
     os << i << ',' << fixed(f.play_time.to_ms(), 6) << ',' << jitter::to_string(f.type) << ','
        << (f.mouth_to_ear_ms ? fixed(*f.mouth_to_ear_ms, 6) : "") << ',' << fixed(f.buffer_delay_ms) << ','
-       << fixed(f.target_delay_ms) << '\n';
+       << fixed(f.target_delay_ms) << ',' << (f.jitter_buffer_delay_ms ? fixed(*f.jitter_buffer_delay_ms, 6) : "")
+       << '\n';
   }
   return os.str();
 }

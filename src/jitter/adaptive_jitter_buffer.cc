@@ -116,7 +116,7 @@ PlayoutFrame AdaptiveJitterBuffer::emit(sim::Timestamp now) {
   frame.type = frame_type(metas);
   frame.playout_rtp_timestamp = playout_timestamp(metas, intake_);
   frame.played = played_spans(metas, intake_);
-  stats_.frame_emitted(now, metas, effective_target_ms(now));
+  frame.jitter_buffer_delay_ms = stats_.frame_emitted(now, metas, effective_target_ms(now));
   return frame;
 }
 

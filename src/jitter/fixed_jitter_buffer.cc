@@ -71,7 +71,7 @@ PlayoutFrame FixedJitterBuffer::pull(sim::Timestamp now) {
   frame.type = frame_type(metas);
   frame.playout_rtp_timestamp = playout_timestamp(metas, intake_);
   frame.played = played_spans(metas, intake_);
-  stats_.frame_emitted(now, metas, config_.delay_ms);
+  frame.jitter_buffer_delay_ms = stats_.frame_emitted(now, metas, config_.delay_ms);
   return frame;
 }
 

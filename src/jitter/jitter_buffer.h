@@ -57,6 +57,11 @@ struct PlayoutFrame {
     bool fec = false;
   };
   std::vector<PlayedSpan> played;
+  // How long the frame's first decoded sample waited after its packet arrived (emission time -
+  // arrival), ms, exact: the per-frame figure whose nearest-rank 95th percentile is
+  // JitterStats::jitter_buffer_delay_p95_ms (frames.csv `jitter_buffer_delay_ms`). Empty for a
+  // frame without decoded audio and for plugin buffers (the host does not see their waits).
+  std::optional<double> jitter_buffer_delay_ms;
 };
 
 const char* to_string(PlayoutFrame::Type type);
@@ -74,7 +79,8 @@ struct JitterStats {
                                              // (emission time - packet arrival), seconds
   double jitter_buffer_target_delay_s = 0;   // jitterBufferTargetDelay: Σ target over the same
   uint64_t jitter_buffer_emitted_count = 0;  // jitterBufferEmittedCount: decoded samples emitted
-  double jitter_buffer_delay_p95_ms = 0;     // 95th percentile of the per-frame delay, ms (1 ms bins)
+  double jitter_buffer_delay_p95_ms = 0;     // nearest-rank 95th percentile of the frames'
+                                             // PlayoutFrame::jitter_buffer_delay_ms, ms
   uint64_t total_samples_received = 0;       // totalSamplesReceived: every sample output, from the
                                              // first pull on (the silence before the first packet
                                              // too: NetEq counts every GetAudio call, in Chrome

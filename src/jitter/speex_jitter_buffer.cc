@@ -134,7 +134,7 @@ PlayoutFrame SpeexJitterBuffer::pull(sim::Timestamp now) {
     const sim::Timestamp end = now + sim::Duration::nanos(int64_t{10000000} + left * 1000000000 / rate_);
     current_delay_ms_ = history_.delay_ms(next_position_, end);
   }
-  stats_.frame_emitted(now, metas, current_delay_ms_);
+  frame.jitter_buffer_delay_ms = stats_.frame_emitted(now, metas, current_delay_ms_);
   forget_old();
   return frame;
 }

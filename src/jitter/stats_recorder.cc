@@ -41,7 +41,8 @@ void StatsRecorder::comfort_noise_ended() {
   comfort_noise_run_ = 0;
 }
 
-void StatsRecorder::frame_emitted(sim::Timestamp now, std::span<const SampleMeta> metas, double target_ms) {
+std::optional<double> StatsRecorder::frame_emitted(sim::Timestamp now, std::span<const SampleMeta> metas,
+                                                   double target_ms) {
   int64_t frame_delay_ns = -1;
   for (const auto& m : metas) {
     ++s_.total_samples_received;
@@ -75,26 +76,21 @@ void StatsRecorder::frame_emitted(sim::Timestamp now, std::span<const SampleMeta
       decoded_played_ = true;
     }
   }
-  if (frame_delay_ns >= 0) {
-    const auto bin = static_cast<size_t>(std::clamp<int64_t>(frame_delay_ns / 1000000, 0, 10000));
-    ++delay_hist_ms_[bin];
-    ++delay_frames_;
-  }
+  if (frame_delay_ns < 0) return std::nullopt;
+  frame_delays_ns_.push_back(frame_delay_ns);
+  return static_cast<double>(frame_delay_ns) / 1e6;
 }
 
 JitterStats StatsRecorder::stats() const {
   JitterStats out = s_;
   count_comfort_noise(out);
-  if (delay_frames_ > 0) {
-    const auto rank = static_cast<uint64_t>(std::ceil(0.95 * static_cast<double>(delay_frames_)));
-    uint64_t seen = 0;
-    for (size_t i = 0; i < delay_hist_ms_.size(); ++i) {
-      seen += delay_hist_ms_[i];
-      if (seen >= rank) {
-        out.jitter_buffer_delay_p95_ms = static_cast<double>(i) + 0.5;
-        break;
-      }
-    }
+  if (!frame_delays_ns_.empty()) {
+    // Nearest rank: the ceil(0.95 n)-th smallest, as the mouth-to-ear and network percentiles.
+    std::vector<int64_t> d = frame_delays_ns_;
+    const size_t rank = static_cast<size_t>(std::ceil(0.95 * static_cast<double>(d.size())));
+    const auto nth = d.begin() + static_cast<std::ptrdiff_t>(std::max<size_t>(rank, 1) - 1);
+    std::nth_element(d.begin(), nth, d.end());
+    out.jitter_buffer_delay_p95_ms = static_cast<double>(*nth) / 1e6;
   }
   return out;
 }

@@ -53,6 +53,7 @@ void Receiver::on_tick(sim::Timestamp now) {
     if (!last_real_capture_ || captured > *last_real_capture_) last_real_capture_ = captured;
     last_real_play_time_ = now;
   }
+  record.jitter_buffer_delay_ms = frame.jitter_buffer_delay_ms;
   record.buffer_delay_ms = buffer_->current_delay_ms();
   record.target_delay_ms = buffer_->target_delay_ms();
   frames_.push_back(record);

@@ -23,8 +23,9 @@ struct FrameRecord {
   sim::Timestamp play_time;  // true time of the tick
   jitter::PlayoutFrame::Type type = jitter::PlayoutFrame::kSilence;
   std::optional<double> mouth_to_ear_ms;  // for frames starting with real (decoded/FEC) audio
-  double buffer_delay_ms = 0.0;
+  double buffer_delay_ms = 0.0;  // the buffer's state at the tick (JitterBuffer::current_delay_ms)
   double target_delay_ms = 0.0;
+  std::optional<double> jitter_buffer_delay_ms;  // PlayoutFrame::jitter_buffer_delay_ms
   std::vector<jitter::PlayoutFrame::PlayedSpan> played;  // the real audio in it, in RTP time
 };
 

@@ -78,7 +78,9 @@ std::vector<MetricInfo> build() {
         "mean time decoded audio waited in the jitter buffer after its packet arrived "
         "(jitterBufferDelay / jitterBufferEmittedCount)"),
       m("jitter_buffer_delay_p95_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), true,
-        "95th percentile of the per-frame jitter-buffer delay"),
+        "95th percentile (nearest rank) of the per-frame jitter-buffer delay: how long each frame's first "
+        "decoded sample waited after its packet arrived (frames.csv jitter_buffer_delay_ms; a plugin's own "
+        "figure for plugin buffers)"),
       m("target_delay_mean_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
         "mean jitter-buffer target delay over emitted decoded samples"),
       // network delay and its variation

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -23,6 +24,7 @@ namespace callsim::call {
 namespace {
 
 using nlohmann::json;
+namespace fs = std::filesystem;
 using results::ExpectationStatus;
 
 CallResult run(const json& doc, bool score = true) {
@@ -358,6 +360,39 @@ TEST(CallResults, EmodelInputsGiveBurstRAsMeasuredAndAsApplied) {
   EXPECT_EQ(quality::applied_burst_ratio(2.5), 2.5);
   EXPECT_EQ(quality::applied_burst_ratio(12.0), 8.0);
   EXPECT_EQ(quality::applied_burst_ratio(std::nan("")), 1.0);
+}
+
+// jitter_buffer_delay_p95_ms is the nearest-rank p95 of frames.csv's jitter_buffer_delay_ms, for
+// each built-in buffer (it was a 1 ms histogram's bin midpoint that no output file reproduced).
+TEST(CallResults, JitterBufferDelayP95IsThePercentileOfFramesCsv) {
+  for (const char* buffer : {"adaptive", "fixed", "speex"}) {
+    json doc = {{"name", std::string("jbd_") + buffer},
+                {"duration_s", 6},
+                {"seed", 3},
+                {"peers", {{"alice", {{"talker", "en_male"}}}, {"bob", {{"jitter_buffer", {{"type", buffer}}}}}}},
+                {"links", {{"alice->bob", {{"delay", {{"base_ms", 40}, {"jitter_ms", 15}, {"distribution", "normal"}}}}}}},
+                {"scoring", {{"pesq", false}}}};
+    const CallResult r = run(doc, false);
+    const fs::path dir = fs::temp_directory_path() / ("callsim-jbd-" + std::string(buffer));
+    fs::remove_all(dir);
+    OutputOptions o;
+    o.audio = false, o.pcap = false;
+    write_call_outputs(r, dir, o);
+    std::ifstream in(dir / "alice-to-bob" / "frames.csv");
+    std::string line;
+    std::getline(in, line);
+    ASSERT_EQ(line, "frame,play_ms,type,mouth_to_ear_ms,buffer_delay_ms,target_delay_ms,jitter_buffer_delay_ms");
+    std::vector<double> waits;
+    while (std::getline(in, line)) {
+      const std::string last = line.substr(line.rfind(',') + 1);
+      if (!last.empty()) waits.push_back(std::stod(last));
+    }
+    ASSERT_GT(waits.size(), 400u) << buffer;
+    std::sort(waits.begin(), waits.end());
+    const double p95 = waits[static_cast<size_t>(std::ceil(0.95 * static_cast<double>(waits.size()))) - 1];
+    EXPECT_NEAR(direction(r, "alice->bob").metrics.at("jitter_buffer_delay_p95_ms"), p95, 5e-7) << buffer;
+    fs::remove_all(dir);
+  }
 }
 
 TEST(CallResults, FrameTypesInFramesCsvAreTheOnesTheReadmeLists) {

@@ -38,9 +38,10 @@ TEST(StatsRecorder, CountsConcealmentEventsInterruptionsAndDelay) {
   StatsRecorder r(1000);  // 1 kHz: 10 samples per 10 ms frame, 1 sample = 1 ms
   r.dtx_seen();           // a stream with DTX: its comfort noise is not concealment
   const auto t = [](int ms) { return sim::Timestamp::from_ms(ms); };
-  r.frame_emitted(t(100), metas(10, SampleKind::kNormal, 60000000), 40);  // waited 40 ms
-  r.frame_emitted(t(110), metas(10, SampleKind::kExpand), 40);
-  r.frame_emitted(t(120), metas(10, SampleKind::kNormal, 60000000), 40);  // waited 60 ms
+  // Each frame's own delay comes back (frames.csv jitter_buffer_delay_ms): none without decoded audio.
+  EXPECT_EQ(r.frame_emitted(t(100), metas(10, SampleKind::kNormal, 60000000), 40), 40.0);  // waited 40 ms
+  EXPECT_EQ(r.frame_emitted(t(110), metas(10, SampleKind::kExpand), 40), std::nullopt);
+  EXPECT_EQ(r.frame_emitted(t(120), metas(10, SampleKind::kNormal, 60000000), 40), 60.0);  // waited 60 ms
   // 160 ms of concealment (the last part silent): one event and one interruption.
   for (int i = 0; i < 16; ++i)
     r.frame_emitted(t(130 + 10 * i), metas(10, i < 10 ? SampleKind::kExpand : SampleKind::kExpandSilent), 40);
@@ -56,7 +57,7 @@ TEST(StatsRecorder, CountsConcealmentEventsInterruptionsAndDelay) {
   EXPECT_EQ(s.jitter_buffer_emitted_count, 20u);
   EXPECT_NEAR(s.mean_delay_ms(), 50.0, 1e-9);
   EXPECT_NEAR(s.jitter_buffer_target_delay_s, 20 * 0.040, 1e-12);
-  EXPECT_DOUBLE_EQ(s.jitter_buffer_delay_p95_ms, 60.5);  // frames of 40 and 60 ms: p95 in the 60 ms bin
+  EXPECT_DOUBLE_EQ(s.jitter_buffer_delay_p95_ms, 60.0);  // frames of 40 and 60 ms: nearest rank, the 2nd of 2
 }
 
 // On a stream without DTX every frame was sent: comfort noise played in a gap stands for lost or
