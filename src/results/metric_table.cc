@@ -69,9 +69,11 @@ std::vector<MetricInfo> build() {
         "super-wideband and fullband Opus)"),
       // delay as heard
       m("mouth_to_ear_mean_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), true,
-        "mean delay from capture at the talker to playout at the listener, over frames of real audio"),
+        "mean delay from capture at the talker to playout at the listener, over the frames that start "
+        "with real (decoded or FEC) audio: frames.csv rows with a mouth_to_ear_ms, whatever their type "
+        "(an expand or merge frame that starts with decoded audio has one)"),
       m("mouth_to_ear_p95_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), true,
-        "95th percentile of the mouth-to-ear delay"),
+        "95th percentile (nearest rank, the ceil(0.95 n)-th smallest) of the same frames' mouth-to-ear delay"),
       m("mouth_to_ear_max_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
         "largest mouth-to-ear delay"),
       m("jitter_buffer_delay_mean_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
