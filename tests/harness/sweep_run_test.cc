@@ -131,6 +131,39 @@ TEST(Sweep, ResumeKeepsCompleteCallsAndRerunsTheRest) {
       fs::exists(call_dir(out, jobs[0].id) / "alice-to-bob" / "degraded.wav"));  // stale files removed
 }
 
+// A sweep into an earlier sweep's folder that was interrupted left the earlier results.jsonl beside
+// the new calls' folders: `check` passed on figures the folders no longer held. While a sweep runs,
+// the folder holds no results.jsonl or summary.json; they come back when it is done.
+TEST(Sweep, WhileASweepRunsTheFolderHoldsNoEarlierResults) {
+  TempDir dir;
+  const fs::path out = dir / "out";
+  run_sweep(six_jobs(dir), quiet_options(out, 1));
+  ASSERT_TRUE(fs::exists(out / "results.jsonl"));
+  ASSERT_TRUE(fs::exists(out / "summary.json"));
+  // A progress stream that looks at the folder each time a call is reported done.
+  struct Watch : std::streambuf {
+    fs::path out;
+    int writes = 0, index_seen = 0;
+    int overflow(int c) override {
+      ++writes;
+      index_seen += fs::exists(out / "results.jsonl") || fs::exists(out / "summary.json");
+      return c;
+    }
+  } watch;
+  watch.out = out;
+  std::ostream progress(&watch);
+  SweepOptions o = quiet_options(out, 1);
+  o.resume = false;
+  o.progress = &progress;
+  const SweepReport r = run_sweep(six_jobs(dir), o);
+  EXPECT_EQ(r.ran, 6u);
+  EXPECT_GT(watch.writes, 0);
+  EXPECT_EQ(watch.index_seen, 0);
+  EXPECT_TRUE(fs::exists(out / "results.jsonl"));
+  EXPECT_TRUE(fs::exists(out / "summary.json"));
+  EXPECT_EQ(read_results(out / "results.jsonl").records.size(), 6u);
+}
+
 // Resuming after a plugin was rebuilt kept the old build's results: the fingerprint covered the
 // scenario document only. Now it covers the library's bytes, which result.json records too.
 TEST(Sweep, ResumeRerunsACallWhosePluginWasRebuiltAndResultsNameTheBuild) {

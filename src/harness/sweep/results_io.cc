@@ -212,6 +212,19 @@ void check_sweep_target(const std::filesystem::path& dir) {
       "exists and is not a sweep's output folder (no results.jsonl or calls/); refusing to write into it");
 }
 
+void forget_results_index(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir / "calls", ec);
+  if (ec) throw InputError((dir / "calls").string(), "", "cannot create the folder: " + ec.message());
+  for (const char* name : {"results.jsonl", "summary.json"}) {
+    fs::remove(dir / name, ec);
+    if (ec)
+      throw InputError((dir / name).string(), "",
+                       "cannot remove the earlier sweep's file before this sweep runs: " + ec.message());
+  }
+}
+
 void write_summary(const std::filesystem::path& dir, const json& summary) {
   write_file_atomic(dir / "summary.json", json_text(summary, 2) + "\n");
 }

@@ -77,6 +77,13 @@ void write_summary(const std::filesystem::path& dir, const nlohmann::json& summa
 // results.jsonl).
 void check_sweep_target(const std::filesystem::path& dir);
 
+// Before a sweep runs a call into `dir`: removes an earlier sweep's results.jsonl and summary.json
+// (making calls/ first, so the folder stays a sweep output). They are written again when every call
+// is done; until then a folder interrupted mid-sweep holds no results that `check` or `report`
+// would read as this sweep's (the earlier figures beside the new calls' folders). InputError when
+// one cannot be removed.
+void forget_results_index(const std::filesystem::path& dir);
+
 // The folder of a call inside a sweep folder.
 std::filesystem::path call_dir(const std::filesystem::path& sweep_dir, const std::string& id);
 

@@ -254,6 +254,7 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   report.threads = thread_count(o.threads, jobs.size());
   check_sweep_target(o.out_dir);
   create_folder(o.out_dir);
+  forget_results_index(o.out_dir);
 
   EncodeOnceCache cache;
   std::optional<ProgressReporter> progress;
