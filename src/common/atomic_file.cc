@@ -19,6 +19,16 @@ namespace {
 
 }  // namespace
 
+void refuse_output_over_input(const std::filesystem::path& output, const std::string& option,
+                              const std::vector<std::filesystem::path>& inputs) {
+  std::error_code ec;
+  if (!std::filesystem::exists(output, ec)) return;
+  for (const auto& input : inputs)
+    if (std::filesystem::equivalent(output, input, ec))
+      throw InputError(output.string(), option,
+                       "is a file this command reads (" + input.string() + "); writing it would destroy the input");
+}
+
 void write_file_atomic(const std::filesystem::path& path, std::string_view data) {
   AtomicOutput out(path);
   const int fd = ::open(out.temp_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

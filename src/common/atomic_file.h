@@ -3,13 +3,21 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace callsim {
 
 // Write `data` to `path` atomically (temp file ".<name>.tmp-<pid>-<n>" + rename). Throws
 // OutputError naming the path (exit code 2) when it cannot be written.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data);
+
+// Refuses (InputError naming `output` and `option`, exit code 2) to write an output file over one
+// of the files the command reads: `inputs` lists them (those that do not exist are skipped). A
+// file is the same when the filesystem says so (links, `./x` and `x`).
+void refuse_output_over_input(const std::filesystem::path& output, const std::string& option,
+                              const std::vector<std::filesystem::path>& inputs);
 
 // For writers that need a path to write to (libsndfile, libpcap): hands out a temporary path;
 // commit() renames it over the target; the destructor removes it when not committed.

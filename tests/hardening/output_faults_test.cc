@@ -151,6 +151,34 @@ TEST_F(OutputFaults, ReportCheckAndBaselineOutputs) {
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
 }
 
+// `check --junit` over the results it read turned results.jsonl (or a run's result.json) into
+// XML, and `netsim -o` over its link file turned it into CSV, exit 0 both.
+TEST_F(OutputFaults, AnOutputFileThatIsAnInputIsRefusedAndLeftAsItWas) {
+  const std::string s = scenario("s.json", small_scenario("inputs"));
+  ASSERT_EQ(run_cli({"sweep", s, "-o", dir / "sweep", "-q", "-j1"}).exit_code, 0);
+  ASSERT_EQ(run_cli({"run", s, "-o", dir / "run", "-q"}).exit_code, 0);
+  const std::string jsonl = dir / "sweep/results.jsonl", result = dir / "run/result.json";
+  const std::string lines = read_text(jsonl), run_json = read_text(result);
+  write_text(dir.path() / "link.json", R"({"delay": {"base_ms": 30}, "loss": {"model": "bernoulli", "p": 0.01}})");
+  const std::string link = dir / "link.json";
+  for (const auto& [args, target] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"check", dir / "sweep", "--junit", jsonl}, jsonl},
+           {{"check", dir / "sweep/../sweep/results.jsonl", "--junit", jsonl}, jsonl},
+           {{"check", dir / "run", "--junit", result}, result},
+           {{"netsim", link, "-o", link}, link}}) {
+    const CliResult r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_NE(r.err.find(target + ": "), std::string::npos) << describe(r);
+    EXPECT_NE(r.err.find("is a file this command reads"), std::string::npos) << describe(r);
+  }
+  EXPECT_EQ(read_text(jsonl), lines);
+  EXPECT_EQ(read_text(result), run_json);
+  EXPECT_NE(read_text(link).find("bernoulli"), std::string::npos);
+  // Beside the inputs is where CI keeps it: written.
+  EXPECT_EQ(run_cli({"check", dir / "sweep", "--junit", dir / "sweep/junit.xml"}).exit_code, 0);
+  EXPECT_TRUE(fs::exists(dir.path() / "sweep/junit.xml"));
+}
+
 TEST_F(OutputFaults, ADamagedResultInASweepFolderIsRunAgain) {
   const std::string s = scenario("s.json", small_scenario("resumable"));
   ASSERT_EQ(run_cli({"sweep", s, "-o", dir / "sweep", "-q", "-j1"}).exit_code, 0);

@@ -28,6 +28,13 @@ struct CheckArgs {
 
 int run_check_command(const CheckArgs& a) {
   std::vector<std::filesystem::path> paths(a.results.begin(), a.results.end());
+  if (!a.junit.empty()) {
+    // The files check reads: results given as files, a sweep's results.jsonl, a run's result.json.
+    std::vector<std::filesystem::path> read = paths;
+    for (const auto& p : paths) read.push_back(p / "results.jsonl"), read.push_back(p / "result.json");
+    if (!a.baseline.empty()) read.push_back(a.baseline);
+    refuse_output_over_input(a.junit, "--junit", read);
+  }
   const auto calls = harness::load_calls(paths);
   std::optional<harness::Baseline> baseline;
   if (!a.baseline.empty()) baseline = harness::load_baseline(a.baseline);

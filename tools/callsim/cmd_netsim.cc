@@ -77,6 +77,7 @@ int run_netsim(const NetsimOptions& o) {
   if (!(o.pps > 0 && o.pps <= 1e6)) throw InputError("", "--pps", "must be in (0, 1e6]");
   if (o.size_bytes < 1 || o.size_bytes > 65507) throw InputError("", "--size", "must be in [1, 65507] bytes");
   if (o.duration_s && !(*o.duration_s > 0)) throw InputError("", "--duration", "must be > 0 seconds");
+  if (!o.output.empty()) refuse_output_over_input(o.output, "-o", {o.file});
   const LoadedLink link = load(o);
   const net::StreamResult r =
       net::run_link_stream(link.config, link.seed, link.name, o.pps, o.size_bytes, link.duration);
