@@ -95,6 +95,33 @@ TEST_F(ExitCodes, TwoForBadInputNamingTheFileAndPointer) {
   EXPECT_EQ(callsim({"check"}).exit_code, 2);  // RESULTS is required
 }
 
+// validate passed two files with one scenario name, and a matrix beside it, that sweep refuses
+// together; it printed no notes for a matrix's calls; it had no --max-calls for what sweep accepts.
+TEST_F(ExitCodes, ValidateRefusesWhatSweepRefusesOfSeveralArgumentsTogether) {
+  fs::create_directories(dir / "a");
+  fs::create_directories(dir / "b");
+  write_text(dir / "a/one.json", tiny("1000"));
+  write_text(dir / "b/two.json", tiny("1000"));  // the same scenario name: one job id twice
+  const CliRun both = callsim({"validate", path("a/one.json"), path("b/two.json")});
+  const CliRun sweep = callsim({"sweep", path("a/one.json"), path("b/two.json"), "--list"});
+  for (const CliRun& r : {both, sweep}) {
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("job id 'tiny' is also produced by"), std::string::npos) << r.err;
+  }
+  EXPECT_NE(both.out.find(path("a/one.json") + ": ok"), std::string::npos) << both.out;  // each alone is fine
+  EXPECT_EQ(callsim({"validate", path("a/one.json")}).exit_code, 0);
+  // A matrix: notes of its calls, each once; --max-calls as sweep takes it.
+  write_text(dir / "m.json", R"({"matrix": "m", "base": "a/one.json",
+    "axes": {"seed": [1, 2, 3], "narrow": {"n": {"peers": {"alice": {"codec": {"sample_rate_hz": 8000}}},
+                                                 "scoring": {"pesq": true}, "expect": {"all": ["mos_lqo_wb >= 3"]}}}}})");
+  const CliRun m = callsim({"validate", path("m.json")});
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_NE(m.err.find("note: 3 calls (the first m/n/s1): "), std::string::npos) << m.err;
+  const CliRun limited = callsim({"validate", path("m.json"), "--max-calls", "2"});
+  EXPECT_EQ(limited.exit_code, 2) << limited.err;
+  EXPECT_EQ(callsim({"validate", path("m.json"), "--max-calls", "3"}).exit_code, 0);
+}
+
 TEST_F(ExitCodes, TwoForAnUnusableOutputPathNamingIt) {
   write_text(dir / "pass.json", tiny("1000"));
   write_text(dir / "a_file", "not a folder\n");

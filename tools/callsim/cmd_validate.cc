@@ -1,10 +1,14 @@
-// `callsim validate FILE…`: checks what `callsim run` and `callsim sweep` would read, without
-// running it. A scenario file is checked against the JSON Schema and the semantic rules (with the
-// files it names: talkers, traces, profiles); a matrix file, a folder or a glob is expanded exactly as
-// `callsim sweep` expands it, every call's scenario checked the same way. Prints "FILE: ok (...)"
-// or the first error (file + JSON pointer or byte offset); exit 2 if any is bad.
+// `callsim validate FILE… [--max-calls N]`: checks what `callsim run` and `callsim sweep` would read,
+// without running it. A scenario file is checked against the JSON Schema and the semantic rules
+// (with the files it names: talkers, traces, profiles); a matrix file, a folder or a glob is expanded
+// exactly as `callsim sweep` expands it, every call's scenario checked the same way, and its calls'
+// notes printed (each distinct note once, with how many calls it concerns). Given several
+// arguments, they are also expanded together as `callsim sweep` with the same arguments would
+// (job ids produced twice, a call whose folder is another's). Prints "FILE: ok (...)" or the first
+// error (file + JSON pointer or byte offset); exit 2 if any is bad.
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,9 +32,28 @@ bool is_sweep_input(const std::string& path) {
   return doc.is_object() && doc.contains("matrix");
 }
 
-void validate_one(const std::string& f) {
+// The notes of a suite's calls: each distinct one once, naming the call (or how many and the first).
+void print_job_notes(const std::vector<harness::Job>& jobs) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<std::string>> calls;
+  for (const auto& job : jobs)
+    for (const auto& note : scenario::input_notes(job.scenario)) {
+      auto& ids = calls[note];
+      if (ids.empty()) order.push_back(note);
+      ids.push_back(job.id);
+    }
+  for (const auto& note : order) {
+    const auto& ids = calls[note];
+    std::cerr << "note: "
+              << (ids.size() == 1 ? ids[0] : std::to_string(ids.size()) + " calls (the first " + ids[0] + ")")
+              << ": " << note << '\n';
+  }
+}
+
+void validate_one(const std::string& f, size_t max_calls) {
   if (is_sweep_input(f)) {
-    const std::vector<harness::Job> jobs = harness::expand_suites({f});
+    const std::vector<harness::Job> jobs = harness::expand_suites({f}, max_calls);
+    print_job_notes(jobs);
     std::cout << f << ": ok (" << jobs.size() << " call" << (jobs.size() == 1 ? "" : "s")
               << ", each scenario valid, as `callsim sweep` expands it)\n";
     return;
@@ -47,14 +70,29 @@ Command add_validate(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "validate", "Check scenario files, matrix files and suite folders as run and sweep would read them");
   auto files = std::make_shared<std::vector<std::string>>();
+  auto max_calls = std::make_shared<size_t>(harness::kDefaultMaxCalls);
   sub->add_option("files", *files, "Scenario files, matrix files or folders of scenarios")->required();
-  return {sub, [files] {
+  sub->add_option("--max-calls", *max_calls,
+                  "Refuse suites that expand to more calls than this, as `callsim sweep --max-calls`")
+      ->capture_default_str();
+  return {sub, [files, max_calls] {
     int rc = 0;
     for (const auto& f : *files) {
       try {
-        validate_one(f);
+        validate_one(f, *max_calls);
       } catch (const InputError& e) {
         std::cerr << e.what() << '\n';
+        rc = 2;
+      }
+    }
+    // Each is valid alone; together they are what `callsim sweep` with these arguments reads.
+    if (rc == 0 && files->size() > 1) {
+      try {
+        const auto jobs = harness::expand_suites(*files, *max_calls);
+        std::cout << "together: ok (" << jobs.size() << " call" << (jobs.size() == 1 ? "" : "s")
+                  << " as one `callsim sweep`)\n";
+      } catch (const InputError& e) {
+        std::cerr << e.what() << " (these arguments together, as one `callsim sweep` reads them)\n";
         rc = 2;
       }
     }
