@@ -169,8 +169,21 @@ void loss_metrics(const DirectionResult& d, std::map<std::string, double>& m) {
   const auto sent = static_cast<double>(l.sent);
   m["packet_loss_ratio"] = static_cast<double>(l.lost) / sent;
   m["late_discard_ratio"] = static_cast<double>(l.late) / sent;
-  m["effective_loss_ratio"] = std::min(1.0, static_cast<double>(l.lost + l.late) / sent);
-  const ResidualLoss r = residual_loss(frame_fates(d, d.frame_ticks));
+  const std::vector<FrameFate> fates = frame_fates(d, d.frame_ticks);
+  const ResidualLoss r = residual_loss(fates);
+  // Frames not played from their own packet: lost, discarded late, or arrived and never played
+  // (still queued when playout ended: a queue that delays packets past the call's end). The last
+  // kind is neither lost nor late, so (lost + late) / sent read 0 on calls whose second half was
+  // never heard. A packet the network lost counts whatever the audio spans say, and the figure is
+  // never below (lost + late) / sent.
+  int64_t not_played = 0;
+  size_t k = 0;
+  for (const auto& p : d.packets) {
+    if (p.delivery.duplicate) continue;
+    not_played += !p.delivery.delivered() || (k < fates.size() && fates[k] != FrameFate::kPlayed);
+    ++k;
+  }
+  m["effective_loss_ratio"] = std::min(1.0, static_cast<double>(std::max(not_played, l.lost + l.late)) / sent);
   m["residual_loss_ratio"] = static_cast<double>(r.missing) / static_cast<double>(r.sent);
 }
 

@@ -72,9 +72,9 @@ void AudioProducer::recover_fec(const StoredPacket& next, int samples, PlayoutQu
   const size_t merged = cont.empty() ? 0 : merge_.apply(pcm, cont);
   const std::span<const float> audio(pcm);
   const int64_t start = next.position - samples;
-  queue.append_decoded(audio.first(merged), start, next.arrival, SampleKind::kMerge);
+  queue.append_decoded(audio.first(merged), start, next.arrival, SampleKind::kMerge, true);
   queue.append_decoded(audio.subspan(merged), start + static_cast<int64_t>(merged), next.arrival,
-                       SampleKind::kFec);
+                       SampleKind::kFec, true);
   expand_.reset();
   last_ = Last::kDecoded;
 }

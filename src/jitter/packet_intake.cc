@@ -100,7 +100,7 @@ std::vector<PlayoutFrame::PlayedSpan> played_spans(std::span<const SampleMeta> m
       next = -1;
       continue;
     }
-    const bool fec = m.kind == SampleKind::kFec;
+    const bool fec = m.fec || m.kind == SampleKind::kFec;
     if (m.position == next && out.back().fec == fec) {
       out.back().ticks += static_cast<uint32_t>(intake.ticks_per_sample());
     } else {

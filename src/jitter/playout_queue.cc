@@ -6,10 +6,10 @@
 namespace callsim::jitter {
 
 void PlayoutQueue::append_decoded(std::span<const float> pcm, int64_t position, sim::Timestamp arrival,
-                                  SampleKind kind) {
+                                  SampleKind kind, bool fec) {
   samples_.insert(samples_.end(), pcm.begin(), pcm.end());
   for (size_t i = 0; i < pcm.size(); ++i)
-    metas_.push_back({position + static_cast<int64_t>(i), arrival.ns(), kind});
+    metas_.push_back({position + static_cast<int64_t>(i), arrival.ns(), kind, fec});
 }
 
 void PlayoutQueue::append_synthetic(std::span<const float> pcm, SampleKind kind) {

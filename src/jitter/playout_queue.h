@@ -36,14 +36,19 @@ struct SampleMeta {
   int64_t position = -1;    // timeline position (output samples) of the audio, -1 if synthetic
   int64_t arrival_ns = -1;  // arrival of the packet it was decoded from, -1 if synthetic
   SampleKind kind = SampleKind::kSilence;
+  // Rebuilt from the next packet's in-band FEC, whatever its kind says: the cross-fade into FEC
+  // audio (kMerge) and a pitch period stretched out of it keep it, so the frame it belongs to is
+  // FEC-recovered and not played from its own (lost) packet (PlayoutFrame::PlayedSpan::fec).
+  bool fec = false;
 };
 
 class PlayoutQueue {
  public:
   size_t size() const { return samples_.size() - head_; }
 
-  // Decoded audio starting at timeline `position`.
-  void append_decoded(std::span<const float> pcm, int64_t position, sim::Timestamp arrival, SampleKind kind);
+  // Decoded audio starting at timeline `position`; `fec`: rebuilt from in-band FEC (SampleMeta::fec).
+  void append_decoded(std::span<const float> pcm, int64_t position, sim::Timestamp arrival, SampleKind kind,
+                      bool fec = false);
   // Synthetic audio (concealment, comfort noise, leading silence).
   void append_synthetic(std::span<const float> pcm, SampleKind kind);
 

@@ -118,7 +118,9 @@ std::vector<MetricInfo> build() {
         "packets_discarded_late / packets_sent"),
       m("packets_duplicated", K::kCount, W::kNeither, none, false, "extra copies of packets that arrived"),
       m("effective_loss_ratio", K::kRatio, W::kHigher, abs_tol(0.01), true,
-        "(packets_lost + packets_discarded_late) / packets_sent: frames not played from their own packet"),
+        "frames not played from their own packet / packets_sent: packets lost, discarded late, or arrived "
+        "but never played (still queued when playout ended); at least (packets_lost + "
+        "packets_discarded_late) / packets_sent, equal when every packet that arrived in time was played"),
       m("residual_loss_ratio", K::kRatio, W::kHigher, abs_tol(0.01), true,
         "frames neither played from their own packet nor rebuilt by FEC (lost, late or never played) / "
         "frames sent: what the listener hears as concealment; the E-model's Ppl and BurstR come from it"),

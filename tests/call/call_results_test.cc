@@ -337,6 +337,42 @@ TEST(CallResults, LateDiscardsCountAsResidualLoss) {
   EXPECT_NEAR(r.directions.at(0).emodel->inputs.packet_loss_pct, 100.0 * m.at("residual_loss_ratio"), 1e-9);
 }
 
+// A 20 kbit/s bottleneck under a 32 kbit/s stream queues packets past the call's end: every packet
+// arrives, none is late, yet the second half is never heard. effective_loss_ratio read 0.0 (lost +
+// late over sent) and its expectation passed; it now counts the frames not played from their own
+// packet, as residual loss does without FEC.
+TEST(CallResults, PacketsQueuedPastTheEndOfPlayoutAreEffectiveLoss) {
+  const json doc = {{"name", "bloat"},
+                    {"duration_s", 6},
+                    {"seed", 1},
+                    {"peers", {{"alice", {{"talker", "en_male"}}}, {"bob", json::object()}}},
+                    {"links", {{"alice->bob", {{"rate", {{"kbps", 20}}}}}}},
+                    {"scoring", {{"pesq", false}}},
+                    {"expect", {{"all", {"effective_loss_ratio <= 0.1"}}}}};
+  const CallResult r = run(doc, false);
+  const auto& m = direction(r, "alice->bob").metrics;
+  EXPECT_EQ(m.at("packets_lost"), 0.0);
+  EXPECT_EQ(m.at("packets_discarded_late"), 0.0);
+  EXPECT_EQ(m.at("packets_received"), m.at("packets_sent"));
+  EXPECT_GT(m.at("effective_loss_ratio"), 0.3);
+  EXPECT_DOUBLE_EQ(m.at("effective_loss_ratio"), m.at("residual_loss_ratio"));
+  EXPECT_EQ(outcome(r, "alice->bob", "effective_loss_ratio <= 0.1").status, ExpectationStatus::kFailed);
+  // Where everything that arrived in time is played, it is (lost + late) / sent, as before.
+  const CallResult late = run({{"name", "late"},
+                               {"duration_s", 6},
+                               {"seed", 8},
+                               {"peers", {{"alice", {{"talker", "en_male"}}}, {"bob", {{"jitter_buffer", {{"type", "fixed"}, {"delay_ms", 20}}}}}}},
+                               {"links", {{"alice->bob", {{"delay", {{"base_ms", 40}, {"jitter_ms", 40}, {"distribution", "normal"}}},
+                                                          {"loss", {{"model", "bernoulli"}, {"p", 0.05}}}}}}},
+                               {"scoring", {{"pesq", false}}}},
+                              false);
+  const auto& l = direction(late, "alice->bob").metrics;
+  ASSERT_GT(l.at("packets_lost"), 0.0);
+  ASSERT_GT(l.at("packets_discarded_late"), 0.0);
+  EXPECT_NEAR(l.at("effective_loss_ratio"), (l.at("packets_lost") + l.at("packets_discarded_late")) / l.at("packets_sent"),
+              1e-12);
+}
+
 // BurstR: result.json gives it as measured and as the rating applied it (G.107's 1..8). Random
 // loss often measures below 1 (seed 1: 0.93), which the rating treats as 1.
 TEST(CallResults, EmodelInputsGiveBurstRAsMeasuredAndAsApplied) {
