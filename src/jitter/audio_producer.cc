@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "jitter/decision_logic.h"
+
 namespace callsim::jitter {
 
 AudioProducer::AudioProducer(codec::Decoder& decoder, int sample_rate_hz, uint64_t seed, ExpandConfig expand)
@@ -47,6 +49,16 @@ void AudioProducer::conceal(int samples, PlayoutQueue& queue) {
   queue.append_synthetic(pcm.first(block.first_silent), SampleKind::kExpand);
   queue.append_synthetic(pcm.subspan(block.first_silent), SampleKind::kExpandSilent);
   last_ = Last::kConcealment;
+}
+
+void AudioProducer::fill_gap(int samples, bool dtx_stream, PlayoutQueue& queue) {
+  const bool noise = comfort_noise_for_gap(dtx_stream, 10.0 * static_cast<double>(noise_.silent_run_blocks()),
+                                           DecisionConfig{}.dtx_hangover_ms, last_ == Last::kComfortNoise,
+                                           last_ == Last::kConcealment, last_decoded_silent());
+  if (noise)
+    comfort_noise(samples, queue);
+  else
+    conceal(samples, queue);
 }
 
 void AudioProducer::insert_plc(int samples, PlayoutQueue& queue) {

@@ -122,13 +122,15 @@ Decision DecisionLogic::missing(const DecisionInput& in) const {
 Decision DecisionLogic::synthetic(const DecisionInput& in, int64_t samples) const {
   const int q = config_.plc_quantum;
   const int n = static_cast<int>(std::max<int64_t>(q, (samples + q - 1) / q * q));
-  // Comfort noise only where the sender may be in DTX: a stream seen to use it, or after a silence
-  // as long as an encoder's DTX hangover (libopus sends 200 ms of silence before it stops). Without
-  // DTX every packet is sent, so one missing in a short quiet stretch of speech is lost or late,
-  // and the decoder's concealment continues it.
-  const bool dtx_possible = in.dtx_stream || in.pause_ms >= config_.dtx_hangover_ms;
-  const bool noise = dtx_possible && (in.last_comfort_noise || (!in.last_concealment && in.last_decoded_silent));
+  const bool noise = comfort_noise_for_gap(in.dtx_stream, in.pause_ms, config_.dtx_hangover_ms, in.last_comfort_noise,
+                                           in.last_concealment, in.last_decoded_silent);
   return {noise ? Operation::kComfortNoise : Operation::kExpand, n};
+}
+
+bool comfort_noise_for_gap(bool dtx_stream, double pause_ms, double hangover_ms, bool last_comfort_noise,
+                           bool last_concealment, bool last_decoded_silent) {
+  const bool dtx_possible = dtx_stream || pause_ms >= hangover_ms;
+  return dtx_possible && (last_comfort_noise || (!last_concealment && last_decoded_silent));
 }
 
 }  // namespace callsim::jitter

@@ -130,6 +130,15 @@ struct Decision {
   bool multi_period = false;  // preemptive expand: as many whole periods as fit in `samples`
 };
 
+// Whether a gap (no packet for the audio due now) is played as comfort noise rather than the
+// decoder's concealment: only where the sender may be in DTX (a stream seen to use it, or after a
+// silence as long as an encoder's DTX hangover: libopus sends 200 ms of silence before it stops),
+// and only continuing comfort noise or silent decoded audio (not concealment already under way).
+// Without DTX every packet is sent, so one missing in a short quiet stretch of speech is lost or
+// late, and the decoder's concealment continues it. The rule of every built-in buffer.
+bool comfort_noise_for_gap(bool dtx_stream, double pause_ms, double hangover_ms, bool last_comfort_noise,
+                           bool last_concealment, bool last_decoded_silent);
+
 class DecisionLogic {
  public:
   explicit DecisionLogic(DecisionConfig config) : config_(config) {}

@@ -98,7 +98,7 @@ void FixedJitterBuffer::step() {
   const int q = producer_.plc_quantum();
   const int64_t n = std::clamp<int64_t>(std::min<int64_t>(gap, last_duration_), q, 12 * frame_);
   const int samples = static_cast<int>((n + q - 1) / q * q);
-  producer_.conceal(samples, queue_);
+  producer_.fill_gap(samples, intake_.dtx_seen(), queue_);
   next_position_ += samples;
 }
 

@@ -68,7 +68,8 @@ void SpeexJitterBuffer::fetch() {
     ++returned_;
     packet.payload.assign(buf.begin(), buf.begin() + jp.len);
     const int64_t unplayed = std::max<int64_t>(0, packet.position - std::max(next_position_, recovered_until_));
-    if (offset > 0 && unplayed > 0) producer_.conceal(plc_len(std::min<int64_t>(offset, unplayed * k)), queue_);
+    if (offset > 0 && unplayed > 0)
+      producer_.fill_gap(plc_len(std::min<int64_t>(offset, unplayed * k)), intake_.dtx_seen(), queue_);
     if (offset < 0) stats_.samples_removed(static_cast<uint64_t>(-offset / k));
     const int64_t from = packet.position + std::max<int64_t>(0, -offset / k);
     if (producer_.decode(packet, from, queue_) == 0) producer_.conceal(frame_, queue_);
@@ -88,7 +89,7 @@ void SpeexJitterBuffer::fetch() {
     stats_.samples_inserted(static_cast<uint64_t>(n));
   } else {
     const int n = plc_len(jp.span);
-    producer_.conceal(n, queue_);
+    producer_.fill_gap(n, intake_.dtx_seen(), queue_);
     next_position_ += n;
   }
 }

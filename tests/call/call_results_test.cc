@@ -256,6 +256,25 @@ json dtx_call(uint64_t seed) {
           {"scoring", {{"pesq", false}}}};
 }
 
+// A DTX pause on a lossless path is the sender's silence, not loss: the fixed and speex buffers
+// concealed it and counted it as concealment (concealed_ratio 0.075 and 0.067 on a 10 s DTX call
+// where the adaptive buffer read 0); they now play comfort noise by the adaptive buffer's rule.
+TEST(CallResults, DtxPausesAreComfortNoiseForEveryBuiltInBuffer) {
+  for (const char* buffer : {"adaptive", "fixed", "speex"}) {
+    json doc = dtx_call(5);
+    doc["name"] = std::string("dtx_") + buffer;
+    doc["peers"]["bob"]["jitter_buffer"] = {{"type", buffer}};
+    doc["links"]["alice->bob"] = {{"delay", {{"base_ms", 40}, {"jitter_ms", 5}, {"distribution", "normal"}}}};
+    const CallResult r = run(doc, false);
+    const DirectionResult& d = direction(r, "alice->bob");
+    EXPECT_EQ(d.metrics.at("packet_loss_ratio"), 0.0) << buffer;
+    EXPECT_GT(d.jitter.comfort_noise_samples, 16000u * 2) << buffer;  // the 2 s pause and the tail
+    // What concealment is left is a start-up underrun (speex: one 10 ms frame), not the pauses.
+    EXPECT_LE(d.metrics.at("concealed_ratio"), 0.003) << buffer;
+    EXPECT_LE(d.metrics.at("concealment_events"), 1.0) << buffer;
+  }
+}
+
 // The samples of the comfort-noise frames of a direction, and of its decoded (normal) frames.
 std::pair<std::vector<float>, std::vector<float>> split_noise(const DirectionResult& d) {
   std::vector<float> noise, normal;
