@@ -52,9 +52,12 @@ void AudioProducer::conceal(int samples, PlayoutQueue& queue) {
 }
 
 void AudioProducer::fill_gap(int samples, bool dtx_stream, PlayoutQueue& queue) {
-  const bool noise = comfort_noise_for_gap(dtx_stream, 10.0 * static_cast<double>(noise_.silent_run_blocks()),
-                                           DecisionConfig{}.dtx_hangover_ms, last_ == Last::kComfortNoise,
-                                           last_ == Last::kConcealment, last_decoded_silent());
+  // Only on a stream seen to use DTX (no hangover rule): these buffers keep the decoder's
+  // concealment for every gap of a stream without DTX, as they always did (their figures on such
+  // streams, the fixed buffers of issue 12's comparisons among them, stay as they were).
+  const bool noise = comfort_noise_for_gap(dtx_stream, 0.0, DecisionConfig{}.dtx_hangover_ms,
+                                           last_ == Last::kComfortNoise, last_ == Last::kConcealment,
+                                           last_decoded_silent());
   if (noise)
     comfort_noise(samples, queue);
   else

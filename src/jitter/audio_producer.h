@@ -41,9 +41,9 @@ class AudioProducer {
   // The last decoded 10 ms block was at the background level (a pause or DTX is likely).
   bool last_decoded_silent() const { return noise_.last_block_silent(); }
   const BackgroundNoise& background() const { return noise_; }
-  // A gap now: comfort noise (the sender may be in DTX) or concealment, by comfort_noise_for_gap()
-  // with this producer's state and the default DTX hangover; fills `samples` either way. For the
-  // buffers without a decision logic of their own (fixed, speex).
+  // A gap now: comfort noise (a stream seen to use DTX, continuing silence or comfort noise) or
+  // concealment, by comfort_noise_for_gap() with this producer's state but without the hangover
+  // rule; fills `samples` either way. For the buffers without a decision logic (fixed, speex).
   void fill_gap(int samples, bool dtx_stream, PlayoutQueue& queue);
   const Expand& expand() const { return expand_; }
   // Samples per 2.5 ms, the granularity of concealment.

@@ -258,7 +258,10 @@ json dtx_call(uint64_t seed) {
 
 // A DTX pause on a lossless path is the sender's silence, not loss: the fixed and speex buffers
 // concealed it and counted it as concealment (concealed_ratio 0.075 and 0.067 on a 10 s DTX call
-// where the adaptive buffer read 0); they now play comfort noise by the adaptive buffer's rule.
+// where the adaptive buffer read 0). They now play comfort noise once the stream is seen to use
+// DTX; until then (the start of its first pause, here 80 ms) a gap is concealed, as they cannot
+// tell it from loss (the adaptive buffer's hangover rule would also change their figures on
+// streams without DTX).
 TEST(CallResults, DtxPausesAreComfortNoiseForEveryBuiltInBuffer) {
   for (const char* buffer : {"adaptive", "fixed", "speex"}) {
     json doc = dtx_call(5);
@@ -269,8 +272,7 @@ TEST(CallResults, DtxPausesAreComfortNoiseForEveryBuiltInBuffer) {
     const DirectionResult& d = direction(r, "alice->bob");
     EXPECT_EQ(d.metrics.at("packet_loss_ratio"), 0.0) << buffer;
     EXPECT_GT(d.jitter.comfort_noise_samples, 16000u * 2) << buffer;  // the 2 s pause and the tail
-    // What concealment is left is a start-up underrun (speex: one 10 ms frame), not the pauses.
-    EXPECT_LE(d.metrics.at("concealed_ratio"), 0.003) << buffer;
+    EXPECT_LE(d.metrics.at("concealed_ratio"), std::string(buffer) == "adaptive" ? 0.0 : 0.02) << buffer;
     EXPECT_LE(d.metrics.at("concealment_events"), 1.0) << buffer;
   }
 }
