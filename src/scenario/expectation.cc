@@ -28,7 +28,8 @@ std::optional<Expectation> parse_expectation(const std::string& text, std::strin
   }
   Expectation e;
   e.metric = m[1];
-  if (!results::find_metric(e.metric)) {
+  const results::MetricInfo* info = results::find_metric(e.metric);
+  if (!info) {
     *error = "unknown metric '" + e.metric + "' (`callsim metrics` lists them)";
     return std::nullopt;
   }
@@ -40,6 +41,15 @@ std::optional<Expectation> parse_expectation(const std::string& text, std::strin
   if (!parse_whole_number(std::string_view(value).substr(value[0] == '+' ? 1 : 0), e.value) ||
       !std::isfinite(e.value)) {
     *error = "value '" + value + "' is out of range";  // e.g. 1e400 (std::stod threw: exit 3)
+    return std::nullopt;
+  }
+  // A threshold the metric can never have is a mistake ("packet_loss_ratio <= 5": percent for a
+  // ratio; "mos_lqo_nb >= 7"; "packets_lost == 0.5"): it would pass or fail every call alike.
+  if (!results::value_fits_kind(info->kind, e.value)) {
+    *error = "'" + text + "': " + value + " is not a value " + e.metric + " can have (" +
+             results::kind_allows(info->kind) + ")" +
+             (info->kind == results::MetricKind::kRatio && e.value > 1 && e.value <= 100 ? ": a ratio, not a percentage"
+                                                                                         : "");
     return std::nullopt;
   }
   e.text = text;

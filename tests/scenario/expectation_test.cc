@@ -44,6 +44,27 @@ TEST(Expectation, ParsesAndEvaluates) {
   EXPECT_DOUBLE_EQ(e->value, 20.0);
 }
 
+// Thresholds a metric can never have passed or failed every call alike: a ratio written as a
+// percentage passed, "mos_lqo_nb >= 7" and "packets_lost == 0.5" always failed.
+TEST(Expectation, AThresholdOutsideTheMetricsRangeIsRefused) {
+  std::string error;
+  EXPECT_FALSE(parse_expectation("packet_loss_ratio <= 5", &error));
+  EXPECT_EQ(error, "'packet_loss_ratio <= 5': 5 is not a value packet_loss_ratio can have (a fraction in [0, 1]): "
+                   "a ratio, not a percentage");
+  EXPECT_FALSE(parse_expectation("concealed_ratio < 200", &error));
+  EXPECT_FALSE(parse_expectation("mos_lqo_nb >= 7", &error));
+  EXPECT_NE(error.find("7 is not a value mos_lqo_nb can have"), std::string::npos) << error;
+  EXPECT_FALSE(parse_expectation("emodel_mos_cqe <= -1", &error));
+  EXPECT_FALSE(parse_expectation("packets_lost == 0.5", &error));
+  EXPECT_NE(error.find("(a whole number >= 0)"), std::string::npos) << error;
+  EXPECT_FALSE(parse_expectation("mouth_to_ear_p95_ms <= -10", &error));
+  EXPECT_FALSE(parse_expectation("emodel_r_nb >= 120", &error));  // R/100
+  // The ends of each range are values it can have.
+  for (const char* ok : {"packet_loss_ratio <= 1", "packet_loss_ratio >= 0", "mos_lqo_wb >= 1", "mos_lqo_nb <= 4.64",
+                         "emodel_mos_cqe >= 4.5", "emodel_r_swb >= 148", "packets_lost == 0", "pesq_raw_nb >= -0.5"})
+    EXPECT_TRUE(parse_expectation(ok, &error)) << ok << ": " << error;
+}
+
 TEST(Expectation, UnmeasuredMetricFailsWithANote) {
   const auto out = evaluate({parsed("emodel_r_wb > 70", "a->b")}, {{"a->b", {}}},
                             MeasurementContext{true, {{"a->b", {"nothing arrived"}}}});
