@@ -242,6 +242,23 @@ TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   EXPECT_NE(index.find("<li>2026-11-26 (night1)</li>"), std::string::npos);
   EXPECT_NE(index.find("FAILED</b>CI check"), std::string::npos);
   EXPECT_EQ(broken_references(dir.path() / "night2"), std::vector<std::string>{});
+
+  // A report of a subset of the baseline's calls (the first two), as `check --allow-missing`:
+  // FAILED for the missing calls without it, PASSED with it.
+  std::vector<checkutil::SweepCall> subset = sweep_calls();
+  subset.resize(2);
+  const fs::path part = checkutil::write_sweep(dir.path() / "sweep3", subset);
+  ReportOptions p = options("part");
+  p.baseline = dir.path() / "baseline.json";
+  write_report({part}, p);
+  std::string page = read_file(dir.path() / "part/index.html");
+  EXPECT_NE(page.find("FAILED</b>CI check"), std::string::npos);
+  EXPECT_NE(page.find("baseline calls missing</div>"), std::string::npos) << page.substr(0, 3000);
+  p.allow_missing = true;
+  write_report({part}, p);
+  page = read_file(dir.path() / "part/index.html");
+  EXPECT_NE(page.find("PASSED</b>CI check"), std::string::npos);
+  EXPECT_NE(page.find("baseline calls missing (allowed)"), std::string::npos);
 }
 
 double rms(const audio::Signal& s) {

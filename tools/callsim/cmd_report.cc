@@ -1,6 +1,7 @@
 // `callsim report RESULTS… -o DIR [--baseline FILE] [--history DIR…] [--date TEXT] [--reference CSV…] [--frontier-tolerance WB]`: the nightly
-// HTML report (see harness/report.h). Exit 0 when written, 2 on bad input, an unusable output
-// folder, or when gnuplot is missing or fails.
+// HTML report (see harness/report.h). Exit 0 when written (whatever the CI verdict it shows: the
+// gate's exit code is `callsim check`'s), 2 on bad input, an unusable output folder, or when
+// gnuplot is missing or fails.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -17,7 +18,7 @@ struct ReportArgs {
   std::vector<std::string> results, history, series, references;
   std::string output, baseline, date, audio = "opus", gnuplot = "gnuplot";
   double tolerance_scale = 1.0, frontier_tolerance = 0.05;
-  bool quiet = false;
+  bool quiet = false, allow_missing = false;
 };
 
 int run_report(const ReportArgs& a) {
@@ -33,6 +34,7 @@ int run_report(const ReportArgs& a) {
             : a.audio == "wav"  ? harness::AudioMode::kWav
                                 : harness::AudioMode::kOpus;
   o.tolerance_scale = a.tolerance_scale;
+  o.allow_missing = a.allow_missing;
   o.series_axes = a.series;
   o.frontier_tolerance = a.frontier_tolerance;
   o.references.assign(a.references.begin(), a.references.end());
@@ -76,6 +78,9 @@ Command add_report(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every baseline tolerance by this factor")
       ->check(Number(0, 1000, true));
+  sub->add_flag("--allow-missing", a->allow_missing,
+                "Baseline calls absent from the results do not fail the page's CI verdict (as check "
+                "--allow-missing: a report of a subset of the baseline's calls)");
   sub->add_option("--gnuplot", a->gnuplot, "gnuplot program")->capture_default_str();
   sub->add_flag("-q,--quiet", a->quiet, "Print only warnings and errors");
   return {sub, [a] { return run_report(*a); }};

@@ -95,7 +95,7 @@ ReportSummary write_report(const std::vector<fs::path>& results, const ReportOpt
   ctx.calls = load_calls(results);
   if (options.baseline) ctx.baseline = load_baseline(*options.baseline);
   ctx.check =
-      run_check(ctx.calls, ctx.baseline ? &*ctx.baseline : nullptr, CheckOptions{options.tolerance_scale});
+      run_check(ctx.calls, ctx.baseline ? &*ctx.baseline : nullptr, CheckOptions{options.tolerance_scale, options.allow_missing});
   for (const auto& h : options.history) ctx.history.push_back(load_night(h));
   for (const auto& r : options.references)
     for (auto& point : read_reference_points(r)) ctx.references.push_back(std::move(point));

@@ -35,6 +35,10 @@ struct ReportOptions {
   std::string gnuplot = "gnuplot";             // program name or path
   AudioMode audio = AudioMode::kOpus;
   double tolerance_scale = 1.0;
+  // As `callsim check --allow-missing`: baseline calls absent from these results do not make the
+  // page's CI verdict FAILED (a report of a subset, e.g. the nightly matrix beside the gate's
+  // baseline). The verdict is the page's; the report's exit code is 0 whenever it is written.
+  bool allow_missing = false;
   std::vector<std::string> series_axes;  // sweep axes naming a codec setting; empty: "codec" axes
   // Reference points for the jitter-buffer frontier (harness/report/reference_points.h): figures
   // measured outside these results (e.g. WebRTC NetEq on the same traces), drawn and judged with
