@@ -190,6 +190,14 @@ std::vector<std::string> input_notes(const Scenario& s) {
     }
     if (!t.cut_short.empty()) out.push_back(format_input_error(s.file, where, t.file + ": " + t.cut_short));
   }
+  // libopus encodes in-band FEC (LBRR) only when told to expect loss: fec on with
+  // expected_loss_pct 0 sends none (audit: 0 frames recovered at 11 % loss, 11 with 10 %).
+  for (const auto& [name, peer] : s.peers)
+    if (peer.codec.inband_fec && peer.codec.expected_loss_pct <= 0)
+      out.push_back(format_input_error(
+          s.file, "/peers/" + name + "/codec/fec",
+          "fec is on but expected_loss_pct is 0: libopus then sends no in-band FEC (it encodes LBRR only for "
+          "an expected loss above 0); set expected_loss_pct (e.g. 10) for FEC to be sent"));
   // A wideband score needs 16 kHz audio: on a direction whose sender's codec runs slower it is
   // never measured, and the expectation fails (run exits 1); said before the call.
   if (s.scoring.pesq)

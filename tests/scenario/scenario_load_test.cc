@@ -153,6 +153,21 @@ TEST(ScenarioLoad, WidebandExpectationOnANarrowbandDirectionIsNoted) {
   EXPECT_TRUE(input_notes(parse_scenario(doc, "x.json", kData)).empty());
 }
 
+// fec on with expected_loss_pct 0 sends no FEC (libopus encodes LBRR only for an expected loss
+// above 0): at 11 % loss 0 frames recovered, without a word.
+TEST(ScenarioLoad, FecWithoutExpectedLossIsNoted) {
+  nlohmann::json doc = good();
+  doc["peers"]["alice"]["codec"]["fec"] = true;
+  doc["peers"]["alice"]["codec"]["expected_loss_pct"] = 0;
+  const std::vector<std::string> notes = input_notes(parse_scenario(doc, "x.json", kData));
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0], "x.json: /peers/alice/codec/fec: fec is on but expected_loss_pct is 0: libopus then sends no "
+                      "in-band FEC (it encodes LBRR only for an expected loss above 0); set expected_loss_pct (e.g. "
+                      "10) for FEC to be sent");
+  doc["peers"]["alice"]["codec"]["expected_loss_pct"] = 5;
+  EXPECT_TRUE(input_notes(parse_scenario(doc, "x.json", kData)).empty());
+}
+
 TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
   nlohmann::json doc = good();
   doc["links"]["alice->carol"] = doc["links"]["alice->bob"];
