@@ -89,6 +89,18 @@ TEST(Cli, EveryCommandThatWritesWritesToDashDashOut) {
   EXPECT_EQ(read_text(dir / "trace.csv").substr(0, 3), "id,");
   EXPECT_TRUE(ok(callsim({"level", "builtin:en_female", "--normalize", "-26", "--out", path("talker.flac")})));
   EXPECT_TRUE(fs::is_regular_file(dir / "talker.flac"));
+  // A name the written file is not (a WAV named .mp3), or the input itself: refused, nothing written.
+  EXPECT_EQ(callsim({"level", "builtin:en_female", "--normalize", "-26", "--out", path("talker.mp3")}).exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir / "talker.mp3"));
+  const std::string before = read_text(dir / "talker.flac");
+  EXPECT_EQ(callsim({"level", path("talker.flac"), "--normalize", "-20", "--out", path("talker.flac")}).exit_code, 2);
+  EXPECT_EQ(read_text(dir / "talker.flac"), before);
+  // Clipped: exit 1, and the level printed for the output is what the 16-bit file holds.
+  const CliRun loud = callsim({"level", "builtin:en_female", "--normalize", "-1", "--out", path("loud.wav")});
+  EXPECT_EQ(loud.exit_code, 1) << loud.err;
+  EXPECT_NE(loud.out.find(path("loud.wav") + ": rate 48000 Hz"), std::string::npos) << loud.out;
+  EXPECT_NE(loud.out.find("peak 0.00 dBFS"), std::string::npos) << loud.out;
+  EXPECT_NE(loud.err.find("clipped (the scaled signal peaked"), std::string::npos) << loud.err;
 }
 
 // result.json names only files that exist: --no-audio writes no WAV or pcap, so neither they nor a

@@ -2,6 +2,7 @@
 // level (used by tools/make_talkers.sh). `builtin:<name>` measures a built-in talker.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "audio/talkers.h"
 #include "cli_numbers.h"
 #include "commands.h"
+#include "common/atomic_file.h"
 #include "common/error.h"
 
 namespace callsim::cli {
@@ -52,6 +54,14 @@ int run_level(const LevelOptions& o) {
   if (o.normalize_dbov && (o.files.size() != 1 || o.output.empty()))
     throw InputError("", "", "--normalize needs exactly one input file and -o OUTPUT");
   if (!o.output.empty() && !o.normalize_dbov) throw InputError("", "", "-o needs --normalize");
+  if (!o.output.empty()) {
+    // It writes 16-bit FLAC for .flac and WAV otherwise: under another extension the file would
+    // not be what its name says (a WAV named .mp3).
+    const std::string ext = std::filesystem::path(o.output).extension().string();
+    if (ext != ".wav" && ext != ".flac")
+      throw InputError(o.output, "-o", "the normalised file is written as 16-bit WAV (.wav) or FLAC (.flac); name it so");
+    refuse_output_over_input(o.output, "-o", {o.files[0]});
+  }
   audio::Signal first;  // read once: its notes are said once
   for (const std::string& name : o.files) {
     audio::Signal s = load(name);
@@ -60,12 +70,14 @@ int run_level(const LevelOptions& o) {
   }
   if (!o.normalize_dbov) return 0;
   const audio::Signal out = audio::normalize_to_dbov(first, *o.normalize_dbov, o.files[0]);
-  const audio::SpeechLevel l = audio::measure_speech_level(out);
+  const double peak = audio::measure_speech_level(out).peak;
   audio::write_audio16(o.output, out);
-  print_level(o.output, out, l);
-  if (l.peak >= 1.0) {
-    std::cerr << "callsim level: " << o.output << ": clipped (peak " << db(20.0 * std::log10(l.peak))
-              << " dBFS before 16-bit conversion)\n";
+  // What the file holds, read back: the 16-bit samples, clipped where the scaled signal was not.
+  const audio::Signal written = load(o.output);
+  print_level(o.output, written, audio::measure_speech_level(written));
+  if (peak >= 1.0) {
+    std::cerr << "callsim level: " << o.output << ": clipped (the scaled signal peaked " << db(20.0 * std::log10(peak))
+              << " dBFS; the 16-bit file holds it clipped at full scale)\n";
     return 1;
   }
   return 0;
