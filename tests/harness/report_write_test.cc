@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <regex>
 
 #include "audio/audio.h"
@@ -340,6 +341,34 @@ TEST_F(ReportWrite, MissingGnuplotFailsClearlyAndLeavesNothingBehind) {
   EXPECT_FALSE(fs::exists(dir.path() / "report"));
   for (const auto& e : fs::directory_iterator(dir.path()))
     EXPECT_EQ(e.path().filename().string().find(".report"), std::string::npos);
+}
+
+// A plotter that exits 0 without writing the SVGs left pages pointing at nothing, exit 0 with a
+// warning; a relative --gnuplot path was looked up from the plots folder ("No such file").
+TEST_F(ReportWrite, APlotterThatWritesNoPlotsFailsAndARelativePathIsTheCallersOwn) {
+  const fs::path fake = dir.path() / "fake-gnuplot.sh";
+  std::ofstream(fake) << "#!/bin/sh\nexit 0\n";
+  fs::permissions(fake, fs::perms::owner_all);
+  ReportOptions o = options("report");
+  o.gnuplot = fake.string();
+  try {
+    write_report({sweep}, o);
+    FAIL() << "no error";
+  } catch (const PlotError& e) {
+    EXPECT_NE(std::string(e.what()).find("without an error but wrote no "), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "report"));
+  // A relative path to a real gnuplot (a wrapper beside the test's files), from where it ran.
+  const fs::path wrapper = dir.path() / "gp.sh";
+  std::ofstream(wrapper) << "#!/bin/sh\nexec gnuplot \"$@\"\n";
+  fs::permissions(wrapper, fs::perms::owner_all);
+  const fs::path cwd = fs::current_path();
+  fs::current_path(dir.path());
+  o.gnuplot = "./gp.sh";
+  EXPECT_NO_THROW(write_report({sweep}, o));
+  fs::current_path(cwd);
+  EXPECT_TRUE(fs::exists(dir.path() / "report/index.html"));
+  EXPECT_EQ(broken_references(dir.path() / "report"), std::vector<std::string>{});
 }
 
 TEST_F(ReportWrite, ReplacesAnEarlierReportButNotOtherFolders) {

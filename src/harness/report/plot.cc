@@ -64,10 +64,12 @@ std::string read_all(int fd) {
 
 std::string run_gnuplot(const std::string& program, const std::filesystem::path& dir,
                         const std::string& script) {
+  // A path (./my-gnuplot) is the user's, from where callsim was started; the child runs in `dir`.
+  const std::string run = program.find('/') != std::string::npos ? std::filesystem::absolute(program).string() : program;
   Pipe out(O_CLOEXEC), status(O_CLOEXEC);
   const pid_t pid = ::fork();
   if (pid < 0) throw PlotError(std::string("fork failed: ") + std::strerror(errno));
-  if (pid == 0) exec_child(program, dir, script, out.fd[1], status.fd[1]);
+  if (pid == 0) exec_child(run, dir, script, out.fd[1], status.fd[1]);
   out.close_end(1);
   status.close_end(1);
   const std::string exec_error = read_all(status.fd[0]);
@@ -97,11 +99,11 @@ PlotScript::PlotScript() {
 }
 
 void PlotScript::output(const std::string& svg_file, int width_px, int height_px) {
-  if (outputs_ > 0) reset();
+  if (!files_.empty()) reset();
   text_ += "set terminal svg size " + std::to_string(width_px) + "," + std::to_string(height_px) +
            " noenhanced font 'sans,11' background rgb 'white'\n";
   text_ += "set output " + gp_quote(svg_file) + "\n";
-  ++outputs_;
+  files_.push_back(svg_file);
 }
 
 void PlotScript::line(const std::string& command) { text_ += command + "\n"; }

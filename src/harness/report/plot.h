@@ -35,11 +35,12 @@ class PlotScript {
   // Resets titles, ranges, keys and axes to the defaults between plots.
   void reset();
   const std::string& text() const { return text_; }
-  int outputs() const { return outputs_; }
+  int outputs() const { return static_cast<int>(files_.size()); }
+  const std::vector<std::string>& files() const { return files_; }  // the SVGs it writes, in order
 
  private:
   std::string text_;
-  int outputs_ = 0;
+  std::vector<std::string> files_;
 };
 
 // `v` with `decimals` places for a data file or a range, or "nan" when it is not finite (the

@@ -257,7 +257,7 @@ std::map<std::string, std::vector<Figure>> make_call_plots(
     cdf_plot(p, read_csv(call_file(call, &d, direction, "packets", "packets.csv")),
              read_csv(call_file(call, &d, direction, "frames", "frames.csv")));
   }
-  if (script.outputs() > 0) run_plot_script(ctx, plots_dir, "call.gp", script.text(), script.outputs());
+  if (script.outputs() > 0) run_plot_script(ctx, plots_dir, "call.gp", script);
   return figures;
 }
 

@@ -178,14 +178,20 @@ bool scatter_plot(PlotScript& s, const fs::path& dir, const std::string& name, c
 
 }  // namespace
 
-void run_plot_script(Context& ctx, const fs::path& dir, const std::string& script_name,
-                     const std::string& script_text, int outputs) {
-  write_file_atomic(dir / script_name, script_text);
+void run_plot_script(Context& ctx, const fs::path& dir, const std::string& script_name, const PlotScript& script) {
+  write_file_atomic(dir / script_name, script.text());
   const std::string output = run_gnuplot(ctx.options.gnuplot, dir, script_name);
   if (!output.empty())
     ctx.summary.warnings.push_back("gnuplot " + fs::relative(dir / script_name, ctx.root).string() + ": " +
                                    output);
-  ctx.summary.plots += outputs;
+  // A plotter that exits 0 without writing a plot would leave the pages pointing at nothing.
+  for (const auto& svg : script.files()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(dir / svg, ec) || fs::file_size(dir / svg, ec) == 0)
+      throw PlotError("'" + ctx.options.gnuplot + "' ran " + (dir / script_name).string() + " without an error but wrote no " +
+                      svg + " (is it gnuplot?)");
+  }
+  ctx.summary.plots += script.outputs();
 }
 
 std::string series_of(const CallRecord& call, const std::vector<std::string>& axes) {
@@ -234,7 +240,7 @@ std::vector<Figure> make_sweep_plots(Context& ctx) {
     figures.push_back({"plots/mos_nb_vs_delay.svg",
                        "P.862.1 MOS-LQO against the 95th percentile of mouth-to-ear "
                        "delay. P.862 does not see delay; the E-model R does."});
-  if (s.outputs() > 0) run_plot_script(ctx, dir, "sweep.gp", s.text(), s.outputs());
+  if (s.outputs() > 0) run_plot_script(ctx, dir, "sweep.gp", s);
   return figures;
 }
 
@@ -289,7 +295,7 @@ std::map<std::pair<std::string, std::string>, std::string> make_trend_plots(Cont
     }
   if (block == 0) return out;
   write_file_atomic(dir / "trends.dat", data);
-  run_plot_script(ctx, dir, "trends.gp", s.text(), s.outputs());
+  run_plot_script(ctx, dir, "trends.gp", s);
   return out;
 }
 

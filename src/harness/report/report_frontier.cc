@@ -409,7 +409,7 @@ std::string frontier_section(Context& ctx) {
   write_file_atomic(dir / "frontier.csv", csv);
   if (plots > 0) {
     write_file_atomic(dir / "frontier.dat", data);
-    run_plot_script(ctx, dir, "frontier.gp", script.text(), script.outputs());
+    run_plot_script(ctx, dir, "frontier.gp", script);
   }
   return html;
 }

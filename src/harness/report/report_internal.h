@@ -13,6 +13,7 @@
 #include "harness/check/baseline.h"
 #include "harness/check/check.h"
 #include "harness/check/check_results.h"
+#include "harness/report/plot.h"
 #include "harness/report/reference_points.h"
 #include "harness/report/report.h"
 #include "scenario/scenario.h"
@@ -50,7 +51,7 @@ struct Figure {
 
 // Runs gnuplot on `script` in `dir` (written there first); counts plots and keeps warnings.
 void run_plot_script(Context& ctx, const std::filesystem::path& dir, const std::string& script_name,
-                     const std::string& script_text, int outputs);
+                     const PlotScript& script);
 
 // Per direction of a call: timeline, events, per-window MOS and delay-CDF figures, made in
 // `page_dir`/plots from the call's CSV files and result.json. Notes say what could not be plotted.
