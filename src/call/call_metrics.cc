@@ -94,11 +94,7 @@ void rate_direction(DirectionResult& d, const codec::EncoderConfig& codec) {
   m.burst_ratio = quality::burst_ratio(r.missing_pattern);
   m.bitrate_bps = codec.bitrate_bps;
   m.mode = codec.rate_control == codec::RateControl::kCbr ? quality::OpusRateMode::kCbr : quality::OpusRateMode::kVbr;
-  using B = codec::Bandwidth;
-  const B bw = codec.sample_rate_hz <= 8000 ? B::kNarrowband
-             : codec.sample_rate_hz <= 16000 ? std::min(codec.max_bandwidth, B::kWideband) : codec.max_bandwidth;
-  m.max_band = bw <= B::kMediumband ? quality::OpusMaxBand::kNarrowband
-             : bw == B::kWideband   ? quality::OpusMaxBand::kWideband : quality::OpusMaxBand::kSuperwideband;
+  m.max_band = scenario::emodel_max_band(codec);
   d.emodel = quality::rate_call(m);
 }
 

@@ -1,6 +1,7 @@
 #include "scenario/expectation.h"
 
 #include <cmath>
+#include <cstdio>
 #include <regex>
 
 #include "common/text_parse.h"
@@ -79,6 +80,23 @@ std::string unmeasured_note(const std::string& direction, const MeasurementConte
   return note;
 }
 
+// For an E-model R metric: the R metric of another scale the direction carries ("emodel_r_swb
+// 88.1"), or "" (another kind of metric, or no rating at all).
+std::string other_rating_scale(const results::MetricInfo& info, const std::map<std::string, double>& metrics) {
+  using K = results::MetricKind;
+  const auto is_rating = [](K k) { return k == K::kR100 || k == K::kR129 || k == K::kR148; };
+  if (!is_rating(info.kind)) return "";
+  for (const auto& [name, value] : metrics) {
+    const results::MetricInfo* m = results::find_metric(name);
+    if (m && is_rating(m->kind) && m->kind != info.kind && std::isfinite(value)) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", value);
+      return name + " " + buf;
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<ExpectationOutcome> evaluate(
@@ -99,6 +117,10 @@ std::vector<ExpectationOutcome> evaluate(
       } else if (info && info->needs_pesq && !context.pesq_scored) {
         o.status = ExpectationStatus::kSkipped;
         o.note = "skipped: " + e.metric + " needs P.862 scoring, which was off (--no-score or \"scoring\": {\"pesq\": false})";
+      } else if (const std::string other = other_rating_scale(*info, metrics); !other.empty()) {
+        // An R of another scale: the direction was rated, on a scale this metric is not.
+        o.note = "not measured in " + direction + ": the E-model rated it on another scale (" + other +
+                 "); R values of different scales are not comparable (emodel_mos_cqe is, on every scale)";
       } else {
         o.note = unmeasured_note(direction, context);
       }

@@ -198,6 +198,28 @@ std::vector<std::string> input_notes(const Scenario& s) {
           s.file, "/peers/" + name + "/codec/fec",
           "fec is on but expected_loss_pct is 0: libopus then sends no in-band FEC (it encodes LBRR only for "
           "an expected loss above 0); set expected_loss_pct (e.g. 10) for FEC to be sent"));
+  // An E-model R of one scale on a direction rated on another is never measured (R values of
+  // different scales are not comparable): said before the call, as for the wideband score below.
+  for (const Expectation& e : s.expectations) {
+    using K = results::MetricKind;
+    const results::MetricInfo* info = results::find_metric(e.metric);
+    if (!info || (info->kind != K::kR100 && info->kind != K::kR129 && info->kind != K::kR148)) continue;
+    const quality::EModelScale wanted = info->kind == K::kR100   ? quality::EModelScale::kNarrowband
+                                        : info->kind == K::kR129 ? quality::EModelScale::kWideband
+                                                                 : quality::EModelScale::kSuperwideband;
+    for (const Direction& d : s.directions) {
+      if (e.direction != "all" && e.direction != d.name) continue;
+      const quality::EModelScale scale = emodel_scale(s.peers.at(d.from).codec);
+      if (scale == wanted) continue;
+      const char* name = scale == quality::EModelScale::kNarrowband ? "emodel_r_nb (R/100)"
+                         : scale == quality::EModelScale::kWideband ? "emodel_r_wb (R/129)"
+                                                                    : "emodel_r_swb (R/148)";
+      out.push_back(format_input_error(s.file, e.pointer,
+                                       "'" + e.text + "' can never be measured on " + d.name + ": the E-model rates " +
+                                           d.from + "'s codec on another scale, " + name +
+                                           "; the call will fail it (emodel_mos_cqe compares across scales)"));
+    }
+  }
   // A wideband score needs 16 kHz audio: on a direction whose sender's codec runs slower it is
   // never measured, and the expectation fails (run exits 1); said before the call.
   if (s.scoring.pesq)
@@ -215,6 +237,19 @@ std::vector<std::string> input_notes(const Scenario& s) {
       }
     }
   return out;
+}
+
+quality::OpusMaxBand emodel_max_band(const codec::EncoderConfig& codec) {
+  using B = codec::Bandwidth;
+  const B bw = codec.sample_rate_hz <= 8000 ? B::kNarrowband
+             : codec.sample_rate_hz <= 16000 ? std::min(codec.max_bandwidth, B::kWideband) : codec.max_bandwidth;
+  return bw <= B::kMediumband ? quality::OpusMaxBand::kNarrowband
+         : bw == B::kWideband ? quality::OpusMaxBand::kWideband : quality::OpusMaxBand::kSuperwideband;
+}
+
+quality::EModelScale emodel_scale(const codec::EncoderConfig& codec) {
+  const auto mode = codec.rate_control == codec::RateControl::kCbr ? quality::OpusRateMode::kCbr : quality::OpusRateMode::kVbr;
+  return quality::opus_impairment(codec.bitrate_bps, mode, emodel_max_band(codec)).scale;
 }
 
 Scenario default_scenario() {

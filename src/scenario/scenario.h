@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "quality/emodel.h"
 #include "scenario/expectation.h"
 #include "scenario/peer_json.h"
 #include "sim/net/link_config.h"
@@ -57,6 +58,11 @@ Scenario load_scenario(const std::string& path);
 // Remarks about the inputs worth a line on stderr (a talker file with several channels is mixed
 // down to mono): "s.json: /peers/alice/talker: talk.wav has 2 channels; mixed down to mono".
 std::vector<std::string> input_notes(const Scenario& s);
+
+// The band the E-model rates a direction whose sender encodes with `codec` on (the call's rating
+// uses it; input_notes predicts the scale from it): the codec's audio band, capped by its rate.
+quality::OpusMaxBand emodel_max_band(const codec::EncoderConfig& codec);
+quality::EModelScale emodel_scale(const codec::EncoderConfig& codec);
 // The built-in default: a two-way 20 s call over a moderately bad mobile network.
 Scenario default_scenario();
 // Parses an already-read document; `base_dir` resolves relative paths (talker files, profiles,

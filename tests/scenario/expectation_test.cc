@@ -65,6 +65,15 @@ TEST(Expectation, AThresholdOutsideTheMetricsRangeIsRefused) {
     EXPECT_TRUE(parse_expectation(ok, &error)) << ok << ": " << error;
 }
 
+TEST(Expectation, AnRatingOfAnotherScaleSaysSoRatherThanTheDirectionsNotes) {
+  const auto out = evaluate({parsed("emodel_r_nb >= 50", "a->b")}, {{"a->b", {{"emodel_r_swb", 131.1}}}},
+                            MeasurementContext{true, {{"a->b", {"reference audio from 2.98 to 3.00 s was not played"}}}});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status, ExpectationStatus::kFailed);
+  EXPECT_EQ(out[0].note, "not measured in a->b: the E-model rated it on another scale (emodel_r_swb 131.10); R values "
+                         "of different scales are not comparable (emodel_mos_cqe is, on every scale)");
+}
+
 TEST(Expectation, UnmeasuredMetricFailsWithANote) {
   const auto out = evaluate({parsed("emodel_r_wb > 70", "a->b")}, {{"a->b", {}}},
                             MeasurementContext{true, {{"a->b", {"nothing arrived"}}}});

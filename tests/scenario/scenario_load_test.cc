@@ -168,6 +168,23 @@ TEST(ScenarioLoad, FecWithoutExpectedLossIsNoted) {
   EXPECT_TRUE(input_notes(parse_scenario(doc, "x.json", kData)).empty());
 }
 
+// An R of one scale on a direction the E-model rates on another: never measured, and run's note
+// blamed whatever else the direction's notes said first.
+TEST(ScenarioLoad, AnEmodelRatingOfAnotherScaleIsNoted) {
+  nlohmann::json doc = good();
+  doc["peers"]["alice"]["codec"]["sample_rate_hz"] = 48000;
+  doc["expect"] = {{"alice->bob", {"emodel_r_nb >= 50", "emodel_r_swb >= 50", "emodel_mos_cqe >= 3"}}};
+  const Scenario s = parse_scenario(doc, "x.json", kData);
+  ASSERT_EQ(emodel_scale(s.peers.at("alice").codec), quality::EModelScale::kSuperwideband);
+  const std::vector<std::string> notes = input_notes(s);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0], "x.json: /expect/alice->bob/0: 'emodel_r_nb >= 50' can never be measured on alice->bob: the "
+                      "E-model rates alice's codec on another scale, emodel_r_swb (R/148); the call will fail it "
+                      "(emodel_mos_cqe compares across scales)");
+  doc["peers"]["alice"]["codec"]["sample_rate_hz"] = 8000;
+  EXPECT_EQ(input_notes(parse_scenario(doc, "x.json", kData)).size(), 1u);  // now emodel_r_swb is the odd one
+}
+
 TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
   nlohmann::json doc = good();
   doc["links"]["alice->carol"] = doc["links"]["alice->bob"];
