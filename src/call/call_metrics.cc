@@ -119,7 +119,7 @@ void quality_metrics(const DirectionResult& d, std::map<std::string, double>& m)
   pesq_metrics(d.pesq_wb, true, m);
   if (d.emodel) {
     m["emodel_mos_cqe"] = d.emodel->result.mos;
-    m[emodel_r_metric(d.emodel->scale)] = d.emodel->result.r;
+    m[scenario::emodel_r_metric(d.emodel->scale)] = d.emodel->result.r;
   }
 }
 
@@ -197,15 +197,6 @@ void playout_metrics(const DirectionResult& d, std::map<std::string, double>& m)
 }
 
 }  // namespace
-
-std::string emodel_r_metric(quality::EModelScale scale) {
-  switch (scale) {
-    case quality::EModelScale::kNarrowband: return "emodel_r_nb";
-    case quality::EModelScale::kWideband: return "emodel_r_wb";
-    case quality::EModelScale::kSuperwideband: return "emodel_r_swb";
-  }
-  return "emodel_r_nb";
-}
 
 Losses losses(const DirectionResult& d) {
   Losses l;

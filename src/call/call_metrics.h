@@ -22,9 +22,6 @@ struct Losses {
 };
 Losses losses(const DirectionResult& d);
 
-// The metric that carries R on the scale of `scale` (emodel_r_nb / _wb / _swb).
-std::string emodel_r_metric(quality::EModelScale scale);
-
 // Fills d.metrics (names from results/metric_table.h) from everything above. A figure that could
 // not be measured (nothing arrived, nothing played) is left out, never set to 0.
 void collect_metrics(DirectionResult& d);

@@ -6,6 +6,7 @@
 #include "call/call_metrics.h"
 #include "call/call_output.h"
 #include "results/metric_table.h"
+#include "scenario/scenario.h"
 
 namespace callsim::call {
 namespace {
@@ -33,7 +34,7 @@ class DirectionLine {
 
 std::string emodel_text(const DirectionResult& d, const DirectionLine& m) {
   if (!d.emodel) return "E-model n/a";
-  const std::string r_name = emodel_r_metric(d.emodel->scale);
+  const std::string r_name = scenario::emodel_r_metric(d.emodel->scale);
   char scale[16];
   std::snprintf(scale, sizeof scale, "%.0f", quality::scale_max(d.emodel->scale));
   const char* model = d.emodel->scale == quality::EModelScale::kNarrowband ? "G.107"

@@ -83,12 +83,10 @@ std::string unmeasured_note(const std::string& direction, const MeasurementConte
 // For an E-model R metric: the R metric of another scale the direction carries ("emodel_r_swb
 // 88.1"), or "" (another kind of metric, or no rating at all).
 std::string other_rating_scale(const results::MetricInfo& info, const std::map<std::string, double>& metrics) {
-  using K = results::MetricKind;
-  const auto is_rating = [](K k) { return k == K::kR100 || k == K::kR129 || k == K::kR148; };
-  if (!is_rating(info.kind)) return "";
+  if (!results::is_rating(info.kind)) return "";
   for (const auto& [name, value] : metrics) {
     const results::MetricInfo* m = results::find_metric(name);
-    if (m && is_rating(m->kind) && m->kind != info.kind && std::isfinite(value)) {
+    if (m && results::is_rating(m->kind) && m->kind != info.kind && std::isfinite(value)) {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.2f", value);
       return name + " " + buf;

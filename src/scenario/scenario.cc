@@ -201,19 +201,13 @@ std::vector<std::string> input_notes(const Scenario& s) {
   // An E-model R of one scale on a direction rated on another is never measured (R values of
   // different scales are not comparable): said before the call, as for the wideband score below.
   for (const Expectation& e : s.expectations) {
-    using K = results::MetricKind;
     const results::MetricInfo* info = results::find_metric(e.metric);
-    if (!info || (info->kind != K::kR100 && info->kind != K::kR129 && info->kind != K::kR148)) continue;
-    const quality::EModelScale wanted = info->kind == K::kR100   ? quality::EModelScale::kNarrowband
-                                        : info->kind == K::kR129 ? quality::EModelScale::kWideband
-                                                                 : quality::EModelScale::kSuperwideband;
+    if (!info || !results::is_rating(info->kind)) continue;
     for (const Direction& d : s.directions) {
       if (e.direction != "all" && e.direction != d.name) continue;
-      const quality::EModelScale scale = emodel_scale(s.peers.at(d.from).codec);
-      if (scale == wanted) continue;
-      const char* name = scale == quality::EModelScale::kNarrowband ? "emodel_r_nb (R/100)"
-                         : scale == quality::EModelScale::kWideband ? "emodel_r_wb (R/129)"
-                                                                    : "emodel_r_swb (R/148)";
+      const std::string rated = emodel_r_metric(emodel_scale(s.peers.at(d.from).codec));
+      if (rated == e.metric) continue;
+      const std::string name = rated + " (" + std::string(results::unit_label(results::find_metric(rated)->kind)) + ")";
       out.push_back(format_input_error(s.file, e.pointer,
                                        "'" + e.text + "' can never be measured on " + d.name + ": the E-model rates " +
                                            d.from + "'s codec on another scale, " + name +
@@ -245,6 +239,15 @@ quality::OpusMaxBand emodel_max_band(const codec::EncoderConfig& codec) {
              : codec.sample_rate_hz <= 16000 ? std::min(codec.max_bandwidth, B::kWideband) : codec.max_bandwidth;
   return bw <= B::kMediumband ? quality::OpusMaxBand::kNarrowband
          : bw == B::kWideband ? quality::OpusMaxBand::kWideband : quality::OpusMaxBand::kSuperwideband;
+}
+
+std::string emodel_r_metric(quality::EModelScale scale) {
+  switch (scale) {
+    case quality::EModelScale::kNarrowband: return "emodel_r_nb";
+    case quality::EModelScale::kWideband: return "emodel_r_wb";
+    case quality::EModelScale::kSuperwideband: return "emodel_r_swb";
+  }
+  return "emodel_r_nb";
 }
 
 quality::EModelScale emodel_scale(const codec::EncoderConfig& codec) {

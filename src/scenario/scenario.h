@@ -63,6 +63,8 @@ std::vector<std::string> input_notes(const Scenario& s);
 // uses it; input_notes predicts the scale from it): the codec's audio band, capped by its rate.
 quality::OpusMaxBand emodel_max_band(const codec::EncoderConfig& codec);
 quality::EModelScale emodel_scale(const codec::EncoderConfig& codec);
+// The metric that carries R on a scale: emodel_r_nb, emodel_r_wb or emodel_r_swb.
+std::string emodel_r_metric(quality::EModelScale scale);
 // The built-in default: a two-way 20 s call over a moderately bad mobile network.
 Scenario default_scenario();
 // Parses an already-read document; `base_dir` resolves relative paths (talker files, profiles,
