@@ -1,6 +1,7 @@
 #include "sim/random.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace callsim::sim {
 namespace {
@@ -14,6 +15,12 @@ uint64_t stable_hash(std::string_view text) {
     h *= 1099511628211ULL;
   }
   return h;
+}
+
+std::string fnv_label(uint64_t hash) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return std::string("fnv1a64:") + hex;
 }
 
 uint64_t splitmix64(uint64_t& state) {

@@ -7,12 +7,16 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace callsim::sim {
 
 // 64-bit FNV-1a hash of a component name, stable across platforms.
 uint64_t stable_hash(std::string_view text);
+// "fnv1a64:<16 hex digits>": how result files and messages write such a hash (file and scenario
+// fingerprints).
+std::string fnv_label(uint64_t hash);
 
 // SplitMix64 step: advances state and returns a well-mixed 64-bit value.
 uint64_t splitmix64(uint64_t& state);

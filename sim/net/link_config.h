@@ -85,6 +85,7 @@ struct CorruptConfig {
 struct DeliveryTrace {
   std::vector<Duration> opportunities;  // non-decreasing, last > 0
   std::string file;
+  uint64_t content_hash = 0;  // stable_hash of the file's bytes as read (0: not read from a file)
 };
 
 // Drop-tail limits of the bottleneck queue; 0 disables a limit. The packet being serialized counts.
@@ -182,6 +183,7 @@ struct PacketTrace {
   std::vector<PacketTraceEntry> entries;  // sorted by key
   bool loop = true;                       // index traces only: restart after the last entry
   std::string file;
+  uint64_t content_hash = 0;  // stable_hash of the file's bytes as read (0: not read from a file)
 };
 
 struct LinkConfig : LinkModels {

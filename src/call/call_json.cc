@@ -141,6 +141,7 @@ results::CallRecord make_record(const CallResult& r) {
   c.scenario = r.scenario_name;
   c.file = r.scenario_file;
   c.seed = r.seed;
+  c.scenario_fingerprint = r.scenario_fingerprint;
   c.passed = r.passed;
   c.pesq_scored = r.pesq_scored;
   for (const auto& e : r.expectations) c.expectations.push_back(scenario::to_result(e));
@@ -162,7 +163,8 @@ json result_to_json(const CallResult& r) {
             {"tags", r.scenario_tags},
             {"links", r.link_settings},
             {"seed", r.seed},
-            {"duration_s", rnd(r.duration_s, 3)}}},
+            {"duration_s", rnd(r.duration_s, 3)},
+            {"fingerprint", r.scenario_fingerprint}}},
           {"passed", r.passed},
           {"scoring", {{"pesq", r.pesq_scored}}},
           {"expectations", results::expectations_to_json(record.expectations)},

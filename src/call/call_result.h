@@ -62,6 +62,7 @@ struct CallResult {
   std::string scenario_name, scenario_file;
   std::string scenario_description, scenario_source;  // as the scenario states them ("" if absent)
   std::vector<std::string> scenario_tags;
+  std::string scenario_fingerprint;  // scenario::Scenario::fingerprint ("" when not computed)
   std::map<std::string, nlohmann::json> link_settings;  // per link, as configured (scenario.h)
   uint64_t seed = 0;
   double duration_s = 0;

@@ -110,6 +110,7 @@ CallResult run_call(const scenario::Scenario& s, const RunOptions& options) {
   result.scenario_description = s.description;
   result.scenario_source = s.source;
   result.scenario_tags = s.tags;
+  result.scenario_fingerprint = s.fingerprint;
   result.link_settings = s.link_settings;
   result.seed = s.seed;
   result.duration_s = s.duration.to_seconds();

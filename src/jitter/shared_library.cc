@@ -41,9 +41,7 @@ void* SharedLibrary::symbol(const char* name) const {
 
 std::string plugin_fingerprint(const std::string& path) {
   const std::string bytes = read_regular_file(path, 1ull << 30, "a plugin library");
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(sim::stable_hash(bytes)));
-  return std::string("fnv1a64:") + hex;
+  return sim::fnv_label(sim::stable_hash(bytes));
 }
 
 }  // namespace callsim::jitter

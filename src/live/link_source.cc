@@ -55,9 +55,7 @@ std::string file_fingerprint(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "", "cannot read the file");
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  char hex[32];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(sim::stable_hash(bytes)));
-  return std::string("fnv1a64:") + hex;
+  return sim::fnv_label(sim::stable_hash(bytes));
 }
 
 LinkSource load_link_source(const LinkSourceOptions& o) {

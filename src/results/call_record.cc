@@ -40,6 +40,18 @@ bool read_pesq_scored(const JsonNode& n) {
 
 }  // namespace
 
+std::string read_fingerprint(const JsonNode& parent, const char* key) {
+  const auto node = parent.find(key);
+  if (!node) return "";
+  const std::string text = node->string();
+  if (text.empty()) return text;
+  const std::string_view prefix = "fnv1a64:";
+  const bool hex = text.size() == prefix.size() + 16 && text.starts_with(prefix) &&
+                   text.find_first_not_of("0123456789abcdef", prefix.size()) == std::string::npos;
+  if (!hex) node->fail("expected a scenario fingerprint \"fnv1a64:\" and 16 hex digits, got '" + text + "'");
+  return text;
+}
+
 json metric_value_json(const std::string& name, double value) {
   if (!std::isfinite(value)) return json(nullptr);
   const MetricInfo* info = find_metric(name);
@@ -135,6 +147,7 @@ std::vector<ExpectationResult> expectations_from_json(const JsonNode& node) {
 json record_to_json(const CallRecord& r) {
   json out = {{"id", r.id},     {"scenario", r.scenario}, {"file", r.file},
               {"seed", r.seed}, {"params", r.params},     {"passed", r.passed && r.error.empty()}};
+  if (!r.scenario_fingerprint.empty()) out["scenario_fingerprint"] = r.scenario_fingerprint;
   if (!r.error.empty()) {
     out["error"] = r.error;
     return out;
@@ -158,6 +171,7 @@ CallRecord record_from_json(const JsonNode& n, const fs::path& base_dir) {
   c.scenario = n.string_or("scenario", c.id);
   c.file = n.string_or("file", "");
   if (auto s = n.find("seed")) c.seed = s->unsigned_integer();
+  c.scenario_fingerprint = read_fingerprint(n, "scenario_fingerprint");
   if (auto p = n.find("params")) {
     p->members();  // must be an object
     c.params = p->json();
@@ -181,6 +195,7 @@ CallRecord record_from_result_json(const JsonNode& n, const fs::path& dir) {
   c.id = c.scenario;
   c.file = sc.string_or("file", "");
   if (auto s = sc.find("seed")) c.seed = s->unsigned_integer();
+  c.scenario_fingerprint = read_fingerprint(sc, "fingerprint");
   c.passed = n.at("passed").boolean();
   c.pesq_scored = read_pesq_scored(n);
   if (auto e = n.find("expectations")) c.expectations = expectations_from_json(*e);

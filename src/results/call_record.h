@@ -5,7 +5,7 @@
 // record_from_result_json for a `callsim run` folder's result.json, sharing the section readers).
 //
 // results.jsonl line (keys sorted, compact):
-//   {"id", "scenario", "file", "seed", "params", "passed", "scoring": {"pesq": bool},
+//   {"id", "scenario", "file", "seed", "scenario_fingerprint"?, "params", "passed", "scoring": {"pesq": bool},
 //    "expectations": [{"direction", "expect", "measured", "status", "note"?}],
 //    "metrics": {direction: {metric: value}}, "dir"}
 //   a call that could not run has "error" instead of expectations / metrics / dir.
@@ -49,6 +49,9 @@ struct CallRecord {
   std::string scenario;  // scenario name: the JUnit test suite and report grouping
   std::string file;      // scenario file as recorded ("" when unknown)
   uint64_t seed = 0;
+  // scenario::Scenario::fingerprint of the call's scenario ("" when unknown: results written
+  // before callsim recorded it). `callsim check` compares calls only with a baseline of the same.
+  std::string scenario_fingerprint;
   nlohmann::json params = nlohmann::json::object();  // sweep axis → value
   bool passed = false;
   bool pesq_scored = true;  // P.862 scoring ran (false with --no-score or "scoring": {"pesq": false})
@@ -78,6 +81,9 @@ nlohmann::json expectations_to_json(const std::vector<ExpectationResult>& expect
 // writer leaves an unmeasured metric out), a value its kind cannot have (value_fits_kind: a count
 // 200.5, a ratio 5.0), and a direction with no metrics (the writer always counts its packets).
 MetricValues metrics_from_json(const JsonNode& node);
+// The scenario fingerprint under `key` of `parent`: "" when absent or "" (unknown); otherwise it
+// must read "fnv1a64:" and 16 lower-case hex digits (InputError at the value's pointer).
+std::string read_fingerprint(const JsonNode& parent, const char* key);
 std::vector<ExpectationResult> expectations_from_json(const JsonNode& node);
 
 nlohmann::json record_to_json(const CallRecord& record);

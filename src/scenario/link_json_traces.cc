@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/file_read.h"
 #include "common/text_parse.h"
+#include "sim/random.h"
 #include "scenario/link_json.h"
 #include "sim/net/fate_log.h"
 
@@ -49,12 +50,20 @@ std::shared_ptr<const net::PacketTrace> fate_log_trace(const std::string& path, 
 
 }  // namespace
 
+// The parsers build the trace as a mutable object; the readers add the hash of the bytes they read
+// (the trace's part of the scenario fingerprint) before anyone else holds it.
 std::shared_ptr<const net::PacketTrace> read_packet_trace(const std::string& path) {
-  return parse_packet_trace(read_regular_file(path, kMaxTraceFileBytes, "trace file"), path);
+  const std::string text = read_regular_file(path, kMaxTraceFileBytes, "trace file");
+  auto trace = std::const_pointer_cast<net::PacketTrace>(parse_packet_trace(text, path));
+  trace->content_hash = sim::stable_hash(text);
+  return trace;
 }
 
 std::shared_ptr<const net::DeliveryTrace> read_delivery_trace(const std::string& path) {
-  return parse_delivery_trace(read_regular_file(path, kMaxTraceFileBytes, "trace file"), path);
+  const std::string text = read_regular_file(path, kMaxTraceFileBytes, "trace file");
+  auto trace = std::const_pointer_cast<net::DeliveryTrace>(parse_delivery_trace(text, path));
+  trace->content_hash = sim::stable_hash(text);
+  return trace;
 }
 
 std::shared_ptr<const net::PacketTrace> parse_packet_trace(const std::string& text, const std::string& path) {

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/file_read.h"
 #include "jitter/shared_library.h"
+#include "sim/hash_stream.h"
 
 namespace callsim::scenario {
 namespace {
@@ -39,6 +40,21 @@ std::string check_builtin_talker(const JsonNode& n) {
   n.fail("unknown built-in talker '" + name.substr(0, 64) + "' (built-in talkers: " + list + ")");
 }
 
+// stable_hash of a whole file's bytes, read in pieces (a talker may be hours of audio).
+uint64_t file_content_hash(const std::string& path) {
+  const RegularFile file(path, "audio file");
+  sim::HashStream hash;
+  std::string piece(1 << 16, '\0');
+  for (uint64_t offset = 0; offset < file.size();) {
+    const size_t n = file.read_at(offset, piece.data(), piece.size());
+    if (n == 0) throw InputError(path, "", "the file ended while it was read (changed while reading?)");
+    hash.write(piece.data(), static_cast<std::streamsize>(n));
+    offset += n;
+  }
+  hash.flush();
+  return hash.digest();
+}
+
 // A talker file must be a regular file libsndfile can read, with a rate, channel count and length
 // within audio.h's limits and finite samples: the same checks reading it for the call makes, on
 // the same part of it (talker_read_limits).
@@ -48,6 +64,7 @@ void check_talker_file(const JsonNode& f, TalkerSource& t, sim::Duration duratio
     t.channels = info.channels;
     t.peak = info.peak;
     t.cut_short = audio::cut_short_note(info);
+    t.content_hash = file_content_hash(t.file);
   } catch (const InputError& e) {
     f.fail("talker file '" + f.string() + "': " + e.what());  // e names the resolved path
   }

@@ -26,6 +26,7 @@ struct TalkerSource {
   int channels = 1;     // of the file (mixed down to mono); 1 for built-in talkers
   float peak = 0.0f;    // of the file's mono mix as far as the call reads it (above 1.0: clipped)
   std::string cut_short;  // audio::cut_short_note of the file ("" unless a WAV cut short)
+  uint64_t content_hash = 0;  // stable_hash of the whole file's bytes (0 for built-in talkers)
 };
 
 // How much of a talker file a call of `duration` reads: as far as the call can use it plus a

@@ -12,6 +12,7 @@
 #include "json/schema.h"
 #include "results/metric_table.h"
 #include "scenario/link_json.h"
+#include "sim/random.h"
 
 namespace callsim::scenario {
 namespace {
@@ -157,7 +158,34 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, cons
   // regex engine's recursion stays shallow); the published schema must agree.
   if (auto v = check_schema(doc, "scenario.schema.json"))
     throw InputError(file, v->pointer.empty() ? "/" : v->pointer, "schema: " + v->message);
+  s.fingerprint = scenario_fingerprint(doc, s);
   return s;
+}
+
+std::string scenario_fingerprint(const nlohmann::json& document, const Scenario& parsed) {
+  nlohmann::json settings = document;
+  if (settings.is_object())
+    for (const char* key : {"$schema", "name", "description", "source", "tags", "expect"}) settings.erase(key);
+  std::string text = "callsim-scenario-fingerprint/1\n" + settings.dump() + "\n";
+  for (const auto& [key, link] : parsed.link_settings) {
+    if (!link.is_object() || !link.contains("profile_settings")) continue;
+    text += "profile " + key + " " + link.at("profile_settings").dump() + "\n";  // not where it was found
+  }
+  auto file = [&](const std::string& role, uint64_t content_hash) {
+    text += role + " " + sim::fnv_label(content_hash) + "\n";
+  };
+  for (const auto& [name, link] : parsed.links) {
+    if (link.trace) file("trace " + name, link.trace->content_hash);
+    if (link.rate.trace) file("rate trace " + name, link.rate.trace->content_hash);
+    for (const auto& phase : link.phases)
+      if (phase.rate && phase.rate->trace) file("rate trace " + name + " " + phase.name, phase.rate->trace->content_hash);
+  }
+  for (const auto& [name, peer] : parsed.peers) {
+    if (!peer.talker.file.empty()) file("talker " + name, peer.talker.content_hash);
+    if (!peer.jitter_buffer.plugin_fingerprint.empty())
+      text += "plugin " + name + " " + peer.jitter_buffer.plugin_fingerprint + "\n";
+  }
+  return sim::fnv_label(sim::stable_hash(text));
 }
 
 Scenario load_scenario(const std::string& path) {

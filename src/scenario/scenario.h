@@ -42,6 +42,9 @@ struct Scenario {
   std::vector<Direction> directions;                  // one per link, in key order
   ScoringConfig scoring;
   std::vector<Expectation> expectations;
+  // "fnv1a64:<hex>" of what the call's figures depend on (scenario_fingerprint): recorded in
+  // result.json, results.jsonl and the baseline, so `callsim check` knows a changed scenario.
+  std::string fingerprint;
 };
 
 // Name limits (README.md, "Limits"): they become folder names (output folder, sweep job id,
@@ -52,6 +55,13 @@ constexpr size_t kMaxPeerNameLength = 48;
 // "alice->bob" -> "alice-to-bob": the folder of a direction's outputs (a name without
 // shell-hostile characters). Loading refuses peer names that would give two directions one folder.
 std::string direction_folder(const std::string& direction);
+
+// The fingerprint of what a call's figures depend on: the scenario document without the keys that
+// only name or judge the call (name, description, source, tags, expect, $schema), the settings of
+// every link profile it uses, and the bytes of every file it reads (talkers, link traces, Mahimahi
+// traces, jitter-buffer plugins). Where the files lie does not enter it (a clone elsewhere gives
+// the same fingerprint); a changed talker file, trace, profile, seed or setting changes it.
+std::string scenario_fingerprint(const nlohmann::json& document, const Scenario& parsed);
 
 // Loads and validates a scenario file. Throws InputError (file + JSON pointer) on any problem.
 Scenario load_scenario(const std::string& path);

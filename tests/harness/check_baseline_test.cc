@@ -89,7 +89,7 @@ TEST(Baseline, ErrorsNameTheFileAndPointer) {
   d["calls"]["smoke/3g/nb12"]["colour"] = "red";
   EXPECT_EQ(error_of(d),
             "base.json: /calls/smoke~13g~1nb12/colour: unknown key 'colour'; expected one of: scenario, "
-            "directions");
+            "scenario_fingerprint, directions");
   d = minimal();
   d.erase("calls");
   EXPECT_EQ(error_of(d), "base.json: /: missing required key 'calls'");
@@ -211,6 +211,92 @@ TEST(Baseline, UpdateKeepsEntriesOfMetricsTheResultsDidNotMeasure) {
   EXPECT_EQ(after_dead.calls.at("a").directions.at("alice->bob").at("mos_lqo_nb").value, 2.8002);
   EXPECT_EQ(s.kept_metrics, (std::vector<std::string>{"a alice->bob mos_lqo_nb (not measured)"}));
   EXPECT_FALSE(run_check({dead}, &after_dead, {}).passed());
+}
+
+// A scenario edited under the same id (a 10 s copy of a 20 s call, another seed, another talker
+// file) was compared with the baseline of the old one without a word: its figures moved and read
+// as regressions, or stayed and passed. The scenario fingerprint travels with the values.
+TEST(Baseline, ACallOfAnotherScenarioThanTheBaselinesFailsWithoutItsFiguresCompared) {
+  const std::string was = "fnv1a64:00000000000000aa", now = "fnv1a64:00000000000000bb";
+  CallRecord a = make_call("a");
+  a.scenario_fingerprint = was;
+  const Baseline base = update_baseline(nullptr, {a}, false, nullptr);
+  EXPECT_EQ(base.calls.at("a").scenario_fingerprint, was);
+  EXPECT_EQ(baseline_to_json(base).at("calls").at("a").at("scenario_fingerprint"), was);
+  EXPECT_FALSE(check_schema(baseline_to_json(base), "baseline.schema.json").has_value());
+
+  // The same scenario: compared as ever, a regression is one.
+  EXPECT_TRUE(run_check({a}, &base, {}).passed());
+  auto worse = good_metrics();
+  worse["mos_lqo_nb"] = 1.5;
+  CallRecord regressed = make_call("a", worse);
+  regressed.scenario_fingerprint = was;
+  EXPECT_FALSE(run_check({regressed}, &base, {}).passed());
+
+  // Another scenario with the same figures: fails, nothing compared, the problem says why.
+  CallRecord edited = make_call("a");
+  edited.scenario_fingerprint = now;
+  const CheckReport r = run_check({edited}, &base, {});
+  EXPECT_FALSE(r.passed());
+  ASSERT_EQ(r.calls.size(), 1u);
+  EXPECT_EQ(r.calls[0].status, CallStatus::kFail);
+  EXPECT_TRUE(r.changes.empty());
+  EXPECT_EQ(r.calls[0].scenario_changed, was + " in the baseline, " + now + " now");
+  ASSERT_EQ(r.calls[0].problems().size(), 1u);
+  EXPECT_EQ(r.calls[0].problems()[0],
+            "scenario changed since the baseline (" + was + " in the baseline, " + now +
+                " now): its figures were not compared; `callsim baseline update` takes the new scenario's");
+  const std::string table = format_check_table(r, false);
+  EXPECT_NE(table.find("1 fail (1 of another scenario than the baseline's)"), std::string::npos) << table;
+  EXPECT_NE(table.find("Scenario changed since the baseline"), std::string::npos) << table;
+  EXPECT_NE(table.find("CHECK FAILED"), std::string::npos);
+
+  // Results or a baseline of a callsim that did not record fingerprints compare as before.
+  CallRecord unknown = regressed;
+  unknown.scenario_fingerprint.clear();
+  EXPECT_FALSE(run_check({unknown}, &base, {}).passed());
+  EXPECT_EQ(run_check({unknown}, &base, {}).calls[0].regressions.size(), 2u);
+  Baseline old_format = base;
+  old_format.calls.at("a").scenario_fingerprint.clear();
+  EXPECT_TRUE(run_check({edited}, &old_format, {}).passed());
+}
+
+// `baseline update` over a changed scenario takes the new fingerprint and keeps no value of the
+// old scenario, not even for a metric the new results lack (P.862 off); overrides stay.
+TEST(Baseline, UpdateOfAChangedScenarioKeepsNoValueOfTheOldOne) {
+  CallRecord a = make_call("a");
+  a.scenario_fingerprint = "fnv1a64:00000000000000aa";
+  Baseline old = update_baseline(nullptr, {a}, false, nullptr);
+  old.calls["a"].directions["alice->bob"]["mouth_to_ear_p95_ms"].override_tolerance = Tolerance{50.0, std::nullopt};
+  CallRecord edited = make_call("a");
+  edited.scenario_fingerprint = "fnv1a64:00000000000000bb";
+  edited.pesq_scored = false;
+  for (auto& [direction, metrics] : edited.metrics)
+    for (auto it = metrics.begin(); it != metrics.end();)
+      it = results::find_metric(it->first)->needs_pesq ? metrics.erase(it) : std::next(it);
+  BaselineUpdate s;
+  const Baseline next = update_baseline(&old, {edited}, false, &s);
+  EXPECT_EQ(s.scenario_changed, (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(s.kept_metrics.empty());
+  EXPECT_EQ(next.calls.at("a").scenario_fingerprint, "fnv1a64:00000000000000bb");
+  const auto& ab = next.calls.at("a").directions.at("alice->bob");
+  EXPECT_EQ(ab.count("mos_lqo_nb"), 0u);
+  EXPECT_EQ(*ab.at("mouth_to_ear_p95_ms").override_tolerance.absolute, 50.0);
+  // The same scenario again keeps what was not measured, as before.
+  edited.scenario_fingerprint = "fnv1a64:00000000000000aa";
+  update_baseline(&old, {edited}, false, &s);
+  EXPECT_TRUE(s.scenario_changed.empty());
+  EXPECT_EQ(s.kept_metrics.size(), 2u * 2u);
+}
+
+TEST(Baseline, AFingerprintThatIsNotOneIsRefused) {
+  json d = minimal();
+  d["calls"]["smoke/3g/nb12"]["scenario_fingerprint"] = "fnv1a64:XYZ";
+  EXPECT_EQ(error_of(d),
+            "base.json: /calls/smoke~13g~1nb12/scenario_fingerprint: expected a scenario fingerprint "
+            "\"fnv1a64:\" and 16 hex digits, got 'fnv1a64:XYZ'");
+  d["calls"]["smoke/3g/nb12"]["scenario_fingerprint"] = "fnv1a64:0123456789abcdef";
+  EXPECT_EQ(error_of(d), "no error");
 }
 
 TEST(Baseline, ToleranceArithmetic) {

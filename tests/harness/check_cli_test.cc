@@ -76,6 +76,46 @@ TEST_F(CheckCli, UpdateThenCheckPassesRegressionFailsBadBaselineIsInputError) {
   EXPECT_EQ(callsim({"check", path("nothing.jsonl")}), 2);
 }
 
+// End to end: a scenario run, made the baseline, then edited under the same name (another seed,
+// the same expectations) and run again. The check compared the new call's figures with the old
+// one's and passed or "regressed" by chance; it fails now and says the scenario changed. The
+// untouched scenario, run from another folder, still passes against the same baseline.
+TEST_F(CheckCli, AScenarioEditedSinceTheBaselineFailsTheCheckAndSaysSo) {
+  const std::string scenario = R"({"name": "edited", "duration_s": 2, "seed": 1,
+    "peers": {"alice": {"talker": "en_female"}, "bob": {}},
+    "links": {"alice->bob": {"delay": {"base_ms": 40}, "loss": {"model": "bernoulli", "p": 0.05}}},
+    "scoring": {"pesq": false}})";
+  checkutil::write_file(dir.path() / "s.json", scenario);
+  ASSERT_EQ(callsim({"run", path("s.json"), "-o", path("first"), "--no-audio"}), 0) << log();
+  ASSERT_EQ(callsim({"baseline", "update", path("first"), "-o", path("baseline.json")}), 0) << log();
+  const std::string fingerprint =
+      nlohmann::json::parse(read_file(dir.path() / "first" / "result.json")).at("scenario").at("fingerprint");
+  EXPECT_EQ(load_baseline(dir.path() / "baseline.json").calls.at("edited").scenario_fingerprint, fingerprint);
+
+  std::filesystem::create_directories(dir.path() / "elsewhere" / "deeper");
+  checkutil::write_file(dir.path() / "elsewhere" / "deeper" / "s.json", scenario);
+  ASSERT_EQ(callsim({"run", path("elsewhere/deeper/s.json"), "-o", path("again"), "--no-audio"}), 0) << log();
+  EXPECT_EQ(callsim({"check", path("again"), "--baseline", path("baseline.json")}), 0) << log();
+
+  nlohmann::json doc = nlohmann::json::parse(scenario);
+  doc["seed"] = 2;
+  checkutil::write_file(dir.path() / "s.json", doc.dump());
+  ASSERT_EQ(callsim({"run", path("s.json"), "-o", path("second"), "--no-audio"}), 0) << log();
+  EXPECT_EQ(callsim({"check", path("second"), "--baseline", path("baseline.json"), "--junit", path("j.xml")}), 1)
+      << log();
+  EXPECT_NE(log().find("1 fail (1 of another scenario than the baseline's)"), std::string::npos) << log();
+  EXPECT_NE(log().find("Scenario changed since the baseline"), std::string::npos) << log();
+  EXPECT_NE(log().find("metrics vs baseline: 0 regressed, 0 improved, 0 within tolerance"), std::string::npos)
+      << log();
+  EXPECT_NE(read_file(dir.path() / "j.xml").find("scenario changed since the baseline ("), std::string::npos);
+
+  ASSERT_EQ(callsim({"baseline", "update", path("second"), "-o", path("baseline.json")}), 0) << log();
+  EXPECT_NE(log().find("scenario changed since the previous baseline (no previous value kept) (1): edited"),
+            std::string::npos)
+      << log();
+  EXPECT_EQ(callsim({"check", path("second"), "--baseline", path("baseline.json")}), 0) << log();
+}
+
 TEST_F(CheckCli, UpdateKeepsHandEditedOverrides) {
   write_results(dir.path() / "r.jsonl", {make_call("a")});
   ASSERT_EQ(callsim({"baseline", "update", path("r.jsonl"), "-o", path("baseline.json")}), 0) << log();

@@ -87,6 +87,7 @@ TEST(CallRecordJson, OneWriterOneReaderRoundTrip) {
   c.scenario = "smoke_call";
   c.file = "scenarios/matrices/smoke.json";
   c.seed = 7;
+  c.scenario_fingerprint = "fnv1a64:0123456789abcdef";
   c.params = {{"codec", "nb12"}};
   c.passed = true;
   c.pesq_scored = false;
@@ -100,6 +101,7 @@ TEST(CallRecordJson, OneWriterOneReaderRoundTrip) {
   const CallRecord back = record_from_json(JsonNode(doc, "r.jsonl:1"), "/base");
   EXPECT_EQ(back.dir, std::filesystem::path("/base/calls/smoke/3g/nb12"));
   EXPECT_FALSE(back.pesq_scored);
+  EXPECT_EQ(back.scenario_fingerprint, "fnv1a64:0123456789abcdef");
   ASSERT_EQ(back.expectations.size(), 2u);
   EXPECT_EQ(back.expectations[0].status, ExpectationStatus::kSkipped);
   EXPECT_EQ(back.expectations[0].note, "skipped: no scoring");

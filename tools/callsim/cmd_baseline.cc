@@ -48,6 +48,7 @@ int run_update(const BaselineArgs& a) {
             << updated.defaults.size() << " tracked metrics)\n";
   print_ids("added", summary.added);
   print_ids("updated", summary.updated);
+  print_ids("scenario changed since the previous baseline (no previous value kept)", summary.scenario_changed);
   print_ids("removed", summary.removed);
   print_ids("kept (not in the results)", summary.kept);
   print_ids("skipped (did not run; previous entry kept)", summary.skipped);

@@ -64,9 +64,10 @@ BaselineMetric parse_metric(const JsonNode& n) {
 }
 
 BaselineCall parse_call(const JsonNode& n, const Baseline& b) {
-  n.expect_keys({"scenario", "directions"});
+  n.expect_keys({"scenario", "scenario_fingerprint", "directions"});
   BaselineCall c;
   c.scenario = n.string_or("scenario", "");
+  c.scenario_fingerprint = results::read_fingerprint(n, "scenario_fingerprint");
   for (const auto& [direction, metrics] : n.at("directions").members()) {
     static const std::regex direction_name(R"(^[A-Za-z0-9_-]+->[A-Za-z0-9_-]+$)");
     if (!std::regex_match(direction, direction_name))
@@ -159,6 +160,7 @@ json baseline_to_json(const Baseline& b) {
       directions[direction] = d;
     }
     calls[id] = {{"scenario", c.scenario}, {"directions", directions}};
+    if (!c.scenario_fingerprint.empty()) calls[id]["scenario_fingerprint"] = c.scenario_fingerprint;
   }
   json out = {{"format", kBaselineFormat}, {"defaults", defaults}, {"calls", calls}};
   if (!b.description.empty()) out["description"] = b.description;
@@ -184,7 +186,11 @@ Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>
       if (old) out.calls[call.id] = *old;
       continue;
     }
-    BaselineCall bc{call.scenario, {}};
+    BaselineCall bc{call.scenario, call.scenario_fingerprint, {}};
+    // Values measured on another scenario say nothing about this one.
+    const bool changed = old && !old->scenario_fingerprint.empty() && !call.scenario_fingerprint.empty() &&
+                         old->scenario_fingerprint != call.scenario_fingerprint;
+    if (changed) s.scenario_changed.push_back(call.id);
     for (const auto& [direction, metrics] : call.metrics) {
       auto& dst = bc.directions[direction];
       const std::map<std::string, BaselineMetric>* old_metrics = nullptr;
@@ -202,7 +208,7 @@ Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>
         }
         // Not in the results: the results say nothing new about it. A metric the baseline tracked
         // keeps its entry (value and override) instead of silently leaving the gate.
-        if (!previous_entry) continue;
+        if (!previous_entry || changed) continue;
         dst[name] = *previous_entry;
         const results::MetricInfo* info = results::find_metric(name);
         const bool unscored = info && info->needs_pesq && !call.pesq_scored;

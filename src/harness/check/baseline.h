@@ -34,6 +34,10 @@ struct BaselineMetric {
 
 struct BaselineCall {
   std::string scenario;
+  // The fingerprint of the scenario the values were measured on (results::CallRecord's; "" in
+  // baselines written before callsim recorded it): check compares a call only with values of the
+  // same scenario.
+  std::string scenario_fingerprint;
   std::map<std::string, std::map<std::string, BaselineMetric>> directions;  // direction → metric
 };
 
@@ -63,6 +67,9 @@ void save_baseline(const Baseline& baseline, const std::filesystem::path& path);
 
 struct BaselineUpdate {
   std::vector<std::string> added, updated, removed, kept, skipped;  // call ids
+  // Updated calls whose scenario changed since the previous baseline (their fingerprints differ):
+  // none of their previous values is kept, not even for metrics the results lack.
+  std::vector<std::string> scenario_changed;
   // "<id> <direction> <metric> (P.862 scoring was off)" / "(not measured)": previous entries kept
   // because the results had no value for them.
   std::vector<std::string> kept_metrics;
@@ -75,7 +82,8 @@ struct BaselineUpdate {
 // without that metric — P.862 scoring was off (--no-score), or scoring ran and measured nothing
 // (a dead direction) — keeps its previous entry, value and override (listed in kept_metrics): an
 // update never drops a metric from the gate because it was not measured. A direction no longer in
-// the call's results is dropped with the call's other old values.
+// the call's results is dropped with the call's other old values. A call whose scenario changed
+// (another fingerprint) keeps nothing of its previous entry but the metric tolerance overrides.
 Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>& calls, bool keep_missing,
                          BaselineUpdate* summary);
 

@@ -81,12 +81,15 @@ CallCheck check_call(const CallRecord& call, const Baseline* baseline, const Che
     auto it = baseline->calls.find(call.id);
     if (it == baseline->calls.end())
       cc.is_new = true;
+    else if (const std::string& was = it->second.scenario_fingerprint;
+             !was.empty() && !call.scenario_fingerprint.empty() && was != call.scenario_fingerprint)
+      cc.scenario_changed = was + " in the baseline, " + call.scenario_fingerprint + " now";
     else if (call.error.empty())
       compare_call(call, it->second, *baseline, options, report, &cc);
   }
   if (!call.error.empty())
     cc.status = CallStatus::kError;
-  else if (!cc.failed_expectations.empty() || !cc.regressions.empty())
+  else if (!cc.failed_expectations.empty() || !cc.regressions.empty() || !cc.scenario_changed.empty())
     cc.status = CallStatus::kFail;
   else
     cc.status = cc.is_new ? CallStatus::kNew : CallStatus::kPass;
@@ -105,6 +108,9 @@ std::vector<std::string> CallCheck::problems() const {
   if (status == CallStatus::kMissing)
     out.push_back(missing_allowed ? "not in this run (--allow-missing)" : "missing: in the baseline but not in the results");
   if (!error.empty()) out.push_back("did not run: " + error);
+  if (!scenario_changed.empty())
+    out.push_back("scenario changed since the baseline (" + scenario_changed +
+                  "): its figures were not compared; `callsim baseline update` takes the new scenario's");
   for (const auto& e : failed_expectations) out.push_back("expectation failed: " + e);
   for (const auto& r : regressions) {
     std::string line =

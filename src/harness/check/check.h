@@ -6,7 +6,11 @@
 // Baseline calls absent from the results are failures ("missing") unless allow_missing (a subset
 // run); calls absent from the baseline are "new" (not failures). A check of no calls at all (an
 // empty results.jsonl) fails — it would otherwise pass whatever broke the sweep — unless
-// allow_empty (an empty shard of a sweep with fewer jobs than shards).
+// allow_empty (an empty shard of a sweep with fewer jobs than shards). A call whose scenario is
+// not the one the baseline's values were measured on (their scenario fingerprints differ: a
+// setting, the seed, a talker or trace file changed under the same id) fails without its metrics
+// being compared ("scenario changed"): figures of another scenario are no baseline for it. A
+// fingerprint missing on either side (files of a callsim that did not record it) compares as before.
 #pragma once
 
 #include <optional>
@@ -48,6 +52,9 @@ struct CallCheck {
   std::vector<std::string> skipped_expectations;  // "alice->bob: mos_lqo_wb >= 3.6 (skipped: ...)"
   std::vector<MetricChange> regressions;
   std::string error;    // why the job did not run
+  // "fnv1a64:… in the baseline, fnv1a64:… now" when the scenario changed since the baseline
+  // (a failure; its metrics were not compared); "" otherwise.
+  std::string scenario_changed;
   bool is_new = false;           // not in the baseline (status kNew unless it failed otherwise)
   bool missing_allowed = false;  // kMissing under --allow-missing: reported, not a failure
   bool failed() const {

@@ -91,8 +91,12 @@ std::string headline(const CheckReport& r) {
   const int in_results = static_cast<int>(r.calls.size()) - r.count(CallStatus::kMissing);
   const auto added =
       std::count_if(r.calls.begin(), r.calls.end(), [](const CallCheck& c) { return c.is_new; });
+  const auto changed = std::count_if(r.calls.begin(), r.calls.end(),
+                                     [](const CallCheck& c) { return !c.scenario_changed.empty(); });
   os << "callsim check: " << plural(in_results, "call", "calls") << ": " << r.count(CallStatus::kPass) << " pass, "
-     << r.count(CallStatus::kFail) << " fail, " << r.count(CallStatus::kError) << " did not run";
+     << r.count(CallStatus::kFail) << " fail";
+  if (changed) os << " (" << changed << " of another scenario than the baseline's)";
+  os << ", " << r.count(CallStatus::kError) << " did not run";
   if (r.has_baseline) {
     os << ", " << added << " new; " << r.count(CallStatus::kMissing) << " missing"
        << (r.allow_missing && r.count(CallStatus::kMissing) ? " (allowed)" : "") << "\n"
@@ -122,17 +126,22 @@ std::string format_check_table(const CheckReport& report, bool verbose) {
     for (const auto& c : rows) table.push_back(change_row(c));
     os << "\n" << render(table);
   }
-  std::vector<std::string> failed, skipped, errors, missing, added;
+  std::vector<std::string> failed, skipped, errors, missing, added, changed;
   for (const auto& c : report.calls) {
     for (const auto& e : c.failed_expectations) failed.push_back(c.id + "  " + e);
     for (const auto& e : c.skipped_expectations) skipped.push_back(c.id + "  " + e);
     if (c.status == CallStatus::kError) errors.push_back(c.id + "  " + c.error);
     if (c.status == CallStatus::kMissing) missing.push_back(c.id + "  (scenario " + c.scenario + ")");
     if (c.is_new) added.push_back(c.id + "  (scenario " + c.scenario + ")");
+    if (!c.scenario_changed.empty()) changed.push_back(c.id + "  (" + c.scenario_changed + ")");
   }
   list_section(os, "Failed expectations:", failed);
   list_section(os, "Skipped expectations (not failures):", skipped);
   list_section(os, "Did not run:", errors);
+  list_section(os,
+               "Scenario changed since the baseline (figures not compared; `callsim baseline update` takes "
+               "the new scenario's):",
+               changed);
   list_section(os, report.allow_missing ? "Not in this run (in the baseline; --allow-missing):"
                                         : "Missing (in the baseline, not in the results):",
                missing);

@@ -106,6 +106,7 @@ results::CallRecord error_record(const Job& job, const std::string& message) {
   r.scenario = job.scenario.name;
   r.file = job.file;
   r.seed = job.scenario.seed;
+  r.scenario_fingerprint = job.scenario.fingerprint;
   r.params = job.params;
   r.passed = false;
   r.error = message;

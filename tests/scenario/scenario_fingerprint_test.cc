@@ -1,0 +1,109 @@
+// The scenario fingerprint (scenario.h): what a call's figures depend on, and nothing else. The
+// baseline compares a call only with values of the same fingerprint, so a fingerprint that moved
+// with the clone's folder would fail every CI check, and one blind to a file's bytes would let an
+// edited talker or trace be compared with the old one's figures.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "audio/audio.h"
+#include "scenario/scenario.h"
+#include "scratch_dir.h"
+
+namespace callsim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+void write_text(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+void write_tone(const fs::path& path, double hz) {
+  audio::Signal s;
+  s.sample_rate_hz = 16000;
+  for (int i = 0; i < 16000 * 3; ++i) s.samples.push_back(0.3f * static_cast<float>(std::sin(2 * M_PI * hz * i / 16000.0)));
+  audio::write_audio16(path, s);
+}
+
+// A scenario folder: scenario.json naming a talker file, a delay trace, a Mahimahi trace (in a
+// phase) and a link profile file, all relative to it.
+fs::path write_folder(const fs::path& dir) {
+  fs::create_directories(dir / "data");
+  write_tone(dir / "data" / "talk.wav", 440);
+  write_text(dir / "data" / "delays.csv", "index,delay_ms\n0,30\n1,45\n2,38\n");
+  write_text(dir / "data" / "link.mahi", "5\n10\n15\n20\n");
+  write_text(dir / "data" / "prof.json", R"({"delay": {"base_ms": 25}, "loss": {"model": "bernoulli", "p": 0.01}})");
+  write_text(dir / "scenario.json", R"({
+    "name": "fingerprinted", "description": "a call", "tags": ["x"], "duration_s": 2, "seed": 3,
+    "peers": {"alice": {"talker": {"file": "data/talk.wav"}}, "bob": {"talker": "en_female"}},
+    "links": {"alice->bob": {"trace": {"file": "data/delays.csv"},
+                             "phases": [{"name": "slow", "start_s": 1, "end_s": 2, "set": {"rate": {"trace": "data/link.mahi"}}}]},
+              "bob->alice": {"profile": "data/prof.json"}},
+    "expect": {"all": ["packet_loss_ratio <= 0.5"]}})");
+  return dir / "scenario.json";
+}
+
+std::string fingerprint_of(const fs::path& file) { return load_scenario(file.string()).fingerprint; }
+
+// Rewrites key `key` of scenario.json's top level.
+void set_key(const fs::path& file, const std::string& key, const nlohmann::json& value) {
+  nlohmann::json doc = read_json_file(file.string());
+  doc[key] = value;
+  write_text(file, doc.dump());
+}
+
+TEST(ScenarioFingerprint, DependsOnTheCallsInputsNotOnWhereTheyLieOrHowTheCallIsJudged) {
+  const testing_util::ScratchDir scratch("fingerprint");
+  const fs::path file = write_folder(scratch / "a");
+  const std::string first = fingerprint_of(file);
+  EXPECT_EQ(first.rfind("fnv1a64:", 0), 0u);
+  EXPECT_EQ(first.size(), 8u + 16u);
+  EXPECT_EQ(fingerprint_of(file), first);  // reading again
+
+  // The same folder elsewhere, deeper, read through a relative path or an absolute one.
+  const fs::path copy = write_folder(scratch / "b" / "deeper");
+  EXPECT_EQ(fingerprint_of(copy), first);
+  EXPECT_EQ(fingerprint_of(fs::relative(copy)), first);
+
+  // What only names or judges the call.
+  set_key(copy, "name", "renamed");
+  set_key(copy, "description", "another text");
+  set_key(copy, "tags", nlohmann::json::array({"y", "z"}));
+  set_key(copy, "source", "a measurement");
+  set_key(copy, "expect", {{"all", {"packet_loss_ratio <= 0.1"}}});
+  EXPECT_EQ(fingerprint_of(copy), first);
+}
+
+TEST(ScenarioFingerprint, EachInputChangesIt) {
+  const testing_util::ScratchDir scratch("fingerprint_inputs");
+  const fs::path file = write_folder(scratch / "s");
+  const std::string first = fingerprint_of(file);
+  std::set<std::string> seen{first};
+  auto changed = [&](const std::string& what) {
+    const std::string now = fingerprint_of(file);
+    EXPECT_TRUE(seen.insert(now).second) << what << " left the fingerprint as it was: " << now;
+  };
+  set_key(file, "seed", 4);
+  changed("the seed");
+  set_key(file, "duration_s", 2.5);
+  changed("the duration");
+  write_tone(file.parent_path() / "data" / "talk.wav", 450);
+  changed("the talker file's audio");
+  write_text(file.parent_path() / "data" / "delays.csv", "index,delay_ms\n0,30\n1,45\n2,39\n");
+  changed("the delay trace");
+  write_text(file.parent_path() / "data" / "link.mahi", "5\n10\n15\n21\n");
+  changed("the Mahimahi trace of a phase");
+  write_text(file.parent_path() / "data" / "prof.json", R"({"delay": {"base_ms": 26}, "loss": {"model": "bernoulli", "p": 0.01}})");
+  changed("the link profile file");
+  nlohmann::json doc = read_json_file(file.string());
+  doc["peers"]["bob"]["jitter_buffer"] = {{"type", "fixed"}, {"delay_ms", 60}};
+  write_text(file, doc.dump());
+  changed("a receiver setting");
+  doc["scoring"] = {{"window_s", 8}};
+  write_text(file, doc.dump());
+  changed("the scoring window");
+}
+
+}  // namespace
+}  // namespace callsim::scenario
