@@ -180,11 +180,8 @@ std::string scenario_fingerprint(const nlohmann::json& document, const Scenario&
     for (const auto& phase : link.phases)
       if (phase.rate && phase.rate->trace) file("rate trace " + name + " " + phase.name, phase.rate->trace->content_hash);
   }
-  for (const auto& [name, peer] : parsed.peers) {
+  for (const auto& [name, peer] : parsed.peers)
     if (!peer.talker.file.empty()) file("talker " + name, peer.talker.content_hash);
-    if (!peer.jitter_buffer.plugin_fingerprint.empty())
-      text += "plugin " + name + " " + peer.jitter_buffer.plugin_fingerprint + "\n";
-  }
   return sim::fnv_label(sim::stable_hash(text));
 }
 

@@ -58,9 +58,11 @@ std::string direction_folder(const std::string& direction);
 
 // The fingerprint of what a call's figures depend on: the scenario document without the keys that
 // only name or judge the call (name, description, source, tags, expect, $schema), the settings of
-// every link profile it uses, and the bytes of every file it reads (talkers, link traces, Mahimahi
-// traces, jitter-buffer plugins). Where the files lie does not enter it (a clone elsewhere gives
-// the same fingerprint); a changed talker file, trace, profile, seed or setting changes it.
+// every link profile it uses, and the bytes of every input file it reads (talkers, link traces,
+// Mahimahi traces). Where the files lie does not enter it (a clone elsewhere gives the same
+// fingerprint); a changed talker file, trace, profile, seed or setting changes it. A jitter-buffer
+// plugin's build does not: like callsim's own code it is what a baseline check is there to judge
+// (its path, as written, does).
 std::string scenario_fingerprint(const nlohmann::json& document, const Scenario& parsed);
 
 // Loads and validates a scenario file. Throws InputError (file + JSON pointer) on any problem.

@@ -6,11 +6,13 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "common/error.h"
 #include "jitter/jitter_buffer.h"
 #include "jitter/plugin_jitter_buffer.h"
 #include "jitter_test_support.h"
+#include "scenario/scenario.h"
 
 namespace callsim::jitter {
 namespace {
@@ -140,6 +142,25 @@ TEST(PluginJitterBuffer, ALibraryChangedSinceTheScenarioWasReadIsRefused) {
               std::string::npos)
         << e.message();
   }
+}
+
+// A rebuilt plugin is what a baseline check judges, like a change in callsim: it changes the
+// plugin's own fingerprint (a sweep reruns its calls) but not the scenario's (check compares the
+// new build's figures with the baseline instead of calling the scenario changed).
+TEST(PluginJitterBuffer, ARebuiltPluginLeavesTheScenarioFingerprintAsItWas) {
+  const auto dir = std::filesystem::temp_directory_path() / ("callsim_plugin_fp_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(CALLSIM_JB_EXAMPLE_PLUGIN, dir / "jb.so", std::filesystem::copy_options::overwrite_existing);
+  const auto doc = nlohmann::json::parse(R"({"name": "p", "duration_s": 2,
+      "peers": {"alice": {"talker": "en_female"}, "bob": {"jitter_buffer": {"plugin": "jb.so"}}},
+      "links": {"alice->bob": {"delay": {"base_ms": 30}}}})");
+  const auto first = scenario::parse_scenario(doc, "p.json", dir.string());
+  { std::ofstream(dir / "jb.so", std::ios::app | std::ios::binary) << "rebuilt"; }
+  const auto second = scenario::parse_scenario(doc, "p.json", dir.string());
+  std::filesystem::remove_all(dir);
+  EXPECT_NE(first.peers.at("bob").jitter_buffer.plugin_fingerprint, second.peers.at("bob").jitter_buffer.plugin_fingerprint);
+  EXPECT_EQ(first.fingerprint, second.fingerprint);
+  EXPECT_EQ(first.fingerprint.rfind("fnv1a64:", 0), 0u);
 }
 
 // The working folder for one test (restored after it).
