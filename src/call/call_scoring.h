@@ -14,6 +14,9 @@ namespace callsim::call {
 
 // P.862 at 8 kHz and, when the codec rate allows, P.862.2 at 16 kHz. A direction that cannot be
 // scored gets notes, not errors.
+// The unscored end of the reference a call does not note (score_direction): end-of-call effects.
+inline constexpr double kQuietTailS = 0.1;
+
 void score_direction(DirectionResult& d, const scenario::ScoringConfig& scoring);
 
 // The delay track of the frames that played real audio: capture time on the reference timeline
