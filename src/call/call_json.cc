@@ -114,6 +114,7 @@ json direction_json(const DirectionResult& d) {
   if (d.pesq_nb) quality["pesq_nb"] = pesq_json(d.name, *d.pesq_nb);
   if (d.pesq_wb) quality["pesq_wb"] = pesq_json(d.name, *d.pesq_wb);
   if (d.emodel) quality["emodel"] = emodel_json(*d.emodel);
+  if (d.pesq_nb || d.pesq_wb) quality["unplayed_reference_speech_s"] = rnd(d.unplayed_reference_speech_s, 2);
   const std::string f = scenario::direction_folder(d.name) + "/";
   return {{"from", d.from},
           {"to", d.to},

@@ -102,12 +102,22 @@ namespace {
 
 // P.862 figures. The call-level MOS exists only when every window with enough reference speech
 // was scored (report.complete); the speech received and the unscorable windows are measured
-// whenever scoring ran, so a dead direction reads speech_received_ratio 0, not a MOS.
-void pesq_metrics(const std::optional<scoring::ScoreReport>& r, bool wide, std::map<std::string, double>& m) {
+// whenever scoring ran, so a dead direction reads speech_received_ratio 0, not a MOS. The speech
+// received counts the reference speech that never played out after the last window
+// (`unplayed_speech_s`) as not received: the windows' own ratio (what `callsim score` gives) is over
+// the windows only, and read 1.0 for a call whose second half never reached the listener.
+void pesq_metrics(const std::optional<scoring::ScoreReport>& r, bool wide, double unplayed_speech_s,
+                  std::map<std::string, double>& m) {
   if (!r) return;
   const std::string band = wide ? "wb" : "nb";
   m["unscorable_windows_" + band] = r->unscorable_windows;
-  if (!wide && (r->scored_windows > 0 || r->unscorable_windows > 0)) m["speech_received_ratio"] = r->speech_received_ratio;
+  if (!wide && (r->scored_windows > 0 || r->unscorable_windows > 0 || unplayed_speech_s > 0)) {
+    double speech = 0;  // the reference speech the windows' ratio is over (aggregate's windows)
+    for (const auto& w : r->windows)
+      if (w.status != scoring::WindowStatus::kTooLittleSpeech) speech += w.reference_speech_s;
+    const double all = speech + unplayed_speech_s;
+    m["speech_received_ratio"] = all > 0 ? r->speech_received_ratio * speech / all : 0.0;
+  }
   if (!r->complete) return;
   m["mos_lqo_" + band] = r->mos_lqo;
   m["mos_lqo_" + band + "_min_window"] = r->mos_lqo_min_window;
@@ -115,8 +125,8 @@ void pesq_metrics(const std::optional<scoring::ScoreReport>& r, bool wide, std::
 }
 
 void quality_metrics(const DirectionResult& d, std::map<std::string, double>& m) {
-  pesq_metrics(d.pesq_nb, false, m);
-  pesq_metrics(d.pesq_wb, true, m);
+  pesq_metrics(d.pesq_nb, false, d.unplayed_reference_speech_s, m);
+  pesq_metrics(d.pesq_wb, true, d.unplayed_reference_speech_s, m);
   if (d.emodel) {
     m["emodel_mos_cqe"] = d.emodel->result.mos;
     m[scenario::emodel_r_metric(d.emodel->scale)] = d.emodel->result.r;

@@ -53,6 +53,10 @@ struct DirectionResult {
   std::string jitter_plugin_path, jitter_plugin_fingerprint;
   std::vector<TimelineBin> timeline;
   std::optional<scoring::ScoreReport> pesq_nb, pesq_wb;  // P.862 / P.862.2 windows and call-level figures
+  // Seconds of reference speech after the last scoring window that were never played out (the
+  // recording ended first): outside every window, counted as not received in
+  // speech_received_ratio (call_scoring.cc).
+  double unplayed_reference_speech_s = 0;
   std::optional<quality::CallRating> emodel;
   std::map<std::string, double> metrics;  // names from results/metric_table.h; unmeasured ones absent
   std::vector<std::string> notes;         // e.g. why a score is missing

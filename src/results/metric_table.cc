@@ -50,7 +50,8 @@ std::vector<MetricInfo> build() {
       scoring_metric("speech_received_ratio", K::kRatio, W::kLower, abs_tol(0.05), true,
                      "seconds the degraded signal carries speech (10 ms levels, in each window's span at its "
                      "delay) over seconds of reference speech, capped at 1 per window, over the narrowband "
-                     "windows with at least 1 s of reference speech: 0 for a dead direction"),
+                     "windows with at least 1 s of reference speech and the reference speech after them that "
+                     "never played out before the recording ended (not received): 0 for a dead direction"),
       scoring_metric("unscorable_windows_nb", K::kCount, W::kHigher, abs_tol(0), false,
                      "narrowband scoring windows with at least 1 s of reference speech that could not be "
                      "scored (less than half of that speech time received as speech, or refused by P.862)"),

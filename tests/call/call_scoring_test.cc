@@ -17,6 +17,7 @@
 #include "call/call_runner.h"
 #include "call/call_scoring.h"
 #include "harness/sweep/suite.h"
+#include "results/link_stats_json.h"
 #include "scenario/scenario.h"
 #include "scoring/audio_stream.h"
 #include "scoring/score_json.h"
@@ -187,6 +188,17 @@ TEST(CallScoring, WhatCouldNotBeScoredIsSaid) {
     return n.find("is not scored: its playout would come after the recording ended") != std::string::npos;
   });
   EXPECT_TRUE(said) << json(d.notes).dump();
+  // The speech that never played is not received: speech_received_ratio read 1.0 here, the ratio
+  // of the windows alone (a call whose second half never reached the listener).
+  EXPECT_GT(d.unplayed_reference_speech_s, 0.3);
+  double windows_speech = 0;
+  for (const auto& w : d.pesq_nb->windows)
+    if (w.status != scoring::WindowStatus::kTooLittleSpeech) windows_speech += w.reference_speech_s;
+  EXPECT_NEAR(d.metrics.at("speech_received_ratio"),
+              d.pesq_nb->speech_received_ratio * windows_speech / (windows_speech + d.unplayed_reference_speech_s), 1e-12);
+  EXPECT_LT(d.metrics.at("speech_received_ratio"), d.pesq_nb->speech_received_ratio - 0.03);
+  EXPECT_EQ(result_to_json(late).at("directions").at("alice->bob").at("quality").at("unplayed_reference_speech_s"),
+            results::json_round(d.unplayed_reference_speech_s, 2));
 
   const CallResult little = run(one_way(json::object(), {{"type", "adaptive"}}, 4, 0.6, 4));
   const json block = result_to_json(little).at("directions").at("alice->bob").at("quality").at("pesq_nb");
@@ -216,6 +228,9 @@ TEST(CallScoring, TheEndOfCallTailOfAHealthyCallIsNotANote) {
   EXPECT_LT(end, 10.0) << "the tail this test is about";
   EXPECT_GE(end, 10.0 - kQuietTailS);
   for (const auto& n : d.notes) EXPECT_EQ(n.find("is not scored"), std::string::npos) << n;
+  // The tail was played (or never sent: the encoder's lookahead): no speech counts as unplayed.
+  EXPECT_EQ(d.unplayed_reference_speech_s, 0.0);
+  EXPECT_EQ(d.metrics.at("speech_received_ratio"), d.pesq_nb->speech_received_ratio);
 }
 
 // smoke/bursty_loss/wb24fec with seed 14 (the CI smoke matrix's call on another seed), bob->alice
