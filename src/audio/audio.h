@@ -42,6 +42,11 @@ struct AudioInfo {
   // declares, beyond the bytes the file holds (`frames` is what is read). Unset otherwise, also for
   // streamed WAVs whose header holds a placeholder length (0 or 0xFFFFFFFF); cut_short_note says it.
   std::optional<int64_t> declared_frames;
+  // Of the mono mix, of what was read: its mean (a constant offset, which the codec removes) and
+  // its RMS around that mean (the signal beside the offset), both in full-scale units; and how
+  // many frames were read.
+  double mean = 0.0, ac_rms = 0.0;
+  int64_t frames_read = 0;
 };
 
 // "its WAV header declares 2.000 s (32000 frames) but the file holds 1.249 s (19978 frames): cut

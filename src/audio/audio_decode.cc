@@ -58,7 +58,13 @@ struct OpenAudio {
   std::optional<int64_t> declared_frames;  // a WAV cut short: what its header declares
 
   AudioInfo facts(float peak = 0.0f) const {
-    return AudioInfo{info.samplerate, info.channels, info.frames, peak, declared_frames};
+    AudioInfo out;
+    out.sample_rate_hz = info.samplerate;
+    out.channels = info.channels;
+    out.frames = info.frames;
+    out.peak = peak;
+    out.declared_frames = declared_frames;
+    return out;
   }
 };
 
@@ -149,18 +155,27 @@ AudioInfo decode_blocks(const ByteSource& source, const DecodeLimits& limits, St
   std::vector<float> block(static_cast<size_t>(kBlock) * channels);
   int64_t done = 0;
   float peak = 0.0f;
+  double sum = 0.0, sum_squares = 0.0;
   while (done < wanted) {
     const sf_count_t got =
         sf_readf_float(a.handle.get(), block.data(), std::min<int64_t>(kBlock, wanted - done));
     if (got <= 0) break;  // a data chunk claiming more than the file holds: keep what exists
     const auto n = static_cast<size_t>(got);
     mix_to_mono_checked(std::span<float>(block.data(), n * channels), channels, label, done);
-    for (size_t i = 0; i < n; ++i) peak = std::max(peak, std::fabs(block[i]));
+    for (size_t i = 0; i < n; ++i) {
+      peak = std::max(peak, std::fabs(block[i]));
+      sum += block[i];
+      sum_squares += static_cast<double>(block[i]) * block[i];
+    }
     sink(std::span<const float>(block.data(), n));
     done += got;
   }
   if (done == 0) throw InputError(label, "", "the audio file has no readable samples");
-  return a.facts(peak);
+  AudioInfo out = a.facts(peak);
+  out.frames_read = done;
+  out.mean = sum / static_cast<double>(done);
+  out.ac_rms = std::sqrt(std::max(0.0, sum_squares / static_cast<double>(done) - out.mean * out.mean));
+  return out;
 }
 
 }  // namespace

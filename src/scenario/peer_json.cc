@@ -64,6 +64,9 @@ void check_talker_file(const JsonNode& f, TalkerSource& t, sim::Duration duratio
     t.channels = info.channels;
     t.peak = info.peak;
     t.cut_short = audio::cut_short_note(info);
+    t.seconds_read = static_cast<double>(info.frames_read) / info.sample_rate_hz;
+    t.mean = info.mean;
+    t.ac_rms = info.ac_rms;
     t.content_hash = file_content_hash(t.file);
   } catch (const InputError& e) {
     f.fail("talker file '" + f.string() + "': " + e.what());  // e names the resolved path

@@ -26,6 +26,9 @@ struct TalkerSource {
   int channels = 1;     // of the file (mixed down to mono); 1 for built-in talkers
   float peak = 0.0f;    // of the file's mono mix as far as the call reads it (above 1.0: clipped)
   std::string cut_short;  // audio::cut_short_note of the file ("" unless a WAV cut short)
+  // Of the mono mix as far as the call reads it (audio::AudioInfo): seconds, mean and RMS beside
+  // the mean, for input_notes (a silent or constant-offset talker, a clip too short for speech).
+  double seconds_read = 0.0, mean = 0.0, ac_rms = 0.0;
   uint64_t content_hash = 0;  // stable_hash of the whole file's bytes (0 for built-in talkers)
 };
 

@@ -214,6 +214,37 @@ std::vector<std::string> input_notes(const Scenario& s) {
                                                           "the codec's input is clipped there"));
     }
     if (!t.cut_short.empty()) out.push_back(format_input_error(s.file, where, t.file + ": " + t.cut_short));
+    // A talker without speech makes every score meaningless, and the call would blame the network
+    // ("no speech received") or score the codec's start-up transient: said before the call.
+    auto dbfs = [](double v) {
+      if (v < 1e-10) return std::string("-inf dBFS");
+      char text[32];
+      std::snprintf(text, sizeof text, "%.1f dBFS", 20.0 * std::log10(v));
+      return std::string(text);
+    };
+    char over[64];
+    if (t.seconds_read < 1.0)
+      std::snprintf(over, sizeof over, " over the %.3g ms the call reads", 1000.0 * t.seconds_read);
+    else
+      std::snprintf(over, sizeof over, " over the %.3f s the call reads", t.seconds_read);
+    const double silent = std::pow(10.0, kSilentTalkerDbfs / 20.0);
+    if (t.ac_rms < silent && std::fabs(t.mean) >= silent) {
+      out.push_back(format_input_error(
+          s.file, where,
+          t.file + " holds no signal but a constant offset (" + dbfs(std::fabs(t.mean)) + "; beside it " +
+              dbfs(t.ac_rms) + over + "): the codec removes the offset, so P.862 finds no speech to score or "
+              "scores the codec's start-up transient; a talker should be a speech recording"));
+    } else if (t.ac_rms < silent) {
+      out.push_back(format_input_error(s.file, where,
+                                       t.file + " is silent (" + dbfs(t.ac_rms) + over +
+                                           "): P.862 finds no speech to score; a talker should be a speech recording"));
+    } else if (t.seconds_read < kShortTalkerS) {
+      char len[96];
+      std::snprintf(len, sizeof len, " is only %.3g ms long: it repeats every %.3g ms over each talk span",
+                    1000.0 * t.seconds_read, 1000.0 * t.seconds_read);
+      out.push_back(format_input_error(s.file, where,
+                                       t.file + len + ", not running speech; P.862 is made for speech"));
+    }
   }
   // libopus encodes in-band FEC (LBRR) only when told to expect loss: fec on with
   // expected_loss_pct 0 sends none (audit: 0 frames recovered at 11 % loss, 11 with 10 %).

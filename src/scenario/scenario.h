@@ -67,6 +67,11 @@ std::string scenario_fingerprint(const nlohmann::json& document, const Scenario&
 
 // Loads and validates a scenario file. Throws InputError (file + JSON pointer) on any problem.
 Scenario load_scenario(const std::string& path);
+// A talker file quieter than this beside its mean (its RMS around a constant offset) is silent, and
+// one shorter than kShortTalkerS repeats too often to be speech: input_notes says so.
+constexpr double kSilentTalkerDbfs = -70.0;
+constexpr double kShortTalkerS = 1.0;
+
 // Remarks about the inputs worth a line on stderr (a talker file with several channels is mixed
 // down to mono): "s.json: /peers/alice/talker: talk.wav has 2 channels; mixed down to mono".
 std::vector<std::string> input_notes(const Scenario& s);

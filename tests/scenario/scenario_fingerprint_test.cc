@@ -105,5 +105,47 @@ TEST(ScenarioFingerprint, EachInputChangesIt) {
   changed("the scoring window");
 }
 
+// A talker file of silence, of a constant offset (which the codec removes) or of a single sample
+// ran without a word: the call then read "no speech received", blaming the network, or scored the
+// codec's start-up transient (a one-sample file scored MOS-LQO 3.09). validate and run say so.
+TEST(TalkerNotes, ASilentConstantOrTooShortTalkerIsNoted) {
+  const testing_util::ScratchDir scratch("talker_notes");
+  auto notes_for = [&](const std::string& name, const std::vector<float>& samples) {
+    audio::Signal s{16000, samples};
+    audio::write_audio16(scratch / (name + ".wav"), s);
+    const nlohmann::json doc = {{"name", "t"},
+                                {"duration_s", 3},
+                                {"peers", {{"alice", {{"talker", {{"file", name + ".wav"}}}}}, {"bob", nlohmann::json::object()}}},
+                                {"links", {{"alice->bob", {{"delay", {{"base_ms", 40}}}}}}}};
+    return input_notes(parse_scenario(doc, "t.json", scratch.path().string()));
+  };
+  const std::string at = "t.json: /peers/alice/talker: " + (scratch / "").string();
+  EXPECT_EQ(notes_for("dc", std::vector<float>(16000 * 5, 0.25f)),
+            std::vector<std::string>{at + "dc.wav holds no signal but a constant offset (-12.0 dBFS; beside it -inf dBFS over "
+                                          "the 4.000 s the call reads): the codec removes the offset, so P.862 finds no "
+                                          "speech to score or scores the codec's start-up transient; a talker should be a "
+                                          "speech recording"});
+  EXPECT_EQ(notes_for("one", {0.25f}),
+            std::vector<std::string>{at + "one.wav holds no signal but a constant offset (-12.0 dBFS; beside it -inf dBFS over "
+                                          "the 0.0625 ms the call reads): the codec removes the offset, so P.862 finds no "
+                                          "speech to score or scores the codec's start-up transient; a talker should be a "
+                                          "speech recording"});
+  EXPECT_EQ(notes_for("silent", std::vector<float>(16000 * 5, 0.0f)),
+            std::vector<std::string>{at + "silent.wav is silent (-inf dBFS over the 4.000 s the call reads): P.862 finds no "
+                                          "speech to score; a talker should be a speech recording"});
+  std::vector<float> tone;
+  for (int i = 0; i < 4000; ++i) tone.push_back(0.25f * static_cast<float>(std::sin(2 * M_PI * 440 * i / 16000.0)));
+  EXPECT_EQ(notes_for("short", tone),
+            std::vector<std::string>{at + "short.wav is only 250 ms long: it repeats every 250 ms over each talk span, not "
+                                          "running speech; P.862 is made for speech"});
+  // At -69 dBFS beside a large offset, and a tone a second long: no note.
+  std::vector<float> quiet;
+  for (int i = 0; i < 16000 * 5; ++i) quiet.push_back(0.5f + 0.000355f * static_cast<float>(std::sin(2 * M_PI * 440 * i / 16000.0)) * 1.4142f);
+  EXPECT_TRUE(notes_for("quiet", quiet).empty());
+  tone.resize(16000, 0.0f);
+  for (int i = 4000; i < 16000; ++i) tone[i] = 0.25f * static_cast<float>(std::sin(2 * M_PI * 440 * i / 16000.0));
+  EXPECT_TRUE(notes_for("second", tone).empty());
+}
+
 }  // namespace
 }  // namespace callsim::scenario
