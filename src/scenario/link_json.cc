@@ -226,6 +226,16 @@ std::optional<JsonNode> load_profile(const JsonNode& ref_node, const ProfileLoca
 
 }  // namespace
 
+bool is_link_document(const nlohmann::json& doc) {
+  if (!doc.is_object() || doc.empty()) return false;
+  bool section = false;
+  for (const auto& [key, value] : doc.items()) {
+    if (std::find(kInlineKeys.begin(), kInlineKeys.end(), key) == kInlineKeys.end()) return false;
+    section = section || (key != "description" && key != "source");
+  }
+  return section;
+}
+
 net::LinkConfig parse_link(const JsonNode& node, const LinkParseContext& ctx) {
   net::LinkConfig cfg;
   if (!node.is_object()) node.fail("expected a link object or {\"profile\": name}");

@@ -27,6 +27,10 @@ struct LinkParseContext {
 
 sim::net::LinkConfig parse_link(const JsonNode& node, const LinkParseContext& ctx);
 
+// A document that is a link's settings (what a profile file holds): an object of only the keys
+// an inline link has, at least one of them a network section (not "description"/"source" alone).
+bool is_link_document(const nlohmann::json& doc);
+
 // The settings of a link as a reader wants them (result.json, the report's call page): an inline
 // link object as written; for a profile reference {"profile": name, "profile_file": where it was
 // found, "profile_settings": the profile's object, "override": as written (if any)}. Call after

@@ -125,7 +125,22 @@ void check_plugins(const Scenario& s, const JsonNode& peers) {
 
 }  // namespace
 
+std::string other_document_kind(const nlohmann::json& doc) {
+  if (!doc.is_object() || doc.contains("peers")) return "";
+  if (is_link_document(doc)) return "a link profile (one link's settings)";
+  if (doc.contains("format") && doc.at("format").is_string() &&
+      doc.at("format").get<std::string>().starts_with("callsim-baseline/"))
+    return "a callsim baseline (`callsim check --baseline` reads it)";
+  return "";
+}
+
 Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, const std::string& base_dir) {
+  if (const std::string kind = other_document_kind(doc); !kind.empty())
+    throw InputError(file, "", "this is " + kind + ", not a scenario" +
+                                   (is_link_document(doc) ? ": a scenario uses it as \"links\": {\"alice->bob\": "
+                                                            "{\"profile\": \"<its path>\"}}; `callsim validate` "
+                                                            "checks it as a profile"
+                                                          : ""));
   const JsonNode root(doc, file);
   root.expect_keys({"$schema", "name", "description", "source", "duration_s", "seed", "peers", "links",
                     "scoring", "expect", "tags"});

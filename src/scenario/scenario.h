@@ -65,6 +65,11 @@ std::string direction_folder(const std::string& direction);
 // (its path, as written, does).
 std::string scenario_fingerprint(const nlohmann::json& document, const Scenario& parsed);
 
+// "" for a document that may be a scenario; otherwise what it is instead, for a message that says
+// so rather than "unknown key 'delay'": "a link profile (one link's settings)", "a callsim
+// baseline".
+std::string other_document_kind(const nlohmann::json& doc);
+
 // Loads and validates a scenario file. Throws InputError (file + JSON pointer) on any problem.
 Scenario load_scenario(const std::string& path);
 // A talker file quieter than this beside its mean (its RMS around a constant offset) is silent, and

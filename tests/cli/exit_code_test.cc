@@ -122,6 +122,40 @@ TEST_F(ExitCodes, ValidateRefusesWhatSweepRefusesOfSeveralArgumentsTogether) {
   EXPECT_EQ(callsim({"validate", path("m.json"), "--max-calls", "3"}).exit_code, 0);
 }
 
+// A link profile file given where a scenario goes read "/delay: unknown key 'delay'; expected one
+// of: $schema, name, ..." from run, sweep and validate alike. They say what it is; validate refuses
+// it as run does (exit 2) and adds the profile's own verdict. A baseline file is named too.
+TEST_F(ExitCodes, AProfileOrBaselineFileWhereAScenarioGoesIsNamedForWhatItIs) {
+  write_text(dir / "wifi.json", R"({"description": "a link", "delay": {"base_ms": 15}, "loss": {"model": "bernoulli", "p": 0.01}})");
+  write_text(dir / "broken.json", R"({"delay": {"base_ms": -5}})");
+  const CliRun run = callsim({"run", path("wifi.json"), "--no-audio", "-o", path("out")});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find(path("wifi.json") + ": this is a link profile (one link's settings), not a scenario: a scenario "
+                         "uses it as \"links\": {\"alice->bob\": {\"profile\": \"<its path>\"}}"),
+            std::string::npos)
+      << run.err;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  const CliRun sweep = callsim({"sweep", path("wifi.json"), "--list"});
+  EXPECT_EQ(sweep.exit_code, 2) << sweep.err;
+  EXPECT_NE(sweep.err.find("this is a link profile (one link's settings), neither a scenario nor a matrix"),
+            std::string::npos)
+      << sweep.err;
+  const CliRun good = callsim({"validate", path("wifi.json")});
+  EXPECT_EQ(good.exit_code, 2) << good.out << good.err;
+  EXPECT_NE(good.err.find("; as a link profile it is valid (delay, loss)"), std::string::npos) << good.err;
+  const CliRun bad = callsim({"validate", path("broken.json")});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("; as a link profile it is not valid: " + path("broken.json") + ": /delay/base_ms: -5 is not in"),
+            std::string::npos)
+      << bad.err;
+  write_text(dir / "base.json", R"({"format": "callsim-baseline/1", "defaults": {}, "calls": {}})");
+  const CliRun base = callsim({"validate", path("base.json")});
+  EXPECT_EQ(base.exit_code, 2);
+  EXPECT_NE(base.err.find("this is a callsim baseline (`callsim check --baseline` reads it), not a scenario"),
+            std::string::npos)
+      << base.err;
+}
+
 TEST_F(ExitCodes, TwoForAnUnusableOutputPathNamingIt) {
   write_text(dir / "pass.json", tiny("1000"));
   write_text(dir / "a_file", "not a folder\n");

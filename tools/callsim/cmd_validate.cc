@@ -17,6 +17,8 @@
 #include "common/error.h"
 #include "harness/sweep/suite.h"
 #include "json/json_node.h"
+#include "json/schema.h"
+#include "scenario/link_json.h"
 #include "scenario/scenario.h"
 
 namespace callsim::cli {
@@ -50,7 +52,42 @@ void print_job_notes(const std::vector<harness::Job>& jobs) {
   }
 }
 
+// A link profile file is no call: run and sweep refuse it, and so does validate (exit 2), with
+// their message and the profile's own verdict, checked as a scenario referring to it reads it (the
+// C++ rules, the files it names, the link schema; its phases are checked against each call's
+// length when a call uses it). Returns false for any other file.
+bool refuse_profile(const std::string& f) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(f, ec)) return false;
+  const nlohmann::json doc = read_json_file(f);
+  if (!scenario::is_link_document(doc)) return false;
+  std::string verdict;
+  try {
+    scenario::LinkParseContext ctx;
+    ctx.base_dir = std::filesystem::path(f).parent_path().string();
+    const sim::net::LinkConfig link = scenario::parse_link(JsonNode(doc, f), ctx);
+    if (auto v = check_schema(doc, "link.schema.json"))
+      throw InputError(f, v->pointer.empty() ? "/" : v->pointer, "schema: " + v->message);
+    std::string sections;
+    for (const auto& [key, value] : doc.items())
+      if (key != "description" && key != "source") sections += (sections.empty() ? "" : ", ") + key;
+    verdict = "as a link profile it is valid (" + sections;
+    if (!link.phases.empty())
+      verdict += "; " + std::to_string(link.phases.size()) + " phase" + (link.phases.size() == 1 ? "" : "s");
+    verdict += ")";
+  } catch (const InputError& e) {
+    verdict = "as a link profile it is not valid: " + std::string(e.what());
+  }
+  try {
+    scenario::parse_scenario(doc, f, std::filesystem::path(f).parent_path().string());
+  } catch (const InputError& e) {
+    throw InputError(e.file(), e.location(), e.message() + "; " + verdict);
+  }
+  return false;  // not reached: parse_scenario refuses a link document
+}
+
 void validate_one(const std::string& f, size_t max_calls) {
+  refuse_profile(f);
   if (is_sweep_input(f)) {
     const std::vector<harness::Job> jobs = harness::expand_suites({f}, max_calls);
     print_job_notes(jobs);

@@ -74,8 +74,10 @@ void add_file(const std::string& path, bool named, std::vector<Job>& jobs, size_
       jobs.push_back(scenario_job(path, doc));
       return;
     case FileKind::kOther:
-      if (named)
-        throw InputError(path, "/", "neither a scenario (no \"peers\") nor a matrix (no \"matrix\")");
+      if (!named) return;
+      if (const std::string kind = scenario::other_document_kind(doc); !kind.empty())
+        throw InputError(path, "", "this is " + kind + ", neither a scenario nor a matrix");
+      throw InputError(path, "/", "neither a scenario (no \"peers\") nor a matrix (no \"matrix\")");
   }
 }
 
