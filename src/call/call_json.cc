@@ -143,6 +143,7 @@ results::CallRecord make_record(const CallResult& r) {
   c.file = r.scenario_file;
   c.seed = r.seed;
   c.scenario_fingerprint = r.scenario_fingerprint;
+  c.callsim_build = r.callsim_build;
   c.passed = r.passed;
   c.pesq_scored = r.pesq_scored;
   for (const auto& e : r.expectations) c.expectations.push_back(scenario::to_result(e));
@@ -156,6 +157,7 @@ json result_to_json(const CallResult& r) {
   json directions = json::object();
   for (const auto& d : r.directions) directions[d.name] = direction_json(d);
   return {{"callsim_version", kVersion},
+          {"callsim_build", r.callsim_build},
           {"scenario",
            {{"name", r.scenario_name},
             {"file", r.scenario_file},

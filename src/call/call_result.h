@@ -67,6 +67,7 @@ struct CallResult {
   std::string scenario_description, scenario_source;  // as the scenario states them ("" if absent)
   std::vector<std::string> scenario_tags;
   std::string scenario_fingerprint;  // scenario::Scenario::fingerprint ("" when not computed)
+  std::string callsim_build;         // common/build_id.h of the build that ran the call
   std::map<std::string, nlohmann::json> link_settings;  // per link, as configured (scenario.h)
   uint64_t seed = 0;
   double duration_s = 0;

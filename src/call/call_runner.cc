@@ -6,6 +6,7 @@
 #include "audio/talkers.h"
 #include "call/call_metrics.h"
 #include "call/call_scoring.h"
+#include "common/build_id.h"
 #include "peer/direction.h"
 #include "peer/talk_schedule.h"
 #include "sim/hash_stream.h"
@@ -111,6 +112,7 @@ CallResult run_call(const scenario::Scenario& s, const RunOptions& options) {
   result.scenario_source = s.source;
   result.scenario_tags = s.tags;
   result.scenario_fingerprint = s.fingerprint;
+  result.callsim_build = build_id();
   result.link_settings = s.link_settings;
   result.seed = s.seed;
   result.duration_s = s.duration.to_seconds();

@@ -32,6 +32,16 @@ std::string read_text(const fs::path& path) {
   return ss.str();
 }
 
+// "callsim_build": "" or lower-case hex (a GNU build ID: 40 digits for SHA-1).
+std::string read_build(const JsonNode& n) {
+  const auto node = n.find("callsim_build");
+  if (!node) return "";
+  const std::string text = node->string();
+  if (text.size() > 128 || text.find_first_not_of("0123456789abcdef") != std::string::npos)
+    node->fail("expected a callsim build ID (lower-case hex, as `readelf -n callsim` shows it)");
+  return text;
+}
+
 bool read_pesq_scored(const JsonNode& n) {
   if (auto s = n.find("scoring"))
     if (auto p = s->find("pesq")) return p->boolean();
@@ -148,6 +158,7 @@ json record_to_json(const CallRecord& r) {
   json out = {{"id", r.id},     {"scenario", r.scenario}, {"file", r.file},
               {"seed", r.seed}, {"params", r.params},     {"passed", r.passed && r.error.empty()}};
   if (!r.scenario_fingerprint.empty()) out["scenario_fingerprint"] = r.scenario_fingerprint;
+  if (!r.callsim_build.empty()) out["callsim_build"] = r.callsim_build;
   if (!r.error.empty()) {
     out["error"] = r.error;
     return out;
@@ -172,6 +183,7 @@ CallRecord record_from_json(const JsonNode& n, const fs::path& base_dir) {
   c.file = n.string_or("file", "");
   if (auto s = n.find("seed")) c.seed = s->unsigned_integer();
   c.scenario_fingerprint = read_fingerprint(n, "scenario_fingerprint");
+  c.callsim_build = read_build(n);
   if (auto p = n.find("params")) {
     p->members();  // must be an object
     c.params = p->json();
@@ -196,6 +208,7 @@ CallRecord record_from_result_json(const JsonNode& n, const fs::path& dir) {
   c.file = sc.string_or("file", "");
   if (auto s = sc.find("seed")) c.seed = s->unsigned_integer();
   c.scenario_fingerprint = read_fingerprint(sc, "fingerprint");
+  c.callsim_build = read_build(n);
   c.passed = n.at("passed").boolean();
   c.pesq_scored = read_pesq_scored(n);
   if (auto e = n.find("expectations")) c.expectations = expectations_from_json(*e);

@@ -5,7 +5,7 @@
 // record_from_result_json for a `callsim run` folder's result.json, sharing the section readers).
 //
 // results.jsonl line (keys sorted, compact):
-//   {"id", "scenario", "file", "seed", "scenario_fingerprint"?, "params", "passed", "scoring": {"pesq": bool},
+//   {"id", "scenario", "file", "seed", "scenario_fingerprint"?, "callsim_build"?, "params", "passed", "scoring": {"pesq": bool},
 //    "expectations": [{"direction", "expect", "measured", "status", "note"?}],
 //    "metrics": {direction: {metric: value}}, "dir"}
 //   a call that could not run has "error" instead of expectations / metrics / dir.
@@ -52,6 +52,9 @@ struct CallRecord {
   // scenario::Scenario::fingerprint of the call's scenario ("" when unknown: results written
   // before callsim recorded it). `callsim check` compares calls only with a baseline of the same.
   std::string scenario_fingerprint;
+  // common/build_id.h of the callsim build that ran the call ("" when unknown): `callsim check`
+  // says when a result set mixes builds.
+  std::string callsim_build;
   nlohmann::json params = nlohmann::json::object();  // sweep axis → value
   bool passed = false;
   bool pesq_scored = true;  // P.862 scoring ran (false with --no-score or "scoring": {"pesq": false})

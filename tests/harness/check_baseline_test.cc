@@ -289,6 +289,26 @@ TEST(Baseline, UpdateOfAChangedScenarioKeepsNoValueOfTheOldOne) {
   EXPECT_EQ(s.kept_metrics.size(), 2u * 2u);
 }
 
+// Results of two callsim builds (shards built apart, a results.jsonl joined from two runs) were
+// compared as one run without a word; the table says so (a note, not a failure).
+TEST(Baseline, TheCheckTableSaysWhenResultsComeFromSeveralBuilds) {
+  CallRecord a = make_call("a"), b = make_call("b"), c = make_call("c");
+  a.callsim_build = b.callsim_build = "8804c0452fe6036d5505c940f60b3f28a9f06746";
+  c.callsim_build = "0123456789abcdef0123456789abcdef01234567";
+  const Baseline base = update_baseline(nullptr, {a, b, c}, false, nullptr);
+  const std::vector<CallRecord> calls = {a, b, c};  // the report points into it
+  const CheckReport mixed = run_check(calls, &base, {});
+  EXPECT_TRUE(mixed.passed());
+  EXPECT_NE(format_check_table(mixed, false)
+                .find("note: these results come from 2 callsim builds: 0123456789ab (1 call), 8804c0452fe6 (2 calls); "
+                      "a difference between their calls may be the builds'"),
+            std::string::npos)
+      << format_check_table(mixed, false);
+  c.callsim_build = a.callsim_build;
+  const std::vector<CallRecord> one_build = {a, b, c};
+  EXPECT_EQ(format_check_table(run_check(one_build, &base, {}), false).find("callsim builds"), std::string::npos);
+}
+
 TEST(Baseline, AFingerprintThatIsNotOneIsRefused) {
   json d = minimal();
   d["calls"]["smoke/3g/nb12"]["scenario_fingerprint"] = "fnv1a64:XYZ";

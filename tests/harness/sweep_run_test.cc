@@ -1,9 +1,11 @@
 // Sweeps: byte-identical results whatever the thread count, resume, exit codes, record contents.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 
 #include "audio/audio.h"
+#include "common/build_id.h"
 #include "common/error.h"
 #include "harness/sweep/results_io.h"
 #include "harness/sweep/suite.h"
@@ -192,6 +194,47 @@ TEST(Sweep, ResumeRerunsACallWhosePluginWasRebuiltAndResultsNameTheBuild) {
   EXPECT_EQ(r.errors, 0u);
   const std::string build2 = result().at("directions").at("alice->bob").at("jitter_buffer").at("plugin").at("fingerprint");
   EXPECT_NE(build2, build1);
+}
+
+// Resume kept a call whose talker or trace file had changed, and a call an earlier callsim build
+// had made (rebuild, rerun the same sweep command: the old numbers stayed, mixed with the new):
+// the README told users to pass --no-resume. The job's fingerprint now covers the files' bytes
+// (the scenario fingerprint) and job.json names the build that made the call.
+TEST(Sweep, ResumeRerunsACallWhoseFilesChangedOrThatAnotherBuildMade) {
+  TempDir dir;
+  audio::Signal tone{16000, {}};
+  for (int i = 0; i < 16000 * 3; ++i) tone.samples.push_back(0.3f * static_cast<float>(std::sin(i * 0.17)));
+  audio::write_audio16(dir / "talk.wav", tone);
+  testutil::write_text(dir / "delays.csv", "index,delay_ms\n0,30\n1,45\n");
+  json doc = testutil::short_call("filed");
+  doc["peers"]["alice"]["talker"] = {{"file", "talk.wav"}};
+  doc["links"]["alice->bob"] = {{"trace", {{"file", "delays.csv"}}}};
+  testutil::write_json(dir / "filed.json", doc);
+  const fs::path out = dir / "out";
+  auto sweep = [&] { return run_sweep(expand_suites({(dir / "filed.json").string()}), quiet_options(out, 1)); };
+  const auto result = [&] { return json::parse(testutil::read_text(call_dir(out, "filed") / "result.json")); };
+  EXPECT_EQ(sweep().ran, 1u);
+  const std::string build = result().at("callsim_build");
+  EXPECT_EQ(build, callsim::build_id());
+  EXPECT_EQ(json::parse(testutil::read_text(call_dir(out, "filed") / "job.json")).at("callsim_build"), build);
+  EXPECT_EQ(sweep().resumed, 1u);
+
+  testutil::write_text(dir / "delays.csv", "index,delay_ms\n0,30\n1,46\n");  // the same name, other bytes
+  EXPECT_EQ(sweep().ran, 1u);
+  EXPECT_EQ(sweep().resumed, 1u);
+  tone.samples[100] = 0.0f;
+  audio::write_audio16(dir / "talk.wav", tone);
+  EXPECT_EQ(sweep().ran, 1u);
+  EXPECT_EQ(sweep().resumed, 1u);
+
+  // A call folder another build made (its job.json names that build) is run again.
+  json marker = json::parse(testutil::read_text(call_dir(out, "filed") / "job.json"));
+  marker["callsim_build"] = "0123456789abcdef0123456789abcdef01234567";
+  testutil::write_json(call_dir(out, "filed") / "job.json", marker);
+  const SweepReport r = sweep();
+  EXPECT_EQ(r.ran, 1u);
+  EXPECT_EQ(r.resumed, 0u);
+  EXPECT_EQ(json::parse(testutil::read_text(call_dir(out, "filed") / "job.json")).at("callsim_build"), build);
 }
 
 TEST(Sweep, FailedExpectationsAndBrokenInputsSetTheExitCode) {

@@ -88,6 +88,7 @@ TEST(CallRecordJson, OneWriterOneReaderRoundTrip) {
   c.file = "scenarios/matrices/smoke.json";
   c.seed = 7;
   c.scenario_fingerprint = "fnv1a64:0123456789abcdef";
+  c.callsim_build = "8804c0452fe6036d5505c940f60b3f28a9f06746";
   c.params = {{"codec", "nb12"}};
   c.passed = true;
   c.pesq_scored = false;
@@ -102,6 +103,7 @@ TEST(CallRecordJson, OneWriterOneReaderRoundTrip) {
   EXPECT_EQ(back.dir, std::filesystem::path("/base/calls/smoke/3g/nb12"));
   EXPECT_FALSE(back.pesq_scored);
   EXPECT_EQ(back.scenario_fingerprint, "fnv1a64:0123456789abcdef");
+  EXPECT_EQ(back.callsim_build, "8804c0452fe6036d5505c940f60b3f28a9f06746");
   ASSERT_EQ(back.expectations.size(), 2u);
   EXPECT_EQ(back.expectations[0].status, ExpectationStatus::kSkipped);
   EXPECT_EQ(back.expectations[0].note, "skipped: no scoring");

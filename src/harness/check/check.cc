@@ -158,6 +158,7 @@ CheckReport run_check(const std::vector<CallRecord>& calls, const Baseline* base
   for (const auto& call : calls) {
     report.calls.push_back(check_call(call, baseline, options, &report));
     seen.insert(call.id);
+    if (!call.callsim_build.empty()) ++report.builds[call.callsim_build];
   }
   if (baseline) {
     for (const auto& [id, base] : baseline->calls) {

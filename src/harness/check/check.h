@@ -13,6 +13,7 @@
 // fingerprint missing on either side (files of a callsim that did not record it) compares as before.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +77,9 @@ struct CheckReport {
   std::vector<MetricChange> changes;  // every compared metric
   bool has_baseline = false;
   bool allow_missing = false;
+  // The callsim builds that made the calls (results::CallRecord::callsim_build, known ones only):
+  // build → calls. More than one is noted by the table.
+  std::map<std::string, int> builds;
   size_t checked = 0;  // calls in the results (not counting missing ones)
   bool allow_empty = false;
   bool no_calls_refused() const { return checked == 0 && !allow_empty; }  // fails the check

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "harness/check/check.h"
@@ -115,11 +116,25 @@ void list_section(std::ostringstream& os, const std::string& title, const std::v
   for (const auto& l : lines) os << "  " << l << "\n";
 }
 
+// Results made by more than one callsim build (a sweep folder merged from shards built apart, a
+// results.jsonl joined from two runs): said, since a difference between their calls may be the
+// builds' rather than the network's.
+std::string builds_note(const CheckReport& report) {
+  const auto& builds = report.builds;
+  if (builds.size() < 2) return "";
+  std::string list;
+  for (const auto& [id, n] : builds)
+    list += (list.empty() ? "" : ", ") + id.substr(0, 12) + " (" + plural(n, "call", "calls") + ")";
+  return "note: these results come from " + std::to_string(builds.size()) + " callsim builds: " + list +
+         "; a difference between their calls may be the builds'\n";
+}
+
 }  // namespace
 
 std::string format_check_table(const CheckReport& report, bool verbose) {
   std::ostringstream os;
   os << headline(report);
+  os << builds_note(report);
   const auto rows = moved(report, verbose);
   if (!rows.empty()) {
     std::vector<Row> table{{"verdict", "id", "direction", "metric", "baseline", "now", "delta", "tolerance"}};

@@ -12,6 +12,7 @@
 #include "call/call_output.h"
 #include "call/call_runner.h"
 #include "common/atomic_file.h"
+#include "common/build_id.h"
 #include "common/error.h"
 #include "common/staged_dir.h"
 #include "harness/sweep/encode_cache.h"
@@ -28,7 +29,9 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 // Bump when a change to the sweep makes earlier call folders unusable for --resume.
-constexpr const char* kFingerprintVersion = "callsim-sweep-2";  // 2: result.json with the metric table
+// 2: result.json with the metric table; 3: the scenario fingerprint (talker, trace and profile
+// file contents).
+constexpr const char* kFingerprintVersion = "callsim-sweep-3";
 
 // What a worker keeps of a job. Not the call's record (some kB each: a sweep's memory would grow
 // with its calls); write_records reads it back from the call's result.json, in job order.
@@ -59,8 +62,8 @@ std::optional<results::CallRecord> kept_record(const Job& job, const fs::path& d
   try {
     const json marker = read_json_file((dir / "job.json").string());
     if (!marker.is_object() || marker.value("fingerprint", std::string()) != fingerprint ||
-        (audio && !marker.value("audio", false)))
-      return std::nullopt;
+        (audio && !marker.value("audio", false)) || marker.value("callsim_build", std::string()) != build_id())
+      return std::nullopt;  // another scenario, fewer outputs, or made by another callsim build
     return job_record(job, read_record(dir));
   } catch (const std::exception&) {
     return std::nullopt;
@@ -89,7 +92,8 @@ Outcome run_one(const Job& job, const SweepOptions& o, const call::EncodeCache& 
     output.replace_any = true;
     output.sync_markers_only = true;  // resume reads result.json and job.json; see sweep.h
     const json marker = {
-        {"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio}};
+        {"id", job.id}, {"fingerprint", fingerprint}, {"score", o.score}, {"audio", o.audio},
+        {"callsim_build", build_id()}};
     // job.json inside the folder, which appears complete (and synced) or not at all.
     output.extra_files.emplace_back("job.json", json_text(marker, 2) + "\n");
     call::write_call_outputs(result, dir, output);
@@ -229,7 +233,7 @@ std::string hex(uint64_t h) {
 
 std::string job_fingerprint(const Job& job, bool score) {
   std::string text = std::string(kFingerprintVersion) + ";doc=" + std::to_string(job.document_hash) +
-                     ";score=" + (score ? "1" : "0");
+                     ";files=" + job.scenario.fingerprint + ";score=" + (score ? "1" : "0");
   // A jitter-buffer plugin's build (the bytes of its library, read with the scenario): a rebuilt
   // plugin reruns its calls. Calls without a plugin keep the fingerprint they had before.
   for (const auto& [name, peer] : job.scenario.peers)
