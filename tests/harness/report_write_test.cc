@@ -3,6 +3,8 @@
 // columns, gnuplot scripts that re-make the same SVGs, byte-identical reruns, and clear failures.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -260,6 +262,38 @@ TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   page = read_file(dir.path() / "part/index.html");
   EXPECT_NE(page.find("PASSED</b>CI check"), std::string::npos);
   EXPECT_NE(page.find("baseline calls missing (allowed)"), std::string::npos);
+}
+
+// Sets every record's scenario fingerprint in a sweep's results.jsonl; `odd_id` gets another.
+void set_fingerprints(const fs::path& sweep_dir, const std::string& odd_id) {
+  std::string out;
+  std::istringstream in(read_file(sweep_dir / "results.jsonl"));
+  for (std::string line; std::getline(in, line);) {
+    nlohmann::json r = nlohmann::json::parse(line);
+    r["scenario_fingerprint"] = r.at("id") == odd_id ? "fnv1a64:00000000000000bb" : "fnv1a64:00000000000000aa";
+    out += r.dump() + "\n";
+  }
+  checkutil::write_file(sweep_dir / "results.jsonl", out);
+}
+
+// A nightly trend joined the figures of whatever ran under a call's id: a night that ran another
+// scenario under it (a scenario edited between nights) drew its MOS into the sparkline and the
+// arrow. Such a night is n/a in the trend and the row says why.
+TEST_F(ReportWrite, ATrendLeavesOutNightsThatRanAnotherScenarioUnderTheId) {
+  set_fingerprints(sweep, "");
+  write_report({sweep}, options("night1"));
+  const fs::path next = checkutil::write_sweep(dir.path() / "sweep2", sweep_calls(-0.3));
+  const std::string odd = load_calls({next}).front().id;
+  set_fingerprints(next, odd);
+  ReportOptions o = options("night2");
+  o.history = {dir.path() / "night1"};
+  const ReportSummary s = write_report({next}, o);
+  const std::string index = read_file(dir.path() / "night2/index.html");
+  EXPECT_EQ(count(index, ": n/a → "), 2) << "both directions of the edited call, " << odd;
+  EXPECT_EQ(count(index, "</span><div class=\"values\">mos_lqo_wb: "), 8) << "every row has its trend";
+  EXPECT_EQ(count(index, "1 earlier night ran another scenario under this id (n/a here)"), 2);
+  EXPECT_EQ(count(index, "<img class=\"spark\""), 6);  // no line through one point
+  EXPECT_EQ(s.plots, 35 + 6);
 }
 
 double rms(const audio::Signal& s) {

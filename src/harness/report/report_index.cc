@@ -118,6 +118,9 @@ Cell trend_cell(const Context& ctx, const CallRecord& call, const std::string& d
     html += "<img class=\"spark\" src=\"" + html_escape(url_path(it->second)) +
             "\" width=\"120\" height=\"30\" alt=\"" + html_escape(metric) + " trend\"> ";
   html += arrow + "</span><div class=\"values\">" + html_escape(metric + ": " + text) + "</div>";
+  if (const int other = nights_of_another_scenario(ctx, call))
+    html += "<div class=\"values\">" + std::to_string(other) + (other == 1 ? " earlier night" : " earlier nights") +
+            " ran another scenario under this id (n/a here)</div>";
   return Cell{html, sort_key, ""};
 }
 

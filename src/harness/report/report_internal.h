@@ -67,10 +67,13 @@ std::vector<Figure> make_sweep_plots(Context& ctx);
 std::string series_of(const CallRecord& call, const std::vector<std::string>& axes);
 
 // The metric a row's trend follows (MOS-LQO WB when measured, else NB) and its values over the
-// history nights then this run (nullopt where a night lacks it).
+// history nights then this run (nullopt where a night lacks it, or ran another scenario under the
+// call's id: their scenario fingerprints differ, and its figure is no point of this call's trend).
 std::string trend_metric(const CallRecord& call, const std::string& direction);
 std::vector<std::optional<double>> trend_values(const Context& ctx, const CallRecord& call,
                                                 const std::string& direction, const std::string& metric);
+// How many history nights ran another scenario under the call's id (left out of its trend).
+int nights_of_another_scenario(const Context& ctx, const CallRecord& call);
 
 // Sparklines for every (call id, direction) with two or more trend values, in root/plots;
 // returns the image path relative to root per key.
