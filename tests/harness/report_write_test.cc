@@ -294,6 +294,15 @@ TEST_F(ReportWrite, ATrendLeavesOutNightsThatRanAnotherScenarioUnderTheId) {
   EXPECT_EQ(count(index, "1 earlier night ran another scenario under this id (n/a here)"), 2);
   EXPECT_EQ(count(index, "<img class=\"spark\""), 6);  // no line through one point
   EXPECT_EQ(s.plots, 35 + 6);
+
+  // Against a baseline of night 1, the edited call's change column says why nothing is compared
+  // (it read "= baseline").
+  save_baseline(update_baseline(nullptr, load_calls({sweep}), false, nullptr), dir.path() / "baseline.json");
+  o.baseline = dir.path() / "baseline.json";
+  write_report({next}, o);
+  const std::string against = read_file(dir.path() / "night2/index.html");
+  EXPECT_EQ(count(against, "<div class=\"regression\">scenario changed since the baseline</div>"), 2);
+  EXPECT_NE(against.find("FAILED</b>CI check"), std::string::npos);
 }
 
 double rms(const audio::Signal& s) {

@@ -81,6 +81,8 @@ Cell baseline_cell(const Context& ctx, const CallRecord& call, const std::string
   if (!ctx.check.has_baseline) return Cell{"", "", "muted"};
   const CallCheck* check = ctx.check.find(call.id);
   if (check && check->is_new) return Cell{"new", "0", "new"};
+  if (check && !check->scenario_changed.empty())  // its figures were not compared: not "= baseline"
+    return Cell{"<div class=\"regression\">scenario changed since the baseline</div>", "-1", ""};
   std::string html;
   int regressions = 0;
   for (const auto& ch : ctx.check.changes) {
