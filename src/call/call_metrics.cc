@@ -111,12 +111,11 @@ void pesq_metrics(const std::optional<scoring::ScoreReport>& r, bool wide, doubl
   if (!r) return;
   const std::string band = wide ? "wb" : "nb";
   m["unscorable_windows_" + band] = r->unscorable_windows;
-  if (!wide && (r->scored_windows > 0 || r->unscorable_windows > 0 || unplayed_speech_s > 0)) {
+  if (!wide && (r->scored_windows > 0 || r->unscorable_windows > 0)) {
     double speech = 0;  // the reference speech the windows' ratio is over (aggregate's windows)
     for (const auto& w : r->windows)
       if (w.status != scoring::WindowStatus::kTooLittleSpeech) speech += w.reference_speech_s;
-    const double all = speech + unplayed_speech_s;
-    m["speech_received_ratio"] = all > 0 ? r->speech_received_ratio * speech / all : 0.0;
+    m["speech_received_ratio"] = r->speech_received_ratio * speech / (speech + unplayed_speech_s);
   }
   if (!r->complete) return;
   m["mos_lqo_" + band] = r->mos_lqo;

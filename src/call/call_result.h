@@ -54,8 +54,8 @@ struct DirectionResult {
   std::vector<TimelineBin> timeline;
   std::optional<scoring::ScoreReport> pesq_nb, pesq_wb;  // P.862 / P.862.2 windows and call-level figures
   // Seconds of reference speech after the last scoring window that were never played out (the
-  // recording ended first): outside every window, counted as not received in
-  // speech_received_ratio (call_scoring.cc).
+  // recording ended first), when more than the end-of-call tail (kQuietTailS) is: outside every
+  // window, counted as not received in speech_received_ratio (call_scoring.cc).
   double unplayed_reference_speech_s = 0;
   std::optional<quality::CallRating> emodel;
   std::map<std::string, double> metrics;  // names from results/metric_table.h; unmeasured ones absent

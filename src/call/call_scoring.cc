@@ -53,12 +53,13 @@ void score_direction(DirectionResult& d, const scenario::ScoringConfig& config) 
       d.notes.push_back(text);
     }
     // The reference speech no window holds because it never reached the listener: after the last
-    // window and after the last audio played (each frame's capture time, + 10 ms).
+    // window and after the last audio played (each frame's capture time, + 10 ms), beyond the
+    // end-of-call tail (kQuietTailS: the encoder's lookahead is never sent on any network).
     double played_until = 0;
     for (const auto& f : d.frames)
       if (f.mouth_to_ear_ms)
         played_until = std::max(played_until, (f.play_time.to_ms() - *f.mouth_to_ear_ms) / 1000.0 + 0.01);
-    if (const double from = std::max(scored_end, played_until); from < planned_end) {
+    if (const double from = std::max(scored_end, played_until); from + kQuietTailS + 1e-9 < planned_end) {
       const size_t n = levels.ref.db.size();
       d.unplayed_reference_speech_s =
           levels.ref.active_seconds(scoring::frame_at(from, n), scoring::frame_at(planned_end, n));

@@ -78,7 +78,8 @@ std::string summarize(const CallResult& r) {
   for (const auto& e : r.expectations) {
     os << "  " << outcome_word(e.status) << e.direction << ": " << e.expectation.text;
     if (e.measured)
-      os << "  (measured " << results::format_metric(e.expectation.metric, *e.measured) << ")";
+      os << "  (measured " << results::format_metric_apart(e.expectation.metric, *e.measured, e.expectation.value)
+         << ")";
     else
       os << "  (" << e.note << ")";
     os << "\n";

@@ -62,6 +62,23 @@ std::string read_fingerprint(const JsonNode& parent, const char* key) {
   return text;
 }
 
+std::optional<double> expectation_threshold(std::string_view expect) {
+  const size_t space = expect.find_last_of(" <>=");
+  if (space == std::string_view::npos || space + 1 >= expect.size()) return std::nullopt;
+  const std::string token(expect.substr(space + 1));
+  char* end = nullptr;
+  const double v = std::strtod(token.c_str(), &end);
+  if (end == token.c_str() || *end != '\0' || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::string format_measured(const ExpectationResult& e) {
+  if (!e.measured) return "";
+  const std::string metric = e.expect.substr(0, e.expect.find_first_of(" <>="));
+  const auto threshold = expectation_threshold(e.expect);
+  return threshold ? format_metric_apart(metric, *e.measured, *threshold) : format_metric(metric, *e.measured);
+}
+
 json metric_value_json(const std::string& name, double value) {
   if (!std::isfinite(value)) return json(nullptr);
   const MetricInfo* info = find_metric(name);

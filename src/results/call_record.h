@@ -69,6 +69,13 @@ struct CallRecord {
 
 std::string to_string(ExpectationStatus status);  // "pass", "fail", "skipped"
 
+// The threshold of an expectation as written ("mos_lqo_wb >= 3.6" → 3.6); nullopt when the text
+// does not end in a number.
+std::optional<double> expectation_threshold(std::string_view expect);
+// The measured value of an expectation as printed: the metric's decimals, more where those would
+// print it as the threshold although it is not ("measured 2.9537" for a failed ">= 2.954").
+std::string format_measured(const ExpectationResult& e);
+
 // One metric value as result files store it: rounded (round_for_storage), counts as integers,
 // null when not finite.
 nlohmann::json metric_value_json(const std::string& name, double value);

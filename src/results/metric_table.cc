@@ -51,7 +51,8 @@ std::vector<MetricInfo> build() {
                      "seconds the degraded signal carries speech (10 ms levels, in each window's span at its "
                      "delay) over seconds of reference speech, capped at 1 per window, over the narrowband "
                      "windows with at least 1 s of reference speech and the reference speech after them that "
-                     "never played out before the recording ended (not received): 0 for a dead direction"),
+                     "never played out before the recording ended, beyond the last 0.1 s (not received): 0 "
+                     "for a dead direction"),
       scoring_metric("unscorable_windows_nb", K::kCount, W::kHigher, abs_tol(0), false,
                      "narrowband scoring windows with at least 1 s of reference speech that could not be "
                      "scored (less than half of that speech time received as speech, or refused by P.862)"),
@@ -315,6 +316,22 @@ double round_for_storage(std::string_view name, double value) {
 std::string format_metric(std::string_view name, double value) {
   if (const MetricInfo* info = find_metric(name)) return fixed(value, display_decimals(info->kind));
   return fixed(value, value == std::floor(value) ? 0 : 3);
+}
+
+std::string fixed_apart(double value, double other, int decimals) {
+  std::string text = fixed(value, decimals);
+  if (value == other) return text;
+  for (int d = decimals; d <= 9; ++d) {
+    text = fixed(value, d);
+    if (text != fixed(other, d)) break;
+  }
+  return text;
+}
+
+std::string format_metric_apart(std::string_view name, double value, double other) {
+  const MetricInfo* info = find_metric(name);
+  if (!info && value == std::floor(value) && other == std::floor(other)) return fixed(value, 0);
+  return fixed_apart(value, other, info ? display_decimals(info->kind) : 3);
 }
 
 std::string format_metric_with_unit(std::string_view name, double value) {

@@ -76,6 +76,12 @@ double round_for_storage(std::string_view name, double value);
 // The value as printed: its display decimals ("5", "0.0123", "4.231", "123.4"); unknown names
 // get 3 decimals, or none when integral.
 std::string format_metric(std::string_view name, double value);
+// `value` with `decimals`, or with more (up to 9) where those would print it as `other` although
+// it is not: a measured 2.9537 against a threshold of 2.954 reads "2.9537" (not a FAIL that shows
+// "measured 2.954"), a move of 0.1001 against an allowed 0.1 reads "0.1001".
+std::string fixed_apart(double value, double other, int decimals);
+// format_metric with fixed_apart's rule: `value` never prints as `other` unless it is.
+std::string format_metric_apart(std::string_view name, double value, double other);
 // The value with its unit where one helps the reader: "123.4 ms", "109.15 (R/148)", "5", "0.0123".
 std::string format_metric_with_unit(std::string_view name, double value);
 // True when a and b print the same (a change below display precision).

@@ -139,7 +139,7 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, cons
     throw InputError(file, "", "this is " + kind + ", not a scenario" +
                                    (is_link_document(doc) ? ": a scenario uses it as \"links\": {\"alice->bob\": "
                                                             "{\"profile\": \"<its path>\"}}; `callsim validate` "
-                                                            "checks it as a profile"
+                                                            "says whether it is a valid profile"
                                                           : ""));
   const JsonNode root(doc, file);
   root.expect_keys({"$schema", "name", "description", "source", "duration_s", "seed", "peers", "links",
@@ -173,18 +173,68 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, cons
   // regex engine's recursion stays shallow); the published schema must agree.
   if (auto v = check_schema(doc, "scenario.schema.json"))
     throw InputError(file, v->pointer.empty() ? "/" : v->pointer, "schema: " + v->message);
-  s.fingerprint = scenario_fingerprint(doc, s);
+  s.settings_hash = sim::stable_hash(scenario_fingerprint(doc, s));
+  s.fingerprint = reseeded_fingerprint(s.settings_hash, s.seed);
   return s;
 }
 
+namespace {
+
+// A number as its value, not as it was spelled: 3.0 reads as 3 (integral values below 2^53).
+void canonical_numbers(nlohmann::json& j) {
+  if (j.is_number_float()) {
+    const double v = j.get<double>();
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9007199254740992.0) j = static_cast<int64_t>(v);
+  } else if (j.is_structured()) {
+    for (auto& item : j) canonical_numbers(item);
+  }
+}
+
+// A link object without the names of the files it reads (their bytes enter the fingerprint by
+// role) and without the texts that only describe it.
+void drop_file_names(nlohmann::json& link) {
+  if (!link.is_object()) return;
+  for (const char* key : {"description", "source", "profile"}) link.erase(key);
+  if (link.contains("trace") && link["trace"].is_object()) link["trace"].erase("file");
+  if (link.contains("rate") && link["rate"].is_object()) link["rate"].erase("trace");
+  if (link.contains("phases") && link["phases"].is_array())
+    for (auto& phase : link["phases"])
+      if (phase.is_object() && phase.contains("set")) drop_file_names(phase["set"]);
+  if (link.contains("override")) drop_file_names(link["override"]);
+}
+
+}  // namespace
+
+std::string reseeded_fingerprint(uint64_t settings_hash, uint64_t seed) {
+  return sim::fnv_label(sim::stable_hash(sim::fnv_label(settings_hash) + ";seed=" + std::to_string(seed)));
+}
+
+void reseed(Scenario& s, uint64_t seed) {
+  s.seed = seed;
+  s.fingerprint = reseeded_fingerprint(s.settings_hash, seed);
+}
+
 std::string scenario_fingerprint(const nlohmann::json& document, const Scenario& parsed) {
+  // The document as the call reads it: without what only names or judges the call, the seed
+  // (added last, as parsed: a default seed written out or not is the same call), file names and
+  // number spellings.
   nlohmann::json settings = document;
-  if (settings.is_object())
-    for (const char* key : {"$schema", "name", "description", "source", "tags", "expect"}) settings.erase(key);
-  std::string text = "callsim-scenario-fingerprint/1\n" + settings.dump() + "\n";
+  if (settings.is_object()) {
+    for (const char* key : {"$schema", "name", "description", "source", "tags", "expect", "seed"}) settings.erase(key);
+    if (settings.contains("peers") && settings["peers"].is_object())
+      for (auto& [name, peer] : settings["peers"].items())
+        if (peer.is_object() && peer.contains("talker") && peer["talker"].is_object()) peer["talker"].erase("file");
+    if (settings.contains("links") && settings["links"].is_object())
+      for (auto& [name, link] : settings["links"].items()) drop_file_names(link);
+  }
+  canonical_numbers(settings);
+  std::string text = "callsim-scenario-fingerprint/2\n" + settings.dump() + "\n";
   for (const auto& [key, link] : parsed.link_settings) {
     if (!link.is_object() || !link.contains("profile_settings")) continue;
-    text += "profile " + key + " " + link.at("profile_settings").dump() + "\n";  // not where it was found
+    nlohmann::json profile = link.at("profile_settings");  // not where it was found, nor its texts
+    drop_file_names(profile);
+    canonical_numbers(profile);
+    text += "profile " + key + " " + profile.dump() + "\n";
   }
   auto file = [&](const std::string& role, uint64_t content_hash) {
     text += role + " " + sim::fnv_label(content_hash) + "\n";
@@ -197,7 +247,7 @@ std::string scenario_fingerprint(const nlohmann::json& document, const Scenario&
   }
   for (const auto& [name, peer] : parsed.peers)
     if (!peer.talker.file.empty()) file("talker " + name, peer.talker.content_hash);
-  return sim::fnv_label(sim::stable_hash(text));
+  return text;
 }
 
 Scenario load_scenario(const std::string& path) {
@@ -239,7 +289,7 @@ std::vector<std::string> input_notes(const Scenario& s) {
     };
     char over[64];
     if (t.seconds_read < 1.0)
-      std::snprintf(over, sizeof over, " over the %.3g ms the call reads", 1000.0 * t.seconds_read);
+      std::snprintf(over, sizeof over, " over the %.4g ms the call reads", 1000.0 * t.seconds_read);
     else
       std::snprintf(over, sizeof over, " over the %.3f s the call reads", t.seconds_read);
     const double silent = std::pow(10.0, kSilentTalkerDbfs / 20.0);
@@ -255,7 +305,7 @@ std::vector<std::string> input_notes(const Scenario& s) {
                                            "): P.862 finds no speech to score; a talker should be a speech recording"));
     } else if (t.seconds_read < kShortTalkerS) {
       char len[96];
-      std::snprintf(len, sizeof len, " is only %.3g ms long: it repeats every %.3g ms over each talk span",
+      std::snprintf(len, sizeof len, " is only %.4g ms long: it repeats every %.4g ms over each talk span",
                     1000.0 * t.seconds_read, 1000.0 * t.seconds_read);
       out.push_back(format_input_error(s.file, where,
                                        t.file + len + ", not running speech; P.862 is made for speech"));

@@ -42,9 +42,11 @@ struct Scenario {
   std::vector<Direction> directions;                  // one per link, in key order
   ScoringConfig scoring;
   std::vector<Expectation> expectations;
-  // "fnv1a64:<hex>" of what the call's figures depend on (scenario_fingerprint): recorded in
-  // result.json, results.jsonl and the baseline, so `callsim check` knows a changed scenario.
+  // "fnv1a64:<hex>" of what the call's figures depend on (the hash of scenario_fingerprint's text,
+  // then the seed: reseeded_fingerprint): recorded in result.json, results.jsonl and the baseline,
+  // so `callsim check` knows a changed scenario. Change the seed of a parsed scenario with reseed().
   std::string fingerprint;
+  uint64_t settings_hash = 0;  // stable_hash of scenario_fingerprint's text (everything but the seed)
 };
 
 // Name limits (README.md, "Limits"): they become folder names (output folder, sweep job id,
@@ -56,14 +58,20 @@ constexpr size_t kMaxPeerNameLength = 48;
 // shell-hostile characters). Loading refuses peer names that would give two directions one folder.
 std::string direction_folder(const std::string& direction);
 
-// The fingerprint of what a call's figures depend on: the scenario document without the keys that
-// only name or judge the call (name, description, source, tags, expect, $schema), the settings of
-// every link profile it uses, and the bytes of every input file it reads (talkers, link traces,
-// Mahimahi traces). Where the files lie does not enter it (a clone elsewhere gives the same
-// fingerprint); a changed talker file, trace, profile, seed or setting changes it. A jitter-buffer
-// plugin's build does not: like callsim's own code it is what a baseline check is there to judge
-// (its path, as written, does).
+// The text a scenario's fingerprint hashes (all but the seed): the scenario document without the
+// keys that only name or judge the call (name, description, source, tags, expect, $schema), without
+// file names and with numbers as values (3.0 is 3); the settings of every link profile it uses
+// (without their description and source); and the bytes of every input file it reads (talkers,
+// link traces, Mahimahi traces), by role. Where the files lie or how a path is spelled does not
+// enter it (a clone elsewhere gives the same fingerprint); a changed talker file, trace, profile,
+// seed or setting changes it. A jitter-buffer plugin's build does not: like callsim's own code it
+// is what a baseline check is there to judge (its path, as written, does). A default written out
+// (a jitter buffer's default delay) is still a different text.
 std::string scenario_fingerprint(const nlohmann::json& document, const Scenario& parsed);
+// The fingerprint of the settings hashed as `settings_hash` with `seed`.
+std::string reseeded_fingerprint(uint64_t settings_hash, uint64_t seed);
+// Sets the scenario's seed and its fingerprint with it (`callsim run --seed`).
+void reseed(Scenario& s, uint64_t seed);
 
 // "" for a document that may be a scenario; otherwise what it is instead, for a message that says
 // so rather than "unknown key 'delay'": "a link profile (one link's settings)", "a callsim

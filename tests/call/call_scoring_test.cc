@@ -228,6 +228,10 @@ TEST(CallScoring, TheEndOfCallTailOfAHealthyCallIsNotANote) {
   EXPECT_LT(end, 10.0) << "the tail this test is about";
   EXPECT_GE(end, 10.0 - kQuietTailS);
   for (const auto& n : d.notes) EXPECT_EQ(n.find("is not scored"), std::string::npos) << n;
+  // A call too short for a window of 1 s of speech has no speech_received_ratio; it read 0 (a dead
+  // direction's value) when its last 10 ms counted as unplayed speech.
+  const CallResult short_call = run(one_way({{"delay", {{"base_ms", 40}}}}, {{"type", "adaptive"}}, 1.3, 1.3, 4));
+  EXPECT_EQ(short_call.directions.at(0).metrics.count("speech_received_ratio"), 0u);
   // The tail was played (or never sent: the encoder's lookahead): no speech counts as unplayed.
   EXPECT_EQ(d.unplayed_reference_speech_s, 0.0);
   EXPECT_EQ(d.metrics.at("speech_received_ratio"), d.pesq_nb->speech_received_ratio);

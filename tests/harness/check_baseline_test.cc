@@ -262,31 +262,56 @@ TEST(Baseline, ACallOfAnotherScenarioThanTheBaselinesFailsWithoutItsFiguresCompa
 }
 
 // `baseline update` over a changed scenario takes the new fingerprint and keeps no value of the
-// old scenario, not even for a metric the new results lack (P.862 off); overrides stay.
+// old scenario; overrides stay. Results that lack a value the old entry tracks (P.862 off) cannot
+// renew it: the old entry stays whole (so check keeps failing the call as "scenario changed")
+// instead of MOS leaving the gate with its override, as a first version of this did.
 TEST(Baseline, UpdateOfAChangedScenarioKeepsNoValueOfTheOldOne) {
   CallRecord a = make_call("a");
   a.scenario_fingerprint = "fnv1a64:00000000000000aa";
   Baseline old = update_baseline(nullptr, {a}, false, nullptr);
   old.calls["a"].directions["alice->bob"]["mouth_to_ear_p95_ms"].override_tolerance = Tolerance{50.0, std::nullopt};
-  CallRecord edited = make_call("a");
+  auto moved = good_metrics();
+  moved["mos_lqo_nb"] = 3.1;
+  CallRecord edited = make_call("a", moved);
   edited.scenario_fingerprint = "fnv1a64:00000000000000bb";
-  edited.pesq_scored = false;
-  for (auto& [direction, metrics] : edited.metrics)
+  BaselineUpdate s;
+  Baseline next = update_baseline(&old, {edited}, false, &s);
+  EXPECT_EQ(s.scenario_changed, (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(s.scenario_changed_kept.empty());
+  EXPECT_EQ(next.calls.at("a").scenario_fingerprint, "fnv1a64:00000000000000bb");
+  EXPECT_EQ(next.calls.at("a").directions.at("alice->bob").at("mos_lqo_nb").value, 3.1);
+  EXPECT_EQ(*next.calls.at("a").directions.at("alice->bob").at("mouth_to_ear_p95_ms").override_tolerance.absolute,
+            50.0);
+
+  CallRecord unscored = edited;
+  unscored.pesq_scored = false;
+  for (auto& [direction, metrics] : unscored.metrics)
     for (auto it = metrics.begin(); it != metrics.end();)
       it = results::find_metric(it->first)->needs_pesq ? metrics.erase(it) : std::next(it);
-  BaselineUpdate s;
-  const Baseline next = update_baseline(&old, {edited}, false, &s);
-  EXPECT_EQ(s.scenario_changed, (std::vector<std::string>{"a"}));
-  EXPECT_TRUE(s.kept_metrics.empty());
-  EXPECT_EQ(next.calls.at("a").scenario_fingerprint, "fnv1a64:00000000000000bb");
-  const auto& ab = next.calls.at("a").directions.at("alice->bob");
-  EXPECT_EQ(ab.count("mos_lqo_nb"), 0u);
-  EXPECT_EQ(*ab.at("mouth_to_ear_p95_ms").override_tolerance.absolute, 50.0);
-  // The same scenario again keeps what was not measured, as before.
-  edited.scenario_fingerprint = "fnv1a64:00000000000000aa";
-  update_baseline(&old, {edited}, false, &s);
+  next = update_baseline(&old, {unscored}, false, &s);
   EXPECT_TRUE(s.scenario_changed.empty());
+  ASSERT_EQ(s.scenario_changed_kept.size(), 1u);
+  EXPECT_EQ(s.scenario_changed_kept[0].rfind("a (no value for ", 0), 0u) << s.scenario_changed_kept[0];
+  EXPECT_EQ(baseline_to_json(next), baseline_to_json(old));
+  EXPECT_FALSE(run_check({unscored}, &next, {}).passed());
+  // The same scenario again keeps what was not measured, as before.
+  unscored.scenario_fingerprint = "fnv1a64:00000000000000aa";
+  update_baseline(&old, {unscored}, false, &s);
+  EXPECT_TRUE(s.scenario_changed.empty() && s.scenario_changed_kept.empty());
   EXPECT_EQ(s.kept_metrics.size(), 2u * 2u);
+}
+
+TEST(Baseline, AFingerprintThatIsNotOneIsRefused) {
+  json d = minimal();
+  d["calls"]["smoke/3g/nb12"]["scenario_fingerprint"] = "fnv1a64:XYZ";
+  EXPECT_EQ(error_of(d),
+            "base.json: /calls/smoke~13g~1nb12/scenario_fingerprint: expected a scenario fingerprint "
+            "\"fnv1a64:\" and 16 hex digits, got 'fnv1a64:XYZ'");
+  d["calls"]["smoke/3g/nb12"]["scenario_fingerprint"] = "fnv1a64:0123456789abcdef";
+  EXPECT_EQ(error_of(d), "no error");
+  d["calls"]["smoke/3g/nb12"]["scenario_fingerprint"] = "";  // unknown, as the schema allows
+  EXPECT_EQ(error_of(d), "no error");
+  EXPECT_FALSE(check_schema(d, "baseline.schema.json").has_value());
 }
 
 // Results of two callsim builds (shards built apart, a results.jsonl joined from two runs) were
@@ -300,23 +325,14 @@ TEST(Baseline, TheCheckTableSaysWhenResultsComeFromSeveralBuilds) {
   const CheckReport mixed = run_check(calls, &base, {});
   EXPECT_TRUE(mixed.passed());
   EXPECT_NE(format_check_table(mixed, false)
-                .find("note: these results come from 2 callsim builds: 0123456789ab (1 call), 8804c0452fe6 (2 calls); "
+                .find("note: these results come from 2 callsim builds: 0123456789abcdef0123456789abcdef01234567 (1 call), "
+                      "8804c0452fe6036d5505c940f60b3f28a9f06746 (2 calls); "
                       "a difference between their calls may be the builds'"),
             std::string::npos)
       << format_check_table(mixed, false);
   c.callsim_build = a.callsim_build;
   const std::vector<CallRecord> one_build = {a, b, c};
   EXPECT_EQ(format_check_table(run_check(one_build, &base, {}), false).find("callsim builds"), std::string::npos);
-}
-
-TEST(Baseline, AFingerprintThatIsNotOneIsRefused) {
-  json d = minimal();
-  d["calls"]["smoke/3g/nb12"]["scenario_fingerprint"] = "fnv1a64:XYZ";
-  EXPECT_EQ(error_of(d),
-            "base.json: /calls/smoke~13g~1nb12/scenario_fingerprint: expected a scenario fingerprint "
-            "\"fnv1a64:\" and 16 hex digits, got 'fnv1a64:XYZ'");
-  d["calls"]["smoke/3g/nb12"]["scenario_fingerprint"] = "fnv1a64:0123456789abcdef";
-  EXPECT_EQ(error_of(d), "no error");
 }
 
 TEST(Baseline, ToleranceArithmetic) {

@@ -49,6 +49,9 @@ int run_update(const BaselineArgs& a) {
   print_ids("added", summary.added);
   print_ids("updated", summary.updated);
   print_ids("scenario changed since the previous baseline (no previous value kept)", summary.scenario_changed);
+  print_ids("scenario changed, but the results lack tracked values: previous entry kept (check keeps failing it; "
+            "update from results with every tracked value)",
+            summary.scenario_changed_kept);
   print_ids("removed", summary.removed);
   print_ids("kept (not in the results)", summary.kept);
   print_ids("skipped (did not run; previous entry kept)", summary.skipped);

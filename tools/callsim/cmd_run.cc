@@ -32,7 +32,7 @@ Command add_run(CLI::App& app) {
   sub->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
   return {sub, [a] {
     scenario::Scenario s = a->scenario.empty() ? scenario::default_scenario() : scenario::load_scenario(a->scenario);
-    if (a->seed) s.seed = *a->seed;
+    if (a->seed) scenario::reseed(s, *a->seed);
     if (!a->quiet)
       for (const auto& note : scenario::input_notes(s)) std::cerr << "callsim: note: " << note << '\n';
     call::RunOptions options;

@@ -190,7 +190,20 @@ Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>
     // Values measured on another scenario say nothing about this one.
     const bool changed = old && !old->scenario_fingerprint.empty() && !call.scenario_fingerprint.empty() &&
                          old->scenario_fingerprint != call.scenario_fingerprint;
-    if (changed) s.scenario_changed.push_back(call.id);
+    if (changed) {
+      // The new scenario's values replace all the old ones, or none: a tracked metric the results
+      // lack (P.862 off, not measured) would otherwise leave the gate with its override.
+      std::string lacking;
+      for (const auto& [direction, metrics] : old->directions)
+        for (const auto& [name, entry] : metrics)
+          if (!find_metric(call, direction, name)) lacking = direction + " " + name;
+      if (!lacking.empty()) {
+        s.scenario_changed_kept.push_back(call.id + " (no value for " + lacking + ")");
+        out.calls[call.id] = *old;
+        continue;
+      }
+      s.scenario_changed.push_back(call.id);
+    }
     for (const auto& [direction, metrics] : call.metrics) {
       auto& dst = bc.directions[direction];
       const std::map<std::string, BaselineMetric>* old_metrics = nullptr;

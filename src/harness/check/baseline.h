@@ -70,6 +70,11 @@ struct BaselineUpdate {
   // Updated calls whose scenario changed since the previous baseline (their fingerprints differ):
   // none of their previous values is kept, not even for metrics the results lack.
   std::vector<std::string> scenario_changed;
+  // Calls whose scenario changed but whose results lack a value the previous entry tracks (P.862
+  // was off, or it was not measured): "<id> (no value for <direction> <metric>)". Their previous
+  // entry is kept whole, so `check` keeps failing them as "scenario changed" until results with
+  // every tracked value renew it (or the entry is edited by hand).
+  std::vector<std::string> scenario_changed_kept;
   // "<id> <direction> <metric> (P.862 scoring was off)" / "(not measured)": previous entries kept
   // because the results had no value for them.
   std::vector<std::string> kept_metrics;
@@ -83,7 +88,9 @@ struct BaselineUpdate {
 // (a dead direction) — keeps its previous entry, value and override (listed in kept_metrics): an
 // update never drops a metric from the gate because it was not measured. A direction no longer in
 // the call's results is dropped with the call's other old values. A call whose scenario changed
-// (another fingerprint) keeps nothing of its previous entry but the metric tolerance overrides.
+// (another fingerprint) keeps nothing of its previous entry but the metric tolerance overrides;
+// when its results lack a value the previous entry tracks, the previous entry is kept whole
+// instead (scenario_changed_kept).
 Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>& calls, bool keep_missing,
                          BaselineUpdate* summary);
 

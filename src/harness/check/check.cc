@@ -72,7 +72,7 @@ CallCheck check_call(const CallRecord& call, const Baseline* baseline, const Che
     const std::string metric = e.expect.substr(0, e.expect.find_first_of(" <>="));
     cc.failed_expectations.push_back(
         e.direction + ": " + e.expect + " (" +
-        (e.measured ? "measured " + format_metric(metric, *e.measured) : "measured nothing" + (e.note.empty() ? "" : ": " + e.note)) +
+        (e.measured ? "measured " + results::format_measured(e) : "measured nothing" + (e.note.empty() ? "" : ": " + e.note)) +
         ")");
   }
   if (!call.passed && call.error.empty() && cc.failed_expectations.empty())
@@ -82,7 +82,7 @@ CallCheck check_call(const CallRecord& call, const Baseline* baseline, const Che
     if (it == baseline->calls.end())
       cc.is_new = true;
     else if (const std::string& was = it->second.scenario_fingerprint;
-             !was.empty() && !call.scenario_fingerprint.empty() && was != call.scenario_fingerprint)
+             call.error.empty() && !was.empty() && !call.scenario_fingerprint.empty() && was != call.scenario_fingerprint)
       cc.scenario_changed = was + " in the baseline, " + call.scenario_fingerprint + " now";
     else if (call.error.empty())
       compare_call(call, it->second, *baseline, options, report, &cc);
@@ -97,6 +97,18 @@ CallCheck check_call(const CallRecord& call, const Baseline* baseline, const Che
 }
 
 }  // namespace
+
+std::string MetricChange::delta_text(bool with_percent) const {
+  if (!now) return "";
+  const double bound = delta >= 0 ? allowed : -allowed;
+  std::string out = (delta >= 0 ? "+" : "") + results::format_metric_apart(metric, delta, bound);
+  if (with_percent && baseline != 0) {
+    const double base = std::fabs(baseline);
+    out += " (" + std::string(delta >= 0 ? "+" : "") + results::fixed_apart(100.0 * delta / base, 100.0 * bound / base, 1) +
+           "%)";
+  }
+  return out;
+}
 
 double MetricChange::severity() const {
   if (!now) return 1e300;
@@ -116,9 +128,8 @@ std::vector<std::string> CallCheck::problems() const {
     std::string line =
         "regression: " + r.direction + " " + r.metric + " " + format_metric(r.metric, r.baseline);
     if (r.now)
-      line += " -> " + format_metric(r.metric, *r.now) + " (" + (r.delta >= 0 ? "+" : "") +
-              format_metric(r.metric, r.delta) + ", allowed " + r.tolerance + ", " + to_string(r.worse) +
-              " is worse)";
+      line += " -> " + format_metric(r.metric, *r.now) + " (" + r.delta_text(false) + ", allowed " + r.tolerance + ", " +
+              to_string(r.worse) + " is worse)";
     else
       line += " -> not measured";
     out.push_back(line);

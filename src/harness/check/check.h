@@ -41,6 +41,10 @@ struct MetricChange {
   Worse worse = Worse::kLower;
   Verdict verdict = Verdict::kWithin;
   double severity() const;  // |delta| / allowed (large when allowed is 0)
+  // "+0.1001 (+2.6%)": the move with the metric's decimals, more where those would print it as
+  // the allowed move (a REGRESSION must not read "-0.100, allowed 0.1"); the percent of the
+  // baseline value likewise. "" when not measured.
+  std::string delta_text(bool with_percent = true) const;
 };
 
 enum class CallStatus { kPass, kNew, kFail, kMissing, kError };

@@ -17,13 +17,6 @@ namespace {
 
 using Row = std::vector<std::string>;
 
-std::string percent(double delta, double base) {
-  if (base == 0) return "";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, " (%+.1f%%)", 100.0 * delta / std::fabs(base));
-  return buf;
-}
-
 // The metric with its unit where the unit is not obvious from the name (R and its scale, MOS kind).
 std::string metric_label(const std::string& metric) {
   const results::MetricInfo* info = results::find_metric(metric);
@@ -35,8 +28,7 @@ std::string metric_label(const std::string& metric) {
 
 Row change_row(const MetricChange& c) {
   std::string now = c.now ? format_metric(c.metric, *c.now) : "n/a";
-  std::string delta = c.now ? (c.delta >= 0 ? "+" : "") + format_metric(c.metric, c.delta) + percent(c.delta, c.baseline)
-                      : c.verdict == Verdict::kSkipped ? "not scored" : "not measured";
+  std::string delta = c.now ? c.delta_text() : c.verdict == Verdict::kSkipped ? "not scored" : "not measured";
   return {to_string(c.verdict),
           c.id,
           c.direction,
@@ -124,7 +116,7 @@ std::string builds_note(const CheckReport& report) {
   if (builds.size() < 2) return "";
   std::string list;
   for (const auto& [id, n] : builds)
-    list += (list.empty() ? "" : ", ") + id.substr(0, 12) + " (" + plural(n, "call", "calls") + ")";
+    list += (list.empty() ? "" : ", ") + id + " (" + plural(n, "call", "calls") + ")";
   return "note: these results come from " + std::to_string(builds.size()) + " callsim builds: " + list +
          "; a difference between their calls may be the builds'\n";
 }

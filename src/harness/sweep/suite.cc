@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "harness/sweep/matrix.h"
+#include "scenario/link_json.h"
 #include "json/json_node.h"
 #include "sim/random.h"
 
@@ -76,7 +77,11 @@ void add_file(const std::string& path, bool named, std::vector<Job>& jobs, size_
     case FileKind::kOther:
       if (!named) return;
       if (const std::string kind = scenario::other_document_kind(doc); !kind.empty())
-        throw InputError(path, "", "this is " + kind + ", neither a scenario nor a matrix");
+        throw InputError(path, "", "this is " + kind + ", neither a scenario nor a matrix" +
+                                       (scenario::is_link_document(doc)
+                                            ? ": a scenario uses it as \"links\": {\"alice->bob\": {\"profile\": "
+                                              "\"<its path>\"}}"
+                                            : ""));
       throw InputError(path, "/", "neither a scenario (no \"peers\") nor a matrix (no \"matrix\")");
   }
 }
