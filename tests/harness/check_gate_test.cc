@@ -205,6 +205,36 @@ TEST(CheckGate, ChangeBelowDisplayPrecisionIsNotImproved) {
   EXPECT_EQ(change(r, "a", "alice->bob", "mos_lqo_nb")->verdict, Verdict::kRegression);
 }
 
+// A verdict its printed numbers cannot justify: a move of 0.1001 against an allowed 0.1 printed
+// "-0.100, allowed 0.1 abs" as a REGRESSION (the README says a move exactly at the tolerance is
+// within), and a failed "mos_lqo_nb >= 2.954" printed "measured 2.954". Such values get the
+// decimals that set them apart.
+TEST(CheckFormat, AVerdictsNumbersPrintApartFromItsBound) {
+  Baseline b = baseline_of({with("a", "mos_lqo_nb", 3.9033)});
+  const std::vector<CallRecord> calls = {with("a", "mos_lqo_nb", 3.8032)};
+  const CheckReport r = run_check(calls, &b, {});
+  const MetricChange* c = change(r, "a", "alice->bob", "mos_lqo_nb");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->verdict, Verdict::kRegression);
+  EXPECT_EQ(c->delta_text(false), "-0.1001");
+  EXPECT_NE(format_check_table(r, false).find("-0.1001 (-2.564%)"), std::string::npos) << format_check_table(r, false);
+  // At exactly the tolerance: within, printed as it is.
+  const std::vector<CallRecord> at = {with("a", "mos_lqo_nb", 3.8033)};
+  const CheckReport r2 = run_check(at, &b, {});
+  EXPECT_EQ(change(r2, "a", "alice->bob", "mos_lqo_nb")->verdict, Verdict::kWithin);
+
+  CallRecord failed = with("a", "mos_lqo_nb", 2.9537);
+  failed.passed = false;
+  failed.expectations = {{"alice->bob", "mos_lqo_nb >= 2.954", 2.9537, results::ExpectationStatus::kFailed, ""}};
+  const std::vector<CallRecord> f = {failed};
+  const CheckReport r3 = run_check(f, nullptr, {});
+  ASSERT_EQ(r3.calls.at(0).failed_expectations.size(), 1u);
+  EXPECT_EQ(r3.calls[0].failed_expectations[0], "alice->bob: mos_lqo_nb >= 2.954 (measured 2.9537)");
+  EXPECT_EQ(results::format_metric_apart("mos_lqo_nb", 3.0, 2.954), "3.000");  // apart already
+  EXPECT_EQ(results::format_metric_apart("packets_lost", 3, 3), "3");
+  EXPECT_EQ(results::format_metric_apart("packet_loss_ratio", 0.10004, 0.1), "0.10004");
+}
+
 TEST(CheckGate, AllowMissingPassesASubsetRunAndSaysSo) {
   const Baseline b = baseline_of({make_call("a"), make_call("b")});
   CheckReport r = run_check({make_call("a")}, &b, {});

@@ -303,6 +303,30 @@ TEST_F(ReportWrite, ATrendLeavesOutNightsThatRanAnotherScenarioUnderTheId) {
   const std::string against = read_file(dir.path() / "night2/index.html");
   EXPECT_EQ(count(against, "<div class=\"regression\">scenario changed since the baseline</div>"), 2);
   EXPECT_NE(against.find("FAILED</b>CI check"), std::string::npos);
+  EXPECT_NE(against.find("<b class=\"fail\">1</b>scenarios changed since the baseline (not compared)"), std::string::npos);
+
+  // Results without P.862 scoring: their MOS read "▲ mos_lqo_nb not measured", an improvement.
+  const fs::path unscored = checkutil::write_sweep(dir.path() / "sweep3", sweep_calls());
+  set_fingerprints(unscored, "");
+  std::string lines;
+  std::istringstream in(read_file(unscored / "results.jsonl"));
+  for (std::string line; std::getline(in, line);) {
+    nlohmann::json r = nlohmann::json::parse(line);
+    r["scoring"]["pesq"] = false;
+    for (auto& [direction, m] : r["metrics"].items())
+      for (const char* k : {"mos_lqo_nb", "mos_lqo_wb", "mos_lqo_nb_min_window", "mos_lqo_wb_min_window", "pesq_raw_nb",
+                            "speech_received_ratio", "unscorable_windows_nb", "unscorable_windows_wb"})
+        m.erase(k);
+    lines += r.dump() + "\n";
+  }
+  checkutil::write_file(unscored / "results.jsonl", lines);
+  ReportOptions u = options("unscored");
+  u.baseline = dir.path() / "baseline.json";
+  write_report({unscored}, u);
+  const std::string page = read_file(dir.path() / "unscored/index.html");
+  EXPECT_EQ(page.find("not measured"), std::string::npos) << "a skipped metric is no change";
+  EXPECT_EQ(count(page, "P.862 metrics not scored"), 8);
+  EXPECT_NE(page.find("<b class=\"improved\">0</b>metric improvements"), std::string::npos);
 }
 
 double rms(const audio::Signal& s) {

@@ -70,10 +70,11 @@ std::string summary_section(const Context& ctx, const CallRecord& call) {
   if (check && ctx.check.has_baseline)
     rows.push_back(
         {text_cell("vs baseline"),
-         text_cell(check->is_new                ? "new (not in the baseline)"
-                   : check->regressions.empty() ? "no regression"
-                                                : std::to_string(check->regressions.size()) + " regressions",
-                   check->regressions.empty() ? "" : "fail")});
+         text_cell(check->is_new                        ? "new (not in the baseline)"
+                   : !check->scenario_changed.empty()    ? "not compared: the scenario changed since the baseline"
+                   : check->regressions.empty()          ? "no regression"
+                                                         : std::to_string(check->regressions.size()) + " regressions",
+                   check->regressions.empty() && check->scenario_changed.empty() ? "" : "fail")});
   std::string out = html_table({"call", call.id}, rows, false);
   if (check && !check->problems().empty()) {
     out += "<ul class=\"problems\">\n";

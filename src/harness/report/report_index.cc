@@ -35,7 +35,11 @@ std::string summary_boxes(const Context& ctx) {
     out += box(std::to_string(reg), "metric regressions vs baseline", reg ? "fail" : "") +
            box(std::to_string(c.count(Verdict::kImproved)), "metric improvements", "improved") +
            box(std::to_string(missing), c.allow_missing ? "baseline calls missing (allowed)" : "baseline calls missing",
-               missing && !c.allow_missing ? "fail" : "") +
+               missing && !c.allow_missing ? "fail" : "");
+    const auto changed = std::count_if(c.calls.begin(), c.calls.end(),
+                                       [](const CallCheck& k) { return !k.scenario_changed.empty(); });
+    if (changed > 0) out += box(std::to_string(changed), "scenarios changed since the baseline (not compared)", "fail");
+    out +=
            box(c.passed() ? "PASSED" : "FAILED", "CI check", c.passed() ? "pass" : "fail");
   }
   if (!ctx.history.empty()) out += box(std::to_string(ctx.history.size()), "earlier nights");
@@ -85,8 +89,13 @@ Cell baseline_cell(const Context& ctx, const CallRecord& call, const std::string
     return Cell{"<div class=\"regression\">scenario changed since the baseline</div>", "-1", ""};
   std::string html;
   int regressions = 0;
+  bool unscored = false;
   for (const auto& ch : ctx.check.changes) {
     if (ch.id != call.id || ch.direction != direction || ch.verdict == Verdict::kWithin) continue;
+    if (ch.verdict == Verdict::kSkipped) {  // not measured for want of P.862: no change either way
+      unscored = true;
+      continue;
+    }
     const bool bad = ch.verdict == Verdict::kRegression;
     regressions += bad;
     const std::string delta =
@@ -94,7 +103,8 @@ Cell baseline_cell(const Context& ctx, const CallRecord& call, const std::string
     html += std::string("<div class=\"") + (bad ? "regression" : "improved") + "\">" +
             (bad ? "&#9660; " : "&#9650; ") + html_breakable(ch.metric) + " " + html_escape(delta) + "</div>";
   }
-  if (html.empty()) return Cell{"= baseline", "0", "muted"};
+  if (html.empty()) return Cell{unscored ? "= baseline (P.862 metrics not scored)" : "= baseline", "0", "muted"};
+  if (unscored) html += "<div class=\"muted\">P.862 metrics not scored</div>";
   return Cell{html, std::to_string(-regressions), ""};
 }
 
