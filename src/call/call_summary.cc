@@ -23,9 +23,10 @@ class DirectionLine {
   std::string percent(const std::string& name) const {
     auto it = d_.metrics.find(name);
     if (it == d_.metrics.end()) return "n/a";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * it->second);
-    return buf;
+    // One decimal, more where that would read as none or all (1999 of 2000 lost is not "100.0%").
+    const double pct = 100.0 * it->second;
+    std::string text = results::fixed_apart(pct, pct >= 50.0 ? 100.0 : 0.0, 1);
+    return text + "%";
   }
 
  private:
@@ -52,7 +53,7 @@ void direction_block(std::ostringstream& os, const DirectionResult& d) {
      << m("network_delay_p95_ms", true) << "  PDV p95 " << m("pdv_p95_ms", true) << "  jitter (RFC 3550) mean "
      << m("interarrival_jitter_mean_ms") << ", max " << m("interarrival_jitter_max_ms", true) << "\n"
      << "    receiver: mouth-to-ear mean " << m("mouth_to_ear_mean_ms", true) << ", p95 "
-     << m("mouth_to_ear_p95_ms", true) << "  buffer " << m("jitter_buffer_delay_mean_ms", true) << "  late "
+     << m("mouth_to_ear_p95_ms", true) << "  jitter-buffer delay " << m("jitter_buffer_delay_mean_ms", true) << "  late "
      << m("packets_discarded_late") << "  FEC recovered " << m("fec_frames_recovered") << "  effective loss "
      << m.percent("effective_loss_ratio") << "  concealed " << m.percent("concealed_ratio") << "\n";
   for (const auto& n : d.notes) os << "    note: " << n << "\n";

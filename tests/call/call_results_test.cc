@@ -469,5 +469,22 @@ TEST(CallResults, FrameTypesInFramesCsvAreTheOnesTheReadmeLists) {
   EXPECT_EQ(listed, produced) << line;
 }
 
+// The console line read "lost 1999 (100.0%)" for 1 of 2000 packets delivered, which is a dead
+// direction's figure; percentages keep the decimals that tell "almost" from "all" and "none".
+TEST(CallSummary, APercentageNeverReadsAllOrNoneWhenItIsNot) {
+  CallResult r;
+  r.scenario_name = "s";
+  DirectionResult d;
+  d.name = "a->b";
+  d.metrics = {{"packets_sent", 2000}, {"packets_lost", 1999}, {"packet_loss_ratio", 0.9995},
+               {"effective_loss_ratio", 1.0}, {"concealed_ratio", 0.000104}, {"jitter_buffer_delay_mean_ms", 20.0}};
+  r.directions.push_back(d);
+  const std::string text = summarize(r);
+  EXPECT_NE(text.find("lost 1999 (99.95%)"), std::string::npos) << text;
+  EXPECT_NE(text.find("effective loss 100.0%"), std::string::npos) << text;
+  EXPECT_NE(text.find("concealed 0.01%"), std::string::npos) << text;
+  EXPECT_NE(text.find("jitter-buffer delay 20.0 ms"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace callsim::call

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <new>
 
+#include "audio/audio.h"
 #include "cli_test_util.h"
 #include "common/error.h"
 #include "harness/sweep/sweep.h"
@@ -154,6 +155,27 @@ TEST_F(ExitCodes, AProfileOrBaselineFileWhereAScenarioGoesIsNamedForWhatItIs) {
   EXPECT_NE(base.err.find("this is a callsim baseline (`callsim check --baseline` reads it), not a scenario"),
             std::string::npos)
       << base.err;
+}
+
+// sweep ran a call with a silent talker without a word (validate and run noted it): the CI path
+// only showed "nothing to score". It prints the calls' input notes before running them.
+TEST_F(ExitCodes, SweepPrintsTheInputNotesValidateAndRunPrint) {
+  audio::write_audio16(dir / "silent.wav", audio::Signal{16000, std::vector<float>(16000 * 4, 0.0f)});
+  std::string s = tiny("1000");
+  s.replace(s.find("\"talker\": \"en_female\""), std::string("\"talker\": \"en_female\"").size(),
+            "\"talker\": {\"file\": \"silent.wav\"}");
+  write_text(dir / "quiet.json", s);
+  const std::string note = "silent.wav is silent (-inf dBFS over the 3.000 s the call reads)";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"validate", path("quiet.json")},
+        std::vector<std::string>{"run", path("quiet.json"), "--no-audio", "-o", path("r")},
+        std::vector<std::string>{"sweep", path("quiet.json"), "--no-audio", "-o", path("s")}}) {
+    const CliRun r = callsim(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << r.err;
+    EXPECT_NE(r.err.find(note), std::string::npos) << args[0] << ": " << r.err;
+  }
+  EXPECT_EQ(callsim({"sweep", path("quiet.json"), "--no-audio", "-o", path("s2"), "-q"}).err.find(note),
+            std::string::npos);
 }
 
 TEST_F(ExitCodes, TwoForAnUnusableOutputPathNamingIt) {

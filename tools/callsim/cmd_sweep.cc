@@ -76,6 +76,11 @@ Command add_sweep(CLI::App& app) {
             if (!a->shard.empty()) shard = harness::parse_shard(a->shard);
             std::vector<harness::Job> jobs = harness::expand_suites(a->suites, a->max_calls);
             if (a->list) return list_jobs(jobs, shard);
+            // What the calls will do about their inputs (a silent talker, a stereo one mixed down,
+            // an expectation never measured), as validate and run say it: before any call runs.
+            if (!a->quiet)
+              for (const auto& note : harness::job_notes(shard ? harness::select_shard(jobs, *shard) : jobs))
+                std::cerr << "note: " << note << '\n';
             harness::SweepOptions o;
             o.out_dir = a->out;
             o.threads = a->jobs;

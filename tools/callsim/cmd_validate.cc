@@ -36,20 +36,7 @@ bool is_sweep_input(const std::string& path) {
 
 // The notes of a suite's calls: each distinct one once, naming the call (or how many and the first).
 void print_job_notes(const std::vector<harness::Job>& jobs) {
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<std::string>> calls;
-  for (const auto& job : jobs)
-    for (const auto& note : scenario::input_notes(job.scenario)) {
-      auto& ids = calls[note];
-      if (ids.empty()) order.push_back(note);
-      ids.push_back(job.id);
-    }
-  for (const auto& note : order) {
-    const auto& ids = calls[note];
-    std::cerr << "note: "
-              << (ids.size() == 1 ? ids[0] : std::to_string(ids.size()) + " calls (the first " + ids[0] + ")")
-              << ": " << note << '\n';
-  }
+  for (const auto& note : harness::job_notes(jobs)) std::cerr << "note: " << note << '\n';
 }
 
 // A link profile file is no call: run and sweep refuse it, and so does validate (exit 2), with

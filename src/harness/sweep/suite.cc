@@ -204,6 +204,24 @@ void sort_and_check_ids(std::vector<Job>& jobs) {
             "job id '" + it->first + "' is a folder of job '" + j.id + "' (from " + j.file + "); rename one");
 }
 
+std::vector<std::string> job_notes(const std::vector<Job>& jobs) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<std::string>> calls;
+  for (const auto& job : jobs)
+    for (const auto& note : scenario::input_notes(job.scenario)) {
+      auto& ids = calls[note];
+      if (ids.empty()) order.push_back(note);
+      ids.push_back(job.id);
+    }
+  std::vector<std::string> out;
+  for (const auto& note : order) {
+    const auto& ids = calls[note];
+    out.push_back((ids.size() == 1 ? ids[0] : std::to_string(ids.size()) + " calls (the first " + ids[0] + ")") +
+                  ": " + note);
+  }
+  return out;
+}
+
 std::vector<Job> expand_suites(const std::vector<std::string>& suites, size_t max_calls) {
   std::vector<Job> jobs;
   for (const auto& s : suites) {

@@ -31,6 +31,11 @@ constexpr size_t kDefaultMaxCalls = 100000;
 // Expands suite arguments into jobs sorted by id. Throws InputError on an unreadable or invalid
 // file, a glob matching nothing, two different jobs with the same id, or more than `max_calls`
 // jobs.
+// The input notes (scenario::input_notes) of the jobs' scenarios, each distinct one once, naming
+// the call or how many calls and the first: "m/n/s1: s.json: /peers/alice/talker: ..." or
+// "3 calls (the first m/n/s1): ...". What validate and sweep print on stderr.
+std::vector<std::string> job_notes(const std::vector<Job>& jobs);
+
 std::vector<Job> expand_suites(const std::vector<std::string>& suites, size_t max_calls = kDefaultMaxCalls);
 
 // Builds a job from an already-read scenario document (also used by the matrix expansion).
