@@ -19,6 +19,7 @@ namespace callsim::sim::net {
 struct QueueStats {
   int64_t max_packets = 0;  // including the packet being serialized
   int64_t max_bytes = 0;
+  // Of every packet the queue saw: the stream's, its duplicate copies and cross traffic.
   Duration max_sojourn;  // longest departure - arrival of an accepted packet
   uint64_t overflow_drops = 0;
 };

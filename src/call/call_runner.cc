@@ -129,7 +129,8 @@ CallResult run_call(const scenario::Scenario& s, const RunOptions& options) {
     d.timeline = build_timeline(d, std::max(s.duration.to_ms(), static_cast<double>(d.degraded.samples.size()) * 1000.0 / d.sample_rate_hz));
     if (d.packets_sent > 0 && d.link.delivered == 0)
       d.notes.push_back("nothing arrived: all " + std::to_string(d.packets_sent) +
-                        " packets were lost, so no delay, jitter or concealment figure was measured");
+                        " packets were lost, so no delay or jitter figure was measured, nor a concealed ratio (no "
+                        "audio from packets to conceal in; the getStats concealment counters read 0)");
     if (options.score) score_direction(d, s.scoring);
     rate_direction(d, talker.codec);
     collect_metrics(d);

@@ -6,7 +6,11 @@
 //    "delay_variation_ms": {"pdv_p95", "pdv_p99", "ipdv_abs_mean", "ipdv_abs_p99"},
 //    "interarrival_jitter_final_ms" (RFC 3550 with the send time as timestamp),
 //    "loss_bursts": {"<length>": count}, "mean_burst_length" (packets),
-//    "queue": {"max_packets", "max_bytes", "max_sojourn_ms", "overflow_drops"},
+//    "queue": {"max_packets", "max_bytes", "max_sojourn_ms", "overflow_drops"} (the bottleneck queue
+//      sees every packet that enters it: duplicate copies and cross traffic too, so overflow_drops
+//      can exceed lost_by_cause.queue_overflow, which counts the stream's original packets, and
+//      max_sojourn_ms can exceed the stream's limit_ms plus one serialization by a cross-traffic
+//      packet's),
 //    "cross_traffic": {"sent", "dropped"}}
 // Counts are integers; ms figures are rounded to 4 decimals, loss_rate to 6.
 #pragma once

@@ -111,6 +111,9 @@ std::vector<double> delay_jump_cuts(std::vector<DelaySample> track, const FrameL
 
 std::vector<WindowSpec> with_delay_track(std::vector<WindowSpec> windows, const std::vector<DelaySample>& track,
                                          double reference_s) {
+  // No frame was played (a dead direction): the simulator knows no delay, and a hint of 0 ms
+  // named after it would be a plausible value for something never measured. P.862 searches.
+  if (track.empty()) return canonical(windows);
   std::vector<double> delays;
   for (const DelaySample& d : track) delays.push_back(d.delay_ms);
   std::nth_element(delays.begin(), delays.begin() + static_cast<long>(delays.size() / 2), delays.end());

@@ -167,6 +167,8 @@ TEST(CallScoring, ADeadDirectionHasNoMos) {
   EXPECT_FALSE(d.pesq_nb->complete);
   EXPECT_LT(d.pesq_nb->speech_received_ratio, 0.05);
   EXPECT_EQ(d.pesq_nb->windows.at(0).status, scoring::WindowStatus::kNoSpeechReceived);
+  // Nothing was played, so the simulator knows no delay: no hint (it read 0 ms "simulator").
+  EXPECT_FALSE(d.pesq_nb->windows.at(0).delay.has_value());
   EXPECT_EQ(d.metrics.count("mos_lqo_nb"), 0u);
   EXPECT_EQ(d.metrics.count("mos_lqo_wb"), 0u);
   // What was measured instead, in the metric table's names.
