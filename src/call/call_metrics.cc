@@ -111,12 +111,9 @@ void pesq_metrics(const std::optional<scoring::ScoreReport>& r, bool wide, doubl
   if (!r) return;
   const std::string band = wide ? "wb" : "nb";
   m["unscorable_windows_" + band] = r->unscorable_windows;
-  if (!wide && (r->scored_windows > 0 || r->unscorable_windows > 0)) {
-    double speech = 0;  // the reference speech the windows' ratio is over (aggregate's windows)
-    for (const auto& w : r->windows)
-      if (w.status != scoring::WindowStatus::kTooLittleSpeech) speech += w.reference_speech_s;
-    m["speech_received_ratio"] = r->speech_received_ratio * speech / (speech + unplayed_speech_s);
-  }
+  if (!wide && (r->scored_windows > 0 || r->unscorable_windows > 0))
+    m["speech_received_ratio"] =
+        r->speech_received_ratio * r->counted_speech_s / (r->counted_speech_s + unplayed_speech_s);
   if (!r->complete) return;
   m["mos_lqo_" + band] = r->mos_lqo;
   m["mos_lqo_" + band + "_min_window"] = r->mos_lqo_min_window;

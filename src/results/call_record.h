@@ -94,6 +94,12 @@ MetricValues metrics_from_json(const JsonNode& node);
 // The scenario fingerprint under `key` of `parent`: "" when absent or "" (unknown); otherwise it
 // must read "fnv1a64:" and 16 lower-case hex digits (InputError at the value's pointer).
 std::string read_fingerprint(const JsonNode& parent, const char* key);
+// Whether two scenario fingerprints name different scenarios: both known ("" is unknown: files of
+// a callsim that did not record it) and unequal. The one rule check, baseline update and the
+// report's trend follow.
+inline bool other_scenario(const std::string& a, const std::string& b) {
+  return !a.empty() && !b.empty() && a != b;
+}
 std::vector<ExpectationResult> expectations_from_json(const JsonNode& node);
 
 nlohmann::json record_to_json(const CallRecord& record);

@@ -125,22 +125,21 @@ void check_plugins(const Scenario& s, const JsonNode& peers) {
 
 }  // namespace
 
-std::string other_document_kind(const nlohmann::json& doc) {
+std::string other_document_message(const nlohmann::json& doc, std::string_view not_what) {
   if (!doc.is_object() || doc.contains("peers")) return "";
-  if (is_link_document(doc)) return "a link profile (one link's settings)";
+  if (is_link_document(doc))
+    return "this is a link profile (one link's settings), " + std::string(not_what) +
+           ": a scenario uses it as \"links\": {\"alice->bob\": {\"profile\": \"<its path>\"}}; `callsim "
+           "validate` says whether it is a valid profile";
   if (doc.contains("format") && doc.at("format").is_string() &&
       doc.at("format").get<std::string>().starts_with("callsim-baseline/"))
-    return "a callsim baseline (`callsim check --baseline` reads it)";
+    return "this is a callsim baseline (`callsim check --baseline` reads it), " + std::string(not_what);
   return "";
 }
 
 Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, const std::string& base_dir) {
-  if (const std::string kind = other_document_kind(doc); !kind.empty())
-    throw InputError(file, "", "this is " + kind + ", not a scenario" +
-                                   (is_link_document(doc) ? ": a scenario uses it as \"links\": {\"alice->bob\": "
-                                                            "{\"profile\": \"<its path>\"}}; `callsim validate` "
-                                                            "says whether it is a valid profile"
-                                                          : ""));
+  if (const std::string message = other_document_message(doc, "not a scenario"); !message.empty())
+    throw InputError(file, "", message);
   const JsonNode root(doc, file);
   root.expect_keys({"$schema", "name", "description", "source", "duration_s", "seed", "peers", "links",
                     "scoring", "expect", "tags"});
@@ -173,7 +172,7 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, cons
   // regex engine's recursion stays shallow); the published schema must agree.
   if (auto v = check_schema(doc, "scenario.schema.json"))
     throw InputError(file, v->pointer.empty() ? "/" : v->pointer, "schema: " + v->message);
-  s.settings_hash = sim::stable_hash(scenario_fingerprint(doc, s));
+  s.settings_hash = sim::stable_hash(scenario_fingerprint_text(doc, s));
   s.fingerprint = reseeded_fingerprint(s.settings_hash, s.seed);
   return s;
 }
@@ -214,7 +213,7 @@ void reseed(Scenario& s, uint64_t seed) {
   s.fingerprint = reseeded_fingerprint(s.settings_hash, seed);
 }
 
-std::string scenario_fingerprint(const nlohmann::json& document, const Scenario& parsed) {
+std::string scenario_fingerprint_text(const nlohmann::json& document, const Scenario& parsed) {
   // The document as the call reads it: without what only names or judges the call, the seed
   // (added last, as parsed: a default seed written out or not is the same call), file names and
   // number spellings.

@@ -42,11 +42,11 @@ struct Scenario {
   std::vector<Direction> directions;                  // one per link, in key order
   ScoringConfig scoring;
   std::vector<Expectation> expectations;
-  // "fnv1a64:<hex>" of what the call's figures depend on (the hash of scenario_fingerprint's text,
+  // "fnv1a64:<hex>" of what the call's figures depend on (the hash of scenario_fingerprint_text,
   // then the seed: reseeded_fingerprint): recorded in result.json, results.jsonl and the baseline,
   // so `callsim check` knows a changed scenario. Change the seed of a parsed scenario with reseed().
   std::string fingerprint;
-  uint64_t settings_hash = 0;  // stable_hash of scenario_fingerprint's text (everything but the seed)
+  uint64_t settings_hash = 0;  // stable_hash of scenario_fingerprint_text (everything but the seed)
 };
 
 // Name limits (README.md, "Limits"): they become folder names (output folder, sweep job id,
@@ -67,16 +67,17 @@ std::string direction_folder(const std::string& direction);
 // seed or setting changes it. A jitter-buffer plugin's build does not: like callsim's own code it
 // is what a baseline check is there to judge (its path, as written, does). A default written out
 // (a jitter buffer's default delay) is still a different text.
-std::string scenario_fingerprint(const nlohmann::json& document, const Scenario& parsed);
+std::string scenario_fingerprint_text(const nlohmann::json& document, const Scenario& parsed);
 // The fingerprint of the settings hashed as `settings_hash` with `seed`.
 std::string reseeded_fingerprint(uint64_t settings_hash, uint64_t seed);
 // Sets the scenario's seed and its fingerprint with it (`callsim run --seed`).
 void reseed(Scenario& s, uint64_t seed);
 
-// "" for a document that may be a scenario; otherwise what it is instead, for a message that says
-// so rather than "unknown key 'delay'": "a link profile (one link's settings)", "a callsim
-// baseline".
-std::string other_document_kind(const nlohmann::json& doc);
+// "" for a document that may be a scenario; otherwise the message that says what it is instead,
+// rather than "unknown key 'delay'": "this is a link profile (one link's settings), <not_what>: a
+// scenario uses it as ..." or "this is a callsim baseline (...), <not_what>". `not_what` is what the
+// reader wanted ("not a scenario", "neither a scenario nor a matrix").
+std::string other_document_message(const nlohmann::json& doc, std::string_view not_what);
 
 // Loads and validates a scenario file. Throws InputError (file + JSON pointer) on any problem.
 Scenario load_scenario(const std::string& path);

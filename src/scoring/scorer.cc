@@ -231,6 +231,7 @@ void aggregate(ScoreReport& rep) {
     mos += w.reference_speech_s * w.mos_lqo;
     worst = std::min(worst, w.mos_lqo);
   }
+  rep.counted_speech_s = speech;
   rep.speech_received_ratio = speech > 0 ? received / speech : 0.0;
   rep.complete = rep.scored_windows > 0 && rep.unscorable_windows == 0;
   if (rep.complete && rep.scored_windows == 1) {  // exactly the window's figures

@@ -112,6 +112,7 @@ struct ScoreReport {
   int unscorable_windows = 0;        // enough reference speech, but no score
   double speech_s = 0;               // reference speech in the scored windows
   double speech_received_ratio = 0;  // speech-weighted over windows with enough reference speech
+  double counted_speech_s = 0;       // reference speech of those windows (the ratio's weight)
                                      // (0 and null in JSON when there is none)
   bool complete = false;             // at least one scored window and none unscorable
   double raw = 0, mos_lqo = 0, mos_lqo_min_window = 0;  // valid when complete

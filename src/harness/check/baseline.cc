@@ -188,8 +188,7 @@ Baseline update_baseline(const Baseline* previous, const std::vector<CallRecord>
     }
     BaselineCall bc{call.scenario, call.scenario_fingerprint, {}};
     // Values measured on another scenario say nothing about this one.
-    const bool changed = old && !old->scenario_fingerprint.empty() && !call.scenario_fingerprint.empty() &&
-                         old->scenario_fingerprint != call.scenario_fingerprint;
+    const bool changed = old && results::other_scenario(old->scenario_fingerprint, call.scenario_fingerprint);
     if (changed) {
       // The new scenario's values replace all the old ones, or none: a tracked metric the results
       // lack (P.862 off, not measured) would otherwise leave the gate with its override.

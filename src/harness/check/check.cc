@@ -69,7 +69,6 @@ CallCheck check_call(const CallRecord& call, const Baseline* baseline, const Che
       continue;
     }
     if (!e.failed()) continue;
-    const std::string metric = e.expect.substr(0, e.expect.find_first_of(" <>="));
     cc.failed_expectations.push_back(
         e.direction + ": " + e.expect + " (" +
         (e.measured ? "measured " + results::format_measured(e) : "measured nothing" + (e.note.empty() ? "" : ": " + e.note)) +
@@ -82,7 +81,7 @@ CallCheck check_call(const CallRecord& call, const Baseline* baseline, const Che
     if (it == baseline->calls.end())
       cc.is_new = true;
     else if (const std::string& was = it->second.scenario_fingerprint;
-             call.error.empty() && !was.empty() && !call.scenario_fingerprint.empty() && was != call.scenario_fingerprint)
+             call.error.empty() && results::other_scenario(was, call.scenario_fingerprint))
       cc.scenario_changed = was + " in the baseline, " + call.scenario_fingerprint + " now";
     else if (call.error.empty())
       compare_call(call, it->second, *baseline, options, report, &cc);
@@ -140,6 +139,11 @@ std::vector<std::string> CallCheck::problems() const {
 int CheckReport::count(CallStatus status) const {
   return static_cast<int>(
       std::count_if(calls.begin(), calls.end(), [&](const CallCheck& c) { return c.status == status; }));
+}
+
+int CheckReport::scenarios_changed() const {
+  return static_cast<int>(
+      std::count_if(calls.begin(), calls.end(), [](const CallCheck& c) { return !c.scenario_changed.empty(); }));
 }
 
 int CheckReport::count(Verdict verdict) const {

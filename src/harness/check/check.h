@@ -89,6 +89,7 @@ struct CheckReport {
   bool no_calls_refused() const { return checked == 0 && !allow_empty; }  // fails the check
   int count(CallStatus status) const;
   int count(Verdict verdict) const;
+  int scenarios_changed() const;  // calls whose scenario changed since the baseline (CallCheck::scenario_changed)
   bool passed() const;
   const CallCheck* find(const std::string& id) const;
 };

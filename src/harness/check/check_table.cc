@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <sstream>
 
 #include "harness/check/check.h"
@@ -84,8 +83,7 @@ std::string headline(const CheckReport& r) {
   const int in_results = static_cast<int>(r.calls.size()) - r.count(CallStatus::kMissing);
   const auto added =
       std::count_if(r.calls.begin(), r.calls.end(), [](const CallCheck& c) { return c.is_new; });
-  const auto changed = std::count_if(r.calls.begin(), r.calls.end(),
-                                     [](const CallCheck& c) { return !c.scenario_changed.empty(); });
+  const int changed = r.scenarios_changed();
   os << "callsim check: " << plural(in_results, "call", "calls") << ": " << r.count(CallStatus::kPass) << " pass, "
      << r.count(CallStatus::kFail) << " fail";
   if (changed) os << " (" << changed << " of another scenario than the baseline's)";

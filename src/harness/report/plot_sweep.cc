@@ -248,19 +248,10 @@ std::string trend_metric(const CallRecord& call, const std::string& direction) {
   return find_metric(call, direction, "mos_lqo_wb") ? "mos_lqo_wb" : "mos_lqo_nb";
 }
 
-namespace {
-
-bool another_scenario(const CallRecord& earlier, const CallRecord& call) {
-  return !earlier.scenario_fingerprint.empty() && !call.scenario_fingerprint.empty() &&
-         earlier.scenario_fingerprint != call.scenario_fingerprint;
-}
-
-}  // namespace
-
 int nights_of_another_scenario(const Context& ctx, const CallRecord& call) {
   int n = 0;
   for (const auto& night : ctx.history)
-    if (auto it = night.calls.find(call.id); it != night.calls.end() && another_scenario(it->second, call)) ++n;
+    if (auto it = night.calls.find(call.id); it != night.calls.end() && results::other_scenario(it->second.scenario_fingerprint, call.scenario_fingerprint)) ++n;
   return n;
 }
 
@@ -269,7 +260,7 @@ std::vector<std::optional<double>> trend_values(const Context& ctx, const CallRe
   std::vector<std::optional<double>> out;
   for (const auto& night : ctx.history) {
     auto it = night.calls.find(call.id);
-    out.push_back(it == night.calls.end() || another_scenario(it->second, call)
+    out.push_back(it == night.calls.end() || results::other_scenario(it->second.scenario_fingerprint, call.scenario_fingerprint)
                       ? std::nullopt
                       : find_metric(it->second, direction, metric));
   }

@@ -9,7 +9,6 @@
 
 #include "common/error.h"
 #include "harness/sweep/matrix.h"
-#include "scenario/link_json.h"
 #include "json/json_node.h"
 #include "sim/random.h"
 
@@ -76,12 +75,9 @@ void add_file(const std::string& path, bool named, std::vector<Job>& jobs, size_
       return;
     case FileKind::kOther:
       if (!named) return;
-      if (const std::string kind = scenario::other_document_kind(doc); !kind.empty())
-        throw InputError(path, "", "this is " + kind + ", neither a scenario nor a matrix" +
-                                       (scenario::is_link_document(doc)
-                                            ? ": a scenario uses it as \"links\": {\"alice->bob\": {\"profile\": "
-                                              "\"<its path>\"}}"
-                                            : ""));
+      if (const std::string message = scenario::other_document_message(doc, "neither a scenario nor a matrix");
+          !message.empty())
+        throw InputError(path, "", message);
       throw InputError(path, "/", "neither a scenario (no \"peers\") nor a matrix (no \"matrix\")");
   }
 }
