@@ -1,7 +1,14 @@
 #include "scenario/peer_json.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
+#include <map>
+#include <mutex>
+
+#include <sys/stat.h>
 
 #include "audio/audio.h"
 #include "audio/talkers.h"
@@ -40,9 +47,51 @@ std::string check_builtin_talker(const JsonNode& n) {
   n.fail("unknown built-in talker '" + name.substr(0, 64) + "' (built-in talkers: " + list + ")");
 }
 
-// stable_hash of a whole file's bytes, read in pieces (a talker may be hours of audio).
+// What identifies one version of a file for the hash cache: the file (device, inode), its size and
+// its modification and status-change times. Any write moves the status-change time (ctime) to the
+// kernel's clock, which no tool can set back, but that clock ticks in milliseconds: a rewrite to
+// the same size in the tick of the last change would look like the same version. So a file whose
+// last change is under kSettledNs old is hashed every time and not kept.
+struct FileVersion {
+  uint64_t device = 0, inode = 0, size = 0;
+  int64_t mtime_ns = 0, ctime_ns = 0;
+  bool operator==(const FileVersion&) const = default;
+};
+
+constexpr int64_t kSettledNs = 2'000'000'000;
+
+FileVersion file_version(int fd, const std::string& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw InputError(path, "", std::string("cannot examine: ") + std::strerror(errno));
+  return FileVersion{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                     static_cast<uint64_t>(st.st_size),
+                     static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                     static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec};
+}
+
+// Hashes already taken in this process, by path: a sweep parses its scenario once per job, and a
+// matrix over one talker file would read all of it (hours of audio, perhaps) once per job.
+struct HashCache {
+  std::mutex mutex;
+  std::map<std::string, std::pair<FileVersion, uint64_t>> by_path;
+  uint64_t files_hashed = 0;
+};
+
+HashCache& hash_cache() {
+  static HashCache cache;
+  return cache;
+}
+
+// stable_hash of a whole file's bytes, read in pieces; once per version of the file per process.
 uint64_t file_content_hash(const std::string& path) {
   const RegularFile file(path, "audio file");
+  const FileVersion version = file_version(file.fd(), path);
+  HashCache& cache = hash_cache();
+  {
+    const std::lock_guard<std::mutex> lock(cache.mutex);
+    const auto it = cache.by_path.find(path);
+    if (it != cache.by_path.end() && it->second.first == version) return it->second.second;
+  }
   sim::HashStream hash;
   std::string piece(1 << 16, '\0');
   for (uint64_t offset = 0; offset < file.size();) {
@@ -52,7 +101,16 @@ uint64_t file_content_hash(const std::string& path) {
     offset += n;
   }
   hash.flush();
-  return hash.digest();
+  const uint64_t digest = hash.digest();
+  const std::lock_guard<std::mutex> lock(cache.mutex);
+  ++cache.files_hashed;
+  // Kept only if the file did not change while it was read.
+  timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  const int64_t now_ns = static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+  if (file_version(file.fd(), path) == version && version.ctime_ns < now_ns - kSettledNs)
+    cache.by_path[path] = {version, digest};
+  return digest;
 }
 
 // A talker file must be a regular file libsndfile can read, with a rate, channel count and length
@@ -110,6 +168,12 @@ std::vector<TalkInterval> parse_talk(const JsonNode& n, const PeerParseContext& 
 }
 
 }  // namespace
+
+uint64_t talker_files_hashed() {
+  HashCache& cache = hash_cache();
+  const std::lock_guard<std::mutex> lock(cache.mutex);
+  return cache.files_hashed;
+}
 
 codec::EncoderConfig parse_codec(const JsonNode& n) {
   n.expect_keys({"sample_rate_hz", "application", "bitrate_kbps", "rate_control", "complexity", "frame_ms",

@@ -57,4 +57,8 @@ codec::EncoderConfig parse_codec(const JsonNode& node);
 jitter::JitterBufferConfig parse_jitter_buffer(const JsonNode& node, const PeerParseContext& ctx);
 PeerConfig parse_peer(const std::string& name, const JsonNode& node, const PeerParseContext& ctx);
 
+// How many times this process has read a whole talker file to hash it (TalkerSource::content_hash):
+// once per version of each file, however many scenarios name it (tests).
+uint64_t talker_files_hashed();
+
 }  // namespace callsim::scenario

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "audio/audio.h"
+#include "scenario/peer_json.h"
 #include "scenario/scenario.h"
 #include "scratch_dir.h"
 
@@ -138,6 +139,37 @@ TEST(ScenarioFingerprint, EachInputChangesIt) {
   doc["scoring"] = {{"window_s", 8}};
   write_text(file, doc.dump());
   changed("the scoring window");
+}
+
+// A sweep parses its scenario once per job: a matrix over one long talker file read all of it once
+// per job to hash it. A file is hashed once per version per process now, unless it changed in the
+// last 2 s (the kernel's file times tick in milliseconds, so a rewrite in the same tick would look
+// like the same version): those are hashed every time, and an edit is always seen.
+TEST(ScenarioFingerprint, ATalkerFileIsHashedOncePerProcessUnlessItJustChanged) {
+  const testing_util::ScratchDir scratch("fingerprint_cache");
+  const fs::path asset = fs::path(CALLSIM_SOURCE_DIR) / "assets" / "talkers" / "en_female.flac";  // checked out long ago
+  auto scenario_with = [&](const fs::path& talker) {
+    const nlohmann::json doc = {{"name", "t"},
+                                {"duration_s", 2},
+                                {"peers", {{"alice", {{"talker", {{"file", talker.string()}}}}}, {"bob", nlohmann::json::object()}}},
+                                {"links", {{"alice->bob", {{"delay", {{"base_ms", 40}}}}}}}};
+    return parse_scenario(doc, "t.json", scratch.path().string()).fingerprint;
+  };
+  const uint64_t before = talker_files_hashed();
+  const std::string settled = scenario_with(asset);
+  EXPECT_EQ(talker_files_hashed(), before + 1);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(scenario_with(asset), settled);
+  EXPECT_EQ(talker_files_hashed(), before + 1) << "a settled talker file was read again";
+
+  // Just written: hashed on every parse, and a rewrite of the same size at once is seen.
+  write_tone(scratch / "fresh.wav", 440);
+  const std::string fresh = scenario_with(scratch / "fresh.wav");
+  EXPECT_EQ(scenario_with(scratch / "fresh.wav"), fresh);
+  EXPECT_EQ(talker_files_hashed(), before + 3);
+  const auto size = fs::file_size(scratch / "fresh.wav");
+  write_tone(scratch / "fresh.wav", 450);
+  ASSERT_EQ(fs::file_size(scratch / "fresh.wav"), size);
+  EXPECT_NE(scenario_with(scratch / "fresh.wav"), fresh);
 }
 
 // A talker file of silence, of a constant offset (which the codec removes) or of a single sample
