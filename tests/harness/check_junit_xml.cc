@@ -150,12 +150,35 @@ TEST(JunitXml, FailureMessagesListExpectationsAndRegressions) {
                 .find("new: not in the baseline"),
             std::string::npos);
   EXPECT_EQ(xpath(doc.get(), "string(//property[@name='smoke/3g/nb12 bob->alice mos_lqo_wb']/@value)"),
-            "4.200");
+            "4.2");
   // R carries its scale: in the property name, and in the readable block.
   EXPECT_EQ(xpath(doc.get(), "string(//property[@name='smoke/3g/nb12 bob->alice emodel_r_wb [R/129]']/@value)"),
-            "85.00");
+            "85.0");
   EXPECT_NE(xpath(doc.get(), "string(//testcase[@name='smoke/3g/nb12']/system-out)").find("emodel_r_wb=85.00 (R/129)"),
             std::string::npos);
+}
+
+// A property holds the value as results.jsonl does (a dashboard plotting it plots what was
+// measured, not the console's rounding: "4.214" for 4.2137 before), counts as integers; an R in a
+// failure text carries its scale, as in the property's name (it read "emodel_r_wb 85.00 -> 80.50").
+TEST(JunitXml, PropertiesHoldTheStoredValueAndAnRegressedRCarriesItsScale) {
+  auto now = good_metrics();
+  now["mos_lqo_wb"] = 4.2137;
+  now["emodel_r_wb"] = 80.5;
+  std::vector<CallRecord> calls = {make_call("smoke/3g/nb12", now)};
+  const Baseline baseline = update_baseline(nullptr, {make_call("smoke/3g/nb12")}, false, nullptr);
+  JunitOptions options;
+  options.property_metrics.push_back("packets_lost");
+  calls[0].metrics["alice->bob"]["packets_lost"] = 29;
+  Doc doc = parse(junit_xml(run_check(calls, &baseline, {}), options));
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(validate(doc.get()), "");
+  EXPECT_EQ(xpath(doc.get(), "string(//property[@name='smoke/3g/nb12 alice->bob mos_lqo_wb']/@value)"), "4.2137");
+  EXPECT_EQ(xpath(doc.get(), "string(//property[@name='smoke/3g/nb12 alice->bob emodel_r_wb [R/129]']/@value)"), "80.5");
+  EXPECT_EQ(xpath(doc.get(), "string(//property[@name='smoke/3g/nb12 alice->bob packets_lost']/@value)"), "29");
+  EXPECT_EQ(xpath(doc.get(), "string(//testcase[@name='smoke/3g/nb12']/failure/@message)"),
+            "regression: alice->bob emodel_r_wb [R/129] 85.00 -> 80.50 (-4.50, allowed 2 abs, lower is worse); "
+            "regression: bob->alice emodel_r_wb [R/129] 85.00 -> 80.50 (-4.50, allowed 2 abs, lower is worse)");
 }
 
 TEST(JunitXml, AllowedMissingCallsAreSkippedNotFailed) {

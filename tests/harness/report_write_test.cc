@@ -264,6 +264,29 @@ TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   EXPECT_NE(page.find("baseline calls missing (allowed)"), std::string::npos);
 }
 
+// A change cell printed the move with the metric's display decimals: a regression of 0.1001
+// against an allowed 0.1 read "▼ mos_lqo_nb -0.100", which contradicts itself; an R's change had
+// no scale. They print as the check table does: "-0.1001", "emodel_r_wb [R/129] -4.50".
+TEST_F(ReportWrite, AChangeCellSetsTheMoveApartFromItsBoundAndGivesAnRItsScale) {
+  std::vector<CallRecord> calls = load_calls({sweep});
+  save_baseline(update_baseline(nullptr, calls, false, nullptr), dir.path() / "baseline.json");
+  const fs::path worse = checkutil::write_sweep(dir.path() / "sweep2", sweep_calls(-0.1001));
+  std::string out;
+  std::istringstream in(read_file(worse / "results.jsonl"));
+  for (std::string line; std::getline(in, line);) {
+    nlohmann::json r = nlohmann::json::parse(line);
+    for (auto& [direction, metrics] : r.at("metrics").items()) metrics["emodel_r_wb"] = 80.5;
+    out += r.dump() + "\n";
+  }
+  checkutil::write_file(worse / "results.jsonl", out);
+  ReportOptions o = options("apart");
+  o.baseline = dir.path() / "baseline.json";
+  write_report({worse}, o);
+  const std::string index = read_file(dir.path() / "apart/index.html");
+  EXPECT_EQ(count(index, "&#9660; mos_<wbr>lqo_<wbr>nb -0.1001</div>"), 8) << index.substr(0, 3000);
+  EXPECT_EQ(count(index, "&#9660; emodel_<wbr>r_<wbr>wb [R/129] -4.50</div>"), 8) << index.substr(index.find("emodel_<wbr>") - 200, 400);
+}
+
 // Sets every record's scenario fingerprint in a sweep's results.jsonl; `odd_id` gets another.
 void set_fingerprints(const fs::path& sweep_dir, const std::string& odd_id) {
   std::string out;

@@ -125,7 +125,7 @@ std::vector<std::string> CallCheck::problems() const {
   for (const auto& e : failed_expectations) out.push_back("expectation failed: " + e);
   for (const auto& r : regressions) {
     std::string line =
-        "regression: " + r.direction + " " + r.metric + " " + format_metric(r.metric, r.baseline);
+        "regression: " + r.direction + " " + results::name_with_scale(r.metric) + " " + format_metric(r.metric, r.baseline);
     if (r.now)
       line += " -> " + format_metric(r.metric, *r.now) + " (" + r.delta_text(false) + ", allowed " + r.tolerance + ", " +
               to_string(r.worse) + " is worse)";

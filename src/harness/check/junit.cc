@@ -125,11 +125,10 @@ void write_testcase(std::ostringstream& os, const CallCheck& c, const Improvemen
   os << "    </testcase>\n";
 }
 
-// The metric name, with the scale for an E-model R ("emodel_r_wb [R/129]").
-std::string property_label(const std::string& metric) {
-  const results::MetricInfo* info = results::find_metric(metric);
-  if (!info || !results::is_rating(info->kind)) return metric;
-  return metric + " [" + std::string(results::unit_label(info->kind)) + "]";
+// A property's value is the number as results.jsonl holds it (counts as integers), not as the
+// console rounds it: a CI dashboard that plots it should plot what was measured.
+std::string property_value(const std::string& metric, double value) {
+  return results::metric_value_json(metric, value).dump();
 }
 
 void write_properties(std::ostringstream& os, const std::vector<const CallCheck*>& cases,
@@ -140,8 +139,8 @@ void write_properties(std::ostringstream& os, const std::vector<const CallCheck*
     for (const auto& [direction, metrics] : c->record->metrics)
       for (const auto& m : o.property_metrics)
         if (auto it = metrics.find(m); it != metrics.end())
-          props << "      <property name=\"" << xml_attr(c->id + " " + direction + " " + property_label(m)) << "\" value=\""
-                << format_metric(m, it->second) << "\"/>\n";
+          props << "      <property name=\"" << xml_attr(c->id + " " + direction + " " + results::name_with_scale(m)) << "\" value=\""
+                << property_value(m, it->second) << "\"/>\n";
   }
   if (!props.str().empty()) os << "    <properties>\n" << props.str() << "    </properties>\n";
 }

@@ -97,10 +97,11 @@ Cell baseline_cell(const Context& ctx, const CallRecord& call, const std::string
     }
     const bool bad = ch.verdict == Verdict::kRegression;
     regressions += bad;
-    const std::string delta =
-        ch.now ? (ch.delta >= 0 ? "+" : "") + format_metric(ch.metric, ch.delta) : "not measured";
+    // The move as the check table prints it: with the decimals that set it apart from the allowed one.
+    const std::string delta = ch.now ? ch.delta_text(false) : "not measured";
     html += std::string("<div class=\"") + (bad ? "regression" : "improved") + "\">" +
-            (bad ? "&#9660; " : "&#9650; ") + html_breakable(ch.metric) + " " + html_escape(delta) + "</div>";
+            (bad ? "&#9660; " : "&#9650; ") + html_breakable(ch.metric) + html_escape(results::name_with_scale(ch.metric).substr(ch.metric.size())) + " " +
+            html_escape(delta) + "</div>";
   }
   if (html.empty()) return Cell{unscored ? "= baseline (P.862 metrics not scored)" : "= baseline", "0", "muted"};
   if (unscored) html += "<div class=\"muted\">P.862 metrics not scored</div>";
