@@ -134,6 +134,48 @@ TEST_F(CheckCli, UpdateKeepsHandEditedOverrides) {
             std::string::npos);
 }
 
+// A baseline keeps its own list of tracked metrics through updates: a metric the table began to
+// track after the baseline was made (speech_received_ratio, in reports/baseline.json) was never
+// gated, and nothing said so. Update names such metrics, and --track adds one.
+TEST_F(CheckCli, UpdateNamesMetricsTheBaselineDoesNotTrackAndTrackAddsThem) {
+  auto m = good_metrics();
+  m["speech_received_ratio"] = 1.0;
+  write_results(dir.path() / "r.jsonl", {make_call("a", m)});
+  ASSERT_EQ(callsim({"baseline", "update", path("r.jsonl"), "-o", path("baseline.json")}), 0) << log();
+  EXPECT_EQ(log().find("not tracked by this baseline"), std::string::npos) << log();  // a new one tracks them all
+  Baseline b = load_baseline(path("baseline.json"));
+  b.defaults.erase("speech_received_ratio");
+  for (auto& [direction, metrics] : b.calls["a"].directions) metrics.erase("speech_received_ratio");
+  save_baseline(b, path("baseline.json"));
+  ASSERT_EQ(callsim({"baseline", "update", path("r.jsonl"), "-o", path("baseline.json")}), 0) << log();
+  EXPECT_NE(log().find("  not tracked by this baseline, though the metric table tracks them by default (--track "
+                       "METRIC adds one) (1): speech_received_ratio\n"),
+            std::string::npos)
+      << log();
+  EXPECT_EQ(load_baseline(path("baseline.json")).defaults.count("speech_received_ratio"), 0u);
+
+  // Tracked, it gates: a call that received half its speech regresses.
+  ASSERT_EQ(callsim({"baseline", "update", path("r.jsonl"), "-o", path("baseline.json"), "--track",
+                     "speech_received_ratio"}),
+            0)
+      << log();
+  EXPECT_EQ(log().find("not tracked by this baseline"), std::string::npos) << log();
+  EXPECT_EQ(load_baseline(path("baseline.json")).calls.at("a").directions.at("alice->bob").at("speech_received_ratio").value,
+            1.0);
+  m["speech_received_ratio"] = 0.5;
+  write_results(dir.path() / "half.jsonl", {make_call("a", m)});
+  EXPECT_EQ(callsim({"check", path("half.jsonl"), "--baseline", path("baseline.json")}), 1) << log();
+  EXPECT_NE(log().find("speech_received_ratio"), std::string::npos) << log();
+
+  // What cannot be tracked is refused, and the baseline is left as it was.
+  const std::string before = read_file(dir.path() / "baseline.json");
+  EXPECT_EQ(callsim({"baseline", "update", path("r.jsonl"), "-o", path("baseline.json"), "--track", "mos"}), 2);
+  EXPECT_NE(log().find("--track: 'mos' is not a metric"), std::string::npos) << log();
+  EXPECT_EQ(callsim({"baseline", "update", path("r.jsonl"), "-o", path("baseline.json"), "--track", "packets_sent"}), 2);
+  EXPECT_NE(log().find("--track: packets_sent: neither way of it is worse"), std::string::npos) << log();
+  EXPECT_EQ(read_file(dir.path() / "baseline.json"), before);
+}
+
 // An empty result set (a sweep that wrote no calls) used to pass the gate, even against a baseline
 // with --allow-missing, and `baseline update` from it emptied the baseline.
 TEST_F(CheckCli, NoCallsFailsTheCheckAndBaselineUpdateRefusesIt) {

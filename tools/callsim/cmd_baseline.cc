@@ -19,6 +19,7 @@ struct BaselineArgs {
   std::string output = "reports/baseline.json";
   bool keep_missing = false;
   bool allow_empty = false;
+  std::vector<std::string> track;
 };
 
 void print_ids(const std::string& what, const std::vector<std::string>& ids) {
@@ -40,6 +41,8 @@ int run_update(const BaselineArgs& a) {
   }
   std::optional<harness::Baseline> previous;
   if (std::filesystem::exists(a.output)) previous = harness::load_baseline(a.output);
+  if (!a.track.empty() && !previous) previous = harness::Baseline{"", harness::default_policies(), {}};
+  for (const auto& m : a.track) harness::track_metric(*previous, m, "--track");
   harness::BaselineUpdate summary;
   const auto updated =
       harness::update_baseline(previous ? &*previous : nullptr, calls, a.keep_missing, &summary);
@@ -60,6 +63,9 @@ int run_update(const BaselineArgs& a) {
               << summary.kept_metrics.size() << "):\n";
     for (const auto& m : summary.kept_metrics) std::cout << "    " << m << '\n';
   }
+  print_ids("not tracked by this baseline, though the metric table tracks them by default (--track METRIC "
+            "adds one)",
+            harness::untracked_by_default(updated));
   return 0;
 }
 
@@ -73,6 +79,10 @@ Command add_baseline(CLI::App& app) {
   auto a = std::make_shared<BaselineArgs>();
   update->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
   update->add_option("-o,--out", a->output, "Baseline file to write")->capture_default_str();
+  update->add_option("--track", a->track,
+                     "Also track METRIC (repeatable), with the metric table's default tolerance: a baseline keeps its "
+                     "own list of tracked metrics through updates")
+      ->type_name("METRIC");
   update->add_flag("--keep-missing", a->keep_missing, "Keep baseline calls that are not in the results");
   update->add_flag(
       "--allow-empty", a->allow_empty,

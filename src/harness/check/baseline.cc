@@ -98,6 +98,21 @@ std::map<std::string, MetricPolicy> default_policies() {
   return out;
 }
 
+std::vector<std::string> untracked_by_default(const Baseline& baseline) {
+  std::vector<std::string> out;
+  for (const auto& m : results::metric_table())
+    if (m.tracked && !baseline.defaults.count(m.name)) out.push_back(m.name);
+  return out;
+}
+
+void track_metric(Baseline& baseline, const std::string& metric, const std::string& source) {
+  const results::MetricInfo* info = results::find_metric(metric);
+  if (!info) throw InputError(source, "", "'" + metric + "' is not a metric (`callsim metrics` lists them)");
+  if (info->worse == Worse::kNeither || info->tolerance.empty())
+    throw InputError(source, "", metric + ": neither way of it is worse, so it cannot regress");
+  baseline.defaults.try_emplace(metric, MetricPolicy{info->worse, info->tolerance});
+}
+
 double allowed_change(const Tolerance& t, double value, double scale) {
   const double a = t.absolute.value_or(0.0);
   const double r = t.relative.value_or(0.0) * std::fabs(value);

@@ -53,6 +53,14 @@ inline constexpr const char* kBaselineFormat = "callsim-baseline/1";
 // tolerances.
 std::map<std::string, MetricPolicy> default_policies();
 
+// The metrics the metric table tracks by default that `baseline` does not track (a baseline keeps
+// its own list through updates, so a metric tracked since it was made is not gated until added).
+std::vector<std::string> untracked_by_default(const Baseline& baseline);
+// Adds `metric` to the tracked metrics with the table's direction and default tolerance (kept if
+// tracked already). InputError naming `source` (the option) for a name not in the table, or a metric that has
+// no worse direction (nothing to regress).
+void track_metric(Baseline& baseline, const std::string& metric, const std::string& source);
+
 // The allowed movement of a metric whose baseline value is `value`.
 double allowed_change(const Tolerance& tolerance, double value, double scale);
 // "0.100 abs", "10% rel", "max(2 abs, 10% rel)".
