@@ -13,6 +13,12 @@ as kept. Matrix scenarios (scenarios/matrices) are not derived by this rule and 
   build/callsim sweep scenarios/library scenarios/suites/smoke -j 2 -o out/library
   tools/derive_expectations.py out/library            # prints what would change
   tools/derive_expectations.py out/library --write    # rewrites the scenario files
+
+The committed baseline holds the same seed-1 figures (the gate sweeps these scenarios), so it can
+stand in for the sweep; --check exits 1 when any expectation would change (a test runs it on
+reports/baseline.json, so a baseline renewed without re-deriving fails):
+
+  tools/derive_expectations.py reports/baseline.json --check    # run from the source folder
 """
 import json
 import math
@@ -39,8 +45,34 @@ def looser(metric, a, b):
     return min(a, b) if metric.startswith("mos_") else max(a, b)
 
 
-def load_records(sweep_dir):
-    with open(os.path.join(sweep_dir, "results.jsonl")) as f:
+SCENARIO_DIRS = ("scenarios/library", "scenarios/suites/smoke")
+
+
+def load_baseline_records(baseline_file):
+    """The baseline's calls of the library and smoke-suite scenarios as records: {file, metrics}."""
+    files = {}
+    for d in SCENARIO_DIRS:
+        for name in sorted(os.listdir(d)):
+            if name.endswith(".json"):
+                path = os.path.join(d, name)
+                with open(path) as f:
+                    files[json.load(f)["name"]] = path
+    with open(baseline_file) as f:
+        calls = json.load(f)["calls"]
+    records = []
+    for call_id, call in sorted(calls.items()):
+        if "/" in call_id or call_id not in files:
+            continue  # matrix calls, or calls of scenarios elsewhere
+        metrics = {d: {m: (v["value"] if isinstance(v, dict) else v) for m, v in values.items()}
+                   for d, values in call["directions"].items()}
+        records.append({"file": files[call_id], "metrics": metrics})
+    return records
+
+
+def load_records(source):
+    if os.path.isfile(source):
+        return load_baseline_records(source)
+    with open(os.path.join(source, "results.jsonl")) as f:
         records = [json.loads(line) for line in f if line.strip()]
     return [r for r in records if "error" not in r and "/matrices/" not in "/" + r["file"]]
 
@@ -67,6 +99,7 @@ def main(argv):
     if len(argv) < 2 or argv[1].startswith("-"):
         sys.exit(__doc__)
     write = "--write" in argv[2:]
+    check = "--check" in argv[2:]
     records = load_records(argv[1])
     scenarios = {r["file"]: json.load(open(r["file"])) for r in records}
     derived = {r["file"]: derive(r, scenarios[r["file"]]) for r in records}
@@ -93,6 +126,10 @@ def main(argv):
                 fh.write(text)
             os.replace(f + ".tmp", f)
     print("{} expectation(s) {}".format(changed, "rewritten" if write else "would change"))
+    if check and changed:
+        print("the expectations do not follow the rule of scenarios/README.md on these figures: "
+              "tools/derive_expectations.py {} --write".format(argv[1]))
+        sys.exit(1)
 
 
 if __name__ == "__main__":
