@@ -70,7 +70,7 @@ TEST(ScenarioReadme, ListsEveryScenarioSchemaDefault) {
 TEST(ScenarioReadme, ListsEveryLinkSchemaDefault) {
   const Defaults d = schema_defaults("link.schema.json");
   EXPECT_GE(d.size(),
-            40u);  // loss models, delay, reorder, duplicate, corrupt, rate, queue, cross traffic, phases
+            35u);  // loss models, delay, reorder, duplicate, corrupt, rate, queue, cross traffic, phases
   const std::string text = readme();
   for (const auto& [path, value] : d) {
     EXPECT_NE(text.find("| `" + path + "` | `" + value + "` |"), std::string::npos) << path << " = " << value;
