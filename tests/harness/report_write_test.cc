@@ -85,6 +85,11 @@ TEST_F(ReportWrite, WritesIndexCallPagesPlotsAndAudioThatAllResolve) {
   // Per call 2 directions x (delay, events, MOS windows, CDF) = 32, plus 3 sweep plots.
   EXPECT_EQ(s.plots, 35);
   EXPECT_TRUE(s.warnings.empty()) << (s.warnings.empty() ? "" : s.warnings.front());
+  // The WB plot's caption says which directions it holds by what P.862.2 needs (it said "wideband
+  // codec settings only", wrong where a codec axis set one peer's codec).
+  EXPECT_NE(read_file(r / "index.html").find("P.862.2 MOS-LQO against measured packet loss (directions whose codec "
+                                             "runs at 16 kHz or more"),
+            std::string::npos);
   for (const char* f :
        {"index.html", "report.css", "report.js", "results.jsonl", "report.json", "plots/sweep.gp",
         "plots/mos_nb_vs_loss.svg", "plots/mos_wb_vs_loss.svg", "plots/mos_nb_vs_delay.svg",
@@ -186,12 +191,33 @@ TEST_F(ReportWrite, DelayCdfAndTimelineDataComeFromTheCsvFiles) {
   EXPECT_NE(cdf.find("\n79.000 100.0000\n"), std::string::npos);
   const std::string timeline = read_file(plots / "alice-to-bob_timeline.dat");
   EXPECT_EQ(count(timeline, "\n"), 1 + 40);
-  EXPECT_NE(timeline.find("\n0.300 43.000 60.000 70.000 143.000 1.000 2.000 0.000 0.000\n"),
-            std::string::npos);
+  // Delays with decimals, counts as integers (they read "1.000 2.000 0.000 0.000").
+  EXPECT_NE(timeline.find("\n0.300 43.000 60.000 70.000 143.000 1 2 0 0\n"), std::string::npos) << timeline;
   const std::string windows = read_file(plots / "alice-to-bob_pesq_wb_windows.dat");
   EXPECT_EQ(windows,
             "# start_s end_s mos_lqo\n0.000 1.000 4.200\n1.000 2.000 4.100\n2.000 3.000 4.000\n3.000 4.000 "
             "3.900\n");
+}
+
+// A dead direction's packets.csv has a row per packet sent (none delivered) and its frames.csv a
+// row per frame (none with a delay): its page said the files were "missing or empty".
+TEST_F(ReportWrite, ADirectionThatDeliveredNothingIsNotCalledMissingFiles) {
+  const fs::path call = sweep / "calls/fec/random1/fec/alice-to-bob";
+  ASSERT_TRUE(fs::exists(call / "packets.csv"));
+  checkutil::write_file(call / "packets.csv", "sequence,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted\n"
+                                              "1000,0.000000,,,outage,0,0\n1001,20.000000,,,outage,0,0\n");
+  checkutil::write_file(call / "frames.csv", "frame,play_ms,type,mouth_to_ear_ms,buffer_delay_ms,target_delay_ms\n"
+                                             "0,0.000000,silence,,,\n1,10.000000,silence,,,\n");
+  write_report({sweep}, options("dead"));
+  const std::string page = read_file(dir.path() / "dead/calls/fec_random1_fec/index.html");
+  EXPECT_NE(page.find("no packet was delivered and no frame carries a delay (packets.csv, frames.csv): no delay CDF"),
+            std::string::npos);
+  EXPECT_EQ(page.find("missing or empty: no delay CDF"), std::string::npos);
+  fs::remove(call / "packets.csv");
+  fs::remove(call / "frames.csv");
+  write_report({sweep}, options("gone"));
+  EXPECT_NE(read_file(dir.path() / "gone/calls/fec_random1_fec/index.html").find("packets.csv / frames.csv missing or empty"),
+            std::string::npos);
 }
 
 TEST_F(ReportWrite, GnuplotScriptsRemakeTheSameSvgsAndReportsAreByteIdentical) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "common/atomic_file.h"
@@ -72,7 +73,8 @@ std::string timeline_data(const Csv& csv) {
     const auto start = csv.number(r, t);
     if (!start) continue;
     out += num(*start / 1000.0);
-    for (const char* n : names) out += " " + num(csv.number(r, csv.column(n)));
+    // Delays with their decimals; the counts (packets lost, frames) as the integers they are.
+    for (size_t i = 0; i < std::size(names); ++i) out += " " + num(csv.number(r, csv.column(names[i])), i < 4 ? 3 : 0);
     out += "\n";
   }
   return out;
@@ -214,7 +216,10 @@ void cdf_plot(DirectionPlots& p, const std::optional<Csv>& packets, const std::o
   add(packets, "delay_ms", "network", "network one-way delay (packets)");
   add(frames, "mouth_to_ear_ms", "mouth_to_ear", "mouth-to-ear delay (10 ms frames)");
   if (series.empty()) {
-    p.notes->push_back("packets.csv / frames.csv missing or empty: no delay CDF");
+    // Say which it is: files that are not there, or a direction that delivered and played nothing.
+    const bool rows = (packets && !packets->rows.empty()) || (frames && !frames->rows.empty());
+    p.notes->push_back(rows ? "no packet was delivered and no frame carries a delay (packets.csv, frames.csv): no delay CDF"
+                            : "packets.csv / frames.csv missing or empty: no delay CDF");
     return;
   }
   p.script->output(p.prefix + "_cdf.svg", 600, 300);

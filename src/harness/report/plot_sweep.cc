@@ -233,7 +233,8 @@ std::vector<Figure> make_sweep_plots(Context& ctx) {
   if (scatter_plot(s, dir, "mos_wb_vs_loss", "MOS-LQO wideband vs network loss", "packet loss (%)", wb_loss,
                    true, colours))
     figures.push_back({"plots/mos_wb_vs_loss.svg",
-                       "P.862.2 MOS-LQO against measured packet loss (wideband codec settings only)." +
+                       "P.862.2 MOS-LQO against measured packet loss (directions whose codec runs at 16 kHz or more: P.862.2 "
+                       "scores wideband audio only)." +
                            means_note(wb_loss)});
   if (scatter_plot(s, dir, "mos_nb_vs_delay", "MOS-LQO narrowband vs mouth-to-ear delay",
                    "mouth-to-ear delay, 95th percentile (ms)", nb_delay, false, colours))
