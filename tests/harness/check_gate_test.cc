@@ -217,7 +217,17 @@ TEST(CheckFormat, AVerdictsNumbersPrintApartFromItsBound) {
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->verdict, Verdict::kRegression);
   EXPECT_EQ(c->delta_text(false), "-0.1001");
-  EXPECT_NE(format_check_table(r, false).find("-0.1001 (-2.564%)"), std::string::npos) << format_check_table(r, false);
+  // The tolerance is absolute, so the percent is not what the verdict turns on: one decimal (it
+  // read "-2.564%", decimals that set apart nothing).
+  EXPECT_NE(format_check_table(r, false).find("-0.1001 (-2.6%)"), std::string::npos) << format_check_table(r, false);
+  // A relative tolerance (p95 10 %): the percent is the bound, and is set apart from it.
+  Baseline rel = baseline_of({with("a", "mouth_to_ear_p95_ms", 200.0)});
+  const CheckReport r_rel = run_check({with("a", "mouth_to_ear_p95_ms", 220.02)}, &rel, {});
+  const MetricChange* p95 = change(r_rel, "a", "alice->bob", "mouth_to_ear_p95_ms");
+  ASSERT_NE(p95, nullptr);
+  EXPECT_EQ(p95->verdict, Verdict::kRegression);
+  EXPECT_TRUE(p95->relative_bound);
+  EXPECT_EQ(p95->delta_text(), "+20.02 (+10.01%)");
   // At exactly the tolerance: within, printed as it is.
   const std::vector<CallRecord> at = {with("a", "mos_lqo_nb", 3.8033)};
   const CheckReport r2 = run_check(at, &b, {});

@@ -27,6 +27,7 @@ MetricChange compare_metric(const std::string& id, const std::string& direction,
                  describe_tolerance(t, scale),
                  policy.worse,
                  Verdict::kWithin};
+  c.relative_bound = t.relative && *t.relative * std::fabs(bm.value) >= t.absolute.value_or(0.0);
   if (!now || !std::isfinite(*now)) {
     c.now = std::nullopt;
     const results::MetricInfo* info = results::find_metric(metric);
@@ -103,8 +104,9 @@ std::string MetricChange::delta_text(bool with_percent) const {
   std::string out = (delta >= 0 ? "+" : "") + results::format_metric_apart(metric, delta, bound);
   if (with_percent && baseline != 0) {
     const double base = std::fabs(baseline);
-    out += " (" + std::string(delta >= 0 ? "+" : "") + results::fixed_apart(100.0 * delta / base, 100.0 * bound / base, 1) +
-           "%)";
+    const double percent = 100.0 * delta / base;
+    out += " (" + std::string(delta >= 0 ? "+" : "") +
+           results::fixed_apart(percent, relative_bound ? 100.0 * bound / base : percent, 1) + "%)";
   }
   return out;
 }

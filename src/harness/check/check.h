@@ -40,10 +40,14 @@ struct MetricChange {
   std::string tolerance;      // "0.1 abs", "10% rel"
   Worse worse = Worse::kLower;
   Verdict verdict = Verdict::kWithin;
+  // The allowed move is the relative part of the tolerance (relative x |baseline| at least the
+  // absolute part): only then is the percent the figure the verdict turns on.
+  bool relative_bound = false;
   double severity() const;  // |delta| / allowed (large when allowed is 0)
   // "+0.1001 (+2.6%)": the move with the metric's decimals, more where those would print it as
   // the allowed move (a REGRESSION must not read "-0.100, allowed 0.1"); the percent of the
-  // baseline value likewise. "" when not measured.
+  // baseline value likewise where the tolerance is relative (else with one decimal). "" when not
+  // measured.
   std::string delta_text(bool with_percent = true) const;
 };
 
