@@ -15,7 +15,7 @@ using testutil::TempDir;
 const std::string kCallsim = CALLSIM_BINARY_DIR "/callsim";
 
 // 7 jobs (so the shards hold 3, 2 and 2): a matrix of 3 networks × 2 seeds and one plain scenario.
-std::vector<std::string> write_suite(const TempDir& dir) {
+std::vector<std::string> write_suite(const fs::path& dir) {
   const json m = {{"matrix", "grid"},
                   {"base", testutil::short_call("call")},
                   {"axes", {{"network", {"good_wifi", "3g", "satellite"}}, {"seed", {1, 2}}}}};
@@ -35,7 +35,7 @@ std::vector<std::string> sweep_args(const std::vector<std::string>& suites, cons
 
 TEST(ShardMerge, ThreeShardProcessesMergeIntoTheUnshardedRun) {
   TempDir dir;
-  const auto suites = write_suite(dir);
+  const auto suites = write_suite(dir.path());
   const fs::path log = dir / "log.txt";
   ASSERT_EQ(testutil::run(sweep_args(suites, dir / "full", {"-j", "2"}), log), 0) << testutil::read_text(log);
   std::vector<pid_t> shards;
@@ -81,9 +81,35 @@ TEST(ShardMerge, ThreeShardProcessesMergeIntoTheUnshardedRun) {
 
 // Shards of two different sweeps with the same number of jobs used to merge: the shard record
 // had only index, count and jobs_total. Merge also wrote into one of its inputs, or into any folder.
+// Shards run on different machines sweep the same files from different clones (or spell the path
+// another way): their job lists held the scenario's folder, so merge refused them as shards of
+// different sweeps. What the files name is compared by content (the scenario fingerprint).
+TEST(ShardMerge, ShardsSweptFromDifferentClonesMerge) {
+  TempDir dir;
+  const auto here = write_suite(dir.path());
+  fs::create_directories(dir / "clone" / "deeper");
+  const auto there = write_suite(dir / "clone" / "deeper");
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(here, dir / "full", {}), log), 0) << testutil::read_text(log);
+  ASSERT_EQ(testutil::run(sweep_args(here, dir / "s1", {"--shard", "1/2"}), log), 0) << testutil::read_text(log);
+  ASSERT_EQ(testutil::run(sweep_args(there, dir / "s2", {"--shard", "2/2"}), log), 0) << testutil::read_text(log);
+  ASSERT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), (dir / "s2").string(), "-o", (dir / "merged").string()}, log),
+            0)
+      << testutil::read_text(log);
+  const ResultLines merged = read_results(dir / "merged" / "results.jsonl");
+  const ResultLines full = read_results(dir / "full" / "results.jsonl");
+  ASSERT_EQ(merged.records.size(), full.records.size());
+  for (size_t i = 0; i < full.records.size(); ++i) {  // the same calls, apart from where their files lay
+    json a = merged.records[i], b = full.records[i];
+    a.erase("file");
+    b.erase("file");
+    EXPECT_EQ(a, b) << i;
+  }
+}
+
 TEST(ShardMerge, RefusesShardsOfDifferentSweepsAndOutputsThatAreInputsOrForeignFolders) {
   TempDir dir;
-  const auto suites = write_suite(dir);
+  const auto suites = write_suite(dir.path());
   json other = json::parse(testutil::read_text(dir / "grid.json"));
   other["axes"]["seed"] = {3, 4};  // other calls, still 7 jobs with the plain scenario
   testutil::write_json(dir / "other.json", other);
@@ -141,7 +167,7 @@ TEST(ShardMerge, RefusesShardsOfDifferentSweepsAndOutputsThatAreInputsOrForeignF
 // built beside the target and swapped in whole; an input inside the output folder is refused.
 TEST(ShardMerge, TheOutputFolderIsReplacedWholeAndNeverHoldsAnInput) {
   TempDir dir;
-  const auto suites = write_suite(dir);
+  const auto suites = write_suite(dir.path());
   const fs::path log = dir / "log.txt";
   for (int k = 1; k <= 2; ++k)
     ASSERT_EQ(testutil::run(sweep_args(suites, dir / ("s" + std::to_string(k)),
@@ -181,7 +207,7 @@ TEST(ShardMerge, TheOutputFolderIsReplacedWholeAndNeverHoldsAnInput) {
 
 TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
   TempDir dir;
-  const auto suites = write_suite(dir);
+  const auto suites = write_suite(dir.path());
   const fs::path list = dir / "list.txt";
   ASSERT_EQ(testutil::run(sweep_args(suites, dir / "out", {"--list", "--shard", "2/3"}), list), 0);
   EXPECT_EQ(testutil::read_text(list), "grid/3g/s2\ngrid/satellite/s1\n");  // indexes 1 and 4 of 7

@@ -172,7 +172,10 @@ Job make_job(std::string id, const std::string& file, const nlohmann::json& docu
   job.scenario = scenario::parse_scenario(document, file, base_dir);
   job.id = std::move(id);
   job.file = file;
-  job.document_hash = sim::stable_hash(document.dump() + "\n" + base_dir);
+  // Not the folder the document lies in: what its file names reach is in the scenario fingerprint,
+  // by content (a folder in it kept shards swept from "scenarios/x.json" and "/abs/scenarios/x.json"
+  // from merging, and a clone elsewhere from resuming).
+  job.document_hash = sim::stable_hash(document.dump());
   return job;
 }
 

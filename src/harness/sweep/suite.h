@@ -20,7 +20,7 @@ struct Job {
   std::string id;    // "<scenario name>" or "<matrix>/<entry>/.../s<seed>"; also its folder calls/<id>
   std::string file;  // the scenario or matrix file it came from, as found on the command line
   nlohmann::json params = nlohmann::json::object();  // matrix axis → entry name (seed: the number)
-  uint64_t document_hash = 0;   // FNV-1a of the complete scenario document and its base folder
+  uint64_t document_hash = 0;   // FNV-1a of the complete scenario document (not its folder)
   scenario::Scenario scenario;  // parsed and validated
 };
 

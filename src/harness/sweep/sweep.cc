@@ -30,8 +30,9 @@ using Clock = std::chrono::steady_clock;
 
 // Bump when a change to the sweep makes earlier call folders unusable for --resume.
 // 2: result.json with the metric table; 3: the scenario fingerprint (talker, trace and profile
-// file contents).
-constexpr const char* kFingerprintVersion = "callsim-sweep-3";
+// file contents); 4: the document without its folder (the files it names are in the scenario
+// fingerprint by their bytes), so shards swept from different clones or path spellings merge.
+constexpr const char* kFingerprintVersion = "callsim-sweep-4";
 
 // What a worker keeps of a job. Not the call's record (some kB each: a sweep's memory would grow
 // with its calls); write_records reads it back from the call's result.json, in job order.
