@@ -36,6 +36,9 @@ DelayHint parse_delay(const std::string& text, const std::string& option, const 
   d.min_ms = number(text.substr(0, colon), option, item);
   d.max_ms = colon == std::string::npos ? d.min_ms : number(text.substr(colon + 1), option, item);
   if (d.max_ms < d.min_ms) throw InputError(option, item, "delay range must be MIN:MAX with MIN <= MAX");
+  // Used as whole milliseconds: 12.5 was taken as 12 without a word.
+  if (d.min_ms != std::floor(d.min_ms) || d.max_ms != std::floor(d.max_ms))
+    throw InputError(option, item, "delays are whole milliseconds (give MIN:MAX around a fractional delay)");
   if (std::fabs(d.min_ms) > 3.6e6 || std::fabs(d.max_ms) > 3.6e6)
     throw InputError(option, item, "delay beyond an hour");
   return d;

@@ -27,7 +27,9 @@ TEST(WindowPlan, TextFormRoundTrips) {
 }
 
 TEST(WindowPlan, BadItemsAreInputErrorsNamingTheItem) {
-  for (const std::string bad : {"", "5", "a:3", "3:2", "-1:4", "0:4@x", "0:4@50:10", "0:4,", "0:4@1:2:3"}) {
+  // "0:4@12.5": delays are whole milliseconds; 12.5 was used as 12 without a word.
+  for (const std::string bad : {"", "5", "a:3", "3:2", "-1:4", "0:4@x", "0:4@50:10", "0:4,", "0:4@1:2:3", "0:4@12.5",
+                                "0:4@10:12.5"}) {
     try {
       (void)parse_windows(bad);
       ADD_FAILURE() << "accepted '" << bad << "'";
