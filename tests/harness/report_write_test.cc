@@ -3,12 +3,12 @@
 // columns, gnuplot scripts that re-make the same SVGs, byte-identical reruns, and clear failures.
 #include <gtest/gtest.h>
 
-#include <sstream>
-
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <regex>
+#include <sstream>
 
 #include "audio/audio.h"
 #include "check_test_util.h"
@@ -290,6 +290,18 @@ TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   EXPECT_NE(page.find("baseline calls missing (allowed)"), std::string::npos);
 }
 
+// Rewrites every record of a sweep's results.jsonl with `edit`.
+void edit_records(const fs::path& sweep_dir, const std::function<void(nlohmann::json&)>& edit) {
+  std::string out;
+  std::istringstream in(read_file(sweep_dir / "results.jsonl"));
+  for (std::string line; std::getline(in, line);) {
+    nlohmann::json r = nlohmann::json::parse(line);
+    edit(r);
+    out += r.dump() + "\n";
+  }
+  checkutil::write_file(sweep_dir / "results.jsonl", out);
+}
+
 // A change cell printed the move with the metric's display decimals: a regression of 0.1001
 // against an allowed 0.1 read "▼ mos_lqo_nb -0.100", which contradicts itself; an R's change had
 // no scale. They print as the check table does: "-0.1001", "emodel_r_wb [R/129] -4.50".
@@ -297,14 +309,9 @@ TEST_F(ReportWrite, AChangeCellSetsTheMoveApartFromItsBoundAndGivesAnRItsScale) 
   std::vector<CallRecord> calls = load_calls({sweep});
   save_baseline(update_baseline(nullptr, calls, false, nullptr), dir.path() / "baseline.json");
   const fs::path worse = checkutil::write_sweep(dir.path() / "sweep2", sweep_calls(-0.1001));
-  std::string out;
-  std::istringstream in(read_file(worse / "results.jsonl"));
-  for (std::string line; std::getline(in, line);) {
-    nlohmann::json r = nlohmann::json::parse(line);
+  edit_records(worse, [](nlohmann::json& r) {
     for (auto& [direction, metrics] : r.at("metrics").items()) metrics["emodel_r_wb"] = 80.5;
-    out += r.dump() + "\n";
-  }
-  checkutil::write_file(worse / "results.jsonl", out);
+  });
   ReportOptions o = options("apart");
   o.baseline = dir.path() / "baseline.json";
   write_report({worse}, o);
@@ -315,14 +322,9 @@ TEST_F(ReportWrite, AChangeCellSetsTheMoveApartFromItsBoundAndGivesAnRItsScale) 
 
 // Sets every record's scenario fingerprint in a sweep's results.jsonl; `odd_id` gets another.
 void set_fingerprints(const fs::path& sweep_dir, const std::string& odd_id) {
-  std::string out;
-  std::istringstream in(read_file(sweep_dir / "results.jsonl"));
-  for (std::string line; std::getline(in, line);) {
-    nlohmann::json r = nlohmann::json::parse(line);
+  edit_records(sweep_dir, [&](nlohmann::json& r) {
     r["scenario_fingerprint"] = r.at("id") == odd_id ? "fnv1a64:00000000000000bb" : "fnv1a64:00000000000000aa";
-    out += r.dump() + "\n";
-  }
-  checkutil::write_file(sweep_dir / "results.jsonl", out);
+  });
 }
 
 // A nightly trend joined the figures of whatever ran under a call's id: a night that ran another
@@ -357,18 +359,13 @@ TEST_F(ReportWrite, ATrendLeavesOutNightsThatRanAnotherScenarioUnderTheId) {
   // Results without P.862 scoring: their MOS read "▲ mos_lqo_nb not measured", an improvement.
   const fs::path unscored = checkutil::write_sweep(dir.path() / "sweep3", sweep_calls());
   set_fingerprints(unscored, "");
-  std::string lines;
-  std::istringstream in(read_file(unscored / "results.jsonl"));
-  for (std::string line; std::getline(in, line);) {
-    nlohmann::json r = nlohmann::json::parse(line);
+  edit_records(unscored, [](nlohmann::json& r) {
     r["scoring"]["pesq"] = false;
     for (auto& [direction, m] : r["metrics"].items())
       for (const char* k : {"mos_lqo_nb", "mos_lqo_wb", "mos_lqo_nb_min_window", "mos_lqo_wb_min_window", "pesq_raw_nb",
                             "speech_received_ratio", "unscorable_windows_nb", "unscorable_windows_wb"})
         m.erase(k);
-    lines += r.dump() + "\n";
-  }
-  checkutil::write_file(unscored / "results.jsonl", lines);
+  });
   ReportOptions u = options("unscored");
   u.baseline = dir.path() / "baseline.json";
   write_report({unscored}, u);
