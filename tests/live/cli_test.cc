@@ -335,6 +335,17 @@ TEST(RelayCli, OutputFolderIsReplacedWholeAndAForeignFolderIsRefused) {
   EXPECT_TRUE(std::filesystem::exists(foreign / "result.txt"));
 }
 
+// A repeatable option takes one value per use: "--rtpmap 111=opus/48000/2 scenario.json" took the
+// scenario as a second payload-type mapping (and refused it).
+TEST(RelayCli, ARepeatableOptionBeforeTheScenarioTakesOneValue) {
+  const auto out = fresh_dir("relay-repeatable") / "out";
+  EXPECT_EQ(run_status(callsim_binary() + " relay --duration 0.1 --stats-interval 0 -q --rtpmap 111=opus/48000/2 " +
+                       "--learn-from 127.0.0.0/8 " + CALLSIM_SOURCE_DIR + "/scenarios/default.json -o " + out.string()),
+            0);
+  std::ifstream record(out / "relay.json");
+  EXPECT_EQ(json::parse(record)["calls"].size(), 1u);
+}
+
 TEST(RelayCli, BadOptionsExit2) {
   const std::string relay = callsim_binary() + " relay --duration 1 --stats-interval 0 ";
   for (const char* bad : {"--calls 0", "--a nonsense", "--b 300.1.1.1:5", "--bind ::1", "--rtpmap 96=opus",

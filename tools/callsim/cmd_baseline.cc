@@ -82,7 +82,8 @@ Command add_baseline(CLI::App& app) {
   update->add_option("--track", a->track,
                      "Also track METRIC (repeatable), with the metric table's default tolerance: a baseline keeps its "
                      "own list of tracked metrics through updates")
-      ->type_name("METRIC");
+      ->type_name("METRIC")
+      ->allow_extra_args(false);  // one metric per --track: it took the results after it too
   update->add_flag("--keep-missing", a->keep_missing, "Keep baseline calls that are not in the results");
   update->add_flag(
       "--allow-empty", a->allow_empty,

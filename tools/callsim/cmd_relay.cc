@@ -191,9 +191,12 @@ Command add_relay(CLI::App& app) {
   sub->add_option("--bind", a->bind, "Address to listen on (default 127.0.0.1)");
   sub->add_option("--port", a->port, "Port of call 0 side a; call k: a = PORT+2k, b = PORT+2k+1 (default: any free)")
       ->transform(Integer(0, 65535));
-  sub->add_option("--a", a->a, "Endpoint HOST:PORT of side a (repeat: i-th for call i; default: learned)");
-  sub->add_option("--b", a->b, "Endpoint HOST:PORT of side b (repeat: i-th for call i; default: learned)");
-  sub->add_option("--learn-from", a->learn_from, "Learn endpoints only from these IPv4 prefixes (repeatable)");
+  sub->add_option("--a", a->a, "Endpoint HOST:PORT of side a (repeat: i-th for call i; default: learned)")
+      ->allow_extra_args(false);  // one per use (repeatable): it took the arguments after it too
+  sub->add_option("--b", a->b, "Endpoint HOST:PORT of side b (repeat: i-th for call i; default: learned)")
+      ->allow_extra_args(false);  // one per use (repeatable): it took the arguments after it too
+  sub->add_option("--learn-from", a->learn_from, "Learn endpoints only from these IPv4 prefixes (repeatable)")
+      ->allow_extra_args(false);  // one per use (repeatable): it took the arguments after it too
   sub->add_flag("--asymmetric", a->asymmetric,
                "Sides given with --a/--b accept datagrams from any source (endpoints that send from another port)");
   sub->add_option("--max-learn", a->max_learn, "Times a side may learn an endpoint during the run (default 8)")
@@ -204,7 +207,8 @@ Command add_relay(CLI::App& app) {
       ->transform(Integer(1, 65507));
   sub->add_option("--max-inflight", a->max_inflight, "Copies waiting for release at most (default 65536)")
       ->transform(Integer(2, 10000000));
-  sub->add_option("--rtpmap", a->rtpmap, "Payload type clock, PT=ENC/RATE[/CH] (e.g. 111=opus/48000/2; repeatable)");
+  sub->add_option("--rtpmap", a->rtpmap, "Payload type clock, PT=ENC/RATE[/CH] (e.g. 111=opus/48000/2; repeatable)")
+      ->allow_extra_args(false);  // one per use (repeatable): it took the arguments after it too
   sub->add_option("--spin-us", a->spin_us, "Busy-wait this long before each due time, µs (default 0)")
       ->check(Number(0, 10000));
   sub->add_flag("--realtime", a->realtime, "SCHED_FIFO and locked memory for the relay thread, when permitted");
