@@ -69,7 +69,8 @@ void check_shards(const std::vector<Input>& inputs) {
               std::to_string(n) + " of " + std::to_string(jobs) + " jobs, job list " +
               fp->get<std::string>() + "; there " + std::to_string(count) + " shards of " +
               std::to_string(total) + " jobs, job list " + fingerprint +
-              "): every shard must run the same suite arguments, scoring setting and scenario files");
+              "): every shard must run the same suite arguments, scoring setting and scenario files with the same "
+              "callsim build");
     count = n;
     total = jobs;
     fingerprint = fp->get<std::string>();

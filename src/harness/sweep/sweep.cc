@@ -244,7 +244,9 @@ std::string job_fingerprint(const Job& job, bool score) {
 }
 
 std::string job_list_fingerprint(const std::vector<Job>& jobs, bool score) {
-  std::string text = kFingerprintVersion;
+  // The build too: shards of one sweep ran the same callsim (a call resumed from another build's
+  // folder runs again for the same reason), now that clones in other folders may merge.
+  std::string text = std::string(kFingerprintVersion) + ";build=" + build_id();
   for (const auto& job : jobs) text += ";" + job.id + "=" + job_fingerprint(job, score);
   return hex(sim::stable_hash(text));
 }

@@ -59,8 +59,8 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& options);
 
 // The resume fingerprint of a job under these options (hex).
 std::string job_fingerprint(const Job& job, bool score);
-// The fingerprint of a whole (unsharded) job list: every id with its job fingerprint, in order
-// (hex). A shard records it in summary.json ("shard": {"jobs_fingerprint"}); merge refuses shards
+// The fingerprint of a whole (unsharded) job list: every id with its job fingerprint, in order,
+// and the callsim build (hex). A shard records it in summary.json ("shard": {"jobs_fingerprint"}); merge refuses shards
 // whose fingerprints differ (shards of different sweeps).
 std::string job_list_fingerprint(const std::vector<Job>& jobs, bool score);
 
