@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <new>
 
 #include "audio/audio.h"
@@ -110,7 +111,15 @@ TEST_F(ExitCodes, ValidateRefusesWhatSweepRefusesOfSeveralArgumentsTogether) {
     EXPECT_NE(r.err.find("job id 'tiny' is also produced by"), std::string::npos) << r.err;
   }
   EXPECT_NE(both.out.find(path("a/one.json") + ": ok"), std::string::npos) << both.out;  // each alone is fine
-  EXPECT_EQ(callsim({"validate", path("a/one.json")}).exit_code, 0);
+  // A single scenario: the fingerprint a run records and `check` compares, without running it.
+  const CliRun one = callsim({"validate", path("a/one.json")});
+  EXPECT_EQ(one.exit_code, 0);
+  const size_t at = one.out.find("; fingerprint fnv1a64:");
+  ASSERT_NE(at, std::string::npos) << one.out;
+  const std::string printed = one.out.substr(at + 14, 8 + 16);
+  ASSERT_EQ(callsim({"run", path("a/one.json"), "-o", path("one_run"), "--no-audio", "--no-score"}).exit_code, 0);
+  std::ifstream result(dir / "one_run" / "result.json");
+  EXPECT_EQ(nlohmann::json::parse(result).at("scenario").at("fingerprint"), printed);
   // A matrix: notes of its calls, each once; --max-calls as sweep takes it.
   write_text(dir / "m.json", R"({"matrix": "m", "base": "a/one.json",
     "axes": {"seed": [1, 2, 3], "narrow": {"n": {"peers": {"alice": {"codec": {"sample_rate_hz": 8000}}},

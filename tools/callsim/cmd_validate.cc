@@ -84,8 +84,11 @@ void validate_one(const std::string& f, size_t max_calls) {
   }
   const scenario::Scenario s = scenario::load_scenario(f);
   for (const auto& note : scenario::input_notes(s)) std::cerr << "note: " << note << '\n';
+  // The fingerprint a run records (result.json scenario.fingerprint) and `check` compares with the
+  // baseline's: "scenario changed since the baseline" can be looked into without running the call.
   std::cout << f << ": ok (" << s.name << ", " << s.directions.size() << " direction"
-            << (s.directions.size() == 1 ? "" : "s") << ", " << s.duration.to_seconds() << " s)\n";
+            << (s.directions.size() == 1 ? "" : "s") << ", " << s.duration.to_seconds() << " s; fingerprint "
+            << s.fingerprint << ")\n";
 }
 
 }  // namespace
