@@ -225,11 +225,12 @@ std::string to_string(Worse worse) {
 
 bool is_rating(MetricKind kind) { return kind == K::kR100 || kind == K::kR129 || kind == K::kR148; }
 
-std::string name_with_scale(std::string_view metric) {
+std::string scale_suffix(std::string_view metric) {
   const MetricInfo* info = find_metric(metric);
-  if (!info || !is_rating(info->kind)) return std::string(metric);
-  return std::string(metric) + " [" + std::string(unit_label(info->kind)) + "]";
+  return info && is_rating(info->kind) ? " [" + std::string(unit_label(info->kind)) + "]" : "";
 }
+
+std::string name_with_scale(std::string_view metric) { return std::string(metric) + scale_suffix(metric); }
 
 double rating_scale_max(MetricKind kind) {
   return kind == K::kR100 ? 100.0 : kind == K::kR129 ? 129.0 : kind == K::kR148 ? 148.0 : 0.0;

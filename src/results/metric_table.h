@@ -60,6 +60,8 @@ bool is_rating(MetricKind kind);          // one of the R scales
 // The name with the scale of an E-model R beside it ("emodel_r_wb [R/129]"): an R figure means
 // nothing without its scale. Other names as they are.
 std::string name_with_scale(std::string_view metric);
+// What name_with_scale adds: " [R/129]" for an R, "" otherwise.
+std::string scale_suffix(std::string_view metric);
 // The top of an R scale (100, 129 or 148); 0 for other kinds.
 double rating_scale_max(MetricKind kind);
 

@@ -24,43 +24,19 @@
 #include "common/error.h"
 #include "json/json_node.h"
 #include "scenario/scenario.h"
+#include "schema_defaults.h"
 #include "scratch_dir.h"
 
 namespace callsim::call {
 namespace {
 
 using nlohmann::json;
-using Defaults = std::vector<std::pair<std::string, json>>;  // key path ("loss.p", "peers.*.codec.fec"), default
+using Defaults = testing_util::SchemaDefaults;  // key path ("loss.p", "peers.*.codec.fec"), default
 
-const std::string kSchemas = std::string(CALLSIM_SOURCE_DIR) + "/scenarios/schema/";
-
-void collect(const json& root, const json& node, const std::string& path, Defaults* out) {
-  if (node.contains("$ref")) {
-    const std::string ref = node["$ref"].get<std::string>();
-    if (ref.rfind("#/", 0) == 0) collect(root, root.at(json::json_pointer(ref.substr(1))), path, out);
-    return;  // the link schema is collected on its own
-  }
-  if (node.contains("oneOf"))
-    for (const json& alt : node["oneOf"]) collect(root, alt, path, out);
-  if (node.contains("properties"))
-    for (const auto& [key, sub] : node["properties"].items()) {
-      if (key == "override" || key == "set" || key == "$schema") continue;
-      const std::string p = path.empty() ? key : path + "." + key;
-      if (sub.contains("default") && !sub["default"].is_object()) out->emplace_back(p, sub["default"]);
-      collect(root, sub, p, out);
-    }
-  if (node.contains("items") && node["items"].is_object()) collect(root, node["items"], path + "[]", out);
-  if (node.contains("additionalProperties") && node["additionalProperties"].is_object())
-    collect(root, node["additionalProperties"], path + ".*", out);
-}
-
+// The schema's defaults, each once (oneOf alternatives repeat a key with the same default).
 Defaults schema_defaults(const std::string& name) {
-  const json schema = read_json_file(kSchemas + name);
-  Defaults out;
-  collect(schema, schema, "", &out);
-  // oneOf alternatives repeat a key with the same default: once each.
   Defaults unique;
-  for (const auto& d : out)
+  for (const auto& d : testing_util::schema_defaults(name))
     if (std::find(unique.begin(), unique.end(), d) == unique.end()) unique.push_back(d);
   return unique;
 }

@@ -100,7 +100,7 @@ Cell baseline_cell(const Context& ctx, const CallRecord& call, const std::string
     // The move as the check table prints it: with the decimals that set it apart from the allowed one.
     const std::string delta = ch.now ? ch.delta_text(false) : "not measured";
     html += std::string("<div class=\"") + (bad ? "regression" : "improved") + "\">" +
-            (bad ? "&#9660; " : "&#9650; ") + html_breakable(ch.metric) + html_escape(results::name_with_scale(ch.metric).substr(ch.metric.size())) + " " +
+            (bad ? "&#9660; " : "&#9650; ") + html_breakable(ch.metric) + html_escape(results::scale_suffix(ch.metric)) + " " +
             html_escape(delta) + "</div>";
   }
   if (html.empty()) return Cell{unscored ? "= baseline (P.862 metrics not scored)" : "= baseline", "0", "muted"};
