@@ -19,6 +19,8 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
+constexpr double kMaxWindowTimeS = 86400.0;
+
 // t on the 10 ms grid, as its text form reads back.
 double snap(double t) { return std::strtod(fmt("%.2f", t).c_str(), nullptr); }
 
@@ -54,6 +56,10 @@ WindowSpec parse_window(const std::string& item, const std::string& option) {
   const std::string end = span.substr(colon + 1);
   if (end != "end") w.end_s = number(end, option, item);
   if (w.start_s < 0) throw InputError(option, item, "window starts before 0 s");
+  // No audio file is longer (2^29 frames at 8 kHz or more is under 19 h); a start of 1e92 s was
+  // accepted, then written back cut to 48 characters as another number.
+  if (w.start_s > kMaxWindowTimeS || (w.end_s && *w.end_s > kMaxWindowTimeS))
+    throw InputError(option, item, "window time beyond a day (86400 s): no audio file is that long");
   if (w.end_s && *w.end_s <= w.start_s) throw InputError(option, item, "window ends before it starts");
   if (at != std::string::npos) w.delay = parse_delay(item.substr(at + 1), option, item);
   return w;
