@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
-TARGETS_ALL=(scenario call matrix trace reference gate live audio rtp_jitter opus_packet pesq)
+TARGETS_ALL=(scenario call matrix trace reference gate live audio rtp_jitter opus_packet pesq windows)
 
 max_len() {
   case "$1" in
