@@ -154,7 +154,19 @@ std::vector<WindowSpec> parse_windows(const std::string& text, const std::string
   while (pos <= text.size()) {
     const size_t comma = text.find(',', pos);
     const std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    out.push_back(parse_window(item, option));
+    WindowSpec w = parse_window(item, option);
+    // Each window is scored and weighed by its seconds of speech: an overlap would count the same
+    // speech twice in the call's figures (2:end,1:3 did). Compared on the 10 ms grid they are used on.
+    if (!out.empty()) {
+      const WindowSpec& prev = out.back();
+      if (!prev.end_s)
+        throw InputError(option, item, "follows a window that runs to the end (windows are in time order and do not overlap)");
+      if (snap(w.start_s) < snap(*prev.end_s))
+        throw InputError(option, item,
+                         "starts before the previous window ends at " + fmt("%.2f", *prev.end_s) +
+                             " s (windows are in time order and do not overlap)");
+    }
+    out.push_back(w);
     if (comma == std::string::npos) break;
     pos = comma + 1;
   }

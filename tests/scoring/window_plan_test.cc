@@ -31,13 +31,28 @@ TEST(WindowPlan, BadItemsAreInputErrorsNamingTheItem) {
   // file is that long, and its text form was cut to 48 characters, another number (found by the
   // windows fuzz target).
   for (const std::string bad : {"", "5", "a:3", "3:2", "-1:4", "0:4@x", "0:4@50:10", "0:4,", "0:4@1:2:3", "0:4@12.5",
-                                "0:4@10:12.5", "1e92:end", "0:86400.01", "2:end,1e92:end@00,2:end"}) {
+                                "0:4@10:12.5", "1e92:end", "0:86400.01", "2:end,1e92:end@00,2:end",
+                                "2:end,1:3", "0:4,3.99:6", "4:6,0:4", "0:end,6:8"}) {
     try {
       (void)parse_windows(bad);
       ADD_FAILURE() << "accepted '" << bad << "'";
     } catch (const InputError& e) {
       EXPECT_EQ(e.file(), "--windows") << bad;
     }
+  }
+}
+
+// Overlapping windows counted the overlap's speech twice in the call's mean ("2:end,1:3" scored
+// both). Windows touching on the 10 ms grid they are used on are not an overlap.
+TEST(WindowPlan, WindowsAreInTimeOrderWithoutOverlap) {
+  EXPECT_EQ(format_windows(parse_windows("0:4,4:end")), "0.00:4.00,4.00:end");
+  EXPECT_EQ(format_windows(parse_windows("0:1.004,1:2,5:6")), "0.00:1.00,1.00:2.00,5.00:6.00");
+  try {
+    (void)parse_windows("2:end,1:3");
+    ADD_FAILURE() << "accepted an overlap";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("1:3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("do not overlap"), std::string::npos) << e.what();
   }
 }
 
