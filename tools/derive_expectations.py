@@ -19,11 +19,21 @@ stand in for the sweep; --check exits 1 when any expectation would change (a tes
 reports/baseline.json, so a baseline renewed without re-deriving fails):
 
   tools/derive_expectations.py reports/baseline.json --check    # run from the source folder
+
+A baseline holds the figures of the scenarios as they were when it was renewed. With
+--callsim BIN, each scenario's fingerprint (`BIN validate FILE`) is compared with the one its
+baseline call records: a scenario edited since (another setting, talker or profile) has figures
+the baseline does not hold, so its expectations cannot be derived from them, and --check fails
+with a note to renew the baseline first (the gate's `callsim check` would fail it as "scenario
+changed"; this says so without a sweep):
+
+  tools/derive_expectations.py reports/baseline.json --check --callsim build/callsim
 """
 import json
 import math
 import os
 import re
+import subprocess
 import sys
 
 EXPECT = re.compile(r"^(\S+) (<=|>=) (\S+)$")
@@ -65,13 +75,36 @@ def load_baseline_records(baseline_file):
             continue  # matrix calls, or calls of scenarios elsewhere
         metrics = {d: {m: (v["value"] if isinstance(v, dict) else v) for m, v in values.items()}
                    for d, values in call["directions"].items()}
-        records.append({"file": files[call_id], "metrics": metrics})
+        records.append({"file": files[call_id], "metrics": metrics,
+                        "scenario_fingerprint": call.get("scenario_fingerprint")})
     # A scenario the baseline has no call of (a new one) cannot be checked from it.
     UNCHECKED.extend(sorted(f for name, f in files.items() if name not in calls))
     return records
 
 
 UNCHECKED = []
+
+
+def fingerprint_of(callsim, path):
+    """The scenario's fingerprint as `callsim validate` prints it (what run records)."""
+    p = subprocess.run([callsim, "validate", path], capture_output=True, text=True)
+    m = re.search(r"fingerprint (\S+)\)$", p.stdout.strip())
+    if p.returncode != 0 or not m:
+        sys.exit("{} validate {}: exit {}: {}".format(callsim, path, p.returncode, (p.stderr or p.stdout).strip()))
+    return m.group(1)
+
+
+def stale_records(records, callsim):
+    """[(file, baseline fingerprint, scenario fingerprint)] for the records whose scenario changed."""
+    out = []
+    for r in records:
+        recorded = r.get("scenario_fingerprint")
+        if recorded is None:
+            continue  # a sweep folder's records are the scenario's own figures
+        now = fingerprint_of(callsim, r["file"])
+        if now != recorded:
+            out.append((r["file"], recorded, now))
+    return out
 
 
 def load_records(source):
@@ -105,7 +138,19 @@ def main(argv):
         sys.exit(__doc__)
     write = "--write" in argv[2:]
     check = "--check" in argv[2:]
+    callsim = None
+    if "--callsim" in argv[2:]:
+        i = argv.index("--callsim")
+        if i + 1 >= len(argv):
+            sys.exit("--callsim needs the callsim binary")
+        callsim = argv[i + 1]
     records = load_records(argv[1])
+    stale = stale_records(records, callsim) if callsim else []
+    for f, recorded, now in stale:
+        print("{}: changed since the baseline (fingerprint {}, baseline {}): the baseline's figures are "
+              "another scenario's; renew the baseline (reports/README.md), then derive".format(f, now, recorded))
+    stale_files = {f for f, _, _ in stale}
+    records = [r for r in records if r["file"] not in stale_files]
     scenarios = {r["file"]: json.load(open(r["file"])) for r in records}
     derived = {r["file"]: derive(r, scenarios[r["file"]]) for r in records}
     by_name = {scenarios[f]["name"]: f for f in scenarios}
@@ -136,7 +181,7 @@ def main(argv):
     print("{} expectation(s) {}".format(changed, "rewritten" if write else "would change"))
     for f in UNCHECKED:
         print("{}: no call in {}: not checked (add it to the baseline: reports/README.md)".format(f, argv[1]))
-    if check and (changed or UNCHECKED):
+    if check and (changed or UNCHECKED or stale):
         if changed:
             print("the expectations do not follow the rule of scenarios/README.md on these figures: "
                   "tools/derive_expectations.py {} --write".format(argv[1]))

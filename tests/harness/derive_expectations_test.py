@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """tools/derive_expectations.py on a made-up scenario tree and baseline: the rule's thresholds,
 --write changing only the expectation of the direction whose figure moved (the same text under
-another direction's key was rewritten instead), and --check failing for a drifted threshold and
-for a scenario the baseline has no call of (a new scenario went unchecked).
+another direction's key was rewritten instead), and --check failing for a drifted threshold,
+for a scenario the baseline has no call of (a new scenario went unchecked) and, with --callsim,
+for a scenario edited since the baseline (its fingerprint is not the baseline call's).
 
 usage: derive_expectations_test.py TOOL OUT_DIR
 """
@@ -65,6 +66,30 @@ write_json("scenarios/library/new.json", {"name": "new", "expect": {"all": ["mos
 r = run("baseline.json", "--check")
 check("a scenario without a baseline call fails --check: " + r.stdout,
       r.returncode == 1 and "scenarios/library/new.json: no call in baseline.json: not checked" in r.stdout)
+
+# --callsim: a scenario whose fingerprint (as `callsim validate` prints it) is not its baseline
+# call's was edited since; its figures are another scenario's, so --check fails and names it. A
+# stand-in callsim prints the fingerprints (the tool only reads validate's line).
+os.remove(os.path.join(out, "scenarios/library/new.json"))
+fake = os.path.join(out, "fake_callsim")
+with open(fake, "w") as f:
+    f.write("#!/bin/sh\n"
+            "case \"$2\" in *two.json) fp=fnv1a64:2222 ;; *) fp=fnv1a64:5555 ;; esac\n"
+            "echo \"$2: ok (x, 2 directions, 20 s; fingerprint $fp)\"\n")
+os.chmod(fake, 0o755)
+baseline["calls"]["two"]["scenario_fingerprint"] = "fnv1a64:2222"
+baseline["calls"]["s"]["scenario_fingerprint"] = "fnv1a64:5555"
+write_json("baseline.json", baseline)
+r = run("baseline.json", "--check", "--callsim", fake)
+check("same fingerprints: --check passes: " + r.stdout + r.stderr, r.returncode == 0)
+baseline["calls"]["s"]["scenario_fingerprint"] = "fnv1a64:0000"
+write_json("baseline.json", baseline)
+r = run("baseline.json", "--check", "--callsim", fake)
+check("an edited scenario fails --check and is named: " + r.stdout + r.stderr,
+      r.returncode == 1 and "scenarios/suites/smoke/s.json: changed since the baseline (fingerprint fnv1a64:5555, "
+      "baseline fnv1a64:0000)" in r.stdout)
+r = run("baseline.json", "--check")
+check("without --callsim fingerprints are not compared: " + r.stdout, r.returncode == 0)
 
 for f in failures:
     print("FAIL:", f)
