@@ -6,10 +6,10 @@
 
 namespace callsim::sim {
 
-EventId Simulator::schedule_at(Timestamp at, std::string label, Action action) {
+EventId Simulator::schedule_at(Timestamp at, std::string label, Action action, Order order) {
   if (at < now_) throw std::logic_error("Simulator: event '" + label + "' scheduled in the past");
   const EventId id = next_id_++;
-  heap_.push_back(Entry{at, id, std::move(label), std::move(action)});
+  heap_.push_back(Entry{at, order, id, std::move(label), std::move(action)});
   std::push_heap(heap_.begin(), heap_.end(), Later{});
   return id;
 }

@@ -44,7 +44,7 @@ Direction::Direction(DirectionSetup setup, sim::Simulator& simulator)
 void Direction::start() {
   if (sender_.frame_count() > 0)
     sim_->schedule_at(sender_.send_time(0), setup_.name + " send", [this] { send_frame(0); });
-  sim_->schedule_at(tick_time(0), setup_.name + " tick", [this] { tick(0); });
+  sim_->schedule_at(tick_time(0), setup_.name + " tick", [this] { tick(0); }, sim::Order::kAfterArrivals);
 }
 
 sim::Timestamp Direction::tick_time(int64_t n) const {
@@ -93,7 +93,8 @@ void Direction::send_frame(size_t k) {
 void Direction::tick(int64_t n) {
   receiver_->on_tick(sim_->now());
   const sim::Timestamp next = tick_time(n + 1);
-  if (!playout_finished(next)) sim_->schedule_at(next, setup_.name + " tick", [this, n] { tick(n + 1); });
+  if (!playout_finished(next))
+    sim_->schedule_at(next, setup_.name + " tick", [this, n] { tick(n + 1); }, sim::Order::kAfterArrivals);
 }
 
 bool Direction::playout_finished(sim::Timestamp next_tick) const {

@@ -32,6 +32,21 @@ TEST(Simulator, EventsScheduledFromEventsAtSameTimeRunAfterExistingOnes) {
   EXPECT_EQ(order, (std::vector<std::string>{"x", "y", "z"}));
 }
 
+// A playout tick (Order::kAfterArrivals) runs after every packet arriving at its instant, even one
+// scheduled later (a 0 ms link schedules the arrival at the send, after the tick was scheduled).
+TEST(Simulator, AnAfterArrivalsEventRunsAfterSimultaneousNormalOnesWheneverScheduled) {
+  Simulator s;
+  std::vector<std::string> order;
+  s.schedule_at(Timestamp::from_ns(10), "tick", [&] { order.push_back("tick"); }, Order::kAfterArrivals);
+  s.schedule_at(Timestamp::from_ns(10), "send", [&] {
+    order.push_back("send");
+    s.schedule_in(Duration::zero(), "arrive", [&] { order.push_back("arrive"); });
+  });
+  s.schedule_at(Timestamp::from_ns(5), "early", [&] { order.push_back("early"); }, Order::kAfterArrivals);
+  s.run();
+  EXPECT_EQ(order, (std::vector<std::string>{"early", "send", "arrive", "tick"}));
+}
+
 TEST(Simulator, RunUntilStopsAndAdvancesClock) {
   Simulator s;
   int ran = 0;
