@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -228,6 +231,31 @@ TEST_F(HostileInput, SamplesFarBeyondFullScaleAreRefusedWithTheirFrame) {
   expect_refused(run_cli({"validate", s}), msg);
   expect_refused(run_cli({"run", s, "-o", dir / "out"}), msg);
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
+
+// A float talker beyond full scale: the note says the codec's input is clipped, and the reference
+// (16-bit PCM) is; the codec was given the unclipped samples, so the call scored audio that was
+// never sent against its clipped reference (NB 2.72 against 3.52 for the same audio clipped
+// beforehand). Now the degraded audio is the same as for the clipped file.
+TEST_F(HostileInput, AFloatTalkerBeyondFullScaleIsSentClippedAsItsReferenceIs) {
+  const uint32_t rate = 48000;  // the codec's rate: no resampling between the file and the codec
+  std::vector<float> loud(2 * rate), clipped(2 * rate);
+  for (size_t i = 0; i < loud.size(); ++i) {
+    const double t = static_cast<double>(i) / rate;
+    loud[i] = static_cast<float>(4.0 * std::sin(2 * M_PI * 220.0 * t) * (0.6 + 0.4 * std::sin(2 * M_PI * 3.0 * t)));
+    clipped[i] = std::clamp(loud[i], -1.0f, 32767.0f / 32768.0f);
+  }
+  write_float_wav(dir.path() / "loud.wav", rate, loud);
+  write_float_wav(dir.path() / "clipped.wav", rate, clipped);
+  std::map<std::string, std::string> degraded;
+  for (const std::string name : {"loud", "clipped"}) {
+    const CliResult r = run_cli({"run", with_talker(name + ".json", name + ".wav"), "-o", dir / name, "--no-score"});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    std::ifstream f(dir.path() / name / "alice-to-bob" / "degraded.wav", std::ios::binary);
+    degraded[name] = std::string(std::istreambuf_iterator<char>(f), {});
+  }
+  EXPECT_GT(degraded["loud"].size(), 1000u);
+  EXPECT_TRUE(degraded["loud"] == degraded["clipped"]) << "the loud file's call sent other audio than its clipped copy's";
 }
 
 // Peers "a-to-a" and "a": both directions' folders would be "a-to-a-to-a", and `run` wrote one
