@@ -29,6 +29,8 @@ const char* to_string(DropCause cause) {
       return "corruption";
     case DropCause::kTrace:
       return "trace";
+    case DropCause::kAfterCall:
+      return "after_call";
   }
   return "?";
 }

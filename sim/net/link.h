@@ -33,8 +33,10 @@ struct PacketInfo {
   int64_t size_bytes = 0;  // the RTP packet (header + payload); the link adds rate.overhead_bytes
 };
 
-enum class DropCause : uint8_t { kNone, kRandomLoss, kQueueOverflow, kOutage, kCorruption, kTrace };
-inline constexpr size_t kDropCauseCount = 6;
+// kAfterCall is not the link's: a call marks a copy whose arrival comes after its receiver has
+// stopped playing (peer::Direction), lost to the call however late it would have come.
+enum class DropCause : uint8_t { kNone, kRandomLoss, kQueueOverflow, kOutage, kCorruption, kTrace, kAfterCall };
+inline constexpr size_t kDropCauseCount = 7;
 const char* to_string(DropCause cause);  // "", "random_loss", "queue_overflow", ...
 
 // The fate of one copy of a packet. Dropped copies are reported too (cause != kNone, arrival

@@ -68,7 +68,15 @@ void Direction::send_frame(size_t k) {
   if (auto packet = sender_.take(k)) {
     scratch_.clear();
     link_.send(now, sim::net::PacketInfo{k, static_cast<int64_t>(packet->bytes.size())}, scratch_);
-    for (const auto& d : scratch_) {
+    for (auto& d : scratch_) {
+      // Playout stops at the latest at talk end + max_drain (playout_finished): a copy arriving
+      // then or later is never played, nor seen by the receiver. It was counted as received (at
+      // 1 kbit/s with cross traffic packets came 115 days of simulated time later: 500 received,
+      // 0 % loss, a network delay mean of 5e9 ms) and kept playout waiting up to max_drain.
+      if (d.delivered() && d.arrival >= call_end()) {
+        d.cause = sim::net::DropCause::kAfterCall;
+        d.arrival = sim::Timestamp::infinite();
+      }
       packets_.push_back(PacketRecord{packet->sequence, packet->timestamp, d});
       stats_.add(d);
       if (d.duplicate) ++duplicates_;
@@ -97,10 +105,12 @@ void Direction::tick(int64_t n) {
     sim_->schedule_at(next, setup_.name + " tick", [this, n] { tick(n + 1); }, sim::Order::kAfterArrivals);
 }
 
+sim::Timestamp Direction::call_end() const { return sim::Timestamp::zero() + setup_.duration + setup_.max_drain; }
+
 bool Direction::playout_finished(sim::Timestamp next_tick) const {
   const sim::Timestamp talk_end = sim::Timestamp::zero() + setup_.duration;
   if (next_tick < talk_end) return false;
-  if (next_tick >= talk_end + setup_.max_drain) return true;
+  if (next_tick >= call_end()) return true;
   if (frames_sent_ < sender_.frame_count()) return false;
   if (!last_delivered_end_) return true;  // nothing was ever delivered
   if (next_tick <= last_arrival_) return false;

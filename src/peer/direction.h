@@ -60,6 +60,9 @@ class Direction {
   void send_frame(size_t k);
   void tick(int64_t n);
   bool playout_finished(sim::Timestamp next_tick) const;
+  // When this direction's playout stops at the latest (talk end + max_drain): copies arriving then
+  // or later are lost to the call (DropCause::kAfterCall).
+  sim::Timestamp call_end() const;
   sim::Timestamp capture_time(uint32_t rtp_timestamp) const;
 
   DirectionSetup setup_;

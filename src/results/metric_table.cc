@@ -110,10 +110,11 @@ std::vector<MetricInfo> build() {
       m("packets_sent", K::kCount, W::kNeither, none, false,
         "RTP packets the sender sent (one codec frame each; DTX pauses send none)"),
       m("packets_received", K::kCount, W::kLower, rel_tol(0.01), false,
-        "distinct sent packets that reached the receiver (duplicates counted once)"),
+        "distinct sent packets that reached the receiver before its playout stopped (duplicates counted once)"),
       m("packets_lost", K::kCount, W::kHigher, abs_tol(5), false, "packets_sent - packets_received"),
       m("packet_loss_ratio", K::kRatio, W::kHigher, abs_tol(0.01), false,
-        "packets_lost / packets_sent: network loss"),
+        "packets_lost / packets_sent: network loss, and packets arriving after playout stopped (talk end + 2 s; "
+        "cause after_call in packets.csv and lost_by_cause)"),
       m("packets_discarded_late", K::kCount, W::kHigher, abs_tol(5), false,
         "packets that arrived but were discarded by the jitter buffer (too late, undecodable or flushed)"),
       m("late_discard_ratio", K::kRatio, W::kHigher, abs_tol(0.01), true,
