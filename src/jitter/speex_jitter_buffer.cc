@@ -20,10 +20,9 @@ SpeexJitterBuffer::SpeexJitterBuffer(const SpeexJitterConfig& config, std::uniqu
       stats_(sample_rate_hz),
       intake_(*decoder_, sample_rate_hz, std::move(fec_probe), stats_),
       use_fec_(config.use_fec) {
-  const int step = frame_ * intake_.ticks_per_sample();  // 10 ms in RTP ticks
-  jb_.reset(jitter_buffer_init(step));
+  jb_.reset(jitter_buffer_init(static_cast<int>(to_units(frame_))));  // one 10 ms step
   if (!jb_) throw std::runtime_error("speexdsp: jitter_buffer_init failed");
-  auto margin = static_cast<spx_int32_t>(std::lround(config.margin_ms * 48.0));
+  auto margin = static_cast<spx_int32_t>(std::lround(config.margin_ms * kUnitsPerSecond / 1000.0));
   spx_int32_t late_rate = std::clamp(config.max_late_rate_pct, 1, 100);
   jitter_buffer_ctl(jb_.get(), JITTER_BUFFER_SET_MARGIN, &margin);
   jitter_buffer_ctl(jb_.get(), JITTER_BUFFER_SET_MAX_LATE_RATE, &late_rate);
@@ -35,12 +34,11 @@ void SpeexJitterBuffer::insert(ReceivedPacket packet) {
 
 void SpeexJitterBuffer::store(StoredPacket p) {
   history_.insert(p.position, p.arrival);
-  const int k = intake_.ticks_per_sample();
   JitterBufferPacket jp{};
   jp.data = reinterpret_cast<char*>(p.payload.data());
   jp.len = static_cast<spx_uint32_t>(p.payload.size());
-  jp.timestamp = intake_.rtp_timestamp(p.position);
-  jp.span = static_cast<spx_uint32_t>(p.duration * k);
+  jp.timestamp = static_cast<spx_uint32_t>(to_units(p.position));
+  jp.span = static_cast<spx_uint32_t>(to_units(p.duration));
   jp.sequence = static_cast<spx_uint16_t>(p.sequence & 0xffff);
   jp.user_data = next_id_;
   jitter_buffer_put(jb_.get(), &jp);  // copies the payload
@@ -51,16 +49,14 @@ void SpeexJitterBuffer::store(StoredPacket p) {
 
 // One jitter_buffer_get: appends what speexdsp says to play at its pointer.
 void SpeexJitterBuffer::fetch() {
-  const int k = intake_.ticks_per_sample(), q = producer_.plc_quantum();
-  auto plc_len = [&](int64_t ticks) {
-    return static_cast<int>(std::max<int64_t>(q, (ticks / k + q - 1) / q * q));
-  };
+  const int q = producer_.plc_quantum();
+  auto plc_len = [&](int64_t samples) { return static_cast<int>(std::max<int64_t>(q, (samples + q - 1) / q * q)); };
   std::vector<char> buf(std::max<size_t>(1, max_payload_));
   JitterBufferPacket jp{};
   jp.data = buf.data();
   jp.len = static_cast<spx_uint32_t>(buf.size());
   spx_int32_t offset = 0;
-  const int r = jitter_buffer_get(jb_.get(), &jp, frame_ * k, &offset);
+  const int r = jitter_buffer_get(jb_.get(), &jp, static_cast<spx_int32_t>(to_units(frame_)), &offset);
   auto it = r == JITTER_BUFFER_OK ? pending_.find(jp.user_data) : pending_.end();
   if (it != pending_.end()) {
     StoredPacket packet = std::move(it->second.packet);
@@ -69,9 +65,9 @@ void SpeexJitterBuffer::fetch() {
     packet.payload.assign(buf.begin(), buf.begin() + jp.len);
     const int64_t unplayed = std::max<int64_t>(0, packet.position - std::max(next_position_, recovered_until_));
     if (offset > 0 && unplayed > 0)
-      producer_.fill_gap(plc_len(std::min<int64_t>(offset, unplayed * k)), intake_.dtx_seen(), queue_);
-    if (offset < 0) stats_.samples_removed(static_cast<uint64_t>(-offset / k));
-    const int64_t from = packet.position + std::max<int64_t>(0, -offset / k);
+      producer_.fill_gap(plc_len(std::min<int64_t>(from_units(offset), unplayed)), intake_.dtx_seen(), queue_);
+    if (offset < 0) stats_.samples_removed(static_cast<uint64_t>(from_units(-offset)));
+    const int64_t from = packet.position + std::max<int64_t>(0, from_units(-offset));
     if (producer_.decode(packet, from, queue_) == 0) producer_.conceal(frame_, queue_);
     next_position_ = packet.end();
     started_ = true;
@@ -80,15 +76,15 @@ void SpeexJitterBuffer::fetch() {
   if (!started_) {
     producer_.silence(frame_, queue_);
   } else if (r == JITTER_BUFFER_MISSING && next_position_ < recovered_until_) {
-    next_position_ += static_cast<int64_t>(jp.span) / k;  // already played from FEC
+    next_position_ += from_units(jp.span);  // already played from FEC
   } else if (r == JITTER_BUFFER_MISSING && use_fec_ && recover_fec()) {
-    next_position_ += static_cast<int64_t>(jp.span) / k;
+    next_position_ += from_units(jp.span);
   } else if (r == JITTER_BUFFER_INSERTION) {
-    const int n = plc_len(jp.span);
+    const int n = plc_len(from_units(jp.span));
     producer_.insert_plc(n, queue_);
     stats_.samples_inserted(static_cast<uint64_t>(n));
   } else {
-    const int n = plc_len(jp.span);
+    const int n = plc_len(from_units(jp.span));
     producer_.fill_gap(n, intake_.dtx_seen(), queue_);
     next_position_ += n;
   }
@@ -130,7 +126,7 @@ PlayoutFrame SpeexJitterBuffer::pull(sim::Timestamp now) {
   frame.played = played_spans(metas, intake_);
   const auto left = static_cast<int64_t>(queue_.size());
   if (put_ > 0)
-    jitter_buffer_remaining_span(jb_.get(), static_cast<spx_uint32_t>(left * intake_.ticks_per_sample()));
+    jitter_buffer_remaining_span(jb_.get(), static_cast<spx_uint32_t>(to_units(left)));
   if (started_) {
     const sim::Timestamp end = now + sim::Duration::nanos(int64_t{10000000} + left * 1000000000 / rate_);
     current_delay_ms_ = history_.delay_ms(next_position_, end);

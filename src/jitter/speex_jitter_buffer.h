@@ -1,6 +1,7 @@
 // SpeexJitterBuffer: speexdsp's adaptive jitter buffer (speex/speex_jitter.h) behind the
 // JitterBuffer interface. speexdsp decides what to play; this class feeds it packets (timestamps
-// and spans in 48 kHz RTP ticks, so wrap-around matches RTP) and every 10 ms asks it for 10 ms:
+// and spans in eighths of a millisecond from the stream's start, kUnitsPerSecond) and every 10 ms
+// asks it for 10 ms:
 //   JITTER_BUFFER_OK        -> decode (skipping a negative start offset, concealing a positive one)
 //   JITTER_BUFFER_MISSING   -> decoder PLC with fade (AudioProducer)
 //   JITTER_BUFFER_INSERTION -> decoder PLC labelled as inserted (its way to grow the delay)
@@ -8,6 +9,12 @@
 // own delay adaptation. speexdsp drops late packets silently; they are counted as
 // inserted - returned - still buffered. It exposes no target, so target_delay_ms() reports the
 // current delay.
+// Units: speexdsp keeps its arrival timings and its delay decisions in 16-bit integers of the
+// caller's timestamp unit. In 48 kHz RTP ticks they overflowed at 682 ms: a margin_ms of 700
+// played at 36 ms with 16 % of the packets dropped late, and printed libspeexdsp's "negative
+// buffering, your code might be broken" warnings. Eighths of a millisecond hold +-4 s (margin_ms
+// is limited to 3000 ms, and to 150 packets: speexdsp holds 200) and every packet edge of Opus
+// (2.5 ms steps) exactly.
 // In-band FEC (use_fec): speexdsp cannot show its next packet, but this class keeps a copy of every
 // packet it put; when speexdsp reports the packet due as MISSING and the packet after it is already
 // here with FEC for it, the lost frame is rebuilt from that FEC, and the MISSING answers speexdsp
@@ -52,6 +59,10 @@ class SpeexJitterBuffer final : public JitterBuffer {
   // MISSING at the pointer: rebuilds the frame from the next packet's FEC; false when it cannot.
   bool recover_fec();
   void forget_old();
+  // speexdsp's timestamp units for a number of samples at the codec rate, and back (rounded down).
+  int64_t to_units(int64_t samples) const { return samples * kUnitsPerSecond / rate_; }
+  int64_t from_units(int64_t units) const { return units * rate_ / kUnitsPerSecond; }
+  static constexpr int64_t kUnitsPerSecond = 8000;
 
   std::unique_ptr<codec::Decoder> decoder_;
   int rate_, frame_;

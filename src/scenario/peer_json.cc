@@ -235,7 +235,7 @@ jitter::JitterBufferConfig parse_jitter_buffer(const JsonNode& n, const PeerPars
     n.expect_keys({"type", "margin_ms", "max_late_rate_pct", "fec"});
     j.kind = jitter::JitterBufferKind::kSpeex;
     j.speex.use_fec = n.boolean_or("fec", j.speex.use_fec);
-    j.speex.margin_ms = n.number_or("margin_ms", j.speex.margin_ms, Range::closed(0, 5000));
+    j.speex.margin_ms = n.number_or("margin_ms", j.speex.margin_ms, Range::closed(0, 3000));
     j.speex.max_late_rate_pct = static_cast<int>(n.integer_or("max_late_rate_pct", j.speex.max_late_rate_pct, Range::closed(0, 100)));
   } else {
     n.expect_keys({"type", "min_delay_ms", "max_delay_ms", "start_delay_ms", "quantile", "forget_factor",

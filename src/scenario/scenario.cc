@@ -123,6 +123,30 @@ void check_plugins(const Scenario& s, const JsonNode& peers) {
   }
 }
 
+// speexdsp holds at most 200 packets (SPEEX_JITTER_MAX_BUFFER_SIZE): a margin longer than 150 of
+// the sender's packets (50 kept for the jitter above it) fills it, and speexdsp then drops the
+// oldest packets (a 4000 ms margin on 20 ms packets dropped 211 of 400 and concealed). The
+// timestamp unit bounds it at 3000 ms too (peer_json.cc).
+void check_speex_margins(const Scenario& s, const JsonNode& peers) {
+  constexpr int kSpeexPackets = 150;
+  for (const Direction& d : s.directions) {
+    const jitter::JitterBufferConfig& jb = s.peers.at(d.to).jitter_buffer;
+    if (jb.kind != jitter::JitterBufferKind::kSpeex) continue;
+    const int frame_ms = s.peers.at(d.from).codec.frame_ms;
+    const double most = static_cast<double>(kSpeexPackets) * frame_ms;
+    if (jb.speex.margin_ms > most) {
+      char text[256];
+      std::snprintf(text, sizeof text,
+                    "margin_ms %g is more than speexdsp can hold of %s's %d ms packets: it holds 200 packets, "
+                    "50 of them kept for the jitter, so the margin is at most %g ms",
+                    jb.speex.margin_ms, d.from.c_str(), frame_ms, most);
+      const JsonNode& buffer = peers.at(d.to).at("jitter_buffer");
+      if (auto margin = buffer.find("margin_ms")) margin->fail(text);
+      buffer.fail(text);
+    }
+  }
+}
+
 }  // namespace
 
 std::string other_document_message(const nlohmann::json& doc, std::string_view not_what) {
@@ -160,6 +184,7 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& file, cons
   parse_links(root.at("links"), base_dir, s);
   check_receiver_settings(peers, s);
   check_plugins(s, peers);
+  check_speex_margins(s, peers);
 
   if (auto sc = root.find("scoring")) {
     sc->expect_keys({"pesq", "window_s"});

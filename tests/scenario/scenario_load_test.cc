@@ -204,6 +204,19 @@ TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
             "bad.json: /peers/alice/clock_drift_ppm: 'alice' receives no direction of this call; "
             "clock_drift_ppm is a receiver setting and would have no effect");
 
+  // A speex margin the library cannot hold: it keeps 200 packets (150 for the margin) and 16-bit
+  // delays (3000 ms in its 1/8 ms unit); beyond, it dropped packets and played early.
+  doc = good();
+  doc["peers"]["bob"]["jitter_buffer"] = {{"type", "speex"}, {"margin_ms", 1600}};
+  doc["peers"]["alice"]["codec"]["frame_ms"] = 10;
+  EXPECT_EQ(error_of(doc),
+            "bad.json: /peers/bob/jitter_buffer/margin_ms: margin_ms 1600 is more than speexdsp can hold of alice's "
+            "10 ms packets: it holds 200 packets, 50 of them kept for the jitter, so the margin is at most 1500 ms");
+  doc["peers"]["alice"]["codec"]["frame_ms"] = 20;
+  EXPECT_NO_THROW(parse_scenario(doc, "bad.json", kData));
+  doc["peers"]["bob"]["jitter_buffer"]["margin_ms"] = 3000.5;
+  EXPECT_EQ(error_of(doc), "bad.json: /peers/bob/jitter_buffer/margin_ms: 3000.5 is not in [0, 3000]");
+
   const testing_util::ScratchDir scratch("malformed");
   const std::string path = (scratch / "malformed.json").string();
   std::ofstream(path) << "{\"name\": \"x\",\n \"peers\": {,}}";
