@@ -124,7 +124,9 @@ LinkStats LinkStatsCollector::finish() const {
     }
     highest = std::max(highest, arrived[k]);
   }
-  if (!arrived.empty()) s.jitter_ms = jitter;
+  // RFC 3550's estimate needs a pair of arrivals; after one packet it is its initial 0, not a
+  // measurement (the RTP figures and the metric say "not measured" there too).
+  if (arrived.size() >= 2) s.jitter_ms = jitter;
   delay_figures(delays_ms, s);
   ipdv_figures(packets_, s);
   burst_figures(lost, s);

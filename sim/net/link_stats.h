@@ -32,8 +32,9 @@ struct LinkStats {
   uint64_t corrupted_delivered = 0;                       // copies delivered with a flipped bit
   uint64_t reordered = 0;
   // Figures below are kNotMeasured (NaN) when there was no sample to measure them on: a link
-  // that sent nothing has no loss rate, one that delivered nothing no delay, PDV or jitter, one
-  // with fewer than two consecutive arrivals no IPDV, a lossless one no mean burst length.
+  // that sent nothing has no loss rate, one that delivered nothing no delay or PDV, one that
+  // delivered fewer than two no interarrival jitter, one with fewer than two consecutive arrivals
+  // no IPDV, a lossless one no mean burst length.
   double loss_rate = kNotMeasured;  // lost / sent
   double delay_mean_ms = kNotMeasured, delay_p50_ms = kNotMeasured, delay_p95_ms = kNotMeasured;
   double delay_p99_ms = kNotMeasured, delay_min_ms = kNotMeasured, delay_max_ms = kNotMeasured;

@@ -34,6 +34,20 @@ TEST(LinkStats, Rfc3550JitterOnAlternatingTransit) {
   EXPECT_DOUBLE_EQ(s.delay_max_ms, 30);
 }
 
+// One arrival is no interarrival pair: the estimate's initial 0 was reported as the final jitter
+// (0.0 ms) where the RTP figures and the metric say "not measured". Two arrivals are a measurement.
+TEST(LinkStats, JitterNeedsTwoArrivals) {
+  LinkStatsCollector one;
+  one.add(packet(0, 0, 40));
+  one.add(packet(1, 20, -1));
+  EXPECT_TRUE(std::isnan(one.finish().jitter_ms));
+  EXPECT_DOUBLE_EQ(one.finish().delay_mean_ms, 40);
+  LinkStatsCollector two;
+  two.add(packet(0, 0, 40));
+  two.add(packet(1, 20, 56));
+  EXPECT_DOUBLE_EQ(two.finish().jitter_ms, 1.0);  // |D| = 16 ms, J = 16/16
+}
+
 TEST(LinkStats, NearestRankPercentiles) {
   LinkStatsCollector c;
   // Delays 1..100 ms, sent in a shuffled order (i·37 mod 100) with 1 s spacing.
