@@ -220,7 +220,9 @@ Losses losses(const DirectionResult& d) {
   l.received = static_cast<int64_t>(delivered.size());
   l.duplicates = copies - l.received;
   l.lost = l.sent - l.received;
-  l.late = static_cast<int64_t>(d.jitter.packets_discarded);
+  // Discarded by the jitter buffer, or before it (not RTP, or RFC 3550's sequence check: a packet
+  // 167 behind was counted as received yet neither played nor discarded).
+  l.late = static_cast<int64_t>(d.jitter.packets_discarded) + d.discarded_on_arrival;
   return l;
 }
 

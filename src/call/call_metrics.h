@@ -18,7 +18,7 @@ struct Losses {
   int64_t received = 0;    // distinct ones the network delivered
   int64_t lost = 0;        // sent - received
   int64_t duplicates = 0;  // delivered copies beyond the first of each
-  int64_t late = 0;        // received but discarded by the jitter buffer
+  int64_t late = 0;        // received but discarded by the jitter buffer or before it (Receiver)
 };
 Losses losses(const DirectionResult& d);
 

@@ -1,5 +1,7 @@
 #include "peer/receiver.h"
 
+#include <algorithm>
+
 namespace callsim::peer {
 
 namespace {
@@ -21,13 +23,22 @@ Receiver::Receiver(std::unique_ptr<jitter::JitterBuffer> buffer, int output_rate
 void Receiver::on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes, uint32_t sent_timestamp) {
   rtp::ReceiveOutcome outcome = depacketizer_.receive(bytes, arrival);
   arrivals_.push_back(ArrivalRecord{arrival, std::move(bytes)});
-  if (!outcome.ok() || outcome.packet->arrival.kind == rtp::ArrivalKind::kBadJump) return;
+  if (!outcome.ok() || outcome.packet->arrival.kind == rtp::ArrivalKind::kBadJump) {
+    refused_sent_.insert(sent_timestamp);
+    return;
+  }
+  buffered_sent_.insert(sent_timestamp);
   rtp::ReceivedPacket& p = *outcome.packet;
   // The first packet buffered under a header timestamp is the one a buffer plays there.
   sent_timestamps_.emplace(p.header.timestamp, sent_timestamp);
   header_timestamp_corrupted_ = header_timestamp_corrupted_ || p.header.timestamp != sent_timestamp;
   buffer_->insert(jitter::ReceivedPacket{p.header.sequence, p.header.timestamp, p.header.marker,
                                          std::move(p.payload), arrival});
+}
+
+int64_t Receiver::discarded_on_arrival() const {
+  return static_cast<int64_t>(std::count_if(refused_sent_.begin(), refused_sent_.end(),
+                                            [&](uint32_t ts) { return !buffered_sent_.count(ts); }));
 }
 
 uint32_t Receiver::sent_timestamp_of(uint32_t played) const {

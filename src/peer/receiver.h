@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "audio/audio.h"
@@ -58,6 +59,10 @@ class Receiver {
   const std::vector<FrameRecord>& frames() const { return frames_; }
   const std::vector<ArrivalRecord>& arrivals() const { return arrivals_; }
   const rtp::Depacketizer& depacketizer() const { return depacketizer_; }
+  // Sent packets (by sent timestamp) whose every arriving copy was discarded before the jitter
+  // buffer: not parsable as RTP, or RFC 3550 A.1's sequence check (more than 100 behind, or a
+  // jump beyond 3000). They arrived and were never played, like a late discard.
+  int64_t discarded_on_arrival() const;
   jitter::JitterStats jitter_stats() const { return buffer_->stats(); }
   double buffer_delay_ms() const { return buffer_->current_delay_ms(); }
   // Capture time of the latest real (decoded or FEC) audio played so far, and when it was played.
@@ -73,6 +78,7 @@ class Receiver {
 
   CaptureClock capture_clock_;
   std::map<uint32_t, uint32_t> sent_timestamps_;  // header timestamp -> sent one, of every packet buffered
+  std::set<uint32_t> buffered_sent_, refused_sent_;  // sent timestamps of copies buffered / refused
   bool header_timestamp_corrupted_ = false;        // some header timestamp differs from the sent one
   audio::Signal output_;
   std::vector<FrameRecord> frames_;

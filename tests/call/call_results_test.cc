@@ -402,6 +402,25 @@ TEST(CallResults, PacketsQueuedPastTheEndOfPlayoutAreEffectiveLoss) {
               1e-12);
 }
 
+// Packets reordered by more than 100 sequence numbers fail RFC 3550 A.1's check and never reach the
+// jitter buffer: they were counted as received, but neither played nor discarded (2 of 500 on this
+// path). They count as discarded now, so received = played + discarded + still queued holds.
+TEST(CallResults, PacketsTheRtpCheckRefusesCountAsDiscarded) {
+  const json doc = {{"name", "misorder"},
+                    {"duration_s", 10},
+                    {"seed", 1},
+                    {"peers", {{"alice", {{"talker", "en_female"}}}, {"bob", json::object()}}},
+                    {"links", {{"alice->bob", {{"delay", {{"base_ms", 10}, {"jitter_ms", 500}, {"distribution", "pareto"},
+                                                          {"reorder_by_jitter", true}}}}}}},
+                    {"scoring", {{"pesq", false}}}};
+  const CallResult r = run(doc, false);
+  const DirectionResult& d = direction(r, "alice->bob");
+  ASSERT_GT(d.discarded_on_arrival, 0) << "the path no longer reorders by more than 100 packets";
+  EXPECT_EQ(d.rtp.received + d.discarded_on_arrival, d.metrics.at("packets_received"));
+  EXPECT_EQ(d.metrics.at("packets_discarded_late"),
+            static_cast<double>(d.jitter.packets_discarded) + static_cast<double>(d.discarded_on_arrival));
+}
+
 // BurstR: result.json gives it as measured and as the rating applied it (G.107's 1..8). Random
 // loss often measures below 1 (seed 1: 0.93), which the rating treats as 1.
 TEST(CallResults, EmodelInputsGiveBurstRAsMeasuredAndAsApplied) {
