@@ -84,6 +84,8 @@ Scenario load_scenario(const std::string& path);
 // A talker file quieter than this beside its mean (its RMS around a constant offset) is silent, and
 // one shorter than kShortTalkerS repeats too often to be speech: input_notes says so.
 constexpr double kSilentTalkerDbfs = -70.0;
+// A talker's DC offset from this level on is noted (input_notes).
+constexpr double kDcOffsetNoteDbfs = -50.0;
 constexpr double kShortTalkerS = 1.0;
 
 // Remarks about the inputs worth a line on stderr (a talker file with several channels is mixed

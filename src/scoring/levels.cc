@@ -34,8 +34,15 @@ FrameLevels frame_levels(AudioStream& s) {
     const std::vector<float> x = s.read(first_sample, frame_start(last, rate) - first_sample);
     for (int64_t f = chunk; f < last; ++f) {
       const int64_t a = frame_start(f, rate) - first_sample, b = frame_start(f + 1, rate) - first_sample;
-      double e = 0;
-      for (int64_t i = a; i < b; ++i) e += static_cast<double>(x[static_cast<size_t>(i)]) * x[static_cast<size_t>(i)];
+      // The frame's power about its own mean: a DC offset is no sound (the codec removes it, and
+      // P.862's input filter), but counted in it read every pause of an offset file as speech.
+      double sum = 0, e = 0;
+      for (int64_t i = a; i < b; ++i) sum += static_cast<double>(x[static_cast<size_t>(i)]);
+      const double mean = sum / static_cast<double>(b - a);
+      for (int64_t i = a; i < b; ++i) {
+        const double v = static_cast<double>(x[static_cast<size_t>(i)]) - mean;
+        e += v * v;
+      }
       out.db.push_back(10.0 * quality::detmath::log10(2.0 * e / static_cast<double>(b - a) + 1e-20));
     }
   }

@@ -1,7 +1,9 @@
 // 10 ms frame levels of a whole stream, computed in one streaming pass (memory: one double per
 // frame, 2.9 MB for an hour). They give the automatic window boundaries, the reference's speech
 // activity per window, the degraded signal's speech activity (has speech been received?) and the
-// envelopes of the coarse delay search. Levels are computed at the stream's own rate.
+// envelopes of the coarse delay search. Levels are computed at the stream's own rate, as each
+// frame's power about its own mean: a DC offset is no sound (a talker 1 % off zero read its pauses
+// as speech).
 #pragma once
 
 #include <cstddef>
@@ -16,7 +18,7 @@ constexpr double kRelativeFloorDb = 35.0;  // active: within this of the loud fr
 constexpr double kAbsoluteFloorDb = -70.0;  // ... and above this (dB re a full-scale sine)
 
 struct FrameLevels {
-  std::vector<double> db;  // per frame: 10 log10(2 * mean square + 1e-20)
+  std::vector<double> db;  // per frame: 10 log10(2 * variance + 1e-20) (the mean square about its mean)
   double p95_db = -200;    // 95th percentile frame level
   double threshold_db = kAbsoluteFloorDb;  // max(floor, p95 - 35 dB)
 

@@ -56,6 +56,23 @@ TEST(WindowPlan, WindowsAreInTimeOrderWithoutOverlap) {
   }
 }
 
+// A DC offset is no sound: a frame's level is its power about its own mean. With the offset
+// counted, a talker 1 % off zero read its pauses as speech (7.4 -> 9.99 s of reference speech, and
+// speech_received_ratio 0.746 at 2.6 % loss on the speech the codec sent without the offset).
+TEST(WindowPlan, FrameLevelsIgnoreADcOffset) {
+  audio::Signal clean = talker("en_female", 8000);
+  audio::Signal offset = clean;
+  for (float& v : offset.samples) v += 0.01f;  // -40 dBFS
+  auto a = memory_stream(clean, "clean");
+  auto b = memory_stream(offset, "offset");
+  const FrameLevels lc = frame_levels(*a), lo = frame_levels(*b);
+  ASSERT_EQ(lc.db.size(), lo.db.size());
+  const long n = static_cast<long>(lc.db.size());
+  EXPECT_GT(lc.active_seconds(0, n), 3.0);
+  EXPECT_NEAR(lo.active_seconds(0, n), lc.active_seconds(0, n), 0.02);
+  EXPECT_NEAR(lo.p95_db, lc.p95_db, 0.05);
+}
+
 TEST(WindowPlan, AutomaticWindowsTileTheCallAndCutInPauses) {
   const audio::Signal ref = concat({talker("en_female", 8000), talker("de_male", 8000), talker("en_male", 8000),
                                     talker("de_female", 8000)});  // about 41 s
