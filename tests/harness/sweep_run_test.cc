@@ -302,6 +302,48 @@ TEST(Sweep, RefusesAForeignOutputFolderAndRemovesCallsOfAnEarlierSuite) {
   EXPECT_EQ(read_results(dir / "out" / "results.jsonl").records.size(), 3u);
 }
 
+// A matrix gained an axis between two sweeps into one folder: the earlier sweep's call "grid/3g" is
+// a folder around this sweep's "grid/3g/s1". This sweep's calls were written inside it, and the
+// stale-call cleanup then removed that folder whole, with them: results.jsonl listed 6 calls whose
+// folders were gone, and the sweep exited 0. Now the stale call loses only its own files.
+TEST(Sweep, AnEarlierCallAroundThisSweepsCallsLosesOnlyItsOwnFiles) {
+  TempDir dir;
+  const json m = {{"matrix", "grid"},
+                  {"base", testutil::short_call("call")},
+                  {"axes", {{"network", {"good_wifi", "3g"}}}}};
+  testutil::write_json(dir / "networks.json", m);
+  const std::vector<Job> two = expand_suites({(dir / "networks.json").string()});
+  ASSERT_EQ(run_sweep(two, quiet_options(dir / "out", 2)).calls, 2u);
+  ASSERT_TRUE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "job.json"));
+
+  const SweepReport r = run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+  EXPECT_EQ(r.exit_code(), 0);
+  EXPECT_EQ(r.ran, 6u);
+  EXPECT_EQ(r.stale_removed, 2u);
+  const ResultLines lines = read_results(dir / "out" / "results.jsonl");
+  ASSERT_EQ(lines.records.size(), 6u);
+  for (const auto& record : lines.records)
+    EXPECT_TRUE(fs::exists(dir / "out" / record.at("dir").get<std::string>() / "result.json")) << record.at("id");
+  // The earlier calls' own files are gone: nothing under calls/ but this sweep's calls.
+  for (const char* network : {"good_wifi", "3g"}) {
+    const fs::path earlier = dir / "out" / "calls" / "grid" / network;
+    EXPECT_FALSE(fs::exists(earlier / "job.json")) << network;
+    EXPECT_FALSE(fs::exists(earlier / "result.json")) << network;
+    EXPECT_FALSE(fs::exists(earlier / "alice-to-bob")) << network;
+  }
+  size_t results = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "out" / "calls"))
+    results += e.path().filename() == "result.json";
+  EXPECT_EQ(results, 6u);
+
+  // And back: the earlier sweep's calls replace the folders that held this one's.
+  const SweepReport back = run_sweep(two, quiet_options(dir / "out", 2));
+  EXPECT_EQ(back.ran, 2u);
+  EXPECT_TRUE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "result.json"));
+  EXPECT_FALSE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "s1"));
+  EXPECT_EQ(read_results(dir / "out" / "results.jsonl").records.size(), 2u);
+}
+
 TEST(Sweep, ShardsRunEveryNthJob) {
   TempDir dir;
   SweepOptions o = quiet_options(dir / "s2", 1);

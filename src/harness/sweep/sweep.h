@@ -13,7 +13,8 @@
 // The output folder must be new, empty or a sweep's output (results.jsonl or calls/); anything else
 // is refused (InputError) before anything runs. When the sweep is done, call folders under calls/
 // that are not in its job list (an earlier sweep of another suite, or of another shard, into the
-// same folder) are removed, so the folder holds exactly the calls results.jsonl lists.
+// same folder) are removed — of one that holds this sweep's calls, only its own files — so the
+// folder holds exactly the calls results.jsonl lists.
 #pragma once
 
 #include <cstdint>
