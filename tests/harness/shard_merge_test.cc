@@ -205,6 +205,33 @@ TEST(ShardMerge, TheOutputFolderIsReplacedWholeAndNeverHoldsAnInput) {
   EXPECT_TRUE(fs::exists(dir / "out" / "s1" / "results.jsonl"));
 }
 
+// Merge replaces its output folder whole, so a folder that merely held a calls/ folder (a user's
+// project with calls/2026-12-01/, src/ and notes) was wiped. It is refused now, as `run` refuses one.
+TEST(ShardMerge, RefusesAProjectFolderThatHoldsACallsFolder) {
+  TempDir dir;
+  const auto suites = write_suite(dir.path());
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "full", {"-j", "2"}), log), 0) << testutil::read_text(log);
+  testutil::write_text(dir / "project" / "calls" / "2026-12-01" / "rec.wav", "customer call recording");
+  testutil::write_text(dir / "project" / "calls" / "2026-12-01" / "result.json", "{\"run\": 1}\n");
+  testutil::write_text(dir / "project" / "src" / "main.c", "int main(){}\n");
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "project").string()}, log), 2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "project").string() + ": exists and is not a sweep's output folder (it holds src"),
+            std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_EQ(testutil::read_text(dir / "project" / "src" / "main.c"), "int main(){}\n");
+  EXPECT_EQ(testutil::read_text(dir / "project" / "calls" / "2026-12-01" / "rec.wav"), "customer call recording");
+  EXPECT_FALSE(fs::exists(dir / "project" / "results.jsonl"));
+  // The sweep refuses it too, before anything runs.
+  EXPECT_EQ(testutil::run(sweep_args(suites, dir / "project", {}), log), 2);
+  EXPECT_TRUE(fs::exists(dir / "project" / "calls" / "2026-12-01" / "result.json"));
+  // A merge output is merged into again.
+  ASSERT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "merged").string()}, log), 0)
+      << testutil::read_text(log);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "merged").string()}, log), 0)
+      << testutil::read_text(log);
+}
+
 TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
   TempDir dir;
   const auto suites = write_suite(dir.path());

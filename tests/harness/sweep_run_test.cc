@@ -344,6 +344,61 @@ TEST(Sweep, AnEarlierCallAroundThisSweepsCallsLosesOnlyItsOwnFiles) {
   EXPECT_EQ(read_results(dir / "out" / "results.jsonl").records.size(), 2u);
 }
 
+// Any folder holding a results.jsonl or a calls/ folder counted as a sweep's output: a project
+// folder with its own calls/2026-12-01/ had that folder removed as a stale call, beside src/ and
+// notes a sweep never writes. A sweep's output now holds only what a sweep writes, as callsim writes it.
+TEST(Sweep, RefusesAFolderHoldingWhatASweepDoesNotWrite) {
+  TempDir dir;
+  const auto project = [&](const fs::path& p, bool notes) {
+    testutil::write_text(p / "calls" / "2026-12-01" / "rec.wav", "customer call recording");
+    testutil::write_text(p / "calls" / "2026-12-01" / "result.json", "{\"run\": 1}\n");
+    if (notes) testutil::write_text(p / "NOTES.md", "notes");
+  };
+  project(dir / "with_notes", true);
+  project(dir / "calls_only", false);
+  for (const char* name : {"with_notes", "calls_only"}) {
+    try {
+      run_sweep(six_jobs(dir), quiet_options(dir / name, 1));
+      ADD_FAILURE() << name << ": not refused";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), (dir / name).string());
+      EXPECT_NE(std::string(e.what()).find("exists and is not a sweep's output folder"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(testutil::read_text(dir / name / "calls" / "2026-12-01" / "rec.wav"), "customer call recording");
+    EXPECT_FALSE(fs::exists(dir / name / "results.jsonl"));
+  }
+
+  // A sweep's folder stays one, with the JUnit file the README's gate writes beside it.
+  ASSERT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).calls, 6u);
+  testutil::write_text(dir / "out" / "junit.xml", "<testsuites/>");
+  EXPECT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).resumed, 6u);
+  // Not with a file a sweep does not write, a loose file under calls/, a call folder of another
+  // program or a results.jsonl callsim cannot read.
+  const auto refused = [&](const std::string& what) {
+    try {
+      run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+      ADD_FAILURE() << what << ": not refused";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  testutil::write_text(dir / "out" / "NOTES.md", "notes");
+  refused("(it holds NOTES.md, which a sweep does not write)");
+  fs::remove(dir / "out" / "NOTES.md");
+  testutil::write_text(dir / "out" / "calls" / "grid" / "todo.txt", "x");
+  refused("(it holds calls/grid/todo.txt, which a sweep does not write)");
+  fs::remove(dir / "out" / "calls" / "grid" / "todo.txt");
+  testutil::write_text(dir / "out" / "calls" / "mine" / "job.json", "{\"id\": \"theirs\"}");
+  refused("(calls/mine/job.json is not one a sweep wrote for the call 'mine')");
+  fs::remove_all(dir / "out" / "calls" / "mine");
+  const std::string lines = testutil::read_text(dir / "out" / "results.jsonl");
+  testutil::write_text(dir / "out" / "results.jsonl", "{\"not\": \"a call\"}\n");
+  refused("its results.jsonl is not one callsim wrote");
+  EXPECT_EQ(testutil::read_text(dir / "out" / "results.jsonl"), "{\"not\": \"a call\"}\n");
+  testutil::write_text(dir / "out" / "results.jsonl", lines);
+  EXPECT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).resumed, 6u);
+}
+
 TEST(Sweep, ShardsRunEveryNthJob) {
   TempDir dir;
   SweepOptions o = quiet_options(dir / "s2", 1);

@@ -136,7 +136,6 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
   for (const auto& d : dirs)
     if (fs::equivalent(d, out, ec))
       throw InputError(out.string(), "", "is also an input folder; merge into a new folder");
-  check_sweep_target(out);
   const fs::path out_full = fs::weakly_canonical(fs::absolute(out));
   for (const auto& d : dirs) {
     const fs::path in_full = fs::weakly_canonical(fs::absolute(d));
@@ -145,6 +144,7 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
       throw InputError(d.string(), "", "is inside the output folder " + out.string() +
                                            ", which merge replaces whole; merge into a new folder");
   }
+  check_sweep_target(out);  // after the test above: an input inside it is the more useful message
   std::vector<Input> inputs;
   for (const auto& d : dirs) inputs.push_back(read_input(d));
   check_shards(inputs);

@@ -4,7 +4,7 @@
 // (hard links where the file system allows), summary.json recomputed from the records. Shards are
 // checked for completeness: all N present once each, and together holding every job. The output is
 // written beside the target and replaces it whole (an earlier sweep's folder, never one holding an
-// input or anything that is not a sweep's output).
+// input or anything that is not a sweep's output: only what a sweep writes, as callsim writes it).
 #pragma once
 
 #include <filesystem>

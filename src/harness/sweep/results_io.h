@@ -73,9 +73,12 @@ void write_summary(const std::filesystem::path& dir, const nlohmann::json& summa
 
 // Refuses (InputError naming it) an output folder a sweep or merge must not write into: one that
 // exists and is not a folder, or holds something other than a sweep's output. A sweep output is
-// an empty folder or one holding results.jsonl or calls/ (a sweep interrupted before it wrote
-// results.jsonl).
+// an empty folder, or one holding results.jsonl, summary.json and calls/ (any of them: a sweep
+// interrupted before it wrote results.jsonl has only calls/), each as callsim writes it (records
+// callsim's reader reads; calls/ holding only call folders whose job.json names their id, or, without
+// one, whose result.json callsim wrote), a junit.xml and hidden temporaries, and nothing else.
 void check_sweep_target(const std::filesystem::path& dir);
+
 
 // Before a sweep runs a call into `dir`: removes an earlier sweep's results.jsonl and summary.json
 // (making calls/ first, so the folder stays a sweep output). They are written again when every call
