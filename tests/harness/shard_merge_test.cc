@@ -232,6 +232,34 @@ TEST(ShardMerge, RefusesAProjectFolderThatHoldsACallsFolder) {
       << testutil::read_text(log);
 }
 
+// A shard killed after it wrote results.jsonl but before summary.json (written last) merged alone as
+// a complete sweep of its calls: merge told shards apart by summary.json only, and `check` passed
+// on 4 of 7 calls. A folder without summary.json is an unfinished sweep now, refused.
+TEST(ShardMerge, RefusesAFolderWhoseSweepDidNotFinish) {
+  TempDir dir;
+  const auto suites = write_suite(dir.path());
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "s1", {"-j", "2", "--shard", "1/2"}), log), 0)
+      << testutil::read_text(log);
+  fs::remove(dir / "s1" / "summary.json");
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), "-o", (dir / "m").string()}, log), 2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "s1").string() + ": no summary.json: the sweep into this folder did not finish"),
+            std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(dir / "m"));
+  // Nor a summary of other results than the folder's.
+  testutil::write_json(dir / "s1" / "summary.json", {{"calls", 7}, {"by_scenario", json::object()}});
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), "-o", (dir / "m").string()}, log), 2);
+  EXPECT_NE(testutil::read_text(log).find("/calls: 7 calls, but results.jsonl holds 4"), std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(dir / "m"));
+  // Finished (the same command again, resuming every call), it merges.
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "s1", {"-j", "2", "--shard", "1/2"}), log), 0);
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "s2", {"-j", "2", "--shard", "2/2"}), log), 0);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), (dir / "s2").string(), "-o", (dir / "m").string()}, log), 0)
+      << testutil::read_text(log);
+}
+
 TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
   TempDir dir;
   const auto suites = write_suite(dir.path());

@@ -29,12 +29,24 @@ struct Entry {
   const Input* input;
 };
 
+// A finished sweep's (or shard's, or merge's) folder. A sweep writes summary.json last, after
+// results.jsonl: without it the sweep did not finish (killed, or a full disk), and whether it was a
+// shard is not known. Such a shard merged alone as a whole sweep of its calls.
 Input read_input(const fs::path& dir) {
   if (!fs::is_regular_file(dir / "results.jsonl"))
     throw InputError(dir.string(), "", "not a sweep folder (no results.jsonl)");
-  Input in{dir, results::read_results_file(dir / "results.jsonl"), json()};
-  if (fs::is_regular_file(dir / "summary.json"))
-    in.summary = read_json_file((dir / "summary.json").string());
+  if (!fs::is_regular_file(dir / "summary.json"))
+    throw InputError(dir.string(), "",
+                     "no summary.json: the sweep into this folder did not finish (summary.json is written last); "
+                     "run it again to finish it");
+  Input in{dir, results::read_results_file(dir / "results.jsonl"), read_json_file((dir / "summary.json").string())};
+  const std::string file = (dir / "summary.json").string();
+  if (!in.summary.is_object() || !in.summary.contains("calls") || !in.summary.at("calls").is_number_unsigned())
+    throw InputError(file, "/calls", "not a sweep's summary (no call count)");
+  if (const size_t calls = in.summary.at("calls").get<size_t>(); calls != in.results.records.size())
+    throw InputError(file, "/calls",
+                     std::to_string(calls) + " calls, but results.jsonl holds " +
+                         std::to_string(in.results.records.size()) + ": not the summary of these results");
   return in;
 }
 
