@@ -260,6 +260,26 @@ TEST(ShardMerge, RefusesAFolderWhoseSweepDidNotFinish) {
       << testutil::read_text(log);
 }
 
+// Two callsim processes writing one folder: a sweep running into it refuses a second sweep and a merge.
+TEST(ShardMerge, AFolderAnotherCallsimIsWritingIsRefusedToSweepAndMerge) {
+  TempDir dir;
+  const auto suites = write_suite(dir.path());
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "full", {"-j", "2"}), log), 0) << testutil::read_text(log);
+  ASSERT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "out").string()}, log), 0);
+  const std::string lines = testutil::read_text(dir / "out" / "results.jsonl");
+  {
+    const OutputLock running(dir / "out");
+    EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "out").string()}, log), 2);
+    EXPECT_NE(testutil::read_text(log).find((dir / "out").string() + ": another callsim is writing this folder"),
+              std::string::npos)
+        << testutil::read_text(log);
+    EXPECT_EQ(testutil::run(sweep_args(suites, dir / "out", {}), log), 2);
+    EXPECT_EQ(testutil::read_text(dir / "out" / "results.jsonl"), lines);
+  }
+  EXPECT_EQ(testutil::run(sweep_args(suites, dir / "out", {}), log), 0) << testutil::read_text(log);
+}
+
 TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
   TempDir dir;
   const auto suites = write_suite(dir.path());

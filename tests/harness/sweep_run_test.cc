@@ -399,6 +399,31 @@ TEST(Sweep, RefusesAFolderHoldingWhatASweepDoesNotWrite) {
   EXPECT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).resumed, 6u);
 }
 
+// Two sweeps into one folder at once: each removed the other's calls as stale and rewrote
+// results.jsonl, leaving records of calls whose folders were gone (or an internal error, exit 3,
+// for a call whose folder vanished while it was read back). The second is refused now, before it
+// changes anything, while the first holds the folder's lock.
+TEST(Sweep, ASweepIntoAFolderAnotherCallsimIsWritingIsRefused) {
+  TempDir dir;
+  ASSERT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).calls, 6u);
+  const std::string lines = testutil::read_text(dir / "out" / "results.jsonl");
+  {
+    const OutputLock other(dir / "out");  // as a running sweep or merge holds it
+    try {
+      run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+      ADD_FAILURE() << "not refused";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), (dir / "out").string());
+      EXPECT_NE(std::string(e.what()).find("another callsim is writing this folder"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(testutil::read_text(dir / "out" / "results.jsonl"), lines);  // untouched
+    EXPECT_TRUE(fs::exists(dir / "out" / "summary.json"));
+    // A sweep into another folder runs.
+    ASSERT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "elsewhere", 2)).calls, 6u);
+  }
+  EXPECT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).resumed, 6u);  // released
+}
+
 TEST(Sweep, ShardsRunEveryNthJob) {
   TempDir dir;
   SweepOptions o = quiet_options(dir / "s2", 1);

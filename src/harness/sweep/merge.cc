@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -157,6 +158,8 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
                                            ", which merge replaces whole; merge into a new folder");
   }
   check_sweep_target(out);  // after the test above: an input inside it is the more useful message
+  std::optional<OutputLock> lock;  // a sweep or merge writing `out` now: refused, not swapped away under it
+  if (fs::is_directory(out, ec)) lock.emplace(out);
   std::vector<Input> inputs;
   for (const auto& d : dirs) inputs.push_back(read_input(d));
   check_shards(inputs);

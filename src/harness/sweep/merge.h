@@ -6,7 +6,7 @@
 // must be a finished sweep (its summary.json, written last, present and counting its records). The
 // output is written beside the target and replaces it whole (an earlier sweep's folder, never one
 // holding an input or anything that is not a sweep's output: only what a sweep writes, as callsim
-// writes it).
+// writes it; nor one another callsim is writing).
 #pragma once
 
 #include <filesystem>

@@ -1,5 +1,9 @@
 #include "harness/sweep/results_io.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -256,8 +260,8 @@ std::string why_not_a_sweep_output(const fs::path& dir) {
   bool shown = false, any = false;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.starts_with(".")) {  // temporaries of atomic writes: nothing else hidden
-      if (name.find(".tmp-") != std::string::npos) continue;
+    if (name.starts_with(".")) {  // the lock, and temporaries of atomic writes: nothing else hidden
+      if (name == kOutputLockName || name.find(".tmp-") != std::string::npos) continue;
       return "it holds " + name + ", which a sweep does not write";
     }
     if (!kEntries.count(name)) return "it holds " + name + ", which a sweep does not write";
@@ -268,7 +272,7 @@ std::string why_not_a_sweep_output(const fs::path& dir) {
     any = any || name != "junit.xml";
   }
   if (ec) return "it cannot be read: " + ec.message();
-  if (!shown) return "";  // as good as empty: an interrupted sweep's or merge's temporaries
+  if (!shown) return "";  // as good as empty: an interrupted sweep's or merge's lock and temporaries
   if (!any) return "no results.jsonl, summary.json or calls/";
   if (fs::exists(dir / "results.jsonl", ec)) {
     try {
@@ -298,6 +302,25 @@ void check_sweep_target(const std::filesystem::path& dir) {
   throw InputError(dir.string(), "",
                    "exists and is not a sweep's output folder (" + why +
                        "); refusing to write into it: remove it or choose another");
+}
+
+OutputLock::OutputLock(const std::filesystem::path& dir) {
+  const std::filesystem::path file = dir / kOutputLockName;
+  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw OutputError(file.string(), std::string("cannot create the lock file: ") + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+  const int err = errno;
+  ::close(fd_);
+  fd_ = -1;
+  if (err == EWOULDBLOCK)
+    throw InputError(dir.string(), "",
+                     "another callsim is writing this folder (a sweep or merge into it is running); wait for it "
+                     "to finish or choose another folder");
+  throw OutputError(file.string(), std::string("cannot lock: ") + std::strerror(err));
+}
+
+OutputLock::~OutputLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the lock; the file stays (removing it would race a locker)
 }
 
 void forget_results_index(const std::filesystem::path& dir) {

@@ -79,6 +79,24 @@ void write_summary(const std::filesystem::path& dir, const nlohmann::json& summa
 // one, whose result.json callsim wrote), a junit.xml and hidden temporaries, and nothing else.
 void check_sweep_target(const std::filesystem::path& dir);
 
+// The lock file of an output folder (hidden: not a call, not a foreign file).
+inline constexpr const char* kOutputLockName = ".callsim.lock";
+
+// An exclusive lock on a sweep's or merge's output folder: flock on DIR/.callsim.lock, held while
+// the object lives (the kernel releases it when the process dies). Two sweeps into one folder at
+// once removed each other's calls and left results.jsonl listing calls whose folders were gone.
+// InputError naming the folder when another callsim holds it; OutputError when the lock file
+// cannot be made. The file stays when released.
+class OutputLock {
+ public:
+  explicit OutputLock(const std::filesystem::path& dir);
+  ~OutputLock();
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 // Before a sweep runs a call into `dir`: removes an earlier sweep's results.jsonl and summary.json
 // (making calls/ first, so the folder stays a sweep output). They are written again when every call

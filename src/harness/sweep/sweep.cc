@@ -280,6 +280,7 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   report.threads = thread_count(o.threads, jobs.size());
   check_sweep_target(o.out_dir);
   create_folder(o.out_dir);
+  const OutputLock lock(o.out_dir);  // until summary.json is written: one callsim writes a folder at a time
   forget_results_index(o.out_dir);
 
   EncodeOnceCache cache;
