@@ -342,6 +342,21 @@ TEST(Sweep, AnEarlierCallAroundThisSweepsCallsLosesOnlyItsOwnFiles) {
   EXPECT_TRUE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "result.json"));
   EXPECT_FALSE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "s1"));
   EXPECT_EQ(read_results(dir / "out" / "results.jsonl").records.size(), 2u);
+
+  // The six-call sweep interrupted before its cleanup leaves its calls inside the two earlier ones'
+  // folders (as made here); the two-call sweep resumes those calls and removes the six inside them.
+  for (const auto& job : six_jobs(dir)) {
+    const fs::path network = call_dir(dir / "out", job.id).parent_path();
+    fs::create_directories(call_dir(dir / "out", job.id));
+    fs::copy(network / "alice-to-bob", call_dir(dir / "out", job.id) / "alice-to-bob");
+    fs::copy_file(network / "result.json", call_dir(dir / "out", job.id) / "result.json");
+    testutil::write_json(call_dir(dir / "out", job.id) / "job.json", {{"id", job.id}, {"fingerprint", "0"}});
+  }
+  const SweepReport resumed = run_sweep(two, quiet_options(dir / "out", 2));
+  EXPECT_EQ(resumed.resumed, 2u);
+  EXPECT_EQ(resumed.stale_removed, 6u);
+  EXPECT_FALSE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "s1"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "alice-to-bob" / "frames.csv"));
 }
 
 // Any folder holding a results.jsonl or a calls/ folder counted as a sweep's output: a project

@@ -185,7 +185,9 @@ void write_records(const std::vector<Job>& jobs, const std::vector<Outcome>& out
 // killed call's temporary folder) are left to remove_stale_temporaries. A stale call folder that
 // holds a current call's folder (an earlier sweep's "smoke/3g" around this one's "smoke/3g/nb12",
 // when a matrix gained an axis) loses only its own files and folders: the current calls below it
-// stay. Returns how many stale calls it removed.
+// stay. Stale call folders inside a current call's folder (left there by a sweep of longer ids that
+// was interrupted before this cleanup, then the current call resumed) are removed. Returns how many
+// stale calls it removed.
 size_t remove_stale_calls(const fs::path& out_dir, const std::vector<Job>& jobs) {
   const fs::path calls = out_dir / "calls";
   std::error_code ec;
@@ -210,8 +212,12 @@ size_t remove_stale_calls(const fs::path& out_dir, const std::vector<Job>& jobs)
         around_current.push_back(it->path());  // and on into it: it may hold other stale calls too
         continue;
       }
+      // A current call's folder is walked too (its direction folders, a few files each): an
+      // interrupted sweep of longer ids may have left stale calls inside it, which resuming the
+      // call keeps.
+      if (current.count(id)) continue;
       it.disable_recursion_pending();
-      if (!current.count(id)) stale.push_back(it->path());
+      stale.push_back(it->path());
     } else {
       folders.push_back(it->path());
     }
