@@ -433,10 +433,24 @@ TEST(Sweep, ASweepIntoAFolderAnotherCallsimIsWritingIsRefused) {
     }
     EXPECT_EQ(testutil::read_text(dir / "out" / "results.jsonl"), lines);  // untouched
     EXPECT_TRUE(fs::exists(dir / "out" / "summary.json"));
+    // Caught in the middle of removing a call (its job.json gone, a CSV left), the folder does not
+    // look like a sweep's output: the reason given is still the other callsim.
+    const fs::path call = call_dir(dir / "out", six_jobs(dir)[0].id);
+    fs::remove(call / "job.json");
+    fs::remove(call / "result.json");
+    try {
+      run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+      ADD_FAILURE() << "not refused";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("another callsim is writing this folder"), std::string::npos) << e.what();
+    }
+    fs::remove_all(call);
     // A sweep into another folder runs.
     ASSERT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "elsewhere", 2)).calls, 6u);
   }
-  EXPECT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).resumed, 6u);  // released
+  const SweepReport released = run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+  EXPECT_EQ(released.resumed, 5u);
+  EXPECT_EQ(released.ran, 1u);
 }
 
 TEST(Sweep, ShardsRunEveryNthJob) {

@@ -157,6 +157,7 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
       throw InputError(d.string(), "", "is inside the output folder " + out.string() +
                                            ", which merge replaces whole; merge into a new folder");
   }
+  refuse_if_locked(out);
   check_sweep_target(out);  // after the test above: an input inside it is the more useful message
   std::optional<OutputLock> lock;  // a sweep or merge writing `out` now: refused, not swapped away under it
   if (fs::is_directory(out, ec)) lock.emplace(out);

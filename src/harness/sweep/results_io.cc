@@ -304,6 +304,16 @@ void check_sweep_target(const std::filesystem::path& dir) {
                        "); refusing to write into it: remove it or choose another");
 }
 
+namespace {
+
+InputError folder_in_use(const std::filesystem::path& dir) {
+  return InputError(dir.string(), "",
+                    "another callsim is writing this folder (a sweep or merge into it is running); wait for it "
+                    "to finish or choose another folder");
+}
+
+}  // namespace
+
 OutputLock::OutputLock(const std::filesystem::path& dir) {
   const std::filesystem::path file = dir / kOutputLockName;
   fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -312,11 +322,16 @@ OutputLock::OutputLock(const std::filesystem::path& dir) {
   const int err = errno;
   ::close(fd_);
   fd_ = -1;
-  if (err == EWOULDBLOCK)
-    throw InputError(dir.string(), "",
-                     "another callsim is writing this folder (a sweep or merge into it is running); wait for it "
-                     "to finish or choose another folder");
+  if (err == EWOULDBLOCK) throw folder_in_use(dir);
   throw OutputError(file.string(), std::string("cannot lock: ") + std::strerror(err));
+}
+
+void refuse_if_locked(const std::filesystem::path& dir) {
+  const int fd = ::open((dir / kOutputLockName).c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return;  // no lock file (yet): OutputLock makes it
+  const bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);  // releases it when taken
+  if (busy) throw folder_in_use(dir);
 }
 
 OutputLock::~OutputLock() {

@@ -98,6 +98,11 @@ class OutputLock {
   int fd_ = -1;
 };
 
+// The same InputError when another callsim holds `dir`'s lock now; nothing when the folder has no
+// lock file. Called before check_sweep_target, whose verdict on a folder another sweep is changing
+// (a call folder half removed) would be "not a sweep's output" rather than the reason.
+void refuse_if_locked(const std::filesystem::path& dir);
+
 // Before a sweep runs a call into `dir`: removes an earlier sweep's results.jsonl and summary.json
 // (making calls/ first, so the folder stays a sweep output). They are written again when every call
 // is done; until then a folder interrupted mid-sweep holds no results that `check` or `report`

@@ -284,6 +284,7 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   if (o.shard) jobs = select_shard(std::move(jobs), *o.shard);
   report.calls = jobs.size();
   report.threads = thread_count(o.threads, jobs.size());
+  refuse_if_locked(o.out_dir);
   check_sweep_target(o.out_dir);
   create_folder(o.out_dir);
   const OutputLock lock(o.out_dir);  // until summary.json is written: one callsim writes a folder at a time
