@@ -230,6 +230,10 @@ CallRecord record_from_result_json(const JsonNode& n, const fs::path& dir) {
   c.pesq_scored = read_pesq_scored(n);
   if (auto e = n.find("expectations")) c.expectations = expectations_from_json(*e);
   for (const auto& [direction, d] : n.at("directions").members()) c.metrics[direction] = metrics_from_json(d.at("metrics"));
+  // As record_from_json: every scenario has a link, so a call's result.json has a direction; one
+  // without any would pass check and become a baseline entry that gates nothing.
+  if (c.metrics.empty())
+    n.at("directions").fail("no directions: a call that ran has the metrics of each of its directions");
   c.dir = dir;
   return c;
 }

@@ -212,5 +212,38 @@ TEST_F(CheckCli, NoCallsFailsTheCheckAndBaselineUpdateRefusesIt) {
   EXPECT_TRUE(load_baseline(path("baseline.json")).calls.empty());
 }
 
+// `check --junit FILE` that reached no verdict (the results gone after a killed sweep, or the XML
+// not writable) exited 2 and left the earlier run's FILE in place: a CI server publishing JUnit
+// whatever the exit code showed the earlier, passing results. FILE now records the error, or is
+// gone when it cannot be written.
+TEST_F(CheckCli, ACheckWithoutAVerdictLeavesNoEarlierJunit) {
+  write_results(dir.path() / "night1.jsonl", {make_call("a"), make_call("b")});
+  ASSERT_EQ(callsim({"check", path("night1.jsonl"), "--junit", path("j.xml")}), 0) << log();
+  ASSERT_NE(read_file(dir.path() / "j.xml").find("failures=\"0\" errors=\"0\""), std::string::npos);
+
+  EXPECT_EQ(callsim({"check", path("gone.jsonl"), "--junit", path("j.xml")}), 2);
+  EXPECT_NE(log().find(path("gone.jsonl") + ": no such file or folder"), std::string::npos) << log();
+  const std::string xml = read_file(dir.path() / "j.xml");
+  EXPECT_NE(xml.find("tests=\"1\" failures=\"0\" errors=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<error message=\"no verdict: " + path("gone.jsonl") + ": no such file or folder"),
+            std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find("<testcase name=\"a\""), std::string::npos) << xml;
+  // A bad baseline: the same.
+  ASSERT_EQ(callsim({"check", path("night1.jsonl"), "--junit", path("j.xml")}), 0) << log();
+  checkutil::write_file(dir.path() / "broken.json", "{");
+  EXPECT_EQ(callsim({"check", path("night1.jsonl"), "--baseline", path("broken.json"), "--junit", path("j.xml")}), 2);
+  EXPECT_NE(read_file(dir.path() / "j.xml").find("errors=\"1\""), std::string::npos);
+
+  // An XML that cannot be written (its temporary name, ".<name>.tmp-<pid>-<n>", is longer than a
+  // file name may be): the earlier file is removed, and no verdict is printed.
+  const std::string name(246, 'j');
+  checkutil::write_file(dir.path() / name, "<testsuites tests=\"2\" failures=\"0\"/>");
+  EXPECT_EQ(callsim({"check", path("night1.jsonl"), "--junit", path(name)}), 2);
+  EXPECT_NE(log().find(path(name)), std::string::npos) << log();
+  EXPECT_EQ(log().find("CHECK PASSED"), std::string::npos) << log();
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / name));
+}
+
 }  // namespace
 }  // namespace callsim::harness

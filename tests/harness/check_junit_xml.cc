@@ -129,6 +129,19 @@ TEST(JunitXml, WellFormedValidAndCountsAgree) {
   }
 }
 
+// What `check --junit` writes when it reaches no verdict (unreadable results, a bug): one error.
+TEST(JunitXml, ACheckWithoutAVerdictIsOneValidError) {
+  const std::string xml = junit_error_xml("out/results.jsonl: no such file <&>");
+  Doc doc = parse(xml);
+  ASSERT_TRUE(doc) << g_errors << "\n" << xml;
+  EXPECT_EQ(validate(doc.get()), "") << xml;
+  EXPECT_EQ(xpath(doc.get(), "string(/testsuites/@tests)"), "1");
+  EXPECT_EQ(xpath(doc.get(), "string(/testsuites/@errors)"), "1");
+  EXPECT_EQ(xpath(doc.get(), "count(//error)"), "1");
+  EXPECT_EQ(xpath(doc.get(), "count(//failure)"), "0");
+  EXPECT_EQ(xpath(doc.get(), "string(//error/@message)"), "no verdict: out/results.jsonl: no such file <&>");
+}
+
 TEST(JunitXml, FailureMessagesListExpectationsAndRegressions) {
   std::vector<CallRecord> calls;
   Doc doc = parse(junit_xml(sample_report(&calls)));

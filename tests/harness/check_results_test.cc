@@ -61,6 +61,34 @@ TEST(ResultSet, RunFolderIsAOneCallSetNamedAfterTheScenario) {
   EXPECT_TRUE(read_call_result(set.calls[0]).has_value());
 }
 
+// A run folder's result.json with "directions": {} read as a call that passed with nothing to
+// judge: check and report passed it and `baseline update` wrote an entry that gates nothing. The
+// same record in results.jsonl was already refused ("/metrics: no directions").
+TEST(ResultSet, ARunFolderWithoutDirectionsIsRefusedAsResultsJsonlIs) {
+  ScratchDir dir("nodirs");
+  checkutil::write_sweep(dir.path(), {{"c1", "wb", 0.05, 3.5, 180, true}});
+  const auto file = dir.path() / "calls/c1/result.json";
+  nlohmann::json doc = nlohmann::json::parse(checkutil::read_file(file));
+  doc["directions"] = nlohmann::json::object();
+  write_file(file, doc.dump());
+  const std::string expected = file.string() + ": /directions: no directions";
+  EXPECT_EQ(error_of({dir.path() / "calls/c1"}).rfind(expected, 0), 0u) << error_of({dir.path() / "calls/c1"});
+  EXPECT_EQ(error_of({file}).rfind(expected, 0), 0u) << error_of({file});
+  // The CLI: check, report and baseline update exit 2 naming the file; no baseline is written.
+  const auto log = dir.path() / "log.txt";
+  EXPECT_EQ(checkutil::run_callsim({"check", (dir.path() / "calls/c1").string()}, log), 2);
+  EXPECT_NE(checkutil::read_file(log).find(expected), std::string::npos) << checkutil::read_file(log);
+  EXPECT_EQ(checkutil::run_callsim({"baseline", "update", (dir.path() / "calls/c1").string(), "-o",
+                                    (dir.path() / "b.json").string()},
+                                   log),
+            2);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "b.json"));
+  EXPECT_EQ(checkutil::run_callsim({"report", (dir.path() / "calls/c1").string(), "-o",
+                                    (dir.path() / "rep").string(), "-q", "--audio", "none"},
+                                   log),
+            2);
+}
+
 TEST(ResultSet, MalformedLinesNameFileLineAndByte) {
   ScratchDir dir("bad");
   const auto file = dir.path() / "results.jsonl";

@@ -205,6 +205,81 @@ TEST(ShardMerge, TheOutputFolderIsReplacedWholeAndNeverHoldsAnInput) {
   EXPECT_TRUE(fs::exists(dir / "out" / "s1" / "results.jsonl"));
 }
 
+// Merge replaces its output folder whole, so a folder that merely held a calls/ folder (a user's
+// project with calls/2026-12-01/, src/ and notes) was wiped. It is refused now, as `run` refuses one.
+TEST(ShardMerge, RefusesAProjectFolderThatHoldsACallsFolder) {
+  TempDir dir;
+  const auto suites = write_suite(dir.path());
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "full", {"-j", "2"}), log), 0) << testutil::read_text(log);
+  testutil::write_text(dir / "project" / "calls" / "2026-12-01" / "rec.wav", "customer call recording");
+  testutil::write_text(dir / "project" / "calls" / "2026-12-01" / "result.json", "{\"run\": 1}\n");
+  testutil::write_text(dir / "project" / "src" / "main.c", "int main(){}\n");
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "project").string()}, log), 2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "project").string() + ": exists and is not a sweep's output folder (it holds src"),
+            std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_EQ(testutil::read_text(dir / "project" / "src" / "main.c"), "int main(){}\n");
+  EXPECT_EQ(testutil::read_text(dir / "project" / "calls" / "2026-12-01" / "rec.wav"), "customer call recording");
+  EXPECT_FALSE(fs::exists(dir / "project" / "results.jsonl"));
+  // The sweep refuses it too, before anything runs.
+  EXPECT_EQ(testutil::run(sweep_args(suites, dir / "project", {}), log), 2);
+  EXPECT_TRUE(fs::exists(dir / "project" / "calls" / "2026-12-01" / "result.json"));
+  // A merge output is merged into again.
+  ASSERT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "merged").string()}, log), 0)
+      << testutil::read_text(log);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "merged").string()}, log), 0)
+      << testutil::read_text(log);
+}
+
+// A shard killed after it wrote results.jsonl but before summary.json (written last) merged alone as
+// a complete sweep of its calls: merge told shards apart by summary.json only, and `check` passed
+// on 4 of 7 calls. A folder without summary.json is an unfinished sweep now, refused.
+TEST(ShardMerge, RefusesAFolderWhoseSweepDidNotFinish) {
+  TempDir dir;
+  const auto suites = write_suite(dir.path());
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "s1", {"-j", "2", "--shard", "1/2"}), log), 0)
+      << testutil::read_text(log);
+  fs::remove(dir / "s1" / "summary.json");
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), "-o", (dir / "m").string()}, log), 2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "s1").string() + ": no summary.json: the sweep into this folder did not finish"),
+            std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(dir / "m"));
+  // Nor a summary of other results than the folder's.
+  testutil::write_json(dir / "s1" / "summary.json", {{"calls", 7}, {"by_scenario", json::object()}});
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), "-o", (dir / "m").string()}, log), 2);
+  EXPECT_NE(testutil::read_text(log).find("/calls: 7 calls, but results.jsonl holds 4"), std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(dir / "m"));
+  // Finished (the same command again, resuming every call), it merges.
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "s1", {"-j", "2", "--shard", "1/2"}), log), 0);
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "s2", {"-j", "2", "--shard", "2/2"}), log), 0);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), (dir / "s2").string(), "-o", (dir / "m").string()}, log), 0)
+      << testutil::read_text(log);
+}
+
+// Two callsim processes writing one folder: a sweep running into it refuses a second sweep and a merge.
+TEST(ShardMerge, AFolderAnotherCallsimIsWritingIsRefusedToSweepAndMerge) {
+  TempDir dir;
+  const auto suites = write_suite(dir.path());
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "full", {"-j", "2"}), log), 0) << testutil::read_text(log);
+  ASSERT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "out").string()}, log), 0);
+  const std::string lines = testutil::read_text(dir / "out" / "results.jsonl");
+  {
+    const OutputLock running(dir / "out");
+    EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "out").string()}, log), 2);
+    EXPECT_NE(testutil::read_text(log).find((dir / "out").string() + ": another callsim is writing this folder"),
+              std::string::npos)
+        << testutil::read_text(log);
+    EXPECT_EQ(testutil::run(sweep_args(suites, dir / "out", {}), log), 2);
+    EXPECT_EQ(testutil::read_text(dir / "out" / "results.jsonl"), lines);
+  }
+  EXPECT_EQ(testutil::run(sweep_args(suites, dir / "out", {}), log), 0) << testutil::read_text(log);
+}
+
 TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
   TempDir dir;
   const auto suites = write_suite(dir.path());

@@ -302,6 +302,157 @@ TEST(Sweep, RefusesAForeignOutputFolderAndRemovesCallsOfAnEarlierSuite) {
   EXPECT_EQ(read_results(dir / "out" / "results.jsonl").records.size(), 3u);
 }
 
+// A matrix gained an axis between two sweeps into one folder: the earlier sweep's call "grid/3g" is
+// a folder around this sweep's "grid/3g/s1". This sweep's calls were written inside it, and the
+// stale-call cleanup then removed that folder whole, with them: results.jsonl listed 6 calls whose
+// folders were gone, and the sweep exited 0. Now the stale call loses only its own files.
+TEST(Sweep, AnEarlierCallAroundThisSweepsCallsLosesOnlyItsOwnFiles) {
+  TempDir dir;
+  const json m = {{"matrix", "grid"},
+                  {"base", testutil::short_call("call")},
+                  {"axes", {{"network", {"good_wifi", "3g"}}}}};
+  testutil::write_json(dir / "networks.json", m);
+  const std::vector<Job> two = expand_suites({(dir / "networks.json").string()});
+  ASSERT_EQ(run_sweep(two, quiet_options(dir / "out", 2)).calls, 2u);
+  ASSERT_TRUE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "job.json"));
+
+  const SweepReport r = run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+  EXPECT_EQ(r.exit_code(), 0);
+  EXPECT_EQ(r.ran, 6u);
+  EXPECT_EQ(r.stale_removed, 2u);
+  const ResultLines lines = read_results(dir / "out" / "results.jsonl");
+  ASSERT_EQ(lines.records.size(), 6u);
+  for (const auto& record : lines.records)
+    EXPECT_TRUE(fs::exists(dir / "out" / record.at("dir").get<std::string>() / "result.json")) << record.at("id");
+  // The earlier calls' own files are gone: nothing under calls/ but this sweep's calls.
+  for (const char* network : {"good_wifi", "3g"}) {
+    const fs::path earlier = dir / "out" / "calls" / "grid" / network;
+    EXPECT_FALSE(fs::exists(earlier / "job.json")) << network;
+    EXPECT_FALSE(fs::exists(earlier / "result.json")) << network;
+    EXPECT_FALSE(fs::exists(earlier / "alice-to-bob")) << network;
+  }
+  size_t results = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "out" / "calls"))
+    results += e.path().filename() == "result.json";
+  EXPECT_EQ(results, 6u);
+
+  // And back: the earlier sweep's calls replace the folders that held this one's.
+  const SweepReport back = run_sweep(two, quiet_options(dir / "out", 2));
+  EXPECT_EQ(back.ran, 2u);
+  EXPECT_TRUE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "result.json"));
+  EXPECT_FALSE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "s1"));
+  EXPECT_EQ(read_results(dir / "out" / "results.jsonl").records.size(), 2u);
+
+  // The six-call sweep interrupted before its cleanup leaves its calls inside the two earlier ones'
+  // folders (as made here); the two-call sweep resumes those calls and removes the six inside them.
+  for (const auto& job : six_jobs(dir)) {
+    const fs::path network = call_dir(dir / "out", job.id).parent_path();
+    fs::create_directories(call_dir(dir / "out", job.id));
+    fs::copy(network / "alice-to-bob", call_dir(dir / "out", job.id) / "alice-to-bob");
+    fs::copy_file(network / "result.json", call_dir(dir / "out", job.id) / "result.json");
+    testutil::write_json(call_dir(dir / "out", job.id) / "job.json", {{"id", job.id}, {"fingerprint", "0"}});
+  }
+  const SweepReport resumed = run_sweep(two, quiet_options(dir / "out", 2));
+  EXPECT_EQ(resumed.resumed, 2u);
+  EXPECT_EQ(resumed.stale_removed, 6u);
+  EXPECT_FALSE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "s1"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "calls" / "grid" / "3g" / "alice-to-bob" / "frames.csv"));
+}
+
+// Any folder holding a results.jsonl or a calls/ folder counted as a sweep's output: a project
+// folder with its own calls/2026-12-01/ had that folder removed as a stale call, beside src/ and
+// notes a sweep never writes. A sweep's output now holds only what a sweep writes, as callsim writes it.
+TEST(Sweep, RefusesAFolderHoldingWhatASweepDoesNotWrite) {
+  TempDir dir;
+  const auto project = [&](const fs::path& p, bool notes) {
+    testutil::write_text(p / "calls" / "2026-12-01" / "rec.wav", "customer call recording");
+    testutil::write_text(p / "calls" / "2026-12-01" / "result.json", "{\"run\": 1}\n");
+    if (notes) testutil::write_text(p / "NOTES.md", "notes");
+  };
+  project(dir / "with_notes", true);
+  project(dir / "calls_only", false);
+  for (const char* name : {"with_notes", "calls_only"}) {
+    try {
+      run_sweep(six_jobs(dir), quiet_options(dir / name, 1));
+      ADD_FAILURE() << name << ": not refused";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), (dir / name).string());
+      EXPECT_NE(std::string(e.what()).find("exists and is not a sweep's output folder"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(testutil::read_text(dir / name / "calls" / "2026-12-01" / "rec.wav"), "customer call recording");
+    EXPECT_FALSE(fs::exists(dir / name / "results.jsonl"));
+  }
+
+  // A sweep's folder stays one, with the JUnit file the README's gate writes beside it.
+  ASSERT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).calls, 6u);
+  testutil::write_text(dir / "out" / "junit.xml", "<testsuites/>");
+  EXPECT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).resumed, 6u);
+  // Not with a file a sweep does not write, a loose file under calls/, a call folder of another
+  // program or a results.jsonl callsim cannot read.
+  const auto refused = [&](const std::string& what) {
+    try {
+      run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+      ADD_FAILURE() << what << ": not refused";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  testutil::write_text(dir / "out" / "NOTES.md", "notes");
+  refused("(it holds NOTES.md, which a sweep does not write)");
+  fs::remove(dir / "out" / "NOTES.md");
+  testutil::write_text(dir / "out" / "calls" / "grid" / "todo.txt", "x");
+  refused("(it holds calls/grid/todo.txt, which a sweep does not write)");
+  fs::remove(dir / "out" / "calls" / "grid" / "todo.txt");
+  testutil::write_text(dir / "out" / "calls" / "mine" / "job.json", "{\"id\": \"theirs\"}");
+  refused("(calls/mine/job.json is not one a sweep wrote for the call 'mine')");
+  fs::remove_all(dir / "out" / "calls" / "mine");
+  const std::string lines = testutil::read_text(dir / "out" / "results.jsonl");
+  testutil::write_text(dir / "out" / "results.jsonl", "{\"not\": \"a call\"}\n");
+  refused("its results.jsonl is not one callsim wrote");
+  EXPECT_EQ(testutil::read_text(dir / "out" / "results.jsonl"), "{\"not\": \"a call\"}\n");
+  testutil::write_text(dir / "out" / "results.jsonl", lines);
+  EXPECT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).resumed, 6u);
+}
+
+// Two sweeps into one folder at once: each removed the other's calls as stale and rewrote
+// results.jsonl, leaving records of calls whose folders were gone (or an internal error, exit 3,
+// for a call whose folder vanished while it was read back). The second is refused now, before it
+// changes anything, while the first holds the folder's lock.
+TEST(Sweep, ASweepIntoAFolderAnotherCallsimIsWritingIsRefused) {
+  TempDir dir;
+  ASSERT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "out", 2)).calls, 6u);
+  const std::string lines = testutil::read_text(dir / "out" / "results.jsonl");
+  {
+    const OutputLock other(dir / "out");  // as a running sweep or merge holds it
+    try {
+      run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+      ADD_FAILURE() << "not refused";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), (dir / "out").string());
+      EXPECT_NE(std::string(e.what()).find("another callsim is writing this folder"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(testutil::read_text(dir / "out" / "results.jsonl"), lines);  // untouched
+    EXPECT_TRUE(fs::exists(dir / "out" / "summary.json"));
+    // Caught in the middle of removing a call (its job.json gone, a CSV left), the folder does not
+    // look like a sweep's output: the reason given is still the other callsim.
+    const fs::path call = call_dir(dir / "out", six_jobs(dir)[0].id);
+    fs::remove(call / "job.json");
+    fs::remove(call / "result.json");
+    try {
+      run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+      ADD_FAILURE() << "not refused";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("another callsim is writing this folder"), std::string::npos) << e.what();
+    }
+    fs::remove_all(call);
+    // A sweep into another folder runs.
+    ASSERT_EQ(run_sweep(six_jobs(dir), quiet_options(dir / "elsewhere", 2)).calls, 6u);
+  }
+  const SweepReport released = run_sweep(six_jobs(dir), quiet_options(dir / "out", 2));
+  EXPECT_EQ(released.resumed, 5u);
+  EXPECT_EQ(released.ran, 1u);
+}
+
 TEST(Sweep, ShardsRunEveryNthJob) {
   TempDir dir;
   SweepOptions o = quiet_options(dir / "s2", 1);

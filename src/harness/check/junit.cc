@@ -206,4 +206,17 @@ std::string junit_xml(const CheckReport& report, const JunitOptions& options) {
   return os.str();
 }
 
+std::string junit_error_xml(std::string_view message, const JunitOptions& options) {
+  std::ostringstream os;
+  os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+     << "<testsuites name=\"" << xml_attr(options.name)
+     << "\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n"
+     << "  <testsuite name=\"callsim\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n"
+     << "    <testcase name=\"results\" classname=\"callsim.check\" time=\"0\">\n"
+     << "      <error message=\"" << xml_attr("no verdict: " + std::string(message)) << "\" type=\"callsim.error\">"
+     << xml_text(std::string(message) + "\n") << "</error>\n"
+     << "    </testcase>\n  </testsuite>\n</testsuites>\n";
+  return os.str();
+}
+
 }  // namespace callsim::harness

@@ -27,6 +27,12 @@ struct JunitOptions {
 
 std::string junit_xml(const CheckReport& report, const JunitOptions& options = {});
 
+// The JUnit XML of a check that ended without a verdict (unreadable results or baseline, an
+// output that cannot be written, a bug): one test case "results" with an <error> carrying
+// `message`, so a CI server that publishes the file whatever the exit code shows the check as
+// broken rather than an earlier run's results.
+std::string junit_error_xml(std::string_view message, const JunitOptions& options = {});
+
 // Escaping for XML character data (keeps newlines) and for attribute values (encodes them).
 std::string xml_text(std::string_view text);
 std::string xml_attr(std::string_view text);

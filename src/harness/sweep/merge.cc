@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -29,12 +30,24 @@ struct Entry {
   const Input* input;
 };
 
+// A finished sweep's (or shard's, or merge's) folder. A sweep writes summary.json last, after
+// results.jsonl: without it the sweep did not finish (killed, or a full disk), and whether it was a
+// shard is not known. Such a shard merged alone as a whole sweep of its calls.
 Input read_input(const fs::path& dir) {
   if (!fs::is_regular_file(dir / "results.jsonl"))
     throw InputError(dir.string(), "", "not a sweep folder (no results.jsonl)");
-  Input in{dir, results::read_results_file(dir / "results.jsonl"), json()};
-  if (fs::is_regular_file(dir / "summary.json"))
-    in.summary = read_json_file((dir / "summary.json").string());
+  if (!fs::is_regular_file(dir / "summary.json"))
+    throw InputError(dir.string(), "",
+                     "no summary.json: the sweep into this folder did not finish (summary.json is written last); "
+                     "run it again to finish it");
+  Input in{dir, results::read_results_file(dir / "results.jsonl"), read_json_file((dir / "summary.json").string())};
+  const std::string file = (dir / "summary.json").string();
+  if (!in.summary.is_object() || !in.summary.contains("calls") || !in.summary.at("calls").is_number_unsigned())
+    throw InputError(file, "/calls", "not a sweep's summary (no call count)");
+  if (const size_t calls = in.summary.at("calls").get<size_t>(); calls != in.results.records.size())
+    throw InputError(file, "/calls",
+                     std::to_string(calls) + " calls, but results.jsonl holds " +
+                         std::to_string(in.results.records.size()) + ": not the summary of these results");
   return in;
 }
 
@@ -136,7 +149,6 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
   for (const auto& d : dirs)
     if (fs::equivalent(d, out, ec))
       throw InputError(out.string(), "", "is also an input folder; merge into a new folder");
-  check_sweep_target(out);
   const fs::path out_full = fs::weakly_canonical(fs::absolute(out));
   for (const auto& d : dirs) {
     const fs::path in_full = fs::weakly_canonical(fs::absolute(d));
@@ -145,6 +157,10 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
       throw InputError(d.string(), "", "is inside the output folder " + out.string() +
                                            ", which merge replaces whole; merge into a new folder");
   }
+  refuse_if_locked(out);
+  check_sweep_target(out);  // after the test above: an input inside it is the more useful message
+  std::optional<OutputLock> lock;  // a sweep or merge writing `out` now: refused, not swapped away under it
+  if (fs::is_directory(out, ec)) lock.emplace(out);
   std::vector<Input> inputs;
   for (const auto& d : dirs) inputs.push_back(read_input(d));
   check_shards(inputs);

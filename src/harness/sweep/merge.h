@@ -2,9 +2,11 @@
 // disjoint call ids, into one folder holding exactly what a single run would have written:
 // results.jsonl with the same bytes (records re-ordered by id, natural order), calls/<id>/ copied
 // (hard links where the file system allows), summary.json recomputed from the records. Shards are
-// checked for completeness: all N present once each, and together holding every job. The output is
-// written beside the target and replaces it whole (an earlier sweep's folder, never one holding an
-// input or anything that is not a sweep's output).
+// checked for completeness: all N present once each, and together holding every job; every input
+// must be a finished sweep (its summary.json, written last, present and counting its records). The
+// output is written beside the target and replaces it whole (an earlier sweep's folder, never one
+// holding an input or anything that is not a sweep's output: only what a sweep writes, as callsim
+// writes it; nor one another callsim is writing).
 #pragma once
 
 #include <filesystem>

@@ -1,10 +1,16 @@
 #include "harness/sweep/results_io.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
+#include <set>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -200,17 +206,136 @@ void ResultsWriter::commit() {
   out_.commit();
 }
 
+namespace {
+
+namespace fs = std::filesystem;
+
+// A JSON file read without throwing: null when absent, unreadable or not JSON.
+json read_json_quietly(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return json();
+  return json::parse(in, nullptr, /*allow_exceptions=*/false);
+}
+
+// Why calls/ of a folder is not a sweep's, or "": every non-hidden entry below it is a folder on
+// the way to a call folder, or a call folder callsim wrote (its job.json names the call's id; one
+// without job.json, interrupted or damaged, has a result.json callsim wrote). A file or a link
+// elsewhere, or a call folder of another program, is not a sweep's (a sweep would remove it).
+std::string why_calls_not_a_sweeps(const fs::path& calls) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(calls, ec); it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (ec) return "calls/ cannot be read: " + ec.message();
+    const fs::path rel = fs::relative(it->path(), calls);
+    const std::string name = "calls/" + rel.generic_string();
+    if (it->path().filename().string().starts_with(".")) {  // a call being written, or a killed one's
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_symlink(ec) || !it->is_directory(ec)) return "it holds " + name + ", which a sweep does not write";
+    const fs::path job = it->path() / "job.json", result = it->path() / "result.json";
+    if (!fs::exists(job, ec) && !fs::exists(result, ec)) continue;  // on the way to call folders
+    it.disable_recursion_pending();
+    if (fs::exists(job, ec)) {
+      const json marker = read_json_quietly(job);
+      if (!marker.is_object() || !marker.contains("fingerprint") ||
+          marker.value("id", std::string()) != rel.generic_string())
+        return name + "/job.json is not one a sweep wrote for the call '" + rel.generic_string() + "'";
+      continue;
+    }
+    const json doc = read_json_quietly(result);
+    if (!doc.is_object() || !doc.contains("callsim_version") || !doc.contains("directions"))
+      return name + "/result.json is not one callsim wrote";
+  }
+  return "";
+}
+
+// Why `dir` (an existing folder, not empty) is not a sweep's or merge's output, or "". One holds
+// results.jsonl, summary.json and calls/ (junit.xml too, where the README's gate writes it; hidden
+// temporaries), each as callsim writes it, and nothing else: a folder holding files a sweep never
+// writes is someone else's, whatever else it holds.
+std::string why_not_a_sweep_output(const fs::path& dir) {
+  static const std::set<std::string> kEntries = {"results.jsonl", "summary.json", "calls", "junit.xml"};
+  std::error_code ec;
+  bool shown = false, any = false;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(".")) {  // the lock, and temporaries of atomic writes: nothing else hidden
+      if (name == kOutputLockName || name.find(".tmp-") != std::string::npos) continue;
+      return "it holds " + name + ", which a sweep does not write";
+    }
+    if (!kEntries.count(name)) return "it holds " + name + ", which a sweep does not write";
+    const bool folder = name == "calls";
+    if (entry.is_symlink(ec) || (folder ? !entry.is_directory(ec) : !entry.is_regular_file(ec)))
+      return "its " + name + " is not a " + (folder ? "folder" : "file");
+    shown = true;
+    any = any || name != "junit.xml";
+  }
+  if (ec) return "it cannot be read: " + ec.message();
+  if (!shown) return "";  // as good as empty: an interrupted sweep's or merge's lock and temporaries
+  if (!any) return "no results.jsonl, summary.json or calls/";
+  if (fs::exists(dir / "results.jsonl", ec)) {
+    try {
+      results::read_results_file(dir / "results.jsonl");
+    } catch (const std::exception& e) {
+      return std::string("its results.jsonl is not one callsim wrote: ") + e.what();
+    }
+  }
+  if (fs::exists(dir / "summary.json", ec)) {
+    const json summary = read_json_quietly(dir / "summary.json");
+    if (!summary.is_object() || !summary.contains("calls") || !summary.contains("by_scenario"))
+      return "its summary.json is not one callsim wrote";
+  }
+  if (fs::exists(dir / "calls", ec)) return why_calls_not_a_sweeps(dir / "calls");
+  return "";
+}
+
+}  // namespace
+
 void check_sweep_target(const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(dir, ec)) return;
   if (!fs::is_directory(dir, ec)) throw InputError(dir.string(), "", "exists and is not a folder");
-  if (fs::is_empty(dir, ec) || fs::is_regular_file(dir / "results.jsonl", ec) ||
-      fs::is_directory(dir / "calls", ec))
-    return;
-  throw InputError(
-      dir.string(), "",
-      "exists and is not a sweep's output folder (no results.jsonl or calls/); refusing to write into it");
+  if (fs::is_empty(dir, ec)) return;
+  const std::string why = why_not_a_sweep_output(dir);
+  if (why.empty()) return;
+  throw InputError(dir.string(), "",
+                   "exists and is not a sweep's output folder (" + why +
+                       "); refusing to write into it: remove it or choose another");
+}
+
+namespace {
+
+InputError folder_in_use(const std::filesystem::path& dir) {
+  return InputError(dir.string(), "",
+                    "another callsim is writing this folder (a sweep or merge into it is running); wait for it "
+                    "to finish or choose another folder");
+}
+
+}  // namespace
+
+OutputLock::OutputLock(const std::filesystem::path& dir) {
+  const std::filesystem::path file = dir / kOutputLockName;
+  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw OutputError(file.string(), std::string("cannot create the lock file: ") + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+  const int err = errno;
+  ::close(fd_);
+  fd_ = -1;
+  if (err == EWOULDBLOCK) throw folder_in_use(dir);
+  throw OutputError(file.string(), std::string("cannot lock: ") + std::strerror(err));
+}
+
+void refuse_if_locked(const std::filesystem::path& dir) {
+  const int fd = ::open((dir / kOutputLockName).c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return;  // no lock file (yet): OutputLock makes it
+  const bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);  // releases it when taken
+  if (busy) throw folder_in_use(dir);
+}
+
+OutputLock::~OutputLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the lock; the file stays (removing it would race a locker)
 }
 
 void forget_results_index(const std::filesystem::path& dir) {

@@ -73,9 +73,35 @@ void write_summary(const std::filesystem::path& dir, const nlohmann::json& summa
 
 // Refuses (InputError naming it) an output folder a sweep or merge must not write into: one that
 // exists and is not a folder, or holds something other than a sweep's output. A sweep output is
-// an empty folder or one holding results.jsonl or calls/ (a sweep interrupted before it wrote
-// results.jsonl).
+// an empty folder, or one holding results.jsonl, summary.json and calls/ (any of them: a sweep
+// interrupted before it wrote results.jsonl has only calls/), each as callsim writes it (records
+// callsim's reader reads; calls/ holding only call folders whose job.json names their id, or, without
+// one, whose result.json callsim wrote), a junit.xml and hidden temporaries, and nothing else.
 void check_sweep_target(const std::filesystem::path& dir);
+
+// The lock file of an output folder (hidden: not a call, not a foreign file).
+inline constexpr const char* kOutputLockName = ".callsim.lock";
+
+// An exclusive lock on a sweep's or merge's output folder: flock on DIR/.callsim.lock, held while
+// the object lives (the kernel releases it when the process dies). Two sweeps into one folder at
+// once removed each other's calls and left results.jsonl listing calls whose folders were gone.
+// InputError naming the folder when another callsim holds it; OutputError when the lock file
+// cannot be made. The file stays when released.
+class OutputLock {
+ public:
+  explicit OutputLock(const std::filesystem::path& dir);
+  ~OutputLock();
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+// The same InputError when another callsim holds `dir`'s lock now; nothing when the folder has no
+// lock file. Called before check_sweep_target, whose verdict on a folder another sweep is changing
+// (a call folder half removed) would be "not a sweep's output" rather than the reason.
+void refuse_if_locked(const std::filesystem::path& dir);
 
 // Before a sweep runs a call into `dir`: removes an earlier sweep's results.jsonl and summary.json
 // (making calls/ first, so the folder stays a sweep output). They are written again when every call

@@ -182,14 +182,24 @@ void write_records(const std::vector<Job>& jobs, const std::vector<Outcome>& out
 // Removes the call folders under out_dir/calls that are not in `jobs` (left by an earlier sweep of
 // another suite into the same folder: results.jsonl would not list them), then the folders that
 // leaves empty. A call folder is one holding job.json or result.json; hidden entries (a running or
-// killed call's temporary folder) are left to remove_stale_temporaries. Returns how many it removed.
+// killed call's temporary folder) are left to remove_stale_temporaries. A stale call folder that
+// holds a current call's folder (an earlier sweep's "smoke/3g" around this one's "smoke/3g/nb12",
+// when a matrix gained an axis) loses only its own files and folders: the current calls below it
+// stay. Stale call folders inside a current call's folder (left there by a sweep of longer ids that
+// was interrupted before this cleanup, then the current call resumed) are removed. Returns how many
+// stale calls it removed.
 size_t remove_stale_calls(const fs::path& out_dir, const std::vector<Job>& jobs) {
   const fs::path calls = out_dir / "calls";
   std::error_code ec;
   if (!fs::is_directory(calls, ec)) return 0;
-  std::set<fs::path> current;
-  for (const auto& job : jobs) current.insert(fs::path(job.id).lexically_normal());
-  std::vector<fs::path> stale, folders;
+  std::set<fs::path> current, holds_current;  // the calls' ids; the folders on the way to one
+  for (const auto& job : jobs) {
+    const fs::path id = fs::path(job.id).lexically_normal();
+    current.insert(id);
+    for (fs::path up = id.parent_path(); !up.empty(); up = up.parent_path()) holds_current.insert(up);
+  }
+  const auto relative = [&](const fs::path& p) { return fs::relative(p, calls).lexically_normal(); };
+  std::vector<fs::path> stale, around_current, folders;
   for (auto it = fs::recursive_directory_iterator(calls, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (!it->is_directory(ec) || it->path().filename().string().starts_with(".")) {
@@ -197,18 +207,33 @@ size_t remove_stale_calls(const fs::path& out_dir, const std::vector<Job>& jobs)
       continue;
     }
     if (fs::exists(it->path() / "job.json", ec) || fs::exists(it->path() / "result.json", ec)) {
+      const fs::path id = relative(it->path());
+      if (holds_current.count(id)) {
+        around_current.push_back(it->path());  // and on into it: it may hold other stale calls too
+        continue;
+      }
+      // A current call's folder is walked too (its direction folders, a few files each): an
+      // interrupted sweep of longer ids may have left stale calls inside it, which resuming the
+      // call keeps.
+      if (current.count(id)) continue;
       it.disable_recursion_pending();
-      if (!current.count(fs::relative(it->path(), calls).lexically_normal())) stale.push_back(it->path());
+      stale.push_back(it->path());
     } else {
       folders.push_back(it->path());
     }
   }
   for (const auto& dir : stale) fs::remove_all(dir);
+  for (const auto& dir : around_current)
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      const fs::path id = relative(entry.path());
+      if (entry.path().filename().string().starts_with(".") || current.count(id) || holds_current.count(id)) continue;
+      fs::remove_all(entry.path());
+    }
   // Deepest first, so a parent emptied by its children's removal goes too.
   std::sort(folders.rbegin(), folders.rend());
   for (const auto& dir : folders)
     if (fs::is_empty(dir, ec)) fs::remove(dir, ec);
-  return stale.size();
+  return stale.size() + around_current.size();
 }
 
 json timing_json(const SweepReport& r, bool cache_enabled) {
@@ -259,8 +284,10 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   if (o.shard) jobs = select_shard(std::move(jobs), *o.shard);
   report.calls = jobs.size();
   report.threads = thread_count(o.threads, jobs.size());
+  refuse_if_locked(o.out_dir);
   check_sweep_target(o.out_dir);
   create_folder(o.out_dir);
+  const OutputLock lock(o.out_dir);  // until summary.json is written: one callsim writes a folder at a time
   forget_results_index(o.out_dir);
 
   EncodeOnceCache cache;

@@ -10,10 +10,12 @@
 // before one may not: `--no-resume` reruns everything). results.jsonl and summary.json are written
 // at the end, one record at a time, each read back from its call's result.json (memory does not
 // grow with the number of calls).
-// The output folder must be new, empty or a sweep's output (results.jsonl or calls/); anything else
-// is refused (InputError) before anything runs. When the sweep is done, call folders under calls/
-// that are not in its job list (an earlier sweep of another suite, or of another shard, into the
-// same folder) are removed, so the folder holds exactly the calls results.jsonl lists.
+// The output folder must be new, empty or a sweep's output (check_sweep_target: only what a sweep
+// writes, as callsim writes it); anything else is refused (InputError) before anything runs, and so
+// is a folder another callsim is writing (OutputLock, held until summary.json is written). When the
+// sweep is done, call folders under calls/ that are not in its job list (an earlier sweep of another
+// suite, or of another shard, into the same folder) are removed — of one that holds this sweep's
+// calls, only its own files — so the folder holds exactly the calls results.jsonl lists.
 #pragma once
 
 #include <cstdint>
