@@ -116,6 +116,15 @@ std::vector<float> from_int16(std::span<const int16_t> x);
 // the byte offset (also the sample rate and channel count against the limits). Throws
 // InputError; does nothing for non-RIFF sources. Returns the frames the data chunk declares
 // when the file holds fewer (PCM and float formats; not for a placeholder length).
-std::optional<int64_t> check_wav_structure(const ByteSource& source);
+// A streamed WAV whose data chunk length was left at 0 (the writer could not seek back) holds its
+// samples after the chunk header all the same; libsndfile reads such a chunk as empty. Where it
+// is, `zero_data_length_at` (if given) gets the byte offset of that length field and the length
+// the bytes present give (whole frames), for the reader to present instead.
+struct DataLengthPatch {
+  uint64_t offset = 0;
+  uint32_t length = 0;
+};
+std::optional<int64_t> check_wav_structure(const ByteSource& source,
+                                           std::optional<DataLengthPatch>* zero_data_length_at = nullptr);
 
 }  // namespace callsim::audio

@@ -23,6 +23,7 @@ namespace {
 struct VirtualFile {
   const ByteSource* source;
   sf_count_t pos = 0;
+  std::optional<DataLengthPatch> patch;  // a streamed WAV's zero data length, read as what is there
 };
 
 VirtualFile& vf(void* user) { return *static_cast<VirtualFile*>(user); }
@@ -40,6 +41,13 @@ sf_count_t vio_read(void* ptr, sf_count_t count, void* user) {
   VirtualFile& f = vf(user);
   if (count <= 0) return 0;
   const size_t got = f.source->read_at(static_cast<uint64_t>(f.pos), ptr, static_cast<size_t>(count));
+  if (f.patch) {
+    const auto from = static_cast<uint64_t>(f.pos);
+    for (uint64_t b = f.patch->offset; b < f.patch->offset + 4; ++b)
+      if (b >= from && b < from + got)
+        static_cast<unsigned char*>(ptr)[b - from] =
+            static_cast<unsigned char>((f.patch->length >> (8 * (b - f.patch->offset))) & 0xff);
+  }
   f.pos += static_cast<sf_count_t>(got);
   return static_cast<sf_count_t>(got);
 }
@@ -71,8 +79,9 @@ struct OpenAudio {
 // Opens the source with libsndfile and checks the header against the limits.
 void open_checked(const ByteSource& source, OpenAudio& a) {
   const std::string& label = source.label();
-  a.declared_frames = check_wav_structure(source);
-  a.file = VirtualFile{&source, 0};
+  std::optional<DataLengthPatch> patch;
+  a.declared_frames = check_wav_structure(source, &patch);
+  a.file = VirtualFile{&source, 0, patch};
   SF_VIRTUAL_IO io{vio_length, vio_seek, vio_read, vio_write, vio_tell};
   a.handle.reset(sf_open_virtual(&io, SFM_READ, &a.info, &a.file));
   if (!a.handle) throw InputError(label, "", std::string("cannot read audio: ") + sf_strerror(nullptr));

@@ -83,7 +83,7 @@ std::string cut_short_note(const AudioInfo& info) {
          " that are there are used";
 }
 
-std::optional<int64_t> check_wav_structure(const ByteSource& src) {
+std::optional<int64_t> check_wav_structure(const ByteSource& src, std::optional<DataLengthPatch>* zero_data_length_at) {
   const std::string& file = src.label();
   unsigned char head[12];
   if (src.read_at(0, head, 12) < 12 || std::memcmp(head, "RIFF", 4) != 0)
@@ -108,6 +108,10 @@ std::optional<int64_t> check_wav_structure(const ByteSource& src) {
       // A data chunk running past the end: libsndfile reads what exists. A streamed WAV's
       // placeholder length is expected; any other is a file cut short, which is said.
       const uint64_t present = src.size() - (pos + 8);
+      if (size == 0 && block_align > 0 && present >= block_align && zero_data_length_at) {
+        const uint64_t whole = std::min<uint64_t>(present / block_align * block_align, 0xFFFFFFF0u / block_align * block_align);
+        *zero_data_length_at = DataLengthPatch{pos + 4, static_cast<uint32_t>(whole)};
+      }
       if (size <= present || block_align == 0 || placeholder_length(static_cast<uint32_t>(size)))
         return std::nullopt;
       return static_cast<int64_t>(size / block_align);

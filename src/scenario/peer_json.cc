@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -244,7 +245,14 @@ jitter::JitterBufferConfig parse_jitter_buffer(const JsonNode& n, const PeerPars
     auto& a = j.adaptive;
     a.min_delay_ms = n.number_or("min_delay_ms", a.min_delay_ms, Range::closed(0, 5000));
     a.max_delay_ms = n.number_or("max_delay_ms", a.max_delay_ms, Range::closed(10, 10000));
-    if (a.max_delay_ms < a.min_delay_ms) n.at("max_delay_ms").fail("max_delay_ms must be >= min_delay_ms");
+    if (a.max_delay_ms < a.min_delay_ms) {
+      // Name the key that is there: max_delay_ms may be left at its default (2000), and n.at() on
+      // an absent key read "missing required key 'max_delay_ms'" for an optional key.
+      char text[160];
+      std::snprintf(text, sizeof text, "max_delay_ms (%g%s) must be >= min_delay_ms (%g)", a.max_delay_ms,
+                    n.find("max_delay_ms") ? "" : ", the default", a.min_delay_ms);
+      (n.find("max_delay_ms") ? n.at("max_delay_ms") : n.at("min_delay_ms")).fail(text);
+    }
     a.start_delay_ms = n.number_or("start_delay_ms", a.start_delay_ms, Range::closed(0, 5000));
     a.quantile = n.number_or("quantile", a.quantile, Range{0.5, 1.0, false, true});
     a.forget_factor = n.number_or("forget_factor", a.forget_factor, Range{0.9, 1.0, false, true});

@@ -102,7 +102,9 @@ TEST_F(HostileInput, TooManyChannelsAreRefusedAndAStereoTalkerIsMixedDownWithANo
 // A WAV cut short (its data chunk declares 2 s, the file holds 1.25 s: an interrupted copy or
 // recording) was read as far as it goes without a word: a score or level of it looked like one
 // of a complete file. Every command that reads it now says so; a streamed WAV's placeholder
-// length (0xFFFFFFFF, what a writer that cannot seek back leaves) is expected and not noted.
+// length (0xFFFFFFFF, what a writer that cannot seek back leaves) is expected and not noted. A
+// placeholder of 0 is read the same way: libsndfile took it for an empty chunk, and the file was
+// refused with "the audio file has no samples" although it held them.
 TEST_F(HostileInput, AWavCutShortIsReadAsFarAsItGoesAndSaysSo) {
   write_wav(dir.path() / "whole.wav", 16000, 32000);  // 44-byte header + 64000 bytes
   const auto cut = [&](const std::string& name, uint64_t bytes, std::optional<uint32_t> data_size) {
@@ -119,6 +121,7 @@ TEST_F(HostileInput, AWavCutShortIsReadAsFarAsItGoesAndSaysSo) {
   };
   cut("cut.wav", 44 + 40000, std::nullopt);          // 20000 of the 32000 frames
   cut("streamed.wav", 44 + 40000, 0xFFFFFFFFu);      // the same samples, a placeholder length
+  cut("streamed0.wav", 44 + 40000, 0u);              // the same samples, a zero placeholder
   const std::string note = "cut.wav: its WAV header declares 2.000 s (32000 frames) but the file holds 1.250 s "
                            "(20000 frames): cut short; the 1.250 s that are there are used";
 
@@ -133,15 +136,17 @@ TEST_F(HostileInput, AWavCutShortIsReadAsFarAsItGoesAndSaysSo) {
   EXPECT_EQ(validate.exit_code, 0) << describe(validate);
   EXPECT_NE(validate.err.find("/peers/alice/talker: " + dir / note), std::string::npos) << describe(validate);
 
-  for (const char* quiet : {"whole.wav", "streamed.wav"}) {
+  for (const char* quiet : {"whole.wav", "streamed.wav", "streamed0.wav"}) {
     const CliResult s = run_cli({"score", dir / "whole.wav", dir / quiet, "--json"});
     EXPECT_EQ(s.out.find("cut short"), std::string::npos) << describe(s);
     const CliResult l = run_cli({"level", dir / quiet});
     EXPECT_EQ(l.exit_code, 0) << describe(l);
     EXPECT_EQ(l.err.find("cut short"), std::string::npos) << describe(l);
   }
-  const CliResult streamed = run_cli({"level", dir / "streamed.wav"});
-  EXPECT_NE(streamed.out.find("duration 1.25 s"), std::string::npos) << describe(streamed);
+  for (const char* streamed_file : {"streamed.wav", "streamed0.wav"}) {
+    const CliResult streamed = run_cli({"level", dir / streamed_file});
+    EXPECT_NE(streamed.out.find("duration 1.25 s"), std::string::npos) << streamed_file << describe(streamed);
+  }
 }
 
 // NaN or infinite samples (a float WAV) are refused where they are read, naming the frame: by

@@ -44,7 +44,9 @@ TEST_F(Limits, NamesExpectationsAndLength) {
                         "expect.json: /expect/all/0: an expectation is at most 200 characters");
   doc = small_scenario();
   doc["duration_s"] = 9000;
-  expect_validate_error(scenario("long.json", doc), "long.json: /duration_s: 9000 is not in (0, 7200]");
+  expect_validate_error(scenario("long.json", doc), "long.json: /duration_s: 9000 is not in [1, 7200]");
+  doc["duration_s"] = 0.5;  // the schema said more than 0, the parser "at least 1 s": one range now
+  expect_validate_error(scenario("short.json", doc), "short.json: /duration_s: 0.5 is not in [1, 7200]");
 }
 
 TEST_F(Limits, MahimahiTraces) {

@@ -217,6 +217,16 @@ TEST(ScenarioLoad, UnknownPeerInLinkAndMalformedJson) {
   doc["peers"]["bob"]["jitter_buffer"]["margin_ms"] = 3000.5;
   EXPECT_EQ(error_of(doc), "bad.json: /peers/bob/jitter_buffer/margin_ms: 3000.5 is not in [0, 3000]");
 
+  // min_delay_ms above the default max_delay_ms named an optional key as missing ("missing required
+  // key 'max_delay_ms'"); the message names the key written and the default it is compared with.
+  doc = good();
+  doc["peers"]["bob"]["jitter_buffer"] = {{"type", "adaptive"}, {"min_delay_ms", 2001}};
+  EXPECT_EQ(error_of(doc), "bad.json: /peers/bob/jitter_buffer/min_delay_ms: max_delay_ms (2000, the default) must be "
+                           ">= min_delay_ms (2001)");
+  doc["peers"]["bob"]["jitter_buffer"]["max_delay_ms"] = 1000;
+  EXPECT_EQ(error_of(doc),
+            "bad.json: /peers/bob/jitter_buffer/max_delay_ms: max_delay_ms (1000) must be >= min_delay_ms (2001)");
+
   const testing_util::ScratchDir scratch("malformed");
   const std::string path = (scratch / "malformed.json").string();
   std::ofstream(path) << "{\"name\": \"x\",\n \"peers\": {,}}";
