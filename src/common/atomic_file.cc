@@ -49,7 +49,13 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view data)
 }
 
 AtomicOutput::AtomicOutput(std::filesystem::path target)
-    : target_(std::move(target)), temp_(temporary_sibling(target_)) {}
+    : target_(std::move(target)), temp_(temporary_sibling(target_)) {
+  // A killed writer's temporary stayed beside its target for good (in reports/ next to the
+  // baseline, `git add -A` took it); the next writer there removes those of dead processes.
+  const std::filesystem::path parent = target_.has_parent_path() ? target_.parent_path() : ".";
+  std::error_code ec;
+  if (std::filesystem::is_directory(parent, ec)) remove_stale_temporaries_once(parent);
+}
 
 AtomicOutput::~AtomicOutput() {
   if (!committed_) {

@@ -49,9 +49,11 @@ void sync_tree(const fs::path& dir) {
   sync_path(dir);
 }
 
+}  // namespace
+
 // Stale temporaries are looked for once per folder and process (a sweep stages thousands of call
 // folders in the same parent).
-void clean_once(const fs::path& folder) {
+void remove_stale_temporaries_once(const fs::path& folder) {
   static std::mutex mutex;
   static std::set<std::string> cleaned;
   {
@@ -60,8 +62,6 @@ void clean_once(const fs::path& folder) {
   }
   remove_stale_temporaries(folder);
 }
-
-}  // namespace
 
 void sync_path(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -115,7 +115,7 @@ StagedDir::StagedDir(fs::path target) : target_(target.lexically_normal()) {
   if (target_.empty()) target_ = ".";
   const fs::path parent = target_.has_parent_path() ? target_.parent_path() : fs::path(".");
   create_folder(parent);
-  clean_once(parent);
+  remove_stale_temporaries_once(parent);
   std::error_code ec;
   temp_ = temporary_sibling(target_.has_parent_path() ? target_ : fs::path(".") / target_);
   fs::create_directory(temp_, ec);

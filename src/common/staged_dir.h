@@ -52,6 +52,10 @@ std::filesystem::path temporary_sibling(const std::filesystem::path& target);
 // Removes the temporaries (".<name>.tmp-<pid>" or ".<name>.tmp-<pid>-<n>", files or folders) in
 // `folder` whose process no longer runs. Best effort: errors are ignored. Returns how many.
 int remove_stale_temporaries(const std::filesystem::path& folder);
+// The same, the first time a process asks for `folder` (StagedDir and AtomicOutput ask before
+// they write there: a killed run's ".results.jsonl.tmp-<pid>-<n>" or ".baseline.json.tmp-..."
+// is removed by the next command that writes beside it).
+void remove_stale_temporaries_once(const std::filesystem::path& folder);
 
 // create_directories, with OutputError naming the path (a file in the way, no permission).
 void create_folder(const std::filesystem::path& path);

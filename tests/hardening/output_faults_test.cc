@@ -113,6 +113,24 @@ TEST_F(OutputFaults, TemporariesOfKilledRunsAreRemoved) {
   EXPECT_TRUE(fs::exists(dir.path() / alive)) << "a running process's temporary stays";
 }
 
+// A single output file (baseline, JUnit, results.jsonl) killed while written left its temporary
+// beside it for good: in reports/, next to the baseline, `git add -A` took it. The next command
+// writing a file in that folder removes those of processes that no longer run.
+TEST_F(OutputFaults, TemporariesOfKilledFileWritersAreRemovedByTheNextWriterThere) {
+  const std::string s = scenario("s.json", small_scenario("files"));
+  ASSERT_EQ(run_cli({"sweep", s, "-o", dir / "sweep", "-q", "-j1"}).exit_code, 0);
+  fs::create_directories(dir.path() / "reports");
+  // pid 2^22 + 1 is above Linux's pid_max limit: no such process can exist.
+  const std::string dead = ".baseline.json.tmp-4194305-0", alive = ".junit.xml.tmp-" + std::to_string(::getpid()) + "-3";
+  write_text(dir.path() / "reports" / dead, "{\"partial");
+  write_text(dir.path() / "reports" / alive, "<partial");
+  const CliResult r = run_cli({"baseline", "update", dir / "sweep", "-o", dir / "reports/baseline.json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(fs::exists(dir.path() / "reports/baseline.json"));
+  EXPECT_FALSE(fs::exists(dir.path() / "reports" / dead));
+  EXPECT_TRUE(fs::exists(dir.path() / "reports" / alive)) << "a running process's temporary stays";
+}
+
 // report, check --junit and baseline update: a path that cannot be written is exit 2 naming it;
 // a report replaces an earlier report whole and removes a killed report's temporary (26-102 MB
 // folders were left behind before).
