@@ -114,6 +114,9 @@ TEST_F(Acceptance, OutOfRangeNumbersOnTheCommandLineAreUsageErrors) {
                  "--duration: '1e12' is not a number in (0, 7200]");
   expect_refused(run_cli({"netsim", s, "--duration", "nan"}), "'nan' is not a number in (0, 7200]");
   expect_refused(run_cli({"netsim", s, "--pps", "inf"}), "'inf' is not a number in (0, 1000000]");
+  // Each packet's fate is kept (~93 bytes): 1e6 pps for 7200 s took memory without bound.
+  expect_refused(run_cli({"netsim", s, "--pps", "1000000", "--duration", "7200"}),
+                 "--pps: 1000000 pps for 7200 s is 7200000000 packets; at most 20000000 are simulated");
   expect_refused(run_cli({"netsim", s, "--size", "99999999999999999999"}), "is not an integer in [1, 65507]");
   expect_refused(run_cli({"sweep", s, "-j", "100000"}), "'100000' is not an integer in [0, 256]");
   // In range: still accepted, and "010" is ten (not octal eight).
