@@ -77,6 +77,9 @@ struct CallResult {
   bool passed = true;       // no expectation failed (skipped ones do not fail)
   bool pesq_scored = true;  // P.862 scoring ran (off with --no-score or "scoring": {"pesq": false})
   std::string event_trace_digest;  // FNV-1a of the simulator's event trace, hex
+  // scenario::input_notes: what validate and run say about the inputs (a clipped, silent, DC or
+  // mixed-down talker, FEC that will not be sent, ...), kept with the figures they qualify.
+  std::vector<std::string> input_notes;
 };
 
 }  // namespace callsim::call

@@ -126,6 +126,8 @@ CallResult run_call(const scenario::Scenario& s, const RunOptions& options) {
   result.seed = s.seed;
   result.duration_s = s.duration.to_seconds();
   result.event_trace_digest = hex64(trace.digest());
+  // Printed on stderr by validate and run; a sweep or report reading result.json lost them.
+  result.input_notes = scenario::input_notes(s);
 
   std::map<std::string, std::map<std::string, double>> metrics;
   scenario::MeasurementContext context;

@@ -261,6 +261,15 @@ TEST_F(HostileInput, AFloatTalkerBeyondFullScaleIsSentClippedAsItsReferenceIs) {
   }
   EXPECT_GT(degraded["loud"].size(), 1000u);
   EXPECT_TRUE(degraded["loud"] == degraded["clipped"]) << "the loud file's call sent other audio than its clipped copy's";
+  // The note went to stderr only: a sweep or report reading result.json lost it. result.json
+  // keeps the input notes with the figures they qualify.
+  const auto notes = nlohmann::json::parse(read_text(dir.path() / "loud" / "result.json"))["scenario"]["input_notes"];
+  ASSERT_EQ(notes.size(), 1u) << notes.dump();
+  EXPECT_NE(notes[0].get<std::string>().find("loud.wav peaks 12.0 dB above full scale (float samples beyond +-1.0); "
+                                             "the codec's input is clipped there"),
+            std::string::npos)
+      << notes.dump();
+  EXPECT_TRUE(nlohmann::json::parse(read_text(dir.path() / "clipped" / "result.json"))["scenario"]["input_notes"].empty());
 }
 
 // Peers "a-to-a" and "a": both directions' folders would be "a-to-a-to-a", and `run` wrote one
