@@ -248,10 +248,11 @@ jitter::JitterBufferConfig parse_jitter_buffer(const JsonNode& n, const PeerPars
     if (a.max_delay_ms < a.min_delay_ms) {
       // Name the key that is there: max_delay_ms may be left at its default (2000), and n.at() on
       // an absent key read "missing required key 'max_delay_ms'" for an optional key.
+      const std::optional<JsonNode> max_node = n.find("max_delay_ms");
       char text[160];
       std::snprintf(text, sizeof text, "max_delay_ms (%g%s) must be >= min_delay_ms (%g)", a.max_delay_ms,
-                    n.find("max_delay_ms") ? "" : ", the default", a.min_delay_ms);
-      (n.find("max_delay_ms") ? n.at("max_delay_ms") : n.at("min_delay_ms")).fail(text);
+                    max_node ? "" : ", the default", a.min_delay_ms);
+      (max_node ? *max_node : n.at("min_delay_ms")).fail(text);
     }
     a.start_delay_ms = n.number_or("start_delay_ms", a.start_delay_ms, Range::closed(0, 5000));
     a.quantile = n.number_or("quantile", a.quantile, Range{0.5, 1.0, false, true});

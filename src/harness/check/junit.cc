@@ -162,6 +162,27 @@ struct Counts {
   }
 };
 
+// The XML declaration and the opening <testsuites> with the whole file's counts.
+void write_head(std::ostream& os, const JunitOptions& options, const Counts& total) {
+  os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+     << "<testsuites name=\"" << xml_attr(options.name) << "\" " << total.attributes() << ">\n";
+}
+
+// The suite "callsim" with its one test case "results", for a check that judged no call: a
+// <failure> when there was nothing to check, an <error> (with `body` as its text) when the check
+// reached no verdict.
+void write_results_case(std::ostream& os, const Counts& counts, const char* element, const char* type,
+                        std::string_view message, std::string_view body = {}) {
+  os << "  <testsuite name=\"callsim\" " << counts.attributes() << ">\n"
+     << "    <testcase name=\"results\" classname=\"callsim.check\" time=\"0\">\n"
+     << "      <" << element << " message=\"" << xml_attr(message) << "\" type=\"" << type << "\"";
+  if (body.empty())
+    os << "/>\n";
+  else
+    os << ">" << xml_text(body) << "</" << element << ">\n";
+  os << "    </testcase>\n  </testsuite>\n";
+}
+
 // A sweep's calls ("smoke/3g/nb12") form one suite per matrix; a single scenario is its own suite.
 std::string suite_name(const CallCheck& c) {
   const auto slash = c.id.find('/');
@@ -186,13 +207,11 @@ std::string junit_xml(const CheckReport& report, const JunitOptions& options) {
   }
   const Improvements improved = improvements(report);
   std::ostringstream os;
-  os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-     << "<testsuites name=\"" << xml_attr(options.name) << "\" " << total.attributes() << ">\n";
+  write_head(os, options, total);
   if (report.no_calls_refused()) {  // nothing was checked: one failing test case says so
-    os << "  <testsuite name=\"callsim\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
-       << "    <testcase name=\"results\" classname=\"callsim.check\" time=\"0\">\n"
-       << "      <failure message=\"" << xml_attr(kNoCallsChecked) << "\" type=\"callsim.check\"/>\n"
-       << "    </testcase>\n  </testsuite>\n";
+    Counts one;
+    one.tests = one.failures = 1;
+    write_results_case(os, one, "failure", "callsim.check", kNoCallsChecked);
   }
   for (const auto& name : order) {
     Counts counts;
@@ -207,15 +226,13 @@ std::string junit_xml(const CheckReport& report, const JunitOptions& options) {
 }
 
 std::string junit_error_xml(std::string_view message, const JunitOptions& options) {
+  Counts one;
+  one.tests = one.errors = 1;
   std::ostringstream os;
-  os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-     << "<testsuites name=\"" << xml_attr(options.name)
-     << "\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n"
-     << "  <testsuite name=\"callsim\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n"
-     << "    <testcase name=\"results\" classname=\"callsim.check\" time=\"0\">\n"
-     << "      <error message=\"" << xml_attr("no verdict: " + std::string(message)) << "\" type=\"callsim.error\">"
-     << xml_text(std::string(message) + "\n") << "</error>\n"
-     << "    </testcase>\n  </testsuite>\n</testsuites>\n";
+  write_head(os, options, one);
+  write_results_case(os, one, "error", "callsim.error", "no verdict: " + std::string(message),
+                     std::string(message) + "\n");
+  os << "</testsuites>\n";
   return os.str();
 }
 
