@@ -135,6 +135,12 @@ struct CallRating {
 // The top of a scale: 100 (G.107), 129 (G.107.1), 148 (super-wideband).
 double scale_max(EModelScale scale);
 
+// G.107 Table 3's permitted range of the packet-loss probability Ppl is 0..20 %. Beyond it the
+// Ie,eff formula is an extrapolation that swings with BurstR: random loss leaves the wideband and
+// super-wideband scales above MOS-CQE 1.4 and 1.85 at total loss, while a BurstR of 3 takes Ie,eff
+// past 150. A call is therefore not rated above this residual loss (rate_direction's note says so).
+inline constexpr double kMaxRatedPplPct = 20.0;
+
 // Rates a call with G.107 defaults for everything not measured. Delay mapping (echo cancelled,
 // symmetric path): Ta = measured mouth-to-ear delay, T = Ta, Tr = 2 Ta, TELR 65 dB, WEPL 110 dB.
 // Narrowband Opus uses G.107, wideband G.107.1; super-wideband Opus (whose Ie the source gives on

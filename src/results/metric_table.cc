@@ -61,7 +61,8 @@ std::vector<MetricInfo> build() {
       // E-model
       m("emodel_mos_cqe", K::kMosCqe, W::kLower, abs_tol(0.1), true,
         "E-model MOS-CQE from R (G.107 Annex B, on R scaled to 0..100), clamped to [1, 4.5]; comparable "
-        "across codec bands"),
+        "across codec bands. Not rated (absent, with a note) above 20 % residual loss, G.107's permitted "
+        "range of Ppl, nor when no received audio played"),
       m("emodel_r_nb", K::kR100, W::kLower, abs_tol(2.0), true,
         "E-model rating R, G.107 narrowband scale 0..100 (narrowband Opus)"),
       m("emodel_r_wb", K::kR129, W::kLower, abs_tol(2.0), true,
