@@ -1,7 +1,10 @@
 // result.json of a call, and the call's results::CallRecord. The record's sections (expectations,
 // per-direction metrics, scoring) are written by the results module's writers, so result.json and
 // a sweep's results.jsonl line hold the same bytes for them.
+#include <charconv>
 #include <cmath>
+#include <string>
+#include <system_error>
 
 #include "call/call_output.h"
 #include "call/call_metrics.h"
@@ -89,7 +92,7 @@ const char* scale_text(quality::EModelScale s) {
   return "?";
 }
 
-json emodel_json(const quality::CallRating& c) {
+json emodel_block(const quality::CallRating& c) {
   const auto& r = c.result;
   return {{"model", c.model},
           {"scale", scale_text(c.scale)},
@@ -113,7 +116,10 @@ json direction_json(const DirectionResult& d) {
   json quality = json::object();
   if (d.pesq_nb) quality["pesq_nb"] = pesq_json(d.name, *d.pesq_nb);
   if (d.pesq_wb) quality["pesq_wb"] = pesq_json(d.name, *d.pesq_wb);
-  if (d.emodel) quality["emodel"] = emodel_json(*d.emodel);
+  if (d.emodel) {
+    quality["emodel"] = emodel_block(*d.emodel);
+    quality["emodel"]["command"] = emodel_command(d.emodel->inputs);
+  }
   if (d.pesq_nb || d.pesq_wb) quality["unplayed_reference_speech_s"] = rnd(d.unplayed_reference_speech_s, 2);
   const std::string f = scenario::direction_folder(d.name) + "/";
   return {{"from", d.from},
@@ -150,6 +156,22 @@ results::CallRecord make_record(const CallResult& r) {
   for (const auto& d : r.directions) c.metrics[d.name] = d.metrics;
   results::round_for_storage(c);
   return c;
+}
+
+json emodel_json(const quality::CallRating& rating) { return emodel_block(rating); }
+
+std::string emodel_command(const quality::CallMeasurements& m) {
+  const auto number = [](double v) {
+    char buf[64];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc() ? std::string(buf, end) : std::string("nan");
+  };
+  const char* band = m.max_band == quality::OpusMaxBand::kNarrowband ? "nb"
+                     : m.max_band == quality::OpusMaxBand::kWideband ? "wb"
+                                                                      : "swb";
+  return "callsim emodel --delay-ms " + number(m.mouth_to_ear_delay_ms) + " --loss-pct " + number(m.packet_loss_pct) +
+         " --burst-r " + number(m.burst_ratio) + " --bitrate " + std::to_string(m.bitrate_bps) + " --rate-control " +
+         (m.mode == quality::OpusRateMode::kCbr ? "cbr" : "vbr") + " --max-band " + band + " --json";
 }
 
 json result_to_json(const CallResult& r) {

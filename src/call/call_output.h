@@ -34,6 +34,13 @@ struct OutputOptions {
 };
 
 nlohmann::json result_to_json(const CallResult& result);
+
+// result.json's quality.emodel block of a rating (without its "command"): what `callsim emodel
+// ... --json` prints for the same inputs.
+nlohmann::json emodel_json(const quality::CallRating& rating);
+// The `callsim emodel` command line that rates `inputs` again, every number written so that it
+// reads back as the same double (shortest round trip): its output equals the block bit for bit.
+std::string emodel_command(const quality::CallMeasurements& inputs);
 // The call's record (id = scenario name, no params, no folder), its figures rounded as stored:
 // what results.jsonl holds for it.
 results::CallRecord make_record(const CallResult& result);

@@ -4,6 +4,9 @@
 // P.862 on the whole files; a direction that receives nothing has no MOS at all; P.862's time
 // alignment is checked against the simulator's delays.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <tuple>
 #include <string>
 #include <unistd.h>
 
@@ -107,6 +110,63 @@ TEST(CallScoring, EveryFigureIsReproducedByItsCommandLineBitForBit) {
     for (size_t i = 0; i < again.windows.size(); ++i) EXPECT_EQ(again.windows[i].raw, d.pesq_nb->windows[i].raw);
     EXPECT_EQ(again.mos_lqo, d.pesq_nb->mos_lqo);
   }
+}
+
+// The E-model block of result.json is reproduced by its `callsim emodel` command line: the JSON the
+// command prints equals the block (less "command") on each scale, VBR and CBR, and the numbers on
+// the command line read back as the very doubles the call rated. A loss beyond G.107's 20 % is
+// refused by the command (exit 2) as the call leaves it unrated.
+TEST(CallScoring, TheEmodelBlockIsReproducedByItsCommandLineBitForBit) {
+  const testing_util::ScratchDir scratch("call-emodel-repro");
+  int compared = 0;
+  for (const auto& [rate, control, bitrate] : {std::tuple{8000, "vbr", 8}, std::tuple{16000, "cbr", 13},
+                                               std::tuple{48000, "vbr", 24}, std::tuple{48000, "cbr", 40}}) {
+    const json doc = {{"name", "emodel"},
+                      {"duration_s", 6},
+                      {"seed", 5},
+                      {"peers",
+                       {{"alice",
+                         {{"talker", "en_male"},
+                          {"codec", {{"sample_rate_hz", rate}, {"rate_control", control}, {"bitrate_kbps", bitrate}}}}},
+                        {"bob", json::object()}}},
+                      {"links",
+                       {{"alice->bob",
+                         {{"delay", {{"base_ms", 60}, {"jitter_ms", 10}}},
+                          {"loss", {{"model", "gilbert_elliott"}, {"p", 0.03}, {"r", 0.4}}}}}}},
+                      {"scoring", {{"pesq", false}}}};
+    RunOptions ro;
+    ro.score = false;
+    const CallResult r = run_call(scenario::parse_scenario(doc, "emodel.json", ""), ro);
+    const fs::path dir = scratch / ("call" + std::to_string(compared));
+    OutputOptions o;
+    o.audio = false, o.pcap = false, o.csv = false;
+    write_call_outputs(r, dir, o);
+    std::ifstream in(dir / "result.json");
+    const json block = json::parse(in)["directions"]["alice->bob"]["quality"]["emodel"];
+    ASSERT_TRUE(block.contains("command")) << block;
+    const std::string command = block["command"].get<std::string>();
+    json expected = block;
+    expected.erase("command");
+    EXPECT_EQ(run_command(dir, command), expected) << command;
+    // The numbers as written read back exactly.
+    const quality::CallMeasurements& m = r.directions.at(0).emodel->inputs;
+    const auto value = [&](const std::string& option) {
+      const size_t at = command.find(option + " ");
+      EXPECT_NE(at, std::string::npos) << option;
+      const std::string text = command.substr(at + option.size() + 1, command.find(' ', at + option.size() + 1) - at - option.size() - 1);
+      return std::stod(text);
+    };
+    EXPECT_EQ(value("--delay-ms"), m.mouth_to_ear_delay_ms) << command;
+    EXPECT_EQ(value("--loss-pct"), m.packet_loss_pct) << command;
+    EXPECT_EQ(value("--burst-r"), m.burst_ratio) << command;
+    EXPECT_GT(m.packet_loss_pct, 0.5) << command;  // the loss enters the rating
+    ++compared;
+  }
+  EXPECT_EQ(compared, 4);
+  const std::string refused = "'" + std::string(CALLSIM_BINARY_DIR) +
+                              "/callsim' emodel --delay-ms 80 --loss-pct 20.5 --bitrate 24000 > /dev/null 2> " +
+                              (scratch / "err.txt").string();
+  EXPECT_EQ(WEXITSTATUS(std::system(refused.c_str())), 2);
 }
 
 TEST(CallScoring, ConstantDelayDoesNotLeakIntoTheScore) {

@@ -31,6 +31,7 @@ Command add_sweep(CLI::App& app);
 Command add_merge(CLI::App& app);
 Command add_metrics(CLI::App& app);
 Command add_relay(CLI::App& app);
+Command add_emodel(CLI::App& app);
 
 // "callsim X.Y.Z\nlibopus …, libsndfile-…, libsoxr …": `callsim version` and `callsim --version`.
 std::string version_text();

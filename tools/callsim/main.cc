@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app{"callsim: call-quality simulator and test harness"};
   app.require_subcommand(1);
   app.set_version_flag("--version", version_text(), "Print the callsim version (and its libraries') and exit");
-  const std::vector<Command> commands = {add_run(app), add_validate(app), add_version(app), add_level(app), add_score(app), add_netsim(app), add_sweep(app), add_merge(app), add_check(app), add_baseline(app), add_report(app), add_metrics(app), add_relay(app)};
+  const std::vector<Command> commands = {add_run(app), add_validate(app), add_version(app), add_level(app), add_score(app), add_netsim(app), add_sweep(app), add_merge(app), add_check(app), add_baseline(app), add_report(app), add_metrics(app), add_emodel(app), add_relay(app)};
   add_exit_codes_footer(app);
   try {
     app.parse(argc, argv);
