@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "call/residual_loss.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/staged_dir.h"
@@ -51,15 +52,29 @@ std::string frames_csv(const DirectionResult& d) {
   return os.str();
 }
 
+// `playout`: what became of the packet's frame in the audio played (call/residual_loss.h) — played
+// from the packet, rebuilt from the next packet's FEC, or missing; empty on a duplicate's row. The
+// residual loss, its burst ratio (the E-model's Ppl and BurstR) and the FEC recoveries count these.
+const char* playout_text(FrameFate f) {
+  switch (f) {
+    case FrameFate::kPlayed: return "played";
+    case FrameFate::kFecRecovered: return "fec";
+    case FrameFate::kMissing: return "missing";
+  }
+  return "";
+}
+
 std::string packets_csv(const DirectionResult& d) {
+  const std::vector<FrameFate> fates = frame_fates(d, d.frame_ticks);
   std::ostringstream os;
-  os << "sequence,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted\n";
+  os << "sequence,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted,playout\n";
+  size_t sent = 0;
   for (const auto& p : d.packets) {
     const auto& v = p.delivery;
     os << p.sequence << ',' << fixed(v.sent.to_ms(), 6) << ','
        << (v.delivered() ? fixed(v.arrival.to_ms(), 6) : "") << ','
        << (v.delivered() ? fixed(v.delay().to_ms(), 6) : "") << ',' << sim::net::to_string(v.cause) << ','
-       << v.duplicate << ',' << v.corrupted << '\n';
+       << v.duplicate << ',' << v.corrupted << ',' << (v.duplicate ? "" : playout_text(fates.at(sent++))) << '\n';
   }
   return os.str();
 }

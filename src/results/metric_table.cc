@@ -128,7 +128,8 @@ std::vector<MetricInfo> build() {
         "packets_discarded_late) / packets_sent, equal when every packet that arrived in time was played"),
       m("residual_loss_ratio", K::kRatio, W::kHigher, abs_tol(0.01), true,
         "frames neither played from their own packet nor rebuilt by FEC (lost, late or never played) / "
-        "frames sent: what the listener hears as concealment; the E-model's Ppl and BurstR come from it"),
+        "frames sent: what the listener hears as concealment; the E-model's Ppl and BurstR come from it "
+        "(packets.csv's playout column: the missing rows)"),
       // concealment and time stretching
       m("concealed_samples", K::kCount, W::kHigher, rel_tol(0.10), false,
         "output samples made by packet-loss concealment (concealedSamples)"),
