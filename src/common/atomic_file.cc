@@ -30,8 +30,8 @@ void refuse_output_over_input(const std::filesystem::path& output, const std::st
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view data) {
-  AtomicOutput out(path);
-  const int fd = ::open(out.temp_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  AtomicOutput out(path, 0644);
+  const int fd = ::open(out.temp_path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd < 0) fail("cannot create", path, errno);
   size_t done = 0;
   while (done < data.size()) {
@@ -48,13 +48,23 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view data)
   out.commit();
 }
 
-AtomicOutput::AtomicOutput(std::filesystem::path target)
-    : target_(std::move(target)), temp_(temporary_sibling(target_)) {
+// The temporary is locked through a descriptor of our own, opened when the file is created
+// (O_CREAT|O_EXCL, then flock before anything is written), not through the writer's: libsndfile
+// and stdio open the file again by path, and close it before commit(). An flock belongs to the
+// open file description it was taken on, so their opens and closes of the same file neither take
+// nor drop it (a POSIX fcntl lock would be dropped by any close of the file in this process); it
+// is dropped when we close our descriptor, after the rename or the removal, or when the process
+// dies. They open it without O_EXCL and truncate it, so they write into the locked file; none of
+// them replaces it by another file of that name.
+AtomicOutput::AtomicOutput(std::filesystem::path target, mode_t mode) : target_(std::move(target)) {
   // A killed writer's temporary stayed beside its target for good (in reports/ next to the
-  // baseline, `git add -A` took it); the next writer there removes those of dead processes.
+  // baseline, `git add -A` took it); the next writer there removes those nobody holds.
   const std::filesystem::path parent = target_.has_parent_path() ? target_.parent_path() : ".";
   std::error_code ec;
   if (std::filesystem::is_directory(parent, ec)) remove_stale_temporaries_once(parent);
+  LockedTemporary temp = make_locked_temporary(target_, false, mode);
+  temp_ = std::move(temp.path);
+  lock_fd_ = temp.fd;
 }
 
 AtomicOutput::~AtomicOutput() {
@@ -62,6 +72,7 @@ AtomicOutput::~AtomicOutput() {
     std::error_code ec;
     std::filesystem::remove(temp_, ec);
   }
+  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 void AtomicOutput::commit() {
@@ -69,6 +80,8 @@ void AtomicOutput::commit() {
   std::filesystem::rename(temp_, target_, ec);
   if (ec) throw OutputError(target_.string(), "cannot rename into place: " + ec.message());
   committed_ = true;
+  ::close(lock_fd_);
+  lock_fd_ = -1;
 }
 
 }  // namespace callsim

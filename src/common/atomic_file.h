@@ -1,6 +1,11 @@
 // Atomic output files: write to a temporary file beside the target, then rename over it, so a
-// reader never sees a partial or corrupted result (also when the process dies mid-write).
+// reader never sees a partial or corrupted result (also when the process dies mid-write). The
+// writer holds an flock on its temporary while it exists (common/staged_dir.h): the next writer in
+// that folder removes a temporary nobody holds whose pid is not a live process, not a live one of a
+// writer in another PID namespace.
 #pragma once
+
+#include <sys/types.h>
 
 #include <filesystem>
 #include <string>
@@ -19,11 +24,14 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view data)
 void refuse_output_over_input(const std::filesystem::path& output, const std::string& option,
                               const std::vector<std::filesystem::path>& inputs);
 
-// For writers that need a path to write to (libsndfile, libpcap): hands out a temporary path;
-// commit() renames it over the target; the destructor removes it when not committed.
+// For writers that need a path to write to (libsndfile, stdio): hands out a temporary path;
+// commit() renames it over the target; the destructor removes it when not committed. The
+// temporary file is created (empty, with `mode` less the umask) and locked by the constructor:
+// OutputError naming the target, "cannot create: ...", when it cannot be. Open it by path without
+// O_EXCL (fopen "wb", sf_open, O_TRUNC): that writes into the same file, which stays locked.
 class AtomicOutput {
  public:
-  explicit AtomicOutput(std::filesystem::path target);
+  explicit AtomicOutput(std::filesystem::path target, mode_t mode = 0666);
   ~AtomicOutput();
   AtomicOutput(const AtomicOutput&) = delete;
   AtomicOutput& operator=(const AtomicOutput&) = delete;
@@ -34,6 +42,7 @@ class AtomicOutput {
 
  private:
   std::filesystem::path target_, temp_;
+  int lock_fd_ = -1;  // holds the temporary's flock until commit() or the destructor
   bool committed_ = false;
 };
 

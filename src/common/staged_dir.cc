@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -42,6 +45,28 @@ pid_t temporary_owner(const std::string& name) {
 }
 
 bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+// Whether `path` still names the file or folder open as `fd` (not removed, nor made anew).
+bool names(const fs::path& path, int fd) {
+  struct stat held{}, named{};
+  return ::fstat(fd, &held) == 0 && ::lstat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
+         held.st_ino == named.st_ino;
+}
+
+enum class Lock { kTaken, kHeld, kUnsupported };
+
+// flock(LOCK_EX) on a temporary just made. A cleaner may hold it for a moment (it locks every
+// temporary it looks at, and keeps the lock while it removes one): wait for that, up to a second.
+Lock lock_new_temporary(int fd) {
+  for (int tries = 0; tries < 1000; ++tries) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return Lock::kTaken;
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK) return Lock::kUnsupported;  // NFS cannot flock a folder (EBADF), ENOLCK
+    const timespec ms{0, 1000000};
+    ::nanosleep(&ms, nullptr);
+  }
+  return Lock::kHeld;
+}
 
 void sync_tree(const fs::path& dir) {
   for (const auto& entry : fs::recursive_directory_iterator(dir))
@@ -98,14 +123,65 @@ fs::path temporary_sibling(const fs::path& target) {
                                  "-" + std::to_string(counter.fetch_add(1)));
 }
 
+LockedTemporary make_locked_temporary(const fs::path& target, bool folder, mode_t mode) {
+  const std::string what = folder ? "cannot create folder" : "cannot create";
+  for (int attempt = 1;; ++attempt) {
+    const fs::path path = temporary_sibling(target);
+    // A file is created with its descriptor (O_EXCL: never another's file); a folder is opened
+    // right after mkdir. Until the lock is taken a cleaner in this namespace keeps it (our pid is
+    // alive); one in another namespace may lock it first and, our pid being dead there, remove it:
+    // the check below sees that and this takes another name, nothing having been written into it.
+    int fd = -1;
+    bool made = false;
+    if (folder) {
+      made = ::mkdir(path.c_str(), 0777) == 0;
+      if (made) fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    } else {
+      fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+      made = fd >= 0;
+    }
+    if (fd < 0) {
+      const int err = errno;
+      // Taken already (a process with our pid in another namespace), or removed before it opened.
+      if ((err == EEXIST || (made && err == ENOENT)) && attempt < 100) continue;
+      throw OutputError(target.string(), what + ": " + std::strerror(err));
+    }
+    const Lock lock = lock_new_temporary(fd);
+    if (lock != Lock::kHeld && names(path, fd)) return {path, fd};
+    // Removed (and perhaps made anew) by a cleaner, or locked by another for a second: not ours to
+    // write into, nor to remove. A held one left behind is removed once nobody holds it.
+    ::close(fd);
+    if (attempt >= 100) throw OutputError(target.string(), what + ": every temporary name was taken");
+  }
+}
+
 int remove_stale_temporaries(const fs::path& folder) {
   std::error_code ec;
   int removed = 0;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    const pid_t owner = temporary_owner(it->path().filename().string());
-    if (owner == 0 || owner == ::getpid() || process_alive(owner)) continue;
-    std::error_code rm;
-    if (fs::remove_all(it->path(), rm) > 0 && !rm) ++removed;
+    const fs::path path = it->path();
+    const pid_t owner = temporary_owner(path.filename().string());
+    if (owner == 0 || owner == ::getpid()) continue;
+    // Read-write where it opens (NFS locks a file exclusively only when it is open for writing),
+    // else read-only (a folder); never following a link, nor waiting on a FIFO.
+    constexpr int kFlags = O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+    int fd = ::open(path.c_str(), O_RDWR | kFlags);
+    if (fd < 0) fd = ::open(path.c_str(), O_RDONLY | kFlags);
+    bool locked = false;
+    if (fd >= 0) {
+      locked = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+      if (!locked && errno == EWOULDBLOCK) {  // its writer runs, in whatever namespace
+        ::close(fd);
+        continue;
+      }
+    }
+    // Unlocked: the pid decides (an older callsim's temporary; a filesystem that cannot lock). Locked
+    // by us now: removed only if the name is still what was locked, and while the lock is kept.
+    if (!process_alive(owner) && (!locked || names(path, fd))) {
+      std::error_code rm;
+      if (fs::remove_all(path, rm) > 0 && !rm) ++removed;
+    }
+    if (fd >= 0) ::close(fd);
   }
   return removed;
 }
@@ -116,17 +192,19 @@ StagedDir::StagedDir(fs::path target) : target_(target.lexically_normal()) {
   const fs::path parent = target_.has_parent_path() ? target_.parent_path() : fs::path(".");
   create_folder(parent);
   remove_stale_temporaries_once(parent);
-  std::error_code ec;
-  temp_ = temporary_sibling(target_.has_parent_path() ? target_ : fs::path(".") / target_);
-  fs::create_directory(temp_, ec);
-  // Named as the user gave it: the temporary beside it is ours.
-  if (ec) throw OutputError(target_.string(), "cannot create folder: " + ec.message());
+  // Named as the user gave it: the temporary beside it is ours. Locked until commit() or the
+  // destructor: no cleaner removes it meanwhile, whichever PID namespace it runs in.
+  LockedTemporary temp = make_locked_temporary(target_.has_parent_path() ? target_ : fs::path(".") / target_, true);
+  temp_ = std::move(temp.path);
+  lock_fd_ = temp.fd;
 }
 
 StagedDir::~StagedDir() {
-  if (committed_) return;
-  std::error_code ec;
-  fs::remove_all(temp_, ec);
+  if (!committed_) {
+    std::error_code ec;
+    fs::remove_all(temp_, ec);
+  }
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // after the removal: until then the folder is ours
 }
 
 std::string StagedDir::as_target(const std::string& path) const {
@@ -151,11 +229,13 @@ void StagedDir::commit(const std::vector<fs::path>* only) {
     if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) != 0)
       io_failure(target_, fs::is_empty(target_, ec) ? "cannot replace the empty folder" : "cannot replace the previous output", errno);
     committed_ = true;
-    fs::remove_all(temp_, ec);
+    fs::remove_all(temp_, ec);  // the previous output, now at temp_ (it was never locked)
   } else {
     if (::rename(temp_.c_str(), target_.c_str()) != 0) io_failure(target_, "cannot move into place", errno);
     committed_ = true;
   }
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // the folder is the target now: no temporary is left to hold
+  lock_fd_ = -1;
   sync_path(parent);
 }
 

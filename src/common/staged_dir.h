@@ -7,7 +7,15 @@
 // remove_stale_temporaries(). What is synced is the caller's choice: every file (the default), or
 // only the files a later reader relies on (a sweep syncs result.json and job.json, what resume
 // reads, at 4 fsyncs per call instead of about 18).
+//
+// Whose a temporary is: its writer holds an flock (LOCK_EX) on it for as long as it exists (on the
+// temporary folder itself, through a descriptor opened on it; AtomicOutput's on its file). The
+// kernel drops the lock when the process ends, however it ends, so a temporary nobody holds is a
+// dead writer's — also when the writer ran in another PID namespace (another container sharing the
+// output volume), where the pid in the name means nothing.
 #pragma once
+
+#include <sys/types.h>
 
 #include <filesystem>
 #include <functional>
@@ -35,6 +43,7 @@ class StagedDir {
 
  private:
   std::filesystem::path target_, temp_;
+  int lock_fd_ = -1;  // holds the temporary folder's flock until commit() or the destructor
   bool committed_ = false;
 };
 
@@ -49,8 +58,27 @@ void check_replaceable(const std::filesystem::path& dir,
 // A name for a temporary sibling of `target`: ".<name>.tmp-<pid>-<n>".
 std::filesystem::path temporary_sibling(const std::filesystem::path& target);
 
+// A temporary sibling of `target` made anew (a folder when `folder`, else an empty file with
+// `mode`) and locked: `fd` is a descriptor of it holding flock(LOCK_EX), to be closed once the
+// temporary is renamed into place or removed. A name that exists already (a process with our pid
+// in another PID namespace writes beside the same target) is passed over for the next; so is one a
+// cleaner in another namespace removed between its creation and the lock (the lock is taken, then
+// the name is checked to still be the locked file or folder, before anything is written into it).
+// Where the filesystem cannot lock (flock on a folder over NFS) the temporary is used unlocked and
+// remove_stale_temporaries judges it by its pid alone, as before locks. OutputError naming
+// `target` ("cannot create folder: ..." or "cannot create: ...") when it cannot be made.
+struct LockedTemporary {
+  std::filesystem::path path;
+  int fd = -1;
+};
+LockedTemporary make_locked_temporary(const std::filesystem::path& target, bool folder, mode_t mode = 0666);
+
 // Removes the temporaries (".<name>.tmp-<pid>" or ".<name>.tmp-<pid>-<n>", files or folders) in
-// `folder` whose process no longer runs. Best effort: errors are ignored. Returns how many.
+// `folder` whose writer is gone: nobody holds a lock on it (this takes flock LOCK_EX|LOCK_NB, and
+// keeps it while removing) and the pid in its name is not a live process here. The lock tells a
+// live writer in another PID namespace (whose pid may be dead, or another process, here); the pid
+// keeps the temporaries of older callsim versions, which did not lock, while their writer runs (and
+// decides where the filesystem cannot lock). Best effort: errors are ignored. Returns how many.
 int remove_stale_temporaries(const std::filesystem::path& folder);
 // The same, the first time a process asks for `folder` (StagedDir and AtomicOutput ask before
 // they write there: a killed run's ".results.jsonl.tmp-<pid>-<n>" or ".baseline.json.tmp-..."

@@ -1,16 +1,67 @@
 // Faults around outputs (issue 11, "Outputs"): an output folder is complete or absent; rerunning
 // into the same folder replaces it whole; a folder that is not a call's output is left alone;
 // I/O failures (a file in the way, no permission, a full disk) are exit code 2 naming the path;
-// temporaries of killed runs (also of report) are cleaned; a damaged call folder in a sweep is run
-// again.
+// temporaries of killed runs (also of report) are cleaned, those of live writers (also in another
+// PID namespace) are not; a damaged call folder in a sweep is run again.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "common/atomic_file.h"
+#include "common/staged_dir.h"
 #include "hardening_util.h"
 
 namespace callsim::hardening {
 namespace fs = std::filesystem;
 namespace {
+
+// A process holding flock(LOCK_EX) on `paths` until release() (or the end of the scope): a live
+// writer whose pid, in its temporaries' names, is not a live process where the cleaner looks (it
+// runs in another PID namespace).
+class LockHolder {
+ public:
+  explicit LockHolder(const std::vector<fs::path>& paths) {
+    int ready[2], release[2];
+    if (::pipe(ready) != 0 || ::pipe(release) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::close(ready[0]);
+      ::close(release[1]);
+      for (const auto& p : paths) {
+        const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || ::flock(fd, LOCK_EX) != 0) ::_exit(1);
+      }
+      char c = 1;
+      if (::write(ready[1], &c, 1) != 1) ::_exit(1);
+      while (::read(release[0], &c, 1) < 0) {  // until the parent closes its end
+      }
+      ::_exit(0);
+    }
+    ::close(ready[1]);
+    ::close(release[0]);
+    char c = 0;
+    holding_ = pid_ > 0 && ::read(ready[0], &c, 1) == 1;
+    ::close(ready[0]);
+    release_ = release[1];
+  }
+  ~LockHolder() { release(); }
+  bool holding() const { return holding_; }
+  void release() {
+    if (pid_ <= 0) return;
+    ::close(release_);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int release_ = -1;
+  bool holding_ = false;
+};
 
 class OutputFaults : public ::testing::Test {
  protected:
@@ -111,6 +162,90 @@ TEST_F(OutputFaults, TemporariesOfKilledRunsAreRemoved) {
   EXPECT_FALSE(fs::exists(dir.path() / dead_report));
   EXPECT_FALSE(fs::exists(dir.path() / ".result.json.tmp-4194305-7"));
   EXPECT_TRUE(fs::exists(dir.path() / alive)) << "a running process's temporary stays";
+}
+
+// Two containers sharing an output volume: a run in one judged a temporary of a run in the other by
+// the pid in its name, which is dead there (or another process), and removed a live run's staging
+// folder. A temporary is removed only when nobody holds its lock (and its pid is dead) now.
+TEST_F(OutputFaults, ATemporaryItsWriterHoldsIsKeptWhateverPidItsNameCarries) {
+  // pid 2^22 + 1 is above Linux's pid_max limit: no such process can exist here.
+  const fs::path folder = dir.path() / ".out.tmp-4194305-0", file = dir.path() / ".result.json.tmp-4194305-1",
+                 unheld = dir.path() / ".rep.tmp-4194305-2";
+  fs::create_directories(folder / "alice-to-bob");
+  write_text(folder / "alice-to-bob/frames.csv", "partial");
+  write_text(file, "{\"partial");
+  fs::create_directories(unheld / "calls");
+  {
+    LockHolder writer({folder, file});
+    ASSERT_TRUE(writer.holding());
+    EXPECT_EQ(remove_stale_temporaries(dir.path()), 1);
+    EXPECT_TRUE(fs::exists(folder / "alice-to-bob/frames.csv")) << "a live writer's folder stays";
+    EXPECT_TRUE(fs::exists(file)) << "a live writer's file stays";
+    EXPECT_FALSE(fs::exists(unheld)) << "nobody holds it and its pid is dead: a killed run's";
+  }
+  // The writer has ended (killed or not, the kernel drops its locks): they are a killed run's now.
+  EXPECT_EQ(remove_stale_temporaries(dir.path()), 2);
+  EXPECT_FALSE(fs::exists(folder));
+  EXPECT_FALSE(fs::exists(file));
+}
+
+// The same with a real StagedDir and AtomicOutput. Their writer's pid dead where the cleaner looks,
+// as from another PID namespace: a child makes them, then ends at once (no destructors: its
+// temporaries stay, as a killed run's do) while its own child, which inherited its descriptors,
+// holds their locks on, as the writer holds them while it runs.
+TEST_F(OutputFaults, ALiveStagedFolderAndFileSurviveACleanerThatSeesTheirPidDead) {
+  int ready[2], release[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  ASSERT_EQ(::pipe(release), 0);
+  const pid_t writer = ::fork();
+  ASSERT_GE(writer, 0);
+  if (writer == 0) {
+    ::close(ready[0]);
+    ::close(release[1]);
+    try {
+      auto* staged = new StagedDir(dir.path() / "out");  // never destroyed
+      write_text(staged->path() / "result.json", "{\"partial");
+      auto* file = new AtomicOutput(dir.path() / "baseline.json");
+      write_text(file->temp_path(), "{\"partial");
+      const pid_t holder = ::fork();
+      if (holder == 0) {
+        char c = 1;
+        if (::write(ready[1], &c, 1) != 1) ::_exit(1);
+        while (::read(release[0], &c, 1) < 0) {
+        }
+        ::_exit(0);
+      }
+      ::_exit(holder > 0 ? 0 : 1);
+    } catch (...) {
+      ::_exit(1);
+    }
+  }
+  ::close(ready[1]);
+  ::close(release[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(writer, &status, 0), writer);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  char c = 0;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);
+  std::vector<fs::path> temporaries;
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    if (e.path().filename().string().find(".tmp-" + std::to_string(writer) + "-") != std::string::npos)
+      temporaries.push_back(e.path());
+  ASSERT_EQ(temporaries.size(), 2u);
+  EXPECT_EQ(remove_stale_temporaries(dir.path()), 0);
+  for (const auto& t : temporaries) EXPECT_TRUE(fs::exists(t)) << t;
+  // The holder ends (its end of `ready` closes with its descriptors): they go.
+  ::close(release[1]);
+  EXPECT_EQ(::read(ready[0], &c, 1), 0);
+  ::close(ready[0]);
+  int removed = 0;
+  for (int tries = 0; tries < 500 && removed < 2; ++tries) {
+    removed += remove_stale_temporaries(dir.path());
+    const timespec ms{0, 10000000};
+    if (removed < 2) ::nanosleep(&ms, nullptr);
+  }
+  EXPECT_EQ(removed, 2);
+  for (const auto& t : temporaries) EXPECT_FALSE(fs::exists(t)) << t;
 }
 
 // A single output file (baseline, JUnit, results.jsonl) killed while written left its temporary

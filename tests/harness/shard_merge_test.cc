@@ -1,6 +1,8 @@
 // Sharding across processes: three `callsim sweep --shard K/3` processes and `callsim merge`
 // reproduce one unsharded run byte for byte; the CLI's exit codes for bad input.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "harness/sweep/results_io.h"
 #include "sweep_test_util.h"
@@ -278,6 +280,68 @@ TEST(ShardMerge, AFolderAnotherCallsimIsWritingIsRefusedToSweepAndMerge) {
     EXPECT_EQ(testutil::read_text(dir / "out" / "results.jsonl"), lines);
   }
   EXPECT_EQ(testutil::run(sweep_args(suites, dir / "out", {}), log), 0) << testutil::read_text(log);
+}
+
+// Two merges into one new folder at once both ran: a merge took the folder's lock only when the
+// folder existed, so the later one replaced the other's output (and a sweep into it meanwhile had
+// its calls swapped away). A merge makes the folder to hold its lock now. The first merge is caught
+// writing (stopped while its temporary folder exists; many files to link make it take a while),
+// and a second merge and a sweep into its folder are refused before it goes on.
+TEST(ShardMerge, ASecondMergeOrASweepIntoANewFolderAMergeIsWritingIsRefused) {
+  TempDir dir;
+  const auto suites = write_suite(dir.path());
+  const fs::path log = dir / "log.txt", out = dir / "m";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "full", {"-j", "2"}), log), 0) << testutil::read_text(log);
+  const fs::path padding =
+      dir / "full" / read_results(dir / "full" / "results.jsonl").records.at(0).at("dir").get<std::string>() / "pad";
+  fs::create_directories(padding);
+  for (int i = 0; i < 100; ++i) testutil::write_text(padding / std::to_string(i), "x");
+  for (int i = 100; i < 20000; ++i) fs::create_hard_link(padding / std::to_string(i % 100), padding / std::to_string(i));
+
+  const pid_t first = testutil::spawn({kCallsim, "merge", (dir / "full").string(), "-o", out.string(), "-q"}, log);
+  struct Resume {  // the stopped merge goes on and is waited for, whatever the test asserts
+    pid_t pid;
+    int finish() {
+      int status = 0;
+      pid_t waited = -1;
+      if (pid > 0) {
+        ::kill(pid, SIGCONT);
+        while ((waited = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+        }
+      }
+      const bool ok = pid > 0 && waited == pid && WIFEXITED(status);
+      pid = -1;
+      return ok ? WEXITSTATUS(status) : -1;
+    }
+    ~Resume() { finish(); }
+  } resume{first};
+  fs::path staging;
+  int status = 0;
+  while (staging.empty()) {
+    if (::waitpid(first, &status, WNOHANG) == first) {
+      resume.pid = -1;
+      FAIL() << "the merge ended before it was seen writing: " << testutil::read_text(log);
+    }
+    for (const auto& e : fs::directory_iterator(dir.path()))
+      if (e.path().filename().string().starts_with(".m.tmp-")) staging = e.path();
+  }
+  ASSERT_EQ(::kill(first, SIGSTOP), 0);
+  ASSERT_EQ(::waitpid(first, &status, WUNTRACED), first);
+  if (!WIFSTOPPED(status)) resume.pid = -1;
+  ASSERT_TRUE(WIFSTOPPED(status)) << "the merge ended before it was stopped";
+  ASSERT_TRUE(fs::exists(staging)) << "the merge finished before it was stopped";
+
+  const fs::path second_log = dir / "second.txt";
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", out.string(), "-q"}, second_log), 2);
+  EXPECT_NE(testutil::read_text(second_log).find(out.string() + ": another callsim is writing this folder"),
+            std::string::npos)
+      << testutil::read_text(second_log);
+  EXPECT_EQ(testutil::run(sweep_args(suites, out, {}), second_log), 2) << testutil::read_text(second_log);
+  EXPECT_FALSE(fs::exists(out / "results.jsonl"));
+
+  EXPECT_EQ(resume.finish(), 0) << testutil::read_text(log);
+  EXPECT_EQ(testutil::read_text(out / "results.jsonl"), testutil::read_text(dir / "full" / "results.jsonl"));
+  EXPECT_FALSE(fs::exists(staging));
 }
 
 TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -159,12 +158,16 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
   }
   refuse_if_locked(out);
   check_sweep_target(out);  // after the test above: an input inside it is the more useful message
-  std::optional<OutputLock> lock;  // a sweep or merge writing `out` now: refused, not swapped away under it
-  if (fs::is_directory(out, ec)) lock.emplace(out);
   std::vector<Input> inputs;
   for (const auto& d : dirs) inputs.push_back(read_input(d));
   check_shards(inputs);
   const std::vector<Entry> entries = ordered_entries(inputs);
+  // The folder's lock, in every case: a sweep or merge writing `out` now is refused, not swapped away
+  // under it, and a second merge (or a sweep) into it while this one runs is refused too. A new
+  // folder is made to hold the lock file (two merges into one new folder both ran, the later one
+  // replacing the other's output); only now that the inputs are good, so a refused merge leaves none.
+  create_folder(out);
+  const OutputLock lock(out);
 
   // Written beside the target and swapped into place whole: an interrupted merge leaves no
   // half-merged folder, and calls of an earlier sweep in `out` do not survive into this one.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -316,14 +317,28 @@ InputError folder_in_use(const std::filesystem::path& dir) {
 
 OutputLock::OutputLock(const std::filesystem::path& dir) {
   const std::filesystem::path file = dir / kOutputLockName;
-  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw OutputError(file.string(), std::string("cannot create the lock file: ") + std::strerror(errno));
-  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
-  const int err = errno;
-  ::close(fd_);
-  fd_ = -1;
-  if (err == EWOULDBLOCK) throw folder_in_use(dir);
-  throw OutputError(file.string(), std::string("cannot lock: ") + std::strerror(err));
+  for (int attempt = 1;; ++attempt) {
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw OutputError(file.string(), std::string("cannot create the lock file: ") + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      ::close(fd_);
+      fd_ = -1;
+      if (err == EWOULDBLOCK) throw folder_in_use(dir);
+      throw OutputError(file.string(), std::string("cannot lock: ") + std::strerror(err));
+    }
+    // The lock file is the folder's only while the folder holds it: a merge swaps its new folder
+    // in (without this file) and removes the old one. A lock taken on the file of a folder swapped
+    // away meanwhile (opened before the swap, locked once that merge ended) locks nothing; the
+    // folder's file now is taken instead.
+    struct stat held{}, named{};
+    if (::fstat(fd_, &held) == 0 && ::stat(file.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
+        held.st_ino == named.st_ino)
+      return;
+    ::close(fd_);
+    fd_ = -1;
+    if (attempt == 100) throw folder_in_use(dir);
+  }
 }
 
 void refuse_if_locked(const std::filesystem::path& dir) {

@@ -86,7 +86,9 @@ inline constexpr const char* kOutputLockName = ".callsim.lock";
 // the object lives (the kernel releases it when the process dies). Two sweeps into one folder at
 // once removed each other's calls and left results.jsonl listing calls whose folders were gone.
 // InputError naming the folder when another callsim holds it; OutputError when the lock file
-// cannot be made. The file stays when released.
+// cannot be made. The file stays when released (removing it would race one opening it); a merge
+// swaps in a folder without it, and a lock taken on the file of a folder swapped away is given up
+// for the file DIR holds now. DIR must exist (a merge into a new folder makes it first).
 class OutputLock {
  public:
   explicit OutputLock(const std::filesystem::path& dir);
