@@ -154,9 +154,10 @@ struct Ramp {
 struct Phase {
   std::string name;
   Duration start, end;
-  // The phase ends where the call ends: its window is [start, end], closed, so that it also covers
-  // what is sent at that instant (a call's last packet leaves at the end of its last frame, at
-  // exactly the call's duration; a whole-call outage must not let it through).
+  // The phase ends where the call ends: it stays in force from start on, so that it also covers
+  // what is sent at and after that instant (a call's last packet leaves at the end of its last
+  // frame: at the call's duration, or up to a frame later when the talk is not a whole number of
+  // frames, 10.02 s for 60 ms frames in 10 s; a whole-call outage must not let it through).
   bool through_call_end = false;
   bool outage = false;
   std::optional<LossConfig> loss;

@@ -51,8 +51,10 @@ void PhaseSchedule::collect_boundaries() {
   boundaries_.clear();
   for (const auto& phase : config_.phases) {
     boundaries_.push_back(Timestamp::zero() + phase.start);
-    const Duration closed = phase.through_call_end ? Duration::nanos(1) : Duration::zero();
-    boundaries_.push_back(Timestamp::zero() + phase.end + closed);
+    // A phase ending at the call's end stays in force after it: the last packet of a talk whose
+    // length is not a whole number of frames is sent up to a frame later (60 ms frames in 10 s:
+    // at 10.02 s), and an outage "to the end of the call" must drop it too.
+    if (!phase.through_call_end) boundaries_.push_back(Timestamp::zero() + phase.end);
   }
   std::sort(boundaries_.begin(), boundaries_.end());
   boundaries_.erase(std::unique(boundaries_.begin(), boundaries_.end()), boundaries_.end());
@@ -95,7 +97,7 @@ void PhaseSchedule::rebuild(Timestamp t) {
   ramping_.clear();
   for (const auto& phase : config_.phases) {
     const Timestamp end = Timestamp::zero() + phase.end;
-    if (t < Timestamp::zero() + phase.start || t > end || (t == end && !phase.through_call_end)) continue;
+    if (t < Timestamp::zero() + phase.start || (t >= end && !phase.through_call_end)) continue;
     if (phase.loss) current_.loss = *phase.loss;
     if (phase.delay) current_.delay = *phase.delay;
     if (phase.reorder) current_.reorder = *phase.reorder;
@@ -111,7 +113,8 @@ void PhaseSchedule::rebuild(Timestamp t) {
 void PhaseSchedule::apply_ramps(Timestamp t) {
   for (const Phase* phase : ramping_) {
     const double span = static_cast<double>((phase->end - phase->start).ns());
-    const double frac = static_cast<double>((t - (Timestamp::zero() + phase->start)).ns()) / span;
+    // Past the call's end (a phase through it) a ramp holds its end value.
+    const double frac = std::min(1.0, static_cast<double>((t - (Timestamp::zero() + phase->start)).ns()) / span);
     for (const auto& ramp : phase->ramps)
       set_ramp_param(current_, ramp.param, ramp.from + (ramp.to - ramp.from) * frac);
   }

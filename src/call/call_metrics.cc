@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -27,6 +28,18 @@ double mean(const std::vector<double>& v) {
   return s / static_cast<double>(v.size());
 }
 
+// The first copy of each sent packet to arrive, by packet id (a duplicate shares its original's):
+// a packet counts as received when any copy arrived, with that copy's delay (sim/net/link_stats.h).
+std::map<uint64_t, const sim::net::Delivery*> first_arrivals(const DirectionResult& d) {
+  std::map<uint64_t, const sim::net::Delivery*> out;
+  for (const auto& p : d.packets) {
+    if (!p.delivery.delivered()) continue;
+    auto [it, fresh] = out.emplace(p.delivery.id, &p.delivery);
+    if (!fresh && p.delivery.arrival < it->second->arrival) it->second = &p.delivery;
+  }
+  return out;
+}
+
 std::vector<double> mouth_to_ear(const DirectionResult& d) {
   std::vector<double> out;
   for (const auto& f : d.frames)
@@ -37,7 +50,14 @@ std::vector<double> mouth_to_ear(const DirectionResult& d) {
 }  // namespace
 
 std::vector<TimelineBin> build_timeline(const DirectionResult& d, double duration_ms, double bin_ms) {
-  const auto bins = static_cast<size_t>(std::ceil(duration_ms / bin_ms));
+  // Every send, first arrival and playout frame gets its bin: the bins run to the last of them,
+  // not only to the call's length on the receiver's clock (a slow clock plays past it).
+  const auto arrivals = first_arrivals(d);
+  double end_ms = duration_ms;
+  for (const auto& p : d.packets) end_ms = std::max(end_ms, p.delivery.sent.to_ms() + 1e-9);
+  for (const auto& [id, copy] : arrivals) end_ms = std::max(end_ms, copy->arrival.to_ms() + 1e-9);
+  for (const auto& f : d.frames) end_ms = std::max(end_ms, f.play_time.to_ms() + 1e-9);
+  const auto bins = static_cast<size_t>(std::ceil(end_ms / bin_ms));
   std::vector<TimelineBin> out(bins);
   for (size_t i = 0; i < bins; ++i) out[i].start_ms = static_cast<double>(i) * bin_ms;
   auto bin_of = [&](sim::Timestamp t) -> TimelineBin* {
@@ -50,14 +70,15 @@ std::vector<TimelineBin> build_timeline(const DirectionResult& d, double duratio
   std::vector<int> m2e_n(bins, 0);
   for (const auto& p : d.packets) {
     if (p.delivery.duplicate) continue;
+    const auto first = arrivals.find(p.delivery.id);
     if (auto* b = bin_of(p.delivery.sent)) {
       ++b->packets_sent;
-      if (!p.delivery.delivered()) ++b->packets_lost;
+      if (first == arrivals.end()) ++b->packets_lost;
     }
-    if (!p.delivery.delivered()) continue;
-    if (auto* b = bin_of(p.delivery.arrival)) {
+    if (first == arrivals.end()) continue;
+    if (auto* b = bin_of(first->second->arrival)) {
       ++b->packets_arrived;
-      delay_sum[static_cast<size_t>(b - out.data())] += p.delivery.delay().to_ms();
+      delay_sum[static_cast<size_t>(b - out.data())] += first->second->delay().to_ms();
     }
   }
   for (const auto& f : d.frames) {
@@ -188,11 +209,14 @@ void loss_metrics(const DirectionResult& d, std::map<std::string, double>& m) {
   // kind is neither lost nor late, so (lost + late) / sent read 0 on calls whose second half was
   // never heard. A packet the network lost counts whatever the audio spans say, and the figure is
   // never below (lost + late) / sent.
+  const auto arrivals = first_arrivals(d);
   int64_t not_played = 0;
   size_t k = 0;
   for (const auto& p : d.packets) {
     if (p.delivery.duplicate) continue;
-    not_played += !p.delivery.delivered() || (k < fates.size() && fates[k] != FrameFate::kPlayed);
+    // Lost only when no copy arrived: a duplicate that arrived in place of a dropped original is
+    // the packet received.
+    not_played += !arrivals.contains(p.delivery.id) || (k < fates.size() && fates[k] != FrameFate::kPlayed);
     ++k;
   }
   m["effective_loss_ratio"] = std::min(1.0, static_cast<double>(std::max(not_played, l.lost + l.late)) / sent);

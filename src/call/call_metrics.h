@@ -7,6 +7,8 @@
 
 namespace callsim::call {
 
+// 100 ms bins from 0 to the call's length or the last send, first arrival or playout frame,
+// whichever is later (a receiver clock running slow plays past the call's length).
 std::vector<TimelineBin> build_timeline(const DirectionResult& d, double duration_ms, double bin_ms = 100.0);
 
 // E-model rating from the measured delay, loss and codec settings.

@@ -32,8 +32,9 @@ std::string timeline_csv(const DirectionResult& d) {
         "concealed_frames,stretched_frames,fec_frames,mouth_to_ear_ms\n";
   for (const auto& b : d.timeline) {
     os << fixed(b.start_ms, 0) << ',' << b.packets_sent << ',' << b.packets_lost << ',' << b.packets_arrived
-       << ',' << (b.network_delay_ms ? fixed(*b.network_delay_ms) : "") << ',' << fixed(b.buffer_delay_ms)
-       << ',' << fixed(b.target_delay_ms) << ',' << b.concealed_frames << ',' << b.stretched_frames << ','
+       << ',' << (b.network_delay_ms ? fixed(*b.network_delay_ms) : "") << ','
+       << (b.buffer_delay_ms ? fixed(*b.buffer_delay_ms) : "") << ','
+       << (b.target_delay_ms ? fixed(*b.target_delay_ms) : "") << ',' << b.concealed_frames << ',' << b.stretched_frames << ','
        << b.fec_frames << ',' << (b.mouth_to_ear_ms ? fixed(*b.mouth_to_ear_ms) : "") << '\n';
   }
   return os.str();

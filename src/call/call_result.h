@@ -24,11 +24,13 @@ namespace callsim::call {
 // One 100 ms slice of a direction, by true time.
 struct TimelineBin {
   double start_ms = 0;
-  int packets_sent = 0;     // by send time
-  int packets_lost = 0;     // sent in this bin and dropped by the network
-  int packets_arrived = 0;  // by arrival time
-  std::optional<double> network_delay_ms;  // mean one-way delay of the packets arriving in the bin
-  double buffer_delay_ms = 0, target_delay_ms = 0;  // at the bin's last playout tick
+  int packets_sent = 0;     // by send time (duplicates are not sent packets)
+  int packets_lost = 0;     // sent in this bin, no copy arrived
+  int packets_arrived = 0;  // sent packets whose first copy to arrive did so in the bin
+  std::optional<double> network_delay_ms;  // mean one-way delay of those first copies
+  // At the bin's last playout tick; none in a bin without one (a receiver clock running fast ends
+  // its playout before the call's last bin).
+  std::optional<double> buffer_delay_ms, target_delay_ms;
   int concealed_frames = 0;  // 10 ms frames of expand (PLC)
   int stretched_frames = 0;  // accelerate / preemptive expand
   int fec_frames = 0;

@@ -137,7 +137,7 @@ CallResult run_call(const scenario::Scenario& s, const RunOptions& options) {
     const scenario::PeerConfig& talker = s.peers.at(names.from);
     DirectionResult d = collect(*directions[i], names);
     d.reference = std::move(references[i]);
-    d.timeline = build_timeline(d, std::max(s.duration.to_ms(), static_cast<double>(d.degraded.samples.size()) * 1000.0 / d.sample_rate_hz));
+    d.timeline = build_timeline(d, s.duration.to_ms());  // and on to the last send, arrival or playout frame
     if (d.packets_sent > 0 && d.link.delivered == 0)
       d.notes.push_back("nothing arrived: all " + std::to_string(d.packets_sent) +
                         " packets were lost, so no delay or jitter figure was measured, nor a concealed ratio (no "

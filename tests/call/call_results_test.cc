@@ -405,6 +405,74 @@ TEST(CallResults, PacketsCsvPlayoutColumnReproducesResidualLossAndTheEmodelInput
   EXPECT_GT(total_duplicates, 0) << "no duplicate row was checked";
 }
 
+// timeline.csv adds up to the metrics: a packet is received when any copy arrived (an original
+// dropped as corrupted whose duplicate arrived was counted lost by the timeline and by
+// effective_loss_ratio: 0.082 where lost / sent is 0.056), and the bins run to the last send,
+// arrival and playout frame (a receiver clock 1000 ppm slow plays a 120 s call to 120.08 s: the
+// last bin, and a packet sent, an arrival and a concealed frame, were left out).
+TEST(CallResults, TheTimelineAddsUpToTheMetrics) {
+  auto one_way = [](const std::string& name, double duration_s, const json& link, const json& bob) {
+    return json{{"name", name},
+                {"duration_s", duration_s},
+                {"seed", 1},
+                {"peers", {{"alice", {{"talker", "en_female"}, {"codec", {{"sample_rate_hz", 16000}}}}}, {"bob", bob}}},
+                {"links", {{"alice->bob", link}}},
+                {"scoring", {{"pesq", false}}}};
+  };
+  const json jitter = {{"base_ms", 40}, {"jitter_ms", 5}, {"distribution", "normal"}};
+  const json docs[] = {
+      one_way("corrupt_dup", 10, {{"delay", jitter}, {"corrupt", {{"p", 0.1}}}, {"duplicate", {{"p", 0.3}}}},
+              json::object()),
+      one_way("slow_clock", 120, {{"delay", jitter}}, {{"clock_drift_ppm", -1000}})};
+  for (const json& doc : docs) {
+    const CallResult r = run(doc, false);
+    const auto& d = direction(r, "alice->bob");
+    int64_t sent = 0, lost = 0, arrived = 0, concealed = 0;
+    for (const auto& b : d.timeline) sent += b.packets_sent, lost += b.packets_lost, arrived += b.packets_arrived,
+                                     concealed += b.concealed_frames;
+    const std::string name = doc["name"];
+    EXPECT_EQ(sent, d.metrics.at("packets_sent")) << name;
+    EXPECT_EQ(lost, d.metrics.at("packets_lost")) << name;
+    EXPECT_EQ(arrived, d.metrics.at("packets_received")) << name;
+    EXPECT_EQ(concealed, std::count_if(d.frames.begin(), d.frames.end(),
+                                       [](const auto& f) { return f.type == jitter::PlayoutFrame::kExpand; }))
+        << name;
+    ASSERT_FALSE(d.frames.empty());
+    EXPECT_GT(d.timeline.back().start_ms + 100.0, d.frames.back().play_time.to_ms()) << name;
+    EXPECT_LE(d.timeline.back().start_ms, d.frames.back().play_time.to_ms()) << name << ": no empty bin after the last frame";
+    if (name == "corrupt_dup") {
+      ASSERT_GT(d.metrics.at("packets_lost"), 10) << "corruption drops originals";
+      ASSERT_EQ(d.metrics.at("packets_discarded_late"), 0);
+      EXPECT_DOUBLE_EQ(d.metrics.at("effective_loss_ratio"), d.metrics.at("packet_loss_ratio"));
+    } else {
+      EXPECT_GT(d.frames.back().play_time.to_ms(), 120000.0) << "the slow clock plays past the call's length";
+    }
+  }
+}
+
+// A phase ending at the call's end covers packets sent after it: with 60 ms frames a 10 s talk
+// ends with a frame sent at 10.02 s, which an outage "to the end of the call" let through.
+TEST(CallResults, APhaseToTheCallsEndCoversItsLastPacket) {
+  const json doc = {{"name", "frame60"},
+                    {"duration_s", 10},
+                    {"seed", 1},
+                    {"peers", {{"alice", {{"talker", "en_female"}, {"codec", {{"sample_rate_hz", 16000}, {"frame_ms", 60}}}}},
+                               {"bob", json::object()}}},
+                    {"links", {{"alice->bob", {{"delay", {{"base_ms", 40}}},
+                                               {"phases", {{{"name", "end"}, {"start_s", 9.5}, {"end_s", 10}, {"outage", true}}}}}}}},
+                    {"scoring", {{"pesq", false}}}};
+  const CallResult r = run(doc, false);
+  const auto& d = direction(r, "alice->bob");
+  ASSERT_GT(d.packets.back().delivery.sent.to_ms(), 10000.0) << "the last 60 ms frame leaves after the call's 10 s";
+  int in_outage = 0;
+  for (const auto& p : d.packets)
+    if (p.delivery.sent.to_ms() >= 9500.0) {
+      ++in_outage;
+      EXPECT_EQ(p.delivery.cause, sim::net::DropCause::kOutage) << p.delivery.sent.to_ms();
+    }
+  EXPECT_EQ(in_outage, 9);  // 9.54 ... 10.02 s
+}
+
 // Late discards are residual loss like network loss: a fixed 20 ms buffer behind 40 ms of normal
 // jitter discards many packets that all arrived.
 TEST(CallResults, LateDiscardsCountAsResidualLoss) {

@@ -33,7 +33,7 @@ TEST(Phases, OutageCoversExactlyItsWindow) {
 }
 
 // A phase that ends with the call is closed at its end: [start, end].
-TEST(Phases, APhaseEndingWithTheCallAlsoCoversItsLastInstant) {
+TEST(Phases, APhaseEndingWithTheCallAlsoCoversItsLastInstantAndAfter) {
   for (const bool through : {false, true}) {
     LinkConfig c;
     Phase outage = window(9.0, 10.0);
@@ -47,10 +47,14 @@ TEST(Phases, APhaseEndingWithTheCallAlsoCoversItsLastInstant) {
     EXPECT_TRUE(s.outage());
     s.at(Timestamp::zero() + Duration::seconds(10));
     EXPECT_EQ(s.outage(), through);
+    // Through the call's end it stays in force after it: the last packet of a talk that is not a
+    // whole number of frames leaves up to a frame later (60 ms frames in 10 s: 10.02 s).
     s.at(Timestamp::zero() + Duration::seconds(10) + Duration::nanos(1));
-    EXPECT_FALSE(s.outage());
+    EXPECT_EQ(s.outage(), through);
+    s.at(Timestamp::zero() + Duration::millis(10020));
+    EXPECT_EQ(s.outage(), through);
     EXPECT_EQ(s.next_change_after(Timestamp::zero() + Duration::millis(9500)),
-              Timestamp::zero() + Duration::seconds(10) + Duration::nanos(through ? 1 : 0));
+              through ? Timestamp::infinite() : Timestamp::zero() + Duration::seconds(10));
   }
 }
 
