@@ -1,6 +1,7 @@
 #include "rtp/ip_udp.h"
 
 #include <stdexcept>
+#include <string>
 
 namespace callsim::rtp {
 namespace {

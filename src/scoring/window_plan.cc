@@ -102,8 +102,10 @@ DelayHint range_in(const std::vector<DelaySample>& track, long from, long to, do
 }  // namespace
 
 std::vector<double> delay_jump_cuts(std::vector<DelaySample> track, const FrameLevels& ref) {
-  std::sort(track.begin(), track.end(),
-            [](const DelaySample& a, const DelaySample& b) { return a.reference_s < b.reference_s; });
+  // Stable: samples of one reference time keep their order, whatever the standard library (the
+  // neighbours compared below, and with them the windows, would otherwise depend on it).
+  std::stable_sort(track.begin(), track.end(),
+                   [](const DelaySample& a, const DelaySample& b) { return a.reference_s < b.reference_s; });
   const double end = static_cast<double>(ref.db.size()) * kFrameS;
   std::vector<double> cuts;
   for (size_t i = 1; i < track.size(); ++i) {

@@ -97,7 +97,9 @@ std::vector<Mean> group_means(const std::vector<Point>& points) {
     if (m.measured > 0)
       out.push_back({m.x / static_cast<double>(m.directions), m.y / static_cast<double>(m.measured),
                      m.measured, m.directions});
-  std::sort(out.begin(), out.end(), [](const Mean& a, const Mean& b) { return a.x < b.x; });
+  // Stable: groups with the same x keep the groups' order (std::sort left ties in an order that
+  // differs between standard libraries, and with it the plot data files).
+  std::stable_sort(out.begin(), out.end(), [](const Mean& a, const Mean& b) { return a.x < b.x; });
   return out;
 }
 

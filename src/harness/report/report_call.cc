@@ -108,9 +108,10 @@ std::string direction_section(Context& ctx, const CallRecord& call, const std::s
   const std::string to = arrow == std::string::npos ? "the listener" : direction.substr(arrow + 2);
   std::string out = "<h2 id=\"" + html_escape(scenario::direction_folder(direction)) + "\">" +
                     html_escape(direction) + "</h2>\n";
-  const std::string players =
-      audio_player(ctx, call, d, direction, "reference", "Reference: what " + from + " said", page_dir) +
-      audio_player(ctx, call, d, direction, "degraded", "Degraded: what " + to + " heard", page_dir);
+  // One after the other: each may warn and store a file, and the operands of + are unsequenced
+  // (GCC and clang evaluated them in opposite orders, swapping the warnings on stderr).
+  std::string players = audio_player(ctx, call, d, direction, "reference", "Reference: what " + from + " said", page_dir);
+  players += audio_player(ctx, call, d, direction, "degraded", "Degraded: what " + to + " heard", page_dir);
   if (!players.empty()) out += "<div class=\"players\">\n" + players + "</div>\n";
   for (const auto& n : notes) out += "<p class=\"note\">" + html_escape(n) + "</p>\n";
   out += "<div class=\"plots\">\n";
