@@ -92,17 +92,19 @@ std::vector<MetricInfo> build() {
       m("network_delay_mean_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
         "mean one-way network delay (send to first arrival) of the packets that arrived"),
       m("network_delay_p95_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
-        "95th percentile of the one-way network delay"),
+        "95th percentile (nearest rank) of the one-way network delay of the packets that arrived (first copies)"),
       m("pdv_p95_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
-        "packet delay variation (RFC 5481 PDV, Y.1540): 95th percentile of delay minus the smallest delay"),
+        "packet delay variation (RFC 5481 PDV, Y.1540): 95th percentile (nearest rank) of delay minus the smallest "
+        "delay, first copies"),
       m("pdv_p99_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
-        "99th percentile of delay minus the smallest delay"),
+        "99th percentile (nearest rank) of delay minus the smallest delay"),
       m("ipdv_abs_mean_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
-        "mean |IPDV| (RFC 3393): delay difference of consecutively sent packets that both arrived"),
-      m("ipdv_abs_p99_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false, "99th percentile of |IPDV|"),
+        "mean |IPDV| (RFC 3393): delay difference of consecutively sent packets that both arrived (first copies)"),
+      m("ipdv_abs_p99_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false, "99th percentile (nearest rank) of |IPDV|"),
       m("interarrival_jitter_mean_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
-        "RFC 3550 interarrival jitter at the receiver, mean of the running estimate over every packet after "
-        "the first (Wireshark's Mean Jitter on a stream without DTX)"),
+        "RFC 3550 interarrival jitter at the receiver, mean of the running estimate over every datagram after "
+        "the first, duplicates included as the receiver sees them (the network block's figure of the same name is "
+        "over first copies); Wireshark's Mean Jitter on a stream without DTX"),
       m("interarrival_jitter_max_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
         "largest value of the RFC 3550 interarrival jitter estimate (Wireshark's Max Jitter on a stream without DTX)"),
       m("interarrival_jitter_final_ms", K::kMilliseconds, W::kHigher, rel_tol(0.10), false,
