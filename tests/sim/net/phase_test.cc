@@ -98,6 +98,27 @@ TEST(Phases, RampsInterpolateLinearly) {
   }
 }
 
+// A ramp in a phase through the call's end holds its end value after it (the frame sent after the
+// end of a talk that is not a whole number of frames): it is not extrapolated.
+TEST(Phases, ARampThroughTheCallsEndHoldsItsEndValueAfterIt) {
+  LinkConfig c;
+  c.delay.base_ms = 40;
+  c.delay.reorder_by_jitter = true;
+  Phase ramp = window(5.0, 10.0);
+  ramp.ramps.push_back({RampParam::kDelayBaseMs, 40, 400});
+  ramp.through_call_end = true;
+  c.phases.push_back(ramp);
+  const auto r = run_link_stream(c, 1, "a->b", 50, 100, Duration::seconds(12));
+  int after = 0;
+  for (const auto& d : r.trace) {
+    const double t = d.sent.to_seconds();
+    if (t < 10) continue;
+    EXPECT_NEAR(d.delay().to_ms(), 400, 1e-6) << t;
+    ++after;
+  }
+  EXPECT_GT(after, 90);
+}
+
 TEST(Phases, RateRampIsAppliedAtEachPacket) {
   LinkConfig c;
   c.rate.kbps = 2000;
