@@ -73,6 +73,7 @@ size_t PhaseSchedule::end_added_phases(Timestamp t) {
     Phase& p = config_.phases[i];
     if (Timestamp::zero() + p.end <= t) continue;
     p.end = std::max(p.start, t.since_start());
+    p.through_call_end = false;  // ended here: no longer in force after its end
     ++cut;
   }
   if (cut) {

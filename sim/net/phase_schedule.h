@@ -1,6 +1,6 @@
 // Time-varying link conditions: which models are in force at a time t, from the link's own models,
-// the phases whose window [start, end) contains t ([start, end] for a phase that ends with the
-// call; later phases win), their outage flags and their
+// the phases whose window [start, end) contains t ([start, infinity) for a phase that ends with
+// the call: what is sent after the call's end is in it too; later phases win), their outage flags and their
 // linear ramps. The merged models are rebuilt only when t crosses a phase boundary; ramps are
 // re-evaluated at every call while a ramping phase is active. A live relay adds phases at run time
 // (add_phase: appended, so they win over every configured phase while they last) and ends them

@@ -53,11 +53,13 @@ std::vector<TimelineBin> build_timeline(const DirectionResult& d, double duratio
   // Every send, first arrival and playout frame gets its bin: the bins run to the last of them,
   // not only to the call's length on the receiver's clock (a slow clock plays past it).
   const auto arrivals = first_arrivals(d);
-  double end_ms = duration_ms;
-  for (const auto& p : d.packets) end_ms = std::max(end_ms, p.delivery.sent.to_ms() + 1e-9);
-  for (const auto& [id, copy] : arrivals) end_ms = std::max(end_ms, copy->arrival.to_ms() + 1e-9);
-  for (const auto& f : d.frames) end_ms = std::max(end_ms, f.play_time.to_ms() + 1e-9);
-  const auto bins = static_cast<size_t>(std::ceil(end_ms / bin_ms));
+  size_t bins = static_cast<size_t>(std::ceil(duration_ms / bin_ms));
+  auto cover = [&](sim::Timestamp t) {  // the bin of t exists
+    if (t.to_ms() >= 0) bins = std::max(bins, static_cast<size_t>(t.to_ms() / bin_ms) + 1);
+  };
+  for (const auto& p : d.packets) cover(p.delivery.sent);
+  for (const auto& [id, copy] : arrivals) cover(copy->arrival);
+  for (const auto& f : d.frames) cover(f.play_time);
   std::vector<TimelineBin> out(bins);
   for (size_t i = 0; i < bins; ++i) out[i].start_ms = static_cast<double>(i) * bin_ms;
   auto bin_of = [&](sim::Timestamp t) -> TimelineBin* {

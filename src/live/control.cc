@@ -173,6 +173,7 @@ std::string apply_link_command(const LinkCommand& c, net::Link& link, sim::Times
       if (!found) return "the link '" + link.name() + "' has no phase named '" + c.phase + "'";
       const sim::Duration length = found->end - found->start;
       phase = *found;
+      phase.through_call_end = false;  // the replay lasts the phase's length, wherever that ends
       phase.start = t.since_start();
       phase.end = length > sim::Duration::max() - phase.start ? sim::Duration::max() : phase.start + length;
       break;

@@ -99,5 +99,33 @@ TEST(Control, CommandsChangeTheLinkFromTheirTime) {
   EXPECT_NE(apply_link_command(*c, link, at(101)).find("no phase named 'nope'"), std::string::npos);
 }
 
+// A configured phase that ends with the call stays in force after the call's end (its last packet
+// may leave a frame later); replayed by `phase NAME` it lasts its length, and `clear` ends it.
+TEST(Control, AReplayedPhaseToTheCallsEndLastsItsLengthAndClearEndsIt) {
+  net::LinkConfig config;
+  config.delay.base_ms = 50;
+  net::Phase tail;
+  tail.name = "tail";
+  tail.start = sim::Duration::seconds(9);
+  tail.end = sim::Duration::seconds(10);
+  tail.outage = true;
+  tail.through_call_end = true;
+  config.phases.push_back(tail);
+  net::Link link(config, 1, "a->b");
+  std::string error;
+  auto apply = [&](const char* text, int packet) {
+    const auto c = parse_link_command(text, error);
+    ASSERT_TRUE(c) << error;
+    EXPECT_EQ(apply_link_command(*c, link, at(packet)), "");
+  };
+  apply("phase tail", 0);  // a 1 s outage from packet 0: packets 0..49
+  for (const auto& d : send_range(link, 0, 100))
+    EXPECT_EQ(d.cause, d.id < 50 ? net::DropCause::kOutage : net::DropCause::kNone) << d.id;
+  apply("phase tail", 100);
+  apply("clear", 110);
+  for (const auto& d : send_range(link, 100, 160))
+    EXPECT_EQ(d.cause, d.id < 110 ? net::DropCause::kOutage : net::DropCause::kNone) << d.id;
+}
+
 }  // namespace
 }  // namespace callsim::live

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <sched.h>
+#include <sys/resource.h>
 
 #include "cli_numbers.h"
 #include "commands.h"
@@ -108,7 +109,20 @@ live::RelayConfig make_config(const RelayArgs& a) {
   return c;
 }
 
+// The relay keeps two sockets and up to six output files open per call (each file with a second
+// descriptor holding its temporary's lock): with --calls in the hundreds the usual soft limit of
+// 1024 descriptors runs out. It is raised to the hard limit, as servers do; the kernel's own limit
+// stays, and running out is still reported per call.
+void raise_descriptor_limit() {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+
 int run_relay(const RelayArgs& a) {
+  raise_descriptor_limit();
   live::RelayConfig config = make_config(a);
   live::Relay relay(std::move(config));
   const json result = relay.run();

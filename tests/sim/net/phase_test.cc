@@ -32,7 +32,7 @@ TEST(Phases, OutageCoversExactlyItsWindow) {
   EXPECT_EQ(r.stats.burst_histogram[15], 1u);
 }
 
-// A phase that ends with the call is closed at its end: [start, end].
+// A phase that ends with the call stays in force from its start on: [start, infinity).
 TEST(Phases, APhaseEndingWithTheCallAlsoCoversItsLastInstantAndAfter) {
   for (const bool through : {false, true}) {
     LinkConfig c;
