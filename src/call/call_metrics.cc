@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iomanip>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "call/residual_loss.h"
 #include "common/error.h"
@@ -116,12 +114,9 @@ void rate_direction(DirectionResult& d, const codec::EncoderConfig& codec) {
   // rebuilt by FEC (network loss and late discards alike), over the frames sent.
   const ResidualLoss r = residual_loss(frame_fates(d, d.frame_ticks));
   m.packet_loss_pct = r.sent > 0 ? 100.0 * static_cast<double>(r.missing) / static_cast<double>(r.sent) : 0.0;
-  if (m.packet_loss_pct > quality::kMaxRatedPplPct) {
-    std::ostringstream note;
-    note << "E-model: not rated, residual loss " << std::fixed << std::setprecision(2) << m.packet_loss_pct
-         << " % is beyond G.107's permitted range of Ppl (0 to " << static_cast<int>(quality::kMaxRatedPplPct)
-         << " %); there its figures swing with the burst ratio (see residual_loss_ratio and the P.862 scores)";
-    d.notes.push_back(note.str());
+  if (const std::string why = quality::unrated_loss_reason(m.packet_loss_pct); !why.empty()) {
+    d.notes.push_back("E-model: not rated, residual loss " + why +
+                      "; there its figures swing with the burst ratio (see residual_loss_ratio and the P.862 scores)");
     return;
   }
   m.burst_ratio = quality::burst_ratio(r.missing_pattern);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace callsim::quality {
 namespace {
@@ -95,6 +96,14 @@ double finish(EModelResult& out, double ie, double bpl, const EModelParams& p) {
 double effective_ie(double ie, double bpl, double ppl_pct, double burst_r) {
   if (!(ppl_pct > 0.0)) return ie;
   return ie + (95.0 - ie) * ppl_pct / (ppl_pct / applied_burst_ratio(burst_r) + bpl);
+}
+
+std::string unrated_loss_reason(double ppl_pct) {
+  if (!(ppl_pct > kMaxRatedPplPct)) return "";
+  char text[160];
+  std::snprintf(text, sizeof text, "%.2f %% is beyond G.107's permitted range of Ppl (0 to %d %%)", ppl_pct,
+                static_cast<int>(kMaxRatedPplPct));
+  return text;
 }
 
 double applied_burst_ratio(double burst_r) { return std::clamp(std::isnan(burst_r) ? 1.0 : burst_r, 1.0, 8.0); }

@@ -140,6 +140,9 @@ double scale_max(EModelScale scale);
 // super-wideband scales above MOS-CQE 1.4 and 1.85 at total loss, while a BurstR of 3 takes Ie,eff
 // past 150. A call is therefore not rated above this residual loss (rate_direction's note says so).
 inline constexpr double kMaxRatedPplPct = 20.0;
+// Why a residual loss of `ppl_pct` is not rated ("23.40 % is beyond G.107's permitted range of Ppl
+// (0 to 20 %)"), or "" when it is within the range.
+std::string unrated_loss_reason(double ppl_pct);
 
 // Rates a call with G.107 defaults for everything not measured. Delay mapping (echo cancelled,
 // symmetric path): Ta = measured mouth-to-ear delay, T = Ta, Tr = 2 Ta, TELR 65 dB, WEPL 110 dB.

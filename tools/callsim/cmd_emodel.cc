@@ -4,10 +4,8 @@
 // the command) bit for bit. Numbers are read with std::from_chars, so the shortest round-trip text
 // the command line holds gives back the very double the call rated (CLI11 reads through long double).
 #include <charconv>
-#include <iomanip>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <system_error>
 
@@ -45,12 +43,8 @@ int run_emodel(const EmodelArgs& a) {
   m.max_band = a.max_band == "nb"   ? quality::OpusMaxBand::kNarrowband
                : a.max_band == "wb" ? quality::OpusMaxBand::kWideband
                                     : quality::OpusMaxBand::kSuperwideband;
-  if (m.packet_loss_pct > quality::kMaxRatedPplPct) {
-    std::ostringstream why;
-    why << a.loss_pct << " % is beyond G.107's permitted range of Ppl (0 to "
-        << static_cast<int>(quality::kMaxRatedPplPct) << " %): a call with it is not rated (src/quality/emodel.md)";
-    throw InputError("", "--loss-pct", why.str());
-  }
+  if (const std::string why = quality::unrated_loss_reason(m.packet_loss_pct); !why.empty())
+    throw InputError("", "--loss-pct", why + ": a call with it is not rated (src/quality/emodel.md)");
   const quality::CallRating r = quality::rate_call(m);
   const nlohmann::json block = call::emodel_json(r);
   if (a.json) {
