@@ -92,7 +92,9 @@ const char* scale_text(quality::EModelScale s) {
   return "?";
 }
 
-json emodel_block(const quality::CallRating& c) {
+}  // namespace
+
+json emodel_json(const quality::CallRating& c) {
   const auto& r = c.result;
   return {{"model", c.model},
           {"scale", scale_text(c.scale)},
@@ -112,12 +114,14 @@ json emodel_block(const quality::CallRating& c) {
             {"bitrate_bps", c.inputs.bitrate_bps}}}};
 }
 
+namespace {
+
 json direction_json(const DirectionResult& d) {
   json quality = json::object();
   if (d.pesq_nb) quality["pesq_nb"] = pesq_json(d.name, *d.pesq_nb);
   if (d.pesq_wb) quality["pesq_wb"] = pesq_json(d.name, *d.pesq_wb);
   if (d.emodel) {
-    quality["emodel"] = emodel_block(*d.emodel);
+    quality["emodel"] = emodel_json(*d.emodel);
     quality["emodel"]["command"] = emodel_command(d.emodel->inputs);
   }
   if (d.pesq_nb || d.pesq_wb) quality["unplayed_reference_speech_s"] = rnd(d.unplayed_reference_speech_s, 2);
@@ -157,8 +161,6 @@ results::CallRecord make_record(const CallResult& r) {
   results::round_for_storage(c);
   return c;
 }
-
-json emodel_json(const quality::CallRating& rating) { return emodel_block(rating); }
 
 std::string emodel_command(const quality::CallMeasurements& m) {
   const auto number = [](double v) {

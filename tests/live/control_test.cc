@@ -64,37 +64,46 @@ std::vector<net::Delivery> send_range(net::Link& link, int from, int to) {
 
 sim::Timestamp at(int packet) { return sim::Timestamp::zero() + sim::Duration::millis(20) * packet; }
 
-TEST(Control, CommandsChangeTheLinkFromTheirTime) {
+// Parses a control command and applies it to `link` at packet `packet`'s send time; both succeed.
+void apply(const char* text, net::Link& link, int packet) {
+  std::string error;
+  const auto c = parse_link_command(text, error);
+  ASSERT_TRUE(c) << error;
+  EXPECT_EQ(apply_link_command(*c, link, at(packet)), "");
+}
+
+// A link of 50 ms whose one configured phase is a 1 s outage named `name` from `start_s`.
+net::LinkConfig link_with_outage(const char* name, int start_s, bool through_call_end) {
   net::LinkConfig config;
   config.delay.base_ms = 50;
-  net::Phase handover;
-  handover.name = "handover";
-  handover.start = sim::Duration::seconds(30);
-  handover.end = sim::Duration::seconds(31);
-  handover.outage = true;
-  config.phases.push_back(handover);
-  net::Link link(config, 1, "a->b");
-  std::string error;
-  auto apply = [&](const char* text, int packet) {
-    const auto c = parse_link_command(text, error);
-    ASSERT_TRUE(c) << error;
-    EXPECT_EQ(apply_link_command(*c, link, at(packet)), "");
-  };
+  net::Phase outage;
+  outage.name = name;
+  outage.start = sim::Duration::seconds(start_s);
+  outage.end = sim::Duration::seconds(start_s + 1);
+  outage.outage = true;
+  outage.through_call_end = through_call_end;
+  config.phases.push_back(outage);
+  return config;
+}
+
+TEST(Control, CommandsChangeTheLinkFromTheirTime) {
+  net::Link link(link_with_outage("handover", 30, false), 1, "a->b");
   for (const auto& d : send_range(link, 0, 10)) EXPECT_EQ(d.delay(), sim::Duration::millis(50));
-  apply("delay 120", 10);
+  apply("delay 120", link, 10);
   for (const auto& d : send_range(link, 10, 20)) EXPECT_EQ(d.delay(), sim::Duration::millis(120));
-  apply("phase handover", 20);  // a 1 s outage from packet 20: packets 20..69
+  apply("phase handover", link, 20);  // a 1 s outage from packet 20: packets 20..69
   for (const auto& d : send_range(link, 20, 75))
     EXPECT_EQ(d.cause, d.id < 70 ? net::DropCause::kOutage : net::DropCause::kNone) << d.id;
-  apply("loss 1", 75);
+  apply("loss 1", link, 75);
   for (const auto& d : send_range(link, 75, 80)) EXPECT_EQ(d.cause, net::DropCause::kRandomLoss);
-  apply("rate 8", 80);  // 8 kbit/s: a (100 + 28)-byte packet takes 128 ms to serialize
-  apply("loss 0", 80);
+  apply("rate 8", link, 80);  // 8 kbit/s: a (100 + 28)-byte packet takes 128 ms to serialize
+  apply("loss 0", link, 80);
   const auto slow = send_range(link, 80, 82);
   EXPECT_EQ(slow[0].delay(), sim::Duration::millis(120 + 128));
-  apply("clear", 82);  // back to the configured link: 50 ms, no rate limit (FIFO behind the queue)
+  apply("clear", link, 82);  // back to the configured link: 50 ms, no rate limit (FIFO behind the queue)
   const auto back = send_range(link, 100, 101);
   EXPECT_EQ(back[0].delay(), sim::Duration::millis(50));
+  std::string error;
   const auto c = parse_link_command("phase nope", error);
   EXPECT_NE(apply_link_command(*c, link, at(101)).find("no phase named 'nope'"), std::string::npos);
 }
@@ -102,27 +111,12 @@ TEST(Control, CommandsChangeTheLinkFromTheirTime) {
 // A configured phase that ends with the call stays in force after the call's end (its last packet
 // may leave a frame later); replayed by `phase NAME` it lasts its length, and `clear` ends it.
 TEST(Control, AReplayedPhaseToTheCallsEndLastsItsLengthAndClearEndsIt) {
-  net::LinkConfig config;
-  config.delay.base_ms = 50;
-  net::Phase tail;
-  tail.name = "tail";
-  tail.start = sim::Duration::seconds(9);
-  tail.end = sim::Duration::seconds(10);
-  tail.outage = true;
-  tail.through_call_end = true;
-  config.phases.push_back(tail);
-  net::Link link(config, 1, "a->b");
-  std::string error;
-  auto apply = [&](const char* text, int packet) {
-    const auto c = parse_link_command(text, error);
-    ASSERT_TRUE(c) << error;
-    EXPECT_EQ(apply_link_command(*c, link, at(packet)), "");
-  };
-  apply("phase tail", 0);  // a 1 s outage from packet 0: packets 0..49
+  net::Link link(link_with_outage("tail", 9, true), 1, "a->b");
+  apply("phase tail", link, 0);  // a 1 s outage from packet 0: packets 0..49
   for (const auto& d : send_range(link, 0, 100))
     EXPECT_EQ(d.cause, d.id < 50 ? net::DropCause::kOutage : net::DropCause::kNone) << d.id;
-  apply("phase tail", 100);
-  apply("clear", 110);
+  apply("phase tail", link, 100);
+  apply("clear", link, 110);
   for (const auto& d : send_range(link, 100, 160))
     EXPECT_EQ(d.cause, d.id < 110 ? net::DropCause::kOutage : net::DropCause::kNone) << d.id;
 }

@@ -3,16 +3,15 @@
 // carries the command line that rates its inputs again; with --json the output is that block (less
 // the command) bit for bit. Numbers are read with std::from_chars, so the shortest round-trip text
 // the command line holds gives back the very double the call rated (CLI11 reads through long double).
-#include <charconv>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <system_error>
 
 #include "call/call_output.h"
 #include "cli_numbers.h"
 #include "commands.h"
 #include "common/error.h"
+#include "common/text_parse.h"
 #include "quality/emodel.h"
 
 namespace callsim::cli {
@@ -25,11 +24,10 @@ struct EmodelArgs {
   bool json = false;
 };
 
+// The option's text as the very double it spells (the Number validator has checked its range).
 double parse_double(const std::string& text, const std::string& option) {
   double v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size())
-    throw InputError("", option, "'" + text + "' is not a number");
+  if (!parse_whole_number(text, v)) throw InputError("", option, "'" + text + "' is not a number");
   return v;
 }
 
