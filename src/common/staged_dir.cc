@@ -46,13 +46,6 @@ pid_t temporary_owner(const std::string& name) {
 
 bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
-// Whether `path` still names the file or folder open as `fd` (not removed, nor made anew).
-bool names(const fs::path& path, int fd) {
-  struct stat held{}, named{};
-  return ::fstat(fd, &held) == 0 && ::lstat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
-         held.st_ino == named.st_ino;
-}
-
 enum class Lock { kTaken, kHeld, kUnsupported };
 
 // flock(LOCK_EX) on a temporary just made. A cleaner may hold it for a moment (it locks every
@@ -147,12 +140,18 @@ LockedTemporary make_locked_temporary(const fs::path& target, bool folder, mode_
       throw OutputError(target.string(), what + ": " + std::strerror(err));
     }
     const Lock lock = lock_new_temporary(fd);
-    if (lock != Lock::kHeld && names(path, fd)) return {path, fd};
+    if (lock != Lock::kHeld && still_names(path, fd)) return {path, fd};
     // Removed (and perhaps made anew) by a cleaner, or locked by another for a second: not ours to
     // write into, nor to remove. A held one left behind is removed once nobody holds it.
     ::close(fd);
     if (attempt >= 100) throw OutputError(target.string(), what + ": every temporary name was taken");
   }
+}
+
+bool still_names(const fs::path& path, int fd, bool follow_symlinks) {
+  struct stat held{}, named{};
+  const int got = follow_symlinks ? ::stat(path.c_str(), &named) : ::lstat(path.c_str(), &named);
+  return ::fstat(fd, &held) == 0 && got == 0 && held.st_dev == named.st_dev && held.st_ino == named.st_ino;
 }
 
 int remove_stale_temporaries(const fs::path& folder) {
@@ -177,7 +176,7 @@ int remove_stale_temporaries(const fs::path& folder) {
     }
     // Unlocked: the pid decides (an older callsim's temporary; a filesystem that cannot lock). Locked
     // by us now: removed only if the name is still what was locked, and while the lock is kept.
-    if (!process_alive(owner) && (!locked || names(path, fd))) {
+    if (!process_alive(owner) && (!locked || still_names(path, fd))) {
       std::error_code rm;
       if (fs::remove_all(path, rm) > 0 && !rm) ++removed;
     }

@@ -85,6 +85,11 @@ int remove_stale_temporaries(const std::filesystem::path& folder);
 // is removed by the next command that writes beside it).
 void remove_stale_temporaries_once(const std::filesystem::path& folder);
 
+// Whether `path` still names the file or folder open as `fd` (not removed, nor made anew since it
+// was opened): the check that a lock taken on `fd` is a lock on what `path` names. A symbolic link
+// at `path` is itself compared unless `follow_symlinks`.
+bool still_names(const std::filesystem::path& path, int fd, bool follow_symlinks = false);
+
 // create_directories, with OutputError naming the path (a file in the way, no permission).
 void create_folder(const std::filesystem::path& path);
 

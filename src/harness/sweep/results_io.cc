@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +14,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/staged_dir.h"
 #include "results/metric_table.h"
 
 namespace callsim::harness {
@@ -331,10 +331,7 @@ OutputLock::OutputLock(const std::filesystem::path& dir) {
     // in (without this file) and removes the old one. A lock taken on the file of a folder swapped
     // away meanwhile (opened before the swap, locked once that merge ended) locks nothing; the
     // folder's file now is taken instead.
-    struct stat held{}, named{};
-    if (::fstat(fd_, &held) == 0 && ::stat(file.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
-        held.st_ino == named.st_ino)
-      return;
+    if (still_names(file, fd_, true)) return;
     ::close(fd_);
     fd_ = -1;
     if (attempt == 100) throw folder_in_use(dir);
