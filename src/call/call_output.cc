@@ -65,17 +65,22 @@ const char* playout_text(FrameFate f) {
   return "";
 }
 
+// `discarded`: why the receiver threw this copy away (DirectionResult::discards), empty when it did
+// not: `refused` before the jitter buffer, or the buffer's reason (`late`, `undecodable`, ...).
 std::string packets_csv(const DirectionResult& d) {
   const std::vector<FrameFate> fates = frame_fates(d, d.frame_ticks);
   std::ostringstream os;
-  os << "sequence,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted,playout\n";
+  os << "sequence,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted,playout,discarded\n";
   size_t sent = 0;
-  for (const auto& p : d.packets) {
+  for (size_t row = 0; row < d.packets.size(); ++row) {
+    const auto& p = d.packets[row];
     const auto& v = p.delivery;
+    const auto discard = d.discards.find(row);
     os << p.sequence << ',' << fixed(v.sent.to_ms(), 6) << ','
        << (v.delivered() ? fixed(v.arrival.to_ms(), 6) : "") << ','
        << (v.delivered() ? fixed(v.delay().to_ms(), 6) : "") << ',' << sim::net::to_string(v.cause) << ','
-       << v.duplicate << ',' << v.corrupted << ',' << (v.duplicate ? "" : playout_text(fates.at(sent++))) << '\n';
+       << v.duplicate << ',' << v.corrupted << ',' << (v.duplicate ? "" : playout_text(fates.at(sent++))) << ','
+       << (discard == d.discards.end() ? "" : discard->second) << '\n';
   }
   return os.str();
 }

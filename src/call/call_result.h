@@ -50,6 +50,7 @@ struct DirectionResult {
   int64_t packets_sent = 0;
   int64_t malformed_packets = 0;
   int64_t discarded_on_arrival = 0;  // peer::Receiver::discarded_on_arrival
+  std::map<uint64_t, std::string> discards;  // packets row -> why that copy was thrown away (Receiver::discards)
   uint32_t frame_ticks = 960;  // one sent frame in 48 kHz RTP time
   jitter::JitterStats jitter;
   // A plugin buffer's library (absolute path) and the FNV-1a 64 of its bytes; "" otherwise.

@@ -64,6 +64,7 @@ DirectionResult collect(peer::Direction& dir, const scenario::Direction& names) 
   d.frame_ticks = static_cast<uint32_t>(dir.sender().frame_duration().ns() * 48 / 1000000);
   d.malformed_packets = dir.receiver().depacketizer().malformed();
   d.discarded_on_arrival = dir.receiver().discarded_on_arrival();
+  d.discards = dir.receiver().discards();
   d.jitter = dir.receiver().jitter_stats();
   if (dir.setup().jitter_buffer.kind == jitter::JitterBufferKind::kPlugin) {
     d.jitter_plugin_path = dir.setup().jitter_buffer.plugin_path;

@@ -71,12 +71,14 @@ void AdaptiveJitterBuffer::store(StoredPacket p) {
   info.offset_ms = history_.offset_ms(p.position, p.arrival);
   deps_.delay_manager->packet_arrived(info);
   if (late) {
-    stats_.packets_discarded(1);
+    stats_.packet_discarded(p.tag, DiscardedPacket::Reason::kLate);
     return;
   }
-  const auto result = packets_.insert(std::move(p));
+  uint64_t flushed = 0;
+  const auto result = packets_.insert(std::move(p), &flushed);
   if (result == PacketBuffer::InsertResult::kDuplicateTimestamp) stats_.packet_duplicated();
-  if (result == PacketBuffer::InsertResult::kFlushedOldest) stats_.packets_discarded(1);
+  if (result == PacketBuffer::InsertResult::kFlushedOldest)
+    stats_.packet_discarded(flushed, DiscardedPacket::Reason::kFlushed);
 }
 
 sim::Timestamp AdaptiveJitterBuffer::queue_end(sim::Timestamp now) const {
@@ -237,7 +239,7 @@ bool AdaptiveJitterBuffer::decode_expected() {
   const StoredPacket packet = *packets_.take(p->position);
   slack_.taken(last_now_, packet.arrival, queue_end(last_now_) - last_now_, history_.media_ns(packet.position));
   if (producer_.decode(packet, next_position_, queue_) == 0) {
-    stats_.packets_discarded(1);  // undecodable: handled as a loss from here on
+    stats_.packet_discarded(packet.tag, DiscardedPacket::Reason::kUndecodable);  // undecodable: handled as a loss from here on
     return false;
   }
   next_position_ = packet.end();
@@ -246,17 +248,15 @@ bool AdaptiveJitterBuffer::decode_expected() {
 }
 
 void AdaptiveJitterBuffer::skip_stale(int64_t samples) {
-  uint64_t dropped = 0;
   for (const StoredPacket* p = packets_.covering(next_position_); p && p->end() - next_position_ <= samples;) {
     const StoredPacket* next = packets_.covering(p->end());
     if (!next) break;
     samples -= p->end() - next_position_;
     next_position_ = p->end();
+    stats_.packet_discarded(p->tag, DiscardedPacket::Reason::kStale);
     packets_.take(p->position);
-    ++dropped;
     p = next;
   }
-  stats_.packets_discarded(dropped);
 }
 
 void AdaptiveJitterBuffer::time_stretch(const Decision& d, sim::Timestamp now) {
@@ -301,7 +301,8 @@ void AdaptiveJitterBuffer::flush_if_too_deep(sim::Timestamp now) {
   std::vector<SampleMeta> dropped_meta;
   queue_.pop(static_cast<size_t>(from_queue), dropped, dropped_meta);
   next_position_ += skip - from_queue;
-  stats_.packets_discarded(static_cast<uint64_t>(packets_.drop_before(next_position_)));
+  for (const uint64_t tag : packets_.drop_before(next_position_))
+    stats_.packet_discarded(tag, DiscardedPacket::Reason::kFlushed);
 }
 
 }  // namespace callsim::jitter

@@ -46,6 +46,7 @@ class AdaptiveJitterBuffer final : public JitterBuffer {
   void insert(ReceivedPacket packet) override;
   PlayoutFrame pull(sim::Timestamp now) override;
   JitterStats stats() const override { return stats_.stats(); }
+  std::vector<DiscardedPacket> discarded_packets() const override { return stats_.discarded(); }
   double current_delay_ms() const override { return current_delay_ms_; }
   double target_delay_ms() const override { return effective_target_ms(last_now_); }
 

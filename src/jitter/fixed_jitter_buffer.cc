@@ -37,7 +37,7 @@ void FixedJitterBuffer::insert(ReceivedPacket packet) {
 void FixedJitterBuffer::store(StoredPacket p) {
   if (!anchor_ns_) anchor_ns_ = p.arrival.ns() - position_ns(p.position, rate_);
   if (started_ && p.end() <= next_position_) {
-    stats_.packets_discarded(1);
+    stats_.packet_discarded(p.tag, DiscardedPacket::Reason::kLate);
     return;
   }
   if (packets_.insert(std::move(p)) == PacketBuffer::InsertResult::kDuplicateTimestamp)
@@ -85,7 +85,7 @@ void FixedJitterBuffer::step() {
       last_duration_ = packet.duration;
       return;
     }
-    stats_.packets_discarded(1);
+    stats_.packet_discarded(packet.tag, DiscardedPacket::Reason::kUndecodable);
   }
   const StoredPacket* next = packets_.next_after(next_position_);
   const int64_t gap = next ? next->position - next_position_ : last_duration_;

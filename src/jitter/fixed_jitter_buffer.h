@@ -25,6 +25,7 @@ class FixedJitterBuffer final : public JitterBuffer {
   void insert(ReceivedPacket packet) override;
   PlayoutFrame pull(sim::Timestamp now) override;
   JitterStats stats() const override { return stats_.stats(); }
+  std::vector<DiscardedPacket> discarded_packets() const override { return stats_.discarded(); }
   double current_delay_ms() const override { return current_delay_ms_; }
   double target_delay_ms() const override { return config_.delay_ms; }
 

@@ -32,6 +32,24 @@ const char* to_string(PlayoutFrame::Type type) {
   return "?";
 }
 
+const char* to_string(DiscardedPacket::Reason reason) {
+  switch (reason) {
+    case DiscardedPacket::Reason::kLate:
+      return "late";
+    case DiscardedPacket::Reason::kUndecodable:
+      return "undecodable";
+    case DiscardedPacket::Reason::kBadTimestamp:
+      return "bad_timestamp";
+    case DiscardedPacket::Reason::kStale:
+      return "stale";
+    case DiscardedPacket::Reason::kFlushed:
+      return "flushed";
+    case DiscardedPacket::Reason::kSpeexdsp:
+      return "speexdsp";
+  }
+  return "?";
+}
+
 std::unique_ptr<JitterBuffer> make_jitter_buffer(const JitterBufferConfig& config,
                                                  std::unique_ptr<codec::Decoder> decoder,
                                                  int output_rate_hz) {

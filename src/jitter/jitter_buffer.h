@@ -28,7 +28,24 @@ struct ReceivedPacket {
   bool marker = false;         // first packet of a talkspurt (after DTX)
   std::vector<uint8_t> payload;
   sim::Timestamp arrival;  // when it reached the receiver
+  uint64_t tag = 0;        // the caller's name for this packet, echoed in DiscardedPacket
 };
+
+// A packet the buffer took in and threw away without playing it: one per
+// JitterStats::packets_discarded, in the order they were discarded.
+struct DiscardedPacket {
+  enum class Reason : uint8_t {
+    kLate,          // arrived after its playout position had played (or been concealed)
+    kUndecodable,   // the decoder could not decode its payload
+    kBadTimestamp,  // a timestamp jump the next packet did not confirm (PacketIntake)
+    kStale,         // queued behind a delay spike's stall and skipped (adaptive)
+    kFlushed,       // dropped to bound the buffer: too deep, or the packet store full
+    kSpeexdsp,      // speexdsp dropped it (late or its own overflow; it does not say which)
+  };
+  uint64_t tag = 0;  // ReceivedPacket::tag
+  Reason reason = Reason::kLate;
+};
+const char* to_string(DiscardedPacket::Reason reason);
 
 // 10 ms of output.
 struct PlayoutFrame {
@@ -110,6 +127,9 @@ class JitterBuffer {
   // arrival times. Returns exactly 10 ms of audio.
   virtual PlayoutFrame pull(sim::Timestamp now) = 0;
   virtual JitterStats stats() const = 0;
+  // The packets counted in stats().packets_discarded, each once; empty for a buffer that reports
+  // the count only (plugins).
+  virtual std::vector<DiscardedPacket> discarded_packets() const = 0;
   // Current playout delay and its target, ms, both relative to the fastest packet seen recently
   // (i.e. the buffering on top of the minimum network delay).
   virtual double current_delay_ms() const = 0;

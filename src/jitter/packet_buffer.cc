@@ -4,10 +4,11 @@
 
 namespace callsim::jitter {
 
-PacketBuffer::InsertResult PacketBuffer::insert(StoredPacket packet) {
+PacketBuffer::InsertResult PacketBuffer::insert(StoredPacket packet, uint64_t* flushed_tag) {
   if (packets_.contains(packet.position)) return InsertResult::kDuplicateTimestamp;
   InsertResult result = InsertResult::kInserted;
   if (packets_.size() >= max_packets_) {
+    if (flushed_tag) *flushed_tag = packets_.begin()->second.tag;
     packets_.erase(packets_.begin());
     result = InsertResult::kFlushedOldest;
   }
@@ -45,11 +46,11 @@ std::optional<StoredPacket> PacketBuffer::take(int64_t position) {
   return p;
 }
 
-int PacketBuffer::drop_before(int64_t position) {
-  int dropped = 0;
+std::vector<uint64_t> PacketBuffer::drop_before(int64_t position) {
+  std::vector<uint64_t> dropped;
   while (!packets_.empty() && packets_.begin()->second.end() <= position) {
+    dropped.push_back(packets_.begin()->second.tag);
     packets_.erase(packets_.begin());
-    ++dropped;
   }
   return dropped;
 }

@@ -20,6 +20,7 @@ struct StoredPacket {
   bool has_fec = false;  // carries in-band FEC for the frame before it
   std::vector<uint8_t> payload;
   sim::Timestamp arrival;
+  uint64_t tag = 0;  // ReceivedPacket::tag
 
   int64_t end() const { return position + duration; }
 };
@@ -30,8 +31,9 @@ class PacketBuffer {
   explicit PacketBuffer(size_t max_packets = 500) : max_packets_(max_packets) {}
 
   // A packet with the same position as a stored one is dropped (kDuplicateTimestamp). When full,
-  // the oldest packet is dropped to make room (kFlushedOldest, the new one is stored).
-  InsertResult insert(StoredPacket packet);
+  // the oldest packet is dropped to make room (kFlushedOldest, the new one is stored; the dropped
+  // one's tag goes to `flushed_tag` when given).
+  InsertResult insert(StoredPacket packet, uint64_t* flushed_tag = nullptr);
 
   // The packet whose span contains `position` (start <= position < end), if stored.
   const StoredPacket* covering(int64_t position) const;
@@ -42,8 +44,8 @@ class PacketBuffer {
 
   // Removes and returns the packet starting at `position`.
   std::optional<StoredPacket> take(int64_t position);
-  // Drops packets that end at or before `position`; returns how many.
-  int drop_before(int64_t position);
+  // Drops packets that end at or before `position`; returns their tags, oldest first.
+  std::vector<uint64_t> drop_before(int64_t position);
 
   size_t size() const { return packets_.size(); }
   bool empty() const { return packets_.empty(); }

@@ -43,8 +43,9 @@ std::vector<StoredPacket> PacketIntake::accept(ReceivedPacket&& packet) {
   s.position =
       ticks >= 0 ? ticks / ticks_per_sample_ : -((-ticks + ticks_per_sample_ - 1) / ticks_per_sample_);
   s.duration = decoder_.payload_samples(packet.payload);
+  s.tag = packet.tag;
   if (s.duration <= 0) {
-    stats_.packets_discarded(1);
+    stats_.packet_discarded(s.tag, DiscardedPacket::Reason::kUndecodable);
     return out;
   }
   s.marker = packet.marker;
@@ -58,7 +59,7 @@ std::vector<StoredPacket> PacketIntake::accept(ReceivedPacket&& packet) {
       note_dtx(*held_);
       out.push_back(std::move(*held_));
     } else {  // the held packet's timestamp was wrong (or both are: drop the older)
-      stats_.packets_discarded(1);
+      stats_.packet_discarded(held_->tag, DiscardedPacket::Reason::kBadTimestamp);
     }
     held_.reset();
   }
@@ -66,7 +67,7 @@ std::vector<StoredPacket> PacketIntake::accept(ReceivedPacket&& packet) {
     if (s.sequence > *last_sequence_ && !held_) {
       held_ = std::move(s);
     } else {
-      stats_.packets_discarded(1);
+      stats_.packet_discarded(s.tag, DiscardedPacket::Reason::kBadTimestamp);
     }
     return out;
   }

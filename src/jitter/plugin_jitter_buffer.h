@@ -39,6 +39,8 @@ class PluginJitterBuffer final : public JitterBuffer {
   void insert(ReceivedPacket packet) override;
   PlayoutFrame pull(sim::Timestamp now) override;
   JitterStats stats() const override;
+  // The ABI reports a count only (callsim_jb_stats::packets_discarded), not which packets.
+  std::vector<DiscardedPacket> discarded_packets() const override { return {}; }
   double current_delay_ms() const override;
   double target_delay_ms() const override;
   const char* plugin_name() const { return plugin_->name ? plugin_->name : ""; }

@@ -68,7 +68,10 @@ void SpeexJitterBuffer::fetch() {
       producer_.fill_gap(plc_len(std::min<int64_t>(from_units(offset), unplayed)), intake_.dtx_seen(), queue_);
     if (offset < 0) stats_.samples_removed(static_cast<uint64_t>(from_units(-offset)));
     const int64_t from = packet.position + std::max<int64_t>(0, from_units(-offset));
-    if (producer_.decode(packet, from, queue_) == 0) producer_.conceal(frame_, queue_);
+    if (producer_.decode(packet, from, queue_) == 0) {
+      stats_.packet_discarded(packet.tag, DiscardedPacket::Reason::kUndecodable);
+      producer_.conceal(frame_, queue_);
+    }
     next_position_ = packet.end();
     started_ = true;
     return;
@@ -106,10 +109,25 @@ bool SpeexJitterBuffer::recover_fec() {
 }
 
 void SpeexJitterBuffer::forget_old() {
-  // Packets speexdsp dropped as late never come back; forget them a second behind the pointer.
+  // Packets speexdsp dropped never come back; forget them a second behind the pointer.
   const int64_t horizon = next_position_ - rate_;
-  for (auto it = pending_.begin(); it != pending_.end();)
-    it = it->second.packet.end() < horizon ? pending_.erase(it) : std::next(it);
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.packet.end() < horizon) {
+      dropped_.push_back(it->second.packet.tag);
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+std::vector<uint64_t> SpeexJitterBuffer::dropped_by_speexdsp() const {
+  // Every packet put is returned by jitter_buffer_get or dropped by speexdsp (late on arrival, or
+  // its own overflow); a packet not returned once the pointer has passed its end was dropped.
+  std::vector<uint64_t> tags = dropped_;
+  for (const auto& [id, pending] : pending_)
+    if (pending.packet.end() <= next_position_) tags.push_back(pending.packet.tag);
+  return tags;
 }
 
 PlayoutFrame SpeexJitterBuffer::pull(sim::Timestamp now) {
@@ -138,12 +156,21 @@ PlayoutFrame SpeexJitterBuffer::pull(sim::Timestamp now) {
 
 JitterStats SpeexJitterBuffer::stats() const {
   JitterStats s = stats_.stats();
+  s.packets_discarded += dropped_by_speexdsp().size();
+  return s;
+}
+
+std::vector<DiscardedPacket> SpeexJitterBuffer::discarded_packets() const {
+  std::vector<DiscardedPacket> out = stats_.discarded();
+  for (const uint64_t tag : dropped_by_speexdsp())
+    out.push_back(DiscardedPacket{tag, DiscardedPacket::Reason::kSpeexdsp});
+  return out;
+}
+
+uint64_t SpeexJitterBuffer::speexdsp_gone_count() const {
   spx_int32_t available = 0;
   jitter_buffer_ctl(jb_.get(), JITTER_BUFFER_GET_AVAILABLE_COUNT, &available);
-  const uint64_t gone =
-      put_ - returned_ - std::min<uint64_t>(put_ - returned_, static_cast<uint64_t>(available));
-  s.packets_discarded += gone;
-  return s;
+  return put_ - returned_ - std::min<uint64_t>(put_ - returned_, static_cast<uint64_t>(available));
 }
 
 }  // namespace callsim::jitter

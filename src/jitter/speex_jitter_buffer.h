@@ -43,6 +43,10 @@ class SpeexJitterBuffer final : public JitterBuffer {
   void insert(ReceivedPacket packet) override;
   PlayoutFrame pull(sim::Timestamp now) override;
   JitterStats stats() const override;
+  std::vector<DiscardedPacket> discarded_packets() const override;
+  // What speexdsp itself says is gone: put, never returned, not available at its pointer. Equals
+  // the speexdsp drops in discarded_packets() but for overflow drops still ahead of the pointer.
+  uint64_t speexdsp_gone_count() const;
   double current_delay_ms() const override { return current_delay_ms_; }
   double target_delay_ms() const override { return current_delay_ms_; }
 
@@ -59,6 +63,8 @@ class SpeexJitterBuffer final : public JitterBuffer {
   // MISSING at the pointer: rebuilds the frame from the next packet's FEC; false when it cannot.
   bool recover_fec();
   void forget_old();
+  // Tags of the packets speexdsp dropped (see the .cc).
+  std::vector<uint64_t> dropped_by_speexdsp() const;
   // speexdsp's timestamp units for a number of samples at the codec rate, and back (rounded down).
   int64_t to_units(int64_t samples) const { return samples * kUnitsPerSecond / rate_; }
   int64_t from_units(int64_t units) const { return units * rate_ / kUnitsPerSecond; }
@@ -76,6 +82,7 @@ class SpeexJitterBuffer final : public JitterBuffer {
   uint32_t next_id_ = 1;
   size_t max_payload_ = 0;
   uint64_t put_ = 0, returned_ = 0;
+  std::vector<uint64_t> dropped_;  // tags of dropped packets forget_old has let go
   bool started_ = false;
   bool use_fec_ = true;
   int64_t next_position_ = 0;

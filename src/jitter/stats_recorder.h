@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "jitter/jitter_buffer.h"
 #include "jitter/playout_queue.h"
@@ -19,7 +20,11 @@ class StatsRecorder {
 
   void packet_received() { ++s_.packets_received; }
   void packet_duplicated() { ++s_.packets_duplicated; }
-  void packets_discarded(uint64_t n) { s_.packets_discarded += n; }
+  void packet_discarded(uint64_t tag, DiscardedPacket::Reason why) {
+    ++s_.packets_discarded;
+    discarded_.push_back(DiscardedPacket{tag, why});
+  }
+  const std::vector<DiscardedPacket>& discarded() const { return discarded_; }
   void fec_packet_received() { ++s_.fec_packets_received; }
   void fec_used() { ++s_.fec_packets_used; }
   void samples_removed(uint64_t n) { s_.removed_samples_for_acceleration += n; }
@@ -54,6 +59,7 @@ class StatsRecorder {
   bool dtx_stream_ = false;
   uint64_t comfort_noise_run_ = 0;         // samples of the comfort noise playing now, not yet counted
   bool run_continues_concealment_ = false;  // the run began right after concealment (one event)
+  std::vector<DiscardedPacket> discarded_;
   std::vector<int64_t> frame_delays_ns_;  // per-frame delay, exact (8 bytes a frame: 2.9 MB an hour)
 };
 

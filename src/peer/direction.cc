@@ -77,6 +77,7 @@ void Direction::send_frame(size_t k) {
         d.cause = sim::net::DropCause::kAfterCall;
         d.arrival = sim::Timestamp::infinite();
       }
+      const uint64_t row = packets_.size();  // the datagram's tag: its row in packets()
       packets_.push_back(PacketRecord{packet->sequence, packet->timestamp, d});
       stats_.add(d);
       if (d.duplicate) ++duplicates_;
@@ -88,8 +89,8 @@ void Direction::send_frame(size_t k) {
       if (d.corrupted && d.corrupt_byte < bytes.size())
         bytes[d.corrupt_byte] ^= static_cast<uint8_t>(1u << d.corrupt_bit);
       sim_->schedule_at(d.arrival, setup_.name + " arrive",
-                        [this, arrival = d.arrival, b = std::move(bytes), ts = packet->timestamp]() mutable {
-                          receiver_->on_datagram(arrival, std::move(b), ts);
+                        [this, arrival = d.arrival, b = std::move(bytes), ts = packet->timestamp, row]() mutable {
+                          receiver_->on_datagram(arrival, std::move(b), ts, row);
                         });
     }
   }

@@ -20,11 +20,13 @@ Receiver::Receiver(std::unique_ptr<jitter::JitterBuffer> buffer, int output_rate
   output_.sample_rate_hz = output_rate_hz;
 }
 
-void Receiver::on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes, uint32_t sent_timestamp) {
+void Receiver::on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes, uint32_t sent_timestamp,
+                           uint64_t tag) {
   rtp::ReceiveOutcome outcome = depacketizer_.receive(bytes, arrival);
   arrivals_.push_back(ArrivalRecord{arrival, std::move(bytes)});
   if (!outcome.ok() || outcome.packet->arrival.kind == rtp::ArrivalKind::kBadJump) {
     refused_sent_.insert(sent_timestamp);
+    refused_tags_.push_back(tag);
     return;
   }
   buffered_sent_.insert(sent_timestamp);
@@ -33,7 +35,14 @@ void Receiver::on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes, u
   sent_timestamps_.emplace(p.header.timestamp, sent_timestamp);
   header_timestamp_corrupted_ = header_timestamp_corrupted_ || p.header.timestamp != sent_timestamp;
   buffer_->insert(jitter::ReceivedPacket{p.header.sequence, p.header.timestamp, p.header.marker,
-                                         std::move(p.payload), arrival});
+                                         std::move(p.payload), arrival, tag});
+}
+
+std::map<uint64_t, std::string> Receiver::discards() const {
+  std::map<uint64_t, std::string> out;
+  for (const uint64_t tag : refused_tags_) out.emplace(tag, "refused");
+  for (const jitter::DiscardedPacket& d : buffer_->discarded_packets()) out.emplace(d.tag, jitter::to_string(d.reason));
+  return out;
 }
 
 int64_t Receiver::discarded_on_arrival() const {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "audio/audio.h"
@@ -43,8 +44,9 @@ class Receiver {
   Receiver(std::unique_ptr<jitter::JitterBuffer> buffer, int output_rate_hz, CaptureClock capture_clock);
 
   // `sent_timestamp` is the RTP timestamp the sender put in the packet: the header may say
-  // otherwise when the network corrupted it (netem-style corruption delivered).
-  void on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes, uint32_t sent_timestamp);
+  // otherwise when the network corrupted it (netem-style corruption delivered). `tag` names the
+  // datagram in discards().
+  void on_datagram(sim::Timestamp arrival, std::vector<uint8_t> bytes, uint32_t sent_timestamp, uint64_t tag);
   void on_tick(sim::Timestamp now);
 
   const audio::Signal& output() const { return output_; }
@@ -63,6 +65,11 @@ class Receiver {
   // buffer: not parsable as RTP, or RFC 3550 A.1's sequence check (more than 100 behind, or a
   // jump beyond 3000). They arrived and were never played, like a late discard.
   int64_t discarded_on_arrival() const;
+  // The datagrams thrown away, by their on_datagram tag, and why: "refused" before the jitter
+  // buffer (as above), or the buffer's reason (jitter::DiscardedPacket; a plugin buffer names
+  // none). Counting a sent packet once when all its copies were refused, they add up to
+  // discarded_on_arrival() + the buffer's packets_discarded.
+  std::map<uint64_t, std::string> discards() const;
   jitter::JitterStats jitter_stats() const { return buffer_->stats(); }
   double buffer_delay_ms() const { return buffer_->current_delay_ms(); }
   // Capture time of the latest real (decoded or FEC) audio played so far, and when it was played.
@@ -79,6 +86,7 @@ class Receiver {
   CaptureClock capture_clock_;
   std::map<uint32_t, uint32_t> sent_timestamps_;  // header timestamp -> sent one, of every packet buffered
   std::set<uint32_t> buffered_sent_, refused_sent_;  // sent timestamps of copies buffered / refused
+  std::vector<uint64_t> refused_tags_;
   bool header_timestamp_corrupted_ = false;        // some header timestamp differs from the sent one
   audio::Signal output_;
   std::vector<FrameRecord> frames_;

@@ -120,7 +120,8 @@ std::vector<MetricInfo> build() {
         "cause after_call in packets.csv and lost_by_cause)"),
       m("packets_discarded_late", K::kCount, W::kHigher, abs_tol(5), false,
         "packets that arrived but were discarded: by the jitter buffer (too late, undecodable or flushed) or "
-        "before it (not parsable as RTP, or more than 100 sequence numbers behind: RFC 3550's check)"),
+        "before it (not parsable as RTP, or more than 100 sequence numbers behind: RFC 3550's check); packets.csv's "
+        "`discarded` column names each (a plugin buffer reports its count only)"),
       m("late_discard_ratio", K::kRatio, W::kHigher, abs_tol(0.01), true,
         "packets_discarded_late / packets_sent"),
       m("packets_duplicated", K::kCount, W::kNeither, none, false, "extra copies of packets that arrived"),

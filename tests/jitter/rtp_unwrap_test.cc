@@ -67,10 +67,18 @@ TEST(PacketBuffer, FindsCoveringAndNextPackets) {
 
 TEST(PacketBuffer, DropsOldPacketsAndTheOldestWhenFull) {
   PacketBuffer b(3);
-  for (int i = 0; i < 3; ++i) b.insert(packet(i * 100, 100));
-  EXPECT_EQ(b.insert(packet(300, 100)), PacketBuffer::InsertResult::kFlushedOldest);
+  auto tagged = [](int64_t position) {
+    StoredPacket p = packet(position, 100);
+    p.tag = static_cast<uint64_t>(position) + 7;
+    return p;
+  };
+  for (int i = 0; i < 3; ++i) b.insert(tagged(i * 100));
+  uint64_t flushed = 0;
+  EXPECT_EQ(b.insert(tagged(300), &flushed), PacketBuffer::InsertResult::kFlushedOldest);
+  EXPECT_EQ(flushed, 7u);  // the packet at 0 made room
   EXPECT_EQ(b.first()->position, 100);
-  EXPECT_EQ(b.drop_before(250), 1);  // [100, 200) ends before 250; [200, 300) does not
+  // [100, 200) ends before 250; [200, 300) does not
+  EXPECT_EQ(b.drop_before(250), std::vector<uint64_t>{107});
   EXPECT_EQ(b.first()->position, 200);
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "jitter_test_support.h"
 
 namespace callsim::jitter {
@@ -129,6 +131,34 @@ TEST(SpeexJitterBuffer, CountsDuplicatesAndLatePackets) {
   EXPECT_EQ(s.packets_duplicated, 1u);
   EXPECT_EQ(s.packets_discarded, 1u);  // packet 50, 1 s late
   EXPECT_GE(s.concealment_events, 1u);
+}
+
+// discarded_packets() names each packet counted in packetsDiscarded, and the count is what speexdsp
+// itself says is gone (put, never returned, not held at its pointer).
+TEST(SpeexJitterBuffer, NamesTheDiscardedPacketsSpeexdspCounts) {
+  const auto signal = harmonic_signal(kRate, 6.0);
+  const auto sent = make_stream(signal, kRate, {});
+  auto arrivals = deliver(sent, [](size_t i, sim::Timestamp) {
+    return sim::Duration::millis(20 + static_cast<int64_t>(((i * 37) % 11) * 9 + (i % 60 > 40 ? 120 : 0)));
+  });
+  for (size_t i = 0; i < arrivals.size(); ++i) arrivals[i].tag = 1000 + arrivals[i].sequence;
+  std::stable_sort(arrivals.begin(), arrivals.end(),
+                   [](const auto& a, const auto& b) { return a.arrival < b.arrival; });
+  auto jb = make_speex(20);
+  run(*jb, arrivals, sim::Duration::seconds(7));
+  const auto* speex = dynamic_cast<const SpeexJitterBuffer*>(jb.get());
+  ASSERT_NE(speex, nullptr);
+  const auto discarded = jb->discarded_packets();
+  EXPECT_GE(discarded.size(), 5u) << "the case discards (almost) nothing";
+  EXPECT_EQ(discarded.size(), jb->stats().packets_discarded);
+  EXPECT_EQ(discarded.size(), speex->speexdsp_gone_count());
+  std::set<uint64_t> tags;
+  for (const auto& d : discarded) {
+    EXPECT_EQ(d.reason, DiscardedPacket::Reason::kSpeexdsp);
+    EXPECT_GE(d.tag, 1000u);
+    tags.insert(d.tag);
+  }
+  EXPECT_EQ(tags.size(), discarded.size()) << "a packet named twice";
 }
 
 }  // namespace
