@@ -346,6 +346,39 @@ TEST(RelayCli, ARepeatableOptionBeforeTheScenarioTakesOneValue) {
   EXPECT_EQ(json::parse(record)["calls"].size(), 1u);
 }
 
+// A folder as SCENARIO, or a relay.json whose recorded link file is now a folder, is bad input
+// (exit 2, "is a folder"), as `callsim run DIR/` says; the fingerprint read it with an ifstream
+// first: exit 3 "basic_filebuf::underflow ... Is a directory".
+TEST(RelayCli, AFolderAsTheLinkFileIsRefusedWithExit2) {
+  const auto dir = fresh_dir("relay-folder");
+  const auto folder = dir / "adir";
+  std::filesystem::create_directories(folder);
+  const auto err = dir / "err.txt";
+  const std::string relay = callsim_binary() + " relay --duration 0.1 --stats-interval 0 -q ";
+  auto status_and_error = [&](const std::string& command) {
+    const int status = std::system((command + " >/dev/null 2>" + err.string()).c_str());
+    std::ifstream in(err);
+    std::stringstream text;
+    text << in.rdbuf();
+    return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+  };
+  const auto [relay_status, relay_error] = status_and_error(relay + folder.string() + "/");
+  EXPECT_EQ(relay_status, 2) << relay_error;
+  EXPECT_NE(relay_error.find("is a folder"), std::string::npos) << relay_error;
+  const auto out = dir / "out";
+  ASSERT_EQ(run_status(relay + CALLSIM_SOURCE_DIR + "/scenarios/default.json -o " + out.string()), 0);
+  json record;
+  {
+    std::ifstream in(out / "relay.json");
+    record = json::parse(in);
+  }
+  record["config"]["links"]["file"] = folder.string();
+  std::ofstream(out / "relay.json") << record.dump() << "\n";
+  const auto [verify_status, verify_error] = status_and_error(callsim_binary() + " relay verify " + out.string());
+  EXPECT_EQ(verify_status, 2) << verify_error;
+  EXPECT_NE(verify_error.find("is a folder"), std::string::npos) << verify_error;
+}
+
 TEST(RelayCli, BadOptionsExit2) {
   const std::string relay = callsim_binary() + " relay --duration 1 --stats-interval 0 ";
   for (const char* bad : {"--calls 0", "--a nonsense", "--b 300.1.1.1:5", "--bind ::1", "--rtpmap 96=opus",
