@@ -14,6 +14,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <functional>
@@ -263,6 +264,68 @@ TEST(RelayCli, ControlLineThatIsNotTextIsRefused) {
   std::ifstream record(out / "relay.json");
   ASSERT_TRUE(record) << "relay.json was not written";
   EXPECT_EQ(json::parse(record)["stop_reason"], "control");
+}
+
+// A control line longer than 4096 bytes is refused (ok:false) and reading goes on: on stdin the
+// relay used to stop reading control for good (the `stop` after it was ignored and the relay ran
+// to --duration), on the socket the connection was reset and the next command lost.
+TEST(RelayCli, AnOverlongControlLineIsRefusedAndReadingGoesOn) {
+  const auto dir = fresh_dir("relay-long-line");
+  const auto out = dir / "out";
+  const std::string long_line(5000, 'x');
+  const auto started = std::chrono::steady_clock::now();
+  const int status = run_status("printf 'loss 0.1\\n" + long_line + "\\nstop\\n' | " + callsim_binary() +
+                                " relay --control - --stats-interval 0 --duration 30 -o " + out.string());
+  EXPECT_EQ(status, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20)) << "the stop was not read";
+  std::vector<json> controls;
+  for (const json& e : read_lines(out / "events.jsonl"))
+    if (e.value("event", "") == "control") controls.push_back(e);
+  ASSERT_EQ(controls.size(), 3u);
+  EXPECT_EQ(controls[0]["ok"], true);
+  EXPECT_EQ(controls[1]["ok"], false);
+  EXPECT_EQ(controls[1]["error"], "line longer than 4096 bytes");
+  EXPECT_EQ(controls[2]["command"], "stop");
+  EXPECT_EQ(controls[2]["ok"], true);
+  std::ifstream record(out / "relay.json");
+  ASSERT_TRUE(record) << "relay.json was not written";
+  EXPECT_EQ(json::parse(record)["stop_reason"], "control");
+
+  // The socket: one connection sends an over-long line, then `stats`; both are answered.
+  const std::string sock = (dir / "control.sock").string();
+  Child relay({callsim_binary(), "relay", "--stats-interval", "0", "--control", sock});
+  const auto first = relay.line();
+  ASSERT_TRUE(first);
+  ASSERT_EQ(json::parse(*first)["type"], "listening");
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", sock.c_str());
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0) << std::strerror(errno);
+  const std::string sent = std::string(10000, 'y') + "\nstats\n";
+  ASSERT_EQ(::send(fd, sent.data(), sent.size(), MSG_NOSIGNAL), static_cast<ssize_t>(sent.size()));
+  std::string replies;
+  char buf[4096];
+  while (std::count(replies.begin(), replies.end(), '\n') < 2) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    replies.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  std::istringstream reply_lines(replies);
+  std::vector<json> answers;
+  for (std::string l; std::getline(reply_lines, l);) answers.push_back(json::parse(l));
+  ASSERT_EQ(answers.size(), 2u) << "the command after the long line was lost: " << replies;
+  EXPECT_EQ(answers[0]["ok"], false);
+  EXPECT_EQ(answers[0]["error"], "line longer than 4096 bytes");
+  EXPECT_EQ(answers[1]["command"], "stats");
+  EXPECT_EQ(answers[1]["ok"], true);
+  relay.signal(SIGTERM);
+  while (relay.line()) {
+  }
+  EXPECT_EQ(relay.wait(), 0);
 }
 
 // More clients at once than the relay has file descriptors for: accepting fails (EMFILE), the
