@@ -155,6 +155,19 @@ ControlChannel::ControlChannel(asio::io_context& io, bool use_stdin, const std::
   if (::lstat(socket_path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode))
       throw InputError("", "--control", "'" + socket_path + "' exists and is not a socket; not replacing it");
+    // A socket something still listens on belongs to a running relay (or another program):
+    // refused, as a busy UDP port is. Only a socket nobody answers on (ECONNREFUSED: its owner
+    // has gone) is stale and replaced.
+    boost::system::error_code probe_ec;
+    local::socket probe(io);
+    probe.connect(local::endpoint(socket_path), probe_ec);
+    if (!probe_ec)
+      throw InputError("", "--control",
+                       "'" + socket_path + "' is in use: something (another relay?) is listening on it");
+    if (probe_ec != asio::error::connection_refused && probe_ec != boost::system::errc::no_such_file_or_directory)
+      throw InputError("", "--control",
+                       "cannot tell whether '" + socket_path + "' is in use: " + probe_ec.message() +
+                           "; not replacing it");
     std::error_code removed;
     std::filesystem::remove(socket_path, removed);  // a stale socket of an earlier run
     if (removed)

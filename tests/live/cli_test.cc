@@ -328,6 +328,33 @@ TEST(RelayCli, AnOverlongControlLineIsRefusedAndReadingGoesOn) {
   EXPECT_EQ(relay.wait(), 0);
 }
 
+// A second relay given the same --control path is refused (exit 2, "in use"), as a busy UDP port
+// is, and the running relay keeps its socket. It used to delete the running relay's socket as
+// stale and take it over, leaving the first relay uncontrollable.
+TEST(RelayCli, AControlSocketInUseIsRefused) {
+  const auto dir = fresh_dir("relay-sock-in-use");
+  const std::string sock = (dir / "control.sock").string();
+  Child first_relay({callsim_binary(), "relay", "--stats-interval", "0", "--control", sock});
+  const auto first = first_relay.line();
+  ASSERT_TRUE(first);
+  ASSERT_EQ(json::parse(*first)["type"], "listening");
+  EXPECT_EQ(run_status(callsim_binary() + " relay --stats-interval 0 --duration 0.2 -q --control " + sock), 2);
+  const auto reply = control_within(sock, "stats", std::chrono::seconds(5));
+  ASSERT_TRUE(reply) << "the running relay lost its control socket";
+  EXPECT_EQ((*reply)["ok"], true);
+  first_relay.signal(SIGTERM);
+  while (first_relay.line()) {
+  }
+  EXPECT_EQ(first_relay.wait(), 0);
+  // A stale socket (nobody listening on it) is still replaced.
+  {
+    boost::asio::io_context io;
+    boost::asio::local::stream_protocol::acceptor stale(io, boost::asio::local::stream_protocol::endpoint(sock));
+  }  // closed: the file stays, nobody answers
+  ASSERT_TRUE(std::filesystem::exists(sock));
+  EXPECT_EQ(run_status(callsim_binary() + " relay --stats-interval 0 --duration 0.1 -q --control " + sock), 0);
+}
+
 // More clients at once than the relay has file descriptors for: accepting fails (EMFILE), the
 // relay says so in an event and serves the socket again once they have gone. The first failed
 // accept used to end the control socket for good, silently.
