@@ -190,14 +190,29 @@ void SideStats::on_packet(sim::Timestamp t, size_t size, const Classified& c) {
   bytes_[k] += size;
   turn_channel_ += c.turn_channel;
   if (c.cls != PacketClass::kRtp) return;
-  for (auto& s : streams_) {
-    if (s->ssrc() == c.rtp.ssrc) return s->on_packet(c.rtp, t);
+  for (size_t i = 0; i < streams_.size(); ++i) {
+    if (streams_[i]->ssrc() == c.rtp.ssrc) {
+      last_packet_[i] = total_packets_;
+      return streams_[i]->on_packet(c.rtp, t);
+    }
   }
   if (streams_.size() >= kMaxStreams) {
-    ++untracked_rtp_;
-    return;
+    // Every slot taken: the not-validated entry quiet for longest makes room (see the header).
+    size_t victim = streams_.size();
+    for (size_t i = 0; i < streams_.size(); ++i)
+      if (!streams_[i]->validated() && (victim == streams_.size() || last_packet_[i] < last_packet_[victim]))
+        victim = i;
+    if (victim == streams_.size()) {
+      ++untracked_rtp_;
+      return;
+    }
+    evicted_packets_ += static_cast<uint64_t>(streams_[victim]->packets());
+    ++evicted_ssrcs_;
+    streams_.erase(streams_.begin() + static_cast<std::ptrdiff_t>(victim));
+    last_packet_.erase(last_packet_.begin() + static_cast<std::ptrdiff_t>(victim));
   }
   streams_.push_back(std::make_unique<RtpStreamStats>(c.rtp.ssrc, c.rtp.payload_type, types_));
+  last_packet_.push_back(total_packets_);
   streams_.back()->on_packet(c.rtp, t);
 }
 
@@ -212,7 +227,9 @@ json SideStats::to_json() const {
           {"by_class", classes},
           {"turn_channel_data", turn_channel_},
           {"rtp_streams", rtp},
-          {"rtp_untracked_packets", untracked_rtp_}};
+          {"rtp_untracked_packets", untracked_rtp_},
+          {"rtp_unvalidated_evicted_packets", evicted_packets_},
+          {"rtp_unvalidated_evicted_ssrcs", evicted_ssrcs_}};
 }
 
 }  // namespace callsim::live

@@ -53,6 +53,8 @@ class RtpStreamStats {
   void on_packet(const RtpFields& rtp, sim::Timestamp t);
   nlohmann::json to_json() const;
   uint32_t ssrc() const { return ssrc_; }
+  bool validated() const { return rfc_.validated(); }
+  int64_t packets() const { return packets_; }
   // The A.1/A.3 counts over the whole stream (every segment), and the jitter figures.
   rtp::ReceiveCounts counts() const;
   const rtp::CaptureFigures& wireshark() const { return wireshark_.figures(); }
@@ -73,6 +75,14 @@ class RtpStreamStats {
   int64_t gaps_ = 0, gap_packets_ = 0, max_gap_ = 0;
 };
 
+// Up to kMaxStreams SSRCs are tracked per side. A slot is kept for good only by a source A.1 has
+// validated (two packets in sequence): when every slot is taken and a new SSRC arrives, the
+// not-validated entry that has waited longest since its last packet gives its slot up (stray
+// RTP-looking datagrams with random SSRCs, one packet each, would otherwise hold every slot and
+// leave the real stream without figures). Its packets are counted in
+// `rtp_unvalidated_evicted_packets` (its SSRCs in `rtp_unvalidated_evicted_ssrcs`); only when all
+// slots hold validated streams is a new SSRC's packet counted in `rtp_untracked_packets`. So the
+// RTP class's packets = the streams' `packets` + evicted + untracked.
 class SideStats {
  public:
   static constexpr size_t kMaxStreams = 16;
@@ -87,8 +97,10 @@ class SideStats {
  private:
   const PayloadTypes* types_;
   uint64_t total_packets_ = 0, total_bytes_ = 0, turn_channel_ = 0, untracked_rtp_ = 0;
+  uint64_t evicted_packets_ = 0, evicted_ssrcs_ = 0;
   std::array<uint64_t, kPacketClassCount> packets_{}, bytes_{};
   std::vector<std::unique_ptr<RtpStreamStats>> streams_;
+  std::vector<uint64_t> last_packet_;  // per stream: total_packets_ at its latest packet
 };
 
 }  // namespace callsim::live

@@ -167,12 +167,49 @@ TEST(StreamStats, ClassesAndStreamLimit) {
   Classified stun;
   stun.cls = PacketClass::kStun;
   s.on_packet(at_ms(2), 20, stun);
-  for (uint32_t ssrc = 0; ssrc < SideStats::kMaxStreams + 3; ++ssrc) s.on_packet(at_ms(3), 50, rtp(1, 0, ssrc));
+  // Validated streams (two packets in sequence) keep their slots: the 17th to 19th are untracked.
+  for (uint32_t ssrc = 0; ssrc < SideStats::kMaxStreams + 3; ++ssrc)
+    for (uint16_t seq = 1; seq <= 2; ++seq) s.on_packet(at_ms(3), 50, rtp(seq, 0, ssrc));
   const auto j = s.to_json();
   EXPECT_EQ(j["by_class"]["other"]["packets"], 1);
   EXPECT_EQ(j["by_class"]["stun"]["bytes"], 20);
   EXPECT_EQ(j["rtp_streams"].size(), SideStats::kMaxStreams);
-  EXPECT_EQ(j["rtp_untracked_packets"], 3);
+  EXPECT_EQ(j["rtp_untracked_packets"], 6);
+  EXPECT_EQ(j["rtp_unvalidated_evicted_packets"], 0);
+}
+
+// Stray RTP-looking datagrams with random SSRCs (one each, never validated) used to take all 16
+// slots, so the real stream that followed got no figures, only rtp_untracked_packets. A slot is
+// now kept only by a validated source; the garbage gives its slots up and stays counted.
+TEST(StreamStats, UnvalidatedStraySsrcsGiveTheirSlotsToARealStream) {
+  PayloadTypes types;
+  SideStats s(&types);
+  for (uint32_t ssrc = 0; ssrc < SideStats::kMaxStreams; ++ssrc)
+    s.on_packet(at_ms(1), 50, rtp(static_cast<uint16_t>(ssrc * 977), 0, 0x5000 + ssrc));
+  // The real stream, with a new stray SSRC between each of its packets.
+  for (uint16_t seq = 100; seq < 150; ++seq) {
+    s.on_packet(at_ms(20.0 * seq), 172, rtp(seq, 0, 0xA11CE));
+    s.on_packet(at_ms(20.0 * seq + 1), 50, rtp(static_cast<uint16_t>(seq * 31), 0, 0x9000u + seq));
+  }
+  const auto j = s.to_json();
+  EXPECT_EQ(j["rtp_streams"].size(), SideStats::kMaxStreams);
+  const nlohmann::json* real = nullptr;
+  for (const auto& stream : j["rtp_streams"])
+    if (stream["ssrc"] == "0x000a11ce") real = &stream;
+  ASSERT_TRUE(real) << "the real stream got no slot: " << j.dump();
+  EXPECT_EQ((*real)["packets"], 50);
+  EXPECT_EQ((*real)["rfc3550"]["validated"], true);
+  EXPECT_EQ((*real)["rfc3550"]["received"], 50);
+  EXPECT_EQ((*real)["rfc3550"]["lost"], 0);
+  EXPECT_EQ(j["rtp_untracked_packets"], 0);
+  // 16 + 50 stray datagrams, 15 of them still in a slot: the other 51 gave theirs up.
+  EXPECT_EQ(j["rtp_unvalidated_evicted_packets"], 51);
+  EXPECT_EQ(j["rtp_unvalidated_evicted_ssrcs"], 51);
+  uint64_t in_streams = 0;
+  for (const auto& stream : j["rtp_streams"]) in_streams += stream["packets"].get<uint64_t>();
+  EXPECT_EQ(in_streams + j["rtp_unvalidated_evicted_packets"].get<uint64_t>() +
+                j["rtp_untracked_packets"].get<uint64_t>(),
+            j["by_class"]["rtp"]["packets"].get<uint64_t>());
 }
 
 TEST(PayloadTypes, RtpmapOption) {
