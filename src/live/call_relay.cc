@@ -112,6 +112,7 @@ CallRelay::Verdict CallRelay::on_datagram(int s, sim::Timestamp now, const Endpo
     ++side.counters.inflight_full;
     return Verdict::kInflightFull;
   }
+  sides_[1 - s].last_seen = now;  // traffic towards the other side: it is not idle (check_idle)
   run_link(s, now, data, c, copies);
   return Verdict::kAccepted;
 }
@@ -155,6 +156,7 @@ void CallRelay::on_released(int d, const ScheduledCopy& copy, sim::Timestamp now
     return;
   }
   ++x.released;
+  sides_[1 - d].last_seen = now;  // sent to it: traffic in its direction
   x.release_error.add((now - copy.due).ns());
   x.interval_error.add((now - copy.due).ns());
   const Classified c = classify(data);
