@@ -134,7 +134,8 @@ class CallRelay {
         : link(config, seed, name), in(types), out(types) {}
     sim::net::Link link;
     SideStats in, out;
-    uint64_t next_index = 0, released = 0, send_errors = 0, not_sent = 0;
+    uint64_t next_index = 0, released = 0, send_errors = 0;
+    uint64_t destination_forgotten = 0, cut_off_by_stop = 0;  // delivered by the model, not sent
     DurationHistogram release_error, interval_error, link_delay;
     std::unique_ptr<FateLogWriter> fates;
     std::unique_ptr<SideCapture> in_pcap, out_pcap;

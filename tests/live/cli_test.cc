@@ -436,6 +436,41 @@ TEST(RelayCli, ARepeatableOptionBeforeTheScenarioTakesOneValue) {
   EXPECT_EQ(json::parse(record)["calls"].size(), 1u);
 }
 
+// Copies the model delivers but the stop cuts off are not "delivered": relay.json said fates
+// delivered 50, released 0, not_sent 50. Now the model's verdict is fates.delivered_by_model and
+// what became of those copies is counted beside it (cut_off_by_stop), and verify checks each.
+TEST(RelayCli, CopiesCutOffByTheStopAreCountedAsSuch) {
+  const auto dir = fresh_dir("relay-cutoff");
+  const auto link = dir / "delay5s.json";
+  std::ofstream(link) << R"({"delay": {"base_ms": 5000}})" << "\n";
+  const auto out = dir / "out";
+  Peer alice, bob;
+  Child relay({callsim_binary(), "relay", link.string(), "--b", bob.endpoint().to_string(), "-o", out.string(),
+               "--stats-interval", "0", "--drain", "0.2"});
+  const auto first = relay.line();
+  ASSERT_TRUE(first);
+  const json listening = json::parse(*first);
+  ASSERT_EQ(listening["type"], "listening");
+  const Endpoint port_a = parse_endpoint(listening["calls"][0]["a"].get<std::string>(), "a");
+  alice.send_rtp(port_a, 50, std::chrono::milliseconds(2), 0xA11CE);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // read, all due 5 s later
+  relay.signal(SIGTERM);
+  std::vector<json> lines;
+  while (auto l = relay.line()) lines.push_back(json::parse(*l));
+  EXPECT_EQ(relay.wait(), 0);
+  ASSERT_FALSE(lines.empty());
+  const json& ab = lines.back()["calls"][0]["a->b"];
+  EXPECT_EQ(ab["packets"], 50);
+  EXPECT_EQ(ab["fates"]["delivered_by_model"], 50) << ab.dump();
+  EXPECT_FALSE(ab["fates"].contains("delivered"));
+  EXPECT_EQ(ab["released"], 0);
+  EXPECT_EQ(ab["cut_off_by_stop"], 50);
+  EXPECT_EQ(ab["destination_forgotten"], 0);
+  EXPECT_EQ(ab["send_errors"], 0);
+  EXPECT_EQ(ab["in_flight"], 0);
+  EXPECT_EQ(run_status(callsim_binary() + " relay verify " + out.string()), 0);
+}
+
 // A folder as SCENARIO, or a relay.json whose recorded link file is now a folder, is bad input
 // (exit 2, "is a folder"), as `callsim run DIR/` says; the fingerprint read it with an ifstream
 // first: exit 3 "basic_filebuf::underflow ... Is a directory".

@@ -47,9 +47,10 @@ TEST(Timing, NoCopyLeavesEarlyAndEveryDeliveredCopyArrives) {
   uint64_t delivered = 0, released = 0, not_sent = 0, send_errors = 0;
   for (const auto& c : out["calls"])
     for (const char* d : {"a->b", "b->a"}) {
-      delivered += c[d]["fates"]["delivered"].get<uint64_t>();
+      delivered += c[d]["fates"]["delivered_by_model"].get<uint64_t>();
       released += c[d]["released"].get<uint64_t>();
-      not_sent += c[d]["not_sent"].get<uint64_t>();
+      not_sent += c[d]["destination_forgotten"].get<uint64_t>() + c[d]["cut_off_by_stop"].get<uint64_t>() +
+                  c[d]["in_flight"].get<uint64_t>();
       send_errors += c[d]["send_errors"].get<uint64_t>();
     }
   const auto& e = out["release_error_us"];
