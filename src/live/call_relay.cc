@@ -234,7 +234,7 @@ json CallRelay::direction_json(int d, bool interval) {
               {"cut_off_by_stop", x.cut_off_by_stop},
               {"in_flight", lc.delivered_copies - x.released - x.send_errors - x.destination_forgotten -
                                 x.cut_off_by_stop},
-              {"link_delay_ms", x.link_delay.to_json("ms")},
+              {"link_delay_ms", x.link_delay.to_json("ms", false)},
               {"release_error_us", x.release_error.to_json()},
               {"in", x.in.to_json()},
               {"out", x.out.to_json()}};

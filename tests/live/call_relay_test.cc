@@ -172,7 +172,7 @@ TEST(CallRelay, CopiesAreTheOfflineLinksFatesAndTheLogVerifies) {
     EXPECT_EQ(k, f.copies.size());
   }
   const auto j = call.to_json(false);
-  EXPECT_EQ(j["a->b"]["release_error_us"]["p50_us"], 30.0);
+  EXPECT_EQ(j["a->b"]["release_error_us"]["p50_at_most_us"], 30.0);
   EXPECT_GT(j["a->b"]["duplicates"].get<int>(), 50);
   call.finish();
   const FateLog log = read_fate_log(dir / "call0" / "a-to-b.fates.csv");

@@ -233,7 +233,7 @@ TEST(PayloadTypes, RtpmapOption) {
 
 TEST(DurationHistogram, PercentilesAndResolution) {
   DurationHistogram h;
-  EXPECT_TRUE(h.to_json()["p50_us"].is_null());
+  EXPECT_TRUE(h.to_json()["p50_at_most_us"].is_null());
   for (int us = 1; us <= 100; ++us) h.add(us * 1000 + 500);  // 1.5 µs .. 100.5 µs
   EXPECT_EQ(h.count(), 100u);
   EXPECT_EQ(h.percentile_ns(0.5), 51000);   // bucket [50 µs, 51 µs) holds the 50th value
@@ -248,6 +248,25 @@ TEST(DurationHistogram, PercentilesAndResolution) {
   big.merge(h);
   EXPECT_EQ(big.count(), 102u);
   EXPECT_EQ(big.to_json()["over_1ms"], 1);
+}
+
+// The percentiles are bucket upper edges, not the values: they were reported as "p50_us" (a
+// link delay's p50 39.936 ms where the exact median was 39.783). The keys say "at most" and the
+// bucket widths are given; a link delay has no "over_1ms" (a release-error threshold).
+TEST(DurationHistogram, PercentilesAreNamedAsUpperBoundsWithTheirResolution) {
+  DurationHistogram h;
+  for (int k = 0; k < 101; ++k) h.add(39'700'000 + k * 1'000);  // 39.700 .. 39.800 ms, median 39.750
+  const auto j = h.to_json("ms", false);
+  EXPECT_FALSE(j.contains("p50_ms"));
+  EXPECT_FALSE(j.contains("over_1ms"));
+  const double p50 = j["p50_at_most_ms"].get<double>();
+  EXPECT_GE(p50, 39.750);
+  EXPECT_LE(p50, 39.750 * (1 + j["bucket_width_relative_above"].get<double>()));
+  EXPECT_EQ(j["bucket_width_relative_above"], 1.0 / 64);
+  EXPECT_EQ(j["bucket_width_us_below_1024us"], 1);
+  EXPECT_EQ(j["min_ms"], 39.7);
+  EXPECT_EQ(j["max_ms"], 39.8);
+  EXPECT_TRUE(h.to_json()["over_1ms"].is_number());
 }
 
 }  // namespace
