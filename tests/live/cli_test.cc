@@ -119,8 +119,8 @@ struct TsharkStream {
   double max_jitter = 0, mean_jitter = 0;
 };
 
-std::optional<TsharkStream> tshark(const std::filesystem::path& pcap) {
-  const std::string cmd = "tshark -r " + pcap.string() + " -q -z rtp,streams 2>/dev/null";
+std::optional<TsharkStream> tshark(const std::filesystem::path& pcap, const std::string& options = "") {
+  const std::string cmd = "tshark " + options + " -r " + pcap.string() + " -q -z rtp,streams 2>/dev/null";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return std::nullopt;
   std::string text;
@@ -469,6 +469,53 @@ TEST(RelayCli, CopiesCutOffByTheStopAreCountedAsSuch) {
   EXPECT_EQ(ab["send_errors"], 0);
   EXPECT_EQ(ab["in_flight"], 0);
   EXPECT_EQ(run_status(callsim_binary() + " relay verify " + out.string()), 0);
+}
+
+// The SAP/SDP announcement (the payload type's rtpmap) goes in before the first RTP packet with
+// a known rtpmap, whatever came first: with a STUN request first (every ICE endpoint's first
+// datagram) it was not written at all, so even tshark's RTP heuristic had no clock for a dynamic
+// payload type (jitter -1). Wireshark still gives the STUN packet's conversation to STUN, so
+// without the heuristic it finds no stream there: the test reads the pcaps with it on.
+TEST(RelayCli, PcapsAnnounceTheRtpmapAlsoAfterAStunRequest) {
+  if (run_status("command -v tshark") != 0) GTEST_SKIP() << "tshark is not installed";
+  const auto dir = fresh_dir("relay-sap");
+  const auto out = dir / "out";
+  Peer alice, bob;
+  Child relay({callsim_binary(), "relay", "--b", bob.endpoint().to_string(), "-o", out.string(), "--stats-interval",
+               "0", "--rtpmap", "96=opus/48000/2"});
+  const auto first = relay.line();
+  ASSERT_TRUE(first);
+  const json listening = json::parse(*first);
+  ASSERT_EQ(listening["type"], "listening");
+  const Endpoint port_a = parse_endpoint(listening["calls"][0]["a"].get<std::string>(), "a");
+  // A STUN binding request (RFC 5389 header: type 0x0001, length 0, magic cookie, transaction id).
+  std::vector<uint8_t> stun = {0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42};
+  stun.resize(20, 0x01);
+  alice.send_raw(port_a, stun);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (uint16_t seq = 0; seq < 50; ++seq) {  // dynamic payload type 96: only the SDP gives its clock
+    std::vector<uint8_t> packet = rtp_packet(seq, 0xA11CE, 80);
+    packet[1] = 96;
+    alice.send_raw(port_a, packet);
+    std::this_thread::sleep_for(std::chrono::milliseconds(4));
+  }
+  bob.wait_for(51);
+  relay.signal(SIGTERM);
+  std::vector<json> lines;
+  while (auto l = relay.line()) lines.push_back(json::parse(*l));
+  EXPECT_EQ(relay.wait(), 0);
+  ASSERT_FALSE(lines.empty());
+  const json& ab = lines.back()["calls"][0]["a->b"];
+  for (const char* side : {"in", "out"}) {
+    const auto ts = tshark(out / "call0" / (std::string("a-to-b.") + side + ".pcap"), "-o rtp.heuristic_rtp:TRUE");
+    ASSERT_TRUE(ts) << side << ": tshark found no RTP stream";
+    const json& ours = ab[side]["rtp_streams"][0]["wireshark"];
+    EXPECT_EQ(ts->packets, 50) << side;
+    ASSERT_TRUE(ours["max_jitter_ms"].is_number()) << side;
+    EXPECT_GT(ts->max_jitter, 0) << side << ": tshark had no clock (no announcement)";
+    EXPECT_NEAR(ts->max_jitter, ours["max_jitter_ms"].get<double>(), 0.0005 + 1e-9) << side;
+    EXPECT_NEAR(ts->mean_jitter, ours["mean_jitter_ms"].get<double>(), 0.0005 + 1e-9) << side;
+  }
 }
 
 // A folder as SCENARIO, or a relay.json whose recorded link file is now a folder, is bad input
