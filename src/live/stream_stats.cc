@@ -110,6 +110,12 @@ void RtpStreamStats::on_packet(const RtpFields& rtp, sim::Timestamp t) {
   if (a.kind == rtp::ArrivalKind::kRestart) {  // A.1 starts the counts over: keep the segment's
     prior_received_ += before.received;
     prior_expected_ += before.expected;
+    // The jump itself is in no segment's `expected`: count the sequence numbers it skipped, from
+    // the old highest to the ignored packet (this one's predecessor) that began the new run,
+    // forward modulo 2^16 (a jump of more than 65535 numbers cannot be told apart).
+    const auto old_highest = static_cast<uint16_t>(before.highest_extended_sequence);
+    const auto first_of_run = static_cast<uint16_t>(rtp.sequence - 1);
+    resync_skipped_ += std::max(0, static_cast<int>(static_cast<uint16_t>(first_of_run - old_highest)) - 1);
   }
   if (!rfc_.validated()) return;
   if (!validated_before || a.kind == rtp::ArrivalKind::kRestart) {
@@ -161,6 +167,9 @@ json RtpStreamStats::to_json() const {
               {"max_gap_packets", count(max_gap_)},
               {"ignored", c.ignored},
               {"restarts", c.restarts},
+              // Not in expected/lost: see the header (an outage longer than A.1's 3000-number
+              // dropout is a re-synchronisation, its packets are here and not in `lost`).
+              {"resync_skipped_sequence_numbers", count(resync_skipped_)},
               {"jitter_ms", ms_or_null(jitter_now, c.jitter_ms)},
               {"jitter_mean_ms", ms_or_null(jitter_ever, c.mean_jitter_ms)},
               {"jitter_max_ms", ms_or_null(jitter_ever, c.max_jitter_ms)},

@@ -39,9 +39,12 @@ class PayloadTypes {
   std::array<std::string, 128> map_;
 };
 
-// One SSRC. Every count covers the whole stream: after an A.1 re-synchronisation (a sender that
-// restarted its sequence numbers) the segments' received and expected are summed, as duplicates,
-// reordered and gaps are. Until A.1 validates the source (2 packets in sequence) nothing of A.1
+// One SSRC. After an A.1 re-synchronisation (a forward or backward jump of more than 3000
+// sequence numbers followed by a packet in sequence: a sender that restarted its numbering, or an
+// outage that ate more than 3000 packets) the segments' received and expected are summed, as
+// duplicates, reordered and gaps are; the jump itself is in no segment: the sequence numbers it
+// skipped (forward distance modulo 2^16) are `resync_skipped_sequence_numbers`, not in
+// `expected` or `lost`, and the packet that began the new run is `ignored`. Until A.1 validates the source (2 packets in sequence) nothing of A.1
 // or A.3 is measured: those figures are null, and `packets` says how many datagrams there were.
 // The jitter estimate runs on the clock of the current payload type; when the source switches to
 // a payload type with another clock rate (RFC 3550 5.1: timestamps of different clocks cannot be
@@ -73,6 +76,7 @@ class RtpStreamStats {
   int64_t prior_received_ = 0, prior_expected_ = 0;  // segments before the last A.1 restart
   int64_t highest_ = -1;  // highest extended sequence counted
   int64_t gaps_ = 0, gap_packets_ = 0, max_gap_ = 0;
+  int64_t resync_skipped_ = 0;  // sequence numbers skipped by A.1 re-synchronised jumps
 };
 
 // Up to kMaxStreams SSRCs are tracked per side. A slot is kept for good only by a source A.1 has

@@ -157,6 +157,25 @@ TEST(StreamStats, CountsCoverTheWholeStreamAcrossASequenceRestart) {
   EXPECT_EQ(rfc["lost"], -1);
   EXPECT_EQ(rfc["duplicates"], 1);
   EXPECT_EQ(rfc["received"].get<int64_t>() + rfc["ignored"].get<int64_t>(), j["packets"].get<int64_t>());
+  EXPECT_EQ(rfc["resync_skipped_sequence_numbers"], 20000 - 149 - 1);  // 150 .. 19999
+}
+
+// An outage that eats more than A.1's 3000-number dropout is a re-synchronisation: its packets
+// are in neither segment's expected, so `lost` said 0 for a stream that lost 3496 packets. The
+// block now says how many sequence numbers the jump skipped.
+TEST(StreamStats, AReSynchronisedJumpReportsTheNumbersItSkipped) {
+  PayloadTypes types;
+  SideStats s(&types);
+  for (uint16_t seq = 0; seq < 4000; ++seq) {
+    if (seq >= 100 && seq < 3596) continue;  // 3496 packets lost in an outage
+    s.on_packet(at_ms(20.0 * seq), 100, rtp(seq));
+  }
+  const auto j = s.to_json();
+  const auto& rfc = j["rtp_streams"][0]["rfc3550"];
+  EXPECT_EQ(rfc["restarts"], 1);
+  EXPECT_EQ(rfc["lost"], 0);
+  EXPECT_EQ(rfc["ignored"], 1);  // 3596, the packet that began the new run
+  EXPECT_EQ(rfc["resync_skipped_sequence_numbers"], 3496);
 }
 
 TEST(StreamStats, ClassesAndStreamLimit) {
