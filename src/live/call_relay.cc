@@ -112,6 +112,7 @@ CallRelay::Verdict CallRelay::on_datagram(int s, sim::Timestamp now, const Endpo
     ++side.counters.inflight_full;
     return Verdict::kInflightFull;
   }
+  sides_[1 - s].last_seen = now;  // traffic towards the other side: it is not idle (check_idle)
   run_link(s, now, data, c, copies);
   return Verdict::kAccepted;
 }
@@ -147,7 +148,7 @@ void CallRelay::on_released(int d, const ScheduledCopy& copy, sim::Timestamp now
   Direction& x = *dirs_[d];
   const sim::Timestamp link_now = sim::Timestamp::zero() + (now - *t0_);
   if (error != 0) {
-    ++(error > 0 ? x.send_errors : x.not_sent);
+    ++(error > 0 ? x.send_errors : error == kDestinationForgotten ? x.destination_forgotten : x.cut_off_by_stop);
     const std::string note = error > 0                       ? "send_error:" + errno_name(error)
                              : error == kDestinationForgotten ? "destination_forgotten"
                                                               : "stopped";
@@ -155,6 +156,7 @@ void CallRelay::on_released(int d, const ScheduledCopy& copy, sim::Timestamp now
     return;
   }
   ++x.released;
+  sides_[1 - d].last_seen = now;  // sent to it: traffic in its direction
   x.release_error.add((now - copy.due).ns());
   x.interval_error.add((now - copy.due).ns());
   const Classified c = classify(data);
@@ -215,7 +217,10 @@ json CallRelay::side_json(int s) const {
 json CallRelay::direction_json(int d, bool interval) {
   Direction& x = *dirs_[d];
   const net::LinkCounters& lc = x.link.counters();
-  json fates = {{"delivered", lc.delivered_copies}};
+  // `fates`: the link model's verdict per copy (the fate log's `fate` column, whose "delivered"
+  // is "delivered_by_model" here); what became of the delivered copies is counted beside it:
+  // delivered_by_model = released + send_errors + destination_forgotten + cut_off_by_stop + in_flight.
+  json fates = {{"delivered_by_model", lc.delivered_copies}};
   for (size_t c = 1; c < net::kDropCauseCount; ++c)
     fates[net::to_string(static_cast<net::DropCause>(c))] = lc.drops[c];
   json out = {{"link", setup_.link_names[d]},
@@ -225,8 +230,11 @@ json CallRelay::direction_json(int d, bool interval) {
               {"fates", fates},
               {"released", x.released},
               {"send_errors", x.send_errors},
-              {"not_sent", x.not_sent},
-              {"link_delay_ms", x.link_delay.to_json("ms")},
+              {"destination_forgotten", x.destination_forgotten},
+              {"cut_off_by_stop", x.cut_off_by_stop},
+              {"in_flight", lc.delivered_copies - x.released - x.send_errors - x.destination_forgotten -
+                                x.cut_off_by_stop},
+              {"link_delay_ms", x.link_delay.to_json("ms", false)},
               {"release_error_us", x.release_error.to_json()},
               {"in", x.in.to_json()},
               {"out", x.out.to_json()}};

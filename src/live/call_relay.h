@@ -99,7 +99,9 @@ class CallRelay {
   // The copy was sent at `now` (error 0) or not (errno, kDestinationForgotten, kStopped).
   void on_released(int direction, const ScheduledCopy& copy, sim::Timestamp now, std::span<const uint8_t> data,
                    int error);
-  // Forgets learned endpoints idle longer than the timeout.
+  // Forgets learned endpoints idle longer than the timeout: nothing from the endpoint, nothing
+  // accepted towards it and nothing released to it for that long (an endpoint that only listens
+  // is not idle while the other side talks to it).
   void check_idle(sim::Timestamp now);
   // Applies a link command to one direction now; returns the event record (with "error" on failure).
   nlohmann::json apply(const LinkCommand& command, int direction, sim::Timestamp now);
@@ -123,7 +125,7 @@ class CallRelay {
   struct Side {
     std::optional<Endpoint> peer;
     bool given = false;
-    sim::Timestamp last_seen;
+    sim::Timestamp last_seen;  // the latest datagram from the endpoint, accepted towards it or sent to it
     uint32_t learn_count = 0;
     SideCounters counters;
   };
@@ -132,7 +134,8 @@ class CallRelay {
         : link(config, seed, name), in(types), out(types) {}
     sim::net::Link link;
     SideStats in, out;
-    uint64_t next_index = 0, released = 0, send_errors = 0, not_sent = 0;
+    uint64_t next_index = 0, released = 0, send_errors = 0;
+    uint64_t destination_forgotten = 0, cut_off_by_stop = 0;  // delivered by the model, not sent
     DurationHistogram release_error, interval_error, link_delay;
     std::unique_ptr<FateLogWriter> fates;
     std::unique_ptr<SideCapture> in_pcap, out_pcap;

@@ -125,29 +125,35 @@ std::optional<ControlCommand> parse_control(std::string_view line, std::string& 
   std::vector<std::string_view> w = words(line);
   ControlCommand c;
   bool call_given = false, dir_given = false;
-  while (w.size() >= 2 && (w[0] == "call" || w[0] == "dir")) {
+  auto refuse = [&](const std::string& message) {
+    error = message;
+    return std::nullopt;
+  };
+  while (!w.empty() && (w[0] == "call" || w[0] == "dir")) {
     bool& given = w[0] == "call" ? call_given : dir_given;
-    if (given) {
-      error = std::string(w[0]) + " given twice: one 'call K' and one 'dir D' prefix at most";
-      return std::nullopt;
-    }
+    if (given) return refuse(std::string(w[0]) + " given twice: one 'call K' and one 'dir D' prefix at most");
     given = true;
+    if (w.size() < 2)
+      return refuse(w[0] == "call" ? "'call' needs a call number: call K COMMAND"
+                                   : "'dir' needs a direction: dir a->b|b->a|both COMMAND");
     if (w[0] == "call") {
       double k = 0;
-      if (!number(w[1], k) || k < 0 || k != std::floor(k) || k > 1e6) {
-        error = "call: expected a call number";
-        return std::nullopt;
-      }
+      if (!number(w[1], k) || k < 0 || k != std::floor(k) || k > 1e6)
+        return refuse("call: '" + std::string(w[1]) + "' is not a call number (0, 1, ...)");
       c.call = static_cast<int>(k);
     } else if (w[1] == "a->b" || w[1] == "b->a") {
       c.direction = w[1] == "a->b" ? 0 : 1;
     } else if (w[1] != "both") {
-      error = "dir: expected a->b, b->a or both";
-      return std::nullopt;
+      return refuse("dir: '" + std::string(w[1]) + "' is not a direction (a->b, b->a or both)");
     }
     w.erase(w.begin(), w.begin() + 2);
   }
-  if (w.size() == 1 && (w[0] == "stats" || w[0] == "stop")) {
+  if (w.empty() && (call_given || dir_given)) return refuse("no command after the 'call'/'dir' prefix");
+  if (!w.empty() && (w[0] == "stats" || w[0] == "stop")) {
+    // Both act on the whole relay: a target would be ignored ("call 1 stop" stopped every call).
+    if (call_given || dir_given)
+      return refuse("'" + std::string(w[0]) + "' applies to the whole relay: it takes no 'call'/'dir' prefix");
+    if (w.size() > 1) return refuse("'" + std::string(w[0]) + "' takes no argument");
     c.kind = w[0] == "stats" ? ControlCommand::Kind::kStats : ControlCommand::Kind::kStop;
     return c;
   }

@@ -22,13 +22,13 @@ namespace asio = boost::asio;
 using local = asio::local::stream_protocol;
 
 namespace {
-constexpr size_t kMaxLine = 4096;
+constexpr size_t kMaxLine = 4096;  // bytes of a line before its newline (which has room too)
 constexpr std::chrono::milliseconds kRetry{100};  // after a failed accept
 }
 
 struct ControlChannel::Impl : std::enable_shared_from_this<ControlChannel::Impl> {
   struct Session {
-    explicit Session(asio::io_context& io) : socket(io), in(kMaxLine) {}
+    explicit Session(asio::io_context& io) : socket(io), in(kMaxLine + 1) {}
     local::socket socket;
     asio::streambuf in;
     std::string out;
@@ -39,20 +39,26 @@ struct ControlChannel::Impl : std::enable_shared_from_this<ControlChannel::Impl>
   Impl(asio::io_context& io_, Handler h, ErrorHandler e)
       : io(io_), handler(std::move(h)), report_error(std::move(e)), input(io_), acceptor(io_), retry(io_) {}
 
+  // Reads lines into `buf` (kMaxLine bytes and the newline) and delivers each. A line longer than that
+  // is delivered once as "" (refused by the handler as too long) and its remaining bytes are
+  // skipped up to its newline (`skipping`); reading then goes on with the next line. Ending the
+  // reading there lost every later command (stdin) or reset the connection (socket).
   template <typename Stream>
   void read_lines(Stream& stream, asio::streambuf& buf, std::function<void(const std::string&)> deliver,
-                  std::function<void()> on_error) {
+                  std::function<void()> on_error, bool skipping = false) {
     auto self = shared_from_this();
-    asio::async_read_until(stream, buf, '\n', [this, self, &stream, &buf, deliver, on_error](auto ec, size_t n) {
+    asio::async_read_until(stream, buf, '\n', [this, self, &stream, &buf, deliver, on_error, skipping](auto ec, size_t n) {
       if (closed) return;
-      if (ec) {
-        if (ec == asio::error::not_found) deliver("");  // longer than kMaxLine: refused below
-        return on_error();
+      if (ec == asio::error::not_found) {  // the buffer is full and holds no newline
+        if (!skipping) deliver("");
+        buf.consume(buf.size());
+        return read_lines(stream, buf, deliver, on_error, true);
       }
+      if (ec) return on_error();
       std::string line(asio::buffers_begin(buf.data()), asio::buffers_begin(buf.data()) + static_cast<long>(n));
       buf.consume(n);
       while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-      if (!line.empty()) deliver(line);
+      if (!line.empty() && !skipping) deliver(line);  // skipping: the over-long line's end
       read_lines(stream, buf, deliver, on_error);
     });
   }
@@ -123,7 +129,7 @@ struct ControlChannel::Impl : std::enable_shared_from_this<ControlChannel::Impl>
   Handler handler;
   ErrorHandler report_error;
   asio::posix::stream_descriptor input;
-  asio::streambuf stdin_buf{kMaxLine};
+  asio::streambuf stdin_buf{kMaxLine + 1};
   local::acceptor acceptor;
   asio::steady_timer retry;
   bool failing = false;  // the last accept failed
@@ -149,6 +155,19 @@ ControlChannel::ControlChannel(asio::io_context& io, bool use_stdin, const std::
   if (::lstat(socket_path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode))
       throw InputError("", "--control", "'" + socket_path + "' exists and is not a socket; not replacing it");
+    // A socket something still listens on belongs to a running relay (or another program):
+    // refused, as a busy UDP port is. Only a socket nobody answers on (ECONNREFUSED: its owner
+    // has gone) is stale and replaced.
+    boost::system::error_code probe_ec;
+    local::socket probe(io);
+    probe.connect(local::endpoint(socket_path), probe_ec);
+    if (!probe_ec)
+      throw InputError("", "--control",
+                       "'" + socket_path + "' is in use: something (another relay?) is listening on it");
+    if (probe_ec != asio::error::connection_refused && probe_ec != boost::system::errc::no_such_file_or_directory)
+      throw InputError("", "--control",
+                       "cannot tell whether '" + socket_path + "' is in use: " + probe_ec.message() +
+                           "; not replacing it");
     std::error_code removed;
     std::filesystem::remove(socket_path, removed);  // a stale socket of an earlier run
     if (removed)

@@ -76,12 +76,17 @@ int64_t DurationHistogram::percentile_ns(double q) const {
   return max_ns_;
 }
 
-nlohmann::json DurationHistogram::to_json(const char* unit) const {
+nlohmann::json DurationHistogram::to_json(const char* unit, bool over_1ms) const {
   using nlohmann::json;
   const std::string u = unit;
   const double scale = u == "ms" ? 1e6 : 1e3;
-  json out = {{"count", count_}, {"early", early_}, {"over_1ms", over_1ms_}};
-  const std::string keys[] = {"mean_", "min_", "p50_", "p90_", "p99_", "p999_", "max_"};
+  json out = {{"count", count_}, {"early", early_}};
+  if (over_1ms) out["over_1ms"] = over_1ms_;
+  // The percentiles are bucket upper edges (see the header): their keys say "at most", and the
+  // bucket widths that bound how far above the true value they may be are stated.
+  const std::string keys[] = {"mean_", "min_", "p50_at_most_", "p90_at_most_", "p99_at_most_", "p999_at_most_", "max_"};
+  out["bucket_width_us_below_1024us"] = 1;
+  out["bucket_width_relative_above"] = 1.0 / kSubBuckets;
   if (count_ == 0) {
     for (const auto& k : keys) out[k + u] = nullptr;  // nothing measured
     return out;

@@ -2,8 +2,10 @@
 // the due time the link model computed) and its link delays. Log-linear (HdrHistogram-style): exact
 // 1 µs buckets below 1024 µs, then 64 buckets per power of two (relative resolution ≤ 1/64) up to
 // 12 days; a percentile is the upper edge of the bucket holding the nearest-rank value (capped at
-// the maximum), so a p50 of "12 µs" means the median error was at most 12 µs. Mean, minimum and
-// maximum are exact. Negative values (a release before its due time, which the scheduler never
+// the maximum), so it is named for what it is: "p50_at_most_us": 12 means the median was at most
+// 12 µs (and above 11 µs); the JSON states the bucket widths beside them. Memory stays bounded
+// however long the relay runs, which exact percentiles would not. Mean, minimum and maximum are
+// exact. Negative values (a release before its due time, which the scheduler never
 // does) count in the first bucket and as `early`.
 #pragma once
 
@@ -27,9 +29,11 @@ class DurationHistogram {
   int64_t max_ns() const { return max_ns_; }
   // Upper edge of the bucket holding the nearest-rank q-quantile, in ns (0 when empty).
   int64_t percentile_ns(double q) const;
-  // {"count", "early", "over_1ms", "mean_<unit>", "min_", "p50_", "p90_", "p99_", "p999_", "max_"},
-  // unit "us" or "ms".
-  nlohmann::json to_json(const char* unit = "us") const;
+  // {"count", "early", ["over_1ms",] "mean_<unit>", "min_", "p50_at_most_", "p90_at_most_",
+  // "p99_at_most_", "p999_at_most_", "max_", "bucket_width_us_below_1024us": 1,
+  // "bucket_width_relative_above": 1/64}, unit "us" or "ms". `over_1ms` (values above 1 ms) only
+  // with `over_1ms` true: it means something for release errors, not for link delays.
+  nlohmann::json to_json(const char* unit = "us", bool over_1ms = true) const;
 
  private:
   static size_t bucket(int64_t ns);

@@ -2,10 +2,9 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "common/error.h"
+#include "common/file_read.h"
 #include "json/json_node.h"
 #include "scenario/link_json.h"
 #include "scenario/scenario.h"
@@ -52,10 +51,9 @@ void from_scenario(const LinkSourceOptions& o, LinkSource& out) {
 }  // namespace
 
 std::string file_fingerprint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "cannot read the file");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return sim::fnv_label(sim::stable_hash(bytes));
+  // The project's checked reader: a folder, FIFO or device is refused (InputError, exit 2) before
+  // anything is read, with the limit read_json_file applies to the same file.
+  return sim::fnv_label(sim::stable_hash(read_regular_file(path, kMaxJsonFileBytes, "JSON file")));
 }
 
 LinkSource load_link_source(const LinkSourceOptions& o) {

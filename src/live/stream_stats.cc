@@ -110,6 +110,12 @@ void RtpStreamStats::on_packet(const RtpFields& rtp, sim::Timestamp t) {
   if (a.kind == rtp::ArrivalKind::kRestart) {  // A.1 starts the counts over: keep the segment's
     prior_received_ += before.received;
     prior_expected_ += before.expected;
+    // The jump itself is in no segment's `expected`: count the sequence numbers it skipped, from
+    // the old highest to the ignored packet (this one's predecessor) that began the new run,
+    // forward modulo 2^16 (a jump of more than 65535 numbers cannot be told apart).
+    const auto old_highest = static_cast<uint16_t>(before.highest_extended_sequence);
+    const auto first_of_run = static_cast<uint16_t>(rtp.sequence - 1);
+    resync_skipped_ += std::max(0, static_cast<int>(static_cast<uint16_t>(first_of_run - old_highest)) - 1);
   }
   if (!rfc_.validated()) return;
   if (!validated_before || a.kind == rtp::ArrivalKind::kRestart) {
@@ -161,6 +167,9 @@ json RtpStreamStats::to_json() const {
               {"max_gap_packets", count(max_gap_)},
               {"ignored", c.ignored},
               {"restarts", c.restarts},
+              // Not in expected/lost: see the header (an outage longer than A.1's 3000-number
+              // dropout is a re-synchronisation, its packets are here and not in `lost`).
+              {"resync_skipped_sequence_numbers", count(resync_skipped_)},
               {"jitter_ms", ms_or_null(jitter_now, c.jitter_ms)},
               {"jitter_mean_ms", ms_or_null(jitter_ever, c.mean_jitter_ms)},
               {"jitter_max_ms", ms_or_null(jitter_ever, c.max_jitter_ms)},
@@ -190,14 +199,29 @@ void SideStats::on_packet(sim::Timestamp t, size_t size, const Classified& c) {
   bytes_[k] += size;
   turn_channel_ += c.turn_channel;
   if (c.cls != PacketClass::kRtp) return;
-  for (auto& s : streams_) {
-    if (s->ssrc() == c.rtp.ssrc) return s->on_packet(c.rtp, t);
+  for (size_t i = 0; i < streams_.size(); ++i) {
+    if (streams_[i]->ssrc() == c.rtp.ssrc) {
+      last_packet_[i] = total_packets_;
+      return streams_[i]->on_packet(c.rtp, t);
+    }
   }
   if (streams_.size() >= kMaxStreams) {
-    ++untracked_rtp_;
-    return;
+    // Every slot taken: the not-validated entry quiet for longest makes room (see the header).
+    size_t victim = streams_.size();
+    for (size_t i = 0; i < streams_.size(); ++i)
+      if (!streams_[i]->validated() && (victim == streams_.size() || last_packet_[i] < last_packet_[victim]))
+        victim = i;
+    if (victim == streams_.size()) {
+      ++untracked_rtp_;
+      return;
+    }
+    evicted_packets_ += static_cast<uint64_t>(streams_[victim]->packets());
+    ++evicted_ssrcs_;
+    streams_.erase(streams_.begin() + static_cast<std::ptrdiff_t>(victim));
+    last_packet_.erase(last_packet_.begin() + static_cast<std::ptrdiff_t>(victim));
   }
   streams_.push_back(std::make_unique<RtpStreamStats>(c.rtp.ssrc, c.rtp.payload_type, types_));
+  last_packet_.push_back(total_packets_);
   streams_.back()->on_packet(c.rtp, t);
 }
 
@@ -212,7 +236,9 @@ json SideStats::to_json() const {
           {"by_class", classes},
           {"turn_channel_data", turn_channel_},
           {"rtp_streams", rtp},
-          {"rtp_untracked_packets", untracked_rtp_}};
+          {"rtp_untracked_packets", untracked_rtp_},
+          {"rtp_unvalidated_evicted_packets", evicted_packets_},
+          {"rtp_unvalidated_evicted_ssrcs", evicted_ssrcs_}};
 }
 
 }  // namespace callsim::live

@@ -39,9 +39,12 @@ class PayloadTypes {
   std::array<std::string, 128> map_;
 };
 
-// One SSRC. Every count covers the whole stream: after an A.1 re-synchronisation (a sender that
-// restarted its sequence numbers) the segments' received and expected are summed, as duplicates,
-// reordered and gaps are. Until A.1 validates the source (2 packets in sequence) nothing of A.1
+// One SSRC. After an A.1 re-synchronisation (a forward or backward jump of more than 3000
+// sequence numbers followed by a packet in sequence: a sender that restarted its numbering, or an
+// outage that ate more than 3000 packets) the segments' received and expected are summed, as
+// duplicates, reordered and gaps are; the jump itself is in no segment: the sequence numbers it
+// skipped (forward distance modulo 2^16) are `resync_skipped_sequence_numbers`, not in
+// `expected` or `lost`, and the packet that began the new run is `ignored`. Until A.1 validates the source (2 packets in sequence) nothing of A.1
 // or A.3 is measured: those figures are null, and `packets` says how many datagrams there were.
 // The jitter estimate runs on the clock of the current payload type; when the source switches to
 // a payload type with another clock rate (RFC 3550 5.1: timestamps of different clocks cannot be
@@ -53,6 +56,8 @@ class RtpStreamStats {
   void on_packet(const RtpFields& rtp, sim::Timestamp t);
   nlohmann::json to_json() const;
   uint32_t ssrc() const { return ssrc_; }
+  bool validated() const { return rfc_.validated(); }
+  int64_t packets() const { return packets_; }
   // The A.1/A.3 counts over the whole stream (every segment), and the jitter figures.
   rtp::ReceiveCounts counts() const;
   const rtp::CaptureFigures& wireshark() const { return wireshark_.figures(); }
@@ -71,8 +76,17 @@ class RtpStreamStats {
   int64_t prior_received_ = 0, prior_expected_ = 0;  // segments before the last A.1 restart
   int64_t highest_ = -1;  // highest extended sequence counted
   int64_t gaps_ = 0, gap_packets_ = 0, max_gap_ = 0;
+  int64_t resync_skipped_ = 0;  // sequence numbers skipped by A.1 re-synchronised jumps
 };
 
+// Up to kMaxStreams SSRCs are tracked per side. A slot is kept for good only by a source A.1 has
+// validated (two packets in sequence): when every slot is taken and a new SSRC arrives, the
+// not-validated entry that has waited longest since its last packet gives its slot up (stray
+// RTP-looking datagrams with random SSRCs, one packet each, would otherwise hold every slot and
+// leave the real stream without figures). Its packets are counted in
+// `rtp_unvalidated_evicted_packets` (its SSRCs in `rtp_unvalidated_evicted_ssrcs`); only when all
+// slots hold validated streams is a new SSRC's packet counted in `rtp_untracked_packets`. So the
+// RTP class's packets = the streams' `packets` + evicted + untracked.
 class SideStats {
  public:
   static constexpr size_t kMaxStreams = 16;
@@ -87,8 +101,10 @@ class SideStats {
  private:
   const PayloadTypes* types_;
   uint64_t total_packets_ = 0, total_bytes_ = 0, turn_channel_ = 0, untracked_rtp_ = 0;
+  uint64_t evicted_packets_ = 0, evicted_ssrcs_ = 0;
   std::array<uint64_t, kPacketClassCount> packets_{}, bytes_{};
   std::vector<std::unique_ptr<RtpStreamStats>> streams_;
+  std::vector<uint64_t> last_packet_;  // per stream: total_packets_ at its latest packet
 };
 
 }  // namespace callsim::live

@@ -14,6 +14,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <functional>
@@ -118,8 +119,8 @@ struct TsharkStream {
   double max_jitter = 0, mean_jitter = 0;
 };
 
-std::optional<TsharkStream> tshark(const std::filesystem::path& pcap) {
-  const std::string cmd = "tshark -r " + pcap.string() + " -q -z rtp,streams 2>/dev/null";
+std::optional<TsharkStream> tshark(const std::filesystem::path& pcap, const std::string& options = "") {
+  const std::string cmd = "tshark " + options + " -r " + pcap.string() + " -q -z rtp,streams 2>/dev/null";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return std::nullopt;
   std::string text;
@@ -265,6 +266,95 @@ TEST(RelayCli, ControlLineThatIsNotTextIsRefused) {
   EXPECT_EQ(json::parse(record)["stop_reason"], "control");
 }
 
+// A control line longer than 4096 bytes is refused (ok:false) and reading goes on: on stdin the
+// relay used to stop reading control for good (the `stop` after it was ignored and the relay ran
+// to --duration), on the socket the connection was reset and the next command lost.
+TEST(RelayCli, AnOverlongControlLineIsRefusedAndReadingGoesOn) {
+  const auto dir = fresh_dir("relay-long-line");
+  const auto out = dir / "out";
+  const std::string long_line(5000, 'x');
+  const auto started = std::chrono::steady_clock::now();
+  const int status = run_status("printf 'loss 0.1\\n" + long_line + "\\nstop\\n' | " + callsim_binary() +
+                                " relay --control - --stats-interval 0 --duration 30 -o " + out.string());
+  EXPECT_EQ(status, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20)) << "the stop was not read";
+  std::vector<json> controls;
+  for (const json& e : read_lines(out / "events.jsonl"))
+    if (e.value("event", "") == "control") controls.push_back(e);
+  ASSERT_EQ(controls.size(), 3u);
+  EXPECT_EQ(controls[0]["ok"], true);
+  EXPECT_EQ(controls[1]["ok"], false);
+  EXPECT_EQ(controls[1]["error"], "line longer than 4096 bytes");
+  EXPECT_EQ(controls[2]["command"], "stop");
+  EXPECT_EQ(controls[2]["ok"], true);
+  std::ifstream record(out / "relay.json");
+  ASSERT_TRUE(record) << "relay.json was not written";
+  EXPECT_EQ(json::parse(record)["stop_reason"], "control");
+
+  // The socket: one connection sends an over-long line, then `stats`; both are answered.
+  const std::string sock = (dir / "control.sock").string();
+  Child relay({callsim_binary(), "relay", "--stats-interval", "0", "--control", sock});
+  const auto first = relay.line();
+  ASSERT_TRUE(first);
+  ASSERT_EQ(json::parse(*first)["type"], "listening");
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", sock.c_str());
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0) << std::strerror(errno);
+  const std::string sent = std::string(10000, 'y') + "\nstats\n";
+  ASSERT_EQ(::send(fd, sent.data(), sent.size(), MSG_NOSIGNAL), static_cast<ssize_t>(sent.size()));
+  std::string replies;
+  char buf[4096];
+  while (std::count(replies.begin(), replies.end(), '\n') < 2) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    replies.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  std::istringstream reply_lines(replies);
+  std::vector<json> answers;
+  for (std::string l; std::getline(reply_lines, l);) answers.push_back(json::parse(l));
+  ASSERT_EQ(answers.size(), 2u) << "the command after the long line was lost: " << replies;
+  EXPECT_EQ(answers[0]["ok"], false);
+  EXPECT_EQ(answers[0]["error"], "line longer than 4096 bytes");
+  EXPECT_EQ(answers[1]["command"], "stats");
+  EXPECT_EQ(answers[1]["ok"], true);
+  relay.signal(SIGTERM);
+  while (relay.line()) {
+  }
+  EXPECT_EQ(relay.wait(), 0);
+}
+
+// A second relay given the same --control path is refused (exit 2, "in use"), as a busy UDP port
+// is, and the running relay keeps its socket. It used to delete the running relay's socket as
+// stale and take it over, leaving the first relay uncontrollable.
+TEST(RelayCli, AControlSocketInUseIsRefused) {
+  const auto dir = fresh_dir("relay-sock-in-use");
+  const std::string sock = (dir / "control.sock").string();
+  Child first_relay({callsim_binary(), "relay", "--stats-interval", "0", "--control", sock});
+  const auto first = first_relay.line();
+  ASSERT_TRUE(first);
+  ASSERT_EQ(json::parse(*first)["type"], "listening");
+  EXPECT_EQ(run_status(callsim_binary() + " relay --stats-interval 0 --duration 0.2 -q --control " + sock), 2);
+  const auto reply = control_within(sock, "stats", std::chrono::seconds(5));
+  ASSERT_TRUE(reply) << "the running relay lost its control socket";
+  EXPECT_EQ((*reply)["ok"], true);
+  first_relay.signal(SIGTERM);
+  while (first_relay.line()) {
+  }
+  EXPECT_EQ(first_relay.wait(), 0);
+  // A stale socket (nobody listening on it) is still replaced.
+  {
+    boost::asio::io_context io;
+    boost::asio::local::stream_protocol::acceptor stale(io, boost::asio::local::stream_protocol::endpoint(sock));
+  }  // closed: the file stays, nobody answers
+  ASSERT_TRUE(std::filesystem::exists(sock));
+  EXPECT_EQ(run_status(callsim_binary() + " relay --stats-interval 0 --duration 0.1 -q --control " + sock), 0);
+}
+
 // More clients at once than the relay has file descriptors for: accepting fails (EMFILE), the
 // relay says so in an event and serves the socket again once they have gone. The first failed
 // accept used to end the control socket for good, silently.
@@ -344,6 +434,121 @@ TEST(RelayCli, ARepeatableOptionBeforeTheScenarioTakesOneValue) {
             0);
   std::ifstream record(out / "relay.json");
   EXPECT_EQ(json::parse(record)["calls"].size(), 1u);
+}
+
+// Copies the model delivers but the stop cuts off are not "delivered": relay.json said fates
+// delivered 50, released 0, not_sent 50. Now the model's verdict is fates.delivered_by_model and
+// what became of those copies is counted beside it (cut_off_by_stop), and verify checks each.
+TEST(RelayCli, CopiesCutOffByTheStopAreCountedAsSuch) {
+  const auto dir = fresh_dir("relay-cutoff");
+  const auto link = dir / "delay5s.json";
+  std::ofstream(link) << R"({"delay": {"base_ms": 5000}})" << "\n";
+  const auto out = dir / "out";
+  Peer alice, bob;
+  Child relay({callsim_binary(), "relay", link.string(), "--b", bob.endpoint().to_string(), "-o", out.string(),
+               "--stats-interval", "0", "--drain", "0.2"});
+  const auto first = relay.line();
+  ASSERT_TRUE(first);
+  const json listening = json::parse(*first);
+  ASSERT_EQ(listening["type"], "listening");
+  const Endpoint port_a = parse_endpoint(listening["calls"][0]["a"].get<std::string>(), "a");
+  alice.send_rtp(port_a, 50, std::chrono::milliseconds(2), 0xA11CE);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // read, all due 5 s later
+  relay.signal(SIGTERM);
+  std::vector<json> lines;
+  while (auto l = relay.line()) lines.push_back(json::parse(*l));
+  EXPECT_EQ(relay.wait(), 0);
+  ASSERT_FALSE(lines.empty());
+  const json& ab = lines.back()["calls"][0]["a->b"];
+  EXPECT_EQ(ab["packets"], 50);
+  EXPECT_EQ(ab["fates"]["delivered_by_model"], 50) << ab.dump();
+  EXPECT_FALSE(ab["fates"].contains("delivered"));
+  EXPECT_EQ(ab["released"], 0);
+  EXPECT_EQ(ab["cut_off_by_stop"], 50);
+  EXPECT_EQ(ab["destination_forgotten"], 0);
+  EXPECT_EQ(ab["send_errors"], 0);
+  EXPECT_EQ(ab["in_flight"], 0);
+  EXPECT_EQ(run_status(callsim_binary() + " relay verify " + out.string()), 0);
+}
+
+// The SAP/SDP announcement (the payload type's rtpmap) goes in before the first RTP packet with
+// a known rtpmap, whatever came first: with a STUN request first (every ICE endpoint's first
+// datagram) it was not written at all, so even tshark's RTP heuristic had no clock for a dynamic
+// payload type (jitter -1). Wireshark still gives the STUN packet's conversation to STUN, so
+// without the heuristic it finds no stream there: the test reads the pcaps with it on.
+TEST(RelayCli, PcapsAnnounceTheRtpmapAlsoAfterAStunRequest) {
+  if (run_status("command -v tshark") != 0) GTEST_SKIP() << "tshark is not installed";
+  const auto dir = fresh_dir("relay-sap");
+  const auto out = dir / "out";
+  Peer alice, bob;
+  Child relay({callsim_binary(), "relay", "--b", bob.endpoint().to_string(), "-o", out.string(), "--stats-interval",
+               "0", "--rtpmap", "96=opus/48000/2"});
+  const auto first = relay.line();
+  ASSERT_TRUE(first);
+  const json listening = json::parse(*first);
+  ASSERT_EQ(listening["type"], "listening");
+  const Endpoint port_a = parse_endpoint(listening["calls"][0]["a"].get<std::string>(), "a");
+  // A STUN binding request (RFC 5389 header: type 0x0001, length 0, magic cookie, transaction id).
+  std::vector<uint8_t> stun = {0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42};
+  stun.resize(20, 0x01);
+  alice.send_raw(port_a, stun);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (uint16_t seq = 0; seq < 50; ++seq) {  // dynamic payload type 96: only the SDP gives its clock
+    std::vector<uint8_t> packet = rtp_packet(seq, 0xA11CE, 80);
+    packet[1] = 96;
+    alice.send_raw(port_a, packet);
+    std::this_thread::sleep_for(std::chrono::milliseconds(4));
+  }
+  bob.wait_for(51);
+  relay.signal(SIGTERM);
+  std::vector<json> lines;
+  while (auto l = relay.line()) lines.push_back(json::parse(*l));
+  EXPECT_EQ(relay.wait(), 0);
+  ASSERT_FALSE(lines.empty());
+  const json& ab = lines.back()["calls"][0]["a->b"];
+  for (const char* side : {"in", "out"}) {
+    const auto ts = tshark(out / "call0" / (std::string("a-to-b.") + side + ".pcap"), "-o rtp.heuristic_rtp:TRUE");
+    ASSERT_TRUE(ts) << side << ": tshark found no RTP stream";
+    const json& ours = ab[side]["rtp_streams"][0]["wireshark"];
+    EXPECT_EQ(ts->packets, 50) << side;
+    ASSERT_TRUE(ours["max_jitter_ms"].is_number()) << side;
+    EXPECT_GT(ts->max_jitter, 0) << side << ": tshark had no clock (no announcement)";
+    EXPECT_NEAR(ts->max_jitter, ours["max_jitter_ms"].get<double>(), 0.0005 + 1e-9) << side;
+    EXPECT_NEAR(ts->mean_jitter, ours["mean_jitter_ms"].get<double>(), 0.0005 + 1e-9) << side;
+  }
+}
+
+// A folder as SCENARIO, or a relay.json whose recorded link file is now a folder, is bad input
+// (exit 2, "is a folder"), as `callsim run DIR/` says; the fingerprint read it with an ifstream
+// first: exit 3 "basic_filebuf::underflow ... Is a directory".
+TEST(RelayCli, AFolderAsTheLinkFileIsRefusedWithExit2) {
+  const auto dir = fresh_dir("relay-folder");
+  const auto folder = dir / "adir";
+  std::filesystem::create_directories(folder);
+  const auto err = dir / "err.txt";
+  const std::string relay = callsim_binary() + " relay --duration 0.1 --stats-interval 0 -q ";
+  auto status_and_error = [&](const std::string& command) {
+    const int status = std::system((command + " >/dev/null 2>" + err.string()).c_str());
+    std::ifstream in(err);
+    std::stringstream text;
+    text << in.rdbuf();
+    return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+  };
+  const auto [relay_status, relay_error] = status_and_error(relay + folder.string() + "/");
+  EXPECT_EQ(relay_status, 2) << relay_error;
+  EXPECT_NE(relay_error.find("is a folder"), std::string::npos) << relay_error;
+  const auto out = dir / "out";
+  ASSERT_EQ(run_status(relay + CALLSIM_SOURCE_DIR + "/scenarios/default.json -o " + out.string()), 0);
+  json record;
+  {
+    std::ifstream in(out / "relay.json");
+    record = json::parse(in);
+  }
+  record["config"]["links"]["file"] = folder.string();
+  std::ofstream(out / "relay.json") << record.dump() << "\n";
+  const auto [verify_status, verify_error] = status_and_error(callsim_binary() + " relay verify " + out.string());
+  EXPECT_EQ(verify_status, 2) << verify_error;
+  EXPECT_NE(verify_error.find("is a folder"), std::string::npos) << verify_error;
 }
 
 TEST(RelayCli, BadOptionsExit2) {

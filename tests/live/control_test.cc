@@ -55,6 +55,30 @@ TEST(Control, ParsesTargetsAndCanonicalText) {
   EXPECT_EQ(error, "call given twice: one 'call K' and one 'dir D' prefix at most");
 }
 
+// `stats` and `stop` act on the whole relay: a target is refused, not ignored ("call 1 stop"
+// answered ok and stopped every call, "call 1 stats" printed every call), and an argument is
+// refused as an argument ("stats extra" said "unknown command 'stats'").
+TEST(Control, RelayWideCommandsRefuseATargetOrAnArgumentAndSaySo) {
+  std::string error;
+  const std::pair<const char*, const char*> refused[] = {
+      {"call 1 stop", "'stop' applies to the whole relay: it takes no 'call'/'dir' prefix"},
+      {"call 1 stats", "'stats' applies to the whole relay: it takes no 'call'/'dir' prefix"},
+      {"dir a->b stop", "'stop' applies to the whole relay: it takes no 'call'/'dir' prefix"},
+      {"stats extra", "'stats' takes no argument"},
+      {"stop now", "'stop' takes no argument"},
+      {"call", "'call' needs a call number: call K COMMAND"},
+      {"call 1", "no command after the 'call'/'dir' prefix"},
+      {"call x loss 1", "call: 'x' is not a call number (0, 1, ...)"},
+      {"dir up loss 1", "dir: 'up' is not a direction (a->b, b->a or both)"}};
+  for (const auto& [line, message] : refused) {
+    error.clear();
+    EXPECT_FALSE(parse_control(line, error)) << line;
+    EXPECT_EQ(error, message) << line;
+  }
+  EXPECT_EQ(parse_control(" stats ", error)->kind, ControlCommand::Kind::kStats);
+  EXPECT_EQ(parse_control("stop", error)->kind, ControlCommand::Kind::kStop);
+}
+
 std::vector<net::Delivery> send_range(net::Link& link, int from, int to) {
   std::vector<net::Delivery> out;
   for (int i = from; i < to; ++i)

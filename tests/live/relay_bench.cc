@@ -214,8 +214,9 @@ void throughput(const Options& o) {
               static_cast<unsigned long long>(rig.received.load()));
   std::printf("throughput: relay thread CPU %.3f s -> %.0f packets/s per core (read + model + release)\n", cpu,
               cpu > 0 ? static_cast<double>(handled) / cpu : 0.0);
-  std::printf("throughput: fates %s\nthroughput: a-side drops %s, not sent %s\n", ab["fates"].dump().c_str(),
-              result["calls"][0]["a"]["dropped"].dump().c_str(), ab["not_sent"].dump().c_str());
+  std::printf("throughput: fates %s\nthroughput: a-side drops %s, cut off by the stop %s\n",
+              ab["fates"].dump().c_str(), result["calls"][0]["a"]["dropped"].dump().c_str(),
+              ab["cut_off_by_stop"].dump().c_str());
   std::printf("throughput: release error %s\nthroughput: thread %s\n", result["release_error_us"].dump().c_str(),
               result["thread"].dump().c_str());
 }

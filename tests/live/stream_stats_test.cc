@@ -157,6 +157,25 @@ TEST(StreamStats, CountsCoverTheWholeStreamAcrossASequenceRestart) {
   EXPECT_EQ(rfc["lost"], -1);
   EXPECT_EQ(rfc["duplicates"], 1);
   EXPECT_EQ(rfc["received"].get<int64_t>() + rfc["ignored"].get<int64_t>(), j["packets"].get<int64_t>());
+  EXPECT_EQ(rfc["resync_skipped_sequence_numbers"], 20000 - 149 - 1);  // 150 .. 19999
+}
+
+// An outage that eats more than A.1's 3000-number dropout is a re-synchronisation: its packets
+// are in neither segment's expected, so `lost` said 0 for a stream that lost 3496 packets. The
+// block now says how many sequence numbers the jump skipped.
+TEST(StreamStats, AReSynchronisedJumpReportsTheNumbersItSkipped) {
+  PayloadTypes types;
+  SideStats s(&types);
+  for (uint16_t seq = 0; seq < 4000; ++seq) {
+    if (seq >= 100 && seq < 3596) continue;  // 3496 packets lost in an outage
+    s.on_packet(at_ms(20.0 * seq), 100, rtp(seq));
+  }
+  const auto j = s.to_json();
+  const auto& rfc = j["rtp_streams"][0]["rfc3550"];
+  EXPECT_EQ(rfc["restarts"], 1);
+  EXPECT_EQ(rfc["lost"], 0);
+  EXPECT_EQ(rfc["ignored"], 1);  // 3596, the packet that began the new run
+  EXPECT_EQ(rfc["resync_skipped_sequence_numbers"], 3496);
 }
 
 TEST(StreamStats, ClassesAndStreamLimit) {
@@ -167,12 +186,49 @@ TEST(StreamStats, ClassesAndStreamLimit) {
   Classified stun;
   stun.cls = PacketClass::kStun;
   s.on_packet(at_ms(2), 20, stun);
-  for (uint32_t ssrc = 0; ssrc < SideStats::kMaxStreams + 3; ++ssrc) s.on_packet(at_ms(3), 50, rtp(1, 0, ssrc));
+  // Validated streams (two packets in sequence) keep their slots: the 17th to 19th are untracked.
+  for (uint32_t ssrc = 0; ssrc < SideStats::kMaxStreams + 3; ++ssrc)
+    for (uint16_t seq = 1; seq <= 2; ++seq) s.on_packet(at_ms(3), 50, rtp(seq, 0, ssrc));
   const auto j = s.to_json();
   EXPECT_EQ(j["by_class"]["other"]["packets"], 1);
   EXPECT_EQ(j["by_class"]["stun"]["bytes"], 20);
   EXPECT_EQ(j["rtp_streams"].size(), SideStats::kMaxStreams);
-  EXPECT_EQ(j["rtp_untracked_packets"], 3);
+  EXPECT_EQ(j["rtp_untracked_packets"], 6);
+  EXPECT_EQ(j["rtp_unvalidated_evicted_packets"], 0);
+}
+
+// Stray RTP-looking datagrams with random SSRCs (one each, never validated) used to take all 16
+// slots, so the real stream that followed got no figures, only rtp_untracked_packets. A slot is
+// now kept only by a validated source; the garbage gives its slots up and stays counted.
+TEST(StreamStats, UnvalidatedStraySsrcsGiveTheirSlotsToARealStream) {
+  PayloadTypes types;
+  SideStats s(&types);
+  for (uint32_t ssrc = 0; ssrc < SideStats::kMaxStreams; ++ssrc)
+    s.on_packet(at_ms(1), 50, rtp(static_cast<uint16_t>(ssrc * 977), 0, 0x5000 + ssrc));
+  // The real stream, with a new stray SSRC between each of its packets.
+  for (uint16_t seq = 100; seq < 150; ++seq) {
+    s.on_packet(at_ms(20.0 * seq), 172, rtp(seq, 0, 0xA11CE));
+    s.on_packet(at_ms(20.0 * seq + 1), 50, rtp(static_cast<uint16_t>(seq * 31), 0, 0x9000u + seq));
+  }
+  const auto j = s.to_json();
+  EXPECT_EQ(j["rtp_streams"].size(), SideStats::kMaxStreams);
+  const nlohmann::json* real = nullptr;
+  for (const auto& stream : j["rtp_streams"])
+    if (stream["ssrc"] == "0x000a11ce") real = &stream;
+  ASSERT_TRUE(real) << "the real stream got no slot: " << j.dump();
+  EXPECT_EQ((*real)["packets"], 50);
+  EXPECT_EQ((*real)["rfc3550"]["validated"], true);
+  EXPECT_EQ((*real)["rfc3550"]["received"], 50);
+  EXPECT_EQ((*real)["rfc3550"]["lost"], 0);
+  EXPECT_EQ(j["rtp_untracked_packets"], 0);
+  // 16 + 50 stray datagrams, 15 of them still in a slot: the other 51 gave theirs up.
+  EXPECT_EQ(j["rtp_unvalidated_evicted_packets"], 51);
+  EXPECT_EQ(j["rtp_unvalidated_evicted_ssrcs"], 51);
+  uint64_t in_streams = 0;
+  for (const auto& stream : j["rtp_streams"]) in_streams += stream["packets"].get<uint64_t>();
+  EXPECT_EQ(in_streams + j["rtp_unvalidated_evicted_packets"].get<uint64_t>() +
+                j["rtp_untracked_packets"].get<uint64_t>(),
+            j["by_class"]["rtp"]["packets"].get<uint64_t>());
 }
 
 TEST(PayloadTypes, RtpmapOption) {
@@ -196,7 +252,7 @@ TEST(PayloadTypes, RtpmapOption) {
 
 TEST(DurationHistogram, PercentilesAndResolution) {
   DurationHistogram h;
-  EXPECT_TRUE(h.to_json()["p50_us"].is_null());
+  EXPECT_TRUE(h.to_json()["p50_at_most_us"].is_null());
   for (int us = 1; us <= 100; ++us) h.add(us * 1000 + 500);  // 1.5 µs .. 100.5 µs
   EXPECT_EQ(h.count(), 100u);
   EXPECT_EQ(h.percentile_ns(0.5), 51000);   // bucket [50 µs, 51 µs) holds the 50th value
@@ -211,6 +267,25 @@ TEST(DurationHistogram, PercentilesAndResolution) {
   big.merge(h);
   EXPECT_EQ(big.count(), 102u);
   EXPECT_EQ(big.to_json()["over_1ms"], 1);
+}
+
+// The percentiles are bucket upper edges, not the values: they were reported as "p50_us" (a
+// link delay's p50 39.936 ms where the exact median was 39.783). The keys say "at most" and the
+// bucket widths are given; a link delay has no "over_1ms" (a release-error threshold).
+TEST(DurationHistogram, PercentilesAreNamedAsUpperBoundsWithTheirResolution) {
+  DurationHistogram h;
+  for (int k = 0; k < 101; ++k) h.add(39'700'000 + k * 1'000);  // 39.700 .. 39.800 ms, median 39.750
+  const auto j = h.to_json("ms", false);
+  EXPECT_FALSE(j.contains("p50_ms"));
+  EXPECT_FALSE(j.contains("over_1ms"));
+  const double p50 = j["p50_at_most_ms"].get<double>();
+  EXPECT_GE(p50, 39.750);
+  EXPECT_LE(p50, 39.750 * (1 + j["bucket_width_relative_above"].get<double>()));
+  EXPECT_EQ(j["bucket_width_relative_above"], 1.0 / 64);
+  EXPECT_EQ(j["bucket_width_us_below_1024us"], 1);
+  EXPECT_EQ(j["min_ms"], 39.7);
+  EXPECT_EQ(j["max_ms"], 39.8);
+  EXPECT_TRUE(h.to_json()["over_1ms"].is_number());
 }
 
 }  // namespace

@@ -47,9 +47,10 @@ TEST(Timing, NoCopyLeavesEarlyAndEveryDeliveredCopyArrives) {
   uint64_t delivered = 0, released = 0, not_sent = 0, send_errors = 0;
   for (const auto& c : out["calls"])
     for (const char* d : {"a->b", "b->a"}) {
-      delivered += c[d]["fates"]["delivered"].get<uint64_t>();
+      delivered += c[d]["fates"]["delivered_by_model"].get<uint64_t>();
       released += c[d]["released"].get<uint64_t>();
-      not_sent += c[d]["not_sent"].get<uint64_t>();
+      not_sent += c[d]["destination_forgotten"].get<uint64_t>() + c[d]["cut_off_by_stop"].get<uint64_t>() +
+                  c[d]["in_flight"].get<uint64_t>();
       send_errors += c[d]["send_errors"].get<uint64_t>();
     }
   const auto& e = out["release_error_us"];
@@ -64,9 +65,9 @@ TEST(Timing, NoCopyLeavesEarlyAndEveryDeliveredCopyArrives) {
   }
   EXPECT_EQ(a_side.wait_for(to_a) + b_side.wait_for(to_b), released);
   EXPECT_GT(delivered, 2u * kCalls * kPerDirection * 90 / 100);
-  EXPECT_LT(e["p50_us"].get<double>(), 20000.0);
+  EXPECT_LT(e["p50_at_most_us"].get<double>(), 20000.0);
   std::printf("release error at %d calls x 2 x 100 packets/s: p50 %s us, p99 %s us, max %s us (%s)\n", kCalls,
-              e["p50_us"].dump().c_str(), e["p99_us"].dump().c_str(), e["max_us"].dump().c_str(),
+              e["p50_at_most_us"].dump().c_str(), e["p99_at_most_us"].dump().c_str(), e["max_us"].dump().c_str(),
               out["thread"]["scheduler"].get<std::string>().c_str());
 }
 
