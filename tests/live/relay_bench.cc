@@ -244,11 +244,11 @@ void send_calls(const Rig& rig, std::vector<sockaddr_in>& ports, double seconds)
 
 void report_timing(const nlohmann::json& result, const Options& o, int calls, double flood_rate) {
   const auto& e = result["release_error_us"];
-  std::printf("timing%s: %d calls x 2 directions x 50 pkt/s for %.0f s: %llu released; release error p50 %.0f us, "
-              "p90 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us, over 1 ms %llu, early %llu\n",
+  std::printf("timing%s: %d calls x 2 directions x 50 pkt/s for %.0f s: %llu released; release error p50 <= %.0f us, "
+              "p90 <= %.0f us, p99 <= %.0f us, p99.9 <= %.0f us, max %.0f us, over 1 ms %llu, early %llu\n",
               flood_rate > 0 ? " under flood" : "", calls, o.seconds,
-              static_cast<unsigned long long>(e["count"].get<uint64_t>()), e["p50_us"].get<double>(),
-              e["p90_us"].get<double>(), e["p99_us"].get<double>(), e["p999_us"].get<double>(),
+              static_cast<unsigned long long>(e["count"].get<uint64_t>()), e["p50_at_most_us"].get<double>(),
+              e["p90_at_most_us"].get<double>(), e["p99_at_most_us"].get<double>(), e["p999_at_most_us"].get<double>(),
               e["max_us"].get<double>(), static_cast<unsigned long long>(e["over_1ms"].get<uint64_t>()),
               static_cast<unsigned long long>(e["early"].get<uint64_t>()));
   if (flood_rate > 0) {
