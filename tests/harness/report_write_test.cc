@@ -9,6 +9,7 @@
 #include <functional>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 #include "audio/audio.h"
 #include "check_test_util.h"
@@ -502,6 +503,71 @@ TEST_F(ReportWrite, APlotterThatWritesNoPlotsFailsAndARelativePathIsTheCallersOw
   fs::current_path(cwd);
   EXPECT_TRUE(fs::exists(dir.path() / "report/index.html"));
   EXPECT_EQ(broken_references(dir.path() / "report"), std::vector<std::string>{});
+}
+
+// A hand-edited result.json with a wrong type was read unchecked: a window's start_s "0" or a
+// directions array ended the report with exit 3 ("internal error", json type_error 302), while
+// "quality": "oops" was shown as a statistic and files/timeline: 5 was ignored. Each is now an
+// InputError naming the file and the JSON pointer, and no report is left behind.
+TEST_F(ReportWrite, AResultJsonWithAWrongTypeIsAnInputErrorNamingTheFileAndPointer) {
+  const fs::path file = sweep / "calls/fec/random1/fec/result.json";
+  const std::string original = read_file(file);
+  const std::string d = "/directions/alice->bob";
+  const std::vector<std::tuple<std::function<void(nlohmann::json&)>, std::string, std::string>> cases = {
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["quality"]["pesq_nb"]["windows"][0]["start_s"] = "0"; },
+       d + "/quality/pesq_nb/windows/0/start_s", "expected a number, got a string"},
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["quality"]["pesq_wb"]["windows"][1]["scored"] = "yes"; },
+       d + "/quality/pesq_wb/windows/1/scored", "expected a boolean, got a string"},
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["quality"]["pesq_wb"]["windows"] = {{"a", 1}}; },
+       d + "/quality/pesq_wb/windows", "expected an array, got an object"},
+      {[&](nlohmann::json& r) { r["directions"] = {1, 2}; }, "/directions", "expected an object, got an array"},
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["quality"] = "oops"; }, d + "/quality",
+       "expected an object, got a string"},
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["files"]["timeline"] = 5; }, d + "/files/timeline",
+       "expected a string, got an integer"},
+      {[&](nlohmann::json& r) { r["scenario"]["links"]["bob->alice"] = "lte"; }, "/scenario/links/bob->alice",
+       "expected an object, got a string"},
+  };
+  for (const auto& [edit, pointer, message] : cases) {
+    nlohmann::json r = nlohmann::json::parse(original);
+    edit(r);
+    checkutil::write_file(file, r.dump(2));
+    try {
+      write_report({sweep}, options("edited"));
+      ADD_FAILURE() << "no error for " << pointer;
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()), file.string() + ": " + pointer + ": " + message);
+    }
+    EXPECT_FALSE(fs::exists(dir.path() / "edited")) << pointer;
+  }
+  // An unscored window's mos_lqo is null, as callsim writes it: not an error, not plotted; a
+  // statistic that could not be measured (null) reads "not measured", not "null".
+  nlohmann::json r = nlohmann::json::parse(original);
+  r["directions"]["alice->bob"]["jitter_buffer"]["delay_p95_ms"] = nullptr;
+  r["directions"]["alice->bob"]["quality"]["pesq_wb"]["windows"][1]["scored"] = false;
+  r["directions"]["alice->bob"]["quality"]["pesq_wb"]["windows"][1]["mos_lqo"] = nullptr;
+  checkutil::write_file(file, r.dump(2));
+  write_report({sweep}, options("edited"));
+  EXPECT_EQ(count(read_file(dir.path() / "edited/calls/fec_random1_fec/plots/alice-to-bob_pesq_wb_windows.dat"), "\n"),
+            1 + 3);
+  const std::string page = read_file(dir.path() / "edited/calls/fec_random1_fec/index.html");
+  EXPECT_NE(page.find("<td>delay_p95_ms</td><td class=\"num\">not measured</td>"), std::string::npos);
+  EXPECT_EQ(page.find(">null<"), std::string::npos);
+}
+
+// --series codek (a typo) exited 0 and drew every call as the series "scenario files".
+TEST_F(ReportWrite, AnUnknownSeriesAxisIsRefusedListingTheValidOnes) {
+  ReportOptions o = options("series");
+  o.series_axes = {"codek"};
+  try {
+    write_report({sweep}, o);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "--series: 'codek' is not a sweep axis of these results; valid: codec, network");
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "series"));
+  o.series_axes = {"network"};
+  EXPECT_NO_THROW(write_report({sweep}, o));
 }
 
 TEST_F(ReportWrite, ReplacesAnEarlierReportButNotOtherFolders) {

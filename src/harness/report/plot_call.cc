@@ -107,12 +107,13 @@ std::vector<double> column_values(const Csv& csv, const std::string& name, const
   return out;
 }
 
-// start_s end_s mos_lqo of the scored windows of quality/<key>.
+// start_s end_s mos_lqo of the scored windows of quality/<key>. The types were checked when
+// result.json was read (check_call_result).
 std::string window_data(const json* direction, const std::string& key) {
   if (!direction || !direction->contains("quality") || !direction->at("quality").contains(key)) return "";
   std::string out;
   for (const auto& w : direction->at("quality").at(key).value("windows", json::array()))
-    if (w.value("scored", false) && w.contains("mos_lqo"))
+    if (w.value("scored", false) && w.contains("mos_lqo") && w.at("mos_lqo").is_number())
       out += num(w.at("start_s").get<double>()) + " " + num(w.at("end_s").get<double>()) + " " +
              num(w.at("mos_lqo").get<double>()) + "\n";
   return out.empty() ? "" : "# start_s end_s mos_lqo\n" + out;
