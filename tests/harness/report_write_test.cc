@@ -291,7 +291,12 @@ TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   EXPECT_NE(index.find("mos_lqo_wb: 4.200 → 3.900"), std::string::npos);
   EXPECT_NE(index.find("<li>2026-11-26 (night1)</li>"), std::string::npos);
   EXPECT_NE(index.find("FAILED</b>CI check"), std::string::npos);
-  EXPECT_EQ(broken_references(dir.path() / "night2"), std::vector<std::string>{});
+  // The overview's verdict column is the CI check's with a baseline: every call regressed, so none
+  // reads PASS (the expectations' "result" column said PASS for three of them).
+  EXPECT_NE(index.find("<th>CI check</th>"), std::string::npos);
+  EXPECT_EQ(count(index, "<td class=\"pass\">PASS</td>"), 0);
+  EXPECT_EQ(count(index, "<td class=\"fail\">FAIL</td>"), 8);
+  EXPECT_NE(read_file(dir.path() / "night1/index.html").find("<th>expectations</th>"), std::string::npos);
 
   // A report of a subset of the baseline's calls (the first two), as `check --allow-missing`:
   // FAILED for the missing calls without it, PASSED with it.
