@@ -469,7 +469,8 @@ TEST(Sweep, ShardsRunEveryNthJob) {
   EXPECT_EQ(summary.at("shard"), json({{"index", 2},
                                        {"count", 4},
                                        {"jobs_total", 6},
-                                       {"jobs_fingerprint", job_list_fingerprint(jobs, o.score)}}));
+                                       {"jobs_fingerprint", job_list_fingerprint(jobs, o.score)},
+                                       {"job_ids", {jobs[1].id, jobs[5].id}}}));
   // The fingerprint is of the whole job list: another list of the same length differs.
   std::vector<Job> other = jobs;
   other[0].document_hash += 1;  // one scenario edited

@@ -308,11 +308,15 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   report.wall_s = seconds_since(start);
   json summary = builder.finish();
   summary["timing"] = timing_json(report, o.encode_cache);
-  if (o.shard)
+  if (o.shard) {
+    json job_ids = json::array();  // this shard's share, in job order: merge names a job no shard holds
+    for (const auto& job : jobs) job_ids.push_back(job.id);
     summary["shard"] = {{"index", o.shard->index},
                         {"count", o.shard->count},
                         {"jobs_total", report.jobs_total},
-                        {"jobs_fingerprint", jobs_fingerprint}};
+                        {"jobs_fingerprint", jobs_fingerprint},
+                        {"job_ids", job_ids}};
+  }
   write_summary(o.out_dir, summary);
   return report;
 }
