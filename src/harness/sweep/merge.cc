@@ -270,8 +270,10 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
     lines.push_back(e.line);
     records.push_back(r);
     ++report.calls;
-    if (!r.error.empty())
+    if (!r.error.empty()) {
       ++report.errors;
+      (r.error_kind == "bug" ? report.internal_error : report.input_error) = true;
+    }
     else if (r.passed)
       ++report.passed;
     else
