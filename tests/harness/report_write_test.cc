@@ -314,6 +314,12 @@ TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   page = read_file(dir.path() / "part/index.html");
   EXPECT_NE(page.find("PASSED</b>CI check"), std::string::npos);
   EXPECT_NE(page.find("baseline calls missing (allowed)"), std::string::npos);
+  // A baseline holding none of the results' calls compared nothing: FAILED, and the page says why.
+  const fs::path other = checkutil::write_sweep(dir.path() / "sweep4", {{"other/call", "plain", 0.01, 4.1, 150}});
+  write_report({other}, p);
+  page = read_file(dir.path() / "part/index.html");
+  EXPECT_NE(page.find("FAILED</b>CI check"), std::string::npos);
+  EXPECT_NE(page.find("<p class=\"note fail\">no result call is in the baseline"), std::string::npos);
 }
 
 // Rewrites every record of a sweep's results.jsonl with `edit`.

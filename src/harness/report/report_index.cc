@@ -42,7 +42,11 @@ std::string summary_boxes(const Context& ctx) {
            box(c.passed() ? "PASSED" : "FAILED", "CI check", c.passed() ? "pass" : "fail");
   }
   if (!ctx.history.empty()) out += box(std::to_string(ctx.history.size()), "earlier nights");
-  return out + "</div>\n";
+  out += "</div>\n";
+  // Why the check failed as a whole (no calls, or a baseline holding none of them), not per call.
+  if (const char* why = c.has_baseline ? c.refusal() : nullptr)
+    out += "<p class=\"note fail\">" + html_escape(why) + "</p>\n";
+  return out;
 }
 
 std::string params_text(const nlohmann::json& params) {
