@@ -178,6 +178,7 @@ json record_to_json(const CallRecord& r) {
   if (!r.callsim_build.empty()) out["callsim_build"] = r.callsim_build;
   if (!r.error.empty()) {
     out["error"] = r.error;
+    if (!r.error_kind.empty()) out["error_kind"] = r.error_kind;
     return out;
   }
   out["scoring"] = {{"pesq", r.pesq_scored}};
@@ -206,6 +207,7 @@ CallRecord record_from_json(const JsonNode& n, const fs::path& base_dir) {
     c.params = p->json();
   }
   if (auto e = n.find("error"); e && !e->json().is_null()) c.error = e->string();
+  if (!c.error.empty()) c.error_kind = n.choice_or("error_kind", "", {"bad_input", "bug"});
   c.passed = c.error.empty() ? n.at("passed").boolean() : n.boolean_or("passed", false);
   c.pesq_scored = read_pesq_scored(n);
   if (auto e = n.find("expectations")) c.expectations = expectations_from_json(*e);

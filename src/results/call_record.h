@@ -8,7 +8,8 @@
 //   {"id", "scenario", "file", "seed", "scenario_fingerprint"?, "callsim_build"?, "params", "passed", "scoring": {"pesq": bool},
 //    "expectations": [{"direction", "expect", "measured", "status", "note"?}],
 //    "metrics": {direction: {metric: value}}, "dir"}
-//   a call that could not run has "error" instead of expectations / metrics / dir.
+//   a call that could not run has "error" (and "error_kind": "bad_input" or "bug") instead of
+//   expectations / metrics / dir.
 // Metric values are stored rounded (results::round_for_storage): counts as JSON integers.
 #pragma once
 
@@ -59,6 +60,10 @@ struct CallRecord {
   bool passed = false;
   bool pesq_scored = true;  // P.862 scoring ran (false with --no-score or "scoring": {"pesq": false})
   std::string error;        // the job failed to run ("" when it ran)
+  // With an error, what it was, for the exit code of a sweep or merge holding the record:
+  // "bad_input" (exit 2: bad input, an unusable output path, or what a jitter-buffer plugin
+  // reported) or "bug" (exit 3: a bug in callsim); "" in a record of an older callsim.
+  std::string error_kind;
   std::vector<ExpectationResult> expectations;
   DirectionMetrics metrics;
   // The call's output folder (holds result.json): as written, relative to the results.jsonl

@@ -14,6 +14,7 @@
 //     failing one of an empty result set) and no byte
 //     XML 1.0 forbids (control characters) and is valid UTF-8.
 // Only InputError is an expected exception; any other, a crash or a sanitizer report is a finding.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -81,10 +82,15 @@ void check_report(const harness::CheckReport& r, size_t results_calls, const har
     by_status += r.count(s);
   if (by_status != static_cast<int>(r.calls.size())) finding("status counts do not add up to the calls");
   if (r.no_calls_refused() != (results_calls == 0)) finding("no_calls_refused() disagrees with the results");
-  if (r.passed() != (!any_failed && !r.no_calls_refused())) finding("passed() disagrees with the calls' failures");
+  if (r.no_baseline_call_refused() !=
+      (baseline && results_calls > 0 && missing > 0 && std::all_of(r.calls.begin(), r.calls.end(), [](const auto& c) {
+         return c.status == harness::CallStatus::kMissing || c.is_new;
+       })))
+    finding("no_baseline_call_refused() disagrees with the calls");
+  if (r.passed() != (!any_failed && !r.refusal())) finding("passed() disagrees with the calls' failures");
   (void)harness::format_check_table(r, true);
   (void)harness::format_check_table(r, false);
-  check_xml(harness::junit_xml(r), r.calls.size() + (r.no_calls_refused() ? 1 : 0));
+  check_xml(harness::junit_xml(r), r.calls.size() + (r.refusal() ? 1 : 0));
 }
 
 }  // namespace

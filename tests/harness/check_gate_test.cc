@@ -6,6 +6,7 @@
 
 #include "check_test_util.h"
 #include "harness/check/check.h"
+#include "harness/check/junit.h"
 
 namespace callsim::harness {
 namespace {
@@ -153,7 +154,7 @@ TEST(CheckTable, RegressionsFirstWorstFirstThenImprovementsAligned) {
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   ASSERT_GE(lines.size(), 10u) << table;
-  EXPECT_EQ(lines[0], "callsim check: 2 calls: 0 pass, 2 fail, 0 did not run, 0 new; 0 missing");
+  EXPECT_EQ(lines[0], "callsim check: 2 calls: 0 pass, 2 fail, 0 did not run; of these 0 new (not in the baseline); 0 missing");
   EXPECT_EQ(lines[1], "metrics vs baseline: 4 regressed, 2 improved, 18 within tolerance");
   const size_t header = 3;
   EXPECT_EQ(lines[header].rfind("verdict", 0), 0u);
@@ -254,13 +255,52 @@ TEST(CheckGate, AllowMissingPassesASubsetRunAndSaysSo) {
   ASSERT_NE(r.find("b"), nullptr);
   EXPECT_EQ(r.find("b")->status, CallStatus::kMissing);
   const std::string table = format_check_table(r, false);
-  EXPECT_NE(table.find("callsim check: 1 call: 1 pass, 0 fail, 0 did not run, 0 new; 1 missing (allowed)\n"),
+  EXPECT_NE(table.find("callsim check: 1 call: 1 pass, 0 fail, 0 did not run; of these 0 new (not in the baseline); 1 missing (allowed)\n"),
             std::string::npos)
       << table;
   EXPECT_NE(table.find("Not in this run (in the baseline; --allow-missing):\n  b  (scenario smoke_call)\n"),
             std::string::npos)
       << table;
   EXPECT_NE(table.find("CHECK PASSED"), std::string::npos);
+}
+
+// The headline's buckets did not add up: a new call that passed was in neither "pass" nor "fail"
+// ("1 pass, 1 fail, 0 did not run, 2 new" for 3 calls), while JUnit and the report counted it as
+// passing. pass + fail + did not run are now the calls; "new" says it counts some of them again.
+TEST(CheckTable, HeadlineCountsPartitionTheCallsAndAgreeWithJunit) {
+  const Baseline b = baseline_of({make_call("old")});
+  const CallRecord bad = make_call("fresh_bad", good_metrics(), false);
+  const std::vector<CallRecord> calls = {make_call("old"), make_call("fresh_good"), bad};  // outlive the report
+  const CheckReport r = run_check(calls, &b, {});
+  const std::string table = format_check_table(r, false);
+  EXPECT_EQ(table.substr(0, table.find('\n')),
+            "callsim check: 3 calls: 2 pass, 1 fail, 0 did not run; of these 2 new (not in the baseline); 0 missing");
+  const std::string xml = junit_xml(r);
+  EXPECT_NE(xml.find("<testsuites name=\"callsim check\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"0\""),
+            std::string::npos)
+      << xml;
+}
+
+// A baseline holding none of the results' calls, with --allow-missing, passed the gate having
+// compared nothing ("0 pass ... 3 new; 33 missing (allowed)", CHECK PASSED).
+TEST(CheckGate, ABaselineWithNoneOfTheResultsCallsFailsEvenWithAllowMissing) {
+  const Baseline b = baseline_of({make_call("x"), make_call("y")});
+  const std::vector<CallRecord> calls = {make_call("a"), make_call("b")};
+  for (bool allow_missing : {false, true}) {
+    const CheckReport r = run_check(calls, &b, CheckOptions{1.0, allow_missing});
+    EXPECT_TRUE(r.no_baseline_call_refused());
+    EXPECT_FALSE(r.passed()) << allow_missing;
+    const std::string table = format_check_table(r, false);
+    EXPECT_NE(table.find("\nno result call is in the baseline: nothing was compared with it"), std::string::npos)
+        << table;
+    EXPECT_NE(table.find("CHECK FAILED"), std::string::npos) << table;
+    EXPECT_NE(junit_xml(r).find("<failure message=\"no result call is in the baseline"), std::string::npos);
+  }
+  // One call in common is a comparison: a subset run passes under --allow-missing as before.
+  const std::vector<CallRecord> subset = {make_call("a"), make_call("x")};
+  const CheckReport r = run_check(subset, &b, CheckOptions{1.0, true});
+  EXPECT_FALSE(r.no_baseline_call_refused());
+  EXPECT_TRUE(r.passed());
 }
 
 TEST(CheckGate, UnscoredCallsSkipScoringMetricsAndExpectations) {

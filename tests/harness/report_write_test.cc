@@ -9,6 +9,7 @@
 #include <functional>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 #include "audio/audio.h"
 #include "check_test_util.h"
@@ -199,6 +200,26 @@ TEST_F(ReportWrite, DelayCdfAndTimelineDataComeFromTheCsvFiles) {
             "3.900\n");
 }
 
+// The network-delay CDF took every delay_ms row of packets.csv, a duplicated packet's second copy
+// too, while network_delay_p95_ms beside it is over first copies (95 % at 85.19 ms against 83.81).
+// Columns are read by name (packets.csv may gain columns).
+TEST_F(ReportWrite, TheNetworkDelayCdfLeavesOutDuplicateCopies) {
+  const fs::path packets = sweep / "calls/fec/random1/fec/alice-to-bob/packets.csv";
+  std::string text = "sequence,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted,discarded\n";
+  for (int i = 0; i < 10; ++i) {
+    const std::string delay = std::to_string(40 + i) + ".000000";
+    text += std::to_string(1000 + i) + "," + std::to_string(20 * i) + ".000000,," + delay + ",,0,0,0\n";
+    if (i % 2 == 0)  // a second copy, much later
+      text += std::to_string(1000 + i) + "," + std::to_string(20 * i) + ".000000,,500.000000,,1,0,0\n";
+  }
+  checkutil::write_file(packets, text);
+  write_report({sweep}, options("dup"));
+  const std::string cdf = read_file(dir.path() / "dup/calls/fec_random1_fec/plots/alice-to-bob_cdf_network.dat");
+  EXPECT_EQ(count(cdf, "\n"), 1 + 10) << cdf;
+  EXPECT_EQ(cdf.find("500.000"), std::string::npos) << cdf;
+  EXPECT_NE(cdf.find("\n49.000 100.0000\n"), std::string::npos) << cdf;
+}
+
 // A dead direction's packets.csv has a row per packet sent (none delivered) and its frames.csv a
 // row per frame (none with a delay): its page said the files were "missing or empty".
 TEST_F(ReportWrite, ADirectionThatDeliveredNothingIsNotCalledMissingFiles) {
@@ -270,7 +291,12 @@ TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   EXPECT_NE(index.find("mos_lqo_wb: 4.200 → 3.900"), std::string::npos);
   EXPECT_NE(index.find("<li>2026-11-26 (night1)</li>"), std::string::npos);
   EXPECT_NE(index.find("FAILED</b>CI check"), std::string::npos);
-  EXPECT_EQ(broken_references(dir.path() / "night2"), std::vector<std::string>{});
+  // The overview's verdict column is the CI check's with a baseline: every call regressed, so none
+  // reads PASS (the expectations' "result" column said PASS for three of them).
+  EXPECT_NE(index.find("<th>CI check</th>"), std::string::npos);
+  EXPECT_EQ(count(index, "<td class=\"pass\">PASS</td>"), 0);
+  EXPECT_EQ(count(index, "<td class=\"fail\">FAIL</td>"), 8);
+  EXPECT_NE(read_file(dir.path() / "night1/index.html").find("<th>expectations</th>"), std::string::npos);
 
   // A report of a subset of the baseline's calls (the first two), as `check --allow-missing`:
   // FAILED for the missing calls without it, PASSED with it.
@@ -288,6 +314,12 @@ TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   page = read_file(dir.path() / "part/index.html");
   EXPECT_NE(page.find("PASSED</b>CI check"), std::string::npos);
   EXPECT_NE(page.find("baseline calls missing (allowed)"), std::string::npos);
+  // A baseline holding none of the results' calls compared nothing: FAILED, and the page says why.
+  const fs::path other = checkutil::write_sweep(dir.path() / "sweep4", {{"other/call", "plain", 0.01, 4.1, 150}});
+  write_report({other}, p);
+  page = read_file(dir.path() / "part/index.html");
+  EXPECT_NE(page.find("FAILED</b>CI check"), std::string::npos);
+  EXPECT_NE(page.find("<p class=\"note fail\">no result call is in the baseline"), std::string::npos);
 }
 
 // Rewrites every record of a sweep's results.jsonl with `edit`.
@@ -482,6 +514,71 @@ TEST_F(ReportWrite, APlotterThatWritesNoPlotsFailsAndARelativePathIsTheCallersOw
   fs::current_path(cwd);
   EXPECT_TRUE(fs::exists(dir.path() / "report/index.html"));
   EXPECT_EQ(broken_references(dir.path() / "report"), std::vector<std::string>{});
+}
+
+// A hand-edited result.json with a wrong type was read unchecked: a window's start_s "0" or a
+// directions array ended the report with exit 3 ("internal error", json type_error 302), while
+// "quality": "oops" was shown as a statistic and files/timeline: 5 was ignored. Each is now an
+// InputError naming the file and the JSON pointer, and no report is left behind.
+TEST_F(ReportWrite, AResultJsonWithAWrongTypeIsAnInputErrorNamingTheFileAndPointer) {
+  const fs::path file = sweep / "calls/fec/random1/fec/result.json";
+  const std::string original = read_file(file);
+  const std::string d = "/directions/alice->bob";
+  const std::vector<std::tuple<std::function<void(nlohmann::json&)>, std::string, std::string>> cases = {
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["quality"]["pesq_nb"]["windows"][0]["start_s"] = "0"; },
+       d + "/quality/pesq_nb/windows/0/start_s", "expected a number, got a string"},
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["quality"]["pesq_wb"]["windows"][1]["scored"] = "yes"; },
+       d + "/quality/pesq_wb/windows/1/scored", "expected a boolean, got a string"},
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["quality"]["pesq_wb"]["windows"] = {{"a", 1}}; },
+       d + "/quality/pesq_wb/windows", "expected an array, got an object"},
+      {[&](nlohmann::json& r) { r["directions"] = {1, 2}; }, "/directions", "expected an object, got an array"},
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["quality"] = "oops"; }, d + "/quality",
+       "expected an object, got a string"},
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["files"]["timeline"] = 5; }, d + "/files/timeline",
+       "expected a string, got an integer"},
+      {[&](nlohmann::json& r) { r["scenario"]["links"]["bob->alice"] = "lte"; }, "/scenario/links/bob->alice",
+       "expected an object, got a string"},
+  };
+  for (const auto& [edit, pointer, message] : cases) {
+    nlohmann::json r = nlohmann::json::parse(original);
+    edit(r);
+    checkutil::write_file(file, r.dump(2));
+    try {
+      write_report({sweep}, options("edited"));
+      ADD_FAILURE() << "no error for " << pointer;
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()), file.string() + ": " + pointer + ": " + message);
+    }
+    EXPECT_FALSE(fs::exists(dir.path() / "edited")) << pointer;
+  }
+  // An unscored window's mos_lqo is null, as callsim writes it: not an error, not plotted; a
+  // statistic that could not be measured (null) reads "not measured", not "null".
+  nlohmann::json r = nlohmann::json::parse(original);
+  r["directions"]["alice->bob"]["jitter_buffer"]["delay_p95_ms"] = nullptr;
+  r["directions"]["alice->bob"]["quality"]["pesq_wb"]["windows"][1]["scored"] = false;
+  r["directions"]["alice->bob"]["quality"]["pesq_wb"]["windows"][1]["mos_lqo"] = nullptr;
+  checkutil::write_file(file, r.dump(2));
+  write_report({sweep}, options("edited"));
+  EXPECT_EQ(count(read_file(dir.path() / "edited/calls/fec_random1_fec/plots/alice-to-bob_pesq_wb_windows.dat"), "\n"),
+            1 + 3);
+  const std::string page = read_file(dir.path() / "edited/calls/fec_random1_fec/index.html");
+  EXPECT_NE(page.find("<td>delay_p95_ms</td><td class=\"num\">not measured</td>"), std::string::npos);
+  EXPECT_EQ(page.find(">null<"), std::string::npos);
+}
+
+// --series codek (a typo) exited 0 and drew every call as the series "scenario files".
+TEST_F(ReportWrite, AnUnknownSeriesAxisIsRefusedListingTheValidOnes) {
+  ReportOptions o = options("series");
+  o.series_axes = {"codek"};
+  try {
+    write_report({sweep}, o);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "--series: 'codek' is not a sweep axis of these results; valid: codec, network");
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "series"));
+  o.series_axes = {"network"};
+  EXPECT_NO_THROW(write_report({sweep}, o));
 }
 
 TEST_F(ReportWrite, ReplacesAnEarlierReportButNotOtherFolders) {

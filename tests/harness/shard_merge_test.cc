@@ -262,6 +262,86 @@ TEST(ShardMerge, RefusesAFolderWhoseSweepDidNotFinish) {
       << testutil::read_text(log);
 }
 
+// A shard folder holding another shard's call in place of one of its own (a copied or edited
+// results.jsonl; the same record count, so summary.json agrees) merged with exit 0: the doubled call
+// was taken once and the job no shard held was silently gone (6 calls of 7). A shard holding one
+// record too many was reported against the first input. Both now name the shard, the call and the
+// missing job.
+TEST(ShardMerge, AShardHoldingAnotherShardsCallIsRefusedNamingTheCallAndTheMissingJob) {
+  TempDir dir;
+  const auto suites = write_suite(dir.path());
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "s1", {"-j", "2", "--shard", "1/2"}), log), 0)
+      << testutil::read_text(log);
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "s2", {"-j", "2", "--shard", "2/2"}), log), 0)
+      << testutil::read_text(log);
+  const ResultLines s1 = read_results(dir / "s1" / "results.jsonl");
+  const ResultLines s2 = read_results(dir / "s2" / "results.jsonl");
+  ASSERT_EQ(s1.lines.size(), 4u);
+  ASSERT_EQ(s2.lines.size(), 3u);
+  const std::string intruder = s1.records[0].at("id").get<std::string>(), gone = s2.records[0].at("id").get<std::string>();
+
+  fs::copy(dir / "s2", dir / "swapped", fs::copy_options::recursive);
+  testutil::write_text(dir / "swapped" / "results.jsonl", s1.lines[0] + s2.lines[1] + s2.lines[2]);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), (dir / "swapped").string(), "-o",
+                           (dir / "m").string()},
+                          log),
+            2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "swapped" / "results.jsonl").string() + ":1: /id: call '" + intruder +
+                                          "' is shard 1/2's job (also in " + (dir / "s1").string() +
+                                          "), not one of shard 2/2's; shard 2/2's job '" + gone + "' is in no input"),
+            std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(dir / "m"));
+
+  fs::copy(dir / "s2", dir / "extra", fs::copy_options::recursive);
+  testutil::write_text(dir / "extra" / "results.jsonl", s2.lines[0] + s2.lines[1] + s2.lines[2] + s1.lines[0]);
+  json summary = json::parse(testutil::read_text(dir / "extra" / "summary.json"));
+  summary["calls"] = 4;
+  testutil::write_json(dir / "extra" / "summary.json", summary);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), (dir / "extra").string(), "-o",
+                           (dir / "m").string()},
+                          log),
+            2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "extra" / "results.jsonl").string() + ":4: /id: call '" + intruder +
+                                          "' is shard 1/2's job (also in " + (dir / "s1").string() +
+                                          "), not one of shard 2/2's"),
+            std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(dir / "m"));
+
+  // A record whose call folder is gone: a clear message naming the record, not a raw
+  // "filesystem error: recursive directory iterator cannot open directory".
+  const fs::path kept = dir / "kept";
+  fs::rename(dir / "s1" / s1.records[1].at("dir").get<std::string>(), kept);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), (dir / "s2").string(), "-o",
+                           (dir / "m").string()},
+                          log),
+            2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "s1" / "results.jsonl").string() + ":2: /dir: the folder of call '" +
+                                          s1.records[1].at("id").get<std::string>() + "' ("),
+            std::string::npos)
+      << testutil::read_text(log);
+  EXPECT_EQ(testutil::read_text(log).find("filesystem error"), std::string::npos) << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(dir / "m"));
+  fs::rename(kept, dir / "s1" / s1.records[1].at("dir").get<std::string>());
+
+  // Each shard records its own jobs; one without that list (written before callsim recorded it) is
+  // refused, like one without a job-list fingerprint.
+  summary = json::parse(testutil::read_text(dir / "s2" / "summary.json"));
+  EXPECT_EQ(summary.at("shard").value("job_ids", json()),
+            json({s2.records[0].at("id"), s2.records[1].at("id"), s2.records[2].at("id")}));
+  summary["shard"].erase("job_ids");
+  testutil::write_json(dir / "s2" / "summary.json", summary);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), (dir / "s2").string(), "-o",
+                           (dir / "m").string()},
+                          log),
+            2);
+  EXPECT_NE(testutil::read_text(log).find((dir / "s2" / "summary.json").string() + ": /shard: no job_ids"),
+            std::string::npos)
+      << testutil::read_text(log);
+}
+
 // Two callsim processes writing one folder: a sweep running into it refuses a second sweep and a merge.
 TEST(ShardMerge, AFolderAnotherCallsimIsWritingIsRefusedToSweepAndMerge) {
   TempDir dir;

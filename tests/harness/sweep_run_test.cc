@@ -7,6 +7,7 @@
 #include "audio/audio.h"
 #include "common/build_id.h"
 #include "common/error.h"
+#include "harness/sweep/merge.h"
 #include "harness/sweep/results_io.h"
 #include "harness/sweep/suite.h"
 #include "harness/sweep/sweep.h"
@@ -274,6 +275,16 @@ TEST(Sweep, FailedExpectationsAndBrokenInputsSetTheExitCode) {
   EXPECT_EQ(lines.records[0].at("id"), "broken");
   EXPECT_NE(lines.records[0].at("error").get<std::string>().find("talker.wav"), std::string::npos);
   EXPECT_FALSE(lines.records[0].contains("dir"));
+  // Merged, the same records exit as the sweep did (merge exited 1 for any error record), and a
+  // record of a bug in callsim exits 3 there too.
+  EXPECT_EQ(merge_sweeps({dir / "b"}, dir / "merged").exit_code(), 2);
+  EXPECT_EQ(lines.records[0].value("error_kind", ""), "bad_input");
+  std::string text = testutil::read_text(dir / "b" / "results.jsonl");
+  const size_t kind = text.find("\"error_kind\":\"bad_input\"");
+  ASSERT_NE(kind, std::string::npos);
+  text.replace(kind, std::string("\"error_kind\":\"bad_input\"").size(), "\"error_kind\":\"bug\"");
+  testutil::write_text(dir / "b" / "results.jsonl", text);
+  EXPECT_EQ(merge_sweeps({dir / "b"}, dir / "merged").exit_code(), 3);
 }
 
 // A sweep into a folder with unrelated files wrote into it; a sweep of another suite into an
@@ -469,7 +480,8 @@ TEST(Sweep, ShardsRunEveryNthJob) {
   EXPECT_EQ(summary.at("shard"), json({{"index", 2},
                                        {"count", 4},
                                        {"jobs_total", 6},
-                                       {"jobs_fingerprint", job_list_fingerprint(jobs, o.score)}}));
+                                       {"jobs_fingerprint", job_list_fingerprint(jobs, o.score)},
+                                       {"job_ids", {jobs[1].id, jobs[5].id}}}));
   // The fingerprint is of the whole job list: another list of the same length differs.
   std::vector<Job> other = jobs;
   other[0].document_hash += 1;  // one scenario edited

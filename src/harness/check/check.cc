@@ -153,8 +153,20 @@ int CheckReport::count(Verdict verdict) const {
                                         [&](const MetricChange& c) { return c.verdict == verdict; }));
 }
 
+bool CheckReport::no_baseline_call_refused() const {
+  if (!has_baseline || checked == 0 || count(CallStatus::kMissing) == 0) return false;
+  return std::all_of(calls.begin(), calls.end(),
+                     [](const CallCheck& c) { return c.status == CallStatus::kMissing || c.is_new; });
+}
+
+const char* CheckReport::refusal() const {
+  if (no_calls_refused()) return kNoCallsChecked;
+  if (no_baseline_call_refused()) return kNoResultCallInBaseline;
+  return nullptr;
+}
+
 bool CheckReport::passed() const {
-  if (no_calls_refused()) return false;
+  if (refusal()) return false;
   return std::none_of(calls.begin(), calls.end(), [](const CallCheck& c) { return c.failed(); });
 }
 

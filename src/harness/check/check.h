@@ -6,7 +6,9 @@
 // Baseline calls absent from the results are failures ("missing") unless allow_missing (a subset
 // run); calls absent from the baseline are "new" (not failures). A check of no calls at all (an
 // empty results.jsonl) fails — it would otherwise pass whatever broke the sweep — unless
-// allow_empty (an empty shard of a sweep with fewer jobs than shards). A call whose scenario is
+// allow_empty (an empty shard of a sweep with fewer jobs than shards). So does a check against a
+// baseline that holds none of the results' calls (every call new, every baseline call missing:
+// nothing was compared, most likely the wrong baseline), even under allow_missing. A call whose scenario is
 // not the one the baseline's values were measured on (their scenario fingerprints differ: a
 // setting, the seed, a talker or trace file changed under the same id) fails without its metrics
 // being compared ("scenario changed"): figures of another scenario are no baseline for it. A
@@ -91,6 +93,11 @@ struct CheckReport {
   size_t checked = 0;  // calls in the results (not counting missing ones)
   bool allow_empty = false;
   bool no_calls_refused() const { return checked == 0 && !allow_empty; }  // fails the check
+  // Results and a baseline without a call in common (fails the check, allow_missing or not).
+  bool no_baseline_call_refused() const;
+  // Why the check as a whole failed, apart from its calls (kNoCallsChecked,
+  // kNoResultCallInBaseline), or nullptr.
+  const char* refusal() const;
   int count(CallStatus status) const;
   int count(Verdict verdict) const;
   int scenarios_changed() const;  // calls whose scenario changed since the baseline (CallCheck::scenario_changed)
@@ -117,5 +124,7 @@ std::string format_check_table(const CheckReport& report, bool verbose);
 
 // Why a check of no calls failed (the table and JUnit say it).
 extern const char* const kNoCallsChecked;
+// Why a check against a baseline holding none of the results' calls failed.
+extern const char* const kNoResultCallInBaseline;
 
 }  // namespace callsim::harness

@@ -50,12 +50,53 @@ std::vector<CallRecord> load_calls(const std::vector<fs::path>& paths) {
   return out;
 }
 
+void check_call_result(const JsonNode& root) {
+  root.members();  // an object
+  if (auto directions = root.find("directions")) {
+    for (const auto& [name, d] : directions->members()) {
+      d.members();
+      if (auto files = d.find("files"))
+        for (const auto& [key, file] : files->members()) file.string();
+      for (const char* table : {"network", "rtp", "jitter_buffer"})
+        if (auto t = d.find(table)) t->members();
+      if (auto quality = d.find("quality")) {
+        for (const auto& [key, q] : quality->members()) {
+          if (key != "pesq_nb" && key != "pesq_wb") continue;
+          auto windows = q.find("windows");
+          if (!windows) continue;
+          for (const JsonNode& w : windows->elements()) {
+            const bool scored = w.boolean_or("scored", false);
+            if (auto m = w.find("mos_lqo"); m && !m->json().is_null()) m->number();
+            if (scored) {
+              w.at("start_s").number();
+              w.at("end_s").number();
+            }
+          }
+        }
+      }
+    }
+  }
+  if (auto s = root.find("scenario")) {
+    s->string_or("description", "");
+    s->string_or("source", "");
+    if (auto tags = s->find("tags")) tags->size();  // an array
+    if (auto links = s->find("links")) {
+      for (const auto& [name, link] : links->members()) {
+        if (auto settings = link.find("profile_settings")) settings->members();
+        if (auto o = link.find("override")) o->members();
+      }
+    }
+  }
+}
+
 std::optional<nlohmann::json> read_call_result(const CallRecord& call) {
   if (call.dir.empty()) return std::nullopt;
   const fs::path file = call.dir / "result.json";
   std::error_code ec;
   if (!fs::exists(file, ec)) return std::nullopt;
-  return read_json_file(file.string());
+  nlohmann::json doc = read_json_file(file.string());
+  check_call_result(JsonNode(doc, file.string()));
+  return doc;
 }
 
 std::optional<double> find_metric(const CallRecord& call, const std::string& direction,

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "json/json_node.h"
 #include "results/call_record.h"
 
 namespace callsim::harness {
@@ -31,8 +32,19 @@ ResultSet load_result_set(const std::filesystem::path& path);
 // Loads several sets and concatenates their calls; a call id seen twice is an InputError.
 std::vector<CallRecord> load_calls(const std::vector<std::filesystem::path>& paths);
 
-// The full result.json of a call (nullopt when the record has no folder or the file is absent).
+// The full result.json of a call (nullopt when the record has no folder or the file is absent),
+// checked by check_call_result: a hand-edited or damaged file is an InputError, not a crash.
 std::optional<nlohmann::json> read_call_result(const CallRecord& call);
+
+// Checks the types of the parts of a call's result.json that the report reads: "directions" an
+// object of objects; per direction "files" an object of strings, "network", "rtp",
+// "jitter_buffer" and "quality" objects, quality/pesq_nb|pesq_wb/windows an array of objects
+// whose "scored" is a boolean, "mos_lqo" a number or null, and a scored window's "start_s" and
+// "end_s" numbers; "scenario" an object whose "description" and "source" are strings, "tags" an
+// array and "links" an object of objects (their "profile_settings" and "override" objects).
+// Throws InputError naming the file and the JSON pointer ("…/windows/0/start_s: expected a
+// number, got a string").
+void check_call_result(const JsonNode& root);
 
 // The value of `metric` in `direction`, if measured.
 std::optional<double> find_metric(const CallRecord& call, const std::string& direction,

@@ -12,6 +12,9 @@ namespace callsim::harness {
 const char* const kNoCallsChecked =
     "no calls checked: the results hold no calls, so nothing was gated (an empty shard of a sweep with more "
     "shards than jobs: --allow-empty)";
+const char* const kNoResultCallInBaseline =
+    "no result call is in the baseline: nothing was compared with it (every call is new, every baseline call "
+    "missing; likely a wrong baseline)";
 namespace {
 
 using Row = std::vector<std::string>;
@@ -84,12 +87,14 @@ std::string headline(const CheckReport& r) {
   const auto added =
       std::count_if(r.calls.begin(), r.calls.end(), [](const CallCheck& c) { return c.is_new; });
   const int changed = r.scenarios_changed();
-  os << "callsim check: " << plural(in_results, "call", "calls") << ": " << r.count(CallStatus::kPass) << " pass, "
-     << r.count(CallStatus::kFail) << " fail";
+  // pass + fail + did not run = the calls in the results (a new call is in one of them, as in
+  // JUnit: a test case that passed, failed or errored); "new" counts some of them again.
+  os << "callsim check: " << plural(in_results, "call", "calls") << ": "
+     << r.count(CallStatus::kPass) + r.count(CallStatus::kNew) << " pass, " << r.count(CallStatus::kFail) << " fail";
   if (changed) os << " (" << changed << " of another scenario than the baseline's)";
   os << ", " << r.count(CallStatus::kError) << " did not run";
   if (r.has_baseline) {
-    os << ", " << added << " new; " << r.count(CallStatus::kMissing) << " missing"
+    os << "; of these " << added << " new (not in the baseline); " << r.count(CallStatus::kMissing) << " missing"
        << (r.allow_missing && r.count(CallStatus::kMissing) ? " (allowed)" : "") << "\n"
        << "metrics vs baseline: " << r.count(Verdict::kRegression) << " regressed, "
        << r.count(Verdict::kImproved) << " improved, " << r.count(Verdict::kWithin) << " within tolerance";
@@ -156,6 +161,7 @@ std::string format_check_table(const CheckReport& report, bool verbose) {
        << (report.allow_empty ? "No calls checked (the results hold no calls; allowed by --allow-empty)."
                               : kNoCallsChecked)
        << "\n";
+  if (report.no_baseline_call_refused()) os << "\n" << kNoResultCallInBaseline << "\n";
   os << "\n" << (report.passed() ? "CHECK PASSED" : "CHECK FAILED") << "\n";
   return os.str();
 }

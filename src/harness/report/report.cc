@@ -3,6 +3,7 @@
 #include "harness/report/report.h"
 
 
+#include <set>
 #include <system_error>
 
 #include "common/atomic_file.h"
@@ -81,6 +82,23 @@ void build(Context& ctx, const std::vector<fs::path>& results) {
   write_data_files(ctx, results);
 }
 
+// --series names sweep axes of the results (parameters of their calls): a name none of the calls
+// has (a typo: "codek") drew every call as the series "scenario files" and exited 0.
+void check_series_axes(const std::vector<std::string>& axes, const std::vector<CallRecord>& calls) {
+  std::set<std::string> known;
+  for (const auto& c : calls)
+    for (const auto& [key, value] : c.params.items()) known.insert(key);
+  for (const auto& a : axes) {
+    if (known.count(a)) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    throw InputError("--series", "",
+                     "'" + a + "' is not a sweep axis of these results; " +
+                         (known.empty() ? "their calls have no sweep axes (plain scenario files)"
+                                        : "valid: " + list));
+  }
+}
+
 std::string sources_text(const std::vector<fs::path>& results) {
   std::string out;
   for (const auto& r : results) out += (out.empty() ? "" : ", ") + r.string();
@@ -93,6 +111,7 @@ ReportSummary write_report(const std::vector<fs::path>& results, const ReportOpt
   Context ctx;
   ctx.options = options;
   ctx.calls = load_calls(results);
+  check_series_axes(options.series_axes, ctx.calls);
   if (options.baseline) ctx.baseline = load_baseline(*options.baseline);
   ctx.check =
       run_check(ctx.calls, ctx.baseline ? &*ctx.baseline : nullptr, CheckOptions{options.tolerance_scale, options.allow_missing});

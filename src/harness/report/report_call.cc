@@ -14,8 +14,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Floats with at most 4 decimals (trailing zeros dropped); strings unquoted.
+// Floats with at most 4 decimals (trailing zeros dropped); strings unquoted; null (a figure that
+// could not be measured) as "not measured".
 std::string scalar_text(const json& v) {
+  if (v.is_null()) return "not measured";
   if (v.is_string()) return v.get<std::string>();
   if (!v.is_number_float()) return v.dump();
   char buf[64];
@@ -73,6 +75,7 @@ std::string summary_section(const Context& ctx, const CallRecord& call) {
          text_cell(check->is_new                        ? "new (not in the baseline)"
                    : !check->scenario_changed.empty()    ? "not compared: the scenario changed since the baseline"
                    : check->regressions.empty()          ? "no regression"
+                   : check->regressions.size() == 1     ? "1 regression"
                                                          : std::to_string(check->regressions.size()) + " regressions",
                    check->regressions.empty() && check->scenario_changed.empty() ? "" : "fail")});
   std::string out = html_table({"call", call.id}, rows, false);

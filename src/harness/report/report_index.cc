@@ -42,7 +42,11 @@ std::string summary_boxes(const Context& ctx) {
            box(c.passed() ? "PASSED" : "FAILED", "CI check", c.passed() ? "pass" : "fail");
   }
   if (!ctx.history.empty()) out += box(std::to_string(ctx.history.size()), "earlier nights");
-  return out + "</div>\n";
+  out += "</div>\n";
+  // Why the check failed as a whole (no calls, or a baseline holding none of them), not per call.
+  if (const char* why = c.has_baseline ? c.refusal() : nullptr)
+    out += "<p class=\"note fail\">" + html_escape(why) + "</p>\n";
+  return out;
 }
 
 std::string params_text(const nlohmann::json& params) {
@@ -74,10 +78,18 @@ Cell emodel_cell(const CallRecord& call, const std::string& direction) {
   return Cell{html, format_metric("emodel_mos_cqe", *mos), "num"};
 }
 
-Cell result_cell(const CallRecord& call) {
+// With a baseline, the CI check's verdict of the call (what `callsim check` fails it for:
+// expectations, regressions, a changed scenario); without one, its expectations' verdict. The
+// column is named for which (result_header): "result" showed PASS beside a -0.500 MOS regression.
+Cell result_cell(const Context& ctx, const CallRecord& call) {
   if (!call.error.empty()) return text_cell("ERROR", "fail");
-  return call.passed ? text_cell("PASS", "pass") : text_cell("FAIL", "fail");
+  bool passed = call.passed;
+  if (ctx.check.has_baseline)
+    if (const CallCheck* c = ctx.check.find(call.id)) passed = !c->failed();
+  return passed ? text_cell("PASS", "pass") : text_cell("FAIL", "fail");
 }
+
+std::string result_header(const Context& ctx) { return ctx.check.has_baseline ? "CI check" : "expectations"; }
 
 // Regressions (▼) and improvements (▲) of this direction against the baseline.
 Cell baseline_cell(const Context& ctx, const CallRecord& call, const std::string& direction) {
@@ -161,12 +173,12 @@ std::string overview_table(const Context& ctx,
                       metric_cell(call, d, "mos_lqo_nb"), metric_cell(call, d, "mos_lqo_wb"),
                       emodel_cell(call, d), metric_cell(call, d, "mouth_to_ear_p95_ms"),
                       ratio_percent_cell(call, d, "packet_loss_ratio"),
-                      ratio_percent_cell(call, d, "concealed_ratio"), result_cell(call),
+                      ratio_percent_cell(call, d, "concealed_ratio"), result_cell(ctx, call),
                       baseline_cell(ctx, call, d), trend_cell(ctx, call, d, sparklines)});
     }
   }
   return html_table({"call", "direction", "MOS-LQO NB", "MOS-LQO WB", "E-model MOS-CQE (R)",
-                     "mouth-to-ear p95 (ms)", "loss (%)", "concealed (%)", "result", "vs baseline", "trend"},
+                     "mouth-to-ear p95 (ms)", "loss (%)", "concealed (%)", result_header(ctx), "vs baseline", "trend"},
                     rows, true, "overview");
 }
 

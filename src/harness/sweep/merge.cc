@@ -50,12 +50,95 @@ Input read_input(const fs::path& dir) {
   return in;
 }
 
+std::string shard_name(const json& shard) {
+  return std::to_string(shard.value("index", 0)) + "/" + std::to_string(shard.value("count", 0));
+}
+
+std::string quoted_list(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "'" : ", '") + id + "'";
+  return out;
+}
+
+// Every job of the sweep in exactly one shard's share, each shard's share its round-robin part of
+// the sorted job list (shard.h), and each shard's results.jsonl holding exactly its share: a call
+// of another shard's share in a shard folder (a copied or hand-edited results.jsonl) took the place
+// of a job that then was in no input, and the merge, dropping the doubled call, held one call less
+// than the sweep and exited 0.
+void check_shard_shares(const std::vector<Input>& inputs, int count, size_t total) {
+  struct Owner {
+    const Input* input;
+    int shard;
+  };
+  std::map<std::string, Owner> owner;
+  std::vector<std::vector<std::string>> shares;
+  for (const auto& in : inputs) {
+    const std::string file = (in.dir / "summary.json").string();
+    const JsonNode shard = JsonNode(in.summary, file).at("shard");
+    const auto ids = shard.find("job_ids");
+    if (!ids)
+      shard.fail(
+          "no job_ids: the shard was written by a callsim that did not record its jobs; run it again");
+    std::vector<std::string> share;
+    for (const JsonNode& id : ids->elements()) {
+      share.push_back(id.string());
+      if (auto [it, fresh] = owner.emplace(share.back(), Owner{&in, static_cast<int>(shard.at("index").integer())});
+          !fresh)
+        id.fail("job '" + share.back() + "' is also in the share of shard " + shard_name(it->second.input->summary.at("shard")) +
+                " (" + it->second.input->dir.string() + ")");
+    }
+    shares.push_back(std::move(share));
+  }
+  if (owner.size() != total)
+    throw InputError((inputs.front().dir / "summary.json").string(), "/shard/job_ids",
+                     "the shards' job lists hold " + std::to_string(owner.size()) + " jobs, the sweep has " +
+                         std::to_string(total));
+  std::vector<std::string> sorted;
+  for (const auto& [id, o] : owner) sorted.push_back(id);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return natural_less(a, b); });
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const Owner& o = owner.at(sorted[i]);
+    if (o.shard != static_cast<int>(i % static_cast<size_t>(count)) + 1)
+      throw InputError((o.input->dir / "summary.json").string(), "/shard/job_ids",
+                       "job '" + sorted[i] + "' is job " + std::to_string(i + 1) + " of " + std::to_string(total) +
+                           ", not in the share of shard " + shard_name(o.input->summary.at("shard")));
+  }
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    const Input& in = inputs[k];
+    const std::string name = shard_name(in.summary.at("shard"));
+    std::set<std::string> held;
+    for (const auto& r : in.results.records) held.insert(r.id);
+    std::vector<std::string> missing;
+    for (const auto& id : shares[k])
+      if (!held.count(id)) missing.push_back(id);
+    const std::string missing_text =
+        missing.empty() ? ""
+                        : "; shard " + name + "'s job" + (missing.size() == 1 ? " " : "s ") + quoted_list(missing) +
+                              (missing.size() == 1 ? " is" : " are") + " in no input";
+    std::set<std::string> seen;
+    for (const auto& r : in.results.records) {
+      const auto it = owner.find(r.id);
+      if (it == owner.end())
+        throw InputError(r.origin, "/id", "call '" + r.id + "' is not a job of this sweep" + missing_text);
+      if (it->second.input != &in)
+        throw InputError(r.origin, "/id",
+                         "call '" + r.id + "' is shard " + shard_name(it->second.input->summary.at("shard")) +
+                             "'s job (also in " + it->second.input->dir.string() + "), not one of shard " + name +
+                             "'s" + missing_text);
+      if (!seen.insert(r.id).second)
+        throw InputError(r.origin, "/id", "call '" + r.id + "' appears twice in this shard" + missing_text);
+    }
+    if (!missing.empty())
+      throw InputError((in.dir / "results.jsonl").string(), "", missing_text.substr(2));
+  }
+}
+
 // All shards of one sweep, each once, holding every job between them. Shards of one sweep have the
 // same job-list fingerprint (sweep.h: every job id with its scenario document and scoring setting).
 void check_shards(const std::vector<Input>& inputs) {
   std::map<int, const Input*> seen;
   int count = 0;
-  size_t total = 0, records = 0;
+  size_t total = 0;
   std::string fingerprint;
   const Input* first = nullptr;
   bool any = false;
@@ -91,16 +174,12 @@ void check_shards(const std::vector<Input>& inputs) {
       throw InputError(
           file, "/shard",
           "shard " + std::to_string(k) + "/" + std::to_string(n) + " is also in " + it->second->dir.string());
-    records += in.results.records.size();
   }
   for (int k = 1; k <= count; ++k)
     if (!seen.count(k))
       throw InputError(inputs.front().dir.string(), "",
                        "shard " + std::to_string(k) + "/" + std::to_string(count) + " is missing");
-  if (records != total)
-    throw InputError(
-        inputs.front().dir.string(), "",
-        "the shards hold " + std::to_string(records) + " calls, the sweep has " + std::to_string(total));
+  check_shard_shares(inputs, count, total);
 }
 
 // Copies (or hard-links) a call folder's files into place, replacing what was there.
@@ -136,6 +215,15 @@ std::vector<Entry> ordered_entries(const std::vector<Input>& inputs) {
                        "call '" + id(e) + "' differs from the one in " + unique.back().input->dir.string());
     }
     unique.push_back(e);
+  }
+  // Each record's call folder is copied: one that is gone (deleted, or a sweep folder copied
+  // without it) is named here, before any output, not by a raw file-system error midway.
+  for (const auto& e : unique) {
+    std::error_code ec;
+    if (!e.record->dir.empty() && !fs::is_directory(e.record->dir, ec))
+      throw InputError(e.record->origin, "/dir",
+                       "the folder of call '" + e.record->id + "' (" + e.record->dir.string() +
+                           ") is missing: the sweep folder is incomplete; run the sweep again to restore it");
   }
   return unique;
 }
@@ -182,8 +270,10 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
     lines.push_back(e.line);
     records.push_back(r);
     ++report.calls;
-    if (!r.error.empty())
+    if (!r.error.empty()) {
       ++report.errors;
+      (r.error_kind == "bug" ? report.internal_error : report.input_error) = true;
+    }
     else if (r.passed)
       ++report.passed;
     else

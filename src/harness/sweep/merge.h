@@ -12,11 +12,16 @@
 #include <filesystem>
 #include <vector>
 
+#include "harness/sweep/results_io.h"
+
 namespace callsim::harness {
 
 struct MergeReport {
   size_t calls = 0, passed = 0, failed = 0, errors = 0;
-  int exit_code() const { return failed + errors > 0 ? 1 : 0; }
+  // From the error records' error_kind, so that a merge exits as the unsharded sweep would: "bug"
+  // sets internal_error; "bad_input", or no kind (a record of an older callsim), input_error.
+  bool input_error = false, internal_error = false;
+  int exit_code() const { return sweep_exit_code(internal_error, input_error, failed, errors); }
 };
 
 // Throws InputError when an input is not a sweep folder, shards are missing or duplicated, or two

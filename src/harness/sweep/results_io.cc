@@ -107,7 +107,11 @@ results::CallRecord job_record(const Job& job, results::CallRecord record) {
   return record;
 }
 
-results::CallRecord error_record(const Job& job, const std::string& message) {
+int sweep_exit_code(bool internal_error, bool input_error, size_t failed, size_t errors) {
+  return internal_error ? kExitBug : input_error ? kExitBadInput : failed + errors > 0 ? kExitFailed : kExitOk;
+}
+
+results::CallRecord error_record(const Job& job, const std::string& message, const std::string& kind) {
   results::CallRecord r;
   r.id = job.id;
   r.scenario = job.scenario.name;
@@ -117,6 +121,7 @@ results::CallRecord error_record(const Job& job, const std::string& message) {
   r.params = job.params;
   r.passed = false;
   r.error = message;
+  r.error_kind = kind;
   return r;
 }
 

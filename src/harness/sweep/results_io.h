@@ -34,7 +34,12 @@ namespace callsim::harness {
 // with the job's id, file, params and folder.
 results::CallRecord job_record(const Job& job, results::CallRecord record);
 // The record of a job that could not run.
-results::CallRecord error_record(const Job& job, const std::string& message);
+results::CallRecord error_record(const Job& job, const std::string& message, const std::string& kind);
+
+// The exit code of a sweep or merge (common/error.h): 3 when a call hit a bug in callsim, else 2
+// when a call hit bad input (or an unusable output path, or a plugin's report), else 1 when a call
+// failed or did not run, else 0. SweepReport and MergeReport both answer with it.
+int sweep_exit_code(bool internal_error, bool input_error, size_t failed, size_t errors);
 
 // Writes the lines atomically to dir/results.jsonl.
 void write_results(const std::filesystem::path& dir, const std::vector<std::string>& lines);

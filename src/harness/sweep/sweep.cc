@@ -147,14 +147,16 @@ bool uses_plugin(const Job& job) {
 // what it cannot read (a bug, 3), unless a jitter-buffer plugin played the call: then it is what
 // the plugin reported that the host's checks let through (bad input, 2).
 results::CallRecord call_record(const Job& job, const Outcome& r, const fs::path& out_dir, SweepReport& report) {
-  if (r.status == RunStatus::kError) return error_record(job, r.error);
+  if (r.status == RunStatus::kError) return error_record(job, r.error, r.internal_error ? "bug" : "bad_input");
   try {
     return job_record(job, read_record(call_dir(out_dir, job.id)));
   } catch (const std::exception& e) {
     const bool plugin = uses_plugin(job);
     (plugin ? report.input_error : report.internal_error) = true;
-    return error_record(job, std::string("cannot read back the call's result.json") +
-                                 (plugin ? " (played through a jitter-buffer plugin)" : "") + ": " + e.what());
+    return error_record(job,
+                        std::string("cannot read back the call's result.json") +
+                            (plugin ? " (played through a jitter-buffer plugin)" : "") + ": " + e.what(),
+                        plugin ? "bad_input" : "bug");
   }
 }
 
@@ -308,11 +310,15 @@ SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& o) {
   report.wall_s = seconds_since(start);
   json summary = builder.finish();
   summary["timing"] = timing_json(report, o.encode_cache);
-  if (o.shard)
+  if (o.shard) {
+    json job_ids = json::array();  // this shard's share, in job order: merge names a job no shard holds
+    for (const auto& job : jobs) job_ids.push_back(job.id);
     summary["shard"] = {{"index", o.shard->index},
                         {"count", o.shard->count},
                         {"jobs_total", report.jobs_total},
-                        {"jobs_fingerprint", jobs_fingerprint}};
+                        {"jobs_fingerprint", jobs_fingerprint},
+                        {"job_ids", job_ids}};
+  }
   write_summary(o.out_dir, summary);
   return report;
 }

@@ -24,6 +24,7 @@
 #include <ostream>
 #include <vector>
 
+#include "harness/sweep/results_io.h"
 #include "harness/sweep/shard.h"
 #include "harness/sweep/suite.h"
 
@@ -54,7 +55,7 @@ struct SweepReport {
 
   // 0 every call passed, 1 some failed, 2 a call hit bad input or an unusable output path, 3 a
   // call hit a bug (the most severe wins).
-  int exit_code() const { return internal_error ? 3 : input_error ? 2 : (failed + errors > 0 ? 1 : 0); }
+  int exit_code() const { return sweep_exit_code(internal_error, input_error, failed, errors); }
 };
 
 SweepReport run_sweep(std::vector<Job> jobs, const SweepOptions& options);
