@@ -113,10 +113,11 @@ void sync_path(const fs::path& path) {
   ::close(fd);
 }
 
-void create_folder(const fs::path& path) {
+bool create_folder(const fs::path& path) {
   std::error_code ec;
-  fs::create_directories(path, ec);
+  const bool made = fs::create_directories(path, ec);
   if (ec) throw OutputError(path.string(), "cannot create folder: " + ec.message());
+  return made;
 }
 
 void check_replaceable(const fs::path& dir, const std::function<std::string(const fs::path&)>& why_not_own,

@@ -102,8 +102,9 @@ void remove_stale_temporaries_once(const std::filesystem::path& folder);
 // at `path` is itself compared unless `follow_symlinks`.
 bool still_names(const std::filesystem::path& path, int fd, bool follow_symlinks = false);
 
-// create_directories, with OutputError naming the path (a file in the way, no permission).
-void create_folder(const std::filesystem::path& path);
+// create_directories, with OutputError naming the path (a file in the way, no permission). Whether
+// it made `path` itself (false: a folder was there).
+bool create_folder(const std::filesystem::path& path);
 
 // fsync of one file or folder (InputError naming it on failure).
 void sync_path(const std::filesystem::path& path);
