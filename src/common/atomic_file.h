@@ -1,8 +1,9 @@
 // Atomic output files: write to a temporary file beside the target, then rename over it, so a
 // reader never sees a partial or corrupted result (also when the process dies mid-write). The
 // writer holds an flock on its temporary while it exists (common/staged_dir.h): the next writer in
-// that folder removes a temporary nobody holds whose pid is not a live process, not a live one of a
-// writer in another PID namespace.
+// that folder removes a temporary nobody holds, whatever the pid in its name (an older callsim's,
+// unmarked, only when its pid is not a live process), not a live one of a writer in another PID
+// namespace.
 #pragma once
 
 #include <sys/types.h>
@@ -14,7 +15,7 @@
 
 namespace callsim {
 
-// Write `data` to `path` atomically (temp file ".<name>.tmp-<pid>-<n>" + rename). Throws
+// Write `data` to `path` atomically (temp file ".<name>.tmp-<pid>-<n>-flock" + rename). Throws
 // OutputError naming the path (exit code 2) when it cannot be written.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data);
 

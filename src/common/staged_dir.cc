@@ -14,6 +14,7 @@
 #include <cstring>
 #include <mutex>
 #include <set>
+#include <string_view>
 
 #include "common/error.h"
 
@@ -21,27 +22,47 @@ namespace callsim {
 namespace fs = std::filesystem;
 namespace {
 
+// Ends the name of a temporary whose writer holds an flock on it while it exists (every temporary
+// this callsim makes): the lock alone tells whether its writer is gone.
+constexpr const char* kLockedMarker = "-flock";
+
 [[noreturn]] void io_failure(const fs::path& p, const std::string& what, int err) {
   throw OutputError(p.string(), what + ": " + std::strerror(err));
 }
 
-// The pid in ".<name>.tmp-<pid>[-<n>]", or 0 when `name` is not such a temporary.
-pid_t temporary_owner(const std::string& name) {
-  if (name.size() < 7 || name[0] != '.') return 0;
+// What a temporary's name says of it: `pid` is 0 when `name` is not a temporary.
+struct TemporaryName {
+  pid_t pid = 0;
+  bool locked = false;  // named by a writer that locks its temporaries (kLockedMarker)
+};
+
+// ".<name>.tmp-<pid>-<n>-flock", as this callsim names its temporaries; or ".<name>.tmp-<pid>",
+// ".<name>.tmp-<pid>-<n>" or ".<name>.tmp-<pid>.<n>", unmarked, as older ones did. Older versions
+// read the marked name as none of theirs (they parse only what follows the pid), so they leave a
+// marked temporary alone.
+TemporaryName parse_temporary_name(std::string_view name) {
+  TemporaryName t;
+  const bool marked = name.ends_with(kLockedMarker);
+  if (marked) name.remove_suffix(std::string_view(kLockedMarker).size());
+  if (name.size() < 7 || name[0] != '.') return t;
   const size_t at = name.rfind(".tmp-");
-  if (at == std::string::npos || at == 0) return 0;
+  if (at == std::string_view::npos || at == 0) return t;
   const char* p = name.data() + at + 5;
   const char* end = name.data() + name.size();
   long pid = 0;
   const auto [next, ec] = std::from_chars(p, end, pid);
-  if (ec != std::errc() || next == p || pid <= 0) return 0;
+  if (ec != std::errc() || next == p || pid <= 0) return t;
   if (next != end) {
-    if (*next != '-' && *next != '.') return 0;
+    if (*next != '-' && (marked || *next != '.')) return t;
     long n = 0;
     const auto [last, ec2] = std::from_chars(next + 1, end, n);
-    if (ec2 != std::errc() || last != end) return 0;
+    if (ec2 != std::errc() || last != end) return t;
+  } else if (marked) {
+    return t;  // a marked name always has its <n>
   }
-  return static_cast<pid_t>(pid);
+  t.pid = static_cast<pid_t>(pid);
+  t.locked = marked;
+  return t;
 }
 
 bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
@@ -92,10 +113,11 @@ void sync_path(const fs::path& path) {
   ::close(fd);
 }
 
-void create_folder(const fs::path& path) {
+bool create_folder(const fs::path& path) {
   std::error_code ec;
-  fs::create_directories(path, ec);
+  const bool made = fs::create_directories(path, ec);
   if (ec) throw OutputError(path.string(), "cannot create folder: " + ec.message());
+  return made;
 }
 
 void check_replaceable(const fs::path& dir, const std::function<std::string(const fs::path&)>& why_not_own,
@@ -113,7 +135,7 @@ void check_replaceable(const fs::path& dir, const std::function<std::string(cons
 fs::path temporary_sibling(const fs::path& target) {
   static std::atomic<unsigned> counter{0};
   return target.parent_path() / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) +
-                                 "-" + std::to_string(counter.fetch_add(1)));
+                                 "-" + std::to_string(counter.fetch_add(1)) + kLockedMarker);
 }
 
 LockedTemporary make_locked_temporary(const fs::path& target, bool folder, mode_t mode) {
@@ -121,9 +143,9 @@ LockedTemporary make_locked_temporary(const fs::path& target, bool folder, mode_
   for (int attempt = 1;; ++attempt) {
     const fs::path path = temporary_sibling(target);
     // A file is created with its descriptor (O_EXCL: never another's file); a folder is opened
-    // right after mkdir. Until the lock is taken a cleaner in this namespace keeps it (our pid is
-    // alive); one in another namespace may lock it first and, our pid being dead there, remove it:
-    // the check below sees that and this takes another name, nothing having been written into it.
+    // right after mkdir. Until the lock is taken a cleaner (in this process, or any other: the name
+    // is marked, so the lock alone decides) may lock it first and remove it: the check below sees
+    // that and this takes another name, nothing having been written into it.
     int fd = -1;
     bool made = false;
     if (folder) {
@@ -159,8 +181,10 @@ int remove_stale_temporaries(const fs::path& folder) {
   int removed = 0;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
     const fs::path path = it->path();
-    const pid_t owner = temporary_owner(path.filename().string());
-    if (owner == 0 || owner == ::getpid()) continue;
+    const TemporaryName name = parse_temporary_name(path.filename().string());
+    // An unmarked name with our pid is an older callsim's (in another PID namespace), which the pid
+    // rule below keeps; a marked one is judged by its lock (ours are held while we write them).
+    if (name.pid == 0 || (!name.locked && name.pid == ::getpid())) continue;
     // Read-write where it opens (NFS locks a file exclusively only when it is open for writing),
     // else read-only (a folder); never following a link, nor waiting on a FIFO.
     constexpr int kFlags = O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
@@ -174,9 +198,14 @@ int remove_stale_temporaries(const fs::path& folder) {
         continue;
       }
     }
-    // Unlocked: the pid decides (an older callsim's temporary; a filesystem that cannot lock). Locked
-    // by us now: removed only if the name is still what was locked, and while the lock is kept.
-    if (!process_alive(owner) && (!locked || still_names(path, fd))) {
+    // Locked by us now: a marked temporary is a dead writer's whatever its pid (its writer held the
+    // lock while it lived; the pid may be alive as another process: a container's pid 1, a pid
+    // reused); an unmarked one only if its pid is dead too (an older callsim's: the earliest did not
+    // lock). Removed only if the name is still what was locked, and while the lock is kept. Not
+    // lockable (a folder over NFS, ENOLCK; one that does not open): the pid decides, marked or not.
+    const bool stale = locked ? (name.locked || !process_alive(name.pid)) && still_names(path, fd)
+                              : !process_alive(name.pid);
+    if (stale) {
       std::error_code rm;
       if (fs::remove_all(path, rm) > 0 && !rm) ++removed;
     }

@@ -1,5 +1,5 @@
 // Output folders that are complete or absent. Files go into a temporary folder beside the target
-// (".<name>.tmp-<pid>-<n>"); commit() syncs them to disk (fsync), then swaps the folder into
+// (".<name>.tmp-<pid>-<n>-flock"); commit() syncs them to disk (fsync), then swaps the folder into
 // place — atomically with renameat2 RENAME_EXCHANGE when a previous output is there, so a reader
 // sees the old folder or the new one, never a mix — removes the previous one and syncs the parent
 // folder. A process that dies (or a disk that fills up) before commit() leaves no folder at the
@@ -12,7 +12,10 @@
 // temporary folder itself, through a descriptor opened on it; AtomicOutput's on its file). The
 // kernel drops the lock when the process ends, however it ends, so a temporary nobody holds is a
 // dead writer's — also when the writer ran in another PID namespace (another container sharing the
-// output volume), where the pid in the name means nothing.
+// output volume), where the pid in the name means nothing, and when its pid is a live process here
+// (a container's pid 1 killed and started again, a pid reused). The name's "-flock" ending says its
+// writer locks it; names without it are older callsim versions' (the earliest locked none, and a
+// name does not tell which), and are judged by their pid as well (remove_stale_temporaries).
 #pragma once
 
 #include <sys/types.h>
@@ -55,7 +58,8 @@ void check_replaceable(const std::filesystem::path& dir,
                        const std::function<std::string(const std::filesystem::path&)>& why_not_own,
                        const std::string& what);
 
-// A name for a temporary sibling of `target`: ".<name>.tmp-<pid>-<n>".
+// A name for a temporary sibling of `target`: ".<name>.tmp-<pid>-<n>-flock" (the ending marks a
+// temporary whose writer holds its lock: make_locked_temporary).
 std::filesystem::path temporary_sibling(const std::filesystem::path& target);
 
 // A temporary sibling of `target` made anew (a folder when `folder`, else an empty file with
@@ -63,25 +67,33 @@ std::filesystem::path temporary_sibling(const std::filesystem::path& target);
 // temporary is renamed into place or removed. A name that exists already (a process with our pid
 // in another PID namespace writes beside the same target) is passed over for the next; so is one a
 // cleaner in another namespace removed between its creation and the lock (the lock is taken, then
-// the name is checked to still be the locked file or folder, before anything is written into it).
-// Where the filesystem cannot lock (flock on a folder over NFS) the temporary is used unlocked and
-// remove_stale_temporaries judges it by its pid alone, as before locks. OutputError naming
-// `target` ("cannot create folder: ..." or "cannot create: ...") when it cannot be made.
+// the name is checked to still be the locked file or folder, before anything is written into it;
+// with its marked name, a cleaner in this process or namespace may also do that). Where the
+// filesystem cannot lock (flock on a folder over NFS) the temporary is used unlocked and
+// remove_stale_temporaries, which cannot lock it either, judges it by its pid alone, as before
+// locks. OutputError naming `target` ("cannot create folder: ..." or "cannot create: ...") when it
+// cannot be made.
 struct LockedTemporary {
   std::filesystem::path path;
   int fd = -1;
 };
 LockedTemporary make_locked_temporary(const std::filesystem::path& target, bool folder, mode_t mode = 0666);
 
-// Removes the temporaries (".<name>.tmp-<pid>" or ".<name>.tmp-<pid>-<n>", files or folders) in
-// `folder` whose writer is gone: nobody holds a lock on it (this takes flock LOCK_EX|LOCK_NB, and
-// keeps it while removing) and the pid in its name is not a live process here. The lock tells a
-// live writer in another PID namespace (whose pid may be dead, or another process, here); the pid
-// keeps the temporaries of older callsim versions, which did not lock, while their writer runs (and
-// decides where the filesystem cannot lock). Best effort: errors are ignored. Returns how many.
+// Removes the temporaries (files or folders) in `folder` whose writer is gone. One this callsim
+// writes (".<name>.tmp-<pid>-<n>-flock") is removed when nobody holds a lock on it (this takes
+// flock LOCK_EX|LOCK_NB, and keeps it while removing), whatever its pid: the lock tells a live
+// writer in any PID namespace, and a killed one's whose pid is a live process here (a container's
+// pid 1, a reused pid). One of an older callsim (".<name>.tmp-<pid>", ".<name>.tmp-<pid>-<n>") is
+// removed when nobody holds its lock and also the pid in its name is not a live process here: the
+// pid keeps those of versions that did not lock while their writer runs. Where the lock cannot be
+// taken for want of support (flock on a folder over NFS fails with EBADF, ENOLCK) or the temporary
+// does not open, either kind is judged by its pid alone, as before locks: kept while a process of
+// that pid lives here, removed when none does (a live writer in another PID namespace is not told
+// there; a killed one's temporary whose pid is alive here stays). Best effort: errors are ignored.
+// Returns how many.
 int remove_stale_temporaries(const std::filesystem::path& folder);
 // The same, the first time a process asks for `folder` (StagedDir and AtomicOutput ask before
-// they write there: a killed run's ".results.jsonl.tmp-<pid>-<n>" or ".baseline.json.tmp-..."
+// they write there: a killed run's ".results.jsonl.tmp-<pid>-<n>-flock" or ".baseline.json.tmp-..."
 // is removed by the next command that writes beside it).
 void remove_stale_temporaries_once(const std::filesystem::path& folder);
 
@@ -90,8 +102,9 @@ void remove_stale_temporaries_once(const std::filesystem::path& folder);
 // at `path` is itself compared unless `follow_symlinks`.
 bool still_names(const std::filesystem::path& path, int fd, bool follow_symlinks = false);
 
-// create_directories, with OutputError naming the path (a file in the way, no permission).
-void create_folder(const std::filesystem::path& path);
+// create_directories, with OutputError naming the path (a file in the way, no permission). Whether
+// it made `path` itself (false: a folder was there).
+bool create_folder(const std::filesystem::path& path);
 
 // fsync of one file or folder (InputError naming it on failure).
 void sync_path(const std::filesystem::path& path);

@@ -5,6 +5,7 @@
 // PID namespace) are not; a damaged call folder in a sweep is run again.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -245,6 +246,90 @@ TEST_F(OutputFaults, ALiveStagedFolderAndFileSurviveACleanerThatSeesTheirPidDead
     if (removed < 2) ::nanosleep(&ms, nullptr);
   }
   EXPECT_EQ(removed, 2);
+  for (const auto& t : temporaries) EXPECT_FALSE(fs::exists(t)) << t;
+}
+
+// A killed run's temporary whose name carries a pid that is a live process where the next run
+// looks stayed for good: in a container every run is pid 1, so the next run there saw its own pid
+// (and skipped the temporary as its own); elsewhere the pid was reused. A temporary this callsim
+// names ("-flock" at the end) is a dead writer's when nobody holds its lock, whatever its pid; an
+// older callsim's (unmarked) is still kept while its pid lives.
+TEST_F(OutputFaults, ATemporaryNobodyHoldsIsRemovedThoughItsPidIsALiveProcess) {
+  const LockedTemporary folder = make_locked_temporary(dir.path() / "out", true);
+  const LockedTemporary file = make_locked_temporary(dir.path() / "result.json", false);
+  const LockedTemporary held = make_locked_temporary(dir.path() / "summary.json", false);
+  ASSERT_GE(folder.fd, 0);
+  ASSERT_GE(file.fd, 0);
+  ASSERT_GE(held.fd, 0);
+  write_text(folder.path / "result.json", "{\"partial");
+  write_text(file.path, "{\"partial");
+  // Their writer killed: its locks are dropped, and its pid (ours) is a live process.
+  ::close(folder.fd);
+  ::close(file.fd);
+  // Older callsims' (unmarked), of pid 1 and of ours.
+  const fs::path older = dir.path() / ".rep.tmp-1-0",
+                 older_ours = dir.path() / (".rep.tmp-" + std::to_string(::getpid()) + "-1");
+  fs::create_directories(older / "calls");
+  fs::create_directories(older_ours / "calls");
+  EXPECT_EQ(remove_stale_temporaries(dir.path()), 2);
+  EXPECT_FALSE(fs::exists(folder.path)) << "nobody holds it: a killed run's";
+  EXPECT_FALSE(fs::exists(file.path)) << "nobody holds it: a killed run's";
+  EXPECT_TRUE(fs::exists(held.path)) << "a live writer's file stays";
+  EXPECT_TRUE(fs::exists(older / "calls")) << "an older callsim's stays while its pid lives";
+  EXPECT_TRUE(fs::exists(older_ours / "calls")) << "an older callsim's stays while its pid lives";
+  ::close(held.fd);
+  EXPECT_EQ(remove_stale_temporaries(dir.path()), 1);
+  EXPECT_FALSE(fs::exists(held.path));
+}
+
+// The same with a real StagedDir and AtomicOutput, whose writer's pid lives on as another program:
+// a child makes them, then execs a shell (no destructors run: its temporaries stay, as a killed
+// run's do). Their descriptors are close-on-exec, so the locks are gone once the shell runs, while
+// the pid in their names is a live process, as a reused pid is.
+TEST_F(OutputFaults, AKilledWritersTemporariesAreRemovedWhileItsPidIsAnotherLiveProcess) {
+  int ready[2], release[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  ASSERT_EQ(::pipe(release), 0);
+  const pid_t writer = ::fork();
+  ASSERT_GE(writer, 0);
+  if (writer == 0) {
+    ::close(ready[0]);
+    ::close(release[1]);
+    try {
+      auto* staged = new StagedDir(dir.path() / "out");  // never destroyed
+      write_text(staged->path() / "result.json", "{\"partial");
+      auto* file = new AtomicOutput(dir.path() / "baseline.json");
+      write_text(file->temp_path(), "{\"partial");
+      // The shell says it runs (a line on `ready`), then waits for the end of `release`.
+      if (::dup2(release[0], 0) == 0 && ::dup2(ready[1], 1) == 1)
+        ::execl("/bin/sh", "sh", "-c", "echo; exec cat >/dev/null", static_cast<char*>(nullptr));
+    } catch (...) {
+    }
+    ::_exit(1);
+  }
+  ::close(ready[1]);
+  ::close(release[0]);
+  struct Reap {  // the shell ends and is waited for, whatever the test asserts
+    pid_t pid;
+    int release;
+    ~Reap() {
+      ::close(release);
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+  } reap{writer, release[1]};
+  char c = 0;
+  const ssize_t got = ::read(ready[0], &c, 1);
+  ::close(ready[0]);
+  ASSERT_EQ(got, 1) << "the writer did not get to exec the shell";
+  ASSERT_EQ(::kill(writer, 0), 0) << "the writer's pid is a live process";
+  std::vector<fs::path> temporaries;
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    if (e.path().filename().string().find(".tmp-" + std::to_string(writer) + "-") != std::string::npos)
+      temporaries.push_back(e.path());
+  ASSERT_EQ(temporaries.size(), 2u);
+  EXPECT_EQ(remove_stale_temporaries(dir.path()), 2);
   for (const auto& t : temporaries) EXPECT_FALSE(fs::exists(t)) << t;
 }
 

@@ -235,7 +235,7 @@ TEST_F(CheckCli, ACheckWithoutAVerdictLeavesNoEarlierJunit) {
   EXPECT_EQ(callsim({"check", path("night1.jsonl"), "--baseline", path("broken.json"), "--junit", path("j.xml")}), 2);
   EXPECT_NE(read_file(dir.path() / "j.xml").find("errors=\"1\""), std::string::npos);
 
-  // An XML that cannot be written (its temporary name, ".<name>.tmp-<pid>-<n>", is longer than a
+  // An XML that cannot be written (its temporary name, ".<name>.tmp-<pid>-<n>-flock", is longer than a
   // file name may be): the earlier file is removed, and no verdict is printed.
   const std::string name(246, 'j');
   checkutil::write_file(dir.path() / name, "<testsuites tests=\"2\" failures=\"0\"/>");

@@ -424,6 +424,40 @@ TEST(ShardMerge, ASecondMergeOrASweepIntoANewFolderAMergeIsWritingIsRefused) {
   EXPECT_FALSE(fs::exists(staging));
 }
 
+// A merge that failed after it made its output folder (a call folder an input lists was removed
+// after its sweep, found only when the calls' files are linked) left that folder behind, holding
+// nothing but the lock file .callsim.lock. It leaves nothing now; a folder that was there (an
+// earlier merge's output, an empty one) keeps what it held.
+TEST(ShardMerge, AMergeThatFailsRemovesTheFolderItMadeAndKeepsOneThatWasThere) {
+  TempDir dir;
+  const auto suites = write_suite(dir.path());
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "full", {"-j", "2"}), log), 0) << testutil::read_text(log);
+  const auto merge_into = [&](const fs::path& out) {
+    return testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", out.string(), "-q"}, log);
+  };
+  ASSERT_EQ(merge_into(dir / "earlier"), 0) << testutil::read_text(log);
+  const std::string earlier = testutil::read_text(dir / "earlier" / "results.jsonl");
+  const std::string rel =
+      read_results(dir / "full" / "results.jsonl").records.at(3).at("dir").get<std::string>();
+  const fs::path gone = dir / "full" / rel;
+  fs::remove_all(gone);
+
+  EXPECT_EQ(merge_into(dir / "m"), 2);
+  EXPECT_NE(testutil::read_text(log).find(gone.string()), std::string::npos) << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(dir / "m")) << "the folder the failed merge made is left behind";
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+
+  fs::create_directories(dir / "empty");
+  EXPECT_EQ(merge_into(dir / "empty"), 2);
+  EXPECT_TRUE(fs::is_directory(dir / "empty"));
+  EXPECT_EQ(merge_into(dir / "earlier"), 2);
+  EXPECT_EQ(testutil::read_text(dir / "earlier" / "results.jsonl"), earlier);
+  EXPECT_TRUE(fs::exists(dir / "earlier" / "summary.json"));
+  EXPECT_TRUE(fs::exists(dir / "earlier" / rel / "result.json"));
+}
+
 TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {
   TempDir dir;
   const auto suites = write_suite(dir.path());

@@ -228,35 +228,9 @@ std::vector<Entry> ordered_entries(const std::vector<Input>& inputs) {
   return unique;
 }
 
-}  // namespace
-
-MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out) {
-  if (dirs.empty()) throw InputError("merge", "", "no input folders");
-  std::error_code ec;
-  for (const auto& d : dirs)
-    if (fs::equivalent(d, out, ec))
-      throw InputError(out.string(), "", "is also an input folder; merge into a new folder");
-  const fs::path out_full = fs::weakly_canonical(fs::absolute(out));
-  for (const auto& d : dirs) {
-    const fs::path in_full = fs::weakly_canonical(fs::absolute(d));
-    const auto [o, i] = std::mismatch(out_full.begin(), out_full.end(), in_full.begin(), in_full.end());
-    if (o == out_full.end())
-      throw InputError(d.string(), "", "is inside the output folder " + out.string() +
-                                           ", which merge replaces whole; merge into a new folder");
-  }
-  refuse_if_locked(out);
-  check_sweep_target(out);  // after the test above: an input inside it is the more useful message
-  std::vector<Input> inputs;
-  for (const auto& d : dirs) inputs.push_back(read_input(d));
-  check_shards(inputs);
-  const std::vector<Entry> entries = ordered_entries(inputs);
-  // The folder's lock, in every case: a sweep or merge writing `out` now is refused, not swapped away
-  // under it, and a second merge (or a sweep) into it while this one runs is refused too. A new
-  // folder is made to hold the lock file (two merges into one new folder both ran, the later one
-  // replacing the other's output); only now that the inputs are good, so a refused merge leaves none.
-  create_folder(out);
-  const OutputLock lock(out);
-
+// Writes the merged folder at `out` (whose lock the caller holds).
+MergeReport write_merged(const std::vector<Input>& inputs, const std::vector<Entry>& entries,
+                         const fs::path& out) {
   // Written beside the target and swapped into place whole: an interrupted merge leaves no
   // half-merged folder, and calls of an earlier sweep in `out` do not survive into this one.
   StagedDir staged(out);
@@ -291,6 +265,45 @@ MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out)
   const std::vector<fs::path> synced = {"results.jsonl", "summary.json"};
   staged.commit(&synced);
   return report;
+}
+
+}  // namespace
+
+MergeReport merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out) {
+  if (dirs.empty()) throw InputError("merge", "", "no input folders");
+  std::error_code ec;
+  for (const auto& d : dirs)
+    if (fs::equivalent(d, out, ec))
+      throw InputError(out.string(), "", "is also an input folder; merge into a new folder");
+  const fs::path out_full = fs::weakly_canonical(fs::absolute(out));
+  for (const auto& d : dirs) {
+    const fs::path in_full = fs::weakly_canonical(fs::absolute(d));
+    const auto [o, i] = std::mismatch(out_full.begin(), out_full.end(), in_full.begin(), in_full.end());
+    if (o == out_full.end())
+      throw InputError(d.string(), "", "is inside the output folder " + out.string() +
+                                           ", which merge replaces whole; merge into a new folder");
+  }
+  refuse_if_locked(out);
+  check_sweep_target(out);  // after the test above: an input inside it is the more useful message
+  std::vector<Input> inputs;
+  for (const auto& d : dirs) inputs.push_back(read_input(d));
+  check_shards(inputs);
+  const std::vector<Entry> entries = ordered_entries(inputs);
+  // The folder's lock, in every case: a sweep or merge writing `out` now is refused, not swapped away
+  // under it, and a second merge (or a sweep) into it while this one runs is refused too. A new
+  // folder is made to hold the lock file (two merges into one new folder both ran, the later one
+  // replacing the other's output); only now that the inputs are good, so a refused merge leaves none.
+  // A merge that fails after this (a call folder an input lists is gone, a full disk) removes the
+  // folder it made, and its lock file, unless something else is in it; a folder that was there
+  // keeps what it holds (its lock file too, as a sweep's does).
+  const bool made = create_folder(out);
+  OutputLock lock(out);
+  try {
+    return write_merged(inputs, entries, out);
+  } catch (...) {
+    if (made) lock.release_and_remove(true);
+    throw;
+  }
 }
 
 }  // namespace callsim::harness

@@ -320,11 +320,18 @@ InputError folder_in_use(const std::filesystem::path& dir) {
 
 }  // namespace
 
-OutputLock::OutputLock(const std::filesystem::path& dir) {
+OutputLock::OutputLock(const std::filesystem::path& dir) : dir_(dir) {
   const std::filesystem::path file = dir / kOutputLockName;
   for (int attempt = 1;; ++attempt) {
     fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw OutputError(file.string(), std::string("cannot create the lock file: ") + std::strerror(errno));
+    if (fd_ < 0) {
+      const int err = errno;
+      // The folder made by the caller is gone: a merge that made it too failed and removed it
+      // (release_and_remove). Made again, as the caller made it.
+      std::error_code ec;
+      if (err == ENOENT && attempt < 100 && std::filesystem::create_directories(dir, ec) && !ec) continue;
+      throw OutputError(file.string(), std::string("cannot create the lock file: ") + std::strerror(err));
+    }
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       const int err = errno;
       ::close(fd_);
@@ -353,6 +360,17 @@ void refuse_if_locked(const std::filesystem::path& dir) {
 
 OutputLock::~OutputLock() {
   if (fd_ >= 0) ::close(fd_);  // releases the lock; the file stays (removing it would race a locker)
+}
+
+void OutputLock::release_and_remove(bool folder_too) {
+  if (fd_ < 0) return;
+  // The lock file in DIR is the one held: DIR is the folder it was taken in. rmdir removes only an
+  // empty folder, so nothing another callsim (which would first make and lock a lock file there) or
+  // the user put in DIR meanwhile is lost.
+  const std::filesystem::path file = dir_ / kOutputLockName;
+  if (still_names(file, fd_, true) && ::unlink(file.c_str()) == 0 && folder_too) ::rmdir(dir_.c_str());
+  ::close(fd_);
+  fd_ = -1;
 }
 
 void forget_results_index(const std::filesystem::path& dir) {

@@ -92,8 +92,10 @@ inline constexpr const char* kOutputLockName = ".callsim.lock";
 // once removed each other's calls and left results.jsonl listing calls whose folders were gone.
 // InputError naming the folder when another callsim holds it; OutputError when the lock file
 // cannot be made. The file stays when released (removing it would race one opening it); a merge
-// swaps in a folder without it, and a lock taken on the file of a folder swapped away is given up
-// for the file DIR holds now. DIR must exist (a merge into a new folder makes it first).
+// swaps in a folder without it, and a lock taken on the file of a folder swapped away (or of one
+// removed: release_and_remove) is given up for the file DIR holds now. DIR must exist (a sweep, or
+// a merge into a new folder, makes it first); when it is gone before its lock file is made (a merge
+// that made it failed and removed it meanwhile) it is made again.
 class OutputLock {
  public:
   explicit OutputLock(const std::filesystem::path& dir);
@@ -101,7 +103,16 @@ class OutputLock {
   OutputLock(const OutputLock&) = delete;
   OutputLock& operator=(const OutputLock&) = delete;
 
+  // Removes the lock file, then DIR itself when `folder_too` and nothing else is in it, and gives
+  // the lock up: for a command that made DIR to hold its lock and failed (a merge into a new folder
+  // leaves nothing behind). The file is removed while the lock is held, so no other callsim holds
+  // it; one that opened it meanwhile and locks it once released sees it gone and makes DIR's anew.
+  // Nothing is removed when DIR's lock file is no longer the one held (DIR was swapped for another
+  // folder meanwhile).
+  void release_and_remove(bool folder_too);
+
  private:
+  std::filesystem::path dir_;
   int fd_ = -1;
 };
 
