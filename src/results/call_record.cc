@@ -1,5 +1,6 @@
 #include "results/call_record.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -176,6 +177,7 @@ json record_to_json(const CallRecord& r) {
               {"seed", r.seed}, {"params", r.params},     {"passed", r.passed && r.error.empty()}};
   if (!r.scenario_fingerprint.empty()) out["scenario_fingerprint"] = r.scenario_fingerprint;
   if (!r.callsim_build.empty()) out["callsim_build"] = r.callsim_build;
+  if (!r.param_directions.empty()) out["param_directions"] = r.param_directions;
   if (!r.error.empty()) {
     out["error"] = r.error;
     if (!r.error_kind.empty()) out["error_kind"] = r.error_kind;
@@ -206,6 +208,12 @@ CallRecord record_from_json(const JsonNode& n, const fs::path& base_dir) {
     p->members();  // must be an object
     c.params = p->json();
   }
+  if (auto p = n.find("param_directions"))
+    for (const auto& [axis, directions] : p->members()) {
+      if (!c.params.contains(axis)) directions.fail("the call has no parameter '" + axis + "'");
+      auto& list = c.param_directions[axis];
+      for (const JsonNode& d : directions.elements()) list.push_back(d.string());
+    }
   if (auto e = n.find("error"); e && !e->json().is_null()) c.error = e->string();
   if (!c.error.empty()) c.error_kind = n.choice_or("error_kind", "", {"bad_input", "bug"});
   c.passed = c.error.empty() ? n.at("passed").boolean() : n.boolean_or("passed", false);
@@ -217,6 +225,13 @@ CallRecord record_from_json(const JsonNode& n, const fs::path& base_dir) {
     n.at("metrics").fail("no directions: a call that ran has the metrics of each of its directions");
   if (auto d = n.find("dir"); d && !d->json().is_null()) c.dir = base_dir / d->string();
   return c;
+}
+
+bool param_applies(const CallRecord& call, const std::string& axis, const std::string& direction) {
+  if (!call.params.is_object() || !call.params.contains(axis)) return false;
+  const auto it = call.param_directions.find(axis);
+  return it == call.param_directions.end() ||
+         std::find(it->second.begin(), it->second.end(), direction) != it->second.end();
 }
 
 CallRecord record_from_result_json(const JsonNode& n, const fs::path& dir) {

@@ -5,7 +5,8 @@
 // record_from_result_json for a `callsim run` folder's result.json, sharing the section readers).
 //
 // results.jsonl line (keys sorted, compact):
-//   {"id", "scenario", "file", "seed", "scenario_fingerprint"?, "callsim_build"?, "params", "passed", "scoring": {"pesq": bool},
+//   {"id", "scenario", "file", "seed", "scenario_fingerprint"?, "callsim_build"?, "params",
+//    "param_directions"?: {axis: [direction]}, "passed", "scoring": {"pesq": bool},
 //    "expectations": [{"direction", "expect", "measured", "status", "note"?}],
 //    "metrics": {direction: {metric: value}}, "dir"}
 //   a call that could not run has "error" (and "error_kind": "bad_input" or "bug") instead of
@@ -57,6 +58,11 @@ struct CallRecord {
   // says when a result set mixes builds.
   std::string callsim_build;
   nlohmann::json params = nlohmann::json::object();  // sweep axis → value
+  // The directions each axis changed, for the axes that left some direction as the base has it
+  // (a matrix's apply_to: a codec axis applied to alice->bob does not change bob->alice); an axis
+  // not listed changed every direction. Summaries and plots count a direction under an axis entry
+  // only where the axis changed it (param_applies). Written only when not empty.
+  std::map<std::string, std::vector<std::string>> param_directions;
   bool passed = false;
   bool pesq_scored = true;  // P.862 scoring ran (false with --no-score or "scoring": {"pesq": false})
   std::string error;        // the job failed to run ("" when it ran)
@@ -127,6 +133,10 @@ struct ResultsFile {
 ResultsFile read_results_file(const std::filesystem::path& file);
 // The same for a file's text already read; `file` names it in messages and resolves `dir`.
 ResultsFile parse_results_text(std::string_view text, const std::filesystem::path& file);
+
+// Whether sweep axis `axis` changed `direction` of the call (CallRecord::param_directions): false
+// for an axis the call does not have.
+bool param_applies(const CallRecord& call, const std::string& axis, const std::string& direction);
 
 // The value of `metric` in `direction`, if measured.
 std::optional<double> find_value(const CallRecord& call, const std::string& direction, const std::string& metric);

@@ -86,6 +86,21 @@ TEST(MatrixExpand, ApplyToOneDirectionLeavesTheOtherAlone) {
   EXPECT_EQ(j.scenario.peers.at("bob").codec.bitrate_bps, 20000);
   EXPECT_EQ(j.scenario.links.at("bob->alice").delay.base_ms, 30.0);
   EXPECT_NE(j.scenario.links.at("alice->bob").delay.base_ms, 30.0);
+  // The record says which direction each axis changed; the seed changes the whole call.
+  using Directions = std::map<std::string, std::vector<std::string>>;
+  EXPECT_EQ(j.param_directions,
+            (Directions{{"network", {"alice->bob"}}, {"codec", {"alice->bob"}}, {"talker", {"alice->bob"}}}));
+  // A jitter-buffer axis changes the receiver's buffer: alice's, which only bob->alice reaches.
+  m["axes"]["jitter_buffer"] = {"fixed", "adaptive"};
+  m["apply_to"] = {"bob->alice"};
+  EXPECT_EQ(expand_file(dir, m)[0].param_directions,
+            (Directions{{"network", {"bob->alice"}},
+                        {"codec", {"bob->alice"}},
+                        {"talker", {"bob->alice"}},
+                        {"jitter_buffer", {"bob->alice"}}}));
+  // Applied to every direction, no axis is listed (and the records are as before).
+  m.erase("apply_to");
+  for (const Job& job : expand_file(dir, m)) EXPECT_TRUE(job.param_directions.empty()) << job.id;
 }
 
 TEST(MatrixExpand, CustomAxesPatchAndExclusionsSkip) {

@@ -203,6 +203,22 @@ TEST_F(ReportFrontier, TwoWayCallsAreOneTracePerDirection) {
   EXPECT_NE(csv.find("network=lte bob->alice,f1,two/f1,3.5000,85.00,nan,yes,"), std::string::npos);
 }
 
+// A jitter-buffer axis applied to alice->bob (apply_to) left bob's buffer for bob->alice as the
+// base has it: bob->alice is no trace, its three "settings" being one buffer.
+TEST_F(ReportFrontier, ADirectionTheBufferAxisDidNotChangeIsNoTrace) {
+  std::vector<CallRecord> calls;
+  for (const auto& [b, wb] : std::vector<std::pair<std::string, double>>{{"f0", 3.0}, {"f1", 3.5}, {"f2", 3.4}}) {
+    CallRecord c = checkutil::make_call("two/" + b, {{"mos_lqo_wb", wb}, {"mouth_to_ear_mean_ms", 50.0 + wb * 10}});
+    c.params = {{"network", "lte"}, {"jitter_buffer", b}};
+    c.param_directions["jitter_buffer"] = {"alice->bob"};
+    calls.push_back(c);
+  }
+  report(write(calls));
+  const std::string csv = read_file(dir.path() / "report" / "plots" / "frontier.csv");
+  EXPECT_NE(csv.find("alice->bob,f2,two/f2,3.4000,84.00,nan,yes,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("bob->alice"), std::string::npos) << csv;
+}
+
 TEST_F(ReportFrontier, ReferencePointsAreDrawnAndJudgedWithTheirTrace) {
   const fs::path sweep = write({frontier_call("a", "fixed0", 4.2, 66.5, 66.5),
                                 frontier_call("a", "fixed40", 4.2, 106.5, 106.5),

@@ -181,6 +181,35 @@ TEST_F(ReportWrite, AGroupMeanCountsTheLossOfADeadDirectionAndSaysItsMosLeftItOu
             std::string::npos);
 }
 
+// A codec axis applied to one direction (the matrix's apply_to) left the other as the base has it:
+// that direction is no point of the codec setting's series (it was drawn in the "nb12" series of
+// the wideband plot, with the untouched 48 kHz direction's WB MOS), and the call pages say which
+// direction the setting changed.
+TEST_F(ReportWrite, ADirectionTheCodecAxisDidNotChangeIsNotDrawnInItsSeries) {
+  results::ResultsFile file = results::read_results_file(sweep / "results.jsonl");
+  std::vector<CallRecord> calls = file.records;
+  for (auto& c : calls) {
+    c.dir = "calls/" + c.id;
+    c.param_directions["codec"] = {"alice->bob"};
+    c.param_directions["network"] = {"alice->bob"};
+    c.metrics.at("bob->alice")["mos_lqo_nb"] = 2.0;  // the untouched direction's own figure
+  }
+  checkutil::write_results(sweep / "results.jsonl", calls);
+  write_report({sweep}, options("report"));
+  const fs::path r = dir.path() / "report";
+  const std::string dat = read_file(r / "plots/mos_nb_vs_loss.dat");
+  EXPECT_EQ(dat.find("2.0000"), std::string::npos) << dat;
+  EXPECT_NE(dat.find("# series fec: call directions with a MOS-LQO\n1.0000 4.2000\n5.0000 3.9000\n\n\n"),
+            std::string::npos)
+      << dat;
+  EXPECT_NE(dat.find("1.0000 4.2000 1 1\n5.0000 3.9000 1 1\n"), std::string::npos) << dat;
+  const std::string index = read_file(r / "index.html");
+  EXPECT_NE(index.find("Not drawn: 4 call directions that the codec setting did not change"), std::string::npos);
+  EXPECT_NE(index.find("codec=fec (alice-&gt;bob) network=loss1 (alice-&gt;bob)"), std::string::npos);
+  EXPECT_NE(read_file(r / "calls/fec_random1_fec/index.html").find("codec=fec (alice-&gt;bob), network=loss1"),
+            std::string::npos);
+}
+
 TEST_F(ReportWrite, DelayCdfAndTimelineDataComeFromTheCsvFiles) {
   write_report({sweep}, options("report"));
   const fs::path plots = dir.path() / "report/calls/fec_random1_fec/plots";

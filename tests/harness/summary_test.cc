@@ -4,7 +4,9 @@
 // mean toward zero.
 #include <gtest/gtest.h>
 
+#include "common/error.h"
 #include "harness/sweep/results_io.h"
+#include "json/json_node.h"
 
 namespace callsim::harness {
 namespace {
@@ -70,6 +72,63 @@ TEST(Summary, EachMeanSaysHowManyOfTheGroupsDirectionsItCovers) {
   EXPECT_EQ(s.at("measured").at("b->a").at("mos_lqo_nb"), 1);
   EXPECT_EQ(s.at("directions").at("b->a"), 2);
   EXPECT_DOUBLE_EQ(s.at("means").at("b->a").at("mos_lqo_nb").get<double>(), 3.0);
+}
+
+// A codec axis applied to one direction (a matrix's apply_to) left the other as the base has it:
+// by_param's entry aggregates only the direction it changed (it averaged the untouched 48 kHz
+// direction's WB MOS and super-wideband R into a narrowband setting's means); a seed axis, which
+// changes the whole call, keeps both; by_scenario keeps every direction.
+TEST(Summary, AnAxisEntryAggregatesOnlyTheDirectionsTheAxisChanged) {
+  results::CallRecord c;
+  c.id = "up/nb12/s1";
+  c.scenario = "up";
+  c.params = {{"codec", "nb12"}, {"seed", 1}};
+  c.param_directions["codec"] = {"a->b"};
+  c.passed = true;
+  c.metrics["a->b"] = {{"mos_lqo_nb", 3.0}, {"emodel_r_nb", 70.0}};
+  c.metrics["b->a"] = {{"mos_lqo_nb", 4.0}, {"mos_lqo_wb", 4.4}, {"emodel_r_swb", 140.0}};
+  const json summary = summarize_records({c});
+  const json& nb12 = summary.at("by_param").at("codec").at("nb12");
+  EXPECT_EQ(nb12.at("calls"), 1);
+  EXPECT_EQ(nb12.at("directions"), 1);
+  EXPECT_DOUBLE_EQ(nb12.at("means").at("mos_lqo_nb").get<double>(), 3.0);
+  EXPECT_FALSE(nb12.at("means").contains("mos_lqo_wb")) << nb12.dump();
+  EXPECT_FALSE(nb12.at("means").contains("emodel_r_swb")) << nb12.dump();
+  const json& seed = summary.at("by_param").at("seed").at("1");
+  EXPECT_EQ(seed.at("directions"), 2);
+  EXPECT_DOUBLE_EQ(seed.at("means").at("mos_lqo_nb").get<double>(), 3.5);
+  EXPECT_EQ(summary.at("by_scenario").at("up").at("directions").at("b->a"), 1);
+}
+
+// param_directions round-trips through a results.jsonl line, is left out when empty (records of
+// calls whose axes changed every direction are as before), and must name an axis of the call.
+TEST(Summary, ParamDirectionsRoundTripAndMustNameAnAxisOfTheCall) {
+  results::CallRecord c;
+  c.id = "up/nb12";
+  c.scenario = "up";
+  c.params = {{"codec", "nb12"}};
+  c.passed = true;
+  c.metrics["a->b"] = {{"mos_lqo_nb", 3.0}};
+  const json plain = results::record_to_json(c);
+  EXPECT_FALSE(plain.contains("param_directions")) << plain.dump();
+  c.param_directions["codec"] = {"a->b"};
+  json doc = results::record_to_json(c);
+  EXPECT_EQ(doc.at("param_directions"), json({{"codec", {"a->b"}}}));
+  const results::CallRecord back = results::record_from_json(JsonNode(doc, "r.jsonl:1"), ".");
+  EXPECT_EQ(back.param_directions, c.param_directions);
+  EXPECT_TRUE(results::param_applies(back, "codec", "a->b"));
+  EXPECT_FALSE(results::param_applies(back, "codec", "b->a"));
+  EXPECT_FALSE(results::param_applies(back, "network", "a->b"));  // no such axis
+  doc["param_directions"] = {{"network", {"a->b"}}};
+  try {
+    results::record_from_json(JsonNode(doc, "r.jsonl:1"), ".");
+    ADD_FAILURE() << "an axis the call does not have was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.location(), "/param_directions/network");
+    EXPECT_NE(e.message().find("no parameter 'network'"), std::string::npos) << e.message();
+  }
+  doc["param_directions"] = {{"codec", "a->b"}};
+  EXPECT_THROW(results::record_from_json(JsonNode(doc, "r.jsonl:1"), "."), InputError);
 }
 
 }  // namespace

@@ -91,6 +91,7 @@ std::string system_out(const CallCheck& c, const Improvements& improved, const J
   const CallRecord& r = *c.record;
   os << "scenario " << r.scenario << "  seed " << r.seed;
   if (!r.params.empty()) os << "  params " << r.params.dump();
+  if (!r.param_directions.empty()) os << "  param_directions " << nlohmann::json(r.param_directions).dump();
   os << "\n";
   for (const auto& [direction, metrics] : r.metrics) {
     os << direction << ":";

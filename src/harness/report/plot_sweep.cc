@@ -39,12 +39,22 @@ bool is_series_axis(const std::string& key, const std::vector<std::string>& axes
   return std::find(axes.begin(), axes.end(), key) != axes.end();
 }
 
-// The parameters that are neither the codec setting nor the seed ("network=3g").
-std::string group_of(const CallRecord& call, const std::vector<std::string>& axes) {
+// The parameters that are neither the codec setting nor the seed ("network=3g") and changed
+// `direction` (a matrix's apply_to leaves the others as the base has them).
+std::string group_of(const CallRecord& call, const std::string& direction, const std::vector<std::string>& axes) {
   std::string out;
   for (const auto& [key, value] : call.params.items())
-    if (!is_series_axis(key, axes) && key != "seed") out += key + "=" + value_text(value) + " ";
+    if (!is_series_axis(key, axes) && key != "seed" && results::param_applies(call, key, direction))
+      out += key + "=" + value_text(value) + " ";
   return out;
+}
+
+// Whether every codec-setting parameter of the call changed `direction`: one the setting left as
+// the base has it (apply_to) is no point of that setting's series.
+bool in_series(const CallRecord& call, const std::string& direction, const std::vector<std::string>& axes) {
+  for (const auto& [key, value] : call.params.items())
+    if (is_series_axis(key, axes) && !results::param_applies(call, key, direction)) return false;
+  return true;
 }
 
 // Points of every call direction that measured the x metric and was scored in the y metric's band
@@ -57,9 +67,10 @@ Series collect(const Context& ctx, const std::string& x_metric, double x_scale, 
     for (const auto& [direction, metrics] : call.metrics) {
       auto x = metrics.find(x_metric), y = metrics.find(y_metric);
       if (x == metrics.end() || (y == metrics.end() && !metrics.count(scored_metric))) continue;
+      if (!in_series(call, direction, ctx.options.series_axes)) continue;
       out[series_of(call, ctx.options.series_axes)].push_back(
           {x->second * x_scale, y == metrics.end() ? std::nullopt : std::optional(y->second),
-           group_of(call, ctx.options.series_axes)});
+           group_of(call, direction, ctx.options.series_axes)});
     }
   for (auto it = out.begin(); it != out.end();) {
     auto& points = it->second;
@@ -217,6 +228,15 @@ std::vector<Figure> make_sweep_plots(Context& ctx) {
   const Series wb_loss = collect(ctx, "packet_loss_ratio", 100.0, "mos_lqo_wb", "unscorable_windows_wb");
   const Series nb_delay = collect(ctx, "mouth_to_ear_p95_ms", 1.0, "mos_lqo_nb", "unscorable_windows_nb");
   const Colours colours = colours_of({&nb_loss, &wb_loss, &nb_delay});
+  size_t untouched = 0;  // directions a codec setting left as the base has them (apply_to)
+  for (const auto& call : ctx.calls)
+    for (const auto& [direction, metrics] : call.metrics) untouched += !in_series(call, direction, ctx.options.series_axes);
+  const std::string untouched_note =
+      untouched == 0 ? ""
+                     : " Not drawn: " + std::to_string(untouched) + " call direction" + (untouched == 1 ? "" : "s") +
+                           " that the codec setting did not change (the matrix's apply_to left " +
+                           (untouched == 1 ? "it" : "them") + " as the base scenario has " +
+                           (untouched == 1 ? "it" : "them") + ").";
   // What a mean point is, and what a label on one says when directions had no MOS.
   auto means_note = [](const Series& series) {
     const std::string partial =
@@ -231,18 +251,19 @@ std::vector<Figure> make_sweep_plots(Context& ctx) {
                    true, colours))
     figures.push_back({"plots/mos_nb_vs_loss.svg",
                        "P.862.1 MOS-LQO of every call direction (dots) against its measured packet loss." +
-                           means_note(nb_loss)});
+                           means_note(nb_loss) + untouched_note});
   if (scatter_plot(s, dir, "mos_wb_vs_loss", "MOS-LQO wideband vs network loss", "packet loss (%)", wb_loss,
                    true, colours))
     figures.push_back({"plots/mos_wb_vs_loss.svg",
                        "P.862.2 MOS-LQO against measured packet loss (directions whose codec runs at 16 kHz or more: P.862.2 "
                        "scores wideband audio only)." +
-                           means_note(wb_loss)});
+                           means_note(wb_loss) + untouched_note});
   if (scatter_plot(s, dir, "mos_nb_vs_delay", "MOS-LQO narrowband vs mouth-to-ear delay",
                    "mouth-to-ear delay, 95th percentile (ms)", nb_delay, false, colours))
     figures.push_back({"plots/mos_nb_vs_delay.svg",
                        "P.862.1 MOS-LQO against the 95th percentile of mouth-to-ear "
-                       "delay. P.862 does not see delay; the E-model R does."});
+                       "delay. P.862 does not see delay; the E-model R does." +
+                           untouched_note});
   if (s.outputs() > 0) run_plot_script(ctx, dir, "sweep.gp", s);
   return figures;
 }

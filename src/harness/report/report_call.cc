@@ -52,12 +52,6 @@ std::string stats_table(const std::string& title, const json& j) {
          "</div>\n";
 }
 
-std::string params_text(const json& params) {
-  std::string out;
-  for (const auto& [k, v] : params.items())
-    out += (out.empty() ? "" : ", ") + k + "=" + value_text(v);
-  return out.empty() ? "none" : out;
-}
 
 std::string summary_section(const Context& ctx, const CallRecord& call) {
   const CallCheck* check = ctx.check.find(call.id);
@@ -65,7 +59,7 @@ std::string summary_section(const Context& ctx, const CallRecord& call) {
       {text_cell("scenario"), text_cell(call.scenario)},
       {text_cell("scenario file"), text_cell(call.file.empty() ? "unknown" : call.file)},
       {text_cell("seed"), text_cell(std::to_string(call.seed))},
-      {text_cell("parameters"), text_cell(params_text(call.params))},
+      {text_cell("parameters"), text_cell(call.params.empty() ? "none" : params_text(call, ", "))},
       {text_cell("expectations"),
        call.error.empty() ? text_cell(call.passed ? "PASS" : "FAIL", call.passed ? "pass" : "fail")
                           : text_cell("did not run: " + call.error, "fail")}};
@@ -146,6 +140,19 @@ std::string direction_section(Context& ctx, const CallRecord& call, const std::s
 }
 
 }  // namespace
+
+std::string params_text(const CallRecord& call, const std::string& separator) {
+  std::string out;
+  for (const auto& [axis, value] : call.params.items()) {
+    out += (out.empty() ? "" : separator) + axis + "=" + value_text(value);
+    if (auto it = call.param_directions.find(axis); it != call.param_directions.end()) {
+      std::string directions;
+      for (const auto& d : it->second) directions += (directions.empty() ? "" : ", ") + d;
+      out += " (" + (directions.empty() ? "no direction" : directions) + ")";
+    }
+  }
+  return out;
+}
 
 std::string metric_text(const std::string& metric, std::optional<double> value) {
   return value ? format_metric(metric, *value) : "n/a";

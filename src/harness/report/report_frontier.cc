@@ -98,7 +98,8 @@ std::vector<Trace> collect_traces(const Context& ctx) {
   for (const auto& call : ctx.calls) {
     if (!call.params.is_object() || !call.params.contains(kBufferAxis)) continue;
     if (call.metrics.empty()) add(call, "", false);
-    for (const auto& [direction, metrics] : call.metrics) add(call, direction, two_way);
+    for (const auto& [direction, metrics] : call.metrics)  // not a direction whose buffer the axis left as it was
+      if (results::param_applies(call, kBufferAxis, direction)) add(call, direction, two_way);
   }
   return out;
 }

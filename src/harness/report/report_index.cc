@@ -49,12 +49,6 @@ std::string summary_boxes(const Context& ctx) {
   return out;
 }
 
-std::string params_text(const nlohmann::json& params) {
-  std::string out;
-  for (const auto& [k, v] : params.items())
-    out += (out.empty() ? "" : " ") + k + "=" + value_text(v);
-  return out;
-}
 
 Cell ratio_percent_cell(const CallRecord& call, const std::string& direction, const std::string& metric) {
   const auto v = find_metric(call, direction, metric);
@@ -155,7 +149,7 @@ Cell call_cell(const Context& ctx, const CallRecord& call) {
   std::string html = "<a href=\"" + html_escape(url_path(href)) + "\">" + html_breakable(call.id) + "</a>";
   if (!call.scenario.empty() && call.id.find(call.scenario) == std::string::npos)
     html += "<div class=\"sub\">scenario " + html_escape(call.scenario) + "</div>";
-  if (const std::string params = params_text(call.params); !params.empty())
+  if (const std::string params = params_text(call, " "); !params.empty())
     html += "<div class=\"sub\">" + html_escape(params) + "</div>";
   return Cell{html, call.id, "call"};
 }

@@ -105,4 +105,8 @@ std::filesystem::path call_file(const CallRecord& call, const nlohmann::json* di
 // "3.912", "n/a".
 std::string metric_text(const std::string& metric, std::optional<double> value);
 
+// A call's sweep parameters, "network=3g codec=wb24 (alice->bob)" (`separator` between them): an
+// axis that changed only some directions (a matrix's apply_to) names them. "" when it has none.
+std::string params_text(const CallRecord& call, const std::string& separator);
+
 }  // namespace callsim::harness::report_detail

@@ -163,6 +163,9 @@ Job combination(const std::string& matrix, const Base& base, const std::vector<A
   }
   Job job = checked_job(id, doc, file, base.dir, Blame{"/axes", {}, nullptr, "combination '" + id + "': "});
   job.params = std::move(params);
+  for (const Axis& axis : axes)
+    if (auto changed = changed_directions(axis, doc, directions); changed.size() < doc.at("links").size())
+      job.param_directions[axis.name] = std::move(changed);
   return job;
 }
 

@@ -53,6 +53,13 @@ std::vector<Axis> parse_axes(const nlohmann::json& matrix, const std::string& fi
 std::vector<std::string> apply_entry(const Axis& axis, const AxisEntry& entry, nlohmann::json& doc,
                                      const std::vector<std::string>& directions);
 
+// The links of `doc` whose calls an entry of `axis` applied to `directions` changes: the
+// directions themselves for a network axis, every link sent by a sender of one of them for a codec
+// or talker axis, received by a receiver of one for a jitter-buffer axis, and every link for a
+// patch or seed axis.
+std::vector<std::string> changed_directions(const Axis& axis, const nlohmann::json& doc,
+                                            const std::vector<std::string>& directions);
+
 // Expands a matrix document read from `file` into its jobs (unsorted). A matrix of more than
 // `max_calls` calls is an InputError before any call is built.
 std::vector<Job> expand_matrix(const nlohmann::json& matrix, const std::string& file,

@@ -154,4 +154,21 @@ std::vector<std::string> apply_entry(const Axis& axis, const AxisEntry& entry, j
   return wrote;
 }
 
+std::vector<std::string> changed_directions(const Axis& axis, const json& doc,
+                                            const std::vector<std::string>& directions) {
+  const bool by_receiver = axis.kind == AxisKind::kJitterBuffer;
+  std::set<std::string> peers;
+  for (const auto& d : directions) peers.insert(by_receiver ? receiver(d) : sender(d));
+  std::vector<std::string> out;
+  for (const auto& [link, value] : doc.at("links").items()) {
+    bool changed = true;  // a patch or the seed: the whole call
+    if (axis.kind == AxisKind::kNetwork)
+      changed = std::find(directions.begin(), directions.end(), link) != directions.end();
+    else if (axis.kind != AxisKind::kPatch && axis.kind != AxisKind::kSeed)
+      changed = peers.count(by_receiver ? receiver(link) : sender(link)) > 0;
+    if (changed) out.push_back(link);
+  }
+  return out;
+}
+
 }  // namespace callsim::harness

@@ -70,9 +70,11 @@ struct Group {
   std::map<std::string, Aggregate> by_direction;
   Aggregate all_directions;
 
-  // Axis-entry groups report aggregates over all directions only, so they skip the per-direction
-  // ones (a seed axis of thousands of entries would otherwise keep thousands of maps).
-  void add(const results::CallRecord& r, bool per_direction = true) {
+  // Axis-entry groups (`axis` names the axis) report aggregates over all directions only, so they
+  // skip the per-direction ones (a seed axis of thousands of entries would otherwise keep thousands
+  // of maps), and aggregate only the directions the axis changed (results::param_applies).
+  void add(const results::CallRecord& r, const std::string* axis = nullptr) {
+    const bool per_direction = axis == nullptr;
     ++calls;
     if (!r.error.empty())
       ++errors;
@@ -81,6 +83,7 @@ struct Group {
     else
       ++failed;
     for (const auto& [direction, m] : r.metrics) {
+      if (axis && !results::param_applies(r, *axis, direction)) continue;
       if (per_direction) by_direction[direction].add(m);
       all_directions.add(m);
     }
@@ -102,6 +105,7 @@ results::CallRecord job_record(const Job& job, results::CallRecord record) {
   record.id = job.id;
   record.file = job.file;
   record.params = job.params;
+  record.param_directions = job.param_directions;
   record.dir = "calls/" + job.id;
   record.origin.clear();
   return record;
@@ -119,6 +123,7 @@ results::CallRecord error_record(const Job& job, const std::string& message, con
   r.seed = job.scenario.seed;
   r.scenario_fingerprint = job.scenario.fingerprint;
   r.params = job.params;
+  r.param_directions = job.param_directions;
   r.passed = false;
   r.error = message;
   r.error_kind = kind;
@@ -144,7 +149,7 @@ SummaryBuilder::~SummaryBuilder() = default;
 void SummaryBuilder::add(const results::CallRecord& r) {
   s_->total.add(r);
   s_->by_scenario[r.scenario].add(r);
-  for (const auto& [axis, value] : r.params.items()) s_->by_param[axis][param_key(value)].add(r, false);
+  for (const auto& [axis, value] : r.params.items()) s_->by_param[axis][param_key(value)].add(r, &axis);
   if (!r.error.empty() || !r.passed) s_->failed_ids.push_back(r.id);
 }
 
@@ -171,7 +176,7 @@ json SummaryBuilder::finish() const {
   for (const auto& [axis, entries] : s_->by_param)
     for (const auto& [entry, g] : entries) {
       json p = g.counts();
-      p["means"] = g.all_directions.means();  // over every direction of the group's calls
+      p["means"] = g.all_directions.means();  // over the directions the axis changed
       p["measured"] = g.all_directions.measured();
       p["directions"] = g.all_directions.directions();
       p["totals"] = g.all_directions.totals();

@@ -3,7 +3,8 @@
 //                   reader), in job order, keys sorted, no wall times; a call that could not run
 //                   has "error" instead of expectations / metrics / dir
 //   summary.json    counts, failed ids, and per scenario (per direction) and per matrix axis entry
-//                   (over every direction) the means of the non-count metrics ("means") and the
+//                   (over every direction the axis changed: all of them unless the matrix's
+//                   apply_to left some as the base has them; record param_directions) the means of the non-count metrics ("means") and the
 //                   sums of the count metrics ("totals"); each metric is aggregated only with
 //                   itself, so R of different scales (emodel_r_nb / _wb / _swb) never mix. A mean
 //                   is over the directions that measured the metric: "measured" gives that number

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ struct Job {
   std::string id;    // "<scenario name>" or "<matrix>/<entry>/.../s<seed>"; also its folder calls/<id>
   std::string file;  // the scenario or matrix file it came from, as found on the command line
   nlohmann::json params = nlohmann::json::object();  // matrix axis → entry name (seed: the number)
+  // The directions an axis changed, for axes that left some direction as the base has it
+  // (results::CallRecord::param_directions).
+  std::map<std::string, std::vector<std::string>> param_directions;
   uint64_t document_hash = 0;   // FNV-1a of the complete scenario document (not its folder)
   scenario::Scenario scenario;  // parsed and validated
 };
