@@ -4,6 +4,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <sstream>
+#include <tuple>
+
 #include "harness/sweep/results_io.h"
 #include "sweep_test_util.h"
 
@@ -340,6 +343,26 @@ TEST(ShardMerge, AShardHoldingAnotherShardsCallIsRefusedNamingTheCallAndTheMissi
   EXPECT_NE(testutil::read_text(log).find((dir / "s2" / "summary.json").string() + ": /shard: no job_ids"),
             std::string::npos)
       << testutil::read_text(log);
+
+  // The shard block is read checked: a hand-edited index or count is bad input (a string index
+  // exited 3, "a bug in callsim").
+  const json good = json::parse(testutil::read_text(dir / "s1" / "summary.json"));
+  for (const auto& [key, value, where] : std::vector<std::tuple<std::string, json, std::string>>{
+           {"index", "1", "/shard/index: expected an integer"},
+           {"index", 0, "/shard/index: "},
+           {"count", 0, "/shard/count: "},
+           {"jobs_total", -1, "/shard/jobs_total: "}}) {
+    summary = good;
+    summary["shard"][key] = value;
+    testutil::write_json(dir / "s1" / "summary.json", summary);
+    EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "s1").string(), (dir / "s2").string(), "-o",
+                             (dir / "m").string()},
+                            log),
+              2)
+        << key << " " << value << ": " << testutil::read_text(log);
+    EXPECT_NE(testutil::read_text(log).find((dir / "s1" / "summary.json").string() + ": " + where), std::string::npos)
+        << testutil::read_text(log);
+  }
 }
 
 // Two callsim processes writing one folder: a sweep running into it refuses a second sweep and a merge.
@@ -428,6 +451,10 @@ TEST(ShardMerge, ASecondMergeOrASweepIntoANewFolderAMergeIsWritingIsRefused) {
 // after its sweep, found only when the calls' files are linked) left that folder behind, holding
 // nothing but the lock file .callsim.lock. It leaves nothing now; a folder that was there (an
 // earlier merge's output, an empty one) keeps what it held.
+// A merge that fails after making its output folder (here writing results.jsonl fails as on a full
+// disk: a file-size limit of 512 bytes, SIGXFSZ ignored so write() says EFBIG) removes the folder it
+// made; a folder that was there keeps what it held. A call folder that is gone is found before any
+// output, so that merge makes no folder at all.
 TEST(ShardMerge, AMergeThatFailsRemovesTheFolderItMadeAndKeepsOneThatWasThere) {
   TempDir dir;
   const auto suites = write_suite(dir.path());
@@ -436,26 +463,76 @@ TEST(ShardMerge, AMergeThatFailsRemovesTheFolderItMadeAndKeepsOneThatWasThere) {
   const auto merge_into = [&](const fs::path& out) {
     return testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", out.string(), "-q"}, log);
   };
+  const auto merge_on_full_disk = [&](const fs::path& out) {
+    return testutil::run({"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$@\"", kCallsim, "merge",
+                          (dir / "full").string(), "-o", out.string(), "-q"},
+                         log);
+  };
   ASSERT_EQ(merge_into(dir / "earlier"), 0) << testutil::read_text(log);
   const std::string earlier = testutil::read_text(dir / "earlier" / "results.jsonl");
-  const std::string rel =
-      read_results(dir / "full" / "results.jsonl").records.at(3).at("dir").get<std::string>();
-  const fs::path gone = dir / "full" / rel;
-  fs::remove_all(gone);
+  ASSERT_GT(earlier.size(), 512u);  // so that writing it fails under the limit
 
-  EXPECT_EQ(merge_into(dir / "m"), 2);
-  EXPECT_NE(testutil::read_text(log).find(gone.string()), std::string::npos) << testutil::read_text(log);
+  EXPECT_EQ(merge_on_full_disk(dir / "m"), 2);
+  EXPECT_NE(testutil::read_text(log).find("results.jsonl: cannot write"), std::string::npos)
+      << testutil::read_text(log);
   EXPECT_FALSE(fs::exists(dir / "m")) << "the folder the failed merge made is left behind";
   for (const auto& e : fs::directory_iterator(dir.path()))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
 
   fs::create_directories(dir / "empty");
-  EXPECT_EQ(merge_into(dir / "empty"), 2);
+  EXPECT_EQ(merge_on_full_disk(dir / "empty"), 2);
   EXPECT_TRUE(fs::is_directory(dir / "empty"));
-  EXPECT_EQ(merge_into(dir / "earlier"), 2);
+  EXPECT_EQ(merge_on_full_disk(dir / "earlier"), 2);
   EXPECT_EQ(testutil::read_text(dir / "earlier" / "results.jsonl"), earlier);
   EXPECT_TRUE(fs::exists(dir / "earlier" / "summary.json"));
+  const std::string rel =
+      read_results(dir / "full" / "results.jsonl").records.at(3).at("dir").get<std::string>();
   EXPECT_TRUE(fs::exists(dir / "earlier" / rel / "result.json"));
+
+  const fs::path gone = dir / "full" / rel;
+  fs::remove_all(gone);
+  EXPECT_EQ(merge_into(dir / "m"), 2);
+  EXPECT_NE(testutil::read_text(log).find(gone.string()), std::string::npos) << testutil::read_text(log);
+  EXPECT_FALSE(fs::exists(dir / "m"));
+}
+
+// A record's folder is calls/<id> of its sweep folder, its id a job id: merge copies the folder a
+// record names into the same place under its output, replacing what is there, and a hand-edited
+// "dir" of "../victim" had it remove and replace a folder beside the output folder (exit 0).
+TEST(ShardMerge, ARecordWhoseFolderIsNotItsCallsFolderIsRefusedAndNothingOutsideIsTouched) {
+  TempDir dir;
+  const auto suites = write_suite(dir.path());
+  const fs::path log = dir / "log.txt";
+  ASSERT_EQ(testutil::run(sweep_args(suites, dir / "full", {"-j", "2"}), log), 0) << testutil::read_text(log);
+  const std::string text = testutil::read_text(dir / "full" / "results.jsonl");
+  fs::create_directories(dir / "out" / "victim");
+  testutil::write_text(dir / "out" / "victim" / "mine.txt", "precious\n");
+  fs::create_directories(dir / "victim");
+  const auto merge_edited = [&](const std::string& key, const json& value) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    json first = json::parse(lines.at(1));
+    first[key] = value;
+    lines.at(1) = first.dump();
+    std::string edited;
+    for (const auto& l : lines) edited += l + "\n";
+    testutil::write_text(dir / "full" / "results.jsonl", edited);
+    return testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "out" / "m").string(), "-q"}, log);
+  };
+  for (const json& bad : {json("../victim"), json((dir / "victim").string()), json("calls/../../victim")}) {
+    EXPECT_EQ(merge_edited("dir", bad), 2) << bad;
+    EXPECT_NE(testutil::read_text(log).find("results.jsonl:2: /dir: "), std::string::npos) << testutil::read_text(log);
+    EXPECT_EQ(testutil::read_text(dir / "out" / "victim" / "mine.txt"), "precious\n");
+    EXPECT_FALSE(fs::exists(dir / "out" / "m"));
+  }
+  EXPECT_EQ(merge_edited("id", "grid/../../victim"), 2);
+  EXPECT_NE(testutil::read_text(log).find("results.jsonl:2: /id: 'grid/../../victim' is not a sweep's call id"),
+            std::string::npos)
+      << testutil::read_text(log);
+  testutil::write_text(dir / "full" / "results.jsonl", text);
+  EXPECT_EQ(testutil::run({kCallsim, "merge", (dir / "full").string(), "-o", (dir / "out" / "m").string(), "-q"}, log), 0)
+      << testutil::read_text(log);
 }
 
 TEST(ShardMerge, CliListsJobsAndRejectsBadInputBeforeRunning) {

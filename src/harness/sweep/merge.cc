@@ -1,6 +1,7 @@
 #include "harness/sweep/merge.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -29,6 +30,31 @@ struct Entry {
   const Input* input;
 };
 
+// Each record is a sweep call's: its id a job id (parts of letters, digits, '_', '.', '-'; no "."
+// or ".." part) and its folder calls/<id> of its sweep folder. Merge copies the folder a record
+// names into the same place under the output, replacing what is there: a hand-edited "dir" of
+// "../x" (or an absolute path) had it remove and replace a folder outside the output folder.
+void check_call_places(const Input& in) {
+  for (const auto& r : in.results.records) {
+    size_t start = 0;
+    for (;;) {
+      const size_t slash = r.id.find('/', start);
+      if (!valid_id_part(std::string_view(r.id).substr(start, slash == std::string::npos ? slash : slash - start)))
+        throw InputError(r.origin, "/id",
+                         "'" + excerpt(r.id) +
+                             "' is not a sweep's call id (parts of 1 to 100 letters, digits, '_', '.', '-' "
+                             "between '/', none of them '.' or '..')");
+      if (slash == std::string::npos) break;
+      start = slash + 1;
+    }
+    if (!r.dir.empty() && r.dir.lexically_normal() != call_dir(in.dir, r.id).lexically_normal())
+      throw InputError(r.origin, "/dir",
+                       "'" + fs::relative(r.dir, in.dir).generic_string() + "' is not the call's folder calls/" +
+                           r.id + ": merge copies each call from its folder in calls/ and writes nothing outside "
+                           "its output folder");
+  }
+}
+
 // A finished sweep's (or shard's, or merge's) folder. A sweep writes summary.json last, after
 // results.jsonl: without it the sweep did not finish (killed, or a full disk), and whether it was a
 // shard is not known. Such a shard merged alone as a whole sweep of its calls.
@@ -47,6 +73,7 @@ Input read_input(const fs::path& dir) {
     throw InputError(file, "/calls",
                      std::to_string(calls) + " calls, but results.jsonl holds " +
                          std::to_string(in.results.records.size()) + ": not the summary of these results");
+  check_call_places(in);
   return in;
 }
 
@@ -148,27 +175,30 @@ void check_shards(const std::vector<Input>& inputs) {
     const std::string file = (in.dir / "summary.json").string();
     if (!in.summary.is_object() || !in.summary.contains("shard"))
       throw InputError(file, "/shard", "not a shard, but other inputs are shards");
-    const json& s = in.summary.at("shard");
-    const int k = s.value("index", 0), n = s.value("count", 0);
-    const size_t jobs = s.value("jobs_total", size_t{0});
+    // Read checked: a hand-edited summary (a string index, a count of 0) is bad input, not a bug.
+    const JsonNode s = JsonNode(in.summary, file).at("shard");
+    if (!s.is_object()) s.fail("expected an object (index, count, jobs_total, jobs_fingerprint, job_ids)");
     const auto fp = s.find("jobs_fingerprint");
-    if (fp == s.end() || !fp->is_string())
+    if (!fp || !fp->is_string())
       throw InputError(
           file, "/shard/jobs_fingerprint",
           "missing: the shard was written by a callsim that did not fingerprint its job list; run it "
           "again");
-    if (first && (n != count || jobs != total || *fp != fingerprint))
+    const int n = static_cast<int>(s.at("count").integer(Range::closed(1, std::numeric_limits<int>::max())));
+    const int k = static_cast<int>(s.at("index").integer(Range::closed(1, n)));
+    const size_t jobs = s.at("jobs_total").unsigned_integer();
+    if (first && (n != count || jobs != total || fp->string() != fingerprint))
       throw InputError(
           file, "/shard",
           "shard of a different sweep than " + first->dir.string() + " (" + std::to_string(k) + "/" +
               std::to_string(n) + " of " + std::to_string(jobs) + " jobs, job list " +
-              fp->get<std::string>() + "; there " + std::to_string(count) + " shards of " +
+              fp->string() + "; there " + std::to_string(count) + " shards of " +
               std::to_string(total) + " jobs, job list " + fingerprint +
               "): every shard must run the same suite arguments, scoring setting and scenario files with the same "
               "callsim build");
     count = n;
     total = jobs;
-    fingerprint = fp->get<std::string>();
+    fingerprint = fp->string();
     if (!first) first = &in;
     if (auto [it, fresh] = seen.emplace(k, &in); !fresh)
       throw InputError(
@@ -240,7 +270,7 @@ MergeReport write_merged(const std::vector<Input>& inputs, const std::vector<Ent
   std::vector<results::CallRecord> records;
   for (const auto& e : entries) {
     const results::CallRecord& r = *e.record;
-    if (!r.dir.empty()) copy_call(r.dir, dest / fs::relative(r.dir, e.input->dir));
+    if (!r.dir.empty()) copy_call(r.dir, call_dir(dest, r.id));  // r.dir is the input's calls/<id>
     lines.push_back(e.line);
     records.push_back(r);
     ++report.calls;
