@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/names.h"
 #include "results/metric_table.h"
 
 namespace callsim::results {
@@ -172,6 +173,20 @@ std::vector<ExpectationResult> expectations_from_json(const JsonNode& node) {
   return out;
 }
 
+namespace {
+
+// A direction read from a result file names files (its "<from>-to-<to>" folder, the report's plot
+// files): a hand-edited "../../x->y" wrote a report's plot data outside the report folder.
+const std::string& checked_direction(const std::string& direction, const JsonNode& node) {
+  if (!valid_direction_name(direction))
+    node.fail("'" + direction.substr(0, 120) +
+              "' is not a direction: expected <peer>-><peer>, peer names of 1 to " +
+              std::to_string(kMaxPeerNameLength) + " letters, digits, '_', '-'");
+  return direction;
+}
+
+}  // namespace
+
 json record_to_json(const CallRecord& r) {
   json out = {{"id", r.id},     {"scenario", r.scenario}, {"file", r.file},
               {"seed", r.seed}, {"params", r.params},     {"passed", r.passed && r.error.empty()}};
@@ -220,7 +235,7 @@ CallRecord record_from_json(const JsonNode& n, const fs::path& base_dir) {
   c.pesq_scored = read_pesq_scored(n);
   if (auto e = n.find("expectations")) c.expectations = expectations_from_json(*e);
   if (auto m = n.find("metrics"))
-    for (const auto& [direction, metrics] : m->members()) c.metrics[direction] = metrics_from_json(metrics);
+    for (const auto& [direction, metrics] : m->members()) c.metrics[checked_direction(direction, metrics)] = metrics_from_json(metrics);
   if (c.error.empty() && c.metrics.empty())
     n.at("metrics").fail("no directions: a call that ran has the metrics of each of its directions");
   if (auto d = n.find("dir"); d && !d->json().is_null()) c.dir = base_dir / d->string();
@@ -246,7 +261,8 @@ CallRecord record_from_result_json(const JsonNode& n, const fs::path& dir) {
   c.passed = n.at("passed").boolean();
   c.pesq_scored = read_pesq_scored(n);
   if (auto e = n.find("expectations")) c.expectations = expectations_from_json(*e);
-  for (const auto& [direction, d] : n.at("directions").members()) c.metrics[direction] = metrics_from_json(d.at("metrics"));
+  for (const auto& [direction, d] : n.at("directions").members())
+    c.metrics[checked_direction(direction, d)] = metrics_from_json(d.at("metrics"));
   // As record_from_json: every scenario has a link, so a call's result.json has a direction; one
   // without any would pass check and become a baseline entry that gates nothing.
   if (c.metrics.empty())

@@ -19,8 +19,6 @@ namespace {
 
 constexpr size_t kMaxExpectationLength = 200;
 constexpr const char* kNameCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
-constexpr const char* kPeerNameCharacters =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
 std::string too_long_note(const std::string& s) {
   return s.size() > 40 ? " (this one has " + std::to_string(s.size()) + ")" : "";
@@ -64,8 +62,7 @@ std::string checked_name(const JsonNode& n) {
 
 void parse_peers(const JsonNode& peers, const PeerParseContext& ctx, Scenario& s) {
   for (const auto& [name, node] : peers.members()) {
-    if (name.empty() || name.size() > kMaxPeerNameLength ||
-        name.find_first_not_of(kPeerNameCharacters) != std::string::npos)
+    if (!valid_peer_name(name))
       node.fail("a peer name must be 1 to " + std::to_string(kMaxPeerNameLength) +
                 " letters, digits, '_', '-' (it names folders)" + too_long_note(name));
     s.peers.emplace(name, parse_peer(name, node, ctx));

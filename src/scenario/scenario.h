@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/names.h"
 #include "quality/emodel.h"
 #include "scenario/expectation.h"
 #include "scenario/peer_json.h"
@@ -52,7 +53,7 @@ struct Scenario {
 // Name limits (README.md, "Limits"): they become folder names (output folder, sweep job id,
 // "<from>-to-<to>" direction folders), so they stay well inside a file name's 255 bytes.
 constexpr size_t kMaxNameLength = 100;
-constexpr size_t kMaxPeerNameLength = 48;
+// kMaxPeerNameLength: common/names.h.
 
 // "alice->bob" -> "alice-to-bob": the folder of a direction's outputs (a name without
 // shell-hostile characters). Loading refuses peer names that would give two directions one folder.

@@ -567,6 +567,14 @@ TEST_F(ReportWrite, AResultJsonWithAWrongTypeIsAnInputErrorNamingTheFileAndPoint
        "expected a string, got an integer"},
       {[&](nlohmann::json& r) { r["scenario"]["links"]["bob->alice"] = "lte"; }, "/scenario/links/bob->alice",
        "expected an object, got a string"},
+      // Names of files: a direction names the page's plot files ("../../../x->y" wrote them outside
+      // the report), and a call's file is read from inside its folder.
+      {[&](nlohmann::json& r) { r["directions"]["../../../x->y"] = r["directions"]["alice->bob"]; },
+       "/directions/..~1..~1..~1x->y", "'../../../x->y' is not a direction: expected <peer>-><peer>"},
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["files"]["timeline"] = "../../../../etc/passwd"; },
+       d + "/files/timeline", "'../../../../etc/passwd' is not a path inside the call's folder"},
+      {[&](nlohmann::json& r) { r["directions"]["alice->bob"]["files"]["packets"] = "/etc/passwd"; },
+       d + "/files/packets", "'/etc/passwd' is not a path inside the call's folder"},
   };
   for (const auto& [edit, pointer, message] : cases) {
     nlohmann::json r = nlohmann::json::parse(original);

@@ -131,5 +131,27 @@ TEST(Summary, ParamDirectionsRoundTripAndMustNameAnAxisOfTheCall) {
   EXPECT_THROW(results::record_from_json(JsonNode(doc, "r.jsonl:1"), "."), InputError);
 }
 
+// A direction names files (its "<from>-to-<to>" folder, a report's plot files): a record whose
+// direction is no "<peer>-><peer>" of names a scenario accepts is refused naming it.
+TEST(Summary, ARecordsDirectionMustBeAPeerArrowPeer) {
+  results::CallRecord c;
+  c.id = "x";
+  c.scenario = "x";
+  c.passed = true;
+  c.metrics["a->b"] = {{"mos_lqo_nb", 3.0}};
+  json doc = results::record_to_json(c);
+  EXPECT_NO_THROW(results::record_from_json(JsonNode(doc, "r.jsonl:1"), "."));
+  for (const std::string bad : {"../../x->y", "a->b/c", "a->", "ab", "a->b->c"}) {
+    doc["metrics"] = {{bad, {{"mos_lqo_nb", 3.0}}}};
+    try {
+      results::record_from_json(JsonNode(doc, "r.jsonl:1"), ".");
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.location(), "/metrics/" + escape_pointer_token(bad));
+      EXPECT_NE(e.message().find("is not a direction"), std::string::npos) << e.message();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace callsim::harness

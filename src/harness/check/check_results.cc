@@ -3,6 +3,7 @@
 #include <map>
 
 #include "common/error.h"
+#include "common/names.h"
 #include "json/json_node.h"
 
 namespace callsim::harness {
@@ -55,8 +56,16 @@ void check_call_result(const JsonNode& root) {
   if (auto directions = root.find("directions")) {
     for (const auto& [name, d] : directions->members()) {
       d.members();
+      if (!valid_direction_name(name))  // it names the call page's plot files
+        d.fail("'" + name.substr(0, 120) + "' is not a direction: expected <peer>-><peer>");
       if (auto files = d.find("files"))
-        for (const auto& [key, file] : files->members()) file.string();
+        for (const auto& [key, file] : files->members()) {
+          // A file of the call, inside its folder: the report reads it and copies audio from it.
+          const fs::path path(file.string());
+          bool inside = !path.empty() && path.is_relative();
+          for (const auto& part : path) inside = inside && part != "..";
+          if (!inside) file.fail("'" + file.string().substr(0, 120) + "' is not a path inside the call's folder");
+        }
       for (const char* table : {"network", "rtp", "jitter_buffer"})
         if (auto t = d.find(table)) t->members();
       if (auto quality = d.find("quality")) {
