@@ -326,6 +326,15 @@ TEST_F(ReportWrite, BaselineAndHistoryColumns) {
   EXPECT_EQ(count(index, "<td class=\"pass\">PASS</td>"), 0);
   EXPECT_EQ(count(index, "<td class=\"fail\">FAIL</td>"), 8);
   EXPECT_NE(read_file(dir.path() / "night1/index.html").find("<th>expectations</th>"), std::string::npos);
+  // The trend arrow moves by the check's tolerance, scaled as the check is: 0.3 MOS down is beyond
+  // 0.1, within 4 x 0.1 (it ignored --tolerance-scale and always used 0.1).
+  EXPECT_EQ(count(index, "<span class=\"regression\">&#8600;</span>"), 8);
+  o.tolerance_scale = 4;
+  write_report({worse}, o);
+  const std::string scaled = read_file(dir.path() / "night2/index.html");
+  EXPECT_EQ(count(scaled, "<span class=\"regression\">&#8600;</span>"), 0);
+  EXPECT_EQ(count(scaled, "<span class=\"trend\"><img class=\"spark\""), 8);
+  EXPECT_EQ(count(scaled, "&#8594; </span>"), 8);
 
   // A report of a subset of the baseline's calls (the first two), as `check --allow-missing`:
   // FAILED for the missing calls without it, PASSED with it.

@@ -1,10 +1,12 @@
 // The report's index.html: summary boxes, sweep plots, the sortable overview table (one row per
 // call and direction) with the change against the baseline and the trend over earlier nights,
 // and the baseline calls that are missing from the results.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "common/atomic_file.h"
+#include "harness/check/baseline.h"
 #include "harness/report/report_html.h"
 #include "harness/report/report_internal.h"
 
@@ -125,7 +127,12 @@ Cell trend_cell(const Context& ctx, const CallRecord& call, const std::string& d
   const auto& now = values.back();
   const auto& before = values[values.size() - 2];
   if (now && before) {
-    const double d = *now - *before, tolerance = 0.1;  // MOS: the check's default tolerance
+    // A move beyond what the check allows the metric against a baseline (its default tolerance,
+    // times --tolerance-scale, with the check's room for rounding) is an arrow up or down.
+    const results::MetricInfo* info = results::find_metric(metric);
+    const double d = *now - *before,
+                 tolerance = (info ? allowed_change(info->tolerance, *before, ctx.options.tolerance_scale) : 0.0) +
+                             1e-9 * std::max(1.0, std::fabs(*before));
     arrow = d > tolerance    ? "<span class=\"improved\">&#8599;</span> "
             : d < -tolerance ? "<span class=\"regression\">&#8600;</span> "
                              : "&#8594; ";
