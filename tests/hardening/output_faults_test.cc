@@ -190,6 +190,15 @@ TEST_F(OutputFaults, ATemporaryItsWriterHoldsIsKeptWhateverPidItsNameCarries) {
   EXPECT_FALSE(fs::exists(file));
 }
 
+// A real StagedDir (out/) and AtomicOutput (baseline.json) in `dir`, each with a partial file,
+// never destroyed: their temporaries stay, as a killed run's do.
+void leave_partial_outputs(const fs::path& dir) {
+  auto* staged = new StagedDir(dir / "out");
+  write_text(staged->path() / "result.json", "{\"partial");
+  auto* file = new AtomicOutput(dir / "baseline.json");
+  write_text(file->temp_path(), "{\"partial");
+}
+
 // The same with a real StagedDir and AtomicOutput. Their writer's pid dead where the cleaner looks,
 // as from another PID namespace: a child makes them, then ends at once (no destructors: its
 // temporaries stay, as a killed run's do) while its own child, which inherited its descriptors,
@@ -204,10 +213,7 @@ TEST_F(OutputFaults, ALiveStagedFolderAndFileSurviveACleanerThatSeesTheirPidDead
     ::close(ready[0]);
     ::close(release[1]);
     try {
-      auto* staged = new StagedDir(dir.path() / "out");  // never destroyed
-      write_text(staged->path() / "result.json", "{\"partial");
-      auto* file = new AtomicOutput(dir.path() / "baseline.json");
-      write_text(file->temp_path(), "{\"partial");
+      leave_partial_outputs(dir.path());
       const pid_t holder = ::fork();
       if (holder == 0) {
         char c = 1;
@@ -296,10 +302,7 @@ TEST_F(OutputFaults, AKilledWritersTemporariesAreRemovedWhileItsPidIsAnotherLive
     ::close(ready[0]);
     ::close(release[1]);
     try {
-      auto* staged = new StagedDir(dir.path() / "out");  // never destroyed
-      write_text(staged->path() / "result.json", "{\"partial");
-      auto* file = new AtomicOutput(dir.path() / "baseline.json");
-      write_text(file->temp_path(), "{\"partial");
+      leave_partial_outputs(dir.path());
       // The shell says it runs (a line on `ready`), then waits for the end of `release`.
       if (::dup2(release[0], 0) == 0 && ::dup2(ready[1], 1) == 1)
         ::execl("/bin/sh", "sh", "-c", "echo; exec cat >/dev/null", static_cast<char*>(nullptr));

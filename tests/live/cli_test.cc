@@ -239,6 +239,20 @@ std::vector<json> read_lines(const std::filesystem::path& file) {
   return out;
 }
 
+// The control events of a relay's events.jsonl, in order.
+std::vector<json> control_events(const std::filesystem::path& out) {
+  std::vector<json> controls;
+  for (const json& e : read_lines(out / "events.jsonl"))
+    if (e.value("event", "") == "control") controls.push_back(e);
+  return controls;
+}
+
+// relay.json's stop_reason; "" when relay.json was not written.
+std::string stop_reason(const std::filesystem::path& out) {
+  std::ifstream record(out / "relay.json");
+  return record ? json::parse(record).value("stop_reason", "") : "";
+}
+
 // A control line that is not text (bytes that are not UTF-8, control characters) is refused with
 // ok:false naming the byte, recorded with those bytes as \xNN, and the relay goes on to write
 // every output. It used to throw from the JSON writer: exit 3, no relay.json.
@@ -249,9 +263,7 @@ TEST(RelayCli, ControlLineThatIsNotTextIsRefused) {
                                 callsim_binary() + " relay --control - --stats-interval 0 --duration 10 -o " +
                                 out.string());
   EXPECT_EQ(status, 0);
-  std::vector<json> controls;
-  for (const json& e : read_lines(out / "events.jsonl"))
-    if (e.value("event", "") == "control") controls.push_back(e);
+  const std::vector<json> controls = control_events(out);
   ASSERT_EQ(controls.size(), 4u);
   EXPECT_EQ(controls[0]["ok"], true);
   EXPECT_EQ(controls[1]["ok"], false);
@@ -261,9 +273,7 @@ TEST(RelayCli, ControlLineThatIsNotTextIsRefused) {
   EXPECT_EQ(controls[2]["command"], "\\x01stats");
   EXPECT_NE(controls[2]["error"].get<std::string>().find("control character"), std::string::npos);
   EXPECT_EQ(controls[3]["ok"], true);
-  std::ifstream record(out / "relay.json");
-  ASSERT_TRUE(record) << "relay.json was not written";
-  EXPECT_EQ(json::parse(record)["stop_reason"], "control");
+  EXPECT_EQ(stop_reason(out), "control");
 }
 
 // A control line longer than 4096 bytes is refused (ok:false) and reading goes on: on stdin the
@@ -278,18 +288,14 @@ TEST(RelayCli, AnOverlongControlLineIsRefusedAndReadingGoesOn) {
                                 " relay --control - --stats-interval 0 --duration 30 -o " + out.string());
   EXPECT_EQ(status, 0);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20)) << "the stop was not read";
-  std::vector<json> controls;
-  for (const json& e : read_lines(out / "events.jsonl"))
-    if (e.value("event", "") == "control") controls.push_back(e);
+  const std::vector<json> controls = control_events(out);
   ASSERT_EQ(controls.size(), 3u);
   EXPECT_EQ(controls[0]["ok"], true);
   EXPECT_EQ(controls[1]["ok"], false);
   EXPECT_EQ(controls[1]["error"], "line longer than 4096 bytes");
   EXPECT_EQ(controls[2]["command"], "stop");
   EXPECT_EQ(controls[2]["ok"], true);
-  std::ifstream record(out / "relay.json");
-  ASSERT_TRUE(record) << "relay.json was not written";
-  EXPECT_EQ(json::parse(record)["stop_reason"], "control");
+  EXPECT_EQ(stop_reason(out), "control");
 
   // The socket: one connection sends an over-long line, then `stats`; both are answered.
   const std::string sock = (dir / "control.sock").string();
