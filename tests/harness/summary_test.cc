@@ -24,6 +24,16 @@ results::CallRecord record(const std::string& id, const std::string& band, doubl
   return c;
 }
 
+// A call record without metrics yet.
+results::CallRecord call_of(const std::string& id, const std::string& scenario, const json& params, bool passed) {
+  results::CallRecord c;
+  c.id = id;
+  c.scenario = scenario;
+  c.params = params;
+  c.passed = passed;
+  return c;
+}
+
 TEST(Summary, EachRScaleIsAveragedOnlyWithItselfAndCountsAreSummed) {
   const std::vector<results::CallRecord> records = {
       record("c1", "nb", 80.0, 4.0, 3), record("c2", "wb", 120.0, 4.2, 4), record("c3", "wb", 100.0, 3.9, 5),
@@ -49,11 +59,7 @@ TEST(Summary, EachRScaleIsAveragedOnlyWithItselfAndCountsAreSummed) {
 // A mean says how many directions it is over: a dead direction has no MOS, so the group's MOS mean
 // is that of the living ones, and "measured" / "directions" say so (it used to be a bare mean).
 TEST(Summary, EachMeanSaysHowManyOfTheGroupsDirectionsItCovers) {
-  results::CallRecord c;
-  c.id = "kill/on";
-  c.scenario = "kill";
-  c.params = {{"network", "good_wifi"}};
-  c.passed = false;
+  results::CallRecord c = call_of("kill/on", "kill", {{"network", "good_wifi"}}, false);
   c.metrics["a->b"] = {{"mos_lqo_nb", 4.0}, {"packet_loss_ratio", 0.0}, {"packets_sent", 100}};
   c.metrics["b->a"] = {{"packet_loss_ratio", 1.0}, {"packets_sent", 100}, {"unscorable_windows_nb", 2}};
   results::CallRecord d = c;
@@ -79,12 +85,8 @@ TEST(Summary, EachMeanSaysHowManyOfTheGroupsDirectionsItCovers) {
 // direction's WB MOS and super-wideband R into a narrowband setting's means); a seed axis, which
 // changes the whole call, keeps both; by_scenario keeps every direction.
 TEST(Summary, AnAxisEntryAggregatesOnlyTheDirectionsTheAxisChanged) {
-  results::CallRecord c;
-  c.id = "up/nb12/s1";
-  c.scenario = "up";
-  c.params = {{"codec", "nb12"}, {"seed", 1}};
+  results::CallRecord c = call_of("up/nb12/s1", "up", {{"codec", "nb12"}, {"seed", 1}}, true);
   c.param_directions["codec"] = {"a->b"};
-  c.passed = true;
   c.metrics["a->b"] = {{"mos_lqo_nb", 3.0}, {"emodel_r_nb", 70.0}};
   c.metrics["b->a"] = {{"mos_lqo_nb", 4.0}, {"mos_lqo_wb", 4.4}, {"emodel_r_swb", 140.0}};
   const json summary = summarize_records({c});
@@ -103,11 +105,7 @@ TEST(Summary, AnAxisEntryAggregatesOnlyTheDirectionsTheAxisChanged) {
 // param_directions round-trips through a results.jsonl line, is left out when empty (records of
 // calls whose axes changed every direction are as before), and must name an axis of the call.
 TEST(Summary, ParamDirectionsRoundTripAndMustNameAnAxisOfTheCall) {
-  results::CallRecord c;
-  c.id = "up/nb12";
-  c.scenario = "up";
-  c.params = {{"codec", "nb12"}};
-  c.passed = true;
+  results::CallRecord c = call_of("up/nb12", "up", {{"codec", "nb12"}}, true);
   c.metrics["a->b"] = {{"mos_lqo_nb", 3.0}};
   const json plain = results::record_to_json(c);
   EXPECT_FALSE(plain.contains("param_directions")) << plain.dump();
@@ -134,10 +132,7 @@ TEST(Summary, ParamDirectionsRoundTripAndMustNameAnAxisOfTheCall) {
 // A direction names files (its "<from>-to-<to>" folder, a report's plot files): a record whose
 // direction is no "<peer>-><peer>" of names a scenario accepts is refused naming it.
 TEST(Summary, ARecordsDirectionMustBeAPeerArrowPeer) {
-  results::CallRecord c;
-  c.id = "x";
-  c.scenario = "x";
-  c.passed = true;
+  results::CallRecord c = call_of("x", "x", json::object(), true);
   c.metrics["a->b"] = {{"mos_lqo_nb", 3.0}};
   json doc = results::record_to_json(c);
   EXPECT_NO_THROW(results::record_from_json(JsonNode(doc, "r.jsonl:1"), "."));
