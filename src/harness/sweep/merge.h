@@ -25,7 +25,9 @@ struct MergeReport {
 };
 
 // Throws InputError when an input is not a sweep folder, shards are missing or duplicated, or two
-// inputs hold different records under one id.
+// inputs hold different records under one id (two byte-identical records of one call, from two
+// sweeps that both ran it, are one call: kept once), or a record is not a sweep call's (an id that is
+// no job id, a folder other than calls/<id>).
 MergeReport merge_sweeps(const std::vector<std::filesystem::path>& inputs, const std::filesystem::path& out);
 
 }  // namespace callsim::harness
