@@ -14,6 +14,7 @@
 #include "audio/audio.h"
 #include "check_test_util.h"
 #include "common/error.h"
+#include "common/output_lock.h"
 #include "harness/check/baseline.h"
 #include "harness/report/plot.h"
 #include "harness/report/report.h"
@@ -524,6 +525,32 @@ TEST_F(ReportWrite, MissingGnuplotFailsClearlyAndLeavesNothingBehind) {
   EXPECT_FALSE(fs::exists(dir.path() / "report"));
   for (const auto& e : fs::directory_iterator(dir.path()))
     EXPECT_EQ(e.path().filename().string().find(".report"), std::string::npos);
+}
+
+// Two reports into one folder at once both exited 0, the later swap replacing the other's output:
+// a report now holds the folder's lock (as a sweep and a merge do) and one into a folder another
+// callsim holds is refused. A report that fails in a folder that was there leaves the lock file in
+// it, and the folder is still a report's to write.
+TEST_F(ReportWrite, AReportIntoAFolderAnotherCallsimIsWritingIsRefused) {
+  const fs::path busy = dir.path() / "busy";
+  fs::create_directories(busy);
+  {
+    const OutputLock running(busy);
+    try {
+      write_report({sweep}, options("busy"));
+      ADD_FAILURE() << "no error";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("another callsim is writing this folder"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(busy / "index.html"));
+  }
+  ReportOptions o = options("busy");
+  o.gnuplot = (dir.path() / "no-such-gnuplot").string();
+  EXPECT_THROW(write_report({sweep}, o), PlotError);
+  EXPECT_TRUE(fs::exists(busy / kOutputLockName));  // a folder that was there keeps what it held
+  write_report({sweep}, options("busy"));
+  EXPECT_TRUE(fs::exists(busy / "index.html"));
+  EXPECT_FALSE(fs::exists(busy / kOutputLockName));  // swapped away with the folder it was in
 }
 
 // A plotter that exits 0 without writing the SVGs left pages pointing at nothing, exit 0 with a

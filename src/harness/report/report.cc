@@ -8,6 +8,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/output_lock.h"
 #include "common/staged_dir.h"
 #include "harness/report/report_html.h"
 #include "harness/report/report_internal.h"
@@ -65,7 +66,10 @@ void check_target(const fs::path& target) {
   std::error_code ec;
   if (!fs::exists(target, ec)) return;
   if (!fs::is_directory(target, ec)) throw InputError(target.string(), "", "exists and is not a folder");
-  if (fs::is_empty(target, ec)) return;
+  // Empty but for the lock file (a report that failed in a folder that was there leaves it).
+  bool empty = true;
+  for (const auto& e : fs::directory_iterator(target, ec)) empty = empty && e.path().filename() == kOutputLockName;
+  if (empty && !ec) return;
   if (fs::exists(target / "report.json", ec)) {
     const json meta = read_json_file((target / "report.json").string());
     if (meta.is_object() && meta.value("format", "") == kReportFormat) return;
@@ -126,17 +130,28 @@ ReportSummary write_report(const std::vector<fs::path>& results, const ReportOpt
 
   fs::path target = options.output.lexically_normal();
   if (target.filename().empty()) target = target.parent_path();  // "out/" → "out"
+  refuse_if_locked(target);
   check_target(target);
-  // Complete or absent: written aside, synced, then swapped into place (common/staged_dir.h);
-  // a killed report's temporary is removed by the next run in the same folder.
-  StagedDir staged(target);
-  ctx.root = staged.path();
+  // Another report (or a sweep) into the folder at once is refused (two reports into one folder
+  // both exited 0, the later one's swap replacing the other's output). A new folder is made to
+  // hold the lock file and removed again when the report fails, as merge does.
+  const bool made = create_folder(target);
+  OutputLock lock(target);
   try {
-    build(ctx, results);
-  } catch (const OutputError& e) {
-    throw OutputError(staged.as_target(e.path()), e.reason());
+    // Complete or absent: written aside, synced, then swapped into place (common/staged_dir.h);
+    // a killed report's temporary is removed by the next run in the same folder.
+    StagedDir staged(target);
+    ctx.root = staged.path();
+    try {
+      build(ctx, results);
+    } catch (const OutputError& e) {
+      throw OutputError(staged.as_target(e.path()), e.reason());
+    }
+    staged.commit();
+  } catch (...) {
+    if (made) lock.release_and_remove(true);
+    throw;
   }
-  staged.commit();
   ctx.summary.calls = static_cast<int>(ctx.calls.size());
   return ctx.summary;
 }
