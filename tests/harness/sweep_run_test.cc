@@ -414,6 +414,14 @@ TEST(Sweep, RefusesAFolderHoldingWhatASweepDoesNotWrite) {
   testutil::write_text(dir / "out" / "calls" / "grid" / "todo.txt", "x");
   refused("(it holds calls/grid/todo.txt, which a sweep does not write)");
   fs::remove(dir / "out" / "calls" / "grid" / "todo.txt");
+  // A link to a folder of call-like files elsewhere is named as the link (it read
+  // "calls/../../elsewhere", where the link points).
+  fs::create_directories(dir / "elsewhere");
+  testutil::write_text(dir / "elsewhere" / "result.json", "{}");
+  fs::create_directory_symlink(dir / "elsewhere", dir / "out" / "calls" / "linked");
+  refused("(it holds calls/linked (a link), which a sweep does not write)");
+  fs::remove(dir / "out" / "calls" / "linked");
+  EXPECT_TRUE(fs::exists(dir / "elsewhere" / "result.json"));
   testutil::write_text(dir / "out" / "calls" / "mine" / "job.json", "{\"id\": \"theirs\"}");
   refused("(calls/mine/job.json is not one a sweep wrote for the call 'mine')");
   fs::remove_all(dir / "out" / "calls" / "mine");

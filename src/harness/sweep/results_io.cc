@@ -237,13 +237,14 @@ std::string why_calls_not_a_sweeps(const fs::path& calls) {
   for (auto it = fs::recursive_directory_iterator(calls, ec); it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (ec) return "calls/ cannot be read: " + ec.message();
-    const fs::path rel = fs::relative(it->path(), calls);
+    const fs::path rel = it->path().lexically_relative(calls);  // a link named as it is, not where it points
     const std::string name = "calls/" + rel.generic_string();
     if (it->path().filename().string().starts_with(".")) {  // a call being written, or a killed one's
       it.disable_recursion_pending();
       continue;
     }
-    if (it->is_symlink(ec) || !it->is_directory(ec)) return "it holds " + name + ", which a sweep does not write";
+    if (it->is_symlink(ec)) return "it holds " + name + " (a link), which a sweep does not write";
+    if (!it->is_directory(ec)) return "it holds " + name + ", which a sweep does not write";
     const fs::path job = it->path() / "job.json", result = it->path() / "result.json";
     if (!fs::exists(job, ec) && !fs::exists(result, ec)) continue;  // on the way to call folders
     it.disable_recursion_pending();
