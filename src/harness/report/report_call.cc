@@ -52,7 +52,6 @@ std::string stats_table(const std::string& title, const json& j) {
          "</div>\n";
 }
 
-
 std::string summary_section(const Context& ctx, const CallRecord& call) {
   const CallCheck* check = ctx.check.find(call.id);
   std::vector<std::vector<Cell>> rows = {

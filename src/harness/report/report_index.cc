@@ -51,7 +51,6 @@ std::string summary_boxes(const Context& ctx) {
   return out;
 }
 
-
 Cell ratio_percent_cell(const CallRecord& call, const std::string& direction, const std::string& metric) {
   const auto v = find_metric(call, direction, metric);
   if (!v) return Cell{"n/a", "", "num muted"};

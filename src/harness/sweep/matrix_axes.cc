@@ -100,6 +100,18 @@ std::string peer_pointer(const std::string& peer, const char* key) {
   return "/peers/" + escape_pointer_token(peer) + "/" + key;
 }
 
+// The peer of a direction a codec, talker or jitter-buffer axis changes: the receiver for a
+// jitter-buffer axis (its buffer), the sender otherwise (its codec, its talker).
+std::string axis_peer(const Axis& axis, const std::string& direction) {
+  return axis.kind == AxisKind::kJitterBuffer ? receiver(direction) : sender(direction);
+}
+
+std::set<std::string> axis_peers(const Axis& axis, const std::vector<std::string>& directions) {
+  std::set<std::string> peers;
+  for (const auto& d : directions) peers.insert(axis_peer(axis, d));
+  return peers;
+}
+
 }  // namespace
 
 std::vector<Axis> parse_axes(const json& matrix, const std::string& file) {
@@ -115,9 +127,7 @@ std::vector<Axis> parse_axes(const json& matrix, const std::string& file) {
 std::vector<std::string> apply_entry(const Axis& axis, const AxisEntry& entry, json& doc,
                                      const std::vector<std::string>& directions) {
   std::vector<std::string> wrote;
-  std::set<std::string> peers;
-  for (const auto& d : directions)
-    peers.insert(axis.kind == AxisKind::kJitterBuffer ? receiver(d) : sender(d));
+  const std::set<std::string> peers = axis_peers(axis, directions);
   switch (axis.kind) {
     case AxisKind::kNetwork:
       for (const auto& d : directions) {
@@ -156,16 +166,14 @@ std::vector<std::string> apply_entry(const Axis& axis, const AxisEntry& entry, j
 
 std::vector<std::string> changed_directions(const Axis& axis, const json& doc,
                                             const std::vector<std::string>& directions) {
-  const bool by_receiver = axis.kind == AxisKind::kJitterBuffer;
-  std::set<std::string> peers;
-  for (const auto& d : directions) peers.insert(by_receiver ? receiver(d) : sender(d));
+  const std::set<std::string> peers = axis_peers(axis, directions);
   std::vector<std::string> out;
   for (const auto& [link, value] : doc.at("links").items()) {
     bool changed = true;  // a patch or the seed: the whole call
     if (axis.kind == AxisKind::kNetwork)
       changed = std::find(directions.begin(), directions.end(), link) != directions.end();
     else if (axis.kind != AxisKind::kPatch && axis.kind != AxisKind::kSeed)
-      changed = peers.count(by_receiver ? receiver(link) : sender(link)) > 0;
+      changed = peers.count(axis_peer(axis, link)) > 0;
     if (changed) out.push_back(link);
   }
   return out;

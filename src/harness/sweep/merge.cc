@@ -36,17 +36,11 @@ struct Entry {
 // "../x" (or an absolute path) had it remove and replace a folder outside the output folder.
 void check_call_places(const Input& in) {
   for (const auto& r : in.results.records) {
-    size_t start = 0;
-    for (;;) {
-      const size_t slash = r.id.find('/', start);
-      if (!valid_id_part(std::string_view(r.id).substr(start, slash == std::string::npos ? slash : slash - start)))
-        throw InputError(r.origin, "/id",
-                         "'" + excerpt(r.id) +
-                             "' is not a sweep's call id (parts of 1 to 100 letters, digits, '_', '.', '-' "
-                             "between '/', none of them '.' or '..')");
-      if (slash == std::string::npos) break;
-      start = slash + 1;
-    }
+    if (!valid_job_id(r.id))
+      throw InputError(r.origin, "/id",
+                       "'" + excerpt(r.id) + "' is not a sweep's call id (parts of 1 to " +
+                           std::to_string(kMaxIdPartLength) +
+                           " letters, digits, '_', '.', '-' between '/', none of them '.' or '..')");
     if (!r.dir.empty() && r.dir.lexically_normal() != call_dir(in.dir, r.id).lexically_normal())
       throw InputError(r.origin, "/dir",
                        "'" + fs::relative(r.dir, in.dir).generic_string() + "' is not the call's folder calls/" +

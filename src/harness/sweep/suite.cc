@@ -162,6 +162,15 @@ bool valid_id_part(std::string_view part) {
          std::string_view::npos;
 }
 
+bool valid_job_id(std::string_view id) {
+  for (size_t start = 0;;) {
+    const size_t slash = id.find('/', start);
+    if (!valid_id_part(id.substr(start, slash == std::string_view::npos ? slash : slash - start))) return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
 std::string excerpt(std::string_view s) {
   return s.size() <= 40 ? std::string(s) : std::string(s.substr(0, 40)) + "...";
 }

@@ -57,6 +57,8 @@ void sort_and_check_ids(std::vector<Job>& jobs);
 // '-' (not "." or ".."): each part is a folder name.
 constexpr size_t kMaxIdPartLength = 100;
 bool valid_id_part(std::string_view part);
+// A whole id: each of its '/'-separated parts valid_id_part.
+bool valid_job_id(std::string_view id);
 // For messages: the first 40 characters of `s`, with "..." when cut.
 std::string excerpt(std::string_view s);
 
