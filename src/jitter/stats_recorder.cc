@@ -84,6 +84,18 @@ std::optional<double> StatsRecorder::frame_emitted(sim::Timestamp now, std::span
 JitterStats StatsRecorder::stats() const {
   JitterStats out = s_;
   count_comfort_noise(out);
+  // A concealment event still playing (the call ended in it, or the stats are read during one)
+  // is an interruption once it has lasted 150 ms, as it will be when it ends.
+  uint64_t open = 0;
+  if (comfort_noise_run_ > 0 && !dtx_stream_)
+    open = (run_continues_concealment_ ? event_samples_ : 0) + comfort_noise_run_;
+  else if (comfort_noise_run_ == 0 && in_concealment_)
+    open = event_samples_;
+  const double open_ms = 1000.0 * static_cast<double>(open) / rate_;
+  if (open > 0 && open_ms >= kInterruptionMs && decoded_played_) {
+    ++out.interruption_count;
+    out.total_interruption_duration_s += open_ms / 1000.0;
+  }
   if (!frame_delays_ns_.empty()) {
     // Nearest rank: the ceil(0.95 n)-th smallest, as the mouth-to-ear and network percentiles.
     std::vector<int64_t> d = frame_delays_ns_;

@@ -66,6 +66,8 @@ void Direction::send_frame(size_t k) {
   const sim::Timestamp now = sim_->now();
   ++frames_sent_;
   if (auto packet = sender_.take(k)) {
+    const sim::Timestamp end = capture_time(packet->timestamp) + sender_.frame_duration();
+    if (!last_sent_end_ || end > *last_sent_end_) last_sent_end_ = end;
     scratch_.clear();
     link_.send(now, sim::net::PacketInfo{k, static_cast<int64_t>(packet->bytes.size())}, scratch_);
     for (auto& d : scratch_) {
@@ -83,8 +85,7 @@ void Direction::send_frame(size_t k) {
       if (d.duplicate) ++duplicates_;
       if (!d.delivered()) continue;
       last_arrival_ = std::max(last_arrival_, d.arrival);
-      const sim::Timestamp end = capture_time(packet->timestamp) + sender_.frame_duration();
-      if (!last_delivered_end_ || end > *last_delivered_end_) last_delivered_end_ = end;
+      delivered_any_ = true;
       std::vector<uint8_t> bytes = packet->bytes;
       if (d.corrupted && d.corrupt_byte < bytes.size())
         bytes[d.corrupt_byte] ^= static_cast<uint8_t>(1u << d.corrupt_bit);
@@ -101,9 +102,26 @@ void Direction::send_frame(size_t k) {
 
 void Direction::tick(int64_t n) {
   receiver_->on_tick(sim_->now());
+  if (stream_covered()) receiver_->mark_stream_covered();
   const sim::Timestamp next = tick_time(n + 1);
-  if (!playout_finished(next))
-    sim_->schedule_at(next, setup_.name + " tick", [this, n] { tick(n + 1); }, sim::Order::kAfterArrivals);
+  if (playout_finished(next)) {
+    receiver_->end_at_mark();
+    return;
+  }
+  sim_->schedule_at(next, setup_.name + " tick", [this, n] { tick(n + 1); }, sim::Order::kAfterArrivals);
+}
+
+bool Direction::stream_covered() const {
+  if (frames_sent_ < sender_.frame_count() || !last_sent_end_) return false;
+  const auto played = receiver_->last_real_capture();
+  if (!played) return false;
+  // The real audio played reaches *played + kTick (its frame's first real sample is captured at
+  // *played); each frame after it covers 10 ms more of the stream, by concealment or comfort noise.
+  // A remainder shorter than a frame is left unplayed: playing it would add to the concealment
+  // statistics the part of the frame that lies past the end of what was sent (after a time
+  // stretch frames are not aligned to packets).
+  const sim::Duration covered = kTick * static_cast<int64_t>(1 + receiver_->frames_since_real());
+  return *last_sent_end_ - (*played + covered) < kTick - kSlack;
 }
 
 sim::Timestamp Direction::call_end() const { return sim::Timestamp::zero() + setup_.duration + setup_.max_drain; }
@@ -113,20 +131,15 @@ bool Direction::playout_finished(sim::Timestamp next_tick) const {
   if (next_tick < talk_end) return false;
   if (next_tick >= call_end()) return true;
   if (frames_sent_ < sender_.frame_count()) return false;
-  if (!last_delivered_end_) return true;  // nothing was ever delivered
+  if (!delivered_any_) return true;  // nothing was ever delivered
   if (next_tick <= last_arrival_) return false;
-  // The newest delivered audio has played when a frame reaching its end has been played (within
-  // a sample: frame starts are not always aligned to packets). A remainder shorter than a frame
-  // gets one more frame (real audio running into concealment, or concealment from a buffer that
-  // cannot play a partial frame) and no more.
-  if (const auto played = receiver_->last_real_capture()) {
-    const sim::Duration left = *last_delivered_end_ - (*played + kTick);
-    if (left <= kSlack) return true;
-    const bool last_frame_real = receiver_->last_real_play_time() == receiver_->frames().back().play_time;
-    if (left < kTick && !last_frame_real) return true;
-  }
-  const sim::Timestamp idle_since = std::max(last_arrival_, receiver_->last_real_play_time());
-  return next_tick >= idle_since + setup_.drain_idle;
+  // Every packet that will arrive has: playout ends once it has covered the stream the sender
+  // sent (played, concealed or comfort noise to the end of the last packet sent).
+  if (receiver_->stream_covered()) return true;
+  // Not yet: each frame of concealment covers 10 ms more (max_drain bounds it). A receiver that
+  // never played real audio has nothing to cover from: drain_idle after the last arrival.
+  if (receiver_->last_real_capture()) return false;
+  return next_tick >= last_arrival_ + setup_.drain_idle;
 }
 
 sim::net::LinkStats Direction::link_stats() const { return stats_.finish(link_); }

@@ -26,9 +26,12 @@ struct DirectionSetup {
   double clock_drift_ppm = 0.0;  // receiver playout clock rate error
   uint64_t seed = 1;
   sim::Duration duration;  // the talker sends during [0, duration)
-  // After the talker stops, playout goes on until the audio of the last delivered packet has been
-  // played, or, when it never will be (discarded late), until the receiver has played
-  // drain_idle of concealment or silence after the last arrival; never longer than max_drain.
+  // After the talker stops, playout goes on until every packet that will arrive has arrived and
+  // playout has covered the stream the sender sent (to the end of its last packet: real audio,
+  // concealment or comfort noise), less a remainder shorter than a 10 ms frame; frames played past
+  // that while a packet was still on its way are cut (Receiver::end_at_mark). When no real audio
+  // has been played, until the receiver has played drain_idle after the last arrival; never
+  // longer than max_drain.
   sim::Duration max_drain = sim::Duration::seconds(2);
   sim::Duration drain_idle = sim::Duration::millis(200);
 };
@@ -60,6 +63,8 @@ class Direction {
   void send_frame(size_t k);
   void tick(int64_t n);
   bool playout_finished(sim::Timestamp next_tick) const;
+  // Whether the frames played so far cover the stream the sender sent (all of it has been sent).
+  bool stream_covered() const;
   // When this direction's playout stops at the latest (talk end + max_drain): copies arriving then
   // or later are lost to the call (DropCause::kAfterCall).
   sim::Timestamp call_end() const;
@@ -76,7 +81,8 @@ class Direction {
   int64_t duplicates_ = 0;
   size_t frames_sent_ = 0;
   sim::Timestamp last_arrival_;
-  std::optional<sim::Timestamp> last_delivered_end_;  // capture time of the end of the newest delivered audio
+  std::optional<sim::Timestamp> last_sent_end_;  // capture time of the end of the newest audio sent
+  bool delivered_any_ = false;
 };
 
 }  // namespace callsim::peer

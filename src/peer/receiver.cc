@@ -72,12 +72,40 @@ void Receiver::on_tick(sim::Timestamp now) {
     record.mouth_to_ear_ms = (now - captured).to_ms();
     if (!last_real_capture_ || captured > *last_real_capture_) last_real_capture_ = captured;
     last_real_play_time_ = now;
+    frames_with_real_ = frames_.size() + 1;
   }
+  if (frame.playout_rtp_timestamp || !record.played.empty()) mark_.reset();  // real audio: the stream went on
   record.jitter_buffer_delay_ms = frame.jitter_buffer_delay_ms;
   record.buffer_delay_ms = buffer_->current_delay_ms();
   record.target_delay_ms = buffer_->target_delay_ms();
   frames_.push_back(record);
   output_.samples.insert(output_.samples.end(), frame.samples.begin(), frame.samples.end());
+}
+
+void Receiver::mark_stream_covered() {
+  if (mark_) return;
+  mark_ = Mark{frames_.size(), output_.samples.size(), buffer_->stats()};
+}
+
+void Receiver::end_at_mark() {
+  if (!mark_) return;
+  frames_.resize(mark_->frames);
+  output_.samples.resize(mark_->samples);
+  played_stats_ = mark_->stats;
+  mark_.reset();
+}
+
+jitter::JitterStats Receiver::jitter_stats() const {
+  const jitter::JitterStats now = buffer_->stats();
+  if (!played_stats_) return now;
+  // Packets that arrived after the mark (even after the last tick) were still received, and
+  // discarded or duplicates; what was played is counted to the mark.
+  jitter::JitterStats s = *played_stats_;
+  s.packets_received = now.packets_received;
+  s.packets_discarded = now.packets_discarded;
+  s.packets_duplicated = now.packets_duplicated;
+  s.fec_packets_received = now.fec_packets_received;
+  return s;
 }
 
 }  // namespace callsim::peer

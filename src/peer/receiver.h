@@ -70,11 +70,25 @@ class Receiver {
   // none). Counting a sent packet once when all its copies were refused, they add up to
   // discarded_on_arrival() + the buffer's packets_discarded.
   std::map<uint64_t, std::string> discards() const;
-  jitter::JitterStats jitter_stats() const { return buffer_->stats(); }
+  // The buffer's statistics; after end_at_mark() with a mark, those of playout as it was at the
+  // mark (the packet counters as they are at the end).
+  jitter::JitterStats jitter_stats() const;
   double buffer_delay_ms() const { return buffer_->current_delay_ms(); }
   // Capture time of the latest real (decoded or FEC) audio played so far, and when it was played.
   std::optional<sim::Timestamp> last_real_capture() const { return last_real_capture_; }
   sim::Timestamp last_real_play_time() const { return last_real_play_time_; }
+  // Frames played since the latest one that started with real audio (all of them when none did).
+  size_t frames_since_real() const { return frames_.size() - frames_with_real_; }
+
+  // The end of the call's audio. The caller marks the frame at which playout has covered the whole
+  // stream the sender sent; playout may go on after it only while a packet that could still be
+  // played is on its way. A frame starting with real audio after the mark drops it (the stream
+  // was not over). end_at_mark() cuts the frames and audio played after a standing mark and keeps
+  // the buffer's playout statistics as they were at it: concealment played past the end of what
+  // was sent conceals nothing that was sent.
+  void mark_stream_covered();
+  bool stream_covered() const { return mark_.has_value(); }
+  void end_at_mark();
 
  private:
   std::unique_ptr<jitter::JitterBuffer> buffer_;
@@ -93,6 +107,14 @@ class Receiver {
   std::vector<ArrivalRecord> arrivals_;
   std::optional<sim::Timestamp> last_real_capture_;
   sim::Timestamp last_real_play_time_;
+  size_t frames_with_real_ = 0;  // frames_.size() just after the latest frame starting with real audio
+  struct Mark {
+    size_t frames = 0;
+    size_t samples = 0;
+    jitter::JitterStats stats;
+  };
+  std::optional<Mark> mark_;
+  std::optional<jitter::JitterStats> played_stats_;  // playout's statistics at the mark, once cut there
 };
 
 }  // namespace callsim::peer

@@ -139,7 +139,8 @@ std::vector<MetricInfo> build() {
       m("concealed_ratio", K::kRatio, W::kHigher, abs_tol(0.01), true,
         "concealed_samples / samples played out (concealedSamples / totalSamplesReceived; like NetEq's "
         "counter, samples played out count from the first 10 ms pull, the silence before the first packet "
-        "included)"),
+        "included, to the end of the stream the sender sent: a lost or late tail is concealed, nothing "
+        "after it)"),
       m("concealment_events", K::kCount, W::kHigher, rel_tol(0.10), false,
         "runs of concealment (concealmentEvents)"),
       m("silent_concealed_samples", K::kCount, W::kNeither, none, false,

@@ -621,6 +621,66 @@ TEST(CallResults, PacketsQueuedPastTheEndOfPlayoutAreEffectiveLoss) {
               1e-12);
 }
 
+// Playout covers the stream the sender sent, and no more. A last packet 360 ms late kept a fixed
+// buffer concealing for 200 ms past its arrival: 480 ms of "concealment" for 20 ms of audio not
+// played (concealed_ratio 0.104), while the same packet lost read no concealment at all (playout
+// stopped at the last audio delivered). An adaptive buffer on a perfect link ended with a 10 ms
+// frame running 9 ms past the end of the stream, counted as concealment (432 samples, one event).
+// A direction whose link died 2 s in read interruptionCount 0 after 4 s of concealment.
+TEST(CallResults, PlayoutCoversTheStreamTheSenderSentAndNoMore) {
+  const auto last_packet = [](const json& phase) {
+    return json{{"name", "last"},
+                {"duration_s", 4},
+                {"seed", 3},
+                {"peers", {{"alice", {{"talker", "en_female"}, {"talk", {{{"start_s", 0}, {"end_s", 4}}}}}},
+                           {"bob", {{"jitter_buffer", {{"type", "fixed"}, {"delay_ms", 80}}}}}}},
+                {"links", {{"alice->bob", {{"delay", {{"base_ms", 40}}}, {"phases", {phase}}}}}},
+                {"scoring", {{"pesq", false}}}};
+  };
+  const CallResult late = run(last_packet({{"name", "late"}, {"start_s", 3.99}, {"end_s", 4.0},
+                                           {"set", {{"delay", {{"base_ms", 400}}}}}}), false);
+  const CallResult lost = run(last_packet({{"name", "cut"}, {"start_s", 3.99}, {"end_s", 4.0}, {"outage", true}}), false);
+  const DirectionResult& l = direction(late, "alice->bob");
+  const DirectionResult& c = direction(lost, "alice->bob");
+  ASSERT_EQ(l.metrics.at("packets_discarded_late"), 1.0);
+  ASSERT_EQ(c.metrics.at("packets_lost"), 1.0);
+  for (const DirectionResult* d : {&l, &c}) {
+    EXPECT_EQ(d->jitter.concealed_samples, 960u) << "one 20 ms packet at 48 kHz";
+    EXPECT_EQ(d->jitter.concealment_events, 1u);
+    EXPECT_EQ(d->jitter.total_samples_received, d->degraded.samples.size());
+    EXPECT_EQ(d->degraded.samples.size(), 480u * d->frames.size());
+  }
+  EXPECT_EQ(l.frames.size(), c.frames.size());
+  EXPECT_EQ(l.frames.back().play_time, c.frames.back().play_time);
+  EXPECT_EQ(l.frames.back().type, jitter::PlayoutFrame::kExpand);
+
+  json clean = last_packet(json::object());
+  clean["peers"]["bob"]["jitter_buffer"] = {{"type", "adaptive"}};
+  clean["peers"]["alice"]["talk"] = {{{"start_s", 0}, {"end_s", 3.7}}};
+  clean["links"]["alice->bob"] = {{"delay", {{"base_ms", 40}}}};
+  const CallResult clean_call = run(clean, false);
+  const DirectionResult& a = direction(clean_call, "alice->bob");
+  ASSERT_EQ(a.metrics.at("residual_loss_ratio"), 0.0);
+  ASSERT_GT(a.jitter.removed_samples_for_acceleration, 0u) << "the buffer no longer stretches here: frames stay aligned";
+  EXPECT_EQ(a.jitter.concealed_samples, 0u);
+  EXPECT_EQ(a.jitter.concealment_events, 0u);
+
+  json dies = last_packet(json::object());
+  dies["duration_s"] = 6;
+  dies["peers"]["alice"]["talk"] = {{{"start_s", 0}, {"end_s", 5.7}}};
+  dies["peers"]["bob"] = json::object();
+  dies["links"]["alice->bob"] = {{"delay", {{"base_ms", 40}, {"jitter_ms", 5}}},
+                                 {"phases", {{{"name", "dead"}, {"start_s", 2}, {"end_s", 6}, {"outage", true}}}}};
+  const CallResult dies_call = run(dies, false);
+  const DirectionResult& d = direction(dies_call, "alice->bob");
+  const double concealed_s = static_cast<double>(d.jitter.concealed_samples) / d.sample_rate_hz;
+  ASSERT_GT(concealed_s, 3.9) << "4 s of the stream lost: concealed to its end";
+  EXPECT_LT(concealed_s, 4.1);
+  EXPECT_EQ(d.jitter.concealment_events, 1u);
+  EXPECT_EQ(d.jitter.interruption_count, 1u);
+  EXPECT_NEAR(d.jitter.total_interruption_duration_s, concealed_s, 1e-9);
+}
+
 // Packets reordered by more than 100 sequence numbers fail RFC 3550 A.1's check and never reach the
 // jitter buffer: they were counted as received, but neither played nor discarded (2 of 500 on this
 // path). They count as discarded now, so received = played + discarded + still queued holds.

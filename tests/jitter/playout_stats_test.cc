@@ -75,6 +75,8 @@ TEST(StatsRecorder, ComfortNoiseIsSilentConcealmentUnlessTheStreamUsesDtx) {
   EXPECT_EQ(s.silent_concealed_samples, 100u);
   EXPECT_EQ(s.concealment_events, 1u);  // the comfort noise continues the decoder's concealment
   EXPECT_EQ(s.comfort_noise_samples, 0u);
+  EXPECT_EQ(s.interruption_count, 1u);  // and has lasted 200 ms: an interruption already
+  EXPECT_DOUBLE_EQ(s.total_interruption_duration_s, 0.2);
   r.frame_emitted(t(310), metas(10, SampleKind::kNormal, 300000000), 40);
   s = r.stats();
   EXPECT_EQ(s.concealment_events, 1u);
@@ -93,6 +95,32 @@ TEST(StatsRecorder, ComfortNoiseIsSilentConcealmentUnlessTheStreamUsesDtx) {
   EXPECT_EQ(s.concealed_samples, 0u);
   EXPECT_EQ(s.concealment_events, 0u);
   EXPECT_EQ(s.interruption_count, 0u);
+}
+
+// A call that ends in concealment (the link died before the end) read interruptionCount 0 however
+// long the concealment was: an event was counted only when decoded audio ended it. An event still
+// playing when the stats are read counts once it has lasted 150 ms, with the duration so far.
+TEST(StatsRecorder, AConcealmentEventStillPlayingIsAnInterruptionOnceItLasted150Ms) {
+  const auto t = [](int ms) { return sim::Timestamp::from_ms(ms); };
+  StatsRecorder r(1000);
+  r.frame_emitted(t(100), metas(10, SampleKind::kNormal, 60000000), 40);
+  for (int i = 0; i < 14; ++i) r.frame_emitted(t(110 + 10 * i), metas(10, SampleKind::kExpand), 40);
+  EXPECT_EQ(r.stats().interruption_count, 0u);  // 140 ms so far: not yet
+  r.frame_emitted(t(250), metas(10, SampleKind::kExpandSilent), 40);
+  JitterStats s = r.stats();
+  EXPECT_EQ(s.concealment_events, 1u);
+  EXPECT_EQ(s.interruption_count, 1u);
+  EXPECT_DOUBLE_EQ(s.total_interruption_duration_s, 0.15);
+  // Reading the stats changes nothing: the event ends once, counted once with its whole length.
+  for (int i = 0; i < 5; ++i) r.frame_emitted(t(260 + 10 * i), metas(10, SampleKind::kExpand), 40);
+  r.frame_emitted(t(310), metas(10, SampleKind::kNormal, 300000000), 40);
+  s = r.stats();
+  EXPECT_EQ(s.interruption_count, 1u);
+  EXPECT_DOUBLE_EQ(s.total_interruption_duration_s, 0.2);
+  // Concealment before the first decoded audio is no interruption (the call had not started).
+  StatsRecorder before(1000);
+  for (int i = 0; i < 30; ++i) before.frame_emitted(t(10 * i), metas(10, SampleKind::kExpand), 40);
+  EXPECT_EQ(before.stats().interruption_count, 0u);
 }
 
 }  // namespace
