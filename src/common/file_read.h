@@ -12,6 +12,7 @@ namespace callsim {
 // Input size limits, stated in README.md ("Limits").
 constexpr uint64_t kMaxJsonFileBytes = 16ull << 20;   // scenario, matrix, profile, baseline files
 constexpr uint64_t kMaxTraceFileBytes = 64ull << 20;  // link trace CSV and Mahimahi files
+constexpr uint64_t kMaxResultsFileBytes = 1ull << 30;  // results.jsonl and a call's CSVs read back (1 GiB)
 
 // "a folder", "a FIFO", "a character device", ... for an existing path that is not a regular
 // file; "" for a regular file. Throws InputError when the path does not exist or cannot be

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <optional>
 #include <fstream>
+#include <optional>
+#include <regex>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_read.h"
 #include "common/names.h"
 #include "results/metric_table.h"
 
@@ -26,12 +28,9 @@ ExpectationStatus parse_status(const JsonNode& e) {
   return e.at("passed").boolean() ? ExpectationStatus::kPassed : ExpectationStatus::kFailed;
 }
 
+// A FIFO or a device (/dev/zero) is refused before it is read: it hung or filled memory.
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "", "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return read_regular_file(path.string(), kMaxResultsFileBytes, "results file");
 }
 
 // "callsim_build": "" or lower-case hex (a GNU build ID: 40 digits for SHA-1).
@@ -185,6 +184,45 @@ const std::string& checked_direction(const std::string& direction, const JsonNod
   return direction;
 }
 
+// An expectation as callsim writes it: its direction one of the call's, its `measured` the
+// direction's stored metric (absent exactly when the metric is), and its status what comparing
+// that figure with the threshold gives (a figure not measured never passes; skipped only for a
+// metric that needs P.862 in a call scored without it). A hand-edited status of "pass" on a dead
+// direction's failed expectation passed `check`.
+void check_expectations(const CallRecord& c, const JsonNode& list) {
+  static const std::regex re(R"(^\s*([a-z0-9_]+)\s*(<=|>=|==|<|>)\s*([-+]?[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?)\s*$)");
+  const auto elements = list.elements();
+  for (size_t i = 0; i < c.expectations.size() && i < elements.size(); ++i) {
+    const ExpectationResult& e = c.expectations[i];
+    const JsonNode& node = elements[i];
+    std::smatch m;
+    const MetricInfo* info = nullptr;
+    if (!std::regex_match(e.expect, m, re) || !(info = find_metric(m[1].str())))
+      node.at("expect").fail("'" + e.expect.substr(0, 120) + "' is not 'metric op value' of a known metric");
+    const auto direction = c.metrics.find(e.direction);
+    if (direction == c.metrics.end()) node.at("direction").fail("'" + e.direction.substr(0, 120) + "' is not a direction of the call");
+    const auto value = direction->second.find(m[1].str());
+    const bool has_value = value != direction->second.end() && std::isfinite(value->second);
+    if (e.measured.has_value() != has_value || (has_value && *e.measured != value->second))
+      node.fail(std::string("measured ") + (e.measured ? format_metric(m[1].str(), *e.measured) : "null") +
+                " is not the direction's " + m[1].str() + " (" +
+                (has_value ? format_metric(m[1].str(), value->second) : "not measured") + ")");
+    ExpectationStatus expected = ExpectationStatus::kFailed;
+    if (e.measured) {
+      const std::string op = m[2];
+      const double t = std::strtod(m[3].str().c_str(), nullptr), v = *e.measured;
+      const bool held = op == "<" ? v < t : op == "<=" ? v <= t : op == ">" ? v > t : op == ">=" ? v >= t : v == t;
+      expected = held ? ExpectationStatus::kPassed : ExpectationStatus::kFailed;
+    } else if (e.status == ExpectationStatus::kSkipped && info->needs_pesq && !c.pesq_scored) {
+      expected = ExpectationStatus::kSkipped;
+    }
+    if (e.status != expected)
+      node.fail("status '" + to_string(e.status) + "' is not what '" + e.expect.substr(0, 120) + "' gives for " +
+                (e.measured ? "measured " + format_metric(m[1].str(), *e.measured) : std::string("a figure not measured")) +
+                " ('" + to_string(expected) + "')");
+  }
+}
+
 }  // namespace
 
 json record_to_json(const CallRecord& r) {
@@ -238,6 +276,7 @@ CallRecord record_from_json(const JsonNode& n, const fs::path& base_dir) {
     for (const auto& [direction, metrics] : m->members()) c.metrics[checked_direction(direction, metrics)] = metrics_from_json(metrics);
   if (c.error.empty() && c.metrics.empty())
     n.at("metrics").fail("no directions: a call that ran has the metrics of each of its directions");
+  if (auto e = n.find("expectations")) check_expectations(c, *e);
   if (auto d = n.find("dir"); d && !d->json().is_null()) c.dir = base_dir / d->string();
   return c;
 }
@@ -267,6 +306,7 @@ CallRecord record_from_result_json(const JsonNode& n, const fs::path& dir) {
   // without any would pass check and become a baseline entry that gates nothing.
   if (c.metrics.empty())
     n.at("directions").fail("no directions: a call that ran has the metrics of each of its directions");
+  if (auto e = n.find("expectations")) check_expectations(c, *e);
   c.dir = dir;
   return c;
 }

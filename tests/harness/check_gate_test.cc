@@ -296,6 +296,14 @@ TEST(CheckGate, ABaselineWithNoneOfTheResultsCallsFailsEvenWithAllowMissing) {
     EXPECT_NE(table.find("CHECK FAILED"), std::string::npos) << table;
     EXPECT_NE(junit_xml(r).find("<failure message=\"no result call is in the baseline"), std::string::npos);
   }
+  // A baseline with no calls compared nothing either: it passed (no call missing, every call new).
+  const Baseline empty = baseline_of({});
+  ASSERT_TRUE(empty.calls.empty());
+  for (bool allow_missing : {false, true}) {
+    const CheckReport r = run_check(calls, &empty, CheckOptions{1.0, allow_missing});
+    EXPECT_TRUE(r.no_baseline_call_refused()) << allow_missing;
+    EXPECT_FALSE(r.passed()) << allow_missing;
+  }
   // One call in common is a comparison: a subset run passes under --allow-missing as before.
   const std::vector<CallRecord> subset = {make_call("a"), make_call("x")};
   const CheckReport r = run_check(subset, &b, CheckOptions{1.0, true});

@@ -171,6 +171,37 @@ TEST(CallRecordJson, ReaderRefusesMetricsOutsideTheTableAndTheirKinds) {
   EXPECT_EQ(read_error(R"({"id": "x", "passed": false, "error": "crashed"})"), "no error");
 }
 
+// An expectation's verdict is what its recorded figure gives: a dead direction's failed
+// expectation hand-edited to "pass" (or "skipped" on a metric that needs no P.862, or measured 999
+// against <= 400 with "pass") passed `check`.
+TEST(CallRecordJson, ReaderRefusesAnExpectationItsFigureDoesNotGive) {
+  const auto line = [](const std::string& expectation, bool scored = true) {
+    return std::string(R"({"id": "x", "passed": false, "scoring": {"pesq": )") + (scored ? "true" : "false") +
+           R"(}, "expectations": [)" + expectation +
+           R"(], "metrics": {"a->b": {"packets_sent": 200, "mouth_to_ear_p95_ms": 120.5}}})" + "\n";
+  };
+  const std::string ok = R"({"direction": "a->b", "expect": "mouth_to_ear_p95_ms <= 400", "measured": 120.5, "status": "pass"})";
+  EXPECT_EQ(read_error(line(ok)), "no error");
+  EXPECT_EQ(read_error(line(R"({"direction": "a->b", "expect": "mouth_to_ear_p95_ms <= 100", "measured": 120.5, "status": "pass"})")),
+            "r.jsonl:1: /expectations/0: status 'pass' is not what 'mouth_to_ear_p95_ms <= 100' gives for measured "
+            "120.5 ('fail')");
+  EXPECT_EQ(read_error(line(R"({"direction": "a->b", "expect": "mouth_to_ear_p95_ms <= 400", "measured": 999, "status": "pass"})")),
+            "r.jsonl:1: /expectations/0: measured 999.0 is not the direction's mouth_to_ear_p95_ms (120.5)");
+  // Not measured: never a pass; skipped only for a P.862 metric in a call scored without it.
+  EXPECT_EQ(read_error(line(R"({"direction": "a->b", "expect": "concealed_ratio <= 0.1", "measured": null, "status": "pass"})")),
+            "r.jsonl:1: /expectations/0: status 'pass' is not what 'concealed_ratio <= 0.1' gives for a figure not "
+            "measured ('fail')");
+  EXPECT_NE(read_error(line(R"({"direction": "a->b", "expect": "concealed_ratio <= 0.1", "status": "skipped"})", false))
+                .find("status 'skipped' is not what"),
+            std::string::npos);
+  EXPECT_EQ(read_error(line(R"({"direction": "a->b", "expect": "mos_lqo_nb >= 3", "status": "skipped"})", false)), "no error");
+  EXPECT_NE(read_error(line(R"({"direction": "a->b", "expect": "mos_lqo_nb >= 3", "status": "skipped"})", true))
+                .find("status 'skipped' is not what"),
+            std::string::npos);
+  EXPECT_EQ(read_error(line(R"({"direction": "c->d", "expect": "mouth_to_ear_p95_ms <= 400", "measured": 120.5, "status": "pass"})")),
+            "r.jsonl:1: /expectations/0/direction: 'c->d' is not a direction of the call");
+}
+
 TEST(MetricTable, ValueFitsKindIsWhatEachKindAllows) {
   EXPECT_TRUE(value_fits_kind(MetricKind::kCount, 0));
   EXPECT_FALSE(value_fits_kind(MetricKind::kCount, 0.5));

@@ -44,6 +44,22 @@ TEST(Expectation, ParsesAndEvaluates) {
   EXPECT_DOUBLE_EQ(e->value, 20.0);
 }
 
+// The verdict follows the figure as result files store it: "concealed_ratio >= 0.002217" failed
+// with measured 0.002217 recorded (0.00221655 compared), "mos_lqo_nb <= 4.2775" the same.
+TEST(Expectation, JudgedOnTheValueAsStoredSoTheRecordSupportsTheVerdict) {
+  const auto out = evaluate({parsed("concealed_ratio >= 0.002217", "a->b"), parsed("mos_lqo_nb <= 4.2775", "a->b")},
+                            {{"a->b", {{"concealed_ratio", 0.00221655}, {"mos_lqo_nb", 4.27746}}}});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].measured, 0.002217);
+  EXPECT_EQ(out[0].status, ExpectationStatus::kPassed);
+  EXPECT_EQ(out[1].measured, 4.2775);
+  EXPECT_EQ(out[1].status, ExpectationStatus::kPassed);
+  // Beyond the stored precision it still fails.
+  const auto fail = evaluate({parsed("concealed_ratio >= 0.002217", "a->b")}, {{"a->b", {{"concealed_ratio", 0.0022164}}}});
+  EXPECT_EQ(fail.at(0).measured, 0.002216);
+  EXPECT_EQ(fail.at(0).status, ExpectationStatus::kFailed);
+}
+
 // Thresholds a metric can never have passed or failed every call alike: a ratio written as a
 // percentage passed, "mos_lqo_nb >= 7" and "packets_lost == 0.5" always failed.
 TEST(Expectation, AThresholdOutsideTheMetricsRangeIsRefused) {

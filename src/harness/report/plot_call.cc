@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/atomic_file.h"
+#include "common/file_read.h"
 #include "harness/report/plot.h"
 #include "harness/report/report_internal.h"
 
@@ -47,9 +48,11 @@ std::vector<std::string> split(const std::string& line) {
   return out;
 }
 
+// Absent: no plot. A FIFO or a device in the call folder is refused (it would hang or fill memory).
 std::optional<Csv> read_csv(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return std::nullopt;
+  std::istringstream in(read_regular_file(path.string(), kMaxResultsFileBytes, "call CSV"));
   Csv csv;
   std::string line;
   if (!std::getline(in, line)) return std::nullopt;

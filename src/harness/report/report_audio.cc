@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "audio/audio.h"
+#include "common/file_read.h"
 #include "harness/report/report_html.h"
 #include "harness/report/report_internal.h"
 #include "sim/random.h"
@@ -30,6 +31,7 @@ std::string extension(AudioMode mode) {
 }
 
 std::string file_bytes(const fs::path& path) {
+  require_regular_file(path.string(), "audio file");  // a FIFO in the call folder would hang
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();

@@ -223,6 +223,8 @@ namespace fs = std::filesystem;
 
 // A JSON file read without throwing: null when absent, unreadable or not JSON.
 json read_json_quietly(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return json();  // a FIFO would hang the read
   std::ifstream in(file, std::ios::binary);
   if (!in) return json();
   return json::parse(in, nullptr, /*allow_exceptions=*/false);
