@@ -53,6 +53,11 @@ class DocumentBuilder final : public nlohmann::json_sax<json> {
   bool end_object() override { return close(); }
   bool end_array() override { return close(); }
   bool key(string_t& k) override {
+    if (k.find('\0') != std::string::npos) {  // it cut the message short where it was printed
+      std::string shown;
+      for (const char c : k.substr(0, 64)) shown += c == '\0' ? std::string("\\u0000") : std::string(1, c);
+      return rule(pointer() + "/" + escape_pointer_token(shown), "a key must not contain a NUL character (\\u0000)");
+    }
     const std::string at = pointer() + "/" + escape_pointer_token(k.substr(0, 64));
     if (k.size() > kMaxJsonKeyBytes)
       return rule(at, "key longer than " + std::to_string(kMaxJsonKeyBytes) + " bytes");
@@ -130,6 +135,10 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& file) {
     throw InputError(file, "",
                      "JSON document of " + std::to_string(text.size()) + " bytes; the limit is " +
                          std::to_string(kMaxJsonFileBytes) + " bytes");
+  // The parser takes a NUL byte for the end of the input: what followed it was ignored. JSON text
+  // holds none (in a string it is written \u0000).
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos)
+    throw InputError(file, position_text(text, nul), "malformed JSON: a NUL byte (JSON text holds none)");
   DocumentBuilder builder;
   const bool ok = json::sax_parse(text, &builder, json::input_format_t::json, true, false);
   if (ok) return std::move(builder.root);

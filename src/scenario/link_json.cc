@@ -205,6 +205,29 @@ nlohmann::json link_settings_json(const JsonNode& node, const LinkParseContext& 
 
 namespace {
 
+// Loss, delay and reordering are not drawn on a link that replays a packet trace (the trace gives
+// each packet's delay or loss, sim/net/README.md): given beside one they had no effect, silently
+// (a trace link with "loss": {"p": 0.9} lost nothing, result.json still showing 0.9).
+void refuse_what_a_trace_replaces(const JsonNode& sections, const std::optional<JsonNode>& phases) {
+  static constexpr const char* kReplaced[] = {"loss", "delay", "reorder"};
+  const auto refuse = [](const JsonNode& n) {
+    n.fail("has no effect on a link that replays a packet trace: the trace gives every packet's delay or loss "
+           "(duplicate, corrupt, rate and cross traffic still apply)");
+  };
+  for (const char* k : kReplaced)
+    if (auto s = sections.find(k)) refuse(*s);
+  if (!phases) return;
+  for (const JsonNode& p : phases->elements()) {
+    if (auto set = p.find("set"))
+      for (const char* k : kReplaced)
+        if (auto s = set->find(k)) refuse(*s);
+    if (auto ramp = p.find("ramp"))
+      for (const auto& [name, r] : ramp->members())
+        for (const char* k : kReplaced)
+          if (name.starts_with(std::string(k) + ".")) refuse(r);
+  }
+}
+
 // A profile's own link into `cfg`; returns its phases (nodes into `doc`). Errors name the
 // scenario's reference first, then the profile file and the place in it.
 std::optional<JsonNode> load_profile(const JsonNode& ref_node, const ProfileLocation& where,
@@ -243,6 +266,7 @@ net::LinkConfig parse_link(const JsonNode& node, const LinkParseContext& ctx) {
     node.expect_keys(kInlineKeys);
     parse_body(node, ctx.base_dir, cfg);
     if (auto p = node.find("phases")) cfg.phases = parse_phases(*p, cfg, ctx.base_dir, ctx.duration);
+    if (cfg.trace) refuse_what_a_trace_replaces(node, node.find("phases"));
     return cfg;
   }
   node.expect_keys({"profile", "override", "description"});
@@ -271,6 +295,15 @@ net::LinkConfig parse_link(const JsonNode& node, const LinkParseContext& ctx) {
     try {  // the profile's own phases, checked against this call's length
       cfg.phases = parse_phases(*profile_phases, cfg,
                                 std::filesystem::path(where.file).parent_path().string(), ctx.duration);
+    } catch (const InputError& e) {
+      ref_node.fail("profile '" + ref + "': " + e.what());
+    }
+  }
+  if (cfg.trace) {
+    if (auto ov = node.find("override")) refuse_what_a_trace_replaces(*ov, own_phases);
+    try {
+      const JsonNode profile(doc, where.file);
+      refuse_what_a_trace_replaces(profile, own_phases ? std::nullopt : profile_phases);
     } catch (const InputError& e) {
       ref_node.fail("profile '" + ref + "': " + e.what());
     }

@@ -346,6 +346,33 @@ TEST_F(HostileInput, DevZeroAndFifosAreNeverRead) {
                  "fifo: JSON file is a FIFO; only regular files are read");
   expect_refused(run_cli({"score", dir / "fifo", dir / "fifo"}, 20), "audio file is a FIFO");
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+  // Results read by check, baseline update and report --history: `check fifo` hung, `check
+  // /dev/zero` grew to 24 GB, `baseline update /dev/null --allow-empty` wrote an empty baseline.
+  expect_refused(run_cli({"check", dir / "fifo"}, 20), "fifo: results file is a FIFO; only regular files are read");
+  expect_refused(run_cli({"check", "/dev/zero"}, 20), "/dev/zero: results file is a character device");
+  expect_refused(run_cli({"baseline", "update", "/dev/null", "--allow-empty", "-o", dir / "empty_baseline.json"}, 20),
+                 "/dev/null: results file is a character device");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "empty_baseline.json"));
+}
+
+// A link that replays a packet trace draws no loss, delay or reordering: given beside it (or set
+// or ramped by a phase) they had no effect, with exit 0 and result.json showing them.
+TEST_F(HostileInput, SettingsAPacketTraceReplacesAreRefusedBesideIt) {
+  const std::string base = with_trace("t.json", "t.csv");
+  write_text(dir.path() / "t.csv", "index,delay_ms\n0,10\n1,12\n2,lost\n");
+  ASSERT_EQ(run_cli({"validate", base}).exit_code, 0);
+  auto doc = nlohmann::json::parse(read_text(base));
+  doc["links"]["alice->bob"]["loss"] = {{"model", "bernoulli"}, {"p", 0.9}};
+  const std::string refusal = ": has no effect on a link that replays a packet trace";
+  expect_refused(run_cli({"validate", scenario("loss.json", doc)}), "loss.json: /links/alice->bob/loss" + refusal);
+  expect_refused(run_cli({"run", dir / "loss.json", "-o", dir / "out"}), "/links/alice->bob/loss" + refusal);
+  doc["links"]["alice->bob"].erase("loss");
+  doc["links"]["alice->bob"]["phases"] = {{{"name", "up"}, {"start_s", 0.5}, {"end_s", 1}, {"ramp", {{"delay.base_ms", {0, 500}}}}}};
+  expect_refused(run_cli({"validate", scenario("ramp.json", doc)}),
+                 "ramp.json: /links/alice->bob/phases/0/ramp/delay.base_ms" + refusal);
+  doc["links"]["alice->bob"]["phases"] = {{{"name", "dup"}, {"start_s", 0.5}, {"end_s", 1}, {"set", {{"duplicate", {{"p", 0.1}}}}}}};
+  EXPECT_EQ(run_cli({"validate", scenario("dup.json", doc)}).exit_code, 0) << "duplication still applies";
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
 }
 
 TEST_F(HostileInput, ValuesThatPassedValidateButBrokeTheSimulatorAreRefusedByValidate) {

@@ -117,6 +117,36 @@ TEST_F(OutputFaults, AFolderThatIsNotACallOutputIsLeftAlone) {
   EXPECT_EQ(read_text(dir.path() / "out/alice-to-bob/notes.txt"), "listened: clicks at 3 s");
 }
 
+// `-o ghost/../mine` with no folder ghost: the kernel found no such path, so the check of what is
+// there passed, and the writer (which normalises the path) replaced mine/: run exit 0, the user's
+// file gone; sweep wrote into mine/ beside it. The path is taken as it reads, "mine", and
+// refused as that; a link that makes '..' lead elsewhere is refused outright.
+TEST_F(OutputFaults, AnOutputPathThroughAMissingFolderAndDotDotIsCheckedAsWhatItReplaces) {
+  const std::string s = scenario("s.json", small_scenario());
+  fs::create_directory(dir.path() / "mine");
+  write_text(dir.path() / "mine/thesis.tex", "precious");
+  for (const char* command : {"run", "sweep"}) {
+    const CliResult r = run_cli({command, s, "-o", dir / "ghost/../mine", "-q"});
+    EXPECT_EQ(r.exit_code, 2) << command << describe(r);
+    EXPECT_NE(r.err.find(dir / "mine" + ": exists and is not a"), std::string::npos) << describe(r);
+    EXPECT_EQ(read_text(dir.path() / "mine/thesis.tex"), "precious");
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() / "mine"), fs::directory_iterator()), 1) << command;
+  }
+  // Through a link, '..' leads to the link target's parent: not what the path reads as.
+  fs::create_directories(dir.path() / "far/away");
+  fs::create_directory_symlink(dir.path() / "far/away", dir.path() / "link");
+  const CliResult l = run_cli({"run", s, "-o", dir / "link/../out", "-q"});
+  EXPECT_EQ(l.exit_code, 2) << describe(l);
+  EXPECT_NE(l.err.find("leads through a link to"), std::string::npos) << describe(l);
+  EXPECT_FALSE(fs::exists(dir.path() / "out"));
+  EXPECT_FALSE(fs::exists(dir.path() / "far/out"));
+  // Where nothing is in the way the path is written as it reads.
+  const CliResult ok = run_cli({"run", s, "-o", dir / "ghost/../fresh", "-q"});
+  EXPECT_EQ(ok.exit_code, 0) << describe(ok);
+  EXPECT_TRUE(fs::exists(dir.path() / "fresh/result.json"));
+  EXPECT_FALSE(fs::exists(dir.path() / "ghost"));
+}
+
 TEST_F(OutputFaults, IoFailuresAreExitCode2NamingThePath) {
   const std::string s = scenario("s.json", small_scenario());
   write_text(dir.path() / "file", "x");

@@ -35,6 +35,16 @@ TEST(JsonReader, DuplicateKeyIsAnErrorAtItsPointer) {
   EXPECT_EQ(parse_json_text(R"({"a": {"x": 1}, "b": {"x": 2}})", "t.json")["b"]["x"], 2);
 }
 
+// A NUL byte ended the input: `{...}\0 garbage` was accepted whole. A key holding \u0000 gave a
+// message cut short at the NUL ("k.json: /links/a->b/loss" and nothing else).
+TEST(JsonReader, NulBytesAndKeysWithNulAreRefusedInFull) {
+  EXPECT_EQ(error_of(std::string("{\"a\": 1}\0{\"garbage\": [[[", 24)),
+            "t.json: byte 8 (line 1, column 9): malformed JSON: a NUL byte (JSON text holds none)");
+  const std::string e = error_of(R"({"links": {"loss\u0000x": {}}})");
+  EXPECT_EQ(e, "t.json: /links/loss\\u0000x: a key must not contain a NUL character (\\u0000)");
+  EXPECT_EQ(e.find('\0'), std::string::npos);
+}
+
 TEST(JsonReader, NumbersBeyondDoubleRangeNameTheByte) {
   EXPECT_EQ(error_of(R"({"duration_s": 1e400})"),
             "t.json: byte 15 (line 1, column 16): number overflow parsing '1e400'");  // its first digit

@@ -1,6 +1,8 @@
 #include "cli_numbers.h"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 #include <string>
 
@@ -68,6 +70,35 @@ CLI::Validator Number(double lo, double hi, bool lo_open) {
 
 CLI::Validator NonEmptyPath() {
   return CLI::Validator([](std::string& s) -> std::string { return s.empty() ? "an empty path" : ""; }, "PATH");
+}
+
+CLI::Validator OutputPath() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        if (s.empty()) return "an empty path";
+        namespace fs = std::filesystem;
+        const fs::path given(s);
+        if (std::none_of(given.begin(), given.end(), [](const fs::path& part) { return part == ".."; })) return "";
+        // "ghost/../victim" with no folder ghost: the kernel finds no such path, so the check of
+        // what is there found nothing, and the writer (which normalises) replaced victim/. One
+        // reading for both: the path as it reads, unless a link makes the kernel go elsewhere.
+        fs::path normal = given.lexically_normal();
+        if (normal.filename().empty() && normal.has_parent_path()) normal = normal.parent_path();  // "x/" -> "x"
+        if (normal.empty()) normal = ".";
+        const auto resolved = [](const fs::path& p, std::error_code& ec) {
+          fs::path r = fs::weakly_canonical(fs::absolute(p), ec).lexically_normal();
+          if (r.filename().empty() && r.has_parent_path() && r != r.root_path()) r = r.parent_path();  // "x/" -> "x"
+          return r;
+        };
+        std::error_code e1, e2;
+        const fs::path physical = resolved(given, e1), logical = resolved(normal, e2);
+        if (!e1 && !e2 && physical != logical)
+          return "'" + s + "' reads as '" + normal.string() + "' but leads through a link to '" + physical.string() +
+                 "': give the folder without '..'";
+        s = normal.string();
+        return "";
+      },
+      "PATH");
 }
 
 }  // namespace callsim::cli

@@ -21,5 +21,8 @@ CLI::Validator Unsigned(uint64_t lo = 0, uint64_t hi = std::numeric_limits<uint6
 CLI::Validator Number(double lo, double hi, bool lo_open = false);
 // A path that is not empty ("-o ''" would otherwise fall back to the default output silently).
 CLI::Validator NonEmptyPath();
+// A path to write to: not empty; one with ".." components is taken as it reads (lexically
+// normalised, "ghost/../out" is "out"), and refused when a link makes it lead elsewhere.
+CLI::Validator OutputPath();
 
 }  // namespace callsim::cli

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_numbers.h"
 #include "commands.h"
 #include "common/error.h"
 #include "harness/check/baseline.h"
@@ -78,7 +79,7 @@ Command add_baseline(CLI::App& app) {
       sub->add_subcommand("update", "Rewrite the baseline from results (keeps tolerance overrides)");
   auto a = std::make_shared<BaselineArgs>();
   update->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
-  update->add_option("-o,--out", a->output, "Baseline file to write")->capture_default_str();
+  update->add_option("-o,--out", a->output, "Baseline file to write")->capture_default_str()->transform(OutputPath());
   update->add_option("--track", a->track,
                      "Also track METRIC (repeatable), with the metric table's default tolerance: a baseline keeps its "
                      "own list of tracked metrics through updates")

@@ -85,7 +85,7 @@ Command add_check(CLI::App& app) {
   sub->add_option("--baseline", a->baseline,
                   "Baseline file (e.g. reports/baseline.json); without it only "
                   "expectations are checked");
-  sub->add_option("--junit", a->junit, "Also write JUnit XML to this file");
+  sub->add_option("--junit", a->junit, "Also write JUnit XML to this file")->transform(OutputPath());
   sub->add_option("--tolerance-scale", a->tolerance_scale, "Multiply every tolerance by this factor")
       ->check(Number(0, 1000, true));
   sub->add_flag("-v,--verbose", a->verbose, "Also list metrics that moved within tolerance");

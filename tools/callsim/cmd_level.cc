@@ -91,7 +91,7 @@ Command add_level(CLI::App& app) {
   sub->add_option("files", o->files, "Audio files (WAV, FLAC, ...) or builtin:<talker>")->required();
   sub->add_option("--normalize", o->normalize_dbov, "Scale to this active level in dBov (e.g. -26)")
       ->check(Number(-100, 0));
-  sub->add_option("-o,--out", o->output, "Where to write the normalised audio (16-bit; .flac or .wav)")->check(NonEmptyPath());
+  sub->add_option("-o,--out", o->output, "Where to write the normalised audio (16-bit; .flac or .wav)")->transform(OutputPath());
   return {sub, [o] { return run_level(*o); }};
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_numbers.h"
 #include "commands.h"
 #include "harness/sweep/merge.h"
 
@@ -23,7 +24,7 @@ Command add_merge(CLI::App& app) {
   auto* sub = app.add_subcommand("merge", "Join sweep shard folders into what one unsharded sweep writes");
   auto a = std::make_shared<MergeArgs>();
   sub->add_option("folders", a->inputs, "Sweep folders (each with results.jsonl)")->required();
-  sub->add_option("-o,--out", a->out, "Output folder")->required();
+  sub->add_option("-o,--out", a->out, "Output folder")->required()->transform(OutputPath());
   sub->add_flag("-q,--quiet", a->quiet, "Print nothing but errors");
   return {sub, [a] {
             std::vector<std::filesystem::path> dirs(a->inputs.begin(), a->inputs.end());

@@ -124,7 +124,7 @@ Command add_netsim(CLI::App& app) {
       ->check(Number(0, 7200, true));
   sub->add_option("--seed", o->seed, "Seed (default: the scenario's)")->transform(Unsigned());
   sub->add_option("-o,--out", o->output,
-                  "Per-packet trace CSV: id,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted")->check(NonEmptyPath());
+                  "Per-packet trace CSV: id,send_ms,arrival_ms,delay_ms,cause,duplicate,corrupted")->transform(OutputPath());
   sub->add_flag("--json", o->json, "Print the statistics as JSON");
   return {sub, [o] { return run_netsim(*o); }};
 }

@@ -234,7 +234,8 @@ Command add_relay(CLI::App& app) {
       ->check(Number(0, 1e7));
   sub->add_option("--drain", a->drain_s, "At stop, keep releasing in-flight packets this long, s (default 2)")
       ->check(Number(0, 600));
-  sub->add_option("-o,--out", a->out, "Output folder: relay.json, stats.jsonl, events.jsonl, call<k>/ fate logs, pcaps");
+  sub->add_option("-o,--out", a->out, "Output folder: relay.json, stats.jsonl, events.jsonl, call<k>/ fate logs, pcaps")
+      ->transform(OutputPath());
   sub->add_flag("--no-pcap", a->no_pcap, "Do not write pcaps");
   sub->add_flag("--no-fates", a->no_fates, "Do not write fate logs");
   sub->add_flag("-q,--quiet", a->quiet, "Print no JSON lines on stdout");

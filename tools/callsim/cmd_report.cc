@@ -54,7 +54,7 @@ Command add_report(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
   sub->add_option("results", a->results, "results.jsonl files, sweep folders or run folders")->required();
   sub->add_option("-o,--out", a->output, "Report folder to write (replaced if it is an earlier report)")
-      ->required()->check(NonEmptyPath());
+      ->required()->transform(OutputPath());
   sub->add_option("--baseline", a->baseline, "Baseline file: show regressions and improvements");
   sub->add_option("--history", a->history, "Earlier report or result folders, oldest first: trends");
   sub->add_option("--date", a->date, "Run date to show (the report never reads the clock)");

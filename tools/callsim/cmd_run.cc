@@ -25,7 +25,7 @@ Command add_run(CLI::App& app) {
   auto* sub = app.add_subcommand("run", "Run one call: the embedded default scenario, or SCENARIO");
   auto a = std::make_shared<RunArgs>();
   sub->add_option("scenario", a->scenario, "Scenario JSON file (default: the embedded default scenario)");
-  sub->add_option("-o,--out", a->out, "Output folder (default: callsim-out/<scenario name>)")->check(NonEmptyPath());
+  sub->add_option("-o,--out", a->out, "Output folder (default: callsim-out/<scenario name>)")->transform(OutputPath());
   sub->add_option("--seed", a->seed, "Override the scenario's seed")->transform(Unsigned());
   sub->add_flag("--no-score", a->no_score, "Skip P.862 scoring (E-model and statistics only)");
   sub->add_flag("--no-audio", a->no_audio, "Do not write WAV and pcap files");

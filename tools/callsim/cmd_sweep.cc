@@ -56,7 +56,7 @@ Command add_sweep(CLI::App& app) {
   sub->add_option("suites", a->suites, "Scenario files, folders (every scenario below), globs, matrix files")
       ->required();
   sub->add_option("-j,--jobs", a->jobs, "Worker threads (default: all cores)")->transform(Integer(0, 256));
-  sub->add_option("-o,--out", a->out, "Output folder (default: callsim-out/sweep)")->check(NonEmptyPath());
+  sub->add_option("-o,--out", a->out, "Output folder (default: callsim-out/sweep)")->transform(OutputPath());
   sub->add_option("--shard", a->shard,
                   "Run only shard K of N (\"K/N\", 1-based): the jobs with index % N == K-1");
   sub->add_flag("--no-audio", a->no_audio, "Do not write WAV and pcap files");
