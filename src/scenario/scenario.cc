@@ -155,6 +155,9 @@ std::string other_document_message(const nlohmann::json& doc, std::string_view n
   if (doc.contains("format") && doc.at("format").is_string() &&
       doc.at("format").get<std::string>().starts_with("callsim-baseline/"))
     return "this is a callsim baseline (`callsim check --baseline` reads it), " + std::string(not_what);
+  if (doc.contains("matrix") && doc.contains("axes"))
+    return "this is a matrix file (a base scenario times axes of settings), " + std::string(not_what) +
+           ": `callsim sweep` runs its calls";
   return "";
 }
 
@@ -271,6 +274,9 @@ std::string scenario_fingerprint_text(const nlohmann::json& document, const Scen
 }
 
 Scenario load_scenario(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))  // validate takes a suite folder; run one scenario
+    throw InputError(path, "", "is a folder, not a scenario: `callsim sweep` runs the scenarios of a suite folder");
   const nlohmann::json doc = read_json_file(path);
   // Errors name the file as the user gave it; relative references resolve next to it.
   return parse_scenario(doc, path, std::filesystem::path(path).parent_path().string());

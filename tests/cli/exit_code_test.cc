@@ -164,6 +164,21 @@ TEST_F(ExitCodes, AProfileOrBaselineFileWhereAScenarioGoesIsNamedForWhatItIs) {
   EXPECT_NE(base.err.find("this is a callsim baseline (`callsim check --baseline` reads it), not a scenario"),
             std::string::npos)
       << base.err;
+  // A matrix file or a suite folder: validate takes both (as sweep reads them); run read
+  // "/axes: unknown key 'axes'" and "JSON file is a folder".
+  const std::string matrix = std::string(CALLSIM_SOURCE_DIR) + "/scenarios/matrices/smoke.json";
+  const CliRun m = callsim({"run", matrix, "--no-audio", "-o", path("out")});
+  EXPECT_EQ(m.exit_code, 2) << m.err;
+  EXPECT_NE(m.err.find("this is a matrix file (a base scenario times axes of settings), not a scenario: `callsim sweep` "
+                       "runs its calls"),
+            std::string::npos)
+      << m.err;
+  const CliRun folder = callsim({"run", std::string(CALLSIM_SOURCE_DIR) + "/scenarios/suites/smoke", "-o", path("out")});
+  EXPECT_EQ(folder.exit_code, 2) << folder.err;
+  EXPECT_NE(folder.err.find("is a folder, not a scenario: `callsim sweep` runs the scenarios of a suite folder"),
+            std::string::npos)
+      << folder.err;
+  EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
 // sweep ran a call with a silent talker without a word (validate and run noted it): the CI path

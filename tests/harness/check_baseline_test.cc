@@ -99,6 +99,15 @@ TEST(Baseline, ErrorsNameTheFileAndPointer) {
   d = minimal();
   d["defaults"]["mos_lqo_wb"]["relative"] = 1e301;  // said "1e+301 is not >= 0"
   EXPECT_EQ(error_of(d), "base.json: /defaults/mos_lqo_wb/relative: 1e+301 is above 1e300, the largest number accepted");
+  // A value its metric cannot have compared as an "improvement" or a "regression" (audit).
+  d = minimal();
+  d["calls"]["smoke/3g/nb12"]["directions"]["alice->bob"]["mos_lqo_wb"] = 9.0;
+  EXPECT_EQ(error_of(d), "base.json: /calls/smoke~13g~1nb12/directions/alice->bob/mos_lqo_wb: 9.0 is not a value "
+                         "mos_lqo_wb can have (" + results::kind_allows(results::MetricKind::kMosLqo) + ")");
+  d = minimal();
+  d["calls"]["smoke/3g/nb12"]["directions"]["alice->bob"]["mos_lqo_wb"] = {{"value", 0.0}, {"absolute", 0.2}};
+  EXPECT_NE(error_of(d).find("/alice->bob/mos_lqo_wb/value: 0.0 is not a value mos_lqo_wb can have"), std::string::npos)
+      << error_of(d);
 }
 
 TEST(Baseline, DirectionNamesAreSenderArrowReceiver) {

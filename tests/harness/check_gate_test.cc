@@ -50,7 +50,7 @@ TEST(CheckGate, FailedExpectationFailsTheCallWithoutABaseline) {
   EXPECT_EQ(r.calls[0].status, CallStatus::kPass);
   ASSERT_EQ(r.calls[1].status, CallStatus::kFail);
   ASSERT_EQ(r.calls[1].failed_expectations.size(), 1u);
-  EXPECT_EQ(r.calls[1].failed_expectations[0], "alice->bob: mos_lqo_nb >= 3 (measured 4.000)");
+  EXPECT_EQ(r.calls[1].failed_expectations[0], "alice->bob: mos_lqo_nb >= 4.5 (measured 4.000)");
 }
 
 TEST(CheckGate, AbsoluteToleranceLowerIsWorse) {
@@ -180,7 +180,7 @@ TEST(CheckTable, ListsFailedExpectationsMissingAndNewCalls) {
   const Baseline b = baseline_of({make_call("a"), make_call("gone")});
   const CheckReport r = run_check({make_call("a", good_metrics(), false), make_call("fresh")}, &b, {});
   const std::string table = format_check_table(r, false);
-  EXPECT_NE(table.find("Failed expectations:\n  a  alice->bob: mos_lqo_nb >= 3 (measured 4.000)\n"),
+  EXPECT_NE(table.find("Failed expectations:\n  a  alice->bob: mos_lqo_nb >= 4.5 (measured 4.000)\n"),
             std::string::npos)
       << table;
   EXPECT_NE(table.find("Missing (in the baseline, not in the results):\n  gone  (scenario smoke_call)\n"),
@@ -318,8 +318,8 @@ TEST(CheckGate, UnscoredCallsSkipScoringMetricsAndExpectations) {
   m.erase("mos_lqo_wb");
   CallRecord unscored = make_call("a", m);
   unscored.pesq_scored = false;
-  unscored.expectations[0].status = results::ExpectationStatus::kSkipped;
-  unscored.expectations[0].note = "skipped: needs P.862 scoring";
+  unscored.expectations = {{"alice->bob", "mos_lqo_nb >= 3", std::nullopt, results::ExpectationStatus::kSkipped,
+                            "skipped: needs P.862 scoring"}};
   CheckReport r = run_check({unscored}, &b, {});
   EXPECT_TRUE(r.passed());
   EXPECT_EQ(r.count(Verdict::kSkipped), 4);  // two MOS metrics x two directions

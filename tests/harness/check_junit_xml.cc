@@ -147,7 +147,7 @@ TEST(JunitXml, FailureMessagesListExpectationsAndRegressions) {
   Doc doc = parse(junit_xml(sample_report(&calls)));
   ASSERT_TRUE(doc);
   EXPECT_EQ(xpath(doc.get(), "string(//testcase[@name='smoke/3g/wb24']/failure/@message)"),
-            "expectation failed: alice->bob: mos_lqo_nb >= 3 (measured 4.000)");
+            "expectation failed: alice->bob: mos_lqo_nb >= 4.5 (measured 4.000)");
   EXPECT_EQ(xpath(doc.get(), "string(//testcase[@name='smoke/wifi/wb24']/failure/@message)"),
             "regression: alice->bob mos_lqo_wb 4.200 -> 3.900 (-0.300, allowed 0.1 abs, lower is worse); "
             "regression: bob->alice mos_lqo_wb 4.200 -> 3.900 (-0.300, allowed 0.1 abs, lower is worse)");

@@ -180,10 +180,15 @@ CallRecord make_call(const std::string& id, const std::map<std::string, double>&
   c.passed = passed;
   c.metrics["alice->bob"] = metrics;
   c.metrics["bob->alice"] = metrics;
-  c.expectations.push_back(
-      {"alice->bob", "mos_lqo_nb >= 3",
-       metrics.count("mos_lqo_nb") ? std::optional(metrics.at("mos_lqo_nb")) : std::nullopt,
-       passed ? results::ExpectationStatus::kPassed : results::ExpectationStatus::kFailed, ""});
+  // The expectation's verdict is the call's and its figure gives it (the readers refuse one it does
+  // not): met at 3 (or 1, below 3), failed at 4.5 (or above the scale's top); a passed call whose
+  // MOS was not measured has none.
+  const auto measured = metrics.count("mos_lqo_nb") ? std::optional(metrics.at("mos_lqo_nb")) : std::nullopt;
+  if (!measured && passed) return c;
+  const std::string expect = passed ? (*measured >= 3 ? "mos_lqo_nb >= 3" : "mos_lqo_nb >= 1")
+                                    : (!measured || *measured < 4.5 ? "mos_lqo_nb >= 4.5" : "mos_lqo_nb > 4.64");
+  c.expectations.push_back({"alice->bob", expect, measured,
+                            passed ? results::ExpectationStatus::kPassed : results::ExpectationStatus::kFailed, ""});
   return c;
 }
 

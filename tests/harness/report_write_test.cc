@@ -436,6 +436,10 @@ TEST_F(ReportWrite, ATrendLeavesOutNightsThatRanAnotherScenarioUnderTheId) {
       for (const char* k : {"mos_lqo_nb", "mos_lqo_wb", "mos_lqo_nb_min_window", "mos_lqo_wb_min_window", "pesq_raw_nb",
                             "speech_received_ratio", "unscorable_windows_nb", "unscorable_windows_wb"})
         m.erase(k);
+    for (auto& e : r["expectations"]) {  // as an unscored call records its MOS expectation
+      e.erase("measured");
+      e["status"] = "skipped";
+    }
   });
   ReportOptions u = options("unscored");
   u.baseline = dir.path() / "baseline.json";

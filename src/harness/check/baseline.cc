@@ -77,6 +77,13 @@ BaselineCall parse_call(const JsonNode& n, const Baseline& b) {
       known_metric(value, name);
       if (!b.defaults.count(name)) value.fail("metric '" + name + "' has no policy in /defaults");
       out[name] = parse_metric(value);
+      // As the results reader: a MOS of 9 or a negative ratio compared as an "improvement".
+      const results::MetricInfo* info = results::find_metric(name);
+      if (info && !results::value_fits_kind(info->kind, out[name].value)) {
+        const JsonNode at = value.is_number() ? value : value.at("value");
+        at.fail(at.json().dump() + " is not a value " + name + " can have (" +
+                results::kind_allows(info->kind) + ")");
+      }
     }
   }
   return c;
