@@ -178,8 +178,10 @@ ProfileLocation find_profile(const std::string& ref, const LinkParseContext& ctx
   }
   for (const auto& c : candidates) {
     if (tried) tried->push_back(c);
+    // Whatever is there is the profile: a FIFO read "profile not found" and a folder named
+    // profiles/3g.json was skipped for the built-in 3g without a word; reading refuses both.
     std::error_code ec;
-    if (std::filesystem::is_regular_file(c, ec)) return {c, false};
+    if (std::filesystem::exists(c, ec)) return {c, false};
   }
   if (!is_path) {
     const std::string builtin = "scenarios/profiles/" + ref + ".json";

@@ -375,6 +375,22 @@ TEST_F(HostileInput, SettingsAPacketTraceReplacesAreRefusedBesideIt) {
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
 }
 
+// A local profile that is not a regular file: a FIFO read "profile 'mine' not found", and a folder
+// named profiles/3g.json was passed over for the built-in 3g without a word.
+TEST_F(HostileInput, ALocalProfileThatIsNoRegularFileIsRefusedNotPassedOver) {
+  std::filesystem::create_directories(dir.path() / "profiles/3g.json");
+  ASSERT_EQ(::mkfifo((dir / "profiles/mine.json").c_str(), 0600), 0);
+  auto doc = small_scenario();
+  doc["links"]["alice->bob"] = {{"profile", "3g"}};
+  expect_refused(run_cli({"validate", scenario("p3g.json", doc)}, 20),
+                 "p3g.json: /links/alice->bob/profile: profile '3g': " + dir / "profiles/3g.json" +
+                     ": JSON file is a folder; only regular files are read");
+  doc["links"]["alice->bob"] = {{"profile", "mine"}};
+  expect_refused(run_cli({"run", scenario("pmine.json", doc), "-o", dir / "out"}, 20),
+                 "profile 'mine': " + dir / "profiles/mine.json" + ": JSON file is a FIFO; only regular files are read");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
+
 TEST_F(HostileInput, ValuesThatPassedValidateButBrokeTheSimulatorAreRefusedByValidate) {
   auto doc = small_scenario();
   doc["links"]["alice->bob"] = {{"rate", {{"kbps", 1e-300}}}};
