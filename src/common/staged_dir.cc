@@ -125,6 +125,9 @@ void check_replaceable(const fs::path& dir, const std::function<std::string(cons
   std::error_code ec;
   const fs::file_status st = fs::symlink_status(dir, ec);
   if (ec || !fs::exists(st)) return;
+  if (fs::is_symlink(st))  // said "exists and is not a folder" of a link to an empty folder
+    throw OutputError(dir.string(), "is a symbolic link: an output folder is replaced whole, which would replace the "
+                                    "link, not what it leads to; give the folder itself");
   if (!fs::is_directory(st)) throw OutputError(dir.string(), "exists and is not a folder");
   if (fs::is_empty(dir, ec)) return;
   const std::string why = why_not_own(dir);
@@ -134,7 +137,12 @@ void check_replaceable(const fs::path& dir, const std::function<std::string(cons
 
 fs::path temporary_sibling(const fs::path& target) {
   static std::atomic<unsigned> counter{0};
-  return target.parent_path() / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) +
+  // A name is at most 255 bytes; the temporary's adds up to ~35 to the target's (an output folder
+  // named with 240 bytes was refused, "cannot create folder: File name too long"). Only the
+  // suffix identifies a temporary (parse_temporary_name), so the target's part may be cut.
+  std::string stem = target.filename().string();
+  if (stem.size() > 200) stem.resize(200);
+  return target.parent_path() / ("." + stem + ".tmp-" + std::to_string(::getpid()) +
                                  "-" + std::to_string(counter.fetch_add(1)) + kLockedMarker);
 }
 

@@ -145,6 +145,19 @@ TEST_F(OutputFaults, AnOutputPathThroughAMissingFolderAndDotDotIsCheckedAsWhatIt
   EXPECT_EQ(ok.exit_code, 0) << describe(ok);
   EXPECT_TRUE(fs::exists(dir.path() / "fresh/result.json"));
   EXPECT_FALSE(fs::exists(dir.path() / "ghost"));
+  // A legal name of 250 bytes was refused: the temporary beside it had a name too long.
+  const std::string long_name(250, 'x');
+  const CliResult named = run_cli({"run", s, "-o", dir / long_name, "-q"});
+  EXPECT_EQ(named.exit_code, 0) << describe(named);
+  EXPECT_TRUE(fs::exists(dir.path() / long_name / "result.json"));
+  // A link to an empty folder "exists and is not a folder": it says what it is.
+  fs::create_directory(dir.path() / "empty");
+  fs::create_directory_symlink(dir.path() / "empty", dir.path() / "to_empty");
+  const CliResult linked = run_cli({"run", s, "-o", dir / "to_empty", "-q"});
+  EXPECT_EQ(linked.exit_code, 2) << describe(linked);
+  EXPECT_NE(linked.err.find("to_empty: is a symbolic link: an output folder is replaced whole"), std::string::npos)
+      << describe(linked);
+  EXPECT_TRUE(fs::is_symlink(dir.path() / "to_empty"));
 }
 
 TEST_F(OutputFaults, IoFailuresAreExitCode2NamingThePath) {
