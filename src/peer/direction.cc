@@ -85,7 +85,7 @@ void Direction::send_frame(size_t k) {
       if (d.duplicate) ++duplicates_;
       if (!d.delivered()) continue;
       last_arrival_ = std::max(last_arrival_, d.arrival);
-      delivered_any_ = true;
+      if (!last_delivered_end_ || end > *last_delivered_end_) last_delivered_end_ = end;
       std::vector<uint8_t> bytes = packet->bytes;
       if (d.corrupted && d.corrupt_byte < bytes.size())
         bytes[d.corrupt_byte] ^= static_cast<uint8_t>(1u << d.corrupt_bit);
@@ -104,7 +104,7 @@ void Direction::tick(int64_t n) {
   receiver_->on_tick(sim_->now());
   if (stream_covered()) receiver_->mark_stream_covered();
   const sim::Timestamp next = tick_time(n + 1);
-  if (playout_finished(next)) {
+  if (playout_finished(sim_->now(), next)) {
     receiver_->end_at_mark();
     return;
   }
@@ -126,16 +126,24 @@ bool Direction::stream_covered() const {
 
 sim::Timestamp Direction::call_end() const { return sim::Timestamp::zero() + setup_.duration + setup_.max_drain; }
 
-bool Direction::playout_finished(sim::Timestamp next_tick) const {
+bool Direction::playout_finished(sim::Timestamp now, sim::Timestamp next_tick) const {
   const sim::Timestamp talk_end = sim::Timestamp::zero() + setup_.duration;
   if (next_tick < talk_end) return false;
   if (next_tick >= call_end()) return true;
   if (frames_sent_ < sender_.frame_count()) return false;
-  if (!delivered_any_) return true;  // nothing was ever delivered
-  if (next_tick <= last_arrival_) return false;
+  if (!last_delivered_end_) return true;  // nothing was ever delivered
+  // A packet still to arrive (before the next tick, too: arrivals come before a tick's pull).
+  if (last_arrival_ > now) return false;
   // Every packet that will arrive has: playout ends once it has covered the stream the sender
-  // sent (played, concealed or comfort noise to the end of the last packet sent).
-  if (receiver_->stream_covered()) return true;
+  // sent (played, concealed or comfort noise to the end of the last packet sent) and the newest
+  // audio delivered has played (to within a frame, as the stream), or the buffer, which may hold it
+  // behind concealment that did not advance its timeline, had drain_idle to play it; frames
+  // after the mark are cut (Receiver::end_at_mark).
+  if (receiver_->stream_covered()) {
+    const auto played = receiver_->last_real_capture();
+    const bool newest_played = played && *last_delivered_end_ - (*played + kTick) < kTick - kSlack;
+    return newest_played || next_tick >= last_arrival_ + setup_.drain_idle;
+  }
   // Not yet: each frame of concealment covers 10 ms more (max_drain bounds it). A receiver that
   // never played real audio has nothing to cover from: drain_idle after the last arrival.
   if (receiver_->last_real_capture()) return false;

@@ -62,7 +62,7 @@ class Direction {
  private:
   void send_frame(size_t k);
   void tick(int64_t n);
-  bool playout_finished(sim::Timestamp next_tick) const;
+  bool playout_finished(sim::Timestamp now, sim::Timestamp next_tick) const;
   // Whether the frames played so far cover the stream the sender sent (all of it has been sent).
   bool stream_covered() const;
   // When this direction's playout stops at the latest (talk end + max_drain): copies arriving then
@@ -81,8 +81,8 @@ class Direction {
   int64_t duplicates_ = 0;
   size_t frames_sent_ = 0;
   sim::Timestamp last_arrival_;
-  std::optional<sim::Timestamp> last_sent_end_;  // capture time of the end of the newest audio sent
-  bool delivered_any_ = false;
+  std::optional<sim::Timestamp> last_sent_end_;       // capture time of the end of the newest audio sent
+  std::optional<sim::Timestamp> last_delivered_end_;  // ... of the newest audio delivered
 };
 
 }  // namespace callsim::peer

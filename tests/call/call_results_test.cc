@@ -665,6 +665,19 @@ TEST(CallResults, PlayoutCoversTheStreamTheSenderSentAndNoMore) {
   EXPECT_EQ(a.jitter.concealed_samples, 0u);
   EXPECT_EQ(a.jitter.concealment_events, 0u);
 
+  // An adaptive buffer whose concealment did not advance its timeline: the mark of a covered
+  // stream stood while the last packet (85.5 ms late) was still on its way, and playout ended one
+  // tick before it arrived; it is played (review of the change).
+  json late_adaptive = last_packet({{"name", "late"}, {"start_s", 2.99}, {"end_s", 3.0},
+                                    {"set", {{"delay", {{"base_ms", 85.5}}}}}});
+  late_adaptive["duration_s"] = 3;
+  late_adaptive["peers"]["alice"]["talk"] = {{{"start_s", 0}, {"end_s", 3}}};
+  late_adaptive["peers"]["bob"]["jitter_buffer"] = {{"type", "adaptive"}};
+  const CallResult late_adaptive_call = run(late_adaptive, false);
+  const DirectionResult& la = direction(late_adaptive_call, "alice->bob");
+  EXPECT_EQ(la.metrics.at("residual_loss_ratio"), 0.0) << "the last packet was not played";
+  EXPECT_EQ(la.metrics.at("packets_discarded_late"), 0.0);
+
   json dies = last_packet(json::object());
   dies["duration_s"] = 6;
   dies["peers"]["alice"]["talk"] = {{{"start_s", 0}, {"end_s", 5.7}}};

@@ -235,13 +235,22 @@ TEST_F(CheckCli, ACheckWithoutAVerdictLeavesNoEarlierJunit) {
   EXPECT_EQ(callsim({"check", path("night1.jsonl"), "--baseline", path("broken.json"), "--junit", path("j.xml")}), 2);
   EXPECT_NE(read_file(dir.path() / "j.xml").find("errors=\"1\""), std::string::npos);
 
-  // An XML that cannot be written (its temporary name, ".<name>.tmp-<pid>-<n>-flock", is longer than a
-  // file name may be): the earlier file is removed, and no verdict is printed.
-  const std::string name(246, 'j');
-  checkutil::write_file(dir.path() / name, "<testsuites tests=\"2\" failures=\"0\"/>");
-  EXPECT_EQ(callsim({"check", path("night1.jsonl"), "--junit", path(name)}), 2);
+  // An XML that cannot be written (a file-size limit below its size, as a full disk): the earlier
+  // file is removed, and no verdict is printed; the smaller XML saying there is no verdict is.
+  const std::string name = "full_disk.xml";
+  const std::string earlier = "<testsuites tests=\"2\" failures=\"0\"/>";
+  ASSERT_EQ(callsim({"check", path("night1.jsonl"), "--junit", path("whole.xml")}), 0) << log();
+  ASSERT_GT(std::filesystem::file_size(dir.path() / "whole.xml"), 1024u) << "the XML fits in the limit";
+  checkutil::write_file(dir.path() / name, earlier);
+  EXPECT_EQ(checkutil::run_callsim({"check", path("night1.jsonl"), "--junit", path(name)}, dir.path() / "log.txt", 1024), 2);
   EXPECT_NE(log().find(path(name)), std::string::npos) << log();
   EXPECT_EQ(log().find("CHECK PASSED"), std::string::npos) << log();
+  const std::string left = read_file(dir.path() / name);
+  EXPECT_NE(left.find("<error message=\"no verdict: "), std::string::npos) << left;
+  EXPECT_EQ(left.find(earlier), std::string::npos) << left;
+  // Nothing fits (64 bytes): the earlier file is gone all the same.
+  checkutil::write_file(dir.path() / name, earlier);
+  EXPECT_EQ(checkutil::run_callsim({"check", path("night1.jsonl"), "--junit", path(name)}, dir.path() / "log.txt", 64), 2);
   EXPECT_FALSE(std::filesystem::exists(dir.path() / name));
 }
 

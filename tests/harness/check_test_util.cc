@@ -1,9 +1,11 @@
 #include "check_test_util.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -228,7 +230,7 @@ fs::path write_sweep(const fs::path& dir, const std::vector<SweepCall>& calls) {
   return dir;
 }
 
-int run_callsim(const std::vector<std::string>& args, const fs::path& log) {
+int run_callsim(const std::vector<std::string>& args, const fs::path& log, uint64_t file_size_limit) {
 #ifdef CALLSIM_BINARY_DIR
   const std::string binary = std::string(CALLSIM_BINARY_DIR) + "/callsim";
 #else
@@ -241,6 +243,11 @@ int run_callsim(const std::vector<std::string>& args, const fs::path& log) {
     if (f) {
       ::dup2(::fileno(f), 1);
       ::dup2(::fileno(f), 2);
+    }
+    if (file_size_limit > 0) {
+      ::signal(SIGXFSZ, SIG_IGN);  // write() then fails with EFBIG instead of killing the process
+      const rlimit limit{file_size_limit, file_size_limit};
+      ::setrlimit(RLIMIT_FSIZE, &limit);
     }
     std::vector<char*> argv{const_cast<char*>(binary.c_str())};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));

@@ -5,6 +5,7 @@
 // callsim binary.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -49,7 +50,8 @@ struct SweepCall {
 // Returns the folder.
 std::filesystem::path write_sweep(const std::filesystem::path& dir, const std::vector<SweepCall>& calls);
 
-// Runs `<build>/callsim args...` with stdout+stderr to `log`; returns the exit code.
-int run_callsim(const std::vector<std::string>& args, const std::filesystem::path& log);
+// Runs `<build>/callsim args...` with stdout+stderr to `log`; returns the exit code. A non-zero
+// `file_size_limit` (bytes) makes a larger write fail with EFBIG, as on a full disk.
+int run_callsim(const std::vector<std::string>& args, const std::filesystem::path& log, uint64_t file_size_limit = 0);
 
 }  // namespace callsim::harness::checkutil
