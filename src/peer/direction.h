@@ -28,10 +28,11 @@ struct DirectionSetup {
   sim::Duration duration;  // the talker sends during [0, duration)
   // After the talker stops, playout goes on until every packet that will arrive has arrived and
   // playout has covered the stream the sender sent (to the end of its last packet: real audio,
-  // concealment or comfort noise), less a remainder shorter than a 10 ms frame; frames played past
-  // that while a packet was still on its way are cut (Receiver::end_at_mark). When no real audio
-  // has been played, until the receiver has played drain_idle after the last arrival; never
-  // longer than max_drain.
+  // concealment or comfort noise), less a remainder shorter than a 10 ms frame, and the newest
+  // audio delivered has played (or the buffer had drain_idle after the last arrival to play it);
+  // frames played past the point where the stream was covered are cut unless real audio followed
+  // (Receiver::end_at_mark). When no real audio has been played, until drain_idle after the last
+  // arrival; never longer than max_drain.
   sim::Duration max_drain = sim::Duration::seconds(2);
   sim::Duration drain_idle = sim::Duration::millis(200);
 };
