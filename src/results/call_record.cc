@@ -5,12 +5,12 @@
 #include <cstdint>
 #include <fstream>
 #include <optional>
-#include <regex>
 #include <sstream>
 
 #include "common/error.h"
 #include "common/file_read.h"
 #include "common/names.h"
+#include "results/expectation_text.h"
 #include "results/metric_table.h"
 
 namespace callsim::results {
@@ -190,35 +190,32 @@ const std::string& checked_direction(const std::string& direction, const JsonNod
 // metric that needs P.862 in a call scored without it). A hand-edited status of "pass" on a dead
 // direction's failed expectation passed `check`.
 void check_expectations(const CallRecord& c, const JsonNode& list) {
-  static const std::regex re(R"(^\s*([a-z0-9_]+)\s*(<=|>=|==|<|>)\s*([-+]?[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?)\s*$)");
   const auto elements = list.elements();
   for (size_t i = 0; i < c.expectations.size() && i < elements.size(); ++i) {
     const ExpectationResult& e = c.expectations[i];
     const JsonNode& node = elements[i];
-    std::smatch m;
-    const MetricInfo* info = nullptr;
-    if (!std::regex_match(e.expect, m, re) || !(info = find_metric(m[1].str())))
-      node.at("expect").fail("'" + e.expect.substr(0, 120) + "' is not 'metric op value' of a known metric");
+    const auto parts = split_expectation(e.expect);
+    const MetricInfo* info = parts ? find_metric(parts->metric) : nullptr;
+    if (!info) node.at("expect").fail("'" + e.expect.substr(0, 120) + "' is not 'metric op value' of a known metric");
+    const std::string& metric = parts->metric;
     const auto direction = c.metrics.find(e.direction);
     if (direction == c.metrics.end()) node.at("direction").fail("'" + e.direction.substr(0, 120) + "' is not a direction of the call");
-    const auto value = direction->second.find(m[1].str());
+    const auto value = direction->second.find(metric);
     const bool has_value = value != direction->second.end() && std::isfinite(value->second);
     if (e.measured.has_value() != has_value || (has_value && *e.measured != value->second))
-      node.fail(std::string("measured ") + (e.measured ? format_metric(m[1].str(), *e.measured) : "null") +
-                " is not the direction's " + m[1].str() + " (" +
-                (has_value ? format_metric(m[1].str(), value->second) : "not measured") + ")");
+      node.fail(std::string("measured ") + (e.measured ? format_metric(metric, *e.measured) : "null") +
+                " is not the direction's " + metric + " (" +
+                (has_value ? format_metric(metric, value->second) : "not measured") + ")");
     ExpectationStatus expected = ExpectationStatus::kFailed;
     if (e.measured) {
-      const std::string op = m[2];
-      const double t = std::strtod(m[3].str().c_str(), nullptr), v = *e.measured;
-      const bool held = op == "<" ? v < t : op == "<=" ? v <= t : op == ">" ? v > t : op == ">=" ? v >= t : v == t;
-      expected = held ? ExpectationStatus::kPassed : ExpectationStatus::kFailed;
+      const double threshold = std::strtod(parts->value.c_str(), nullptr);
+      expected = expectation_holds(*e.measured, parts->op, threshold) ? ExpectationStatus::kPassed : ExpectationStatus::kFailed;
     } else if (e.status == ExpectationStatus::kSkipped && info->needs_pesq && !c.pesq_scored) {
       expected = ExpectationStatus::kSkipped;
     }
     if (e.status != expected)
       node.fail("status '" + to_string(e.status) + "' is not what '" + e.expect.substr(0, 120) + "' gives for " +
-                (e.measured ? "measured " + format_metric(m[1].str(), *e.measured) : std::string("a figure not measured")) +
+                (e.measured ? "measured " + format_metric(metric, *e.measured) : std::string("a figure not measured")) +
                 " ('" + to_string(expected) + "')");
   }
 }

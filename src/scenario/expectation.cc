@@ -2,9 +2,9 @@
 
 #include <cmath>
 #include <cstdio>
-#include <regex>
 
 #include "common/text_parse.h"
+#include "results/expectation_text.h"
 #include "results/metric_table.h"
 
 namespace callsim::scenario {
@@ -21,23 +21,22 @@ std::string op_symbol(CompareOp op) {
 }
 
 std::optional<Expectation> parse_expectation(const std::string& text, std::string* error) {
-  static const std::regex re(R"(^\s*([a-z0-9_]+)\s*(<=|>=|==|<|>)\s*([-+]?[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?)\s*$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, re)) {
+  const auto parts = results::split_expectation(text);
+  if (!parts) {
     *error = "'" + text + "' is not of the form 'metric op value' (op one of < <= > >= ==)";
     return std::nullopt;
   }
   Expectation e;
-  e.metric = m[1];
+  e.metric = parts->metric;
   const results::MetricInfo* info = results::find_metric(e.metric);
   if (!info) {
     *error = "unknown metric '" + e.metric + "' (`callsim metrics` lists them)";
     return std::nullopt;
   }
-  const std::string op = m[2];
+  const std::string& op = parts->op;
   e.op = op == "<" ? CompareOp::kLess : op == "<=" ? CompareOp::kLessEqual : op == ">" ? CompareOp::kGreater
        : op == ">=" ? CompareOp::kGreaterEqual : CompareOp::kEqual;
-  const std::string value = m[3];
+  const std::string& value = parts->value;
   // parse_whole_number (from_chars) takes no '+'.
   if (!parse_whole_number(std::string_view(value).substr(value[0] == '+' ? 1 : 0), e.value) ||
       !std::isfinite(e.value)) {
@@ -58,15 +57,7 @@ std::optional<Expectation> parse_expectation(const std::string& text, std::strin
 }
 
 bool compare(double measured, CompareOp op, double threshold) {
-  if (!std::isfinite(measured)) return false;
-  switch (op) {
-    case CompareOp::kLess: return measured < threshold;
-    case CompareOp::kLessEqual: return measured <= threshold;
-    case CompareOp::kGreater: return measured > threshold;
-    case CompareOp::kGreaterEqual: return measured >= threshold;
-    case CompareOp::kEqual: return measured == threshold;
-  }
-  return false;
+  return results::expectation_holds(measured, op_symbol(op), threshold);
 }
 
 namespace {
